@@ -156,7 +156,8 @@ Status LoadCommon(const std::string& root, Knowledge& k) {
                      {"creatinine", QuantityKind::kCreatinine}, {"anc", QuantityKind::kCellCount},
                      {"platelets", QuantityKind::kCellCount},   {"wbc", QuantityKind::kCellCount},
                      {"hemoglobin", QuantityKind::kHemoglobin}, {"temperature", QuantityKind::kTemperature},
-                     {"crcl", QuantityKind::kCreatinineClearance}};
+                     {"crcl", QuantityKind::kCreatinineClearance},
+                     {"dose", QuantityKind::kDose}};
     PlausibleRange p;
     p.subject = r.Str("subject");
     const auto* s = std::find_if(std::begin(kSubjects), std::end(kSubjects),

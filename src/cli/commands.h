@@ -1,0 +1,47 @@
+// The `lenacare` subcommands. Each returns the process exit code:
+// 0 answered, 1 cannot-assess, 2 bad input or usage.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace lenacare::cli {
+
+struct Options {
+  std::string knowledge_dir;  // --knowledge (else $LENACARE_KNOWLEDGE, else the built-in default)
+  bool json = false;
+
+  // Patient facts for creatinine clearance.
+  std::optional<int> age;
+  std::string sex, weight, creatinine;
+
+  std::string indication;
+  std::string crcl;  // "45" or "45 mL/min"
+  bool dialysis = false;
+
+  // calendar
+  std::string start;
+  int cycles = 1;
+  std::optional<double> dose_mg;
+  std::string frequency, days, setting, birth_date;
+
+  // evaluate
+  std::string course_file, as_of;
+
+  // missed-dose
+  std::string scheduled, now;
+
+  // knowledge check
+  std::string check_dir, pack = "us";
+};
+
+int RunCrCl(const Options& o);
+int RunStartDose(const Options& o);
+int RunCalendar(const Options& o);
+int RunEvaluate(const Options& o);
+int RunMissedDose(const Options& o);
+int RunCapsules(const Options& o);
+int RunKnowledgeCheck(const Options& o);
+int RunDemo(const Options& o);
+
+}  // namespace lenacare::cli

@@ -1,0 +1,104 @@
+// The `lenacare` command: a thin adapter from the command line to the engine.
+// Exit codes: 0 answered, 1 cannot-assess, 2 bad input or usage.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/render.h"
+
+namespace {
+
+using lenacare::cli::Options;
+
+std::string Footer() { return std::string("\n") + lenacare::cli::kDisclaimer + "\nExit codes: 0 answered, 1 cannot assess, 2 bad input."; }
+
+CLI::App* Sub(CLI::App& app, const std::string& name, const std::string& help, Options& o) {
+  CLI::App* sub = app.add_subcommand(name, help);
+  sub->footer(Footer());
+  sub->add_flag("--json", o.json, "Print JSON (the stable contract for scripts) instead of text");
+  return sub;
+}
+
+void CrClOptions(CLI::App* sub, Options& o) {
+  sub->add_option("--age", o.age, "Age in whole years");
+  sub->add_option("--sex", o.sex, "male or female");
+  sub->add_option("--weight", o.weight, "Body weight with unit, e.g. \"58 kg\" or \"128 lb\"");
+  sub->add_option("--creatinine", o.creatinine, "Serum creatinine with unit, e.g. \"1.3 mg/dL\" or \"115 umol/L\"");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  int code = 0;
+  CLI::App app{"lenacare — therapy companion and decision support for lenalidomide (Revlimid)"};
+  app.footer(Footer());
+  app.require_subcommand(1);
+  app.add_option("--knowledge", o.knowledge_dir, "Knowledge directory (default: $LENACARE_KNOWLEDGE or the built-in one)");
+  app.set_version_flag("--version", LENACARE_VERSION);
+
+  CLI::App* crcl = Sub(app, "crcl", "Creatinine clearance by Cockcroft-Gault", o);
+  CrClOptions(crcl, o);
+  crcl->callback([&] { code = lenacare::cli::RunCrCl(o); });
+
+  CLI::App* start = Sub(app, "start-dose", "Starting dose for an indication and a renal function", o);
+  start->add_option("--indication", o.indication, "mm, mm-maintenance, mds, mcl, fl or mzl")->required();
+  start->add_option("--crcl", o.crcl, "Creatinine clearance in mL/min (or give the four Cockcroft-Gault inputs)");
+  start->add_flag("--dialysis", o.dialysis, "The patient is on dialysis");
+  CrClOptions(start, o);
+  start->callback([&] { code = lenacare::cli::RunStartDose(o); });
+
+  CLI::App* cal = Sub(app, "calendar", "Cycle calendar: pill and rest days, companion drugs, blood-count days", o);
+  cal->add_option("--indication", o.indication, "mm, mm-maintenance, mds, mcl, fl or mzl")->required();
+  cal->add_option("--start", o.start, "Day 1 of cycle 1 (YYYY-MM-DD)")->required();
+  cal->add_option("--cycles", o.cycles, "Number of cycles to show (default 1)");
+  cal->add_option("--dose", o.dose_mg, "Lenalidomide dose in mg (default: the indication's starting dose)");
+  cal->add_option("--frequency", o.frequency, "daily or every-other-day");
+  cal->add_option("--days", o.days, "Pill days of the cycle, e.g. 1-21");
+  cal->add_option("--setting", o.setting, "Myeloma: newly-diagnosed or previously-treated (sets dexamethasone)");
+  cal->add_option("--age", o.age, "Age in years at the start (some companion doses depend on it)");
+  cal->add_option("--birth-date", o.birth_date, "Birth date (YYYY-MM-DD), instead of --age");
+  cal->callback([&] { code = lenacare::cli::RunCalendar(o); });
+
+  CLI::App* eval = Sub(app, "evaluate", "Where a therapy course stands on a date, with recommendations", o);
+  eval->add_option("course", o.course_file, "Course file (JSON, see docs/course-format.md), or - for standard input")->required();
+  eval->add_option("--as-of", o.as_of, "The date to assess (YYYY-MM-DD; default today)");
+  eval->callback([&] { code = lenacare::cli::RunEvaluate(o); });
+
+  CLI::App* missed = Sub(app, "missed-dose", "What to do about a missed dose (the 12-hour rule)", o);
+  missed->add_option("--scheduled", o.scheduled, "The usual time (HH:MM or YYYY-MM-DDTHH:MM)")->required();
+  missed->add_option("--now", o.now, "The time now (same form as --scheduled)")->required();
+  missed->callback([&] { code = lenacare::cli::RunMissedDose(o); });
+
+  CLI::App* caps = Sub(app, "capsules", "Capsules that make a dose and the quantity for one cycle", o);
+  caps->add_option("--indication", o.indication, "The indication (sets the pill days)")->required();
+  caps->add_option("--dose", o.dose_mg, "Dose in mg")->required();
+  caps->add_option("--frequency", o.frequency, "daily or every-other-day");
+  caps->add_option("--days", o.days, "Pill days of the cycle, e.g. 1-21");
+  caps->callback([&] { code = lenacare::cli::RunCapsules(o); });
+
+  CLI::App* knowledge = app.add_subcommand("knowledge", "Inspect the clinical knowledge base");
+  knowledge->footer(Footer());
+  knowledge->require_subcommand(1);
+  CLI::App* check = Sub(*knowledge, "check", "Validate a knowledge directory", o);
+  check->add_option("dir", o.check_dir, "Knowledge directory (default: the one in use)");
+  check->add_option("--pack", o.pack, "Knowledge pack (default us)");
+  check->callback([&] { code = lenacare::cli::RunKnowledgeCheck(o); });
+
+  CLI::App* demo = Sub(app, "demo", "An example patient's starting dose and first cycle", o);
+  demo->callback([&] { code = lenacare::cli::RunDemo(o); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "lenacare: error: " << e.what() << " (see lenacare --help)\n";
+    return 2;
+  }
+  return code;
+}

@@ -1,0 +1,372 @@
+#include "course/course_json.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <initializer_list>
+
+#include <nlohmann/json.hpp>
+
+#include "clinical/inputs.h"
+#include "core/quantity.h"
+
+namespace lenacare {
+namespace {
+
+using nlohmann::json;
+using Keys = std::initializer_list<std::string_view>;
+
+Status CheckKeys(const json& obj, const std::string& where, Keys allowed) {
+  for (const auto& [key, value] : obj.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      return Error::BadInput(where.empty() ? key : where + "." + key, "unknown field");
+    }
+  }
+  return Status::Ok();
+}
+
+std::string Join(const std::string& where, std::string_view key) {
+  return where.empty() ? std::string(key) : where + "." + std::string(key);
+}
+
+Result<std::string> Text(const json& obj, const std::string& where, std::string_view key, bool required) {
+  const std::string field = Join(where, key);
+  auto it = obj.find(key);
+  if (it == obj.end()) {
+    if (required) return Error::BadInput(field, "missing");
+    return std::string();
+  }
+  if (!it->is_string()) return Error::BadInput(field, "must be text");
+  if (it->get<std::string>().empty()) return Error::BadInput(field, "is empty");
+  return it->get<std::string>();
+}
+
+Result<Date> DateField(const json& obj, const std::string& where, std::string_view key) {
+  auto s = Text(obj, where, key, true);
+  if (!s.ok()) return s.error();
+  auto d = Date::Parse(*s);
+  if (!d.ok()) return d.error().Under(Join(where, key));
+  return *d;
+}
+
+Result<double> DoseField(const Knowledge& k, const json& obj, const std::string& where, std::string_view key) {
+  const std::string field = Join(where, key);
+  auto it = obj.find(key);
+  if (it == obj.end()) return Error::BadInput(field, "missing");
+  if (!it->is_number()) return Error::BadInput(field, "must be a number of milligrams");
+  const double mg = it->get<double>();
+  Status s = CheckPlausible(k, "dose", mg, field);
+  if (!s.ok()) return s.error();
+  return mg;
+}
+
+Result<double> Measurement(const Knowledge& k, const json& obj, const std::string& where, std::string_view key,
+                           std::string_view subject, QuantityKind kind) {
+  const std::string field = Join(where, key);
+  auto it = obj.find(key);
+  if (it == obj.end()) return Error::BadInput(field, "missing");
+  if (it->is_number()) {
+    return Error::BadInput(field, "a unit is required: write it as text with its unit, e.g. \"" +
+                                      k.units.Find(kind)->canonical + "\"");
+  }
+  if (!it->is_string()) return Error::BadInput(field, "must be text with a unit");
+  return ParseMeasurement(k, subject, kind, it->get<std::string>(), field);
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+Status ParseRegimenChange(const Knowledge& k, const json& e, const std::string& where, Event& ev, bool dose_required) {
+  if (e.contains("dose_mg") || dose_required) {
+    auto mg = DoseField(k, e, where, "dose_mg");
+    if (!mg.ok()) return mg.error();
+    ev.dose_mg = *mg;
+  }
+  auto freq = Text(e, where, "frequency", false);
+  if (!freq.ok()) return freq.error();
+  if (!freq->empty()) {
+    auto f = ParseFrequency(*freq);
+    if (!f.ok()) return f.error().Under(Join(where, "frequency"));
+    ev.frequency = *f;
+  }
+  auto days = Text(e, where, "days", false);
+  if (!days.ok()) return days.error();
+  if (!days->empty()) {
+    auto d = DaySet::Parse(*days);
+    if (!d.ok()) return d.error().Under(Join(where, "days"));
+    ev.days = *d;
+  }
+  if ((ev.frequency || ev.days) && !ev.dose_mg) return Error::BadInput(Join(where, "dose_mg"), "missing");
+  return Status::Ok();
+}
+
+Result<Event> ParseLab(const Knowledge& k, const json& e, const std::string& where) {
+  Event ev;
+  ev.type = EventType::kLab;
+  auto test = Text(e, where, "test", true);
+  if (!test.ok()) return test.error();
+  if (!ParseLabTest(*test, ev.test)) {
+    return Error::BadInput(Join(where, "test"), "unknown test '" + *test + "' (known: anc, platelets, wbc, hemoglobin, creatinine)");
+  }
+  auto v = Measurement(k, e, where, "value", LabTestId(ev.test), LabTestKind(ev.test));
+  if (!v.ok()) return v.error();
+  ev.value = *v;
+  return ev;
+}
+
+Result<Event> ParseEvent(const Knowledge& k, const json& e, const std::string& where, const Course& course) {
+  if (!e.is_object()) return Error::BadInput(where, "must be an object");
+  auto type_text = Text(e, where, "type", true);
+  if (!type_text.ok()) return type_text.error();
+  EventType type;
+  if (!ParseEventType(*type_text, type)) {
+    return Error::BadInput(Join(where, "type"), "unknown event type '" + *type_text +
+                                                    "' (known: lab, dose-taken, dose-missed, hold, resume, dose-change, "
+                                                    "toxicity, temperature, transfusion, cycle-start, stop)");
+  }
+  auto date = DateField(e, where, "date");
+  if (!date.ok()) return date.error();
+  if (*date < course.start_date) {
+    return Error::BadInput(Join(where, "date"), date->ToString() + " is before the start date " +
+                                                    course.start_date.ToString() + " (put pre-treatment labs in 'baseline')");
+  }
+  Event ev;
+  Status s;
+  switch (type) {
+    case EventType::kLab: {
+      s = CheckKeys(e, where, {"date", "type", "test", "value", "note"});
+      if (!s.ok()) return s.error();
+      auto lab = ParseLab(k, e, where);
+      if (!lab.ok()) return lab.error();
+      ev = *lab;
+      break;
+    }
+    case EventType::kToxicity: {
+      s = CheckKeys(e, where, {"date", "type", "term", "grade", "note"});
+      if (!s.ok()) return s.error();
+      auto term = Text(e, where, "term", true);
+      if (!term.ok()) return term.error();
+      ev.term = Lower(*term);
+      if (Contains(k.lab_terms, ev.term)) {
+        return Error::BadInput(Join(where, "term"), "'" + ev.term + "' is decided from the blood count: record it as a lab event with its value");
+      }
+      auto g = e.find("grade");
+      if (g == e.end()) return Error::BadInput(Join(where, "grade"), "missing");
+      if (!g->is_number_integer() || g->get<int>() < 0 || g->get<int>() > 5) {
+        return Error::BadInput(Join(where, "grade"), "must be a CTCAE grade, a whole number from 0 to 5");
+      }
+      ev.grade = g->get<int>();
+      break;
+    }
+    case EventType::kTemperature: {
+      s = CheckKeys(e, where, {"date", "type", "value", "note"});
+      if (!s.ok()) return s.error();
+      auto v = Measurement(k, e, where, "value", "temperature", QuantityKind::kTemperature);
+      if (!v.ok()) return v.error();
+      ev.value = *v;
+      break;
+    }
+    case EventType::kTransfusion: {
+      s = CheckKeys(e, where, {"date", "type", "product", "note"});
+      if (!s.ok()) return s.error();
+      auto product = Text(e, where, "product", true);
+      if (!product.ok()) return product.error();
+      if (*product != "platelets") {
+        return Error::BadInput(Join(where, "product"), "only platelet transfusions are used by the rules ('platelets')");
+      }
+      break;
+    }
+    case EventType::kResume:
+    case EventType::kDoseChange: {
+      s = CheckKeys(e, where, {"date", "type", "dose_mg", "frequency", "days", "note"});
+      if (!s.ok()) return s.error();
+      s = ParseRegimenChange(k, e, where, ev, type == EventType::kDoseChange);
+      if (!s.ok()) return s.error();
+      break;
+    }
+    case EventType::kHold:
+    case EventType::kStop:
+    case EventType::kDoseTaken:
+    case EventType::kDoseMissed:
+    case EventType::kCycleStart: {
+      s = CheckKeys(e, where, {"date", "type", "note", "reason"});
+      if (!s.ok()) return s.error();
+      auto reason = Text(e, where, "reason", false);
+      if (!reason.ok()) return reason.error();
+      ev.note = *reason;
+      break;
+    }
+  }
+  auto note = Text(e, where, "note", false);
+  if (!note.ok()) return note.error();
+  if (ev.note.empty()) ev.note = *note;
+  ev.type = type;
+  ev.date = *date;
+  return ev;
+}
+
+Status ParsePatient(const Knowledge& k, const json& p, Course& c) {
+  const std::string where = "patient";
+  if (!p.is_object()) return Error::BadInput(where, "must be an object");
+  Status s = CheckKeys(p, where, {"sex", "birth_date", "weight", "crcl", "dialysis"});
+  if (!s.ok()) return s;
+  auto sex = Text(p, where, "sex", false);
+  if (!sex.ok()) return sex.error();
+  if (!sex->empty()) {
+    auto parsed = ParseSex(*sex);
+    if (!parsed.ok()) return parsed.error().Under("patient.sex");
+    c.patient.sex = *parsed;
+  }
+  if (p.contains("birth_date")) {
+    auto b = DateField(p, where, "birth_date");
+    if (!b.ok()) return b.error();
+    if (*b > c.start_date) return Error::BadInput("patient.birth_date", "is after the start date " + c.start_date.ToString());
+    s = CheckPlausible(k, "age", c.start_date.YearsSince(*b), "patient.birth_date");
+    if (!s.ok()) return s;
+    c.patient.birth_date = *b;
+  }
+  if (p.contains("weight")) {
+    auto w = Measurement(k, p, where, "weight", "weight", QuantityKind::kBodyWeight);
+    if (!w.ok()) return w.error();
+    c.patient.weight_kg = *w;
+  }
+  if (p.contains("crcl")) {
+    auto v = Measurement(k, p, where, "crcl", "crcl", QuantityKind::kCreatinineClearance);
+    if (!v.ok()) return v.error();
+    c.patient.crcl_ml_min = *v;
+  }
+  if (p.contains("dialysis")) {
+    if (!p["dialysis"].is_boolean()) return Error::BadInput("patient.dialysis", "must be true or false");
+    c.patient.dialysis = p["dialysis"].get<bool>();
+  }
+  return Status::Ok();
+}
+
+std::string JsonErrorPosition(std::string_view text, size_t byte) {
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(col);
+}
+
+}  // namespace
+
+Result<Course> ParseCourseJson(const Knowledge& k, std::string_view text) {
+  json root;
+  try {
+    root = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    const size_t colon = what.rfind(": ");
+    return Error::BadInput("course", "malformed JSON at " + JsonErrorPosition(text, e.byte) +
+                                         (colon == std::string::npos ? "" : " (" + what.substr(colon + 2) + ")"));
+  }
+  if (!root.is_object()) return Error::BadInput("course", "must be a JSON object");
+  Status s = CheckKeys(root, "", {"indication", "start_date", "starting_dose_mg", "starting_frequency", "starting_days",
+                                  "setting", "patient", "baseline", "events", "note"});
+  if (!s.ok()) return s.error();
+
+  Course c;
+  auto ind = Text(root, "", "indication", true);
+  if (!ind.ok()) return ind.error();
+  c.indication = k.FindIndication(*ind);
+  if (c.indication == nullptr) {
+    return Error::BadInput("indication", "unknown indication '" + *ind + "' (known: " + k.IndicationIds() + ")");
+  }
+  auto start = DateField(root, "", "start_date");
+  if (!start.ok()) return start.error();
+  c.start_date = *start;
+
+  c.starting = c.indication->start;
+  if (root.contains("starting_dose_mg")) {
+    auto mg = DoseField(k, root, "", "starting_dose_mg");
+    if (!mg.ok()) return mg.error();
+    c.starting.dose_mg = *mg;
+  } else {
+    return Error::BadInput("starting_dose_mg", "missing");
+  }
+  auto freq = Text(root, "", "starting_frequency", false);
+  if (!freq.ok()) return freq.error();
+  if (!freq->empty()) {
+    auto f = ParseFrequency(*freq);
+    if (!f.ok()) return f.error().Under("starting_frequency");
+    c.starting.frequency = *f;
+  }
+  auto days = Text(root, "", "starting_days", false);
+  if (!days.ok()) return days.error();
+  if (!days->empty()) {
+    auto d = DaySet::Parse(*days);
+    if (!d.ok()) return d.error().Under("starting_days");
+    if (d->Last() > c.indication->cycle_days) return Error::BadInput("starting_days", "goes past the cycle length");
+    c.starting.days = *d;
+  }
+  auto setting = Text(root, "", "setting", false);
+  if (!setting.ok()) return setting.error();
+  if (*setting == "newly-diagnosed") {
+    c.setting = MmSetting::kNewlyDiagnosed;
+  } else if (*setting == "previously-treated") {
+    c.setting = MmSetting::kPreviouslyTreated;
+  } else if (!setting->empty()) {
+    return Error::BadInput("setting", "'" + *setting + "' is not newly-diagnosed or previously-treated");
+  }
+  if (root.contains("patient")) {
+    s = ParsePatient(k, root["patient"], c);
+    if (!s.ok()) return s.error();
+  }
+  if (root.contains("baseline")) {
+    const json& base = root["baseline"];
+    if (!base.is_array()) return Error::BadInput("baseline", "must be a list of lab results");
+    for (size_t i = 0; i < base.size(); ++i) {
+      const std::string where = "baseline[" + std::to_string(i) + "]";
+      const json& b = base[i];
+      if (!b.is_object()) return Error::BadInput(where, "must be an object");
+      s = CheckKeys(b, where, {"date", "test", "value", "note"});
+      if (!s.ok()) return s.error();
+      auto date = DateField(b, where, "date");
+      if (!date.ok()) return date.error();
+      if (*date > c.start_date) {
+        return Error::BadInput(where + ".date", date->ToString() + " is after the start date: record it as a lab event");
+      }
+      auto lab = ParseLab(k, b, where);
+      if (!lab.ok()) return lab.error();
+      lab.value().date = *date;
+      lab.value().index = -1 - static_cast<int>(i);
+      c.events.push_back(*lab);
+    }
+  }
+  if (root.contains("events")) {
+    const json& events = root["events"];
+    if (!events.is_array()) return Error::BadInput("events", "must be a list");
+    for (size_t i = 0; i < events.size(); ++i) {
+      auto ev = ParseEvent(k, events[i], "events[" + std::to_string(i) + "]", c);
+      if (!ev.ok()) return ev.error();
+      ev.value().index = static_cast<int>(i);
+      c.events.push_back(*ev);
+    }
+  }
+  std::stable_sort(c.events.begin(), c.events.end(), [](const Event& a, const Event& b) { return a.date < b.date; });
+  return c;
+}
+
+Status CheckEventsUpTo(const Course& course, Date as_of) {
+  if (as_of < course.start_date) {
+    return Error::BadInput("as-of", as_of.ToString() + " is before the start date " + course.start_date.ToString());
+  }
+  for (const Event& e : course.events) {
+    if (e.index >= 0 && e.date > as_of) {
+      return Error::BadInput("events[" + std::to_string(e.index) + "].date",
+                             e.date.ToString() + " is after --as-of " + as_of.ToString());
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace lenacare

@@ -1,0 +1,709 @@
+// evaluate(): a single pass over the course's events, keeping only the state the rules need
+// (current dose, the interruption and its causes, falls per count, the latest values), then one
+// assessment built from that state. Sentences are built only for what is reported, so replaying a
+// year of weekly counts stays cheap.
+#include "course/evaluate.h"
+
+#include <algorithm>
+#include <array>
+
+#include "clinical/renal.h"
+#include "core/quantity.h"
+
+namespace lenacare {
+namespace {
+
+constexpr int kTests = 5;
+int Slot(LabTest t) { return static_cast<int>(t); }
+
+std::string Count(double v, LabTest t) {
+  return FormatNumber(v) + (t == LabTest::kHemoglobin ? " g/dL" : t == LabTest::kCreatinine ? " mg/dL" : " x10^9/L");
+}
+
+// Why therapy is interrupted.
+struct Cause {
+  enum class Kind { kCount, kToxicity, kManual } kind = Kind::kManual;
+  LabTest test = LabTest::kAnc;
+  const HoldRule* rule = nullptr;
+  std::string term;           // kToxicity
+  Date since;
+  double value = 0;           // the value that triggered
+  bool recovered = false;
+  Date recovered_on;
+  double recovered_value = 0;
+};
+
+struct LabPoint {
+  Date date;
+  double value;
+};
+
+class Replay {
+ public:
+  Replay(const Knowledge& k, const Course& c, Date as_of) : k_(k), c_(c), ind_(*c.indication), as_of_(as_of) {
+    current_ = c.starting;
+    anchor_ = c.start_date;
+    for (auto& h : history_) h.reserve(c.events.size());
+  }
+
+  Assessment Run();
+
+ private:
+  // --- replay -------------------------------------------------------------------------------
+  void OnLab(const Event& e);
+  void OnToxicity(const Event& e);
+  void OnResume(const Event& e);
+  void OnDoseChange(const Event& e);
+  void OnDoseTaken(const Event& e);
+  void OnCycleStart(const Event& e);
+  void CheckTriggers(LabTest t, Date date);
+  bool RuleApplies(const HoldRule& r, LabTest t, Date date, bool& needs_baseline) const;
+  bool Fires(const HoldRule& r, LabTest t, Date date, double value) const;
+  Date RunStart(LabTest t, double below) const;
+  void Hold(Date date);
+  void Stop(Date date, const std::string& reason, const Citation* cite);
+  void CannotAssess(const std::string& reason, const Citation* cite = nullptr);
+  void ClearCannotAssess();  // a prescriber acted on the open question
+  bool HasCause(LabTest t) const;
+  bool OtherToxicityPresent() const;
+
+  // --- answers ------------------------------------------------------------------------------
+  struct Target {
+    std::optional<Regimen> regimen;
+    bool at_floor = false;
+    std::string problem;              // cannot-assess reason
+    const Citation* cite = nullptr;   // the entry that gave the dose
+  };
+  Target NextLower(const Regimen& from) const;
+  Target ResumeTarget() const;
+  Target TargetFor(ResumeAt how) const;
+  int CycleAt(Date d, int* day) const;
+  void Add(Action a, std::string reason, const Citation* cite, std::string extra_source = {});
+  void AddStartChecks();
+  void AddHeldAdvice(Assessment& out);
+
+  const Knowledge& k_;
+  const Course& c_;
+  const Indication& ind_;
+  Date as_of_;
+
+  Regimen current_;               // the dose in effect (or held)
+  bool stopped_ = false;
+  bool held_ = false;
+  Date held_since_;
+  std::vector<Cause> causes_;
+  std::array<int, kTests> falls_{};
+  std::array<std::vector<LabPoint>, kTests> history_;
+  std::optional<LabPoint> temperature_;
+  std::optional<Date> transfusion_;
+  std::vector<std::pair<std::string, int>> toxicity_grades_;
+  Date anchor_;                   // day 1 of cycle anchor_cycle_
+  int anchor_cycle_ = 1;
+  std::optional<std::string> cannot_;
+  std::vector<Recommendation> recs_;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+void Replay::Add(Action a, std::string reason, const Citation* cite, std::string extra_source) {
+  Recommendation r;
+  r.action = a;
+  r.verified = cite == nullptr || cite->verified;
+  if (!r.verified) reason += " (" + std::string(kUnverifiedSuffix) + ")";
+  r.reason = std::move(reason);
+  if (cite != nullptr) {
+    r.source = cite->source;
+    r.rule = cite->id;
+  }
+  if (!extra_source.empty()) r.source = r.source.empty() ? extra_source : r.source + "; " + extra_source;
+  recs_.push_back(std::move(r));
+}
+
+void Replay::CannotAssess(const std::string& reason, const Citation* cite) {
+  if (!cannot_) cannot_ = reason;
+  Add(Action::kCannotAssess, "cannot assess: " + reason, cite);
+}
+
+void Replay::ClearCannotAssess() {
+  if (!cannot_) return;
+  cannot_.reset();
+  recs_.erase(std::remove_if(recs_.begin(), recs_.end(), [](const Recommendation& r) { return r.action == Action::kCannotAssess; }),
+              recs_.end());
+}
+
+int Replay::CycleAt(Date d, int* day) const {
+  const int32_t since = d.DaysSince(anchor_);
+  if (day != nullptr) *day = since % ind_.cycle_days + 1;
+  return anchor_cycle_ + since / ind_.cycle_days;
+}
+
+bool Replay::HasCause(LabTest t) const {
+  return std::any_of(causes_.begin(), causes_.end(),
+                     [&](const Cause& c) { return c.kind == Cause::Kind::kCount && c.test == t; });
+}
+
+bool Replay::OtherToxicityPresent() const {
+  return std::any_of(toxicity_grades_.begin(), toxicity_grades_.end(), [](const auto& g) { return g.second >= 1; });
+}
+
+void Replay::Hold(Date date) {
+  if (!held_) {
+    held_ = true;
+    held_since_ = date;
+  }
+}
+
+void Replay::Stop(Date date, const std::string& reason, const Citation* cite) {
+  if (stopped_) return;
+  stopped_ = true;
+  Add(Action::kStop, "Stop lenalidomide for good: " + reason + " (" + date.ToString() + ")", cite);
+}
+
+Date Replay::RunStart(LabTest t, double below) const {
+  const auto& h = history_[Slot(t)];
+  Date start = h.back().date;
+  for (auto it = h.rbegin(); it != h.rend() && it->value < below; ++it) start = it->date;
+  return start;
+}
+
+bool Replay::RuleApplies(const HoldRule& r, LabTest t, Date date, bool& needs_baseline) const {
+  if (r.test != t || !Contains(r.indications, ind_.id)) return false;
+  if (r.for_starting_dose_mg && *r.for_starting_dose_mg != c_.starting.dose_mg) return false;
+  if (r.at_dose_mg && *r.at_dose_mg != current_.dose_mg) return false;
+  const int on_therapy = date.DaysSince(c_.start_date);
+  if (r.phase_before_days && on_therapy >= *r.phase_before_days) return false;
+  if (r.phase_from_days && on_therapy < *r.phase_from_days) return false;
+  const int fall = falls_[Slot(t)] + 1;
+  if (r.fall == FallOrder::kFirst && fall != 1) return false;
+  if (r.fall == FallOrder::kLater && fall == 1) return false;
+  if (r.baseline_at_least || r.baseline_below) {
+    const auto& h = history_[Slot(t)];
+    const LabPoint* base = nullptr;
+    for (const LabPoint& p : h) {
+      if (p.date <= c_.start_date) base = &p;
+    }
+    if (base == nullptr) {
+      needs_baseline = true;
+      return false;
+    }
+    if (r.baseline_at_least && base->value < *r.baseline_at_least) return false;
+    if (r.baseline_below && base->value >= *r.baseline_below) return false;
+  }
+  return true;
+}
+
+bool Replay::Fires(const HoldRule& r, LabTest t, Date date, double value) const {
+  for (const HoldTrigger& trig : r.triggers) {
+    if (trig.below && !(value < *trig.below)) continue;
+    if (trig.at_most_fraction_of_baseline) {
+      const LabPoint* base = nullptr;
+      for (const LabPoint& p : history_[Slot(t)]) {
+        if (p.date <= c_.start_date) base = &p;
+      }
+      if (base == nullptr || value > *trig.at_most_fraction_of_baseline * base->value) continue;
+    }
+    const Date run_start = trig.below ? RunStart(t, *trig.below) : date;
+    if (trig.for_at_least_days > 0 && date.DaysSince(run_start) < trig.for_at_least_days) continue;
+    if (trig.with_fever_at_least &&
+        !(temperature_ && temperature_->value >= *trig.with_fever_at_least && temperature_->date >= run_start)) {
+      continue;
+    }
+    if (trig.with_platelet_transfusion && !(transfusion_ && *transfusion_ >= run_start)) continue;
+    return true;
+  }
+  return false;
+}
+
+void Replay::CheckTriggers(LabTest t, Date date) {
+  const auto& h = history_[Slot(t)];
+  if (h.empty() || stopped_ || HasCause(t)) return;
+  const double value = h.back().value;
+  bool needs_baseline = false;
+  double scope = 0;
+  bool any_rule = false;
+  for (const HoldRule& r : k_.hold_rules) {
+    if (r.test != t || !Contains(r.indications, ind_.id)) continue;
+    any_rule = true;
+    scope = std::max(scope, r.Scope());
+    if (!RuleApplies(r, t, date, needs_baseline)) continue;
+    if (!Fires(r, t, date, value)) continue;
+    ++falls_[Slot(t)];
+    Cause cause;
+    cause.kind = Cause::Kind::kCount;
+    cause.test = t;
+    cause.rule = &r;
+    cause.since = date;
+    cause.value = value;
+    causes_.push_back(cause);
+    Hold(date);
+    return;
+  }
+  for (const UncoveredRule& u : k_.uncovered) {
+    if (u.test == t && Contains(u.indications, ind_.id) && value < u.below) {
+      CannotAssess(std::string(LabTestName(t)) + " " + Count(value, t) + " on " + date.ToString() + ": " + u.reason +
+                       "; the prescriber decides",
+                   &u.cite);
+      return;
+    }
+  }
+  if (any_rule && value < scope && h.back().date == date) {
+    // A low count that no rule covers in this situation (e.g. a fall at the floor dose, or a rule
+    // that needs a baseline count that was never recorded). Only reported for counts low enough
+    // that some rule of this indication would act on them.
+    bool some_rule_could_fire = false;
+    for (const HoldRule& r : k_.hold_rules) {
+      if (r.test == t && Contains(r.indications, ind_.id) && Fires(r, t, date, value)) some_rule_could_fire = true;
+    }
+    if (!some_rule_could_fire) return;
+    const Floor* floor = k_.FindFloor(ind_.id, c_.starting.dose_mg);
+    if (needs_baseline) {
+      CannotAssess(std::string(LabTestName(t)) + " " + Count(value, t) + " on " + date.ToString() +
+                   ": the rules for this fall depend on the baseline count, and no " + std::string(LabTestName(t)) +
+                   " on or before the start date was recorded");
+    } else if (floor != nullptr && floor->dose_mg == current_.dose_mg) {
+      CannotAssess("you are at the dose floor (" + current_.Describe() + "): the label gives no rule or lower dose for " +
+                       std::string(LabTestName(t)) + " " + Count(value, t) + " on " + date.ToString() +
+                       " — the prescriber must decide",
+                   &floor->cite);
+    } else {
+      CannotAssess("no label rule covers " + std::string(LabTestName(t)) + " " + Count(value, t) + " on " +
+                   date.ToString() + " at " + current_.Describe() + " — the prescriber must decide");
+    }
+  }
+}
+
+void Replay::OnLab(const Event& e) {
+  history_[Slot(e.test)].push_back({e.date, e.value});
+  if (e.test != LabTest::kAnc && e.test != LabTest::kPlatelets) return;
+  for (Cause& c : causes_) {
+    if (c.kind == Cause::Kind::kCount && c.test == e.test && !c.recovered && e.value >= c.rule->resume_at_least) {
+      c.recovered = true;
+      c.recovered_on = e.date;
+      c.recovered_value = e.value;
+    }
+  }
+  CheckTriggers(e.test, e.date);
+}
+
+void Replay::OnToxicity(const Event& e) {
+  auto it = std::find_if(toxicity_grades_.begin(), toxicity_grades_.end(), [&](const auto& g) { return g.first == e.term; });
+  if (it == toxicity_grades_.end()) {
+    toxicity_grades_.emplace_back(e.term, e.grade);
+  } else {
+    it->second = e.grade;
+  }
+  for (const DiscontinueRule& d : k_.discontinue) {
+    if (Contains(d.terms, e.term) && e.grade >= d.grade_at_least) {
+      Stop(e.date, e.term + " (grade " + std::to_string(e.grade) + ") means permanent discontinuation", &d.cite);
+      return;
+    }
+  }
+  const OtherToxicityRule& o = k_.other_toxicity;
+  auto cause = std::find_if(causes_.begin(), causes_.end(),
+                            [&](const Cause& c) { return c.kind == Cause::Kind::kToxicity && c.term == e.term; });
+  if (cause != causes_.end()) {
+    if (e.grade <= o.resume_at_grade && !cause->recovered) {
+      cause->recovered = true;
+      cause->recovered_on = e.date;
+      cause->recovered_value = e.grade;
+    } else if (e.grade > o.resume_at_grade) {
+      cause->recovered = false;
+    }
+    return;
+  }
+  if (e.grade >= o.hold_at_grade) {
+    Cause c;
+    c.kind = Cause::Kind::kToxicity;
+    c.term = e.term;
+    c.since = e.date;
+    c.value = e.grade;
+    causes_.push_back(c);
+    Hold(e.date);
+  }
+}
+
+void Replay::OnResume(const Event& e) {
+  if (!held_) {
+    Add(Action::kCheckDose, "A resumption was recorded on " + e.date.ToString() + " but therapy was not interrupted", nullptr);
+  }
+  const bool recovered = std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.recovered; });
+  const bool manual_only = std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.kind == Cause::Kind::kManual; });
+  Target target = held_ && !manual_only ? ResumeTarget() : Target{current_, false, {}, nullptr};
+  if (held_ && !recovered) {
+    Add(Action::kCheckDose, "Therapy was resumed on " + e.date.ToString() + " before the recovery the label asks for",
+        nullptr);
+  }
+  Regimen next = target.regimen.value_or(current_);
+  if (e.dose_mg) {
+    next.dose_mg = *e.dose_mg;
+    next.frequency = e.frequency.value_or(Frequency::kDaily);
+    next.days = e.days.value_or(target.regimen ? target.regimen->days : current_.days);
+    if (target.regimen && next.MgPerCycle() > target.regimen->MgPerCycle()) {
+      Add(Action::kCheckDose, "Resumed on " + e.date.ToString() + " at " + next.Describe() +
+                                  ", above the dose the rules give (" + target.regimen->Describe() + ")",
+          target.cite);
+    }
+  } else if (!target.regimen && held_) {
+    CannotAssess("the resumption on " + e.date.ToString() + " names no dose and the label gives none here; record the dose");
+  }
+  current_ = next;
+  held_ = false;
+  causes_.clear();
+}
+
+void Replay::OnDoseChange(const Event& e) {
+  Regimen next = current_;
+  next.dose_mg = *e.dose_mg;
+  next.frequency = e.frequency.value_or(Frequency::kDaily);
+  next.days = e.days.value_or(ind_.start.days);
+  if (next.MgPerCycle() > current_.MgPerCycle()) {
+    const Escalation* match = nullptr;
+    for (const Escalation& x : k_.escalations) {
+      if (Contains(x.indications, ind_.id) && x.from_dose_mg == current_.dose_mg && x.to_dose_mg == next.dose_mg &&
+          (!x.from_frequency || *x.from_frequency == current_.frequency)) {
+        match = &x;
+      }
+    }
+    const int cycle = CycleAt(e.date, nullptr);
+    if (match == nullptr) {
+      Add(Action::kCheckDose, "The dose was raised on " + e.date.ToString() + " from " + current_.Describe() + " to " +
+                                  next.Describe() + "; the label gives no such increase",
+          nullptr);
+    } else if (cycle <= match->after_cycles) {
+      Add(Action::kCheckDose, "The dose was raised to " + FormatNumber(next.dose_mg) + " mg in cycle " +
+                                  std::to_string(cycle) + "; the label allows it only after " +
+                                  std::to_string(match->after_cycles) + " cycles, " + match->condition,
+          &match->cite);
+    } else if (!match->cite.verified) {
+      Add(Action::kNote, "The dose was raised to " + FormatNumber(next.dose_mg) + " mg, " + match->condition, &match->cite);
+    }
+  }
+  current_ = next;
+}
+
+void Replay::OnDoseTaken(const Event& e) {
+  int day = 0;
+  const int cycle = CycleAt(e.date, &day);
+  std::string problem;
+  if (stopped_) {
+    problem = "after therapy was stopped";
+  } else if (held_) {
+    problem = "while therapy was interrupted";
+  } else if (!current_.IsPillDay(day)) {
+    problem = "on a rest day (cycle " + std::to_string(cycle) + ", day " + std::to_string(day) + ")";
+  }
+  if (!problem.empty()) {
+    Add(Action::kCheckDose, "A dose was recorded as taken on " + e.date.ToString() + " " + problem, nullptr);
+  }
+}
+
+void Replay::OnCycleStart(const Event& e) {
+  int day = 0;
+  const int cycle = CycleAt(e.date, &day);
+  if (day == 1) return;  // already day 1 of a cycle
+  if (day < ind_.cycle_days) {
+    Add(Action::kCheckDose, "Cycle " + std::to_string(cycle + 1) + " was started on " + e.date.ToString() + ", on day " +
+                                std::to_string(day) + " of cycle " + std::to_string(cycle) + ", before its " +
+                                std::to_string(ind_.cycle_days) + " days were over",
+        &ind_.cite);
+  }
+  anchor_ = e.date;
+  anchor_cycle_ = cycle + 1;
+}
+
+// --- dose targets ----------------------------------------------------------------------------
+
+Replay::Target Replay::NextLower(const Regimen& from) const {
+  Target t;
+  const Ladder* ladder = k_.FindLadder(ind_.id, c_.starting.dose_mg);
+  if (ladder == nullptr) {
+    t.problem = "the label gives no dose levels for a course that started at " + c_.starting.Describe();
+    return t;
+  }
+  for (size_t i = 0; i < ladder->levels.size(); ++i) {
+    const DoseLevel& level = ladder->levels[i];
+    const DaySet& days = level.days ? *level.days : ind_.start.days;
+    if (level.dose_mg != from.dose_mg || !(days == from.days) || from.frequency != Frequency::kDaily) continue;
+    if (i + 1 == ladder->levels.size()) {
+      t.at_floor = true;
+      const Floor* floor = k_.FindFloor(ind_.id, c_.starting.dose_mg);
+      t.cite = floor != nullptr ? &floor->cite : &ladder->cite;
+      return t;
+    }
+    const DoseLevel& next = ladder->levels[i + 1];
+    t.regimen = Regimen{next.dose_mg, Frequency::kDaily, next.days ? *next.days : ind_.start.days};
+    t.cite = &next.cite;
+    return t;
+  }
+  t.problem = "the current dose (" + from.Describe() + ") is not one of the label's dose levels, so the next lower dose is not defined";
+  t.cite = &ladder->cite;
+  return t;
+}
+
+Replay::Target Replay::TargetFor(ResumeAt how) const {
+  switch (how) {
+    case ResumeAt::kStartingDose: return Target{c_.starting, false, {}, &ind_.cite};
+    case ResumeAt::kNextLower: return NextLower(current_);
+    case ResumeAt::kFixed: break;
+  }
+  return Target{};
+}
+
+Replay::Target Replay::ResumeTarget() const {
+  Target best{current_, false, {}, nullptr};
+  bool first = true;
+  const bool other_toxicity = OtherToxicityPresent() ||
+                              std::any_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.kind == Cause::Kind::kToxicity; });
+  for (const Cause& c : causes_) {
+    Target t;
+    if (c.kind == Cause::Kind::kManual) continue;
+    if (c.kind == Cause::Kind::kToxicity) {
+      t = TargetFor(k_.other_toxicity.resume_at);
+      if (t.regimen || t.at_floor) t.cite = t.cite != nullptr && !t.cite->verified ? t.cite : &k_.other_toxicity.cite;
+    } else {
+      const HoldRule& r = *c.rule;
+      const bool only_toxicity = c.test == LabTest::kAnc ? !other_toxicity : true;
+      const ResumeAt how = (!only_toxicity && r.resume_at_if_other_toxicity) ? *r.resume_at_if_other_toxicity : r.resume_at;
+      if (how == ResumeAt::kFixed) {
+        t.regimen = Regimen{r.resume_dose_mg, Frequency::kDaily, ind_.start.days};
+        t.cite = &r.cite;
+      } else {
+        t = TargetFor(how);
+        if (t.cite == nullptr || t.cite->verified) t.cite = &r.cite;
+      }
+    }
+    if (!t.problem.empty() || t.at_floor) return t;
+    if (first || t.regimen->MgPerCycle() < best.regimen->MgPerCycle()) best = t;
+    first = false;
+  }
+  return best;
+}
+
+// --- the assessment --------------------------------------------------------------------------
+
+void Replay::AddStartChecks() {
+  if (c_.starting.MgPerCycle() > ind_.start.MgPerCycle()) {
+    Add(Action::kCheckDose, "The starting dose (" + c_.starting.Describe() + ") is above the label's starting dose for " +
+                                ind_.name + " (" + ind_.start.Describe() + ")",
+        &ind_.cite);
+  }
+  // Renal starting dose: only when the course has what the table needs.
+  std::optional<double> crcl = c_.patient.crcl_ml_min;
+  std::string crcl_from;
+  if (!crcl && c_.patient.sex && c_.patient.birth_date && c_.patient.weight_kg) {
+    const auto& h = history_[Slot(LabTest::kCreatinine)];
+    const LabPoint* scr = nullptr;
+    for (const LabPoint& p : h) {
+      if (p.date <= c_.start_date) scr = &p;
+    }
+    if (scr != nullptr) {
+      auto cg = CockcroftGaultCrCl(k_, {c_.start_date.YearsSince(*c_.patient.birth_date), *c_.patient.sex,
+                                        *c_.patient.weight_kg, scr->value});
+      if (cg.ok()) {
+        crcl = cg->ml_min;
+        crcl_from = " (Cockcroft-Gault from the creatinine of " + scr->date.ToString() + ")";
+      }
+    }
+  }
+  if (crcl || c_.patient.dialysis) {
+    auto dose = StartingDoseFor(k_, ind_.id, RenalFunction{crcl, c_.patient.dialysis});
+    if (!dose.ok()) {
+      CannotAssess(dose.error().message);
+    } else if (c_.starting.MgPerCycle() > dose->regimen.MgPerCycle()) {
+      const std::string renal = c_.patient.dialysis ? "dialysis" : "CrCl " + FormatNumber(*crcl) + " mL/min" + crcl_from;
+      Add(Action::kCheckDose, "The starting dose (" + c_.starting.Describe() + ") is above the label's starting dose for " +
+                                  renal + ": " + dose->regimen.Describe(),
+          dose->cites.empty() ? nullptr : &dose->cites.back());
+    }
+  } else {
+    Add(Action::kNote, "No creatinine clearance or dialysis status was given: the renal starting dose was not checked", nullptr);
+  }
+  for (const StartCriterion& s : k_.start_criteria) {
+    if (s.indication != ind_.id) continue;
+    int met = 0, known = 0;
+    std::string detail;
+    for (const CountThreshold& t : s.tests) {
+      const LabPoint* base = nullptr;
+      for (const LabPoint& p : history_[Slot(t.test)]) {
+        if (p.date <= c_.start_date) base = &p;
+      }
+      if (base == nullptr) continue;
+      ++known;
+      met += base->value >= t.at_least ? 1 : 0;
+      detail += (detail.empty() ? "" : ", ") + std::string(LabTestName(t.test)) + " " + Count(base->value, t.test) +
+                (base->value >= t.at_least ? " >= " : " < ") + FormatNumber(t.at_least);
+    }
+    const int n = static_cast<int>(s.tests.size());
+    if (known < n) {
+      Add(Action::kNote, "Start criteria need baseline counts on or before the start date; not all were recorded", &s.cite);
+    } else if (met == n) {
+      // Criteria met: nothing to report.
+    } else if (met == 0 || s.combine == Combine::kAll) {
+      Add(Action::kCheckDose, "Start criteria were not met at the start (" + detail + ")", &s.cite);
+    } else if (s.combine == Combine::kDisputed) {
+      Add(Action::kPrescriberDecides, "Only part of the start criteria was met (" + detail +
+                                          "); the sources disagree whether both counts are required",
+          &s.cite);
+    }
+  }
+}
+
+void Replay::AddHeldAdvice(Assessment& out) {
+  const bool all_recovered = std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.recovered; });
+  for (const Cause& c : causes_) {
+    if (c.kind == Cause::Kind::kManual) {
+      Add(Action::kKeepHolding, "Interrupted by the prescriber on " + c.since.ToString() + "; resume only on their order", nullptr);
+    } else if (c.kind == Cause::Kind::kToxicity) {
+      Add(c.recovered ? Action::kNote : Action::kKeepHolding,
+          "Interrupted on " + c.since.ToString() + " for " + c.term + " grade " + FormatNumber(c.value) +
+              (c.recovered ? "; now grade " + FormatNumber(c.recovered_value) + " (" + c.recovered_on.ToString() + ")"
+                           : "; hold until it is grade " + std::to_string(k_.other_toxicity.resume_at_grade) + " or less"),
+          &k_.other_toxicity.cite);
+    } else {
+      const HoldRule& r = *c.rule;
+      const std::string name(LabTestName(c.test));
+      if (c.recovered) {
+        Add(Action::kNote, name + " fell to " + Count(c.value, c.test) + " on " + c.since.ToString() + " and recovered to " +
+                               Count(c.recovered_value, c.test) + " on " + c.recovered_on.ToString(),
+            &r.cite);
+        continue;
+      }
+      const auto& h = history_[Slot(c.test)];
+      const LabPoint& last = h.back();
+      if (r.disputed_resume_from && last.value >= *r.disputed_resume_from && last.value < r.resume_at_least) {
+        CannotAssess(name + " " + Count(last.value, c.test) + " on " + last.date.ToString() +
+                         ": the sources disagree whether therapy may resume below " + FormatNumber(r.resume_at_least) +
+                         " x10^9/L (one gives >= " + FormatNumber(*r.disputed_resume_from) + "); the prescriber decides",
+                     &r.cite);
+        continue;
+      }
+      Add(c.since == last.date ? Action::kInterrupt : Action::kKeepHolding,
+          name + " " + Count(c.value, c.test) + " on " + c.since.ToString() + " (fall " + std::to_string(falls_[Slot(c.test)]) +
+              "): interrupt lenalidomide until " + name + " is at least " + FormatNumber(r.resume_at_least) +
+              " x10^9/L (latest " + Count(last.value, c.test) + " on " + last.date.ToString() + ")",
+          &r.cite);
+      if (r.cbc_weekly) {
+        const Date due = last.date.AddDays(k_.cbc_while_held_days);
+        Add(Action::kCheckBloodCount,
+            "Check a blood count every " + std::to_string(k_.cbc_while_held_days) + " days while interrupted: next due " +
+                due.ToString() + (due < as_of_ ? " (overdue)" : ""),
+            &k_.cbc_while_held_cite);
+      }
+    }
+  }
+  if (cannot_) return;
+  const bool manual_only = std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.kind == Cause::Kind::kManual; });
+  if (manual_only) {
+    out.dose = current_;
+    return;
+  }
+  Target t = ResumeTarget();
+  if (!t.problem.empty()) {
+    CannotAssess(t.problem + "; the prescriber decides", t.cite);
+    return;
+  }
+  if (t.at_floor) {
+    Add(Action::kPrescriberDecides,
+        "You are at the dose floor (" + current_.Describe() + "): the label gives no lower dose — the prescriber must decide",
+        t.cite);
+    return;
+  }
+  out.dose = t.regimen;
+  if (all_recovered) {
+    Add(Action::kResume, "Resume at " + t.regimen->Describe() + " (the counts have recovered)", t.cite);
+  } else {
+    Add(Action::kNote, "When the counts recover, resume at " + t.regimen->Describe() + " under the rules as they stand today",
+        t.cite);
+  }
+}
+
+Assessment Replay::Run() {
+  Assessment out;
+  out.as_of = as_of_;
+  if (as_of_ < c_.start_date) {
+    out.cannot_assess = "the date " + as_of_.ToString() + " is before the start of therapy (" + c_.start_date.ToString() + ")";
+    out.recommendations.push_back({Action::kCannotAssess, "cannot assess: " + out.cannot_assess, "", "", true});
+    return out;
+  }
+  bool start_checked = false;
+  for (const Event& e : c_.events) {
+    if (e.date > as_of_) break;
+    if (!start_checked && e.date > c_.start_date) {
+      AddStartChecks();
+      start_checked = true;
+    }
+    switch (e.type) {
+      case EventType::kLab: OnLab(e); break;
+      case EventType::kToxicity: OnToxicity(e); break;
+      case EventType::kHold:
+        if (!stopped_) {
+          causes_.push_back(Cause{Cause::Kind::kManual, LabTest::kAnc, nullptr, {}, e.date, 0, false, {}, 0});
+          Hold(e.date);
+        }
+        ClearCannotAssess();
+        break;
+      case EventType::kResume: ClearCannotAssess(); OnResume(e); break;
+      case EventType::kDoseChange: ClearCannotAssess(); OnDoseChange(e); break;
+      case EventType::kDoseTaken: OnDoseTaken(e); break;
+      case EventType::kDoseMissed: break;
+      case EventType::kTemperature:
+        temperature_ = LabPoint{e.date, e.value};
+        CheckTriggers(LabTest::kAnc, e.date);
+        break;
+      case EventType::kTransfusion:
+        transfusion_ = e.date;
+        CheckTriggers(LabTest::kPlatelets, e.date);
+        break;
+      case EventType::kCycleStart: ClearCannotAssess(); OnCycleStart(e); break;
+      case EventType::kStop: Stop(e.date, e.note.empty() ? "stopped by the prescriber" : e.note, nullptr); break;
+    }
+  }
+  if (!start_checked) AddStartChecks();
+  out.cycle = CycleAt(as_of_, &out.cycle_day);
+  if (!stopped_ && ind_.max_cycles > 0 && out.cycle > ind_.max_cycles) {
+    Stop(anchor_.AddDays((ind_.max_cycles - anchor_cycle_ + 1) * ind_.cycle_days),
+         "the course has reached its maximum of " + std::to_string(ind_.max_cycles) + " cycles", &ind_.cite);
+  }
+  if (stopped_) {
+    out.status = CourseStatus::kStopped;
+  } else if (held_) {
+    out.status = CourseStatus::kInterrupted;
+    AddHeldAdvice(out);
+  } else {
+    out.dose = current_;
+    out.pill_today = current_.IsPillDay(out.cycle_day);
+    out.status = out.pill_today ? CourseStatus::kTaking : CourseStatus::kRest;
+    const std::string when = "cycle " + std::to_string(out.cycle) + ", day " + std::to_string(out.cycle_day);
+    if (out.pill_today) {
+      Add(Action::kTake, "Take " + FormatNumber(current_.dose_mg) + " mg today (" + when + "; " + current_.Describe() + ")",
+          &ind_.cite);
+    } else {
+      Add(Action::kRest, "No lenalidomide today: rest day (" + when + "; " + current_.Describe() + ")", &ind_.cite);
+    }
+  }
+  if (cannot_) {
+    out.status = CourseStatus::kCannotAssess;
+    out.cannot_assess = *cannot_;
+    out.dose.reset();
+    out.pill_today = false;
+    recs_.erase(std::remove_if(recs_.begin(), recs_.end(),
+                               [](const Recommendation& r) { return r.action == Action::kTake || r.action == Action::kResume; }),
+                recs_.end());
+  }
+  out.recommendations = std::move(recs_);
+  return out;
+}
+
+}  // namespace
+
+Assessment Evaluate(const Knowledge& k, const Course& course, Date as_of) {
+  if (course.indication == nullptr) {
+    Assessment out;
+    out.as_of = as_of;
+    out.cannot_assess = "the course has no indication";
+    return out;
+  }
+  return Replay(k, course, as_of).Run();
+}
+
+}  // namespace lenacare
