@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "core/text.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -144,9 +145,9 @@ Result<long> ParseTime(const std::string& text, const std::string& option, bool&
   const bool shape = clock.size() == 5 && clock[2] == ':' && std::isdigit(static_cast<unsigned char>(clock[0])) &&
                      std::isdigit(static_cast<unsigned char>(clock[1])) && std::isdigit(static_cast<unsigned char>(clock[3])) &&
                      std::isdigit(static_cast<unsigned char>(clock[4]));
-  if (!shape) return Error::BadInput(option, "'" + text + "' is not a time (HH:MM or YYYY-MM-DDTHH:MM)");
+  if (!shape) return Error::BadInput(option, Quoted(text) + " is not a time (HH:MM or YYYY-MM-DDTHH:MM)");
   const int h = std::stoi(clock.substr(0, 2)), m = std::stoi(clock.substr(3, 2));
-  if (h > 23 || m > 59) return Error::BadInput(option, "'" + text + "' is not a real time of day");
+  if (h > 23 || m > 59) return Error::BadInput(option, Quoted(text) + " is not a real time of day");
   return base + h * 60 + m;
 }
 
@@ -229,7 +230,7 @@ int RunCalendar(const Options& o) {
   } else if (o.setting == "previously-treated") {
     r.setting = MmSetting::kPreviouslyTreated;
   } else if (!o.setting.empty()) {
-    return Fail(Error::BadInput("--setting", "'" + o.setting + "' is not newly-diagnosed or previously-treated"), o);
+    return Fail(Error::BadInput("--setting", Quoted(o.setting) + " is not newly-diagnosed or previously-treated"), o);
   }
   if (o.age && !o.birth_date.empty()) return Fail(Error::BadInput("--age", "give --age or --birth-date, not both"), o);
   if (o.age) {

@@ -1,4 +1,5 @@
 #include "clinical/capsules.h"
+#include "core/text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,7 +14,7 @@ Result<CapsulePlan> PlanCapsules(const Knowledge& k, const Regimen& regimen, int
   auto units_of = [](double mg) { return static_cast<long>(std::lround(mg * 4)); };
   const long target = units_of(regimen.dose_mg);
   if (target <= 0 || std::abs(regimen.dose_mg * 4 - static_cast<double>(target)) > 1e-9) {
-    return Error::BadInput("dose", "'" + FormatNumber(regimen.dose_mg) + " mg' cannot be made from capsules");
+    return Error::BadInput("dose", Quoted(FormatNumber(regimen.dose_mg) + " mg") + " cannot be made from capsules");
   }
   // Fewest capsules: a small coin-change table over the available strengths.
   const auto& strengths = k.capsule_strengths_mg;

@@ -1,4 +1,5 @@
 #include "clinical/renal.h"
+#include "core/text.h"
 
 #include "core/quantity.h"
 
@@ -7,7 +8,7 @@ namespace lenacare {
 Result<Sex> ParseSex(std::string_view text) {
   if (text == "male" || text == "m" || text == "M") return Sex::kMale;
   if (text == "female" || text == "f" || text == "F") return Sex::kFemale;
-  return Error::BadInput("", "'" + std::string(text) + "' is not a sex (male or female)");
+  return Error::BadInput("", Quoted(text) + " is not a sex (male or female)");
 }
 
 Result<CreatinineClearance> CockcroftGaultCrCl(const Knowledge& k, const CrClInputs& in) {

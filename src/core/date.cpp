@@ -1,4 +1,5 @@
 #include "core/date.h"
+#include "core/text.h"
 
 #include <charconv>
 #include <cstdio>
@@ -56,11 +57,11 @@ Result<Date> Date::Parse(std::string_view text) {
   int y = 0, m = 0, d = 0;
   if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !ParseDigits(text.substr(0, 4), y) ||
       !ParseDigits(text.substr(5, 2), m) || !ParseDigits(text.substr(8, 2), d)) {
-    return Error::BadInput("", "'" + std::string(text) + "' is not a date (expected YYYY-MM-DD)");
+    return Error::BadInput("", Quoted(text) + " is not a date (expected YYYY-MM-DD)");
   }
   if (y < 1900 || m < 1 || m > 12 || d < 1 ||
       static_cast<unsigned>(d) > DaysInMonth(y, static_cast<unsigned>(m))) {
-    return Error::BadInput("", "'" + std::string(text) + "' is not a real calendar date");
+    return Error::BadInput("", Quoted(text) + " is not a real calendar date");
   }
   return FromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
 }

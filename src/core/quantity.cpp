@@ -51,7 +51,8 @@ bool ParseKindId(std::string_view id, QuantityKind& out) {
 
 Result<RawQuantity> ParseQuantity(std::string_view text) {
   const std::string_view s = Trim(text);
-  const std::string quoted = "'" + std::string(text) + "'";
+  std::string quoted(1, '\'');
+  quoted.append(text).push_back('\'');
   size_t i = 0;
   if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
   const size_t digits_start = i;

@@ -1,4 +1,5 @@
 #include "course/course_json.h"
+#include "core/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -150,7 +151,7 @@ Result<Event> ParseEvent(const Knowledge& k, const json& e, const std::string& w
       if (!term.ok()) return term.error();
       ev.term = Lower(*term);
       if (Contains(k.lab_terms, ev.term)) {
-        return Error::BadInput(Join(where, "term"), "'" + ev.term + "' is decided from the blood count: record it as a lab event with its value");
+        return Error::BadInput(Join(where, "term"), Quoted(ev.term) + " is decided from the blood count: record it as a lab event with its value");
       }
       auto g = e.find("grade");
       if (g == e.end()) return Error::BadInput(Join(where, "grade"), "missing");
@@ -315,7 +316,7 @@ Result<Course> ParseCourseJson(const Knowledge& k, std::string_view text) {
   } else if (*setting == "previously-treated") {
     c.setting = MmSetting::kPreviouslyTreated;
   } else if (!setting->empty()) {
-    return Error::BadInput("setting", "'" + *setting + "' is not newly-diagnosed or previously-treated");
+    return Error::BadInput("setting", Quoted(*setting) + " is not newly-diagnosed or previously-treated");
   }
   if (root.contains("patient")) {
     s = ParsePatient(k, root["patient"], c);

@@ -44,6 +44,13 @@ class Replay {
     current_ = c.starting;
     anchor_ = c.start_date;
     for (auto& h : history_) h.reserve(c.events.size());
+    // The rules of this indication, once, so that each lab looks at its own few.
+    for (const HoldRule& r : k.hold_rules) {
+      if (Contains(r.indications, ind_.id)) rules_[Slot(r.test)].push_back(&r);
+    }
+    for (const UncoveredRule& u : k.uncovered) {
+      if (Contains(u.indications, ind_.id)) uncovered_[Slot(u.test)].push_back(&u);
+    }
   }
 
   Assessment Run();
@@ -73,6 +80,8 @@ class Replay {
     bool at_floor = false;
     std::string problem;              // cannot-assess reason
     const Citation* cite = nullptr;   // the entry that gave the dose
+    std::string how;                  // "the next lower dose", ...
+    const Citation* rule = nullptr;   // the hold or toxicity rule that sent it there
   };
   Target NextLower(const Regimen& from) const;
   Target ResumeTarget() const;
@@ -94,6 +103,8 @@ class Replay {
   std::vector<Cause> causes_;
   std::array<int, kTests> falls_{};
   std::array<std::vector<LabPoint>, kTests> history_;
+  std::array<std::vector<const HoldRule*>, kTests> rules_;
+  std::array<std::vector<const UncoveredRule*>, kTests> uncovered_;
   std::optional<LabPoint> temperature_;
   std::optional<Date> transfusion_;
   std::vector<std::pair<std::string, int>> toxicity_grades_;
@@ -167,7 +178,6 @@ Date Replay::RunStart(LabTest t, double below) const {
 }
 
 bool Replay::RuleApplies(const HoldRule& r, LabTest t, Date date, bool& needs_baseline) const {
-  if (r.test != t || !Contains(r.indications, ind_.id)) return false;
   if (r.for_starting_dose_mg && *r.for_starting_dose_mg != c_.starting.dose_mg) return false;
   if (r.at_dose_mg && *r.at_dose_mg != current_.dose_mg) return false;
   const int on_therapy = date.DaysSince(c_.start_date);
@@ -221,8 +231,8 @@ void Replay::CheckTriggers(LabTest t, Date date) {
   bool needs_baseline = false;
   double scope = 0;
   bool any_rule = false;
-  for (const HoldRule& r : k_.hold_rules) {
-    if (r.test != t || !Contains(r.indications, ind_.id)) continue;
+  for (const HoldRule* rp : rules_[Slot(t)]) {
+    const HoldRule& r = *rp;
     any_rule = true;
     scope = std::max(scope, r.Scope());
     if (!RuleApplies(r, t, date, needs_baseline)) continue;
@@ -238,11 +248,11 @@ void Replay::CheckTriggers(LabTest t, Date date) {
     Hold(date);
     return;
   }
-  for (const UncoveredRule& u : k_.uncovered) {
-    if (u.test == t && Contains(u.indications, ind_.id) && value < u.below) {
-      CannotAssess(std::string(LabTestName(t)) + " " + Count(value, t) + " on " + date.ToString() + ": " + u.reason +
+  for (const UncoveredRule* u : uncovered_[Slot(t)]) {
+    if (value < u->below) {
+      CannotAssess(std::string(LabTestName(t)) + " " + Count(value, t) + " on " + date.ToString() + ": " + u->reason +
                        "; the prescriber decides",
-                   &u.cite);
+                   &u->cite);
       return;
     }
   }
@@ -251,8 +261,8 @@ void Replay::CheckTriggers(LabTest t, Date date) {
     // that needs a baseline count that was never recorded). Only reported for counts low enough
     // that some rule of this indication would act on them.
     bool some_rule_could_fire = false;
-    for (const HoldRule& r : k_.hold_rules) {
-      if (r.test == t && Contains(r.indications, ind_.id) && Fires(r, t, date, value)) some_rule_could_fire = true;
+    for (const HoldRule* r : rules_[Slot(t)]) {
+      if (Fires(*r, t, date, value)) some_rule_could_fire = true;
     }
     if (!some_rule_could_fire) return;
     const Floor* floor = k_.FindFloor(ind_.id, c_.starting.dose_mg);
@@ -328,7 +338,7 @@ void Replay::OnResume(const Event& e) {
   }
   const bool recovered = std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.recovered; });
   const bool manual_only = std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.kind == Cause::Kind::kManual; });
-  Target target = held_ && !manual_only ? ResumeTarget() : Target{current_, false, {}, nullptr};
+  Target target = held_ && !manual_only ? ResumeTarget() : Target{current_, false, {}, nullptr, "the dose before the interruption", nullptr};
   if (held_ && !recovered) {
     Add(Action::kCheckDose, "Therapy was resumed on " + e.date.ToString() + " before the recovery the label asks for",
         nullptr);
@@ -433,6 +443,7 @@ Replay::Target Replay::NextLower(const Regimen& from) const {
     const DoseLevel& next = ladder->levels[i + 1];
     t.regimen = Regimen{next.dose_mg, Frequency::kDaily, next.days ? *next.days : ind_.start.days};
     t.cite = &next.cite;
+    t.how = "the next lower dose";
     return t;
   }
   t.problem = "the current dose (" + from.Describe() + ") is not one of the label's dose levels, so the next lower dose is not defined";
@@ -442,7 +453,7 @@ Replay::Target Replay::NextLower(const Regimen& from) const {
 
 Replay::Target Replay::TargetFor(ResumeAt how) const {
   switch (how) {
-    case ResumeAt::kStartingDose: return Target{c_.starting, false, {}, &ind_.cite};
+    case ResumeAt::kStartingDose: return Target{c_.starting, false, {}, &ind_.cite, "the starting dose", nullptr};
     case ResumeAt::kNextLower: return NextLower(current_);
     case ResumeAt::kFixed: break;
   }
@@ -450,7 +461,7 @@ Replay::Target Replay::TargetFor(ResumeAt how) const {
 }
 
 Replay::Target Replay::ResumeTarget() const {
-  Target best{current_, false, {}, nullptr};
+  Target best{current_, false, {}, nullptr, "the dose before the interruption", nullptr};
   bool first = true;
   const bool other_toxicity = OtherToxicityPresent() ||
                               std::any_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.kind == Cause::Kind::kToxicity; });
@@ -459,7 +470,7 @@ Replay::Target Replay::ResumeTarget() const {
     if (c.kind == Cause::Kind::kManual) continue;
     if (c.kind == Cause::Kind::kToxicity) {
       t = TargetFor(k_.other_toxicity.resume_at);
-      if (t.regimen || t.at_floor) t.cite = t.cite != nullptr && !t.cite->verified ? t.cite : &k_.other_toxicity.cite;
+      t.rule = &k_.other_toxicity.cite;
     } else {
       const HoldRule& r = *c.rule;
       const bool only_toxicity = c.test == LabTest::kAnc ? !other_toxicity : true;
@@ -467,9 +478,10 @@ Replay::Target Replay::ResumeTarget() const {
       if (how == ResumeAt::kFixed) {
         t.regimen = Regimen{r.resume_dose_mg, Frequency::kDaily, ind_.start.days};
         t.cite = &r.cite;
+        t.how = "the dose the rule gives";
       } else {
         t = TargetFor(how);
-        if (t.cite == nullptr || t.cite->verified) t.cite = &r.cite;
+        t.rule = &r.cite;
       }
     }
     if (!t.problem.empty() || t.at_floor) return t;
@@ -602,18 +614,20 @@ void Replay::AddHeldAdvice(Assessment& out) {
     CannotAssess(t.problem + "; the prescriber decides", t.cite);
     return;
   }
+  const std::string rule_source = t.rule != nullptr && t.rule != t.cite ? t.rule->source : std::string();
   if (t.at_floor) {
     Add(Action::kPrescriberDecides,
         "You are at the dose floor (" + current_.Describe() + "): the label gives no lower dose — the prescriber must decide",
-        t.cite);
+        t.cite, rule_source);
     return;
   }
   out.dose = t.regimen;
+  const std::string target = t.how + ", " + t.regimen->Describe();
   if (all_recovered) {
-    Add(Action::kResume, "Resume at " + t.regimen->Describe() + " (the counts have recovered)", t.cite);
+    Add(Action::kResume, "Resume at " + target + ": the counts have recovered", t.cite, rule_source);
   } else {
-    Add(Action::kNote, "When the counts recover, resume at " + t.regimen->Describe() + " under the rules as they stand today",
-        t.cite);
+    Add(Action::kNote, "When the counts recover, resume at " + target + " (under the rules as they stand today)", t.cite,
+        rule_source);
   }
 }
 

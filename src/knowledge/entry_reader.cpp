@@ -1,4 +1,5 @@
 #include "knowledge/entry_reader.h"
+#include "core/text.h"
 
 #include <algorithm>
 
@@ -119,17 +120,17 @@ const toml::array* EntryReader::Array(std::string_view key, bool required) {
 std::optional<double> EntryReader::QtyFrom(const toml::node* node, std::string_view key,
                                            QuantityKind kind) {
   if (node->is_number()) {
-    Fail("'" + std::string(key) + "' has no unit (write it as text with its unit, e.g. \"" +
+    Fail(Quoted(key) + " has no unit (write it as text with its unit, e.g. \"" +
          units_.Find(kind)->canonical + "\")");
     return std::nullopt;
   }
   if (!node->is_string()) {
-    Fail("'" + std::string(key) + "' must be a quantity with a unit");
+    Fail(Quoted(key) + " must be a quantity with a unit");
     return std::nullopt;
   }
   auto v = units_.Parse(kind, *node->value<std::string>());
   if (!v.ok()) {
-    Fail("'" + std::string(key) + "': " + v.error().message);
+    Fail(Quoted(key) + ": " + v.error().message);
     return std::nullopt;
   }
   return *v;
@@ -161,7 +162,7 @@ std::optional<DaySet> EntryReader::OptDays(std::string_view key) {
   if (!s) return std::nullopt;
   auto d = DaySet::Parse(*s);
   if (!d.ok()) {
-    Fail("'" + std::string(key) + "': " + d.error().message);
+    Fail(Quoted(key) + ": " + d.error().message);
     return std::nullopt;
   }
   return *d;
@@ -170,7 +171,7 @@ std::optional<DaySet> EntryReader::OptDays(std::string_view key) {
 CycleRange EntryReader::Cycles(std::string_view key) {
   auto c = CycleRange::Parse(Str(key));
   if (!c.ok()) {
-    Fail("'" + std::string(key) + "': " + c.error().message);
+    Fail(Quoted(key) + ": " + c.error().message);
     return {};
   }
   return *c;

@@ -1,4 +1,5 @@
 #include "knowledge/loader.h"
+#include "core/text.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -43,7 +44,7 @@ class File {
     }
     const toml::array* arr = node->as_array();
     if (arr == nullptr || !arr->is_array_of_tables()) {
-      return Error::BadInput(rel_, "'" + std::string(key) + "' must be a list of [[" + std::string(key) + "]] tables");
+      return Error::BadInput(rel_, Quoted(key) + " must be a list of [[" + std::string(key) + "]] tables");
     }
     std::set<std::string> ids;
     for (const auto& item : *arr) {
@@ -210,7 +211,7 @@ Result<ResumeAt> ParseResumeAt(const std::string& s) {
   if (s == "starting-dose") return ResumeAt::kStartingDose;
   if (s == "next-lower") return ResumeAt::kNextLower;
   if (s == "fixed") return ResumeAt::kFixed;
-  return Error::BadInput("", "'" + s + "' is not starting-dose, next-lower or fixed");
+  return Error::BadInput("", Quoted(s) + " is not starting-dose, next-lower or fixed");
 }
 
 

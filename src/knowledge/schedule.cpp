@@ -1,4 +1,5 @@
 #include "knowledge/schedule.h"
+#include "core/text.h"
 
 #include <charconv>
 
@@ -21,7 +22,7 @@ bool ParseInt(std::string_view s, int& out) {
 Result<DaySet> DaySet::Parse(std::string_view text) {
   DaySet set;
   set.text_ = std::string(text);
-  const std::string bad = "'" + std::string(text) + "' is not a day set (expected e.g. \"1-21\" or \"1,8,15,22\")";
+  const std::string bad = Quoted(text) + " is not a day set (expected e.g. \"1-21\" or \"1,8,15,22\")";
   std::string_view rest = text;
   int previous_last = 0;
   while (!rest.empty()) {
@@ -38,7 +39,7 @@ Result<DaySet> DaySet::Parse(std::string_view text) {
       return Error::BadInput("", bad);
     }
     if (r.first < 1 || r.last < r.first || r.first <= previous_last) {
-      return Error::BadInput("", "'" + std::string(text) + "': days must be ascending, from day 1");
+      return Error::BadInput("", Quoted(text) + ": days must be ascending, from day 1");
     }
     previous_last = r.last;
     set.ranges_.push_back(r);
@@ -62,7 +63,7 @@ int DaySet::Count() const {
 
 Result<CycleRange> CycleRange::Parse(std::string_view text) {
   CycleRange c;
-  const std::string bad = "'" + std::string(text) + "' is not a cycle range (expected e.g. \"1\", \"1-4\" or \"5-\")";
+  const std::string bad = Quoted(text) + " is not a cycle range (expected e.g. \"1\", \"1-4\" or \"5-\")";
   const size_t dash = text.find('-');
   if (dash == std::string_view::npos) {
     if (!ParseInt(text, c.first)) return Error::BadInput("", bad);
@@ -79,7 +80,7 @@ Result<CycleRange> CycleRange::Parse(std::string_view text) {
 Result<Frequency> ParseFrequency(std::string_view text) {
   if (text == "daily") return Frequency::kDaily;
   if (text == "every-other-day") return Frequency::kEveryOtherDay;
-  return Error::BadInput("", "'" + std::string(text) + "' is not a frequency (daily or every-other-day)");
+  return Error::BadInput("", Quoted(text) + " is not a frequency (daily or every-other-day)");
 }
 
 std::string_view FrequencyName(Frequency f) {
