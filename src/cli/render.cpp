@@ -201,12 +201,12 @@ std::string StartingDoseText(const StartingDose& d, const std::optional<double>&
   if (crcl) out << "  creatinine clearance: " << FormatNumber(Round2(*crcl)) << " mL/min (renal band: " << d.band << ")\n";
   else out << "  renal band: " << d.band << "\n";
   out << "  starting dose: " << d.regimen.Describe() << " of each " << ind.cycle_days << "-day cycle"
-      << (d.after_dialysis ? ", after dialysis on dialysis days" : "") << "\n";
+      << (d.after_dialysis ? ", after dialysis on dialysis days" : "")
+      << (d.verified() ? "" : " (" + std::string(kUnverifiedSuffix) + ")") << "\n";
   if (ind.max_cycles > 0) out << "  up to " << ind.max_cycles << " cycles\n";
   out << "  source: " << (d.adjusted ? d.cites.back().source : ind.cite.source) << "\n";
   if (plan != nullptr) out << CapsulePlanText(*plan);
   out << NotesText(d.notes);
-  if (!d.verified()) out << "  " << kUnverifiedSuffix << "\n";
   return out.str();
 }
 

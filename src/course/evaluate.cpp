@@ -90,6 +90,7 @@ class Replay {
   void Add(Action a, std::string reason, const Citation* cite, std::string extra_source = {});
   void AddStartChecks();
   void AddHeldAdvice(Assessment& out);
+  void AddWatchAdvice();
 
   const Knowledge& k_;
   const Course& c_;
@@ -229,13 +230,11 @@ void Replay::CheckTriggers(LabTest t, Date date) {
   if (h.empty() || stopped_ || HasCause(t)) return;
   const double value = h.back().value;
   bool needs_baseline = false;
-  double scope = 0;
-  bool any_rule = false;
+  bool any_applies = false;
   for (const HoldRule* rp : rules_[Slot(t)]) {
     const HoldRule& r = *rp;
-    any_rule = true;
-    scope = std::max(scope, r.Scope());
     if (!RuleApplies(r, t, date, needs_baseline)) continue;
+    any_applies = true;
     if (!Fires(r, t, date, value)) continue;
     ++falls_[Slot(t)];
     Cause cause;
@@ -256,28 +255,61 @@ void Replay::CheckTriggers(LabTest t, Date date) {
       return;
     }
   }
-  if (any_rule && value < scope && h.back().date == date) {
-    // A low count that no rule covers in this situation (e.g. a fall at the floor dose, or a rule
-    // that needs a baseline count that was never recorded). Only reported for counts low enough
-    // that some rule of this indication would act on them.
-    bool some_rule_could_fire = false;
+  if (any_applies || h.back().date != date) return;
+  // No rule applies in this situation (a fall at the floor dose, a dose the rules do not name, or
+  // a rule that needs a baseline count that was never recorded). Reported only when a rule of this
+  // indication for another situation would act on this value.
+  const bool low_enough = std::any_of(rules_[Slot(t)].begin(), rules_[Slot(t)].end(),
+                                      [&](const HoldRule* r) { return Fires(*r, t, date, value); });
+  if (!low_enough) return;
+  const std::string what = std::string(LabTestName(t)) + " " + Count(value, t) + " on " + date.ToString();
+  const Floor* floor = k_.FindFloor(ind_.id, c_.starting.dose_mg);
+  if (needs_baseline) {
+    CannotAssess(what + ": the rules for this fall depend on the baseline count, and no " + std::string(LabTestName(t)) +
+                 " on or before the start date was recorded");
+  } else if (floor != nullptr && floor->dose_mg == current_.dose_mg) {
+    CannotAssess("you are at the dose floor (" + current_.Describe() + "): the label gives no rule or lower dose for " +
+                     what + " — the prescriber must decide",
+                 &floor->cite);
+  } else {
+    CannotAssess("no label rule covers " + what + " at " + current_.Describe() + " — the prescriber must decide");
+  }
+}
+
+void Replay::AddWatchAdvice() {
+  // A count below a threshold whose rule also needs time (">= 7 days"), fever or a transfusion:
+  // not yet an interruption, but the next count decides.
+  for (LabTest t : {LabTest::kAnc, LabTest::kPlatelets}) {
+    const auto& h = history_[Slot(t)];
+    if (h.empty() || HasCause(t)) continue;
+    const LabPoint& last = h.back();
+    bool unused = false;
     for (const HoldRule* r : rules_[Slot(t)]) {
-      if (Fires(*r, t, date, value)) some_rule_could_fire = true;
-    }
-    if (!some_rule_could_fire) return;
-    const Floor* floor = k_.FindFloor(ind_.id, c_.starting.dose_mg);
-    if (needs_baseline) {
-      CannotAssess(std::string(LabTestName(t)) + " " + Count(value, t) + " on " + date.ToString() +
-                   ": the rules for this fall depend on the baseline count, and no " + std::string(LabTestName(t)) +
-                   " on or before the start date was recorded");
-    } else if (floor != nullptr && floor->dose_mg == current_.dose_mg) {
-      CannotAssess("you are at the dose floor (" + current_.Describe() + "): the label gives no rule or lower dose for " +
-                       std::string(LabTestName(t)) + " " + Count(value, t) + " on " + date.ToString() +
-                       " — the prescriber must decide",
-                   &floor->cite);
-    } else {
-      CannotAssess("no label rule covers " + std::string(LabTestName(t)) + " " + Count(value, t) + " on " +
-                   date.ToString() + " at " + current_.Describe() + " — the prescriber must decide");
+      if (!RuleApplies(*r, t, last.date, unused)) continue;
+      std::string when;
+      double below = 0;
+      for (const HoldTrigger& trig : r->triggers) {
+        if (!trig.below || !(last.value < *trig.below)) continue;
+        if (trig.for_at_least_days == 0 && !trig.with_fever_at_least && !trig.with_platelet_transfusion) continue;
+        below = *trig.below;
+        const Date since = RunStart(t, *trig.below);
+        std::string condition;
+        if (trig.for_at_least_days > 0) {
+          condition = "if it is still below " + FormatNumber(*trig.below) + " x10^9/L on or after " +
+                      since.AddDays(trig.for_at_least_days).ToString();
+        } else if (trig.with_fever_at_least) {
+          condition = "at once if a temperature of " + FormatNumber(*trig.with_fever_at_least) + " C or more occurs";
+        } else {
+          condition = "if platelets are transfused";
+        }
+        when += (when.empty() ? "" : ", or ") + condition;
+      }
+      if (when.empty()) continue;
+      Add(Action::kCheckBloodCount, std::string(LabTestName(t)) + " " + Count(last.value, t) + " on " +
+                                        last.date.ToString() + " is below " + FormatNumber(below) +
+                                        " x10^9/L: interrupt " + when + "; recheck the count",
+          &r->cite);
+      break;
     }
   }
 }
@@ -684,6 +716,7 @@ Assessment Replay::Run() {
     out.status = CourseStatus::kInterrupted;
     AddHeldAdvice(out);
   } else {
+    AddWatchAdvice();
     out.dose = current_;
     out.pill_today = current_.IsPillDay(out.cycle_day);
     out.status = out.pill_today ? CourseStatus::kTaking : CourseStatus::kRest;
