@@ -1,5 +1,4 @@
 #include "cli/commands.h"
-#include "core/text.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -16,6 +15,7 @@
 #include "clinical/missed_dose.h"
 #include "clinical/renal.h"
 #include "core/quantity.h"
+#include "core/text.h"
 #include "course/calendar.h"
 #include "course/course_json.h"
 #include "course/evaluate.h"
@@ -31,7 +31,8 @@ constexpr int kCannotAssess = 1;
 constexpr int kBadInput = 2;
 
 int Fail(const Error& e, const Options& o) {
-  std::cerr << "lenacare: " << (e.kind == ErrorKind::kCannotAssess ? "cannot assess: " : "error: ") << e.Describe() << "\n";
+  std::cerr << "lenacare: " << (e.kind == ErrorKind::kCannotAssess ? "cannot assess: " : "error: ") << e.Describe()
+            << "\n";
   if (o.json) {
     std::cout << json{{"error",
                        {{"kind", e.kind == ErrorKind::kCannotAssess ? "cannot-assess" : "bad-input"},
@@ -143,7 +144,8 @@ Result<long> ParseTime(const std::string& text, const std::string& option, bool&
     dated = true;
   }
   const bool shape = clock.size() == 5 && clock[2] == ':' && std::isdigit(static_cast<unsigned char>(clock[0])) &&
-                     std::isdigit(static_cast<unsigned char>(clock[1])) && std::isdigit(static_cast<unsigned char>(clock[3])) &&
+                     std::isdigit(static_cast<unsigned char>(clock[1])) &&
+                     std::isdigit(static_cast<unsigned char>(clock[3])) &&
                      std::isdigit(static_cast<unsigned char>(clock[4]));
   if (!shape) return Error::BadInput(option, Quoted(text) + " is not a time (HH:MM or YYYY-MM-DDTHH:MM)");
   const int h = std::stoi(clock.substr(0, 2)), m = std::stoi(clock.substr(3, 2));
@@ -159,7 +161,8 @@ int RunCrCl(const Options& o) {
   if (!o.crcl.empty()) return Fail(Error::BadInput("--crcl", "not an input of this command"), o);
   auto crcl = CrClFromOptions(*k, o, false);
   if (!crcl.ok()) return Fail(crcl.error(), o);
-  if (!crcl->has_value()) return Fail(Error::BadInput("--age", "missing: give --age, --sex, --weight and --creatinine"), o);
+  if (!crcl->has_value())
+    return Fail(Error::BadInput("--age", "missing: give --age, --sex, --weight and --creatinine"), o);
   const double v = **crcl;
   const Citation& cite = k->cockcroft_gault.cite;
   const double weight = *k->units.Parse(QuantityKind::kBodyWeight, o.weight);
@@ -176,7 +179,8 @@ int RunCrCl(const Options& o) {
   std::ostringstream text;
   text << "Creatinine clearance (Cockcroft-Gault, actual body weight): " << FormatNumber(std::round(v * 100) / 100)
        << " mL/min\n  from age " << *o.age << ", " << o.sex << ", " << FormatNumber(std::round(weight * 100) / 100)
-       << " kg, creatinine " << FormatNumber(std::round(scr * 1000) / 1000) << " mg/dL\n  source: " << cite.source << "\n";
+       << " kg, creatinine " << FormatNumber(std::round(scr * 1000) / 1000) << " mg/dL\n  source: " << cite.source
+       << "\n";
   return Emit(o, j, text.str());
 }
 
@@ -184,7 +188,9 @@ int RunStartDose(const Options& o) {
   auto k = Load(o);
   if (!k.ok()) return Fail(k.error(), o);
   if (k->FindIndication(o.indication) == nullptr) {
-    return Fail(Error::BadInput("--indication", "unknown indication '" + o.indication + "' (known: " + k->IndicationIds() + ")"), o);
+    return Fail(Error::BadInput("--indication",
+                                "unknown indication '" + o.indication + "' (known: " + k->IndicationIds() + ")"),
+                o);
   }
   auto crcl = CrClFromOptions(*k, o, !o.dialysis);
   if (!crcl.ok()) return Fail(crcl.error(), o);
@@ -201,7 +207,9 @@ int RunCalendar(const Options& o) {
   CalendarRequest r;
   r.indication = k->FindIndication(o.indication);
   if (r.indication == nullptr) {
-    return Fail(Error::BadInput("--indication", "unknown indication '" + o.indication + "' (known: " + k->IndicationIds() + ")"), o);
+    return Fail(Error::BadInput("--indication",
+                                "unknown indication '" + o.indication + "' (known: " + k->IndicationIds() + ")"),
+                o);
   }
   auto start = DateOption(o.start, "--start");
   if (!start.ok()) return Fail(start.error(), o);
@@ -211,6 +219,7 @@ int RunCalendar(const Options& o) {
   r.regimen = r.indication->start;
   if (o.dose_mg) {
     Status s = CheckPlausible(*k, "dose", *o.dose_mg, "--dose");
+    if (s.ok()) s = CheckCapsuleDose(*k, *o.dose_mg, "--dose");
     if (!s.ok()) return Fail(s.error(), o);
     r.regimen.dose_mg = *o.dose_mg;
   }
@@ -278,8 +287,9 @@ int RunMissedDose(const Options& o) {
     return Fail(Error::BadInput("--now", "give both times as HH:MM, or both as YYYY-MM-DDTHH:MM"), o);
   }
   if (!scheduled_dated && *now < *scheduled) {
-    return Fail(Error::BadInput("--now", "is earlier than --scheduled: if the dose was due on an earlier day, give both as "
-                                         "YYYY-MM-DDTHH:MM"),
+    return Fail(Error::BadInput("--now",
+                                "is earlier than --scheduled: if the dose was due on an earlier day, give both as "
+                                "YYYY-MM-DDTHH:MM"),
                 o);
   }
   const MissedDoseAdvice a = AdviseMissedDose(*k, *scheduled, *now);
@@ -294,7 +304,9 @@ int RunCapsules(const Options& o) {
   if (!k.ok()) return Fail(k.error(), o);
   const Indication* ind = k->FindIndication(o.indication);
   if (ind == nullptr) {
-    return Fail(Error::BadInput("--indication", "unknown indication '" + o.indication + "' (known: " + k->IndicationIds() + ")"), o);
+    return Fail(Error::BadInput("--indication",
+                                "unknown indication '" + o.indication + "' (known: " + k->IndicationIds() + ")"),
+                o);
   }
   Regimen r = ind->start;
   if (!o.dose_mg) return Fail(Error::BadInput("--dose", "missing"), o);
@@ -375,8 +387,12 @@ int RunDemo(const Options& o) {
   CalendarRequest r{dose->indication, Date::FromCivil(2026, 1, 5), 1, dose->regimen, MmSetting::kNewlyDiagnosed, 72};
   auto cal = BuildCalendar(*k, r);
   if (!cal.ok() || !plan.ok()) return Fail(cal.ok() ? plan.error() : cal.error(), o);
-  json j = {{"patient", {{"age_years", 72}, {"sex", "female"}, {"weight", "58 kg"}, {"creatinine", "1.3 mg/dL"},
-                         {"setting", "newly-diagnosed"}}},
+  json j = {{"patient",
+             {{"age_years", 72},
+              {"sex", "female"},
+              {"weight", "58 kg"},
+              {"creatinine", "1.3 mg/dL"},
+              {"setting", "newly-diagnosed"}}},
             {"start_dose", StartingDoseJson(*dose, *crcl, &plan.value())},
             {"calendar", CalendarJson(*cal, *r.indication, r.regimen)}};
   std::ostringstream text;

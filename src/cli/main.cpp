@@ -10,7 +10,9 @@ namespace {
 
 using lenacare::cli::Options;
 
-std::string Footer() { return std::string("\n") + lenacare::cli::kDisclaimer + "\nExit codes: 0 answered, 1 cannot assess, 2 bad input."; }
+std::string Footer() {
+  return std::string("\n") + lenacare::cli::kDisclaimer + "\nExit codes: 0 answered, 1 cannot assess, 2 bad input.";
+}
 
 CLI::App* Sub(CLI::App& app, const std::string& name, const std::string& help, Options& o) {
   CLI::App* sub = app.add_subcommand(name, help);
@@ -26,6 +28,23 @@ void CrClOptions(CLI::App* sub, Options& o) {
   sub->add_option("--creatinine", o.creatinine, "Serum creatinine with unit, e.g. \"1.3 mg/dL\" or \"115 umol/L\"");
 }
 
+// CLI11's messages, reworded as "<field>: <problem>" like every other error.
+std::string UsageMessage(const CLI::ParseError& e) {
+  const std::string what = e.what();
+  const std::string required = " is required";
+  if (e.get_name() == "RequiredError" && what.size() > required.size() &&
+      what.compare(what.size() - required.size(), required.size(), required) == 0) {
+    return what.substr(0, what.size() - required.size()) + ": missing";
+  }
+  const std::string convert = "Could not convert: ";
+  if (e.get_name() == "ConversionError" && what.rfind(convert, 0) == 0) {
+    const std::string rest = what.substr(convert.size());  // "--age = abc"
+    const size_t eq = rest.find(" = ");
+    if (eq != std::string::npos) return rest.substr(0, eq) + ": '" + rest.substr(eq + 3) + "' is not a valid value";
+  }
+  return what;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -34,7 +53,8 @@ int main(int argc, char** argv) {
   CLI::App app{"lenacare — therapy companion and decision support for lenalidomide (Revlimid)"};
   app.footer(Footer());
   app.require_subcommand(1);
-  app.add_option("--knowledge", o.knowledge_dir, "Knowledge directory (default: $LENACARE_KNOWLEDGE or the built-in one)");
+  app.add_option("--knowledge", o.knowledge_dir,
+                 "Knowledge directory (default: $LENACARE_KNOWLEDGE or the built-in one)");
   app.set_version_flag("--version", LENACARE_VERSION);
 
   CLI::App* crcl = Sub(app, "crcl", "Creatinine clearance by Cockcroft-Gault", o);
@@ -61,7 +81,8 @@ int main(int argc, char** argv) {
   cal->callback([&] { code = lenacare::cli::RunCalendar(o); });
 
   CLI::App* eval = Sub(app, "evaluate", "Where a therapy course stands on a date, with recommendations", o);
-  eval->add_option("course", o.course_file, "Course file (JSON, see docs/course-format.md), or - for standard input")->required();
+  eval->add_option("course", o.course_file, "Course file (JSON, see docs/course-format.md), or - for standard input")
+      ->required();
   eval->add_option("--as-of", o.as_of, "The date to assess (YYYY-MM-DD; default today)");
   eval->callback([&] { code = lenacare::cli::RunEvaluate(o); });
 
@@ -97,7 +118,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "lenacare: error: " << e.what() << " (see lenacare --help)\n";
+    std::cerr << "lenacare: error: " << UsageMessage(e) << " (see lenacare --help)\n";
     return 2;
   }
   return code;

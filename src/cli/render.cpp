@@ -46,16 +46,15 @@ json NotesJson(const std::vector<Note>& notes) {
 }
 
 json RegimenJson(const Regimen& r, int cycle_days) {
-  return {{"dose_mg", r.dose_mg},
-          {"frequency", FrequencyName(r.frequency)},
-          {"days", r.days.text()},
-          {"pill_days", PillDays(r, cycle_days)},
-          {"cycle_days", cycle_days},
-          {"description", r.Describe()}};
+  return {{"dose_mg", r.dose_mg},     {"frequency", FrequencyName(r.frequency)},
+          {"days", r.days.text()},    {"pill_days", PillDays(r, cycle_days)},
+          {"cycle_days", cycle_days}, {"description", r.Describe()}};
 }
 
 json PackJson(const Knowledge& k) {
-  return {{"pack", k.pack.id}, {"jurisdiction", k.pack.jurisdiction}, {"label_date", k.pack.label_date},
+  return {{"pack", k.pack.id},
+          {"jurisdiction", k.pack.jurisdiction},
+          {"label_date", k.pack.label_date},
           {"document", k.pack.document}};
 }
 
@@ -117,6 +116,7 @@ json StartingDoseJson(const StartingDose& d, const std::optional<double>& crcl, 
             {"source", source},
             {"sources", sources},
             {"notes", NotesJson(d.notes)},
+            {"escalations", NotesJson(d.escalations)},
             {"verified", d.verified()}};
   if (!d.verified()) j["unverified"] = kUnverifiedSuffix;
   if (ind.max_cycles > 0) j["max_cycles"] = ind.max_cycles;
@@ -130,7 +130,8 @@ json CalendarJson(const Calendar& c, const Indication& ind, const Regimen& r) {
   for (const Note& n : c.notes) verified = verified && n.verified;
   for (const CalendarDay& d : c.days) {
     json comps = json::array();
-    for (const CompanionOnDay& x : d.companions) comps.push_back({{"drug", x.drug}, {"dose", x.dose}, {"route", x.route}});
+    for (const CompanionOnDay& x : d.companions)
+      comps.push_back({{"drug", x.drug}, {"dose", x.dose}, {"route", x.route}});
     json labs = json::array();
     if (d.cbc_due) labs.push_back("cbc");
     days.push_back({{"date", d.date.ToString()},
@@ -143,8 +144,9 @@ json CalendarJson(const Calendar& c, const Indication& ind, const Regimen& r) {
   }
   json sources = json::array();
   for (const Citation* cite : c.cites) sources.push_back(CitationJson(*cite));
-  json j = {{"indication", ind.id}, {"regimen", RegimenJson(r, ind.cycle_days)}, {"days", days},
-            {"notes", NotesJson(c.notes)}, {"sources", sources}, {"verified", verified}};
+  json j = {{"indication", ind.id}, {"regimen", RegimenJson(r, ind.cycle_days)},
+            {"days", days},         {"notes", NotesJson(c.notes)},
+            {"sources", sources},   {"verified", verified}};
   if (!verified) j["unverified"] = kUnverifiedSuffix;
   return j;
 }
@@ -162,7 +164,8 @@ json MissedDoseJson(const MissedDoseAdvice& a) {
 std::string NotesText(const std::vector<Note>& notes) {
   std::string out;
   for (const Note& n : notes) {
-    out += Wrap("  note: ", n.text + (n.verified ? "" : " (" + std::string(kUnverifiedSuffix) + ")") + " [" + n.source + "]");
+    out += Wrap("  note: ",
+                n.text + (n.verified ? "" : " (" + std::string(kUnverifiedSuffix) + ")") + " [" + n.source + "]");
   }
   return out;
 }
@@ -174,7 +177,8 @@ std::string AssessmentText(const Assessment& a, const Indication& ind) {
   if (a.cycle > 0) out << " (cycle " << a.cycle << ", day " << a.cycle_day << ")";
   out << "\n";
   if (a.dose) {
-    out << "  dose: " << a.dose->Describe() << (a.status == CourseStatus::kInterrupted ? " (when resumed)" : "") << "\n";
+    out << "  dose: " << a.dose->Describe() << (a.status == CourseStatus::kInterrupted ? " (when resumed)" : "")
+        << "\n";
   }
   if (a.status == CourseStatus::kCannotAssess) out << "  cannot assess: " << a.cannot_assess << "\n";
   for (const Recommendation& r : a.recommendations) {
@@ -198,15 +202,17 @@ std::string StartingDoseText(const StartingDose& d, const std::optional<double>&
   std::ostringstream out;
   const Indication& ind = *d.indication;
   out << ind.name << "\n";
-  if (crcl) out << "  creatinine clearance: " << FormatNumber(Round2(*crcl)) << " mL/min (renal band: " << d.band << ")\n";
-  else out << "  renal band: " << d.band << "\n";
+  if (crcl)
+    out << "  creatinine clearance: " << FormatNumber(Round2(*crcl)) << " mL/min (renal band: " << d.band << ")\n";
+  else
+    out << "  renal band: " << d.band << "\n";
   out << "  starting dose: " << d.regimen.Describe() << " of each " << ind.cycle_days << "-day cycle"
       << (d.after_dialysis ? ", after dialysis on dialysis days" : "")
       << (d.verified() ? "" : " (" + std::string(kUnverifiedSuffix) + ")") << "\n";
   if (ind.max_cycles > 0) out << "  up to " << ind.max_cycles << " cycles\n";
   out << "  source: " << (d.adjusted ? d.cites.back().source : ind.cite.source) << "\n";
   if (plan != nullptr) out << CapsulePlanText(*plan);
-  out << NotesText(d.notes);
+  out << NotesText(d.notes) << NotesText(d.escalations);
   return out.str();
 }
 
@@ -218,8 +224,9 @@ std::string CalendarText(const Calendar& c, const Indication& ind, const Regimen
     std::string comps;
     for (const CompanionOnDay& x : d.companions) comps += (comps.empty() ? "" : ", ") + x.drug + " " + x.dose;
     char line[256];
-    std::snprintf(line, sizeof line, "  %s  C%-2d D%-3d   %-12s  %-34s  %s\n", d.date.ToString().c_str(), d.cycle, d.day,
-                  d.pill ? (FormatNumber(d.dose_mg) + " mg").c_str() : "rest", comps.c_str(), d.cbc_due ? "CBC" : "");
+    std::snprintf(line, sizeof line, "  %s  C%-2d D%-3d   %-12s  %-34s  %s\n", d.date.ToString().c_str(), d.cycle,
+                  d.day, d.pill ? (FormatNumber(d.dose_mg) + " mg").c_str() : "rest", comps.c_str(),
+                  d.cbc_due ? "CBC" : "");
     out << line;
   }
   out << NotesText(c.notes);

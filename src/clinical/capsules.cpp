@@ -1,11 +1,11 @@
 #include "clinical/capsules.h"
-#include "core/text.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "core/quantity.h"
+#include "core/text.h"
 
 namespace lenacare {
 
@@ -31,7 +31,8 @@ Result<CapsulePlan> PlanCapsules(const Knowledge& k, const Regimen& regimen, int
     }
   }
   if (best[static_cast<size_t>(target)] >= inf) {
-    return Error::CannotAssess("dose", "no combination of the capsule strengths makes " + FormatNumber(regimen.dose_mg) + " mg");
+    return Error::CannotAssess(
+        "dose", "no combination of the capsule strengths makes " + FormatNumber(regimen.dose_mg) + " mg");
   }
   CapsulePlan plan;
   plan.dose_mg = regimen.dose_mg;
@@ -55,6 +56,15 @@ Result<CapsulePlan> PlanCapsules(const Knowledge& k, const Regimen& regimen, int
   for (int day = 1; day <= plan.supply_days; ++day) plan.pill_days += regimen.IsPillDay(day) ? 1 : 0;
   for (CapsuleCount& c : plan.capsules) c.quantity = c.per_dose * plan.pill_days;
   return plan;
+}
+
+Status CheckCapsuleDose(const Knowledge& k, double dose_mg, const std::string& field) {
+  auto plan = PlanCapsules(k, Regimen{dose_mg, Frequency::kDaily, DaySet::Parse("1").value()}, 1);
+  if (plan.ok()) return Status::Ok();
+  std::string strengths;
+  for (double s : k.capsule_strengths_mg) strengths += (strengths.empty() ? "" : ", ") + FormatNumber(s);
+  return Error::BadInput(
+      field, FormatNumber(dose_mg) + " mg cannot be made from the capsule strengths (" + strengths + " mg)");
 }
 
 }  // namespace lenacare

@@ -10,8 +10,8 @@ namespace lenacare {
 
 struct CapsuleCount {
   double strength_mg = 0;
-  int per_dose = 0;     // capsules of this strength in one dose
-  int quantity = 0;     // capsules of this strength to dispense
+  int per_dose = 0;  // capsules of this strength in one dose
+  int quantity = 0;  // capsules of this strength to dispense
 };
 
 struct CapsulePlan {
@@ -26,5 +26,8 @@ struct CapsulePlan {
 // combination does), and the quantity for the pill days of one cycle that fall within the
 // supply limit (28 days in the US REMS).
 Result<CapsulePlan> PlanCapsules(const Knowledge& k, const Regimen& regimen, int cycle_days);
+
+// Bad input if no combination of the pack's capsule strengths makes `dose_mg`.
+Status CheckCapsuleDose(const Knowledge& k, double dose_mg, const std::string& field);
 
 }  // namespace lenacare

@@ -13,7 +13,8 @@ Status CheckPlausible(const Knowledge& k, std::string_view subject, double value
     return Error::BadInput(field, "must be above " + FormatNumber(*r->above) + " " + r->unit + " (got " + shown + ")");
   }
   if (r->at_least && value < *r->at_least) {
-    return Error::BadInput(field, "must be at least " + FormatNumber(*r->at_least) + " " + r->unit + " (got " + shown + ")");
+    return Error::BadInput(field,
+                           "must be at least " + FormatNumber(*r->at_least) + " " + r->unit + " (got " + shown + ")");
   }
   if (r->at_most && value > *r->at_most) {
     return Error::BadInput(field, "implausible value " + shown + " (above " + FormatNumber(*r->at_most) + " " +
@@ -22,8 +23,8 @@ Status CheckPlausible(const Knowledge& k, std::string_view subject, double value
   return Status::Ok();
 }
 
-Result<double> ParseMeasurement(const Knowledge& k, std::string_view subject, QuantityKind kind,
-                                std::string_view text, const std::string& field) {
+Result<double> ParseMeasurement(const Knowledge& k, std::string_view subject, QuantityKind kind, std::string_view text,
+                                const std::string& field) {
   auto v = k.units.Parse(kind, text);
   if (!v.ok()) return v.error().Under(field);
   Status s = CheckPlausible(k, subject, *v, field);

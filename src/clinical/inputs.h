@@ -15,7 +15,7 @@ namespace lenacare {
 Status CheckPlausible(const Knowledge& k, std::string_view subject, double value, const std::string& field);
 
 // Parses "58 kg" / "1.3 mg/dL" / "25 10*9/L" for `subject`, converts it and checks plausibility.
-Result<double> ParseMeasurement(const Knowledge& k, std::string_view subject, QuantityKind kind,
-                                std::string_view text, const std::string& field);
+Result<double> ParseMeasurement(const Knowledge& k, std::string_view subject, QuantityKind kind, std::string_view text,
+                                const std::string& field);
 
 }  // namespace lenacare

@@ -1,7 +1,7 @@
 #include "clinical/renal.h"
-#include "core/text.h"
 
 #include "core/quantity.h"
+#include "core/text.h"
 
 namespace lenacare {
 
@@ -36,7 +36,8 @@ Result<const RenalBand*> RenalBandFor(const Knowledge& k, const RenalFunction& r
     if ((!b.crcl_at_least || c >= *b.crcl_at_least) && (!b.crcl_below || c < *b.crcl_below)) return &b;
   }
   return Error::CannotAssess("crcl", "the label's renal table has no row for " +
-                                         (renal.crcl_ml_min ? "CrCl " + FormatNumber(*renal.crcl_ml_min) + " mL/min" : std::string("this renal function")) +
+                                         (renal.crcl_ml_min ? "CrCl " + FormatNumber(*renal.crcl_ml_min) + " mL/min"
+                                                            : std::string("this renal function")) +
                                          (renal.dialysis ? " on dialysis" : ""));
 }
 
@@ -73,10 +74,11 @@ Result<StartingDose> StartingDoseFor(const Knowledge& k, const std::string& indi
     d.after_dialysis = row->after_dialysis;
   }
   if (b.review_at && renal.crcl_ml_min && *renal.crcl_ml_min == *b.review_at) {
-    d.notes.push_back({"CrCl is exactly " + FormatNumber(*b.review_at) +
-                           " mL/min, the edge of the renal bands: lenacare gives no adjustment (the label adjusts below " +
-                           FormatNumber(*b.review_at) + "); confirm against the current label",
-                       b.cite.source, b.cite.verified});
+    d.notes.push_back(
+        {"CrCl is exactly " + FormatNumber(*b.review_at) +
+             " mL/min, the edge of the renal bands: lenacare gives no adjustment (the label adjusts below " +
+             FormatNumber(*b.review_at) + "); confirm against the current label",
+         b.cite.source, b.cite.verified});
   }
   if (b.not_studied_below && renal.crcl_ml_min && *renal.crcl_ml_min < *b.not_studied_below) {
     d.notes.push_back({"CrCl below " + FormatNumber(*b.not_studied_below) + " mL/min" +
@@ -90,10 +92,10 @@ Result<StartingDose> StartingDoseFor(const Knowledge& k, const std::string& indi
   for (const Escalation& e : k.escalations) {
     if (Contains(e.indications, indication) && e.from_dose_mg == d.regimen.dose_mg && d.adjusted &&
         (!e.from_frequency || *e.from_frequency == d.regimen.frequency)) {
-      d.notes.push_back({"May increase to " + FormatNumber(e.to_dose_mg) + " mg daily" +
-                             (e.after_cycles > 0 ? " after " + std::to_string(e.after_cycles) + " cycles" : "") + " " +
-                             e.condition,
-                         e.cite.source, e.cite.verified});
+      d.escalations.push_back({"May increase to " + FormatNumber(e.to_dose_mg) + " mg daily" +
+                                   (e.after_cycles > 0 ? " after " + std::to_string(e.after_cycles) + " cycles" : "") +
+                                   " " + e.condition,
+                               e.cite.source, e.cite.verified});
     }
   }
   return d;

@@ -45,12 +45,13 @@ struct Note {
 
 struct StartingDose {
   const Indication* indication = nullptr;
-  Regimen regimen;           // dose, frequency and pill days
+  Regimen regimen;  // dose, frequency and pill days
   bool after_dialysis = false;
-  bool adjusted = false;     // false: the indication's usual starting dose
-  std::string band;          // "normal", "moderate", "severe", "dialysis"
+  bool adjusted = false;  // false: the indication's usual starting dose
+  std::string band;       // "normal", "moderate", "severe", "dialysis"
   std::vector<Citation> cites;
-  std::vector<Note> notes;   // band edge, not studied, escalation; each says if it is verified
+  std::vector<Note> notes;        // band edge, not studied, after dialysis; each says if it is verified
+  std::vector<Note> escalations;  // increases the label allows later from this starting dose
   // The dose itself rests on verified entries (the indication, the band and the row).
   bool verified() const;
 };

@@ -1,8 +1,9 @@
 #include "core/date.h"
-#include "core/text.h"
 
 #include <charconv>
 #include <cstdio>
+
+#include "core/text.h"
 
 namespace lenacare {
 namespace {
@@ -59,16 +60,14 @@ Result<Date> Date::Parse(std::string_view text) {
       !ParseDigits(text.substr(5, 2), m) || !ParseDigits(text.substr(8, 2), d)) {
     return Error::BadInput("", Quoted(text) + " is not a date (expected YYYY-MM-DD)");
   }
-  if (y < 1900 || m < 1 || m > 12 || d < 1 ||
-      static_cast<unsigned>(d) > DaysInMonth(y, static_cast<unsigned>(m))) {
+  if (y < 1900) return Error::BadInput("", Quoted(text) + ": years before 1900 are not accepted");
+  if (m < 1 || m > 12 || d < 1 || static_cast<unsigned>(d) > DaysInMonth(y, static_cast<unsigned>(m))) {
     return Error::BadInput("", Quoted(text) + " is not a real calendar date");
   }
   return FromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
 }
 
-Date Date::FromCivil(int year, unsigned month, unsigned day) {
-  return Date(DaysFromCivil(year, month, day));
-}
+Date Date::FromCivil(int year, unsigned month, unsigned day) { return Date(DaysFromCivil(year, month, day)); }
 
 int Date::year() const { return CivilFromDays(days_).y; }
 unsigned Date::month() const { return CivilFromDays(days_).m; }

@@ -49,7 +49,7 @@ bool ParseKindId(std::string_view id, QuantityKind& out) {
   return false;
 }
 
-Result<RawQuantity> ParseQuantity(std::string_view text) {
+Result<RawQuantity> ParseQuantity(std::string_view text, std::string_view example) {
   const std::string_view s = Trim(text);
   std::string quoted(1, '\'');
   quoted.append(text).push_back('\'');
@@ -58,7 +58,7 @@ Result<RawQuantity> ParseQuantity(std::string_view text) {
   const size_t digits_start = i;
   while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) ++i;
   if (i == digits_start) {
-    return Error::BadInput("", quoted + " has no number (expected e.g. \"1.3 mg/dL\")");
+    return Error::BadInput("", quoted + " has no number (expected e.g. \"" + std::string(example) + "\")");
   }
   if (i < s.size() && s[i] == ',') {
     return Error::BadInput("", quoted + ": write the number without separators (e.g. 25000 /uL or 25 10*9/L)");
@@ -75,7 +75,7 @@ Result<RawQuantity> ParseQuantity(std::string_view text) {
   }
   q.unit = std::string(Trim(s.substr(i)));
   if (q.unit.empty()) {
-    return Error::BadInput("", quoted + " has no unit (write it with its unit, e.g. \"1.3 mg/dL\")");
+    return Error::BadInput("", quoted + " has no unit (write it with its unit, e.g. \"" + std::string(example) + "\")");
   }
   return q;
 }
@@ -109,17 +109,20 @@ Result<double> UnitTable::ToCanonical(QuantityKind kind, const RawQuantity& q) c
     for (const auto& a : other.aliases) {
       if (a.unit == q.unit) {
         return Error::BadInput("", "unit '" + q.unit + "' is a " + std::string(KindName(other.kind)) +
-                                       " unit and does not fit a " + std::string(KindName(kind)) +
-                                       " (expected e.g. " + entry->canonical + ")");
+                                       " unit and does not fit a " + std::string(KindName(kind)) + " (expected e.g. " +
+                                       entry->canonical + ")");
       }
     }
   }
-  return Error::BadInput("", "unknown unit '" + q.unit + "' for a " + std::string(KindName(kind)) +
-                                 " (expected e.g. " + entry->canonical + ")");
+  return Error::BadInput("", "unknown unit '" + q.unit + "' for a " + std::string(KindName(kind)) + " (expected e.g. " +
+                                 entry->canonical + ")");
 }
 
 Result<double> UnitTable::Parse(QuantityKind kind, std::string_view text) const {
-  auto raw = ParseQuantity(text);
+  const UnitKindEntry* entry = Find(kind);
+  std::string example = "1 ";
+  if (entry != nullptr) example += entry->canonical;
+  auto raw = ParseQuantity(text, entry != nullptr ? std::string_view(example) : std::string_view("1.3 mg/dL"));
   if (!raw.ok()) return raw.error();
   return ToCanonical(kind, *raw);
 }

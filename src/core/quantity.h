@@ -14,16 +14,16 @@ namespace lenacare {
 
 // What a number measures. Each kind has one canonical unit (in brackets).
 enum class QuantityKind {
-  kCellCount,             // blood cells per volume [10*9/L]
-  kHemoglobin,            // [g/dL]
-  kCreatinine,            // serum creatinine [mg/dL]
-  kBodyWeight,            // [kg]
-  kTemperature,           // [Cel]
-  kCreatinineClearance,   // [mL/min]
-  kDose,                  // drug amount [mg]
-  kDuration,              // [d]
-  kAge,                   // [a]
-  kFraction,              // [%]
+  kCellCount,            // blood cells per volume [10*9/L]
+  kHemoglobin,           // [g/dL]
+  kCreatinine,           // serum creatinine [mg/dL]
+  kBodyWeight,           // [kg]
+  kTemperature,          // [Cel]
+  kCreatinineClearance,  // [mL/min]
+  kDose,                 // drug amount [mg]
+  kDuration,             // [d]
+  kAge,                  // [a]
+  kFraction,             // [%]
 };
 
 // The written form of a quantity before conversion: "25 10*9/L" -> {25, "10*9/L"}.
@@ -34,14 +34,15 @@ struct RawQuantity {
 
 // Splits "number unit" (space optional: "58kg"). Rejects a missing number, a missing unit,
 // thousands separators and exponents, each with a message that says so.
-Result<RawQuantity> ParseQuantity(std::string_view text);
+// `example` is a well-formed quantity shown in the messages ("1.3 mg/dL").
+Result<RawQuantity> ParseQuantity(std::string_view text, std::string_view example = "1.3 mg/dL");
 
 // Formats a number without trailing zeros: 2.5 -> "2.5", 25 -> "25".
 std::string FormatNumber(double value);
 
 struct UnitAlias {
-  std::string unit;     // exactly as written (case-sensitive: G/L is not g/L)
-  double factor = 1;    // canonical = (value + offset) * factor
+  std::string unit;   // exactly as written (case-sensitive: G/L is not g/L)
+  double factor = 1;  // canonical = (value + offset) * factor
   double offset = 0;
 };
 

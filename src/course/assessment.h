@@ -15,26 +15,26 @@ enum class CourseStatus { kTaking, kRest, kInterrupted, kStopped, kCannotAssess 
 std::string_view CourseStatusId(CourseStatus s);  // "taking", "rest", ...
 
 enum class Action {
-  kTake,              // take today's dose
-  kRest,              // rest day: no lenalidomide today
-  kInterrupt,         // hold therapy now
-  kKeepHolding,       // stay interrupted until the count recovers
-  kResume,            // the count has recovered: resume at the dose given
-  kCheckBloodCount,   // blood count due (weekly while held)
-  kPrescriberDecides, // the label is silent; the prescriber must decide
-  kStop,              // stop for good
-  kCheckDose,         // the dose taken differs from what the sources give
-  kNote,              // information the team should see
-  kCannotAssess,      // a fact is missing or the sources disagree
+  kTake,               // take today's dose
+  kRest,               // rest day: no lenalidomide today
+  kInterrupt,          // hold therapy now
+  kKeepHolding,        // stay interrupted until the count recovers
+  kResume,             // the count has recovered: resume at the dose given
+  kCheckBloodCount,    // blood count due (weekly while held)
+  kPrescriberDecides,  // the label is silent; the prescriber must decide
+  kStop,               // stop for good
+  kCheckDose,          // the dose taken differs from what the sources give
+  kNote,               // information the team should see
+  kCannotAssess,       // a fact is missing or the sources disagree
 };
 std::string_view ActionId(Action a);  // "take", "rest", "interrupt", ...
 
 struct Recommendation {
   Action action = Action::kNote;
-  std::string reason;   // a sentence a clinician would accept
-  std::string source;   // "USPI 2.1 Table 1 (label-facts.md §3.2 ...)"
-  std::string rule;     // the knowledge entry id
-  bool verified = true; // false: the reason ends with "unverified: confirm against the current label"
+  std::string reason;    // a sentence a clinician would accept
+  std::string source;    // "USPI 2.1 Table 1 (label-facts.md §3.2 ...)"
+  std::string rule;      // the knowledge entry id
+  bool verified = true;  // false: the reason ends with "unverified: confirm against the current label"
 };
 
 struct Assessment {
@@ -42,11 +42,11 @@ struct Assessment {
   CourseStatus status = CourseStatus::kCannotAssess;
   int cycle = 0;
   int cycle_day = 0;
-  std::optional<Regimen> dose;   // today's dose, or the dose to resume at; nullopt if unknown
+  std::optional<Regimen> dose;  // today's dose, or the dose to resume at; nullopt if unknown
   bool pill_today = false;
   std::vector<Recommendation> recommendations;
-  std::string cannot_assess;     // why, when status is kCannotAssess
-  bool verified() const;         // every recommendation rests on verified facts
+  std::string cannot_assess;  // why, when status is kCannotAssess
+  bool verified() const;      // every recommendation rests on verified facts
 };
 
 inline constexpr std::string_view kUnverifiedSuffix = "unverified: confirm against the current label";

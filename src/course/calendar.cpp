@@ -36,8 +36,9 @@ Result<Calendar> BuildCalendar(const Knowledge& k, const CalendarRequest& r) {
   int cycles = r.cycles;
   if (ind.max_cycles > 0 && cycles > ind.max_cycles) {
     cycles = ind.max_cycles;
-    cal.notes.push_back({"Shown up to cycle " + std::to_string(ind.max_cycles) + ": the label's maximum for this indication",
-                         ind.cite.source, ind.cite.verified});
+    cal.notes.push_back(
+        {"Shown up to cycle " + std::to_string(ind.max_cycles) + ": the label's maximum for this indication",
+         ind.cite.source, ind.cite.verified});
   }
   std::vector<const CompanionDose*> companions;
   std::string missing;
@@ -60,16 +61,18 @@ Result<Calendar> BuildCalendar(const Knowledge& k, const CalendarRequest& r) {
   if (cbc != nullptr) {
     cal.cites.push_back(&cbc->cite);
     if (cbc->phases.empty()) {
-      cal.notes.push_back({"No blood-count schedule is given in the sources for this indication: the prescriber sets it",
-                           cbc->cite.source, cbc->cite.verified});
+      cal.notes.push_back(
+          {"No blood-count schedule is given in the sources for this indication: the prescriber sets it",
+           cbc->cite.source, cbc->cite.verified});
     } else if (!cbc->cite.verified) {
-      cal.notes.push_back({"Blood-count days follow a schedule that is not confirmed for the current label", cbc->cite.source,
-                           false});
+      cal.notes.push_back(
+          {"Blood-count days follow a schedule that is not confirmed for the current label", cbc->cite.source, false});
     }
   }
   for (const CompanionDose* c : companions) {
     if (!c->cite.verified) {
-      cal.notes.push_back({c->drug + " " + c->dose_text + ": schedule not confirmed for the current label", c->cite.source, false});
+      cal.notes.push_back(
+          {c->drug + " " + c->dose_text + ": schedule not confirmed for the current label", c->cite.source, false});
     }
   }
   for (int cycle = 1; cycle <= cycles; ++cycle) {
@@ -81,7 +84,8 @@ Result<Calendar> BuildCalendar(const Knowledge& k, const CalendarRequest& r) {
       d.pill = r.regimen.IsPillDay(day);
       d.dose_mg = d.pill ? r.regimen.dose_mg : 0;
       for (const CompanionDose* c : companions) {
-        if (c->cycles.Contains(cycle) && c->days.Contains(day)) d.companions.push_back({c->drug, c->dose_text, c->route, &c->cite});
+        if (c->cycles.Contains(cycle) && c->days.Contains(day))
+          d.companions.push_back({c->drug, c->dose_text, c->route, &c->cite});
       }
       if (cbc != nullptr) {
         for (const CbcPhase& p : cbc->phases) {

@@ -32,9 +32,9 @@ struct CalendarRequest {
   const Indication* indication = nullptr;
   Date start;
   int cycles = 1;
-  Regimen regimen;                     // usually the starting dose
+  Regimen regimen;  // usually the starting dose
   MmSetting setting = MmSetting::kUnknown;
-  std::optional<int> age_years;        // at the start (for age-dependent companion doses)
+  std::optional<int> age_years;  // at the start (for age-dependent companion doses)
 };
 
 struct Calendar {

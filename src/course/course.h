@@ -14,17 +14,17 @@
 namespace lenacare {
 
 enum class EventType {
-  kLab,            // a blood count or creatinine result
-  kDoseTaken,      // the patient took the day's dose
-  kDoseMissed,     // the patient missed the day's dose
-  kHold,           // the prescriber interrupts therapy
-  kResume,         // the prescriber resumes therapy (optionally at a dose)
-  kDoseChange,     // the prescriber changes the dose without an interruption
-  kToxicity,       // another toxicity with its CTCAE grade (a later event updates the grade)
-  kTemperature,    // a body temperature (for the fever triggers)
-  kTransfusion,    // a platelet transfusion
-  kCycleStart,     // day 1 of a new cycle on this date (a delayed cycle)
-  kStop,           // therapy stopped for good
+  kLab,          // a blood count or creatinine result
+  kDoseTaken,    // the patient took the day's dose
+  kDoseMissed,   // the patient missed the day's dose
+  kHold,         // the prescriber interrupts therapy
+  kResume,       // the prescriber resumes therapy (optionally at a dose)
+  kDoseChange,   // the prescriber changes the dose without an interruption
+  kToxicity,     // another toxicity with its CTCAE grade (a later event updates the grade)
+  kTemperature,  // a body temperature (for the fever triggers)
+  kTransfusion,  // a platelet transfusion
+  kCycleStart,   // day 1 of a new cycle on this date (a delayed cycle)
+  kStop,         // therapy stopped for good
 };
 
 std::string_view EventTypeId(EventType t);
@@ -33,15 +33,15 @@ bool ParseEventType(std::string_view id, EventType& out);
 struct Event {
   Date date;
   EventType type = EventType::kLab;
-  LabTest test = LabTest::kAnc;  // kLab
-  double value = 0;              // kLab: canonical unit; kTemperature: Cel
-  std::optional<double> dose_mg;                // kResume, kDoseChange
-  std::optional<Frequency> frequency;           // kResume, kDoseChange
-  std::optional<DaySet> days;                   // kResume, kDoseChange
-  std::string term;                             // kToxicity (lower case)
-  int grade = 0;                                // kToxicity
-  std::string note;                             // free text (reason for hold/stop)
-  int index = 0;                                // position in the input, for messages
+  LabTest test = LabTest::kAnc;        // kLab
+  double value = 0;                    // kLab: canonical unit; kTemperature: Cel
+  std::optional<double> dose_mg;       // kResume, kDoseChange
+  std::optional<Frequency> frequency;  // kResume, kDoseChange
+  std::optional<DaySet> days;          // kResume, kDoseChange
+  std::string term;                    // kToxicity (lower case)
+  int grade = 0;                       // kToxicity
+  std::string note;                    // free text (reason for hold/stop)
+  int index = 0;                       // position in the input, for messages
 };
 
 enum class MmSetting { kUnknown, kNewlyDiagnosed, kPreviouslyTreated };
@@ -57,10 +57,10 @@ struct Patient {
 struct Course {
   const Indication* indication = nullptr;
   Date start_date;
-  Regimen starting;                   // starting dose, frequency and pill days
+  Regimen starting;  // starting dose, frequency and pill days
   MmSetting setting = MmSetting::kUnknown;
   Patient patient;
-  std::vector<Event> events;          // sorted by date; same-day events keep their input order
+  std::vector<Event> events;  // sorted by date; same-day events keep their input order
 };
 
 }  // namespace lenacare

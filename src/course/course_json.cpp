@@ -1,15 +1,15 @@
 #include "course/course_json.h"
-#include "core/text.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <initializer_list>
-
 #include <nlohmann/json.hpp>
 
+#include "clinical/capsules.h"
 #include "clinical/inputs.h"
 #include "core/quantity.h"
+#include "core/text.h"
 
 namespace lenacare {
 namespace {
@@ -58,6 +58,8 @@ Result<double> DoseField(const Knowledge& k, const json& obj, const std::string&
   const double mg = it->get<double>();
   Status s = CheckPlausible(k, "dose", mg, field);
   if (!s.ok()) return s.error();
+  s = CheckCapsuleDose(k, mg, field);
+  if (!s.ok()) return s.error();
   return mg;
 }
 
@@ -67,8 +69,8 @@ Result<double> Measurement(const Knowledge& k, const json& obj, const std::strin
   auto it = obj.find(key);
   if (it == obj.end()) return Error::BadInput(field, "missing");
   if (it->is_number()) {
-    return Error::BadInput(field, "a unit is required: write it as text with its unit, e.g. \"" +
-                                      k.units.Find(kind)->canonical + "\"");
+    return Error::BadInput(
+        field, "a unit is required: write it as text with its unit, e.g. \"" + k.units.Find(kind)->canonical + "\"");
   }
   if (!it->is_string()) return Error::BadInput(field, "must be text with a unit");
   return ParseMeasurement(k, subject, kind, it->get<std::string>(), field);
@@ -109,7 +111,8 @@ Result<Event> ParseLab(const Knowledge& k, const json& e, const std::string& whe
   auto test = Text(e, where, "test", true);
   if (!test.ok()) return test.error();
   if (!ParseLabTest(*test, ev.test)) {
-    return Error::BadInput(Join(where, "test"), "unknown test '" + *test + "' (known: anc, platelets, wbc, hemoglobin, creatinine)");
+    return Error::BadInput(Join(where, "test"),
+                           "unknown test '" + *test + "' (known: anc, platelets, wbc, hemoglobin, creatinine)");
   }
   auto v = Measurement(k, e, where, "value", LabTestId(ev.test), LabTestKind(ev.test));
   if (!v.ok()) return v.error();
@@ -123,15 +126,17 @@ Result<Event> ParseEvent(const Knowledge& k, const json& e, const std::string& w
   if (!type_text.ok()) return type_text.error();
   EventType type;
   if (!ParseEventType(*type_text, type)) {
-    return Error::BadInput(Join(where, "type"), "unknown event type '" + *type_text +
-                                                    "' (known: lab, dose-taken, dose-missed, hold, resume, dose-change, "
-                                                    "toxicity, temperature, transfusion, cycle-start, stop)");
+    return Error::BadInput(Join(where, "type"),
+                           "unknown event type '" + *type_text +
+                               "' (known: lab, dose-taken, dose-missed, hold, resume, dose-change, "
+                               "toxicity, temperature, transfusion, cycle-start, stop)");
   }
   auto date = DateField(e, where, "date");
   if (!date.ok()) return date.error();
   if (*date < course.start_date) {
     return Error::BadInput(Join(where, "date"), date->ToString() + " is before the start date " +
-                                                    course.start_date.ToString() + " (put pre-treatment labs in 'baseline')");
+                                                    course.start_date.ToString() +
+                                                    " (put pre-treatment labs in 'baseline')");
   }
   Event ev;
   Status s;
@@ -151,7 +156,9 @@ Result<Event> ParseEvent(const Knowledge& k, const json& e, const std::string& w
       if (!term.ok()) return term.error();
       ev.term = Lower(*term);
       if (Contains(k.lab_terms, ev.term)) {
-        return Error::BadInput(Join(where, "term"), Quoted(ev.term) + " is decided from the blood count: record it as a lab event with its value");
+        return Error::BadInput(
+            Join(where, "term"),
+            Quoted(ev.term) + " is decided from the blood count: record it as a lab event with its value");
       }
       auto g = e.find("grade");
       if (g == e.end()) return Error::BadInput(Join(where, "grade"), "missing");
@@ -175,7 +182,8 @@ Result<Event> ParseEvent(const Knowledge& k, const json& e, const std::string& w
       auto product = Text(e, where, "product", true);
       if (!product.ok()) return product.error();
       if (*product != "platelets") {
-        return Error::BadInput(Join(where, "product"), "only platelet transfusions are used by the rules ('platelets')");
+        return Error::BadInput(Join(where, "product"),
+                               "only platelet transfusions are used by the rules ('platelets')");
       }
       break;
     }
@@ -223,7 +231,8 @@ Status ParsePatient(const Knowledge& k, const json& p, Course& c) {
   if (p.contains("birth_date")) {
     auto b = DateField(p, where, "birth_date");
     if (!b.ok()) return b.error();
-    if (*b > c.start_date) return Error::BadInput("patient.birth_date", "is after the start date " + c.start_date.ToString());
+    if (*b > c.start_date)
+      return Error::BadInput("patient.birth_date", "is after the start date " + c.start_date.ToString());
     s = CheckPlausible(k, "age", c.start_date.YearsSince(*b), "patient.birth_date");
     if (!s.ok()) return s;
     c.patient.birth_date = *b;
@@ -271,8 +280,9 @@ Result<Course> ParseCourseJson(const Knowledge& k, std::string_view text) {
                                          (colon == std::string::npos ? "" : " (" + what.substr(colon + 2) + ")"));
   }
   if (!root.is_object()) return Error::BadInput("course", "must be a JSON object");
-  Status s = CheckKeys(root, "", {"indication", "start_date", "starting_dose_mg", "starting_frequency", "starting_days",
-                                  "setting", "patient", "baseline", "events", "note"});
+  Status s = CheckKeys(root, "",
+                       {"indication", "start_date", "starting_dose_mg", "starting_frequency", "starting_days",
+                        "setting", "patient", "baseline", "events", "note"});
   if (!s.ok()) return s.error();
 
   Course c;
@@ -334,7 +344,8 @@ Result<Course> ParseCourseJson(const Knowledge& k, std::string_view text) {
       auto date = DateField(b, where, "date");
       if (!date.ok()) return date.error();
       if (*date > c.start_date) {
-        return Error::BadInput(where + ".date", date->ToString() + " is after the start date: record it as a lab event");
+        return Error::BadInput(where + ".date",
+                               date->ToString() + " is after the start date: record it as a lab event");
       }
       auto lab = ParseLab(k, b, where);
       if (!lab.ok()) return lab.error();
@@ -359,7 +370,7 @@ Result<Course> ParseCourseJson(const Knowledge& k, std::string_view text) {
 
 Status CheckEventsUpTo(const Course& course, Date as_of) {
   if (as_of < course.start_date) {
-    return Error::BadInput("as-of", as_of.ToString() + " is before the start date " + course.start_date.ToString());
+    return Error::BadInput("--as-of", as_of.ToString() + " is before the start date " + course.start_date.ToString());
   }
   for (const Event& e : course.events) {
     if (e.index >= 0 && e.date > as_of) {

@@ -25,9 +25,10 @@ struct Cause {
   enum class Kind { kCount, kToxicity, kManual } kind = Kind::kManual;
   LabTest test = LabTest::kAnc;
   const HoldRule* rule = nullptr;
-  std::string term;           // kToxicity
+  std::string term;  // kToxicity
   Date since;
-  double value = 0;           // the value that triggered
+  double value = 0;  // the value that triggered
+  Date measured_on;  // when that value was measured (before `since` for a later fever)
   bool recovered = false;
   Date recovered_on;
   double recovered_value = 0;
@@ -68,6 +69,7 @@ class Replay {
   bool Fires(const HoldRule& r, LabTest t, Date date, double value) const;
   Date RunStart(LabTest t, double below) const;
   void Hold(Date date);
+  bool WasHeldOn(Date d) const;  // an interruption was in force on d
   void Stop(Date date, const std::string& reason, const Citation* cite);
   void CannotAssess(const std::string& reason, const Citation* cite = nullptr);
   void ClearCannotAssess();  // a prescriber acted on the open question
@@ -78,10 +80,10 @@ class Replay {
   struct Target {
     std::optional<Regimen> regimen;
     bool at_floor = false;
-    std::string problem;              // cannot-assess reason
-    const Citation* cite = nullptr;   // the entry that gave the dose
-    std::string how;                  // "the next lower dose", ...
-    const Citation* rule = nullptr;   // the hold or toxicity rule that sent it there
+    std::string problem;             // cannot-assess reason
+    const Citation* cite = nullptr;  // the entry that gave the dose
+    std::string how;                 // "the next lower dose", ...
+    const Citation* rule = nullptr;  // the hold or toxicity rule that sent it there
   };
   Target NextLower(const Regimen& from) const;
   Target ResumeTarget() const;
@@ -97,10 +99,11 @@ class Replay {
   const Indication& ind_;
   Date as_of_;
 
-  Regimen current_;               // the dose in effect (or held)
+  Regimen current_;  // the dose in effect (or held)
   bool stopped_ = false;
   bool held_ = false;
   Date held_since_;
+  std::vector<std::pair<Date, Date>> holds_;  // past interruptions [since, resumed)
   std::vector<Cause> causes_;
   std::array<int, kTests> falls_{};
   std::array<std::vector<LabPoint>, kTests> history_;
@@ -109,7 +112,7 @@ class Replay {
   std::optional<LabPoint> temperature_;
   std::optional<Date> transfusion_;
   std::vector<std::pair<std::string, int>> toxicity_grades_;
-  Date anchor_;                   // day 1 of cycle anchor_cycle_
+  Date anchor_;  // day 1 of cycle anchor_cycle_
   int anchor_cycle_ = 1;
   std::optional<std::string> cannot_;
   std::vector<Recommendation> recs_;
@@ -139,7 +142,8 @@ void Replay::CannotAssess(const std::string& reason, const Citation* cite) {
 void Replay::ClearCannotAssess() {
   if (!cannot_) return;
   cannot_.reset();
-  recs_.erase(std::remove_if(recs_.begin(), recs_.end(), [](const Recommendation& r) { return r.action == Action::kCannotAssess; }),
+  recs_.erase(std::remove_if(recs_.begin(), recs_.end(),
+                             [](const Recommendation& r) { return r.action == Action::kCannotAssess; }),
               recs_.end());
 }
 
@@ -163,6 +167,11 @@ void Replay::Hold(Date date) {
     held_ = true;
     held_since_ = date;
   }
+}
+
+bool Replay::WasHeldOn(Date d) const {
+  if (held_ && held_since_ <= d) return true;
+  return std::any_of(holds_.begin(), holds_.end(), [&](const auto& h) { return h.first <= d && d < h.second; });
 }
 
 void Replay::Stop(Date date, const std::string& reason, const Citation* cite) {
@@ -243,6 +252,7 @@ void Replay::CheckTriggers(LabTest t, Date date) {
     cause.rule = &r;
     cause.since = date;
     cause.value = value;
+    cause.measured_on = h.back().date;
     causes_.push_back(cause);
     Hold(date);
     return;
@@ -265,8 +275,8 @@ void Replay::CheckTriggers(LabTest t, Date date) {
   const std::string what = std::string(LabTestName(t)) + " " + Count(value, t) + " on " + date.ToString();
   const Floor* floor = k_.FindFloor(ind_.id, c_.starting.dose_mg);
   if (needs_baseline) {
-    CannotAssess(what + ": the rules for this fall depend on the baseline count, and no " + std::string(LabTestName(t)) +
-                 " on or before the start date was recorded");
+    CannotAssess(what + ": the rules for this fall depend on the baseline count, and no " +
+                 std::string(LabTestName(t)) + " on or before the start date was recorded");
   } else if (floor != nullptr && floor->dose_mg == current_.dose_mg) {
     CannotAssess("you are at the dose floor (" + current_.Describe() + "): the label gives no rule or lower dose for " +
                      what + " — the prescriber must decide",
@@ -305,9 +315,9 @@ void Replay::AddWatchAdvice() {
         when += (when.empty() ? "" : ", or ") + condition;
       }
       if (when.empty()) continue;
-      Add(Action::kCheckBloodCount, std::string(LabTestName(t)) + " " + Count(last.value, t) + " on " +
-                                        last.date.ToString() + " is below " + FormatNumber(below) +
-                                        " x10^9/L: interrupt " + when + "; recheck the count",
+      Add(Action::kCheckBloodCount,
+          std::string(LabTestName(t)) + " " + Count(last.value, t) + " on " + last.date.ToString() + " is below " +
+              FormatNumber(below) + " x10^9/L: interrupt " + when + "; recheck the count",
           &r->cite);
       break;
     }
@@ -328,7 +338,8 @@ void Replay::OnLab(const Event& e) {
 }
 
 void Replay::OnToxicity(const Event& e) {
-  auto it = std::find_if(toxicity_grades_.begin(), toxicity_grades_.end(), [&](const auto& g) { return g.first == e.term; });
+  auto it =
+      std::find_if(toxicity_grades_.begin(), toxicity_grades_.end(), [&](const auto& g) { return g.first == e.term; });
   if (it == toxicity_grades_.end()) {
     toxicity_grades_.emplace_back(e.term, e.grade);
   } else {
@@ -366,11 +377,17 @@ void Replay::OnToxicity(const Event& e) {
 
 void Replay::OnResume(const Event& e) {
   if (!held_) {
-    Add(Action::kCheckDose, "A resumption was recorded on " + e.date.ToString() + " but therapy was not interrupted", nullptr);
+    Add(Action::kCheckDose, "A resumption was recorded on " + e.date.ToString() + " but therapy was not interrupted",
+        nullptr);
   }
-  const bool recovered = std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.recovered; });
-  const bool manual_only = std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.kind == Cause::Kind::kManual; });
-  Target target = held_ && !manual_only ? ResumeTarget() : Target{current_, false, {}, nullptr, "the dose before the interruption", nullptr};
+  // A prescriber's own hold ends with their resumption; counts and toxicities must have recovered.
+  const bool recovered = std::all_of(causes_.begin(), causes_.end(),
+                                     [](const Cause& c) { return c.recovered || c.kind == Cause::Kind::kManual; });
+  const bool manual_only =
+      std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.kind == Cause::Kind::kManual; });
+  Target target = held_ && !manual_only
+                      ? ResumeTarget()
+                      : Target{current_, false, {}, nullptr, "the dose before the interruption", nullptr};
   if (held_ && !recovered) {
     Add(Action::kCheckDose, "Therapy was resumed on " + e.date.ToString() + " before the recovery the label asks for",
         nullptr);
@@ -381,14 +398,17 @@ void Replay::OnResume(const Event& e) {
     next.frequency = e.frequency.value_or(Frequency::kDaily);
     next.days = e.days.value_or(target.regimen ? target.regimen->days : current_.days);
     if (target.regimen && next.MgPerCycle() > target.regimen->MgPerCycle()) {
-      Add(Action::kCheckDose, "Resumed on " + e.date.ToString() + " at " + next.Describe() +
-                                  ", above the dose the rules give (" + target.regimen->Describe() + ")",
+      Add(Action::kCheckDose,
+          "Resumed on " + e.date.ToString() + " at " + next.Describe() + ", above the dose the rules give (" +
+              target.regimen->Describe() + ")",
           target.cite);
     }
   } else if (!target.regimen && held_) {
-    CannotAssess("the resumption on " + e.date.ToString() + " names no dose and the label gives none here; record the dose");
+    CannotAssess("the resumption on " + e.date.ToString() +
+                 " names no dose and the label gives none here; record the dose");
   }
   current_ = next;
+  if (held_) holds_.emplace_back(held_since_, e.date);
   held_ = false;
   causes_.clear();
 }
@@ -408,16 +428,19 @@ void Replay::OnDoseChange(const Event& e) {
     }
     const int cycle = CycleAt(e.date, nullptr);
     if (match == nullptr) {
-      Add(Action::kCheckDose, "The dose was raised on " + e.date.ToString() + " from " + current_.Describe() + " to " +
-                                  next.Describe() + "; the label gives no such increase",
+      Add(Action::kCheckDose,
+          "The dose was raised on " + e.date.ToString() + " from " + current_.Describe() + " to " + next.Describe() +
+              "; the label gives no such increase",
           nullptr);
     } else if (cycle <= match->after_cycles) {
-      Add(Action::kCheckDose, "The dose was raised to " + FormatNumber(next.dose_mg) + " mg in cycle " +
-                                  std::to_string(cycle) + "; the label allows it only after " +
-                                  std::to_string(match->after_cycles) + " cycles, " + match->condition,
+      Add(Action::kCheckDose,
+          "The dose was raised to " + FormatNumber(next.dose_mg) + " mg in cycle " + std::to_string(cycle) +
+              "; the label allows it only after " + std::to_string(match->after_cycles) + " cycles, " +
+              match->condition,
           &match->cite);
     } else if (!match->cite.verified) {
-      Add(Action::kNote, "The dose was raised to " + FormatNumber(next.dose_mg) + " mg, " + match->condition, &match->cite);
+      Add(Action::kNote, "The dose was raised to " + FormatNumber(next.dose_mg) + " mg, " + match->condition,
+          &match->cite);
     }
   }
   current_ = next;
@@ -443,14 +466,21 @@ void Replay::OnCycleStart(const Event& e) {
   int day = 0;
   const int cycle = CycleAt(e.date, &day);
   if (day == 1) return;  // already day 1 of a cycle
-  if (day < ind_.cycle_days) {
-    Add(Action::kCheckDose, "Cycle " + std::to_string(cycle + 1) + " was started on " + e.date.ToString() + ", on day " +
-                                std::to_string(day) + " of cycle " + std::to_string(cycle) + ", before its " +
-                                std::to_string(ind_.cycle_days) + " days were over",
+  // If the calendar's current cycle would have begun during an interruption, it never began: this
+  // is that cycle, delayed. Otherwise the new cycle starts before the current one is over.
+  const Date current_began = e.date.AddDays(1 - day);
+  int starting = cycle + 1;
+  if (WasHeldOn(current_began)) {
+    starting = cycle;
+  } else {
+    Add(Action::kCheckDose,
+        "Cycle " + std::to_string(cycle + 1) + " was started on " + e.date.ToString() + ", on day " +
+            std::to_string(day) + " of cycle " + std::to_string(cycle) + ", before its " +
+            std::to_string(ind_.cycle_days) + " days were over",
         &ind_.cite);
   }
   anchor_ = e.date;
-  anchor_cycle_ = cycle + 1;
+  anchor_cycle_ = starting;
 }
 
 // --- dose targets ----------------------------------------------------------------------------
@@ -478,16 +508,20 @@ Replay::Target Replay::NextLower(const Regimen& from) const {
     t.how = "the next lower dose";
     return t;
   }
-  t.problem = "the current dose (" + from.Describe() + ") is not one of the label's dose levels, so the next lower dose is not defined";
+  t.problem = "the current dose (" + from.Describe() +
+              ") is not one of the label's dose levels, so the next lower dose is not defined";
   t.cite = &ladder->cite;
   return t;
 }
 
 Replay::Target Replay::TargetFor(ResumeAt how) const {
   switch (how) {
-    case ResumeAt::kStartingDose: return Target{c_.starting, false, {}, &ind_.cite, "the starting dose", nullptr};
-    case ResumeAt::kNextLower: return NextLower(current_);
-    case ResumeAt::kFixed: break;
+    case ResumeAt::kStartingDose:
+      return Target{c_.starting, false, {}, &ind_.cite, "the starting dose", nullptr};
+    case ResumeAt::kNextLower:
+      return NextLower(current_);
+    case ResumeAt::kFixed:
+      break;
   }
   return Target{};
 }
@@ -495,8 +529,9 @@ Replay::Target Replay::TargetFor(ResumeAt how) const {
 Replay::Target Replay::ResumeTarget() const {
   Target best{current_, false, {}, nullptr, "the dose before the interruption", nullptr};
   bool first = true;
-  const bool other_toxicity = OtherToxicityPresent() ||
-                              std::any_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.kind == Cause::Kind::kToxicity; });
+  const bool other_toxicity = OtherToxicityPresent() || std::any_of(causes_.begin(), causes_.end(), [](const Cause& c) {
+                                return c.kind == Cause::Kind::kToxicity;
+                              });
   for (const Cause& c : causes_) {
     Target t;
     if (c.kind == Cause::Kind::kManual) continue;
@@ -506,7 +541,8 @@ Replay::Target Replay::ResumeTarget() const {
     } else {
       const HoldRule& r = *c.rule;
       const bool only_toxicity = c.test == LabTest::kAnc ? !other_toxicity : true;
-      const ResumeAt how = (!only_toxicity && r.resume_at_if_other_toxicity) ? *r.resume_at_if_other_toxicity : r.resume_at;
+      const ResumeAt how =
+          (!only_toxicity && r.resume_at_if_other_toxicity) ? *r.resume_at_if_other_toxicity : r.resume_at;
       if (how == ResumeAt::kFixed) {
         t.regimen = Regimen{r.resume_dose_mg, Frequency::kDaily, ind_.start.days};
         t.cite = &r.cite;
@@ -527,8 +563,9 @@ Replay::Target Replay::ResumeTarget() const {
 
 void Replay::AddStartChecks() {
   if (c_.starting.MgPerCycle() > ind_.start.MgPerCycle()) {
-    Add(Action::kCheckDose, "The starting dose (" + c_.starting.Describe() + ") is above the label's starting dose for " +
-                                ind_.name + " (" + ind_.start.Describe() + ")",
+    Add(Action::kCheckDose,
+        "The starting dose (" + c_.starting.Describe() + ") is above the label's starting dose for " + ind_.name +
+            " (" + ind_.start.Describe() + ")",
         &ind_.cite);
   }
   // Renal starting dose: only when the course has what the table needs.
@@ -541,8 +578,8 @@ void Replay::AddStartChecks() {
       if (p.date <= c_.start_date) scr = &p;
     }
     if (scr != nullptr) {
-      auto cg = CockcroftGaultCrCl(k_, {c_.start_date.YearsSince(*c_.patient.birth_date), *c_.patient.sex,
-                                        *c_.patient.weight_kg, scr->value});
+      auto cg = CockcroftGaultCrCl(
+          k_, {c_.start_date.YearsSince(*c_.patient.birth_date), *c_.patient.sex, *c_.patient.weight_kg, scr->value});
       if (cg.ok()) {
         crcl = cg->ml_min;
         crcl_from = " (Cockcroft-Gault from the creatinine of " + scr->date.ToString() + ")";
@@ -551,16 +588,26 @@ void Replay::AddStartChecks() {
   }
   if (crcl || c_.patient.dialysis) {
     auto dose = StartingDoseFor(k_, ind_.id, RenalFunction{crcl, c_.patient.dialysis});
+    if (dose.ok()) {
+      for (const Note& n : dose->notes) {
+        Recommendation r{Action::kNote, n.text, n.source, "", n.verified};
+        if (!n.verified) r.reason += " (" + std::string(kUnverifiedSuffix) + ")";
+        recs_.push_back(std::move(r));
+      }
+    }
     if (!dose.ok()) {
       CannotAssess(dose.error().message);
     } else if (c_.starting.MgPerCycle() > dose->regimen.MgPerCycle()) {
-      const std::string renal = c_.patient.dialysis ? "dialysis" : "CrCl " + FormatNumber(*crcl) + " mL/min" + crcl_from;
-      Add(Action::kCheckDose, "The starting dose (" + c_.starting.Describe() + ") is above the label's starting dose for " +
-                                  renal + ": " + dose->regimen.Describe(),
+      const std::string renal =
+          c_.patient.dialysis ? "dialysis" : "CrCl " + FormatNumber(*crcl) + " mL/min" + crcl_from;
+      Add(Action::kCheckDose,
+          "The starting dose (" + c_.starting.Describe() + ") is above the label's starting dose for " + renal + ": " +
+              dose->regimen.Describe(),
           dose->cites.empty() ? nullptr : &dose->cites.back());
     }
   } else {
-    Add(Action::kNote, "No creatinine clearance or dialysis status was given: the renal starting dose was not checked", nullptr);
+    Add(Action::kNote, "No creatinine clearance or dialysis status was given: the renal starting dose was not checked",
+        nullptr);
   }
   for (const StartCriterion& s : k_.start_criteria) {
     if (s.indication != ind_.id) continue;
@@ -579,14 +626,16 @@ void Replay::AddStartChecks() {
     }
     const int n = static_cast<int>(s.tests.size());
     if (known < n) {
-      Add(Action::kNote, "Start criteria need baseline counts on or before the start date; not all were recorded", &s.cite);
+      Add(Action::kNote, "Start criteria need baseline counts on or before the start date; not all were recorded",
+          &s.cite);
     } else if (met == n) {
       // Criteria met: nothing to report.
     } else if (met == 0 || s.combine == Combine::kAll) {
       Add(Action::kCheckDose, "Start criteria were not met at the start (" + detail + ")", &s.cite);
     } else if (s.combine == Combine::kDisputed) {
-      Add(Action::kPrescriberDecides, "Only part of the start criteria was met (" + detail +
-                                          "); the sources disagree whether both counts are required",
+      Add(Action::kPrescriberDecides,
+          "Only part of the start criteria was met (" + detail +
+              "); the sources disagree whether both counts are required",
           &s.cite);
     }
   }
@@ -596,47 +645,58 @@ void Replay::AddHeldAdvice(Assessment& out) {
   const bool all_recovered = std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.recovered; });
   for (const Cause& c : causes_) {
     if (c.kind == Cause::Kind::kManual) {
-      Add(Action::kKeepHolding, "Interrupted by the prescriber on " + c.since.ToString() + "; resume only on their order", nullptr);
+      Add(Action::kKeepHolding,
+          "Interrupted by the prescriber on " + c.since.ToString() + "; resume only on their order", nullptr);
     } else if (c.kind == Cause::Kind::kToxicity) {
-      Add(c.recovered ? Action::kNote : Action::kKeepHolding,
+      Add(c.recovered         ? Action::kNote
+          : c.since == as_of_ ? Action::kInterrupt
+                              : Action::kKeepHolding,
           "Interrupted on " + c.since.ToString() + " for " + c.term + " grade " + FormatNumber(c.value) +
-              (c.recovered ? "; now grade " + FormatNumber(c.recovered_value) + " (" + c.recovered_on.ToString() + ")"
-                           : "; hold until it is grade " + std::to_string(k_.other_toxicity.resume_at_grade) + " or less"),
+              (c.recovered
+                   ? "; now grade " + FormatNumber(c.recovered_value) + " (" + c.recovered_on.ToString() + ")"
+                   : "; hold until it is grade " + std::to_string(k_.other_toxicity.resume_at_grade) + " or less"),
           &k_.other_toxicity.cite);
     } else {
       const HoldRule& r = *c.rule;
       const std::string name(LabTestName(c.test));
       if (c.recovered) {
-        Add(Action::kNote, name + " fell to " + Count(c.value, c.test) + " on " + c.since.ToString() + " and recovered to " +
-                               Count(c.recovered_value, c.test) + " on " + c.recovered_on.ToString(),
+        Add(Action::kNote,
+            name + " fell to " + Count(c.value, c.test) + " on " + c.since.ToString() + " and recovered to " +
+                Count(c.recovered_value, c.test) + " on " + c.recovered_on.ToString(),
             &r.cite);
         continue;
       }
       const auto& h = history_[Slot(c.test)];
       const LabPoint& last = h.back();
-      if (r.disputed_resume_from && last.value >= *r.disputed_resume_from && last.value < r.resume_at_least) {
+      if (r.disputed_resume_from && last.date > c.measured_on && last.value >= *r.disputed_resume_from &&
+          last.value < r.resume_at_least) {
         CannotAssess(name + " " + Count(last.value, c.test) + " on " + last.date.ToString() +
                          ": the sources disagree whether therapy may resume below " + FormatNumber(r.resume_at_least) +
-                         " x10^9/L (one gives >= " + FormatNumber(*r.disputed_resume_from) + "); the prescriber decides",
+                         " x10^9/L (one gives >= " + FormatNumber(*r.disputed_resume_from) +
+                         "); the prescriber decides",
                      &r.cite);
         continue;
       }
-      Add(c.since == last.date ? Action::kInterrupt : Action::kKeepHolding,
-          name + " " + Count(c.value, c.test) + " on " + c.since.ToString() + " (fall " + std::to_string(falls_[Slot(c.test)]) +
+      const std::string when = c.measured_on == c.since ? " on " + c.since.ToString()
+                                                        : " on " + c.measured_on.ToString() + ", with the finding of " +
+                                                              c.since.ToString() + " (fever or transfusion)";
+      Add(c.since == last.date || c.since == as_of_ ? Action::kInterrupt : Action::kKeepHolding,
+          name + " " + Count(c.value, c.test) + when + " (fall " + std::to_string(falls_[Slot(c.test)]) +
               "): interrupt lenalidomide until " + name + " is at least " + FormatNumber(r.resume_at_least) +
               " x10^9/L (latest " + Count(last.value, c.test) + " on " + last.date.ToString() + ")",
           &r.cite);
       if (r.cbc_weekly) {
         const Date due = last.date.AddDays(k_.cbc_while_held_days);
         Add(Action::kCheckBloodCount,
-            "Check a blood count every " + std::to_string(k_.cbc_while_held_days) + " days while interrupted: next due " +
-                due.ToString() + (due < as_of_ ? " (overdue)" : ""),
+            "Check a blood count every " + std::to_string(k_.cbc_while_held_days) +
+                " days while interrupted: next due " + due.ToString() + (due < as_of_ ? " (overdue)" : ""),
             &k_.cbc_while_held_cite);
       }
     }
   }
   if (cannot_) return;
-  const bool manual_only = std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.kind == Cause::Kind::kManual; });
+  const bool manual_only =
+      std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.kind == Cause::Kind::kManual; });
   if (manual_only) {
     out.dose = current_;
     return;
@@ -649,7 +709,8 @@ void Replay::AddHeldAdvice(Assessment& out) {
   const std::string rule_source = t.rule != nullptr && t.rule != t.cite ? t.rule->source : std::string();
   if (t.at_floor) {
     Add(Action::kPrescriberDecides,
-        "You are at the dose floor (" + current_.Describe() + "): the label gives no lower dose — the prescriber must decide",
+        "You are at the dose floor (" + current_.Describe() +
+            "): the label gives no lower dose — the prescriber must decide",
         t.cite, rule_source);
     return;
   }
@@ -658,8 +719,8 @@ void Replay::AddHeldAdvice(Assessment& out) {
   if (all_recovered) {
     Add(Action::kResume, "Resume at " + target + ": the counts have recovered", t.cite, rule_source);
   } else {
-    Add(Action::kNote, "When the counts recover, resume at " + target + " (under the rules as they stand today)", t.cite,
-        rule_source);
+    Add(Action::kNote, "When the counts recover, resume at " + target + " (under the rules as they stand today)",
+        t.cite, rule_source);
   }
 }
 
@@ -667,7 +728,8 @@ Assessment Replay::Run() {
   Assessment out;
   out.as_of = as_of_;
   if (as_of_ < c_.start_date) {
-    out.cannot_assess = "the date " + as_of_.ToString() + " is before the start of therapy (" + c_.start_date.ToString() + ")";
+    out.cannot_assess =
+        "the date " + as_of_.ToString() + " is before the start of therapy (" + c_.start_date.ToString() + ")";
     out.recommendations.push_back({Action::kCannotAssess, "cannot assess: " + out.cannot_assess, "", "", true});
     return out;
   }
@@ -679,19 +741,35 @@ Assessment Replay::Run() {
       start_checked = true;
     }
     switch (e.type) {
-      case EventType::kLab: OnLab(e); break;
-      case EventType::kToxicity: OnToxicity(e); break;
+      case EventType::kLab:
+        OnLab(e);
+        break;
+      case EventType::kToxicity:
+        OnToxicity(e);
+        break;
       case EventType::kHold:
         if (!stopped_) {
-          causes_.push_back(Cause{Cause::Kind::kManual, LabTest::kAnc, nullptr, {}, e.date, 0, false, {}, 0});
+          Cause manual;
+          manual.kind = Cause::Kind::kManual;
+          manual.since = e.date;
+          causes_.push_back(manual);
           Hold(e.date);
         }
         ClearCannotAssess();
         break;
-      case EventType::kResume: ClearCannotAssess(); OnResume(e); break;
-      case EventType::kDoseChange: ClearCannotAssess(); OnDoseChange(e); break;
-      case EventType::kDoseTaken: OnDoseTaken(e); break;
-      case EventType::kDoseMissed: break;
+      case EventType::kResume:
+        ClearCannotAssess();
+        OnResume(e);
+        break;
+      case EventType::kDoseChange:
+        ClearCannotAssess();
+        OnDoseChange(e);
+        break;
+      case EventType::kDoseTaken:
+        OnDoseTaken(e);
+        break;
+      case EventType::kDoseMissed:
+        break;
       case EventType::kTemperature:
         temperature_ = LabPoint{e.date, e.value};
         CheckTriggers(LabTest::kAnc, e.date);
@@ -700,8 +778,13 @@ Assessment Replay::Run() {
         transfusion_ = e.date;
         CheckTriggers(LabTest::kPlatelets, e.date);
         break;
-      case EventType::kCycleStart: ClearCannotAssess(); OnCycleStart(e); break;
-      case EventType::kStop: Stop(e.date, e.note.empty() ? "stopped by the prescriber" : e.note, nullptr); break;
+      case EventType::kCycleStart:
+        ClearCannotAssess();
+        OnCycleStart(e);
+        break;
+      case EventType::kStop:
+        Stop(e.date, e.note.empty() ? "stopped by the prescriber" : e.note, nullptr);
+        break;
     }
   }
   if (!start_checked) AddStartChecks();
@@ -722,7 +805,8 @@ Assessment Replay::Run() {
     out.status = out.pill_today ? CourseStatus::kTaking : CourseStatus::kRest;
     const std::string when = "cycle " + std::to_string(out.cycle) + ", day " + std::to_string(out.cycle_day);
     if (out.pill_today) {
-      Add(Action::kTake, "Take " + FormatNumber(current_.dose_mg) + " mg today (" + when + "; " + current_.Describe() + ")",
+      Add(Action::kTake,
+          "Take " + FormatNumber(current_.dose_mg) + " mg today (" + when + "; " + current_.Describe() + ")",
           &ind_.cite);
     } else {
       Add(Action::kRest, "No lenalidomide today: rest day (" + when + "; " + current_.Describe() + ")", &ind_.cite);
@@ -733,8 +817,9 @@ Assessment Replay::Run() {
     out.cannot_assess = *cannot_;
     out.dose.reset();
     out.pill_today = false;
-    recs_.erase(std::remove_if(recs_.begin(), recs_.end(),
-                               [](const Recommendation& r) { return r.action == Action::kTake || r.action == Action::kResume; }),
+    recs_.erase(std::remove_if(
+                    recs_.begin(), recs_.end(),
+                    [](const Recommendation& r) { return r.action == Action::kTake || r.action == Action::kResume; }),
                 recs_.end());
   }
   out.recommendations = std::move(recs_);

@@ -1,14 +1,14 @@
 #include "knowledge/entry_reader.h"
-#include "core/text.h"
 
 #include <algorithm>
 
+#include "core/text.h"
 #include "knowledge/loader.h"
 
 namespace lenacare {
 
-EntryReader::EntryReader(const toml::table& table, std::string file, std::string what,
-                         const UnitTable& units, std::initializer_list<std::string_view> allowed)
+EntryReader::EntryReader(const toml::table& table, std::string file, std::string what, const UnitTable& units,
+                         std::initializer_list<std::string_view> allowed)
     : table_(table), file_(std::move(file)), what_(std::move(what)), units_(units) {
   if (auto id = table_["id"].value<std::string>()) {
     id_ = *id;
@@ -117,11 +117,9 @@ const toml::array* EntryReader::Array(std::string_view key, bool required) {
   return node->as_array();
 }
 
-std::optional<double> EntryReader::QtyFrom(const toml::node* node, std::string_view key,
-                                           QuantityKind kind) {
+std::optional<double> EntryReader::QtyFrom(const toml::node* node, std::string_view key, QuantityKind kind) {
   if (node->is_number()) {
-    Fail(Quoted(key) + " has no unit (write it as text with its unit, e.g. \"" +
-         units_.Find(kind)->canonical + "\")");
+    Fail(Quoted(key) + " has no unit (write it as text with its unit, e.g. \"" + units_.Find(kind)->canonical + "\")");
     return std::nullopt;
   }
   if (!node->is_string()) {

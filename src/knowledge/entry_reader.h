@@ -3,12 +3,12 @@
 // it belongs to, so loader code reads as a list of fields rather than a list of checks.
 #pragma once
 
+#include <toml++/toml.h>
+
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <toml++/toml.h>
 
 #include "core/quantity.h"
 #include "core/result.h"
@@ -23,13 +23,13 @@ class EntryReader {
   EntryReader(const toml::table& table, std::string file, std::string what, const UnitTable& units,
               std::initializer_list<std::string_view> allowed);
 
-  std::string Str(std::string_view key);                       // required
+  std::string Str(std::string_view key);  // required
   std::optional<std::string> OptStr(std::string_view key);
   bool Bool(std::string_view key, std::optional<bool> fallback = std::nullopt);
   int Int(std::string_view key, std::optional<int> fallback = std::nullopt);
   std::optional<int> OptInt(std::string_view key);
-  double Num(std::string_view key);                            // a plain number (formula constant)
-  std::vector<std::string> StrList(std::string_view key);     // required, non-empty
+  double Num(std::string_view key);                        // a plain number (formula constant)
+  std::vector<std::string> StrList(std::string_view key);  // required, non-empty
   // A quantity written "30 10*9/L", converted to the canonical unit of `kind`. A bare number is
   // rejected: every threshold carries its unit.
   double Qty(std::string_view key, QuantityKind kind);

@@ -24,8 +24,8 @@ struct Citation {
 };
 
 enum class LabTest { kAnc, kPlatelets, kWbc, kHemoglobin, kCreatinine };
-std::string_view LabTestId(LabTest t);     // "anc"
-std::string_view LabTestName(LabTest t);   // "ANC"
+std::string_view LabTestId(LabTest t);    // "anc"
+std::string_view LabTestName(LabTest t);  // "ANC"
 bool ParseLabTest(std::string_view id, LabTest& out);
 QuantityKind LabTestKind(LabTest t);
 
@@ -35,7 +35,7 @@ struct PackInfo {
 
 struct Indication {
   std::string id, name, duration;
-  Regimen start;            // starting dose and schedule
+  Regimen start;  // starting dose and schedule
   int cycle_days = 28;
   int max_cycles = 0;       // 0 = no limit
   std::string renal_table;  // id of a RenalTable
@@ -126,10 +126,10 @@ enum class FallOrder { kAny, kFirst, kLater };
 enum class ResumeAt { kStartingDose, kNextLower, kFixed };
 
 struct HoldTrigger {
-  std::optional<double> below;                          // 10*9/L
-  std::optional<double> at_most_fraction_of_baseline;   // 0..1
+  std::optional<double> below;                         // 10*9/L
+  std::optional<double> at_most_fraction_of_baseline;  // 0..1
   int for_at_least_days = 0;
-  std::optional<double> with_fever_at_least;            // Cel
+  std::optional<double> with_fever_at_least;  // Cel
   bool with_platelet_transfusion = false;
 };
 
@@ -189,7 +189,7 @@ struct CbcSchedule {
 struct PlausibleRange {
   std::string subject;  // "age", "weight", "anc", ...
   std::optional<double> above, at_least, at_most;
-  std::string unit;     // canonical unit, for messages
+  std::string unit;  // canonical unit, for messages
   Citation cite;
 };
 

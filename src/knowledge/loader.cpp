@@ -1,11 +1,11 @@
 #include "knowledge/loader.h"
-#include "core/text.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <set>
 
+#include "core/text.h"
 #include "knowledge/entry_reader.h"
 
 namespace lenacare {
@@ -15,8 +15,8 @@ namespace fs = std::filesystem;
 using Keys = std::initializer_list<std::string_view>;
 
 constexpr std::string_view kVerifiedTags[] = {"V2", "V1", "V1-primary", "C2", "C1", "policy"};
-constexpr std::string_view kUnverifiedTags[] = {"V-old", "V2-old", "SEC", "UNV", "R", "CONFLICT",
-                                                "DISCREPANCY", "!", "local-convention"};
+constexpr std::string_view kUnverifiedTags[] = {
+    "V-old", "V2-old", "SEC", "UNV", "R", "CONFLICT", "DISCREPANCY", "!", "local-convention"};
 
 // One knowledge file being read.
 class File {
@@ -35,8 +35,7 @@ class File {
   }
 
   // Runs `read` on each table of the array `key` ([[key]] in TOML).
-  Status Each(std::string_view key, Keys allowed, bool required,
-              const std::function<void(EntryReader&)>& read) const {
+  Status Each(std::string_view key, Keys allowed, bool required, const std::function<void(EntryReader&)>& read) const {
     const toml::node* node = doc_.get(key);
     if (node == nullptr) {
       if (required) return Error::BadInput(rel_, "no '" + std::string(key) + "' entries");
@@ -86,12 +85,11 @@ Result<File> Open(const std::string& root, const std::string& rel, const UnitTab
   }
 }
 
-#define LENACARE_TRY(expr)              \
-  do {                                  \
-    Status _s = (expr);                 \
-    if (!_s.ok()) return _s.error();    \
+#define LENACARE_TRY(expr)           \
+  do {                               \
+    Status _s = (expr);              \
+    if (!_s.ok()) return _s.error(); \
   } while (0)
-
 
 #define CITE_KEYS "id", "source", "tag", "verified", "note"
 
@@ -137,9 +135,10 @@ Status LoadUnits(const std::string& root, Knowledge& k) {
 
 Status LoadCommon(const std::string& root, Knowledge& k) {
   LENACARE_TRY(LoadUnits(root, k));
-  for (QuantityKind kind : {QuantityKind::kCellCount, QuantityKind::kHemoglobin, QuantityKind::kCreatinine,
-                            QuantityKind::kBodyWeight, QuantityKind::kTemperature, QuantityKind::kCreatinineClearance,
-                            QuantityKind::kDose, QuantityKind::kDuration, QuantityKind::kAge, QuantityKind::kFraction}) {
+  for (QuantityKind kind :
+       {QuantityKind::kCellCount, QuantityKind::kHemoglobin, QuantityKind::kCreatinine, QuantityKind::kBodyWeight,
+        QuantityKind::kTemperature, QuantityKind::kCreatinineClearance, QuantityKind::kDose, QuantityKind::kDuration,
+        QuantityKind::kAge, QuantityKind::kFraction}) {
     if (k.units.Find(kind) == nullptr) {
       return Error::BadInput("common/units.toml", "no units for " + std::string(KindName(kind)));
     }
@@ -153,16 +152,20 @@ Status LoadCommon(const std::string& root, Knowledge& k) {
     static const struct {
       std::string_view subject;
       QuantityKind kind;
-    } kSubjects[] = {{"age", QuantityKind::kAge},           {"weight", QuantityKind::kBodyWeight},
-                     {"creatinine", QuantityKind::kCreatinine}, {"anc", QuantityKind::kCellCount},
-                     {"platelets", QuantityKind::kCellCount},   {"wbc", QuantityKind::kCellCount},
-                     {"hemoglobin", QuantityKind::kHemoglobin}, {"temperature", QuantityKind::kTemperature},
+    } kSubjects[] = {{"age", QuantityKind::kAge},
+                     {"weight", QuantityKind::kBodyWeight},
+                     {"creatinine", QuantityKind::kCreatinine},
+                     {"anc", QuantityKind::kCellCount},
+                     {"platelets", QuantityKind::kCellCount},
+                     {"wbc", QuantityKind::kCellCount},
+                     {"hemoglobin", QuantityKind::kHemoglobin},
+                     {"temperature", QuantityKind::kTemperature},
                      {"crcl", QuantityKind::kCreatinineClearance},
                      {"dose", QuantityKind::kDose}};
     PlausibleRange p;
     p.subject = r.Str("subject");
-    const auto* s = std::find_if(std::begin(kSubjects), std::end(kSubjects),
-                                 [&](const auto& x) { return x.subject == p.subject; });
+    const auto* s =
+        std::find_if(std::begin(kSubjects), std::end(kSubjects), [&](const auto& x) { return x.subject == p.subject; });
     if (s == std::end(kSubjects)) return r.Fail("unknown subject '" + p.subject + "'");
     p.above = r.OptQty("above", s->kind);
     p.at_least = r.OptQty("at_least", s->kind);
@@ -184,7 +187,8 @@ Status LoadCommon(const std::string& root, Knowledge& k) {
                       cg.divisor = r.Num("divisor");
                       cg.female_factor = r.Num("female_factor");
                       if (r.Str("weight") != "actual") r.Fail("weight: only 'actual' body weight is supported");
-                      if (cg.divisor <= 0 || cg.female_factor <= 0 || cg.age_offset <= 0) r.Fail("constants must be positive");
+                      if (cg.divisor <= 0 || cg.female_factor <= 0 || cg.age_offset <= 0)
+                        r.Fail("constants must be positive");
                       cg.cite = r.Cite();
                     });
 }
@@ -213,7 +217,6 @@ Result<ResumeAt> ParseResumeAt(const std::string& s) {
   if (s == "fixed") return ResumeAt::kFixed;
   return Error::BadInput("", Quoted(s) + " is not starting-dose, next-lower or fixed");
 }
-
 
 std::optional<ResumeAt> ReadResumeAt(EntryReader& r, std::string_view key, bool required) {
   auto s = required ? std::optional<std::string>(r.Str(key)) : r.OptStr(key);
@@ -294,38 +297,43 @@ Status LoadIndications(const std::string& root, const std::string& pack, Knowled
                          if (i.start.days.Last() > i.cycle_days) r.Fail("pill days go past the cycle length");
                          k.indications.push_back(i);
                        }));
-  LENACARE_TRY(f->Each("companion",
-                       {CITE_KEYS, "indication", "drug", "setting", "age_above", "age_at_most", "dose", "route",
-                        "cycles", "days"},
-                       false, [&](EntryReader& r) {
-                         CompanionDose c;
-                         c.indication = r.Str("indication");
-                         c.drug = r.Str("drug");
-                         c.setting = r.OptStr("setting").value_or("");
-                         if (auto a = r.OptQty("age_above", QuantityKind::kAge)) c.age_above = static_cast<int>(*a);
-                         if (auto a = r.OptQty("age_at_most", QuantityKind::kAge)) c.age_at_most = static_cast<int>(*a);
-                         c.dose_text = r.Str("dose");
-                         if (auto q = ParseQuantity(c.dose_text); !q.ok() || (q->unit != "mg" && q->unit != "mg/m2")) {
-                           r.Fail("dose must be in mg or mg/m2");
-                         }
-                         c.route = r.Str("route");
-                         c.cycles = r.Cycles("cycles");
-                         c.days = r.Days("days");
-                         c.cite = r.Cite();
-                         k.companions.push_back(c);
-                       }));
+  LENACARE_TRY(f->Each(
+      "companion",
+      {CITE_KEYS, "indication", "drug", "setting", "age_above", "age_at_most", "dose", "route", "cycles", "days"},
+      false, [&](EntryReader& r) {
+        CompanionDose c;
+        c.indication = r.Str("indication");
+        c.drug = r.Str("drug");
+        c.setting = r.OptStr("setting").value_or("");
+        if (auto a = r.OptQty("age_above", QuantityKind::kAge)) c.age_above = static_cast<int>(*a);
+        if (auto a = r.OptQty("age_at_most", QuantityKind::kAge)) c.age_at_most = static_cast<int>(*a);
+        c.dose_text = r.Str("dose");
+        if (auto q = ParseQuantity(c.dose_text); !q.ok() || (q->unit != "mg" && q->unit != "mg/m2")) {
+          r.Fail("dose must be in mg or mg/m2");
+        }
+        c.route = r.Str("route");
+        c.cycles = r.Cycles("cycles");
+        c.days = r.Days("days");
+        c.cite = r.Cite();
+        k.companions.push_back(c);
+      }));
   LENACARE_TRY(f->Each("start_criterion", {CITE_KEYS, "indication", "tests", "combine"}, false, [&](EntryReader& r) {
     StartCriterion s;
     s.indication = r.Str("indication");
     const std::string combine = r.Str("combine");
-    if (combine == "all") s.combine = Combine::kAll;
-    else if (combine == "any") s.combine = Combine::kAny;
-    else if (combine == "disputed") s.combine = Combine::kDisputed;
-    else r.Fail("combine must be all, any or disputed");
+    if (combine == "all")
+      s.combine = Combine::kAll;
+    else if (combine == "any")
+      s.combine = Combine::kAny;
+    else if (combine == "disputed")
+      s.combine = Combine::kDisputed;
+    else
+      r.Fail("combine must be all, any or disputed");
     if (const toml::array* arr = r.Array("tests")) {
       for (const auto& item : *arr) {
         if (!item.is_table()) return r.Fail("tests must be a list of { test, at_least } tables");
-        EntryReader t(*item.as_table(), r.file(), "start_criterion '" + r.id() + "' test", k.units, {"test", "at_least"});
+        EntryReader t(*item.as_table(), r.file(), "start_criterion '" + r.id() + "' test", k.units,
+                      {"test", "at_least"});
         CountThreshold c;
         c.test = ReadTest(t, "test");
         c.at_least = t.Qty("at_least", LabTestKind(c.test));
@@ -420,7 +428,8 @@ Status LoadDoseLevels(const std::string& root, const std::string& pack, Knowledg
       for (const auto& item : *arr) {
         if (!item.is_table()) return r.Fail("levels must be a list of { dose = ... } tables");
         const toml::table& t = *item.as_table();
-        EntryReader lv(t, r.file(), "ladder '" + r.id() + "' level", k.units, {"dose", "days", "source", "tag", "verified"});
+        EntryReader lv(t, r.file(), "ladder '" + r.id() + "' level", k.units,
+                       {"dose", "days", "source", "tag", "verified"});
         DoseLevel level;
         level.dose_mg = lv.Qty("dose", QuantityKind::kDose);
         level.days = lv.OptDays("days");
@@ -457,59 +466,67 @@ Status LoadHematologic(const std::string& root, const std::string& pack, Knowled
   LENACARE_TRY(f->CheckKeys({"file", "hold_rule", "uncovered"}));
   LENACARE_TRY(ReadFileHeader(*f));
   constexpr auto kCount = QuantityKind::kCellCount;
-  LENACARE_TRY(f->Each(
-      "hold_rule",
-      {CITE_KEYS, "indications", "test", "fall", "for_starting_dose", "at_dose", "phase_before", "phase_from",
-       "baseline_at_least", "baseline_below", "triggers", "resume_at_least", "disputed_resume_from", "resume_at",
-       "resume_at_if_other_toxicity", "resume_dose", "cbc_weekly"},
-      true, [&](EntryReader& r) {
-        HoldRule h;
-        h.indications = r.StrList("indications");
-        h.test = ReadTest(r, "test");
-        const std::string fall = r.Str("fall");
-        if (fall == "any") h.fall = FallOrder::kAny;
-        else if (fall == "first") h.fall = FallOrder::kFirst;
-        else if (fall == "later") h.fall = FallOrder::kLater;
-        else r.Fail("fall must be any, first or later");
-        h.for_starting_dose_mg = r.OptQty("for_starting_dose", QuantityKind::kDose);
-        h.at_dose_mg = r.OptQty("at_dose", QuantityKind::kDose);
-        if (auto d = r.OptQty("phase_before", QuantityKind::kDuration)) h.phase_before_days = static_cast<int>(*d);
-        if (auto d = r.OptQty("phase_from", QuantityKind::kDuration)) h.phase_from_days = static_cast<int>(*d);
-        h.baseline_at_least = r.OptQty("baseline_at_least", kCount);
-        h.baseline_below = r.OptQty("baseline_below", kCount);
-        if (const toml::array* arr = r.Array("triggers")) {
-          for (const auto& item : *arr) {
-            if (!item.is_table()) return r.Fail("triggers must be a list of tables");
-            EntryReader t(*item.as_table(), r.file(), "hold_rule '" + r.id() + "' trigger", k.units,
-                          {"below", "at_most_fraction_of_baseline", "for_at_least", "with_fever_at_least",
-                           "with_platelet_transfusion"});
-            HoldTrigger trig;
-            trig.below = t.OptQty("below", kCount);
-            if (auto p = t.OptQty("at_most_fraction_of_baseline", QuantityKind::kFraction)) {
-              trig.at_most_fraction_of_baseline = *p / 100.0;
-              if (!h.baseline_below && !h.baseline_at_least) t.Fail("a fraction of baseline needs a baseline condition");
-            }
-            if (auto d = t.OptQty("for_at_least", QuantityKind::kDuration)) trig.for_at_least_days = static_cast<int>(*d);
-            trig.with_fever_at_least = t.OptQty("with_fever_at_least", QuantityKind::kTemperature);
-            trig.with_platelet_transfusion = t.Bool("with_platelet_transfusion", false);
-            if (!trig.below && !trig.at_most_fraction_of_baseline) t.Fail("a trigger needs 'below' or a fraction of baseline");
-            if (!t.ok()) return r.Fail(t.error().message);
-            h.triggers.push_back(trig);
-          }
-        }
-        if (h.triggers.empty()) r.Fail("a hold rule needs at least one trigger");
-        h.resume_at_least = r.Qty("resume_at_least", kCount);
-        h.disputed_resume_from = r.OptQty("disputed_resume_from", kCount);
-        if (auto v = ReadResumeAt(r, "resume_at", true)) h.resume_at = *v;
-        h.resume_at_if_other_toxicity = ReadResumeAt(r, "resume_at_if_other_toxicity", false);
-        if (h.resume_at == ResumeAt::kFixed) h.resume_dose_mg = r.Qty("resume_dose", QuantityKind::kDose);
-        h.cbc_weekly = r.Bool("cbc_weekly", false);
-        h.cite = r.Cite();
-        if (h.disputed_resume_from && *h.disputed_resume_from >= h.resume_at_least) {
-          r.Fail("disputed_resume_from must be below resume_at_least");
-        }
-        k.hold_rules.push_back(h);
-      }));
+  LENACARE_TRY(
+      f->Each("hold_rule",
+              {CITE_KEYS, "indications", "test", "fall", "for_starting_dose", "at_dose", "phase_before", "phase_from",
+               "baseline_at_least", "baseline_below", "triggers", "resume_at_least", "disputed_resume_from",
+               "resume_at", "resume_at_if_other_toxicity", "resume_dose", "cbc_weekly"},
+              true, [&](EntryReader& r) {
+                HoldRule h;
+                h.indications = r.StrList("indications");
+                h.test = ReadTest(r, "test");
+                const std::string fall = r.Str("fall");
+                if (fall == "any")
+                  h.fall = FallOrder::kAny;
+                else if (fall == "first")
+                  h.fall = FallOrder::kFirst;
+                else if (fall == "later")
+                  h.fall = FallOrder::kLater;
+                else
+                  r.Fail("fall must be any, first or later");
+                h.for_starting_dose_mg = r.OptQty("for_starting_dose", QuantityKind::kDose);
+                h.at_dose_mg = r.OptQty("at_dose", QuantityKind::kDose);
+                if (auto d = r.OptQty("phase_before", QuantityKind::kDuration))
+                  h.phase_before_days = static_cast<int>(*d);
+                if (auto d = r.OptQty("phase_from", QuantityKind::kDuration)) h.phase_from_days = static_cast<int>(*d);
+                h.baseline_at_least = r.OptQty("baseline_at_least", kCount);
+                h.baseline_below = r.OptQty("baseline_below", kCount);
+                if (const toml::array* arr = r.Array("triggers")) {
+                  for (const auto& item : *arr) {
+                    if (!item.is_table()) return r.Fail("triggers must be a list of tables");
+                    EntryReader t(*item.as_table(), r.file(), "hold_rule '" + r.id() + "' trigger", k.units,
+                                  {"below", "at_most_fraction_of_baseline", "for_at_least", "with_fever_at_least",
+                                   "with_platelet_transfusion"});
+                    HoldTrigger trig;
+                    trig.below = t.OptQty("below", kCount);
+                    if (auto p = t.OptQty("at_most_fraction_of_baseline", QuantityKind::kFraction)) {
+                      trig.at_most_fraction_of_baseline = *p / 100.0;
+                      if (!h.baseline_below && !h.baseline_at_least)
+                        t.Fail("a fraction of baseline needs a baseline condition");
+                    }
+                    if (auto d = t.OptQty("for_at_least", QuantityKind::kDuration))
+                      trig.for_at_least_days = static_cast<int>(*d);
+                    trig.with_fever_at_least = t.OptQty("with_fever_at_least", QuantityKind::kTemperature);
+                    trig.with_platelet_transfusion = t.Bool("with_platelet_transfusion", false);
+                    if (!trig.below && !trig.at_most_fraction_of_baseline)
+                      t.Fail("a trigger needs 'below' or a fraction of baseline");
+                    if (!t.ok()) return r.Fail(t.error().message);
+                    h.triggers.push_back(trig);
+                  }
+                }
+                if (h.triggers.empty()) r.Fail("a hold rule needs at least one trigger");
+                h.resume_at_least = r.Qty("resume_at_least", kCount);
+                h.disputed_resume_from = r.OptQty("disputed_resume_from", kCount);
+                if (auto v = ReadResumeAt(r, "resume_at", true)) h.resume_at = *v;
+                h.resume_at_if_other_toxicity = ReadResumeAt(r, "resume_at_if_other_toxicity", false);
+                if (h.resume_at == ResumeAt::kFixed) h.resume_dose_mg = r.Qty("resume_dose", QuantityKind::kDose);
+                h.cbc_weekly = r.Bool("cbc_weekly", false);
+                h.cite = r.Cite();
+                if (h.disputed_resume_from && *h.disputed_resume_from >= h.resume_at_least) {
+                  r.Fail("disputed_resume_from must be below resume_at_least");
+                }
+                k.hold_rules.push_back(h);
+              }));
   return f->Each("uncovered", {CITE_KEYS, "indications", "test", "below", "reason"}, false, [&](EntryReader& r) {
     UncoveredRule u;
     u.indications = r.StrList("indications");
@@ -526,15 +543,16 @@ Status LoadToxicity(const std::string& root, const std::string& pack, Knowledge&
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "other_toxicity", "discontinue", "lab_terms"}));
   LENACARE_TRY(ReadFileHeader(*f));
-  LENACARE_TRY(f->One("other_toxicity", {CITE_KEYS, "hold_at_grade", "resume_at_grade", "resume_at"}, [&](EntryReader& r) {
-    k.other_toxicity.hold_at_grade = r.Int("hold_at_grade");
-    k.other_toxicity.resume_at_grade = r.Int("resume_at_grade");
-    if (auto v = ReadResumeAt(r, "resume_at", true)) k.other_toxicity.resume_at = *v;
-    if (k.other_toxicity.resume_at_grade >= k.other_toxicity.hold_at_grade) {
-      r.Fail("resume_at_grade must be below hold_at_grade");
-    }
-    k.other_toxicity.cite = r.Cite();
-  }));
+  LENACARE_TRY(
+      f->One("other_toxicity", {CITE_KEYS, "hold_at_grade", "resume_at_grade", "resume_at"}, [&](EntryReader& r) {
+        k.other_toxicity.hold_at_grade = r.Int("hold_at_grade");
+        k.other_toxicity.resume_at_grade = r.Int("resume_at_grade");
+        if (auto v = ReadResumeAt(r, "resume_at", true)) k.other_toxicity.resume_at = *v;
+        if (k.other_toxicity.resume_at_grade >= k.other_toxicity.hold_at_grade) {
+          r.Fail("resume_at_grade must be below hold_at_grade");
+        }
+        k.other_toxicity.cite = r.Cite();
+      }));
   LENACARE_TRY(f->Each("discontinue", {CITE_KEYS, "terms", "grade_at_least"}, true, [&](EntryReader& r) {
     DiscontinueRule d;
     d.terms = r.StrList("terms");
@@ -585,7 +603,8 @@ Status CrossCheck(const Knowledge& k, const std::string& pack) {
   };
   for (const Indication& i : k.indications) {
     const std::string where = p + "indications.toml: indication '" + i.id + "'";
-    if (std::none_of(k.renal_tables.begin(), k.renal_tables.end(), [&](const RenalTable& t) { return t.id == i.renal_table; })) {
+    if (std::none_of(k.renal_tables.begin(), k.renal_tables.end(),
+                     [&](const RenalTable& t) { return t.id == i.renal_table; })) {
       return Error::BadInput(where, "renal table '" + i.renal_table + "' is not in renal.toml");
     }
     if (k.FindLadder(i.id, i.start.dose_mg) == nullptr) {
@@ -606,7 +625,8 @@ Status CrossCheck(const Knowledge& k, const std::string& pack) {
     }
   }
   for (const RenalRow& r : k.renal_rows) {
-    if (std::none_of(k.renal_tables.begin(), k.renal_tables.end(), [&](const RenalTable& t) { return t.id == r.table; })) {
+    if (std::none_of(k.renal_tables.begin(), k.renal_tables.end(),
+                     [&](const RenalTable& t) { return t.id == r.table; })) {
       return Error::BadInput(p + "renal.toml: row '" + r.cite.id + "'", "unknown table '" + r.table + "'");
     }
     if (std::none_of(k.renal_bands.begin(), k.renal_bands.end(), [&](const RenalBand& b) { return b.id == r.band; })) {
@@ -665,7 +685,8 @@ Status CrossCheck(const Knowledge& k, const std::string& pack) {
       if (!known(id)) return unknown_ref("hematologic.toml", "hold_rule", h.cite, id);
     }
     if (h.test != LabTest::kAnc && h.test != LabTest::kPlatelets) {
-      return Error::BadInput(p + "hematologic.toml: hold_rule '" + h.cite.id + "'", "only anc and platelets have hold rules");
+      return Error::BadInput(p + "hematologic.toml: hold_rule '" + h.cite.id + "'",
+                             "only anc and platelets have hold rules");
     }
   }
   for (const UncoveredRule& u : k.uncovered) {

@@ -1,9 +1,9 @@
 #include "knowledge/schedule.h"
-#include "core/text.h"
 
 #include <charconv>
 
 #include "core/quantity.h"
+#include "core/text.h"
 
 namespace lenacare {
 namespace {
@@ -83,9 +83,7 @@ Result<Frequency> ParseFrequency(std::string_view text) {
   return Error::BadInput("", Quoted(text) + " is not a frequency (daily or every-other-day)");
 }
 
-std::string_view FrequencyName(Frequency f) {
-  return f == Frequency::kDaily ? "daily" : "every-other-day";
-}
+std::string_view FrequencyName(Frequency f) { return f == Frequency::kDaily ? "daily" : "every-other-day"; }
 
 bool Regimen::IsPillDay(int day) const {
   if (!days.Contains(day)) return false;
@@ -100,8 +98,8 @@ int Regimen::PillDaysPerCycle() const {
 }
 
 std::string Regimen::Describe() const {
-  return FormatNumber(dose_mg) + " mg " +
-         (frequency == Frequency::kDaily ? "daily" : "every other day") + ", days " + days.text();
+  return FormatNumber(dose_mg) + " mg " + (frequency == Frequency::kDaily ? "daily" : "every other day") + ", days " +
+         days.text();
 }
 
 }  // namespace lenacare

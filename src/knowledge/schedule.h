@@ -55,9 +55,7 @@ struct Regimen {
   double MgPerCycle() const { return dose_mg * PillDaysPerCycle(); }
   // "10 mg daily, days 1-21" / "15 mg every other day, days 1-21".
   std::string Describe() const;
-  bool operator==(const Regimen& o) const {
-    return dose_mg == o.dose_mg && frequency == o.frequency && days == o.days;
-  }
+  bool operator==(const Regimen& o) const { return dose_mg == o.dose_mg && frequency == o.frequency && days == o.days; }
 };
 
 }  // namespace lenacare
