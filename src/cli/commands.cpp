@@ -9,6 +9,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "cli/common.h"
 #include "cli/render.h"
 #include "clinical/capsules.h"
 #include "clinical/inputs.h"
@@ -25,68 +26,6 @@ namespace lenacare::cli {
 namespace {
 
 using nlohmann::json;
-
-constexpr int kAnswered = 0;
-constexpr int kCannotAssess = 1;
-constexpr int kBadInput = 2;
-
-int Fail(const Error& e, const Options& o) {
-  std::cerr << "lenacare: " << (e.kind == ErrorKind::kCannotAssess ? "cannot assess: " : "error: ") << e.Describe()
-            << "\n";
-  if (o.json) {
-    std::cout << json{{"error",
-                       {{"kind", e.kind == ErrorKind::kCannotAssess ? "cannot-assess" : "bad-input"},
-                        {"field", e.field},
-                        {"message", e.message}}}}
-                     .dump(2)
-              << "\n";
-  }
-  return e.kind == ErrorKind::kCannotAssess ? kCannotAssess : kBadInput;
-}
-
-int Emit(const Options& o, const json& j, const std::string& text) {
-  if (o.json) {
-    std::cout << j.dump(2) << "\n";
-  } else {
-    std::cout << text << "\n" << kDisclaimer << "\n";
-  }
-  return kAnswered;
-}
-
-std::string DefaultKnowledgeDir() {
-  if (const char* env = std::getenv("LENACARE_KNOWLEDGE"); env != nullptr && *env != '\0') return env;
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path installed = exe.parent_path().parent_path() / "share" / "lenacare" / "knowledge";
-    if (fs::is_directory(installed)) return installed.string();
-  }
-  return LENACARE_DEFAULT_KNOWLEDGE;
-}
-
-Result<Knowledge> Load(const Options& o) {
-  auto k = LoadKnowledge(o.knowledge_dir.empty() ? DefaultKnowledgeDir() : o.knowledge_dir, o.pack);
-  if (!k.ok()) {
-    Error e = k.error();
-    e.message = "knowledge base refused: " + e.message;
-    return e;
-  }
-  return k;
-}
-
-Result<Date> Today() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  return Date::FromCivil(tm.tm_year + 1900, static_cast<unsigned>(tm.tm_mon + 1), static_cast<unsigned>(tm.tm_mday));
-}
-
-Result<Date> DateOption(const std::string& text, const std::string& option) {
-  auto d = Date::Parse(text);
-  if (!d.ok()) return d.error().Under(option);
-  return d;
-}
 
 // CrCl from --crcl, or from the four Cockcroft-Gault inputs when any of them is given.
 Result<std::optional<double>> CrClFromOptions(const Knowledge& k, const Options& o, bool required) {
@@ -118,17 +57,6 @@ Result<std::optional<double>> CrClFromOptions(const Knowledge& k, const Options&
   auto cg = CockcroftGaultCrCl(k, {*o.age, *sex, *w, *scr});
   if (!cg.ok()) return cg.error();
   return std::optional<double>(cg->ml_min);
-}
-
-Result<std::string> ReadInput(const std::string& path) {
-  if (path == "-") {
-    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  }
-  std::ifstream in(path);
-  if (!in) return Error::BadInput("course", "cannot read '" + path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // "08:00" -> minutes of a day; "2026-01-05T08:00" -> minutes since 1970.

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lenacare::cli {
 
@@ -33,6 +34,13 @@ struct Options {
 
   // knowledge check
   std::string check_dir, pack = "us";
+
+  // vte
+  std::string bmi, dexamethasone, prophylaxis;
+  std::vector<std::string> present, unknown;
+
+  // interactions
+  std::vector<std::string> drugs;
 };
 
 int RunCrCl(const Options& o);
@@ -43,5 +51,9 @@ int RunMissedDose(const Options& o);
 int RunCapsules(const Options& o);
 int RunKnowledgeCheck(const Options& o);
 int RunDemo(const Options& o);
+int RunRems(const Options& o);
+int RunVte(const Options& o);
+int RunInteractions(const Options& o);
+int RunCheck(const Options& o);
 
 }  // namespace lenacare::cli

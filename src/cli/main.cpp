@@ -106,6 +106,30 @@ int main(int argc, char** argv) {
   check->add_option("--pack", o.pack, "Knowledge pack (default us)");
   check->callback([&] { code = lenacare::cli::RunKnowledgeCheck(o); });
 
+  CLI::App* rems = Sub(
+      app, "rems", "Pregnancy-prevention (REMS) checklist: met, due, overdue, blocking; may it be dispensed today", o);
+  rems->add_option("course", o.course_file, "Course file (JSON), or - for standard input")->required();
+  rems->add_option("--as-of", o.as_of, "The date to assess (YYYY-MM-DD; default today)");
+  rems->callback([&] { code = lenacare::cli::RunRems(o); });
+
+  CLI::App* vte = Sub(app, "vte", "Clot-prevention risk: IMWG 2008 model and IMPEDE VTE score, beside the label", o);
+  vte->add_option("--bmi", o.bmi, "Body-mass index, e.g. \"31 kg/m2\"");
+  vte->add_option("--dexamethasone", o.dexamethasone, "Dexamethasone per month, e.g. \"160 mg\"");
+  vte->add_option("--prophylaxis", o.prophylaxis, "none, aspirin, prophylactic-lmwh, therapeutic-lmwh or warfarin");
+  vte->add_option("--present", o.present, "Findings present (comma-separated); every other finding is taken as absent")
+      ->delimiter(',');
+  vte->add_option("--unknown", o.unknown, "Findings not known (comma-separated)")->delimiter(',');
+  vte->callback([&] { code = lenacare::cli::RunVte(o); });
+
+  CLI::App* inter = Sub(app, "interactions", "What the label says about other drugs taken with lenalidomide", o);
+  inter->add_option("drugs", o.drugs, "Generic names, brands or RxNorm codes")->required();
+  inter->callback([&] { code = lenacare::cli::RunInteractions(o); });
+
+  CLI::App* chk = Sub(app, "check", "All checks for one course: status, REMS, readiness, clot risk, interactions", o);
+  chk->add_option("course", o.course_file, "Course file (JSON), or - for standard input")->required();
+  chk->add_option("--as-of", o.as_of, "The date to assess (YYYY-MM-DD; default today)");
+  chk->callback([&] { code = lenacare::cli::RunCheck(o); });
+
   CLI::App* demo = Sub(app, "demo", "An example patient's starting dose and first cycle", o);
   demo->callback([&] { code = lenacare::cli::RunDemo(o); });
 

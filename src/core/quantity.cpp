@@ -22,6 +22,8 @@ constexpr struct {
     {QuantityKind::kDuration, "duration", "duration"},
     {QuantityKind::kAge, "age", "age"},
     {QuantityKind::kFraction, "fraction", "fraction"},
+    {QuantityKind::kHcg, "hcg", "hCG level"},
+    {QuantityKind::kBodyMassIndex, "body-mass-index", "body-mass index"},
 };
 
 std::string_view Trim(std::string_view s) {

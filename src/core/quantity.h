@@ -24,6 +24,8 @@ enum class QuantityKind {
   kDuration,             // [d]
   kAge,                  // [a]
   kFraction,             // [%]
+  kHcg,                  // pregnancy-test hCG level [m[IU]/mL]
+  kBodyMassIndex,        // [kg/m2]
 };
 
 // The written form of a quantity before conversion: "25 10*9/L" -> {25, "10*9/L"}.

@@ -49,6 +49,4 @@ struct Assessment {
   bool verified() const;      // every recommendation rests on verified facts
 };
 
-inline constexpr std::string_view kUnverifiedSuffix = "unverified: confirm against the current label";
-
 }  // namespace lenacare

@@ -18,9 +18,33 @@ constexpr struct {
     {EventType::kTransfusion, "transfusion"},
     {EventType::kCycleStart, "cycle-start"},
     {EventType::kStop, "stop"},
+    {EventType::kPregnancyTest, "pregnancy-test"},
+    {EventType::kMissedPeriod, "missed-period"},
+    {EventType::kContraception, "contraception"},
+    {EventType::kCounseling, "counseling"},
+    {EventType::kAuthorization, "authorization"},
+    {EventType::kPrescription, "prescription"},
+    {EventType::kConfirmation, "confirmation"},
+    {EventType::kDispense, "dispense"},
 };
 
 }  // namespace
+
+bool IsProgramEvent(EventType t) {
+  switch (t) {
+    case EventType::kPregnancyTest:
+    case EventType::kMissedPeriod:
+    case EventType::kContraception:
+    case EventType::kCounseling:
+    case EventType::kAuthorization:
+    case EventType::kPrescription:
+    case EventType::kConfirmation:
+    case EventType::kDispense:
+      return true;
+    default:
+      return false;
+  }
+}
 
 std::string_view EventTypeId(EventType t) {
   for (const auto& e : kEventTypes) {

@@ -3,11 +3,13 @@
 // quantity is already converted to its canonical unit and checked for plausibility.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "clinical/renal.h"
+#include "clinical/vte.h"
 #include "core/date.h"
 #include "knowledge/knowledge.h"
 
@@ -25,8 +27,19 @@ enum class EventType {
   kTransfusion,  // a platelet transfusion
   kCycleStart,   // day 1 of a new cycle on this date (a delayed cycle)
   kStop,         // therapy stopped for good
+  // Pregnancy prevention (REMS); these may be dated before the start of therapy.
+  kPregnancyTest,  // a pregnancy test with its result (and the test's detection threshold)
+  kMissedPeriod,   // a missed period or abnormal bleeding reported
+  kContraception,  // the methods the patient uses (or abstinence), confirmed on this date
+  kCounseling,     // REMS counselling done by the prescriber or the pharmacist
+  kAuthorization,  // a REMS prescription authorization number obtained
+  kPrescription,   // a prescription written
+  kConfirmation,   // the pharmacy's REMS confirmation number obtained
+  kDispense,       // capsules dispensed
 };
 
+// Whether an event type belongs to the REMS program (and may precede the start of therapy).
+bool IsProgramEvent(EventType t);
 std::string_view EventTypeId(EventType t);
 bool ParseEventType(std::string_view id, EventType& out);
 
@@ -42,6 +55,15 @@ struct Event {
   int grade = 0;                       // kToxicity
   std::string note;                    // free text (reason for hold/stop)
   int index = 0;                       // position in the input, for messages
+  bool positive = false;               // kPregnancyTest
+  std::optional<double> sensitivity;   // kPregnancyTest: the test's detection threshold, m[IU]/mL
+  std::string number;                  // kAuthorization, kConfirmation; kPrescription: its authorization
+  std::string risk_category;           // kPrescription
+  int days_supply = 0;                 // kPrescription, kDispense
+  int refills = 0;                     // kPrescription
+  bool telephone = false;              // kPrescription: called in by telephone
+  std::string by;                      // kCounseling: "prescriber" or "pharmacist"
+  std::vector<std::string> methods;    // kContraception
 };
 
 enum class MmSetting { kUnknown, kNewlyDiagnosed, kPreviouslyTreated };
@@ -52,6 +74,20 @@ struct Patient {
   std::optional<double> weight_kg;
   std::optional<double> crcl_ml_min;  // measured or computed elsewhere
   bool dialysis = false;
+
+  // Pregnancy prevention.
+  std::string rems_category;  // a category id of knowledge/us/rems.toml, or empty
+  std::optional<bool> can_become_pregnant;
+  std::optional<bool> hysterectomy;
+  std::optional<int> natural_postmenopause_months;
+  std::string menses;  // "regular", "irregular" or empty (unknown)
+
+  // Findings that raise contraindications and warnings (knowledge/us/safety.toml): a finding that
+  // is absent is unknown, not "no".
+  std::map<std::string, bool> findings;
+  VteFacts vte;  // for the clot-prevention models
+  bool has_vte = false;
+  std::vector<std::string> medications;  // for the interaction check
 };
 
 struct Course {

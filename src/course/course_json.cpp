@@ -120,6 +120,127 @@ Result<Event> ParseLab(const Knowledge& k, const json& e, const std::string& whe
   return ev;
 }
 
+Result<int> WholeNumber(const json& e, const std::string& where, std::string_view key, int min, bool required) {
+  auto it = e.find(key);
+  if (it == e.end()) {
+    if (required) return Error::BadInput(Join(where, key), "missing");
+    return min;
+  }
+  if (!it->is_number_integer() || it->get<long long>() < min || it->get<long long>() > 100000) {
+    return Error::BadInput(Join(where, key), "must be a whole number, at least " + std::to_string(min));
+  }
+  return static_cast<int>(it->get<long long>());
+}
+
+Result<bool> Flag(const json& e, const std::string& where, std::string_view key) {
+  auto it = e.find(key);
+  if (it == e.end()) return false;
+  if (!it->is_boolean()) return Error::BadInput(Join(where, key), "must be true or false");
+  return it->get<bool>();
+}
+
+Status ParseProgramEvent(const Knowledge& k, const json& e, const std::string& where, EventType type, Event& ev) {
+  const RemsKnowledge& rems = k.safety.rems;
+  Status s;
+  switch (type) {
+    case EventType::kPregnancyTest: {
+      s = CheckKeys(e, where, {"date", "type", "result", "sensitivity", "note"});
+      if (!s.ok()) return s;
+      auto result = Text(e, where, "result", true);
+      if (!result.ok()) return result.error();
+      if (*result != "negative" && *result != "positive") {
+        return Error::BadInput(Join(where, "result"), Quoted(*result) + " is not negative or positive");
+      }
+      ev.positive = *result == "positive";
+      if (e.contains("sensitivity")) {
+        auto v = Measurement(k, e, where, "sensitivity", "hcg", QuantityKind::kHcg);
+        if (!v.ok()) return v.error();
+        ev.sensitivity = *v;
+      }
+      return Status::Ok();
+    }
+    case EventType::kMissedPeriod:
+      return CheckKeys(e, where, {"date", "type", "note"});
+    case EventType::kContraception: {
+      s = CheckKeys(e, where, {"date", "type", "methods", "note"});
+      if (!s.ok()) return s;
+      auto it = e.find("methods");
+      if (it == e.end() || !it->is_array() || it->empty()) {
+        return Error::BadInput(Join(where, "methods"),
+                               "must be a non-empty list (e.g. [\"iud\", \"male-condom\"] or [\"abstinence\"])");
+      }
+      for (const json& m : *it) {
+        if (!m.is_string() || rems.FindMethod(m.get<std::string>()) == nullptr) {
+          std::string known;
+          for (const auto& x : rems.contraceptive_methods) known += (known.empty() ? "" : ", ") + x.id;
+          return Error::BadInput(Join(where, "methods"), "unknown method " +
+                                                             (m.is_string() ? Quoted(m.get<std::string>()) : m.dump()) +
+                                                             " (known: " + known + ")");
+        }
+        ev.methods.push_back(m.get<std::string>());
+      }
+      return Status::Ok();
+    }
+    case EventType::kCounseling: {
+      s = CheckKeys(e, where, {"date", "type", "by", "note"});
+      if (!s.ok()) return s;
+      auto by = Text(e, where, "by", true);
+      if (!by.ok()) return by.error();
+      if (*by != "prescriber" && *by != "pharmacist") {
+        return Error::BadInput(Join(where, "by"), Quoted(*by) + " is not prescriber or pharmacist");
+      }
+      ev.by = *by;
+      return Status::Ok();
+    }
+    case EventType::kAuthorization:
+    case EventType::kConfirmation: {
+      s = CheckKeys(e, where, {"date", "type", "number", "note"});
+      if (!s.ok()) return s;
+      auto number = Text(e, where, "number", true);
+      if (!number.ok()) return number.error();
+      ev.number = *number;
+      return Status::Ok();
+    }
+    case EventType::kPrescription: {
+      s = CheckKeys(
+          e, where,
+          {"date", "type", "days_supply", "refills", "authorization_number", "risk_category", "telephone", "note"});
+      if (!s.ok()) return s;
+      auto days = WholeNumber(e, where, "days_supply", 1, true);
+      if (!days.ok()) return days.error();
+      ev.days_supply = *days;
+      auto refills = WholeNumber(e, where, "refills", 0, true);
+      if (!refills.ok()) return refills.error();
+      ev.refills = *refills;
+      auto number = Text(e, where, "authorization_number", false);
+      if (!number.ok()) return number.error();
+      ev.number = *number;
+      auto category = Text(e, where, "risk_category", false);
+      if (!category.ok()) return category.error();
+      if (!category->empty() && rems.FindCategory(*category) == nullptr) {
+        return Error::BadInput(Join(where, "risk_category"), "unknown REMS risk category " + Quoted(*category));
+      }
+      ev.risk_category = *category;
+      auto phone = Flag(e, where, "telephone");
+      if (!phone.ok()) return phone.error();
+      ev.telephone = *phone;
+      return Status::Ok();
+    }
+    case EventType::kDispense: {
+      s = CheckKeys(e, where, {"date", "type", "days_supply", "quantity", "note"});
+      if (!s.ok()) return s;
+      auto days = WholeNumber(e, where, "days_supply", 1, true);
+      if (!days.ok()) return days.error();
+      ev.days_supply = *days;
+      auto quantity = WholeNumber(e, where, "quantity", 1, false);
+      if (!quantity.ok()) return quantity.error();
+      return Status::Ok();
+    }
+    default:
+      return Status::Ok();
+  }
+}
+
 Result<Event> ParseEvent(const Knowledge& k, const json& e, const std::string& where, const Course& course) {
   if (!e.is_object()) return Error::BadInput(where, "must be an object");
   auto type_text = Text(e, where, "type", true);
@@ -133,7 +254,7 @@ Result<Event> ParseEvent(const Knowledge& k, const json& e, const std::string& w
   }
   auto date = DateField(e, where, "date");
   if (!date.ok()) return date.error();
-  if (*date < course.start_date) {
+  if (*date < course.start_date && !IsProgramEvent(type)) {
     return Error::BadInput(Join(where, "date"), date->ToString() + " is before the start date " +
                                                     course.start_date.ToString() +
                                                     " (put pre-treatment labs in 'baseline')");
@@ -195,6 +316,17 @@ Result<Event> ParseEvent(const Knowledge& k, const json& e, const std::string& w
       if (!s.ok()) return s.error();
       break;
     }
+    case EventType::kPregnancyTest:
+    case EventType::kMissedPeriod:
+    case EventType::kContraception:
+    case EventType::kCounseling:
+    case EventType::kAuthorization:
+    case EventType::kPrescription:
+    case EventType::kConfirmation:
+    case EventType::kDispense:
+      s = ParseProgramEvent(k, e, where, type, ev);
+      if (!s.ok()) return s.error();
+      break;
     case EventType::kHold:
     case EventType::kStop:
     case EventType::kDoseTaken:
@@ -216,10 +348,135 @@ Result<Event> ParseEvent(const Knowledge& k, const json& e, const std::string& w
   return ev;
 }
 
+Status ParseVteFacts(const Knowledge& k, const json& v, VteFacts& facts) {
+  const std::string where = "patient.vte";
+  if (!v.is_object()) return Error::BadInput(where, "must be an object");
+  for (const auto& [key, value] : v.items()) {
+    const std::string field = where + "." + key;
+    VteFactKind kind;
+    if (!FindVteFact(key, kind)) return Error::BadInput(field, "unknown fact");
+    if (kind == VteFactKind::kYesNo) {
+      if (!value.is_boolean()) return Error::BadInput(field, "must be true or false");
+      facts.yes_no[key] = value.get<bool>();
+    } else if (kind == VteFactKind::kNumber) {
+      const QuantityKind q = key == "bmi" ? QuantityKind::kBodyMassIndex : QuantityKind::kDose;
+      auto n = Measurement(k, v, where, key, key, q);
+      if (!n.ok()) return n.error();
+      facts.numbers[key] = *n;
+    } else {
+      if (!value.is_string()) return Error::BadInput(field, "must be text");
+      facts.prophylaxis = value.get<std::string>();
+    }
+  }
+  Status s = CheckVteFacts(k, facts);
+  return s.ok() ? s : s.error().Under(where);
+}
+
+Status ParsePatientSafety(const Knowledge& k, const json& p, Patient& patient) {
+  const std::string where = "patient";
+  auto category = Text(p, where, "rems_category", false);
+  if (!category.ok()) return category.error();
+  if (!category->empty() && k.safety.rems.FindCategory(*category) == nullptr) {
+    std::string known;
+    for (const auto& c : k.safety.rems.categories) known += (known.empty() ? "" : ", ") + c.id;
+    return Error::BadInput("patient.rems_category",
+                           "unknown category " + Quoted(*category) + " (known: " + known + ")");
+  }
+  patient.rems_category = *category;
+  for (const char* key : {"can_become_pregnant", "hysterectomy"}) {
+    if (!p.contains(key)) continue;
+    if (!p[key].is_boolean()) return Error::BadInput(Join(where, key), "must be true or false");
+    (std::string(key) == "hysterectomy" ? patient.hysterectomy : patient.can_become_pregnant) = p[key].get<bool>();
+  }
+  if (p.contains("natural_postmenopause_months")) {
+    auto months = WholeNumber(p, where, "natural_postmenopause_months", 0, true);
+    if (!months.ok()) return months.error();
+    patient.natural_postmenopause_months = *months;
+  }
+  auto menses = Text(p, where, "menses", false);
+  if (!menses.ok()) return menses.error();
+  if (!menses->empty() && *menses != "regular" && *menses != "irregular") {
+    return Error::BadInput("patient.menses", Quoted(*menses) + " is not regular or irregular");
+  }
+  patient.menses = *menses;
+  if (p.contains("findings")) {
+    const json& f = p["findings"];
+    if (!f.is_object()) return Error::BadInput("patient.findings", "must be an object of true/false findings");
+    for (const auto& [key, value] : f.items()) {
+      const bool known = std::any_of(k.safety.flags.begin(), k.safety.flags.end(),
+                                     [&](const SafetyFlag& x) { return x.finding == key; });
+      if (!known) return Error::BadInput("patient.findings." + key, "unknown finding");
+      if (!value.is_boolean()) return Error::BadInput("patient.findings." + key, "must be true or false");
+      patient.findings[key] = value.get<bool>();
+    }
+  }
+  if (p.contains("vte")) {
+    Status s = ParseVteFacts(k, p["vte"], patient.vte);
+    if (!s.ok()) return s;
+    patient.has_vte = true;
+  }
+  if (p.contains("medications")) {
+    const json& m = p["medications"];
+    if (!m.is_array()) return Error::BadInput("patient.medications", "must be a list of drug names");
+    for (size_t i = 0; i < m.size(); ++i) {
+      if (!m[i].is_string() || m[i].get<std::string>().empty()) {
+        return Error::BadInput("patient.medications[" + std::to_string(i) + "]", "must be a drug name");
+      }
+      patient.medications.push_back(m[i].get<std::string>());
+    }
+  }
+  return Status::Ok();
+}
+
+// A declared REMS category must not contradict the facts that define it (label-facts.md §7.1,
+// §7.5). Only the unsafe direction is refused for the reproductive-potential facts: a category
+// "cannot become pregnant" for a woman whose facts say she can.
+Status CheckCategory(const Knowledge& k, const Patient& p) {
+  if (p.rems_category.empty()) return Status::Ok();
+  const RemsCategory* c = k.safety.rems.FindCategory(p.rems_category);
+  const std::string field = "patient.rems_category";
+  if (p.sex) {
+    const std::string sex = *p.sex == Sex::kFemale ? "female" : "male";
+    if (c->sex != sex) return Error::BadInput(field, Quoted(c->id) + " contradicts patient.sex " + Quoted(sex));
+  }
+  if (c->can_become_pregnant && p.can_become_pregnant && *c->can_become_pregnant != *p.can_become_pregnant) {
+    return Error::BadInput(field, Quoted(c->id) + " contradicts patient.can_become_pregnant");
+  }
+  if (c->can_become_pregnant && !*c->can_become_pregnant) {
+    const auto& rule = k.safety.rems.reproductive_potential;
+    const bool facts_say_can = p.hysterectomy && !*p.hysterectomy && p.natural_postmenopause_months &&
+                               *p.natural_postmenopause_months < rule.natural_postmenopause_months_at_least;
+    if (facts_say_can) {
+      return Error::BadInput(field, Quoted(c->id) +
+                                        " contradicts the facts: no hysterectomy and menses within the last " +
+                                        std::to_string(rule.natural_postmenopause_months_at_least) + " months");
+    }
+  }
+  return Status::Ok();
+}
+
+// Program events that name an earlier one must come after it ("dates out of order").
+Status CheckProgramOrder(const Course& c) {
+  bool prescribed = false;
+  for (const Event& e : c.events) {
+    if (e.type == EventType::kPrescription) prescribed = true;
+    if (e.type == EventType::kDispense && !prescribed) {
+      return Error::BadInput(
+          "events[" + std::to_string(e.index) + "].date",
+          "a dispense on " + e.date.ToString() + " comes before any prescription (dates out of order)");
+    }
+  }
+  return Status::Ok();
+}
+
 Status ParsePatient(const Knowledge& k, const json& p, Course& c) {
   const std::string where = "patient";
   if (!p.is_object()) return Error::BadInput(where, "must be an object");
-  Status s = CheckKeys(p, where, {"sex", "birth_date", "weight", "crcl", "dialysis"});
+  Status s = CheckKeys(p, where,
+                       {"sex", "birth_date", "weight", "crcl", "dialysis", "rems_category", "can_become_pregnant",
+                        "hysterectomy", "natural_postmenopause_months", "menses", "findings", "vte", "medications"});
+  if (!s.ok()) return s;
+  s = ParsePatientSafety(k, p, c.patient);
   if (!s.ok()) return s;
   auto sex = Text(p, where, "sex", false);
   if (!sex.ok()) return sex.error();
@@ -365,11 +622,15 @@ Result<Course> ParseCourseJson(const Knowledge& k, std::string_view text) {
     }
   }
   std::stable_sort(c.events.begin(), c.events.end(), [](const Event& a, const Event& b) { return a.date < b.date; });
+  s = CheckCategory(k, c.patient);
+  if (!s.ok()) return s.error();
+  s = CheckProgramOrder(c);
+  if (!s.ok()) return s.error();
   return c;
 }
 
-Status CheckEventsUpTo(const Course& course, Date as_of) {
-  if (as_of < course.start_date) {
+Status CheckEventsUpTo(const Course& course, Date as_of, bool allow_before_start) {
+  if (as_of < course.start_date && !allow_before_start) {
     return Error::BadInput("--as-of", as_of.ToString() + " is before the start date " + course.start_date.ToString());
   }
   for (const Event& e : course.events) {

@@ -17,6 +17,8 @@ Result<Course> ParseCourseJson(const Knowledge& k, std::string_view json_text);
 
 // Bad input if any event is dated after `as_of` (the CLI refuses to evaluate a course "as of" a
 // date that its own events contradict).
-Status CheckEventsUpTo(const Course& course, Date as_of);
+// With allow_before_start, `as_of` may precede the start (the REMS steps before a first
+// prescription); otherwise that is bad input too.
+Status CheckEventsUpTo(const Course& course, Date as_of, bool allow_before_start = false);
 
 }  // namespace lenacare

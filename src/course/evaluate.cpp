@@ -9,6 +9,7 @@
 
 #include "clinical/renal.h"
 #include "core/quantity.h"
+#include "course/start_checks.h"
 
 namespace lenacare {
 namespace {
@@ -22,7 +23,10 @@ std::string Count(double v, LabTest t) {
 
 // Why therapy is interrupted.
 struct Cause {
-  enum class Kind { kCount, kToxicity, kManual } kind = Kind::kManual;
+  // kPregnancyCheck: a missed period is being evaluated (ends with a negative test).
+  enum class Kind { kCount, kToxicity, kManual, kPregnancyCheck } kind = Kind::kManual;
+  // Causes that do not change the dose: the therapy resumes as it was.
+  bool KeepsDose() const { return kind == Kind::kManual || kind == Kind::kPregnancyCheck; }
   LabTest test = LabTest::kAnc;
   const HoldRule* rule = nullptr;
   std::string term;  // kToxicity
@@ -64,6 +68,7 @@ class Replay {
   void OnDoseChange(const Event& e);
   void OnDoseTaken(const Event& e);
   void OnCycleStart(const Event& e);
+  void OnPregnancyTest(const Event& e);
   void CheckTriggers(LabTest t, Date date);
   bool RuleApplies(const HoldRule& r, LabTest t, Date date, bool& needs_baseline) const;
   bool Fires(const HoldRule& r, LabTest t, Date date, double value) const;
@@ -383,8 +388,7 @@ void Replay::OnResume(const Event& e) {
   // A prescriber's own hold ends with their resumption; counts and toxicities must have recovered.
   const bool recovered = std::all_of(causes_.begin(), causes_.end(),
                                      [](const Cause& c) { return c.recovered || c.kind == Cause::Kind::kManual; });
-  const bool manual_only =
-      std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.kind == Cause::Kind::kManual; });
+  const bool manual_only = std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.KeepsDose(); });
   Target target = held_ && !manual_only
                       ? ResumeTarget()
                       : Target{current_, false, {}, nullptr, "the dose before the interruption", nullptr};
@@ -462,6 +466,22 @@ void Replay::OnDoseTaken(const Event& e) {
   }
 }
 
+void Replay::OnPregnancyTest(const Event& e) {
+  const RemsKnowledge& rems = k_.safety.rems;
+  if (e.positive) {
+    std::string actions;
+    for (const std::string& a : rems.positive_test_actions) actions += (actions.empty() ? "" : "; ") + a;
+    Stop(e.date, "positive pregnancy test. " + actions, &rems.positive_test);
+    return;
+  }
+  for (Cause& c : causes_) {
+    if (c.kind == Cause::Kind::kPregnancyCheck && !c.recovered && e.date >= c.since) {
+      c.recovered = true;
+      c.recovered_on = e.date;
+    }
+  }
+}
+
 void Replay::OnCycleStart(const Event& e) {
   int day = 0;
   const int cycle = CycleAt(e.date, &day);
@@ -534,7 +554,7 @@ Replay::Target Replay::ResumeTarget() const {
                               });
   for (const Cause& c : causes_) {
     Target t;
-    if (c.kind == Cause::Kind::kManual) continue;
+    if (c.KeepsDose()) continue;
     if (c.kind == Cause::Kind::kToxicity) {
       t = TargetFor(k_.other_toxicity.resume_at);
       t.rule = &k_.other_toxicity.cite;
@@ -569,74 +589,51 @@ void Replay::AddStartChecks() {
         &ind_.cite);
   }
   // Renal starting dose: only when the course has what the table needs.
-  std::optional<double> crcl = c_.patient.crcl_ml_min;
-  std::string crcl_from;
-  if (!crcl && c_.patient.sex && c_.patient.birth_date && c_.patient.weight_kg) {
-    const auto& h = history_[Slot(LabTest::kCreatinine)];
-    const LabPoint* scr = nullptr;
-    for (const LabPoint& p : h) {
-      if (p.date <= c_.start_date) scr = &p;
-    }
-    if (scr != nullptr) {
-      auto cg = CockcroftGaultCrCl(
-          k_, {c_.start_date.YearsSince(*c_.patient.birth_date), *c_.patient.sex, *c_.patient.weight_kg, scr->value});
-      if (cg.ok()) {
-        crcl = cg->ml_min;
-        crcl_from = " (Cockcroft-Gault from the creatinine of " + scr->date.ToString() + ")";
-      }
+  const RenalStartFinding renal = CheckRenalStart(k_, c_);
+  if (renal.label) {
+    for (const Note& n : renal.label->notes) {
+      Recommendation r{Action::kNote, n.text, n.source, "", n.verified};
+      if (!n.verified) r.reason += " (" + std::string(kUnverifiedSuffix) + ")";
+      recs_.push_back(std::move(r));
     }
   }
-  if (crcl || c_.patient.dialysis) {
-    auto dose = StartingDoseFor(k_, ind_.id, RenalFunction{crcl, c_.patient.dialysis});
-    if (dose.ok()) {
-      for (const Note& n : dose->notes) {
-        Recommendation r{Action::kNote, n.text, n.source, "", n.verified};
-        if (!n.verified) r.reason += " (" + std::string(kUnverifiedSuffix) + ")";
-        recs_.push_back(std::move(r));
-      }
-    }
-    if (!dose.ok()) {
-      CannotAssess(dose.error().message);
-    } else if (c_.starting.MgPerCycle() > dose->regimen.MgPerCycle()) {
-      const std::string renal =
-          c_.patient.dialysis ? "dialysis" : "CrCl " + FormatNumber(*crcl) + " mL/min" + crcl_from;
+  switch (renal.result) {
+    case RenalStartResult::kUnknown:
+      Add(Action::kNote,
+          "No creatinine clearance or dialysis status was given: the renal starting dose was not checked", nullptr);
+      break;
+    case RenalStartResult::kCannotAssess:
+      CannotAssess(renal.problem);
+      break;
+    case RenalStartResult::kAboveLabel: {
+      const std::string how =
+          c_.patient.dialysis ? "dialysis" : "CrCl " + FormatNumber(*renal.crcl_ml_min) + " mL/min" + renal.crcl_from;
       Add(Action::kCheckDose,
-          "The starting dose (" + c_.starting.Describe() + ") is above the label's starting dose for " + renal + ": " +
-              dose->regimen.Describe(),
-          dose->cites.empty() ? nullptr : &dose->cites.back());
+          "The starting dose (" + c_.starting.Describe() + ") is above the label's starting dose for " + how + ": " +
+              renal.label->regimen.Describe(),
+          renal.label->cites.empty() ? nullptr : &renal.label->cites.back());
+      break;
     }
-  } else {
-    Add(Action::kNote, "No creatinine clearance or dialysis status was given: the renal starting dose was not checked",
-        nullptr);
+    case RenalStartResult::kFits:
+      break;
   }
-  for (const StartCriterion& s : k_.start_criteria) {
-    if (s.indication != ind_.id) continue;
-    int met = 0, known = 0;
-    std::string detail;
-    for (const CountThreshold& t : s.tests) {
-      const LabPoint* base = nullptr;
-      for (const LabPoint& p : history_[Slot(t.test)]) {
-        if (p.date <= c_.start_date) base = &p;
-      }
-      if (base == nullptr) continue;
-      ++known;
-      met += base->value >= t.at_least ? 1 : 0;
-      detail += (detail.empty() ? "" : ", ") + std::string(LabTestName(t.test)) + " " + Count(base->value, t.test) +
-                (base->value >= t.at_least ? " >= " : " < ") + FormatNumber(t.at_least);
-    }
-    const int n = static_cast<int>(s.tests.size());
-    if (known < n) {
-      Add(Action::kNote, "Start criteria need baseline counts on or before the start date; not all were recorded",
-          &s.cite);
-    } else if (met == n) {
-      // Criteria met: nothing to report.
-    } else if (met == 0 || s.combine == Combine::kAll) {
-      Add(Action::kCheckDose, "Start criteria were not met at the start (" + detail + ")", &s.cite);
-    } else if (s.combine == Combine::kDisputed) {
-      Add(Action::kPrescriberDecides,
-          "Only part of the start criteria was met (" + detail +
-              "); the sources disagree whether both counts are required",
-          &s.cite);
+  for (const StartCriterionFinding& f : CheckStartCriteria(k_, c_)) {
+    switch (f.result) {
+      case StartFindingResult::kUnknown:
+        Add(Action::kNote, "Start criteria need baseline counts on or before the start date; not all were recorded",
+            &f.criterion->cite);
+        break;
+      case StartFindingResult::kNotMet:
+        Add(Action::kCheckDose, "Start criteria were not met at the start (" + f.detail + ")", &f.criterion->cite);
+        break;
+      case StartFindingResult::kPartlyMetDisputed:
+        Add(Action::kPrescriberDecides,
+            "Only part of the start criteria was met (" + f.detail +
+                "); the sources disagree whether both counts are required",
+            &f.criterion->cite);
+        break;
+      case StartFindingResult::kMet:
+        break;
     }
   }
 }
@@ -644,6 +641,15 @@ void Replay::AddStartChecks() {
 void Replay::AddHeldAdvice(Assessment& out) {
   const bool all_recovered = std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.recovered; });
   for (const Cause& c : causes_) {
+    if (c.kind == Cause::Kind::kPregnancyCheck) {
+      Add(c.recovered ? Action::kNote : Action::kKeepHolding,
+          c.recovered ? "A missed period was reported on " + c.since.ToString() + "; the pregnancy test of " +
+                            c.recovered_on.ToString() + " was negative"
+                      : "A missed period or abnormal bleeding was reported on " + c.since.ToString() +
+                            ": hold lenalidomide, test for pregnancy and counsel",
+          &k_.safety.rems.missed_period);
+      continue;
+    }
     if (c.kind == Cause::Kind::kManual) {
       Add(Action::kKeepHolding,
           "Interrupted by the prescriber on " + c.since.ToString() + "; resume only on their order", nullptr);
@@ -695,8 +701,7 @@ void Replay::AddHeldAdvice(Assessment& out) {
     }
   }
   if (cannot_) return;
-  const bool manual_only =
-      std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.kind == Cause::Kind::kManual; });
+  const bool manual_only = std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.KeepsDose(); });
   if (manual_only) {
     out.dose = current_;
     return;
@@ -785,6 +790,25 @@ Assessment Replay::Run() {
       case EventType::kStop:
         Stop(e.date, e.note.empty() ? "stopped by the prescriber" : e.note, nullptr);
         break;
+      case EventType::kPregnancyTest:
+        OnPregnancyTest(e);
+        break;
+      case EventType::kMissedPeriod:
+        if (!stopped_) {
+          Cause check;
+          check.kind = Cause::Kind::kPregnancyCheck;
+          check.since = e.date;
+          causes_.push_back(check);
+          Hold(e.date);
+        }
+        break;
+      case EventType::kContraception:
+      case EventType::kCounseling:
+      case EventType::kAuthorization:
+      case EventType::kPrescription:
+      case EventType::kConfirmation:
+      case EventType::kDispense:
+        break;  // the REMS checklist reads these (course/rems.h)
     }
   }
   if (!start_checked) AddStartChecks();

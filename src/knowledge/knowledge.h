@@ -10,18 +10,11 @@
 #include <vector>
 
 #include "core/quantity.h"
+#include "knowledge/citation.h"
+#include "knowledge/safety.h"
 #include "knowledge/schedule.h"
 
 namespace lenacare {
-
-struct Citation {
-  std::string id;      // the entry's id, unique in its file
-  std::string file;    // "us/renal.toml"
-  std::string source;  // "USPI 2.6 column (a) (label-facts.md §4.1)"
-  std::string tag;     // the confidence tag of the facts file: "V2", "UNV", ...
-  bool verified = false;
-  std::string note;
-};
 
 enum class LabTest { kAnc, kPlatelets, kWbc, kHemoglobin, kCreatinine };
 std::string_view LabTestId(LabTest t);    // "anc"
@@ -232,6 +225,8 @@ struct Knowledge {
   std::vector<CbcSchedule> cbc_schedules;
   int cbc_while_held_days = 0;
   Citation cbc_while_held_cite;
+
+  SafetyKnowledge safety;  // REMS, clot prevention, interactions, contraindications and warnings
 
   const Indication* FindIndication(std::string_view id) const;
   const PlausibleRange* FindLimit(std::string_view subject) const;

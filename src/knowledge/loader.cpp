@@ -6,104 +6,25 @@
 #include <set>
 
 #include "core/text.h"
-#include "knowledge/entry_reader.h"
+#include "knowledge/knowledge_file.h"
+#include "knowledge/load_safety.h"
 
 namespace lenacare {
 namespace {
 
 namespace fs = std::filesystem;
-using Keys = std::initializer_list<std::string_view>;
 
 constexpr std::string_view kVerifiedTags[] = {"V2", "V1", "V1-primary", "C2", "C1", "policy"};
 constexpr std::string_view kUnverifiedTags[] = {
     "V-old", "V2-old", "SEC", "UNV", "R", "CONFLICT", "DISCREPANCY", "!", "local-convention"};
 
-// One knowledge file being read.
-class File {
- public:
-  File(std::string rel, toml::table doc, const UnitTable& units)
-      : rel_(std::move(rel)), doc_(std::move(doc)), units_(units) {}
-
-  // Rejects top-level keys that the file's schema does not know.
-  Status CheckKeys(Keys allowed) const {
-    for (const auto& [key, node] : doc_) {
-      if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
-        return Error::BadInput(rel_, "unknown section '" + std::string(key.str()) + "'");
-      }
-    }
-    return Status::Ok();
-  }
-
-  // Runs `read` on each table of the array `key` ([[key]] in TOML).
-  Status Each(std::string_view key, Keys allowed, bool required, const std::function<void(EntryReader&)>& read) const {
-    const toml::node* node = doc_.get(key);
-    if (node == nullptr) {
-      if (required) return Error::BadInput(rel_, "no '" + std::string(key) + "' entries");
-      return Status::Ok();
-    }
-    const toml::array* arr = node->as_array();
-    if (arr == nullptr || !arr->is_array_of_tables()) {
-      return Error::BadInput(rel_, Quoted(key) + " must be a list of [[" + std::string(key) + "]] tables");
-    }
-    std::set<std::string> ids;
-    for (const auto& item : *arr) {
-      EntryReader r(*item.as_table(), rel_, std::string(key), units_, allowed);
-      if (r.ok()) read(r);
-      if (!r.ok()) return r.error();
-      if (!ids.insert(r.id()).second) {
-        return Error::BadInput(rel_ + ": " + std::string(key) + " '" + r.id() + "'", "duplicate id");
-      }
-    }
-    return Status::Ok();
-  }
-
-  // Runs `read` on the single table `key` ([key] in TOML).
-  Status One(std::string_view key, Keys allowed, const std::function<void(EntryReader&)>& read) const {
-    const toml::table* t = doc_[key].as_table();
-    if (t == nullptr) return Error::BadInput(rel_, "missing section [" + std::string(key) + "]");
-    EntryReader r(*t, rel_, std::string(key), units_, allowed);
-    if (r.ok()) read(r);
-    if (!r.ok()) return r.error();
-    return Status::Ok();
-  }
-
-  const std::string& rel() const { return rel_; }
-
- private:
-  std::string rel_;
-  toml::table doc_;
-  const UnitTable& units_;
-};
-
-Result<File> Open(const std::string& root, const std::string& rel, const UnitTable& units) {
-  const fs::path path = fs::path(root) / rel;
-  if (!fs::exists(path)) return Error::BadInput(rel, "file not found in " + root);
-  try {
-    return File(rel, toml::parse_file(path.string()), units);
-  } catch (const toml::parse_error& e) {
-    return Error::BadInput(rel + ":" + std::to_string(e.source().begin.line), std::string(e.description()));
-  }
-}
-
-#define LENACARE_TRY(expr)           \
-  do {                               \
-    Status _s = (expr);              \
-    if (!_s.ok()) return _s.error(); \
-  } while (0)
-
-#define CITE_KEYS "id", "source", "tag", "verified", "note"
-
-Status ReadFileHeader(const File& f) {
-  return f.One("file", {"title", "source"}, [](EntryReader& r) { r.Str("title"), r.Str("source"); });
-}
-
 Status LoadUnits(const std::string& root, Knowledge& k) {
   UnitTable none;
-  auto f = Open(root, "common/units.toml", none);
+  auto f = KnowledgeFile::Open(root, "common/units.toml", none);
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "kind"}));
-  LENACARE_TRY(ReadFileHeader(*f));
-  return f->Each("kind", {CITE_KEYS, "canonical", "units"}, true, [&](EntryReader& r) {
+  LENACARE_TRY(f->ReadHeader());
+  return f->Each("kind", {LENACARE_CITE_KEYS, "canonical", "units"}, true, [&](EntryReader& r) {
     UnitKindEntry e;
     e.id = r.id();
     if (!ParseKindId(e.id, e.kind)) return r.Fail("unknown kind of quantity");
@@ -138,49 +59,53 @@ Status LoadCommon(const std::string& root, Knowledge& k) {
   for (QuantityKind kind :
        {QuantityKind::kCellCount, QuantityKind::kHemoglobin, QuantityKind::kCreatinine, QuantityKind::kBodyWeight,
         QuantityKind::kTemperature, QuantityKind::kCreatinineClearance, QuantityKind::kDose, QuantityKind::kDuration,
-        QuantityKind::kAge, QuantityKind::kFraction}) {
+        QuantityKind::kAge, QuantityKind::kFraction, QuantityKind::kHcg, QuantityKind::kBodyMassIndex}) {
     if (k.units.Find(kind) == nullptr) {
       return Error::BadInput("common/units.toml", "no units for " + std::string(KindName(kind)));
     }
   }
 
-  auto inputs = Open(root, "common/inputs.toml", k.units);
+  auto inputs = KnowledgeFile::Open(root, "common/inputs.toml", k.units);
   if (!inputs.ok()) return inputs.error();
   LENACARE_TRY(inputs->CheckKeys({"file", "limit"}));
-  LENACARE_TRY(ReadFileHeader(*inputs));
-  LENACARE_TRY(inputs->Each("limit", {CITE_KEYS, "subject", "above", "at_least", "at_most"}, true, [&](EntryReader& r) {
-    static const struct {
-      std::string_view subject;
-      QuantityKind kind;
-    } kSubjects[] = {{"age", QuantityKind::kAge},
-                     {"weight", QuantityKind::kBodyWeight},
-                     {"creatinine", QuantityKind::kCreatinine},
-                     {"anc", QuantityKind::kCellCount},
-                     {"platelets", QuantityKind::kCellCount},
-                     {"wbc", QuantityKind::kCellCount},
-                     {"hemoglobin", QuantityKind::kHemoglobin},
-                     {"temperature", QuantityKind::kTemperature},
-                     {"crcl", QuantityKind::kCreatinineClearance},
-                     {"dose", QuantityKind::kDose}};
-    PlausibleRange p;
-    p.subject = r.Str("subject");
-    const auto* s =
-        std::find_if(std::begin(kSubjects), std::end(kSubjects), [&](const auto& x) { return x.subject == p.subject; });
-    if (s == std::end(kSubjects)) return r.Fail("unknown subject '" + p.subject + "'");
-    p.above = r.OptQty("above", s->kind);
-    p.at_least = r.OptQty("at_least", s->kind);
-    p.at_most = r.OptQty("at_most", s->kind);
-    p.unit = k.units.Find(s->kind)->canonical;
-    if (!p.at_most || (!p.above && !p.at_least)) r.Fail("needs a lower bound (above or at_least) and at_most");
-    p.cite = r.Cite();
-    k.limits.push_back(p);
-  }));
+  LENACARE_TRY(inputs->ReadHeader());
+  LENACARE_TRY(
+      inputs->Each("limit", {LENACARE_CITE_KEYS, "subject", "above", "at_least", "at_most"}, true, [&](EntryReader& r) {
+        static const struct {
+          std::string_view subject;
+          QuantityKind kind;
+        } kSubjects[] = {{"age", QuantityKind::kAge},
+                         {"weight", QuantityKind::kBodyWeight},
+                         {"creatinine", QuantityKind::kCreatinine},
+                         {"anc", QuantityKind::kCellCount},
+                         {"platelets", QuantityKind::kCellCount},
+                         {"wbc", QuantityKind::kCellCount},
+                         {"hemoglobin", QuantityKind::kHemoglobin},
+                         {"temperature", QuantityKind::kTemperature},
+                         {"crcl", QuantityKind::kCreatinineClearance},
+                         {"dose", QuantityKind::kDose},
+                         {"bmi", QuantityKind::kBodyMassIndex},
+                         {"dexamethasone_per_month", QuantityKind::kDose},
+                         {"hcg", QuantityKind::kHcg}};
+        PlausibleRange p;
+        p.subject = r.Str("subject");
+        const auto* s = std::find_if(std::begin(kSubjects), std::end(kSubjects),
+                                     [&](const auto& x) { return x.subject == p.subject; });
+        if (s == std::end(kSubjects)) return r.Fail("unknown subject '" + p.subject + "'");
+        p.above = r.OptQty("above", s->kind);
+        p.at_least = r.OptQty("at_least", s->kind);
+        p.at_most = r.OptQty("at_most", s->kind);
+        p.unit = k.units.Find(s->kind)->canonical;
+        if (!p.at_most || (!p.above && !p.at_least)) r.Fail("needs a lower bound (above or at_least) and at_most");
+        p.cite = r.Cite();
+        k.limits.push_back(p);
+      }));
 
-  auto renal = Open(root, "common/renal-function.toml", k.units);
+  auto renal = KnowledgeFile::Open(root, "common/renal-function.toml", k.units);
   if (!renal.ok()) return renal.error();
   LENACARE_TRY(renal->CheckKeys({"file", "cockcroft_gault"}));
-  LENACARE_TRY(ReadFileHeader(*renal));
-  return renal->One("cockcroft_gault", {CITE_KEYS, "age_offset", "divisor", "female_factor", "weight"},
+  LENACARE_TRY(renal->ReadHeader());
+  return renal->One("cockcroft_gault", {LENACARE_CITE_KEYS, "age_offset", "divisor", "female_factor", "weight"},
                     [&](EntryReader& r) {
                       auto& cg = k.cockcroft_gault;
                       cg.age_offset = r.Num("age_offset");
@@ -194,7 +119,7 @@ Status LoadCommon(const std::string& root, Knowledge& k) {
 }
 
 Status LoadPackInfo(const std::string& dir, const std::string& pack, Knowledge& k) {
-  auto f = Open(dir, pack + "/pack.toml", k.units);
+  auto f = KnowledgeFile::Open(dir, pack + "/pack.toml", k.units);
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"pack"}));
   return f->One("pack", {"id", "drug", "jurisdiction", "document", "label_date", "label_date_note", "facts"},
@@ -246,11 +171,11 @@ LabTest ReadTest(EntryReader& r, std::string_view key) {
 }
 
 Status LoadProduct(const std::string& root, const std::string& pack, Knowledge& k) {
-  auto f = Open(root, pack + "/product.toml", k.units);
+  auto f = KnowledgeFile::Open(root, pack + "/product.toml", k.units);
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "capsules", "missed_dose", "supply"}));
-  LENACARE_TRY(ReadFileHeader(*f));
-  LENACARE_TRY(f->One("capsules", {CITE_KEYS, "strengths"}, [&](EntryReader& r) {
+  LENACARE_TRY(f->ReadHeader());
+  LENACARE_TRY(f->One("capsules", {LENACARE_CITE_KEYS, "strengths"}, [&](EntryReader& r) {
     for (const std::string& s : r.StrList("strengths")) {
       auto mg = k.units.Parse(QuantityKind::kDose, s);
       if (!mg.ok()) return r.Fail("strengths: " + mg.error().message);
@@ -262,11 +187,11 @@ Status LoadProduct(const std::string& root, const std::string& pack, Knowledge& 
     }
     k.capsules_cite = r.Cite();
   }));
-  LENACARE_TRY(f->One("missed_dose", {CITE_KEYS, "take_if_late_at_most"}, [&](EntryReader& r) {
+  LENACARE_TRY(f->One("missed_dose", {LENACARE_CITE_KEYS, "take_if_late_at_most"}, [&](EntryReader& r) {
     k.missed_dose_window_hours = r.Qty("take_if_late_at_most", QuantityKind::kDuration) * 24.0;
     k.missed_dose_cite = r.Cite();
   }));
-  return f->One("supply", {CITE_KEYS, "max_supply", "refills"}, [&](EntryReader& r) {
+  return f->One("supply", {LENACARE_CITE_KEYS, "max_supply", "refills"}, [&](EntryReader& r) {
     k.max_supply_days = static_cast<int>(r.Qty("max_supply", QuantityKind::kDuration));
     k.refills = r.Int("refills");
     k.supply_cite = r.Cite();
@@ -274,13 +199,13 @@ Status LoadProduct(const std::string& root, const std::string& pack, Knowledge& 
 }
 
 Status LoadIndications(const std::string& root, const std::string& pack, Knowledge& k) {
-  auto f = Open(root, pack + "/indications.toml", k.units);
+  auto f = KnowledgeFile::Open(root, pack + "/indications.toml", k.units);
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "indication", "companion", "start_criterion", "start_note", "escalation"}));
-  LENACARE_TRY(ReadFileHeader(*f));
+  LENACARE_TRY(f->ReadHeader());
   LENACARE_TRY(f->Each("indication",
-                       {CITE_KEYS, "name", "starting_dose", "frequency", "pill_days", "cycle_length", "max_cycles",
-                        "duration", "renal_table"},
+                       {LENACARE_CITE_KEYS, "name", "starting_dose", "frequency", "pill_days", "cycle_length",
+                        "max_cycles", "duration", "renal_table"},
                        true, [&](EntryReader& r) {
                          Indication i;
                          i.id = r.id();
@@ -297,106 +222,110 @@ Status LoadIndications(const std::string& root, const std::string& pack, Knowled
                          if (i.start.days.Last() > i.cycle_days) r.Fail("pill days go past the cycle length");
                          k.indications.push_back(i);
                        }));
-  LENACARE_TRY(f->Each(
-      "companion",
-      {CITE_KEYS, "indication", "drug", "setting", "age_above", "age_at_most", "dose", "route", "cycles", "days"},
-      false, [&](EntryReader& r) {
-        CompanionDose c;
-        c.indication = r.Str("indication");
-        c.drug = r.Str("drug");
-        c.setting = r.OptStr("setting").value_or("");
-        if (auto a = r.OptQty("age_above", QuantityKind::kAge)) c.age_above = static_cast<int>(*a);
-        if (auto a = r.OptQty("age_at_most", QuantityKind::kAge)) c.age_at_most = static_cast<int>(*a);
-        c.dose_text = r.Str("dose");
-        if (auto q = ParseQuantity(c.dose_text); !q.ok() || (q->unit != "mg" && q->unit != "mg/m2")) {
-          r.Fail("dose must be in mg or mg/m2");
+  LENACARE_TRY(f->Each("companion",
+                       {LENACARE_CITE_KEYS, "indication", "drug", "setting", "age_above", "age_at_most", "dose",
+                        "route", "cycles", "days"},
+                       false, [&](EntryReader& r) {
+                         CompanionDose c;
+                         c.indication = r.Str("indication");
+                         c.drug = r.Str("drug");
+                         c.setting = r.OptStr("setting").value_or("");
+                         if (auto a = r.OptQty("age_above", QuantityKind::kAge)) c.age_above = static_cast<int>(*a);
+                         if (auto a = r.OptQty("age_at_most", QuantityKind::kAge)) c.age_at_most = static_cast<int>(*a);
+                         c.dose_text = r.Str("dose");
+                         if (auto q = ParseQuantity(c.dose_text); !q.ok() || (q->unit != "mg" && q->unit != "mg/m2")) {
+                           r.Fail("dose must be in mg or mg/m2");
+                         }
+                         c.route = r.Str("route");
+                         c.cycles = r.Cycles("cycles");
+                         c.days = r.Days("days");
+                         c.cite = r.Cite();
+                         k.companions.push_back(c);
+                       }));
+  LENACARE_TRY(
+      f->Each("start_criterion", {LENACARE_CITE_KEYS, "indication", "tests", "combine"}, false, [&](EntryReader& r) {
+        StartCriterion s;
+        s.indication = r.Str("indication");
+        const std::string combine = r.Str("combine");
+        if (combine == "all")
+          s.combine = Combine::kAll;
+        else if (combine == "any")
+          s.combine = Combine::kAny;
+        else if (combine == "disputed")
+          s.combine = Combine::kDisputed;
+        else
+          r.Fail("combine must be all, any or disputed");
+        if (const toml::array* arr = r.Array("tests")) {
+          for (const auto& item : *arr) {
+            if (!item.is_table()) return r.Fail("tests must be a list of { test, at_least } tables");
+            EntryReader t(*item.as_table(), r.file(), "start_criterion '" + r.id() + "' test", k.units,
+                          {"test", "at_least"});
+            CountThreshold c;
+            c.test = ReadTest(t, "test");
+            c.at_least = t.Qty("at_least", LabTestKind(c.test));
+            if (!t.ok()) return r.Fail(t.error().message);
+            s.tests.push_back(c);
+          }
         }
-        c.route = r.Str("route");
-        c.cycles = r.Cycles("cycles");
-        c.days = r.Days("days");
-        c.cite = r.Cite();
-        k.companions.push_back(c);
+        s.cite = r.Cite();
+        k.start_criteria.push_back(s);
       }));
-  LENACARE_TRY(f->Each("start_criterion", {CITE_KEYS, "indication", "tests", "combine"}, false, [&](EntryReader& r) {
-    StartCriterion s;
-    s.indication = r.Str("indication");
-    const std::string combine = r.Str("combine");
-    if (combine == "all")
-      s.combine = Combine::kAll;
-    else if (combine == "any")
-      s.combine = Combine::kAny;
-    else if (combine == "disputed")
-      s.combine = Combine::kDisputed;
-    else
-      r.Fail("combine must be all, any or disputed");
-    if (const toml::array* arr = r.Array("tests")) {
-      for (const auto& item : *arr) {
-        if (!item.is_table()) return r.Fail("tests must be a list of { test, at_least } tables");
-        EntryReader t(*item.as_table(), r.file(), "start_criterion '" + r.id() + "' test", k.units,
-                      {"test", "at_least"});
-        CountThreshold c;
-        c.test = ReadTest(t, "test");
-        c.at_least = t.Qty("at_least", LabTestKind(c.test));
-        if (!t.ok()) return r.Fail(t.error().message);
-        s.tests.push_back(c);
-      }
-    }
-    s.cite = r.Cite();
-    k.start_criteria.push_back(s);
-  }));
-  LENACARE_TRY(f->Each("start_note", {CITE_KEYS, "indication", "text", "within_cycles"}, false, [&](EntryReader& r) {
-    StartNote n;
-    n.indication = r.Str("indication");
-    n.text = r.Str("text");
-    n.within_cycles = r.Int("within_cycles", 0);
-    n.cite = r.Cite();
-    k.start_notes.push_back(n);
-  }));
-  return f->Each("escalation",
-                 {CITE_KEYS, "indications", "from_dose", "from_frequency", "to_dose", "after_cycles", "condition"},
-                 false, [&](EntryReader& r) {
-                   Escalation e;
-                   e.indications = r.StrList("indications");
-                   e.from_dose_mg = r.Qty("from_dose", QuantityKind::kDose);
-                   if (r.OptStr("from_frequency")) e.from_frequency = ReadFrequency(r, "from_frequency");
-                   e.to_dose_mg = r.Qty("to_dose", QuantityKind::kDose);
-                   e.after_cycles = r.Int("after_cycles");
-                   e.condition = r.Str("condition");
-                   e.cite = r.Cite();
-                   k.escalations.push_back(e);
-                 });
+  LENACARE_TRY(
+      f->Each("start_note", {LENACARE_CITE_KEYS, "indication", "text", "within_cycles"}, false, [&](EntryReader& r) {
+        StartNote n;
+        n.indication = r.Str("indication");
+        n.text = r.Str("text");
+        n.within_cycles = r.Int("within_cycles", 0);
+        n.cite = r.Cite();
+        k.start_notes.push_back(n);
+      }));
+  return f->Each(
+      "escalation",
+      {LENACARE_CITE_KEYS, "indications", "from_dose", "from_frequency", "to_dose", "after_cycles", "condition"}, false,
+      [&](EntryReader& r) {
+        Escalation e;
+        e.indications = r.StrList("indications");
+        e.from_dose_mg = r.Qty("from_dose", QuantityKind::kDose);
+        if (r.OptStr("from_frequency")) e.from_frequency = ReadFrequency(r, "from_frequency");
+        e.to_dose_mg = r.Qty("to_dose", QuantityKind::kDose);
+        e.after_cycles = r.Int("after_cycles");
+        e.condition = r.Str("condition");
+        e.cite = r.Cite();
+        k.escalations.push_back(e);
+      });
 }
 
 Status LoadRenal(const std::string& root, const std::string& pack, Knowledge& k) {
-  auto f = Open(root, pack + "/renal.toml", k.units);
+  auto f = KnowledgeFile::Open(root, pack + "/renal.toml", k.units);
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "band", "table", "row"}));
-  LENACARE_TRY(ReadFileHeader(*f));
+  LENACARE_TRY(f->ReadHeader());
   constexpr auto kCrCl = QuantityKind::kCreatinineClearance;
-  LENACARE_TRY(f->Each("band", {CITE_KEYS, "crcl_at_least", "crcl_below", "dialysis", "not_studied_below", "review_at"},
-                       true, [&](EntryReader& r) {
-                         RenalBand b;
-                         b.id = r.id();
-                         b.crcl_at_least = r.OptQty("crcl_at_least", kCrCl);
-                         b.crcl_below = r.OptQty("crcl_below", kCrCl);
-                         b.dialysis = r.Bool("dialysis");
-                         b.not_studied_below = r.OptQty("not_studied_below", kCrCl);
-                         b.review_at = r.OptQty("review_at", kCrCl);
-                         if (!b.crcl_at_least && !b.crcl_below) r.Fail("a band needs crcl_at_least or crcl_below");
-                         if (b.crcl_at_least && b.crcl_below && *b.crcl_at_least >= *b.crcl_below) {
-                           r.Fail("crcl_at_least must be below crcl_below");
-                         }
-                         b.cite = r.Cite();
-                         k.renal_bands.push_back(b);
-                       }));
-  LENACARE_TRY(f->Each("table", {CITE_KEYS, "title"}, true, [&](EntryReader& r) {
+  LENACARE_TRY(
+      f->Each("band", {LENACARE_CITE_KEYS, "crcl_at_least", "crcl_below", "dialysis", "not_studied_below", "review_at"},
+              true, [&](EntryReader& r) {
+                RenalBand b;
+                b.id = r.id();
+                b.crcl_at_least = r.OptQty("crcl_at_least", kCrCl);
+                b.crcl_below = r.OptQty("crcl_below", kCrCl);
+                b.dialysis = r.Bool("dialysis");
+                b.not_studied_below = r.OptQty("not_studied_below", kCrCl);
+                b.review_at = r.OptQty("review_at", kCrCl);
+                if (!b.crcl_at_least && !b.crcl_below) r.Fail("a band needs crcl_at_least or crcl_below");
+                if (b.crcl_at_least && b.crcl_below && *b.crcl_at_least >= *b.crcl_below) {
+                  r.Fail("crcl_at_least must be below crcl_below");
+                }
+                b.cite = r.Cite();
+                k.renal_bands.push_back(b);
+              }));
+  LENACARE_TRY(f->Each("table", {LENACARE_CITE_KEYS, "title"}, true, [&](EntryReader& r) {
     RenalTable t;
     t.id = r.id();
     t.title = r.Str("title");
     t.cite = r.Cite();
     k.renal_tables.push_back(t);
   }));
-  return f->Each("row", {CITE_KEYS, "table", "band", "adjust", "dose", "frequency", "after_dialysis"}, true,
+  return f->Each("row", {LENACARE_CITE_KEYS, "table", "band", "adjust", "dose", "frequency", "after_dialysis"}, true,
                  [&](EntryReader& r) {
                    RenalRow row;
                    row.table = r.Str("table");
@@ -415,62 +344,64 @@ Status LoadRenal(const std::string& root, const std::string& pack, Knowledge& k)
 }
 
 Status LoadDoseLevels(const std::string& root, const std::string& pack, Knowledge& k) {
-  auto f = Open(root, pack + "/dose-levels.toml", k.units);
+  auto f = KnowledgeFile::Open(root, pack + "/dose-levels.toml", k.units);
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "ladder", "floor"}));
-  LENACARE_TRY(ReadFileHeader(*f));
-  LENACARE_TRY(f->Each("ladder", {CITE_KEYS, "indications", "for_starting_dose", "levels"}, true, [&](EntryReader& r) {
-    Ladder l;
-    l.indications = r.StrList("indications");
-    l.for_starting_dose_mg = r.OptQty("for_starting_dose", QuantityKind::kDose);
-    l.cite = r.Cite();
-    if (const toml::array* arr = r.Array("levels")) {
-      for (const auto& item : *arr) {
-        if (!item.is_table()) return r.Fail("levels must be a list of { dose = ... } tables");
-        const toml::table& t = *item.as_table();
-        EntryReader lv(t, r.file(), "ladder '" + r.id() + "' level", k.units,
-                       {"dose", "days", "source", "tag", "verified"});
-        DoseLevel level;
-        level.dose_mg = lv.Qty("dose", QuantityKind::kDose);
-        level.days = lv.OptDays("days");
-        level.cite = l.cite;
-        if (t.get("source") || t.get("tag") || t.get("verified")) {
-          level.cite.source = lv.Str("source");
-          level.cite.tag = lv.Str("tag");
-          level.cite.verified = lv.Bool("verified");
-          if (!IsKnownTag(level.cite.tag) || level.cite.verified != IsVerifiedTag(level.cite.tag)) {
-            lv.Fail("tag '" + level.cite.tag + "' and verified disagree");
+  LENACARE_TRY(f->ReadHeader());
+  LENACARE_TRY(
+      f->Each("ladder", {LENACARE_CITE_KEYS, "indications", "for_starting_dose", "levels"}, true, [&](EntryReader& r) {
+        Ladder l;
+        l.indications = r.StrList("indications");
+        l.for_starting_dose_mg = r.OptQty("for_starting_dose", QuantityKind::kDose);
+        l.cite = r.Cite();
+        if (const toml::array* arr = r.Array("levels")) {
+          for (const auto& item : *arr) {
+            if (!item.is_table()) return r.Fail("levels must be a list of { dose = ... } tables");
+            const toml::table& t = *item.as_table();
+            EntryReader lv(t, r.file(), "ladder '" + r.id() + "' level", k.units,
+                           {"dose", "days", "source", "tag", "verified"});
+            DoseLevel level;
+            level.dose_mg = lv.Qty("dose", QuantityKind::kDose);
+            level.days = lv.OptDays("days");
+            level.cite = l.cite;
+            if (t.get("source") || t.get("tag") || t.get("verified")) {
+              level.cite.source = lv.Str("source");
+              level.cite.tag = lv.Str("tag");
+              level.cite.verified = lv.Bool("verified");
+              if (!IsKnownTag(level.cite.tag) || level.cite.verified != IsVerifiedTag(level.cite.tag)) {
+                lv.Fail("tag '" + level.cite.tag + "' and verified disagree");
+              }
+            }
+            if (!lv.ok()) return r.Fail(lv.error().message);
+            l.levels.push_back(level);
           }
         }
-        if (!lv.ok()) return r.Fail(lv.error().message);
-        l.levels.push_back(level);
-      }
-    }
-    if (l.levels.empty()) r.Fail("a ladder needs at least one level");
-    k.ladders.push_back(l);
-  }));
-  return f->Each("floor", {CITE_KEYS, "indications", "for_starting_dose", "dose", "days"}, true, [&](EntryReader& r) {
-    Floor fl;
-    fl.indications = r.StrList("indications");
-    fl.for_starting_dose_mg = r.OptQty("for_starting_dose", QuantityKind::kDose);
-    fl.dose_mg = r.Qty("dose", QuantityKind::kDose);
-    fl.days = r.OptDays("days");
-    fl.cite = r.Cite();
-    k.floors.push_back(fl);
-  });
+        if (l.levels.empty()) r.Fail("a ladder needs at least one level");
+        k.ladders.push_back(l);
+      }));
+  return f->Each("floor", {LENACARE_CITE_KEYS, "indications", "for_starting_dose", "dose", "days"}, true,
+                 [&](EntryReader& r) {
+                   Floor fl;
+                   fl.indications = r.StrList("indications");
+                   fl.for_starting_dose_mg = r.OptQty("for_starting_dose", QuantityKind::kDose);
+                   fl.dose_mg = r.Qty("dose", QuantityKind::kDose);
+                   fl.days = r.OptDays("days");
+                   fl.cite = r.Cite();
+                   k.floors.push_back(fl);
+                 });
 }
 
 Status LoadHematologic(const std::string& root, const std::string& pack, Knowledge& k) {
-  auto f = Open(root, pack + "/hematologic.toml", k.units);
+  auto f = KnowledgeFile::Open(root, pack + "/hematologic.toml", k.units);
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "hold_rule", "uncovered"}));
-  LENACARE_TRY(ReadFileHeader(*f));
+  LENACARE_TRY(f->ReadHeader());
   constexpr auto kCount = QuantityKind::kCellCount;
   LENACARE_TRY(
       f->Each("hold_rule",
-              {CITE_KEYS, "indications", "test", "fall", "for_starting_dose", "at_dose", "phase_before", "phase_from",
-               "baseline_at_least", "baseline_below", "triggers", "resume_at_least", "disputed_resume_from",
-               "resume_at", "resume_at_if_other_toxicity", "resume_dose", "cbc_weekly"},
+              {LENACARE_CITE_KEYS, "indications", "test", "fall", "for_starting_dose", "at_dose", "phase_before",
+               "phase_from", "baseline_at_least", "baseline_below", "triggers", "resume_at_least",
+               "disputed_resume_from", "resume_at", "resume_at_if_other_toxicity", "resume_dose", "cbc_weekly"},
               true, [&](EntryReader& r) {
                 HoldRule h;
                 h.indications = r.StrList("indications");
@@ -527,33 +458,34 @@ Status LoadHematologic(const std::string& root, const std::string& pack, Knowled
                 }
                 k.hold_rules.push_back(h);
               }));
-  return f->Each("uncovered", {CITE_KEYS, "indications", "test", "below", "reason"}, false, [&](EntryReader& r) {
-    UncoveredRule u;
-    u.indications = r.StrList("indications");
-    u.test = ReadTest(r, "test");
-    u.below = r.Qty("below", LabTestKind(u.test));
-    u.reason = r.Str("reason");
-    u.cite = r.Cite();
-    k.uncovered.push_back(u);
-  });
+  return f->Each("uncovered", {LENACARE_CITE_KEYS, "indications", "test", "below", "reason"}, false,
+                 [&](EntryReader& r) {
+                   UncoveredRule u;
+                   u.indications = r.StrList("indications");
+                   u.test = ReadTest(r, "test");
+                   u.below = r.Qty("below", LabTestKind(u.test));
+                   u.reason = r.Str("reason");
+                   u.cite = r.Cite();
+                   k.uncovered.push_back(u);
+                 });
 }
 
 Status LoadToxicity(const std::string& root, const std::string& pack, Knowledge& k) {
-  auto f = Open(root, pack + "/toxicity.toml", k.units);
+  auto f = KnowledgeFile::Open(root, pack + "/toxicity.toml", k.units);
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "other_toxicity", "discontinue", "lab_terms"}));
-  LENACARE_TRY(ReadFileHeader(*f));
-  LENACARE_TRY(
-      f->One("other_toxicity", {CITE_KEYS, "hold_at_grade", "resume_at_grade", "resume_at"}, [&](EntryReader& r) {
-        k.other_toxicity.hold_at_grade = r.Int("hold_at_grade");
-        k.other_toxicity.resume_at_grade = r.Int("resume_at_grade");
-        if (auto v = ReadResumeAt(r, "resume_at", true)) k.other_toxicity.resume_at = *v;
-        if (k.other_toxicity.resume_at_grade >= k.other_toxicity.hold_at_grade) {
-          r.Fail("resume_at_grade must be below hold_at_grade");
-        }
-        k.other_toxicity.cite = r.Cite();
-      }));
-  LENACARE_TRY(f->Each("discontinue", {CITE_KEYS, "terms", "grade_at_least"}, true, [&](EntryReader& r) {
+  LENACARE_TRY(f->ReadHeader());
+  LENACARE_TRY(f->One("other_toxicity", {LENACARE_CITE_KEYS, "hold_at_grade", "resume_at_grade", "resume_at"},
+                      [&](EntryReader& r) {
+                        k.other_toxicity.hold_at_grade = r.Int("hold_at_grade");
+                        k.other_toxicity.resume_at_grade = r.Int("resume_at_grade");
+                        if (auto v = ReadResumeAt(r, "resume_at", true)) k.other_toxicity.resume_at = *v;
+                        if (k.other_toxicity.resume_at_grade >= k.other_toxicity.hold_at_grade) {
+                          r.Fail("resume_at_grade must be below hold_at_grade");
+                        }
+                        k.other_toxicity.cite = r.Cite();
+                      }));
+  LENACARE_TRY(f->Each("discontinue", {LENACARE_CITE_KEYS, "terms", "grade_at_least"}, true, [&](EntryReader& r) {
     DiscontinueRule d;
     d.terms = r.StrList("terms");
     d.grade_at_least = r.Int("grade_at_least");
@@ -561,18 +493,18 @@ Status LoadToxicity(const std::string& root, const std::string& pack, Knowledge&
     d.cite = r.Cite();
     k.discontinue.push_back(d);
   }));
-  return f->One("lab_terms", {CITE_KEYS, "terms"}, [&](EntryReader& r) {
+  return f->One("lab_terms", {LENACARE_CITE_KEYS, "terms"}, [&](EntryReader& r) {
     k.lab_terms = r.StrList("terms");
     k.lab_terms_cite = r.Cite();
   });
 }
 
 Status LoadMonitoring(const std::string& root, const std::string& pack, Knowledge& k) {
-  auto f = Open(root, pack + "/monitoring.toml", k.units);
+  auto f = KnowledgeFile::Open(root, pack + "/monitoring.toml", k.units);
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "cbc_schedule", "cbc_while_held"}));
-  LENACARE_TRY(ReadFileHeader(*f));
-  LENACARE_TRY(f->Each("cbc_schedule", {CITE_KEYS, "indications", "phases"}, true, [&](EntryReader& r) {
+  LENACARE_TRY(f->ReadHeader());
+  LENACARE_TRY(f->Each("cbc_schedule", {LENACARE_CITE_KEYS, "indications", "phases"}, true, [&](EntryReader& r) {
     CbcSchedule s;
     s.indications = r.StrList("indications");
     if (const toml::array* arr = r.Array("phases")) {
@@ -587,7 +519,7 @@ Status LoadMonitoring(const std::string& root, const std::string& pack, Knowledg
     s.cite = r.Cite();
     k.cbc_schedules.push_back(s);
   }));
-  return f->One("cbc_while_held", {CITE_KEYS, "interval"}, [&](EntryReader& r) {
+  return f->One("cbc_while_held", {LENACARE_CITE_KEYS, "interval"}, [&](EntryReader& r) {
     k.cbc_while_held_days = static_cast<int>(r.Qty("interval", QuantityKind::kDuration));
     k.cbc_while_held_cite = r.Cite();
   });
@@ -694,6 +626,11 @@ Status CrossCheck(const Knowledge& k, const std::string& pack) {
       if (!known(id)) return unknown_ref("hematologic.toml", "uncovered", u.cite, id);
     }
   }
+  for (const SafetyFlag& f : k.safety.flags) {
+    for (const auto& id : f.indications) {
+      if (!known(id)) return unknown_ref("safety.toml", "flag", f.cite, id);
+    }
+  }
   for (const CbcSchedule& s : k.cbc_schedules) {
     for (const auto& id : s.indications) {
       if (!known(id)) return unknown_ref("monitoring.toml", "cbc_schedule", s.cite, id);
@@ -726,6 +663,7 @@ Result<Knowledge> LoadKnowledge(const std::string& root, const std::string& pack
   LENACARE_TRY(LoadHematologic(root, pack, k));
   LENACARE_TRY(LoadToxicity(root, pack, k));
   LENACARE_TRY(LoadMonitoring(root, pack, k));
+  LENACARE_TRY(LoadSafety(root, pack, k.units, k.safety));
   LENACARE_TRY(CrossCheck(k, pack));
   return k;
 }

@@ -1,0 +1,31 @@
+// What every lenacare subcommand shares: loading the knowledge, reading input, dates, printing
+// an answer or an error, and the exit codes.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli/commands.h"
+#include "core/date.h"
+#include "core/result.h"
+#include "knowledge/knowledge.h"
+
+namespace lenacare::cli {
+
+constexpr int kAnswered = 0;
+constexpr int kCannotAssess = 1;
+constexpr int kBadInput = 2;
+
+// Prints "lenacare: error: <field>: <problem>" (and the error as JSON with --json); returns the
+// exit code for the error's kind.
+int Fail(const Error& e, const Options& o);
+// Prints the JSON or the text with the disclaimer; returns 0.
+int Emit(const Options& o, const nlohmann::json& j, const std::string& text);
+
+Result<Knowledge> Load(const Options& o);
+Result<Date> Today();
+Result<Date> DateOption(const std::string& text, const std::string& option);
+// A file's text, or standard input for "-".
+Result<std::string> ReadInput(const std::string& path);
+
+}  // namespace lenacare::cli

@@ -1,0 +1,69 @@
+#include "knowledge/knowledge_file.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "core/text.h"
+
+namespace lenacare {
+
+Result<KnowledgeFile> KnowledgeFile::Open(const std::string& root, const std::string& rel, const UnitTable& units) {
+  const std::filesystem::path path = std::filesystem::path(root) / rel;
+  if (!std::filesystem::exists(path)) return Error::BadInput(rel, "file not found in " + root);
+  try {
+    return KnowledgeFile(rel, toml::parse_file(path.string()), units);
+  } catch (const toml::parse_error& e) {
+    return Error::BadInput(rel + ":" + std::to_string(e.source().begin.line), std::string(e.description()));
+  }
+}
+
+Status KnowledgeFile::CheckKeys(Keys allowed) const {
+  for (const auto& [key, node] : doc_) {
+    if (std::find(allowed.begin(), allowed.end(), key.str()) == allowed.end()) {
+      return Error::BadInput(rel_, "unknown section " + Quoted(key.str()));
+    }
+  }
+  return Status::Ok();
+}
+
+Status KnowledgeFile::ReadHeader() const {
+  return One("file", {"title", "source"}, [](EntryReader& r) {
+    r.Str("title");
+    r.Str("source");
+  });
+}
+
+Status KnowledgeFile::Each(std::string_view key, Keys allowed, bool required,
+                           const std::function<void(EntryReader&)>& read) const {
+  const toml::node* node = doc_.get(key);
+  if (node == nullptr) {
+    if (required) return Error::BadInput(rel_, "no " + Quoted(key) + " entries");
+    return Status::Ok();
+  }
+  const toml::array* arr = node->as_array();
+  if (arr == nullptr || !arr->is_array_of_tables()) {
+    return Error::BadInput(rel_, Quoted(key) + " must be a list of [[" + std::string(key) + "]] tables");
+  }
+  std::set<std::string> ids;
+  for (const auto& item : *arr) {
+    EntryReader r(*item.as_table(), rel_, std::string(key), *units_, allowed);
+    if (r.ok()) read(r);
+    if (!r.ok()) return r.error();
+    if (!ids.insert(r.id()).second) {
+      return Error::BadInput(rel_ + ": " + std::string(key) + " " + Quoted(r.id()), "duplicate id");
+    }
+  }
+  return Status::Ok();
+}
+
+Status KnowledgeFile::One(std::string_view key, Keys allowed, const std::function<void(EntryReader&)>& read) const {
+  const toml::table* t = doc_[key].as_table();
+  if (t == nullptr) return Error::BadInput(rel_, "missing section [" + std::string(key) + "]");
+  EntryReader r(*t, rel_, std::string(key), *units_, allowed);
+  if (r.ok()) read(r);
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
+}  // namespace lenacare
