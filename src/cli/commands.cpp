@@ -279,6 +279,28 @@ int RunKnowledgeCheck(const Options& o) {
   for (const auto& x : k->uncovered) count(x.cite);
   for (const auto& x : k->discontinue) count(x.cite);
   for (const auto& x : k->cbc_schedules) count(x.cite);
+  const SafetyKnowledge& sk = k->safety;
+  for (const auto& x : sk.rems.categories) count(x.cite);
+  for (const auto& x : sk.rems.pretreatment_tests) count(x.cite);
+  for (const auto& x : sk.rems.test_schedule) count(x.cite);
+  for (const auto& x : sk.rems.contraceptive_methods) count(x.cite);
+  for (const auto& x : sk.rems.obligations) count(x.cite);
+  for (const auto& x : sk.rems.authorization_validity) count(x.cite);
+  for (const auto& x : sk.rems.counseling) count(x.cite);
+  for (const auto& x : sk.vte.imwg_factors) count(x.cite);
+  for (const auto& x : sk.vte.imwg_recommendations) count(x.cite);
+  for (const auto& x : sk.vte.impede_items) count(x.cite);
+  for (const auto& x : sk.vte.impede_bands) count(x.cite);
+  for (const auto& x : sk.interactions) count(x.cite);
+  for (const auto& x : sk.no_interactions) count(x.cite);
+  for (const auto& x : sk.flags) count(x.cite);
+  for (const Citation* c :
+       {&sk.rems.reproductive_potential.cite, &sk.rems.sensitivity_cite, &sk.rems.testing_during_interruption,
+        &sk.rems.missed_period, &sk.rems.confirmation, &sk.rems.telephone_prescription, &sk.rems.positive_test,
+        &sk.rems.prescription, &sk.rems.confirmation_validity, &sk.rems.next_fill, &sk.vte.imwg, &sk.vte.impede,
+        &sk.vte.impede_prophylaxis_cite, &sk.thromboprophylaxis_cite}) {
+    count(*c);
+  }
   for (const Citation* c : {&k->capsules_cite, &k->missed_dose_cite, &k->supply_cite, &k->other_toxicity.cite,
                             &k->lab_terms_cite, &k->cbc_while_held_cite, &k->cockcroft_gault.cite}) {
     count(*c);

@@ -41,6 +41,10 @@ struct Options {
 
   // interactions
   std::vector<std::string> drugs;
+
+  // grade
+  std::string grade_test, grade_value, lln, uln, baseline, temperature, ctcae = "5.0";
+  bool sustained = false;
 };
 
 int RunCrCl(const Options& o);
@@ -55,5 +59,6 @@ int RunRems(const Options& o);
 int RunVte(const Options& o);
 int RunInteractions(const Options& o);
 int RunCheck(const Options& o);
+int RunGrade(const Options& o);
 
 }  // namespace lenacare::cli

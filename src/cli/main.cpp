@@ -130,6 +130,21 @@ int main(int argc, char** argv) {
   chk->add_option("--as-of", o.as_of, "The date to assess (YYYY-MM-DD; default today)");
   chk->callback([&] { code = lenacare::cli::RunCheck(o); });
 
+  CLI::App* grade = Sub(app, "grade", "CTCAE grade of a laboratory value (or of febrile neutropenia)", o);
+  grade->add_option("test", o.grade_test, "anc, platelets, wbc, hemoglobin, creatinine or febrile-neutropenia")
+      ->required();
+  grade
+      ->add_option("value", o.grade_value,
+                   "The value with its unit, e.g. \"0.8 10*9/L\" (for febrile-neutropenia: the ANC)")
+      ->required();
+  grade->add_option("--lln", o.lln, "The laboratory's lower limit of normal (decides grade 0 or 1 of a low count)");
+  grade->add_option("--uln", o.uln, "The laboratory's upper limit of normal (required for creatinine)");
+  grade->add_option("--baseline", o.baseline, "The patient's baseline value (creatinine)");
+  grade->add_option("--temperature", o.temperature, "Body temperature, for febrile-neutropenia, e.g. \"38.5 Cel\"");
+  grade->add_flag("--sustained", o.sustained, "The temperature was sustained for more than 1 hour");
+  grade->add_option("--ctcae", o.ctcae, "CTCAE version (default 5.0)");
+  grade->callback([&] { code = lenacare::cli::RunGrade(o); });
+
   CLI::App* demo = Sub(app, "demo", "An example patient's starting dose and first cycle", o);
   demo->callback([&] { code = lenacare::cli::RunDemo(o); });
 

@@ -109,6 +109,13 @@ const Floor* Knowledge::FindFloor(std::string_view indication, double starting_d
   return nullptr;
 }
 
+const CtcaeVersion* Knowledge::FindCtcae(std::string_view version) const {
+  for (const auto& v : ctcae) {
+    if (v.version == version) return &v;
+  }
+  return nullptr;
+}
+
 const CbcSchedule* Knowledge::FindCbcSchedule(std::string_view indication) const {
   for (const auto& s : cbc_schedules) {
     if (Contains(s.indications, indication)) return &s;

@@ -11,16 +11,12 @@
 
 #include "core/quantity.h"
 #include "knowledge/citation.h"
+#include "knowledge/ctcae.h"
+#include "knowledge/lab_test.h"
 #include "knowledge/safety.h"
 #include "knowledge/schedule.h"
 
 namespace lenacare {
-
-enum class LabTest { kAnc, kPlatelets, kWbc, kHemoglobin, kCreatinine };
-std::string_view LabTestId(LabTest t);    // "anc"
-std::string_view LabTestName(LabTest t);  // "ANC"
-bool ParseLabTest(std::string_view id, LabTest& out);
-QuantityKind LabTestKind(LabTest t);
 
 struct PackInfo {
   std::string id, drug, jurisdiction, document, label_date, label_date_note, facts;
@@ -226,7 +222,10 @@ struct Knowledge {
   int cbc_while_held_days = 0;
   Citation cbc_while_held_cite;
 
-  SafetyKnowledge safety;  // REMS, clot prevention, interactions, contraindications and warnings
+  SafetyKnowledge safety;
+  std::vector<CtcaeVersion> ctcae;  // one per version file; FindCtcae picks one
+  const CtcaeVersion* FindCtcae(
+      std::string_view version) const;  // REMS, clot prevention, interactions, contraindications and warnings
 
   const Indication* FindIndication(std::string_view id) const;
   const PlausibleRange* FindLimit(std::string_view subject) const;

@@ -664,6 +664,7 @@ Result<Knowledge> LoadKnowledge(const std::string& root, const std::string& pack
   LENACARE_TRY(LoadToxicity(root, pack, k));
   LENACARE_TRY(LoadMonitoring(root, pack, k));
   LENACARE_TRY(LoadSafety(root, pack, k.units, k.safety));
+  LENACARE_TRY(LoadCtcae(root, k.units, k.ctcae));
   LENACARE_TRY(CrossCheck(k, pack));
   return k;
 }
