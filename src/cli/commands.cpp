@@ -182,6 +182,10 @@ int RunCalendar(const Options& o) {
     Status s = CheckPlausible(*k, "age", *r.age_years, "--birth-date");
     if (!s.ok()) return Fail(s.error(), o);
   }
+  if (!o.pregnancy_tests.empty() && o.pregnancy_tests != "regular" && o.pregnancy_tests != "irregular") {
+    return Fail(Error::BadInput("--pregnancy-tests", Quoted(o.pregnancy_tests) + " is not regular or irregular"), o);
+  }
+  r.pregnancy_tests = o.pregnancy_tests;
   auto cal = BuildCalendar(*k, r);
   if (!cal.ok()) return Fail(cal.error(), o);
   return Emit(o, CalendarJson(*cal, *r.indication, r.regimen), CalendarText(*cal, *r.indication, r.regimen));
@@ -334,7 +338,8 @@ int RunDemo(const Options& o) {
   auto dose = StartingDoseFor(*k, "mm", RenalFunction{*crcl, false});
   if (!dose.ok()) return Fail(dose.error(), o);
   auto plan = PlanCapsules(*k, dose->regimen, dose->indication->cycle_days);
-  CalendarRequest r{dose->indication, Date::FromCivil(2026, 1, 5), 1, dose->regimen, MmSetting::kNewlyDiagnosed, 72};
+  CalendarRequest r{
+      dose->indication, Date::FromCivil(2026, 1, 5), 1, dose->regimen, MmSetting::kNewlyDiagnosed, 72, {}};
   auto cal = BuildCalendar(*k, r);
   if (!cal.ok() || !plan.ok()) return Fail(cal.ok() ? plan.error() : cal.error(), o);
   json j = {{"patient",

@@ -24,7 +24,7 @@ struct Options {
   std::string start;
   int cycles = 1;
   std::optional<double> dose_mg;
-  std::string frequency, days, setting, birth_date;
+  std::string frequency, days, setting, birth_date, pregnancy_tests;
 
   // evaluate
   std::string course_file, as_of;
@@ -60,5 +60,6 @@ int RunVte(const Options& o);
 int RunInteractions(const Options& o);
 int RunCheck(const Options& o);
 int RunGrade(const Options& o);
+int RunResponse(const Options& o);
 
 }  // namespace lenacare::cli

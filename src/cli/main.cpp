@@ -78,6 +78,8 @@ int main(int argc, char** argv) {
   cal->add_option("--setting", o.setting, "Myeloma: newly-diagnosed or previously-treated (sets dexamethasone)");
   cal->add_option("--age", o.age, "Age in years at the start (some companion doses depend on it)");
   cal->add_option("--birth-date", o.birth_date, "Birth date (YYYY-MM-DD), instead of --age");
+  cal->add_option("--pregnancy-tests", o.pregnancy_tests,
+                  "For a patient who can become pregnant: regular or irregular menstrual cycles (adds the REMS tests)");
   cal->callback([&] { code = lenacare::cli::RunCalendar(o); });
 
   CLI::App* eval = Sub(app, "evaluate", "Where a therapy course stands on a date, with recommendations", o);
@@ -144,6 +146,12 @@ int main(int argc, char** argv) {
   grade->add_flag("--sustained", o.sustained, "The temperature was sustained for more than 1 hour");
   grade->add_option("--ctcae", o.ctcae, "CTCAE version (default 5.0)");
   grade->callback([&] { code = lenacare::cli::RunGrade(o); });
+
+  CLI::App* resp =
+      Sub(app, "response", "IMWG myeloma response from a series of dated M-protein and light-chain results", o);
+  resp->add_option("series", o.course_file, "Series file (JSON, see docs/response-format.md), or - for standard input")
+      ->required();
+  resp->callback([&] { code = lenacare::cli::RunResponse(o); });
 
   CLI::App* demo = Sub(app, "demo", "An example patient's starting dose and first cycle", o);
   demo->callback([&] { code = lenacare::cli::RunDemo(o); });

@@ -65,7 +65,8 @@ json AssessmentJson(const Knowledge& k, const Assessment& a, const Indication& i
                     {"reason", r.reason},
                     {"source", r.source},
                     {"rule", r.rule},
-                    {"verified", r.verified}});
+                    {"verified", r.verified},
+                    {"informational", r.informational}});
   }
   json j = {{"as_of", a.as_of.ToString()},
             {"indication", ind.id},
@@ -78,6 +79,16 @@ json AssessmentJson(const Knowledge& k, const Assessment& a, const Indication& i
             {"recommendations", recs},
             {"verified", a.verified()},
             {"knowledge", PackJson(k)}};
+  json due = json::array();
+  for (const DueTest& t : a.tests_due) {
+    due.push_back({{"test", t.test},
+                   {"due", t.due.ToString()},
+                   {"overdue", t.overdue},
+                   {"detail", t.detail},
+                   {"source", t.source},
+                   {"verified", t.verified}});
+  }
+  j["tests_due"] = due;
   if (!a.verified()) j["unverified"] = kUnverifiedSuffix;
   if (a.status == CourseStatus::kCannotAssess) j["cannot_assess"] = a.cannot_assess;
   return j;
@@ -126,14 +137,12 @@ json StartingDoseJson(const StartingDose& d, const std::optional<double>& crcl, 
 
 json CalendarJson(const Calendar& c, const Indication& ind, const Regimen& r) {
   json days = json::array();
-  bool verified = true;
-  for (const Note& n : c.notes) verified = verified && n.verified;
+  const bool verified = c.verified;
   for (const CalendarDay& d : c.days) {
     json comps = json::array();
     for (const CompanionOnDay& x : d.companions)
       comps.push_back({{"drug", x.drug}, {"dose", x.dose}, {"route", x.route}});
-    json labs = json::array();
-    if (d.cbc_due) labs.push_back("cbc");
+    json labs = d.labs_due;
     days.push_back({{"date", d.date.ToString()},
                     {"cycle", d.cycle},
                     {"day", d.day},
@@ -185,6 +194,9 @@ std::string AssessmentText(const Assessment& a, const Indication& ind) {
     out << "  - " << ActionId(r.action) << ": " << r.reason << "\n";
     if (!r.source.empty()) out << "      source: " << r.source << "\n";
   }
+  for (const DueTest& t : a.tests_due) {
+    out << "  test due: " << t.test << " " << t.due.ToString() << (t.overdue ? " (overdue)" : "") << "\n";
+  }
   return out.str();
 }
 
@@ -223,10 +235,11 @@ std::string CalendarText(const Calendar& c, const Indication& ind, const Regimen
   for (const CalendarDay& d : c.days) {
     std::string comps;
     for (const CompanionOnDay& x : d.companions) comps += (comps.empty() ? "" : ", ") + x.drug + " " + x.dose;
-    char line[256];
+    std::string labs;
+    for (const std::string& l : d.labs_due) labs += (labs.empty() ? "" : ", ") + l;
+    char line[320];
     std::snprintf(line, sizeof line, "  %s  C%-2d D%-3d   %-12s  %-34s  %s\n", d.date.ToString().c_str(), d.cycle,
-                  d.day, d.pill ? (FormatNumber(d.dose_mg) + " mg").c_str() : "rest", comps.c_str(),
-                  d.cbc_due ? "CBC" : "");
+                  d.day, d.pill ? (FormatNumber(d.dose_mg) + " mg").c_str() : "rest", comps.c_str(), labs.c_str());
     out << line;
   }
   out << NotesText(c.notes);

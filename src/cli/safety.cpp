@@ -228,7 +228,7 @@ Result<VteFacts> VteFactsFromOptions(const Knowledge& k, const Options& o) {
 std::optional<Note> DeriveDexamethasone(const Knowledge& k, const Course& c, Date as_of, VteFacts& f) {
   if (f.numbers.count("dexamethasone_per_month") > 0) return std::nullopt;
   const int cycle = as_of < c.start_date ? 1 : std::max(Evaluate(k, c, as_of).cycle, 1);
-  CalendarRequest r{c.indication, c.start_date, cycle, c.starting, c.setting, std::nullopt};
+  CalendarRequest r{c.indication, c.start_date, cycle, c.starting, c.setting, std::nullopt, {}};
   if (c.patient.birth_date) r.age_years = c.start_date.YearsSince(*c.patient.birth_date);
   auto cal = BuildCalendar(k, r);
   if (!cal.ok()) return std::nullopt;

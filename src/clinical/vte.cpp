@@ -11,6 +11,18 @@ namespace {
 enum class Truth { kYes, kNo, kUnknown };
 
 Truth Holds(const VteCriterion& c, const VteFacts& f) {
+  if (!c.any_of.empty()) {
+    bool unknown = false;
+    for (const std::string& name : c.any_of) {
+      auto it = f.yes_no.find(name);
+      if (it == f.yes_no.end()) {
+        unknown = true;
+      } else if (it->second) {
+        return Truth::kYes;
+      }
+    }
+    return unknown ? Truth::kUnknown : Truth::kNo;
+  }
   VteFactKind kind;
   FindVteFact(c.fact, kind);
   switch (kind) {
@@ -49,7 +61,13 @@ ImwgResult AssessImwg(const VteKnowledge& k, const VteFacts& facts) {
   for (const ImwgFactor& x : k.imwg_factors) {
     const Truth t = Holds(x.when, facts);
     if (t == Truth::kUnknown) {
-      Missing(r.missing, x.when.fact);
+      if (x.when.any_of.empty()) {
+        Missing(r.missing, x.when.fact);
+      } else {
+        for (const std::string& name : x.when.any_of) {
+          if (facts.yes_no.count(name) == 0) Missing(r.missing, name);
+        }
+      }
     } else if (t == Truth::kYes) {
       r.present.push_back(&x);
       if (x.group == "individual") ++r.individual;

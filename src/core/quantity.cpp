@@ -24,6 +24,10 @@ constexpr struct {
     {QuantityKind::kFraction, "fraction", "fraction"},
     {QuantityKind::kHcg, "hcg", "hCG level"},
     {QuantityKind::kBodyMassIndex, "body-mass-index", "body-mass index"},
+    {QuantityKind::kMProtein, "m-protein", "serum M-protein"},
+    {QuantityKind::kUrineMProtein, "urine-m-protein", "24-hour urine M-protein"},
+    {QuantityKind::kFreeLightChain, "free-light-chain", "free light chain"},
+    {QuantityKind::kLesionArea, "lesion-area", "plasmacytoma size"},
 };
 
 std::string_view Trim(std::string_view s) {

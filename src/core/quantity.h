@@ -26,6 +26,12 @@ enum class QuantityKind {
   kFraction,             // [%]
   kHcg,                  // pregnancy-test hCG level [m[IU]/mL]
   kBodyMassIndex,        // [kg/m2]
+  // Myeloma response markers (standards.md §0.3, §1.2). Their units are not yet in units.toml:
+  // WithResponseUnits() (knowledge/response_criteria.h) supplies them until they are.
+  kMProtein,        // serum M-protein [g/dL]
+  kUrineMProtein,   // 24-hour urine M-protein [mg/24h]
+  kFreeLightChain,  // serum free light chain [mg/dL]
+  kLesionArea,      // plasmacytoma size, sum of the products of diameters [cm2]
 };
 
 // The written form of a quantity before conversion: "25 10*9/L" -> {25, "10*9/L"}.

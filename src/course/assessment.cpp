@@ -42,13 +42,15 @@ std::string_view ActionId(Action a) {
       return "note";
     case Action::kCannotAssess:
       return "cannot-assess";
+    case Action::kPregnancyTest:
+      return "pregnancy-test";
   }
   return "note";
 }
 
 bool Assessment::verified() const {
   for (const auto& r : recommendations) {
-    if (!r.verified) return false;
+    if (!r.verified && !r.informational) return false;
   }
   return true;
 }

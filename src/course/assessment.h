@@ -26,6 +26,7 @@ enum class Action {
   kCheckDose,          // the dose taken differs from what the sources give
   kNote,               // information the team should see
   kCannotAssess,       // a fact is missing or the sources disagree
+  kPregnancyTest,      // a REMS pregnancy test is due or overdue
 };
 std::string_view ActionId(Action a);  // "take", "rest", "interrupt", ...
 
@@ -35,6 +36,19 @@ struct Recommendation {
   std::string source;    // "USPI 2.1 Table 1 (label-facts.md §3.2 ...)"
   std::string rule;      // the knowledge entry id
   bool verified = true;  // false: the reason ends with "unverified: confirm against the current label"
+  // A reminder (a test due by the monitoring schedule) that does not decide the status or dose:
+  // it keeps its own verified flag and does not count in Assessment::verified().
+  bool informational = false;
+};
+
+// A test due by the monitoring schedule or the REMS, with its date.
+struct DueTest {
+  std::string test;  // "cbc", "pregnancy-test"
+  Date due;
+  bool overdue = false;
+  std::string detail;
+  std::string source;
+  bool verified = true;
 };
 
 struct Assessment {
@@ -45,8 +59,9 @@ struct Assessment {
   std::optional<Regimen> dose;  // today's dose, or the dose to resume at; nullopt if unknown
   bool pill_today = false;
   std::vector<Recommendation> recommendations;
-  std::string cannot_assess;  // why, when status is kCannotAssess
-  bool verified() const;      // every recommendation rests on verified facts
+  std::string cannot_assess;       // why, when status is kCannotAssess
+  std::vector<DueTest> tests_due;  // the next or overdue tests, as of the date
+  bool verified() const;           // every recommendation rests on verified facts
 };
 
 }  // namespace lenacare

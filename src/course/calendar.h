@@ -26,6 +26,7 @@ struct CalendarDay {
   double dose_mg = 0;  // 0 on rest days
   std::vector<CompanionOnDay> companions;
   bool cbc_due = false;
+  std::vector<std::string> labs_due;  // "cbc", "creatinine", "thyroid", "pregnancy-test"
 };
 
 struct CalendarRequest {
@@ -35,12 +36,18 @@ struct CalendarRequest {
   Regimen regimen;  // usually the starting dose
   MmSetting setting = MmSetting::kUnknown;
   std::optional<int> age_years;  // at the start (for age-dependent companion doses)
+  // For a patient who can become pregnant: "regular" or "irregular" menstrual cycles (sets the
+  // REMS test interval after the first 4 weeks); empty: no pregnancy tests.
+  std::string pregnancy_tests;
 };
 
 struct Calendar {
   std::vector<CalendarDay> days;
   std::vector<Note> notes;             // unverified schedules, companions that need a fact
   std::vector<const Citation*> cites;  // every entry the calendar used
+  // The pill days, doses, companion drugs and blood-count days rest on verified entries only
+  // (the notes carry their own flags).
+  bool verified = true;
 };
 
 Result<Calendar> BuildCalendar(const Knowledge& k, const CalendarRequest& request);

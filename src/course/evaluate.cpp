@@ -9,6 +9,7 @@
 
 #include "clinical/renal.h"
 #include "core/quantity.h"
+#include "course/rems.h"
 #include "course/start_checks.h"
 
 namespace lenacare {
@@ -98,6 +99,8 @@ class Replay {
   void AddStartChecks();
   void AddHeldAdvice(Assessment& out);
   void AddWatchAdvice();
+  void AddTestsDue(Assessment& out);
+  void DueTestFound(Assessment& out, DueTest t);
 
   const Knowledge& k_;
   const Course& c_;
@@ -288,6 +291,88 @@ void Replay::CheckTriggers(LabTest t, Date date) {
                  &floor->cite);
   } else {
     CannotAssess("no label rule covers " + what + " at " + current_.Describe() + " — the prescriber must decide");
+  }
+}
+
+void Replay::DueTestFound(Assessment& out, DueTest t) {
+  if (t.overdue || t.due == as_of_) {
+    Recommendation r;
+    r.action = Action::kCheckBloodCount;
+    if (t.test == "pregnancy-test") r.action = Action::kPregnancyTest;
+    r.reason = (t.test == "cbc" ? std::string("Blood count") : std::string("Pregnancy test")) + " due " +
+               (t.overdue ? "on " + t.due.ToString() + ": overdue" : std::string("today")) + " (" + t.detail + ")";
+    if (!t.verified) r.reason += " (" + std::string(kUnverifiedSuffix) + ")";
+    r.source = t.source;
+    r.verified = t.verified;
+    r.informational = true;
+    recs_.push_back(std::move(r));
+  }
+  out.tests_due.push_back(std::move(t));
+}
+
+// Tests due by the monitoring schedule (the blood count) and, for a patient who can become
+// pregnant, by the REMS (pregnancy tests).
+void Replay::AddTestsDue(Assessment& out) {
+  auto is_cbc = [](const Event& e) {
+    return e.type == EventType::kLab && (e.test == LabTest::kAnc || e.test == LabTest::kPlatelets);
+  };
+  if (held_) {
+    // While held for low counts the weekly count is already advised; list it as a due test too.
+    for (const Cause& c : causes_) {
+      if (c.kind != Cause::Kind::kCount || c.recovered || !c.rule->cbc_weekly) continue;
+      const Date due = history_[Slot(c.test)].back().date.AddDays(k_.cbc_while_held_days);
+      out.tests_due.push_back({"cbc", due, due < as_of_, "weekly while interrupted", k_.cbc_while_held_cite.source,
+                               k_.cbc_while_held_cite.verified});
+      break;
+    }
+  } else if (const CbcSchedule* cbc = k_.FindCbcSchedule(ind_.id); cbc != nullptr && !cbc->phases.empty()) {
+    // The scheduled dates from the current cycle anchor, up to the day after as_of's cycle.
+    std::vector<Date> dates;
+    const int current = CycleAt(as_of_, nullptr);
+    for (int n = anchor_cycle_; n <= current + 1; ++n) {
+      for (const CbcPhase& p : cbc->phases) {
+        if (!p.cycles.Contains(n)) continue;
+        for (int d = 1; d <= ind_.cycle_days; ++d) {
+          if (p.days.Contains(d)) dates.push_back(anchor_.AddDays((n - anchor_cycle_) * ind_.cycle_days + d - 1));
+        }
+      }
+    }
+    std::sort(dates.begin(), dates.end());
+    std::optional<Date> last, previous, next;
+    for (const Date& d : dates) {
+      if (d <= as_of_) {
+        previous = last;
+        last = d;
+      } else if (!next) {
+        next = d;
+      }
+    }
+    bool satisfied = false;
+    if (last) {
+      for (const Event& e : c_.events) {
+        if (e.date > as_of_) break;
+        if (is_cbc(e) && (!previous || e.date > *previous) && (previous || e.date >= last->AddDays(-ind_.cycle_days))) {
+          satisfied = true;
+        }
+      }
+    }
+    if (last && !satisfied) {
+      DueTestFound(
+          out, {"cbc", *last, *last < as_of_,
+                "monitoring schedule; none recorded" + (previous ? " since " + previous->ToString() : std::string()),
+                cbc->cite.source, cbc->cite.verified});
+    } else if (next) {
+      out.tests_due.push_back({"cbc", *next, false, "monitoring schedule", cbc->cite.source, cbc->cite.verified});
+    }
+  }
+  const PregnancyPotential potential = FindPregnancyPotential(k_, c_.patient);
+  if (potential.can.value_or(false)) {
+    const NextPregnancyTest next = FindNextPregnancyTest(k_, c_, as_of_);
+    if (next.due) {
+      DueTestFound(out, {"pregnancy-test", *next.due, *next.due < as_of_,
+                         "REMS schedule; last negative test " + next.last->date.ToString(), next.rule->cite.source,
+                         next.rule->cite.verified && !potential.derived});
+    }
   }
 }
 
@@ -836,6 +921,7 @@ Assessment Replay::Run() {
       Add(Action::kRest, "No lenalidomide today: rest day (" + when + "; " + current_.Describe() + ")", &ind_.cite);
     }
   }
+  if (!stopped_) AddTestsDue(out);
   if (cannot_) {
     out.status = CourseStatus::kCannotAssess;
     out.cannot_assess = *cannot_;

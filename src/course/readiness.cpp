@@ -30,13 +30,14 @@ const ChecklistItem* FindItem(const RemsChecklist& rems, const std::string& id) 
   return nullptr;
 }
 
-// Pregnancy: a recorded finding decides; otherwise the REMS tests of a woman who can become
-// pregnant; a man or a woman who cannot become pregnant is not at risk.
+// Pregnancy: a recorded pregnancy is a contraindication; a man or a woman who cannot become
+// pregnant is not at risk; for a woman who can, only the two negative pretreatment tests of the
+// REMS exclude it (label-facts.md §7.1, §6 W&P 5.1) — a recorded "not pregnant" does not.
 ItemStatus Pregnancy(const Course& c, const RemsChecklist& rems, std::string& detail) {
   auto f = c.patient.findings.find("pregnant");
-  if (f != c.patient.findings.end()) {
-    detail = f->second ? "recorded as pregnant" : "recorded as not pregnant";
-    return f->second ? ItemStatus::kBlocking : ItemStatus::kMet;
+  if (f != c.patient.findings.end() && f->second) {
+    detail = "recorded as pregnant";
+    return ItemStatus::kBlocking;
   }
   if (const ChecklistItem* positive = FindItem(rems, "positive-pregnancy-test")) {
     detail = positive->detail;
@@ -46,12 +47,14 @@ ItemStatus Pregnancy(const Course& c, const RemsChecklist& rems, std::string& de
     detail = "not applicable (" + rems.category + ")";
     return ItemStatus::kMet;
   }
+  const ChecklistItem* first = FindItem(rems, "first-test-10-to-14-days-before");
   const ChecklistItem* second = FindItem(rems, "second-test-within-24-hours-before");
-  if (second != nullptr && second->status == ItemStatus::kMet) {
-    detail = "excluded by the pretreatment tests (" + second->detail + ")";
+  if (first != nullptr && second != nullptr && first->status == ItemStatus::kMet &&
+      second->status == ItemStatus::kMet) {
+    detail = "excluded by the two pretreatment tests (" + first->detail + "; " + second->detail + ")";
     return ItemStatus::kMet;
   }
-  detail = "not yet excluded: see the REMS pretreatment pregnancy tests";
+  detail = "not yet excluded: both REMS pretreatment pregnancy tests are needed";
   return ItemStatus::kUnknown;
 }
 

@@ -74,10 +74,15 @@ class Builder {
     }
     return last;
   }
-  const Event* LastNegativeTest() const {
+  // The last negative test that counts (not known to be too insensitive), up to `until`.
+  const Event* LastNegativeTest(std::optional<Date> until = std::nullopt) const {
     const Event* last = nullptr;
     for (const Event* e : events_) {
-      if (e->type == EventType::kPregnancyTest && !e->positive) last = e;
+      if (until && e->date > *until) break;
+      if (e->type == EventType::kPregnancyTest && !e->positive &&
+          (!e->sensitivity || *e->sensitivity <= rems_.detection_threshold_at_most)) {
+        last = e;
+      }
     }
     return last;
   }
@@ -140,24 +145,16 @@ bool Builder::Category() {
     out_.category = "male (adult or child: not recorded)";
     return true;
   }
-  if (p.can_become_pregnant) {
-    can_ = *p.can_become_pregnant;
-  } else {
-    const ReproductivePotentialRule& rule = rems_.reproductive_potential;
-    if (p.hysterectomy && *p.hysterectomy && rule.hysterectomy_excludes) {
-      can_ = false;
-    } else if (p.natural_postmenopause_months) {
-      can_ = *p.natural_postmenopause_months < rule.natural_postmenopause_months_at_least;
-    }
-    if (can_) {
-      Item("reproductive-potential", "Whether the patient can become pregnant", ItemStatus::kInfo,
-           std::string("derived from the older label's definition: ") + (*can_ ? "can" : "cannot") + " become pregnant",
-           std::nullopt, false, rule.cite);
-    } else {
-      Item("reproductive-potential", "Whether the patient can become pregnant", ItemStatus::kUnknown,
-           "record patient.can_become_pregnant or patient.rems_category", std::nullopt, true, cats);
-      return false;
-    }
+  const PregnancyPotential potential = FindPregnancyPotential(k_, p);
+  can_ = potential.can;
+  if (potential.derived) {
+    Item("reproductive-potential", "Whether the patient can become pregnant", ItemStatus::kInfo,
+         std::string("derived from the older label's definition: ") + (*can_ ? "can" : "cannot") + " become pregnant",
+         std::nullopt, false, rems_.reproductive_potential.cite);
+  } else if (!can_) {
+    Item("reproductive-potential", "Whether the patient can become pregnant", ItemStatus::kUnknown,
+         "record patient.can_become_pregnant or patient.rems_category", std::nullopt, true, cats);
+    return false;
   }
   out_.category =
       std::string("female who ") + (*can_ ? "can" : "cannot") + " become pregnant (adult or child: not recorded)";
@@ -272,22 +269,9 @@ void Builder::TestsDuringTherapy() {
          first);
     return;
   }
-  const int since_start = last->date.DaysSince(c_.start_date);
-  const TestScheduleRule* rule = nullptr;
-  bool needs_menses = false;
-  for (const TestScheduleRule& r : rems_.test_schedule) {
-    if (r.phase_before_days && since_start >= *r.phase_before_days) continue;
-    if (r.phase_from_days && since_start < *r.phase_from_days) continue;
-    if (!r.menses.empty()) {
-      if (c_.patient.menses.empty()) {
-        needs_menses = true;
-        continue;
-      }
-      if (r.menses != c_.patient.menses) continue;
-    }
-    rule = &r;
-    break;
-  }
+  const NextPregnancyTest next_test = FindNextPregnancyTest(k_, c_, as_of_);
+  const TestScheduleRule* rule = next_test.rule;
+  const bool needs_menses = next_test.needs_menses;
   if (rule == nullptr) {
     Item("pregnancy-tests-during-therapy", text, ItemStatus::kUnknown,
          needs_menses ? "record patient.menses (regular or irregular): it sets the interval after the first 4 weeks"
@@ -295,7 +279,7 @@ void Builder::TestsDuringTherapy() {
          std::nullopt, true, first);
     return;
   }
-  const Date next = last->date.AddDays(rule->interval_days);
+  const Date next = *next_test.due;
   std::string detail = "last negative test " + last->date.ToString() + "; next due " + next.ToString();
   if (!last->sensitivity) {
     Item("pregnancy-tests-during-therapy", text, ItemStatus::kUnknown,
@@ -373,7 +357,8 @@ void Builder::Program() {
     Item("authorization", auth_text, ItemStatus::kBlocking, "no authorization number is recorded", std::nullopt, true,
          rems_.prescription);
   } else if (validity != nullptr) {
-    const Event* test = LastNegativeTest();
+    // Counted from the test the authorization was issued on: the last one on or before its date.
+    const Event* test = LastNegativeTest(auth->date);
     const Date from = validity->counted_from == "issue" ? auth->date : (test != nullptr ? test->date : auth->date);
     const Date until = from.AddDays(validity->valid_days);
     const std::string detail = "number " + auth->number + " of " + auth->date.ToString() + ", valid " +
@@ -424,8 +409,10 @@ void Builder::Program() {
   const Event* conf = Latest(EventType::kConfirmation);
   const std::string conf_text = "The pharmacy's REMS confirmation number, obtained before dispensing";
   if (conf != nullptr && conf->date == as_of_) {
-    Item("confirmation", conf_text, ItemStatus::kMet, "number " + conf->number + " obtained today", std::nullopt, false,
-         rems_.confirmation);
+    Item("confirmation", conf_text, ItemStatus::kMet,
+         "number " + conf->number + " obtained today (valid " + std::to_string(rems_.confirmation_valid_hours) +
+             " hours)",
+         std::nullopt, false, rems_.confirmation_validity);
   } else {
     Item("confirmation", conf_text, ItemStatus::kDue,
          conf != nullptr ? "the confirmation of " + conf->date.ToString() + " is not from today: obtain a new one"
@@ -473,6 +460,9 @@ void Builder::Answer() {
   if (stopped_) {
     out_.may_dispense = DispenseAnswer::kNo;
     out_.reasons.push_back("therapy has stopped");
+    for (const ChecklistItem& i : out_.items) {
+      if (i.status == ItemStatus::kBlocking) out_.reasons.push_back(i.text + ": " + i.detail);
+    }
     return;
   }
   std::vector<std::string> unknown;
@@ -529,6 +519,62 @@ Result<RemsChecklist> Builder::Build() {
 }
 
 }  // namespace
+
+PregnancyPotential FindPregnancyPotential(const Knowledge& k, const Patient& p) {
+  PregnancyPotential out;
+  if (!p.rems_category.empty()) {
+    const RemsCategory* c = k.safety.rems.FindCategory(p.rems_category);
+    if (c != nullptr) out.can = c->can_become_pregnant.value_or(false);
+    return out;
+  }
+  if (!p.sex) return out;
+  if (*p.sex == Sex::kMale) {
+    out.can = false;
+    return out;
+  }
+  if (p.can_become_pregnant) {
+    out.can = *p.can_become_pregnant;
+    return out;
+  }
+  // label-facts.md §7.1 [V2-old]: no hysterectomy and menses within the last 24 months.
+  const ReproductivePotentialRule& rule = k.safety.rems.reproductive_potential;
+  if (p.hysterectomy && *p.hysterectomy && rule.hysterectomy_excludes) {
+    out.can = false;
+  } else if (p.natural_postmenopause_months) {
+    out.can = *p.natural_postmenopause_months < rule.natural_postmenopause_months_at_least;
+  }
+  out.derived = out.can.has_value();
+  return out;
+}
+
+NextPregnancyTest FindNextPregnancyTest(const Knowledge& k, const Course& c, Date as_of) {
+  NextPregnancyTest out;
+  const double threshold = k.safety.rems.detection_threshold_at_most;
+  for (const Event& e : c.events) {
+    if (e.date > as_of) break;
+    // A test known to be too insensitive does not count (label-facts.md §7.1: >= 50 mIU/mL).
+    if (e.type == EventType::kPregnancyTest && !e.positive && (!e.sensitivity || *e.sensitivity <= threshold)) {
+      out.last = &e;
+    }
+  }
+  if (out.last == nullptr) return out;
+  const int since_start = out.last->date.DaysSince(c.start_date);
+  for (const TestScheduleRule& r : k.safety.rems.test_schedule) {
+    if (r.phase_before_days && since_start >= *r.phase_before_days) continue;
+    if (r.phase_from_days && since_start < *r.phase_from_days) continue;
+    if (!r.menses.empty()) {
+      if (c.patient.menses.empty()) {
+        out.needs_menses = true;
+        continue;
+      }
+      if (r.menses != c.patient.menses) continue;
+    }
+    out.rule = &r;
+    out.due = out.last->date.AddDays(r.interval_days);
+    break;
+  }
+  return out;
+}
 
 Result<RemsChecklist> BuildRemsChecklist(const Knowledge& k, const Course& course, Date as_of) {
   if (course.indication == nullptr) return Error::BadInput("indication", "missing");

@@ -52,6 +52,26 @@ struct RemsChecklist {
   bool verified() const;
 };
 
+// Whether the patient can become pregnant: from the REMS category, the recorded fact, or the
+// older label's definition (derived = true: unverified); `can` is empty when it is unknown.
+struct PregnancyPotential {
+  std::optional<bool> can;
+  bool derived = false;
+};
+PregnancyPotential FindPregnancyPotential(const Knowledge& k, const Patient& p);
+
+// The next pregnancy test of a patient who can become pregnant, counted from the last negative
+// test by the schedule rule that applies (weekly for the first 4 weeks of therapy, then every 4
+// or 2 weeks by menstrual regularity). `rule` is null when the menses are not recorded after the
+// first 4 weeks (needs_menses) or no test is recorded.
+struct NextPregnancyTest {
+  const Event* last = nullptr;
+  const TestScheduleRule* rule = nullptr;
+  std::optional<Date> due;
+  bool needs_menses = false;
+};
+NextPregnancyTest FindNextPregnancyTest(const Knowledge& k, const Course& c, Date as_of);
+
 // Bad input only for contradictions the parser could not see; missing facts give a checklist
 // whose answer is cannot-assess.
 Result<RemsChecklist> BuildRemsChecklist(const Knowledge& k, const Course& course, Date as_of);

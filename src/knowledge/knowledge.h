@@ -169,6 +169,14 @@ struct CbcPhase {
   DaySet days;
 };
 
+// A test the label asks for besides the blood count (renal, liver, thyroid function).
+struct LabSchedule {
+  std::string test;  // "creatinine", "liver", "thyroid"
+  bool before_start = false;
+  std::string during;  // what the label says for during treatment
+  Citation cite;
+};
+
 struct CbcSchedule {
   std::vector<std::string> indications;
   std::vector<CbcPhase> phases;
@@ -221,6 +229,7 @@ struct Knowledge {
   std::vector<CbcSchedule> cbc_schedules;
   int cbc_while_held_days = 0;
   Citation cbc_while_held_cite;
+  std::vector<LabSchedule> lab_schedules;
 
   SafetyKnowledge safety;
   std::vector<CtcaeVersion> ctcae;  // one per version file; FindCtcae picks one

@@ -194,6 +194,16 @@ constexpr std::string_view kYesNoFacts[] = {"imid",
 
 VteCriterion ReadCriterion(EntryReader& r) {
   VteCriterion c;
+  if (r.Array("any_of", false) != nullptr) {
+    c.any_of = r.StrList("any_of");
+    for (const auto& f : c.any_of) {
+      VteFactKind kind;
+      if (!FindVteFact(f, kind) || kind != VteFactKind::kYesNo)
+        r.Fail("any_of: " + Quoted(f) + " is not a yes/no fact");
+    }
+    if (!c.any_of.empty()) c.fact = c.any_of.front();
+    return c;
+  }
   c.fact = r.Str("fact");
   VteFactKind kind;
   if (!FindVteFact(c.fact, kind)) {
@@ -228,18 +238,18 @@ Status LoadVte(const std::string& root, const UnitTable& units, VteKnowledge& vt
     vte.imwg_citation = r.Str("citation");
     vte.imwg = r.Cite();
   }));
-  LENACARE_TRY(f->Each("imwg_factor",
-                       {LENACARE_CITE_KEYS, "group", "text", "fact", "at_least", "above", "at_most", "equals"}, true,
-                       [&](EntryReader& r) {
-                         ImwgFactor x;
-                         x.id = r.id();
-                         x.when = ReadCriterion(r);
-                         x.group = r.Str("group");
-                         RequireOneOf(r, "group", x.group, {"individual", "myeloma", "therapy"});
-                         x.text = r.Str("text");
-                         x.cite = r.Cite();
-                         vte.imwg_factors.push_back(x);
-                       }));
+  LENACARE_TRY(f->Each(
+      "imwg_factor", {LENACARE_CITE_KEYS, "group", "text", "fact", "any_of", "at_least", "above", "at_most", "equals"},
+      true, [&](EntryReader& r) {
+        ImwgFactor x;
+        x.id = r.id();
+        x.when = ReadCriterion(r);
+        x.group = r.Str("group");
+        RequireOneOf(r, "group", x.group, {"individual", "myeloma", "therapy"});
+        x.text = r.Str("text");
+        x.cite = r.Cite();
+        vte.imwg_factors.push_back(x);
+      }));
   LENACARE_TRY(f->Each("imwg_recommendation",
                        {LENACARE_CITE_KEYS, "any_therapy_factor", "individual_or_myeloma_at_least", "prophylaxis"},
                        true, [&](EntryReader& r) {

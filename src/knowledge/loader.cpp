@@ -502,7 +502,18 @@ Status LoadToxicity(const std::string& root, const std::string& pack, Knowledge&
 Status LoadMonitoring(const std::string& root, const std::string& pack, Knowledge& k) {
   auto f = KnowledgeFile::Open(root, pack + "/monitoring.toml", k.units);
   if (!f.ok()) return f.error();
-  LENACARE_TRY(f->CheckKeys({"file", "cbc_schedule", "cbc_while_held"}));
+  LENACARE_TRY(f->CheckKeys({"file", "cbc_schedule", "cbc_while_held", "lab_schedule"}));
+  LENACARE_TRY(
+      f->Each("lab_schedule", {LENACARE_CITE_KEYS, "test", "before_start", "during"}, false, [&](EntryReader& r) {
+        LabSchedule l;
+        l.test = r.Str("test");
+        if (l.test != "creatinine" && l.test != "liver" && l.test != "thyroid")
+          r.Fail("test must be creatinine, liver or thyroid");
+        l.before_start = r.Bool("before_start");
+        l.during = r.Str("during");
+        l.cite = r.Cite();
+        k.lab_schedules.push_back(l);
+      }));
   LENACARE_TRY(f->ReadHeader());
   LENACARE_TRY(f->Each("cbc_schedule", {LENACARE_CITE_KEYS, "indications", "phases"}, true, [&](EntryReader& r) {
     CbcSchedule s;

@@ -105,7 +105,8 @@ const std::vector<std::string_view>& VteProphylaxisChoices();
 
 // "bmi at least 30 kg/m2", "prior_vte", "prophylaxis is aspirin or prophylactic-lmwh".
 struct VteCriterion {
-  std::string fact;
+  std::string fact;                 // the fact, or the first of `any_of`
+  std::vector<std::string> any_of;  // yes/no facts, any one of which meets the criterion
   std::optional<double> at_least, above, at_most;
   std::vector<std::string> equals;
 };
