@@ -69,7 +69,8 @@ int RunGrade(const Options& o) {
   }
   auto value = ParseMeasurement(*k, LabTestId(test), LabTestKind(test), o.grade_value, "value");
   if (!value.ok()) return Fail(value.error(), o);
-  GradeInput in{test, *value, {}, {}, {}};
+  GradeInput in{test, *value, {}, {}, {}, {}};
+  if (auto raw = ParseQuantity(o.grade_value); raw.ok()) in.unit = raw->unit;
   auto lln = Limit(*k, o.lln, test, "--lln");
   if (!lln.ok()) return Fail(lln.error(), o);
   auto uln = Limit(*k, o.uln, test, "--uln");

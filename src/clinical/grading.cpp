@@ -1,6 +1,7 @@
 #include "clinical/grading.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/text.h"
 
@@ -19,6 +20,14 @@ Result<const CtcaeVersion*> Version(const Knowledge& k, const std::string& versi
 }
 
 std::string Unit(const Knowledge& k, LabTest t) { return k.units.Find(LabTestKind(t))->canonical; }
+
+// Band edges such as 1.5 x ULN are products of decimals: compare with a relative tolerance so that
+// a value exactly on an edge falls where CTCAE puts it (1.5 x 1.2 is 1.7999999999999998).
+double Tolerance(double bound) { return 1e-9 * std::max(1.0, std::abs(bound)); }
+bool Above(double v, double bound) { return v > bound + Tolerance(bound); }
+bool AtMost(double v, double bound) { return v <= bound + Tolerance(bound); }
+bool AtLeast(double v, double bound) { return v >= bound - Tolerance(bound); }
+bool Below(double v, double bound) { return v < bound - Tolerance(bound); }
 
 }  // namespace
 
@@ -39,13 +48,15 @@ Result<GradeResult> GradeLab(const Knowledge& k, const std::string& version, con
   if (term->increased) {
     if (!in.uln)
       return Error::BadInput("uln", "the laboratory's upper limit of normal is needed to grade " + term->name);
-    // standards.md §2.1: grade by the worse of the ULN-based and baseline-based criteria.
+    // standards.md §2.1: grade 0 at or below the ULN; above it, the worse of the ULN-based and
+    // baseline-based criteria.
     r.band = "value <= ULN";
+    if (AtMost(in.value, *in.uln)) return r;
     for (const CtcaeBand& b : term->bands) {
       const auto lo = b.above->Resolve(in.lln, in.uln, in.baseline);
       if (!lo) continue;  // a baseline criterion without a baseline
       const auto hi = b.at_most ? b.at_most->Resolve(in.lln, in.uln, in.baseline) : std::nullopt;
-      if (in.value > *lo && (!b.at_most || in.value <= *hi) && b.grade > r.grade) {
+      if (Above(in.value, *lo) && (!b.at_most || AtMost(in.value, *hi)) && b.grade > r.grade) {
         r.grade = b.grade;
         r.band = b.above->Describe(unit) + " < value" + (b.at_most ? " <= " + b.at_most->Describe(unit) : "");
       }
@@ -55,20 +66,24 @@ Result<GradeResult> GradeLab(const Knowledge& k, const std::string& version, con
     }
     return r;
   }
-  if (in.lln && in.value >= *in.lln) {
+  if (in.lln && AtLeast(in.value, *in.lln)) {
     r.band = "value >= LLN";
     return r;
   }
-  for (const CtcaeBand& b : term->bands) {
+  const std::vector<CtcaeBand>* bands = &term->bands;
+  for (const auto& [unit_name, unit_bands] : term->bands_by_unit) {
+    if (unit_name == in.unit) bands = &unit_bands;
+  }
+  for (const CtcaeBand& b : *bands) {
     const auto hi = b.below->Resolve(in.lln, in.uln, in.baseline);
     const auto lo = b.at_least ? b.at_least->Resolve(in.lln, in.uln, in.baseline) : std::nullopt;
-    if (b.at_least && in.value < *lo) continue;
+    if (b.at_least && Below(in.value, *lo)) continue;
     if (!hi) {
       return Error::CannotAssess("lln", FormatNumber(in.value) + " " + unit + " is grade 0 or " +
                                             std::to_string(b.grade) +
                                             ": the laboratory's lower limit of normal decides");
     }
-    if (in.value < *hi) {
+    if (Below(in.value, *hi)) {
       r.grade = b.grade;
       r.band =
           (b.at_least ? b.at_least->Describe(unit) + " <= " : std::string()) + "value < " + b.below->Describe(unit);

@@ -11,10 +11,15 @@
 namespace lenacare {
 
 struct GradeInput {
+  GradeInput() = default;
+  GradeInput(LabTest t, double v, std::optional<double> lln_ = {}, std::optional<double> uln_ = {},
+             std::optional<double> baseline_ = {}, std::string unit_ = {})
+      : test(t), value(v), lln(lln_), uln(uln_), baseline(baseline_), unit(std::move(unit_)) {}
   LabTest test = LabTest::kAnc;
   double value = 0;                // canonical unit of the test
   std::optional<double> lln, uln;  // the laboratory's limits, same unit
   std::optional<double> baseline;  // the patient's baseline (creatinine)
+  std::string unit;                // the unit as written, if the term has bands of its own for it
 };
 
 struct GradeResult {

@@ -48,6 +48,7 @@ struct Event {
   EventType type = EventType::kLab;
   LabTest test = LabTest::kAnc;        // kLab
   double value = 0;                    // kLab: canonical unit; kTemperature: Cel
+  std::optional<double> lln, uln;      // kLab: the laboratory's limits of normal (for CTCAE grading)
   std::optional<double> dose_mg;       // kResume, kDoseChange
   std::optional<Frequency> frequency;  // kResume, kDoseChange
   std::optional<DaySet> days;          // kResume, kDoseChange

@@ -117,6 +117,14 @@ Result<Event> ParseLab(const Knowledge& k, const json& e, const std::string& whe
   auto v = Measurement(k, e, where, "value", LabTestId(ev.test), LabTestKind(ev.test));
   if (!v.ok()) return v.error();
   ev.value = *v;
+  for (const char* key : {"lln", "uln"}) {
+    if (!e.contains(key)) continue;
+    auto limit = Measurement(k, e, where, key, LabTestId(ev.test), LabTestKind(ev.test));
+    if (!limit.ok()) return limit.error();
+    if (*limit <= 0) return Error::BadInput(Join(where, key), "must be above 0");
+    (std::string(key) == "lln" ? ev.lln : ev.uln) = *limit;
+  }
+  if (ev.lln && ev.uln && *ev.lln >= *ev.uln) return Error::BadInput(Join(where, "lln"), "must be below uln");
   return ev;
 }
 
@@ -263,7 +271,7 @@ Result<Event> ParseEvent(const Knowledge& k, const json& e, const std::string& w
   Status s;
   switch (type) {
     case EventType::kLab: {
-      s = CheckKeys(e, where, {"date", "type", "test", "value", "note"});
+      s = CheckKeys(e, where, {"date", "type", "test", "value", "lln", "uln", "note"});
       if (!s.ok()) return s.error();
       auto lab = ParseLab(k, e, where);
       if (!lab.ok()) return lab.error();
@@ -596,7 +604,7 @@ Result<Course> ParseCourseJson(const Knowledge& k, std::string_view text) {
       const std::string where = "baseline[" + std::to_string(i) + "]";
       const json& b = base[i];
       if (!b.is_object()) return Error::BadInput(where, "must be an object");
-      s = CheckKeys(b, where, {"date", "test", "value", "note"});
+      s = CheckKeys(b, where, {"date", "test", "value", "lln", "uln", "note"});
       if (!s.ok()) return s.error();
       auto date = DateField(b, where, "date");
       if (!date.ok()) return date.error();

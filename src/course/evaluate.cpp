@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 
+#include "clinical/grading.h"
 #include "clinical/renal.h"
 #include "core/quantity.h"
 #include "course/rems.h"
@@ -100,6 +101,7 @@ class Replay {
   void AddHeldAdvice(Assessment& out);
   void AddWatchAdvice();
   void AddTestsDue(Assessment& out);
+  void AddGradeAdvice();
   void DueTestFound(Assessment& out, DueTest t);
 
   const Knowledge& k_;
@@ -313,9 +315,6 @@ void Replay::DueTestFound(Assessment& out, DueTest t) {
 // Tests due by the monitoring schedule (the blood count) and, for a patient who can become
 // pregnant, by the REMS (pregnancy tests).
 void Replay::AddTestsDue(Assessment& out) {
-  auto is_cbc = [](const Event& e) {
-    return e.type == EventType::kLab && (e.test == LabTest::kAnc || e.test == LabTest::kPlatelets);
-  };
   if (held_) {
     // While held for low counts the weekly count is already advised; list it as a due test too.
     for (const Cause& c : causes_) {
@@ -349,11 +348,11 @@ void Replay::AddTestsDue(Assessment& out) {
     }
     bool satisfied = false;
     if (last) {
-      for (const Event& e : c_.events) {
-        if (e.date > as_of_) break;
-        if (is_cbc(e) && (!previous || e.date > *previous) && (previous || e.date >= last->AddDays(-ind_.cycle_days))) {
-          satisfied = true;
-        }
+      // Any count since the previous scheduled date (or, for the first one, within a cycle before it).
+      const Date since = previous ? previous->AddDays(1) : last->AddDays(-ind_.cycle_days);
+      for (LabTest t : {LabTest::kAnc, LabTest::kPlatelets}) {
+        const auto& h = history_[Slot(t)];
+        satisfied = satisfied || (!h.empty() && h.back().date >= since);
       }
     }
     if (last && !satisfied) {
@@ -373,6 +372,39 @@ void Replay::AddTestsDue(Assessment& out) {
                          "REMS schedule; last negative test " + next.last->date.ToString(), next.rule->cite.source,
                          next.rule->cite.verified && !potential.derived});
     }
+  }
+}
+
+// CTCAE grades of the latest hemoglobin, white-cell count and creatinine: a grade 3 or 4 is an
+// "other grade 3/4 toxicity" when judged related to lenalidomide (USPI 2.5). lenacare does not
+// judge relatedness: it raises the rule for the prescriber.
+void Replay::AddGradeAdvice() {
+  if (k_.ctcae.empty()) return;
+  const CtcaeVersion& version = k_.ctcae.back();
+  // One pass: the latest value of each graded test, and the baseline creatinine.
+  std::array<const Event*, kTests> latest{};
+  const Event* baseline_creatinine = nullptr;
+  for (const Event& e : c_.events) {
+    if (e.date > as_of_) break;
+    if (e.type != EventType::kLab) continue;
+    latest[Slot(e.test)] = &e;
+    if (e.test == LabTest::kCreatinine && e.date <= c_.start_date) baseline_creatinine = &e;
+  }
+  for (LabTest t : {LabTest::kHemoglobin, LabTest::kWbc, LabTest::kCreatinine}) {
+    const Event* last = latest[Slot(t)];
+    const Event* baseline = t == LabTest::kCreatinine ? baseline_creatinine : nullptr;
+    if (last == nullptr || last->date <= c_.start_date) continue;
+    if (t == LabTest::kCreatinine && !last->uln) continue;  // CTCAE grades creatinine against the ULN
+    GradeInput in{t, last->value, last->lln, last->uln, std::nullopt, {}};
+    if (t == LabTest::kCreatinine && baseline != nullptr) in.baseline = baseline->value;
+    auto g = GradeLab(k_, version.version, in);
+    if (!g.ok() || g->grade < k_.other_toxicity.hold_at_grade) continue;
+    Add(Action::kPrescriberDecides,
+        std::string(LabTestName(t)) + " " + Count(last->value, t) + " on " + last->date.ToString() + " is CTCAE v" +
+            version.version + " grade " + std::to_string(g->grade) + " (" + g->term->name +
+            "): if judged related to lenalidomide, hold it and restart at the next lower dose when it is grade " +
+            std::to_string(k_.other_toxicity.resume_at_grade) + " or less",
+        &k_.other_toxicity.cite, g->cite.source);
   }
 }
 
@@ -921,7 +953,10 @@ Assessment Replay::Run() {
       Add(Action::kRest, "No lenalidomide today: rest day (" + when + "; " + current_.Describe() + ")", &ind_.cite);
     }
   }
-  if (!stopped_) AddTestsDue(out);
+  if (!stopped_) {
+    AddGradeAdvice();
+    AddTestsDue(out);
+  }
   if (cannot_) {
     out.status = CourseStatus::kCannotAssess;
     out.cannot_assess = *cannot_;

@@ -92,6 +92,29 @@ std::optional<CtcaeBound> ReadBound(EntryReader& r, const toml::table& t, std::s
   return b;
 }
 
+void ReadBands(EntryReader& r, const toml::array& arr, const CtcaeTerm& t, const UnitTable& units,
+               std::vector<CtcaeBand>& out) {
+  for (const auto& item : arr) {
+    if (!item.is_table()) return r.Fail("bands must be a list of tables");
+    const toml::table& bt = *item.as_table();
+    EntryReader br(bt, r.file(), "term '" + t.id + "' band", units, {"grade", "at_least", "below", "above", "at_most"});
+    CtcaeBand b;
+    b.grade = br.Int("grade");
+    const QuantityKind kind = LabTestKind(t.test);
+    b.at_least = ReadBound(br, bt, "at_least", kind, units);
+    b.below = ReadBound(br, bt, "below", kind, units);
+    b.above = ReadBound(br, bt, "above", kind, units);
+    b.at_most = ReadBound(br, bt, "at_most", kind, units);
+    if (b.grade < 1 || b.grade > 5) br.Fail("grade must be 1 to 5");
+    if (t.increased ? (b.at_least || b.below || !b.above) : (b.above || b.at_most || !b.below)) {
+      br.Fail(t.increased ? "an increased term's band is 'above' [and 'at_most']"
+                          : "a decreased term's band is 'below' [and 'at_least']");
+    }
+    if (!br.ok()) return r.Fail(br.error().message);
+    out.push_back(b);
+  }
+}
+
 Status LoadVersion(const std::string& root, const std::string& rel, const UnitTable& units, CtcaeVersion& v) {
   auto f = KnowledgeFile::Open(root, rel, units);
   if (!f.ok()) return f.error();
@@ -102,44 +125,34 @@ Status LoadVersion(const std::string& root, const std::string& rel, const UnitTa
     v.published = r.Str("published");
     v.cite = r.Cite();
   }));
-  LENACARE_TRY(
-      f->Each("term", {LENACARE_CITE_KEYS, "name", "test", "direction", "bands", "clinical_grades", "worse_of"}, true,
-              [&](EntryReader& r) {
-                CtcaeTerm t;
-                t.id = r.id();
-                t.name = r.Str("name");
-                const std::string test = r.Str("test");
-                if (!ParseLabTest(test, t.test)) return r.Fail("unknown test " + Quoted(test));
-                const std::string dir = r.Str("direction");
-                if (dir != "decreased" && dir != "increased") return r.Fail("direction must be decreased or increased");
-                t.increased = dir == "increased";
-                t.clinical_grades = r.OptStr("clinical_grades").value_or("");
-                r.OptStr("worse_of");
-                if (const toml::array* arr = r.Array("bands")) {
-                  for (const auto& item : *arr) {
-                    if (!item.is_table()) return r.Fail("bands must be a list of tables");
-                    const toml::table& bt = *item.as_table();
-                    EntryReader br(bt, r.file(), "term '" + t.id + "' band", units,
-                                   {"grade", "at_least", "below", "above", "at_most"});
-                    CtcaeBand b;
-                    b.grade = br.Int("grade");
-                    const QuantityKind kind = LabTestKind(t.test);
-                    b.at_least = ReadBound(br, bt, "at_least", kind, units);
-                    b.below = ReadBound(br, bt, "below", kind, units);
-                    b.above = ReadBound(br, bt, "above", kind, units);
-                    b.at_most = ReadBound(br, bt, "at_most", kind, units);
-                    if (b.grade < 1 || b.grade > 5) br.Fail("grade must be 1 to 5");
-                    if (t.increased ? (b.at_least || b.below || !b.above) : (b.above || b.at_most || !b.below)) {
-                      br.Fail(t.increased ? "an increased term's band is 'above' [and 'at_most']"
-                                          : "a decreased term's band is 'below' [and 'at_least']");
-                    }
-                    if (!br.ok()) return r.Fail(br.error().message);
-                    t.bands.push_back(b);
-                  }
-                }
-                t.cite = r.Cite();
-                v.terms.push_back(t);
-              }));
+  LENACARE_TRY(f->Each(
+      "term",
+      {LENACARE_CITE_KEYS, "name", "test", "direction", "bands", "bands_by_unit", "clinical_grades", "worse_of"}, true,
+      [&](EntryReader& r) {
+        CtcaeTerm t;
+        t.id = r.id();
+        t.name = r.Str("name");
+        const std::string test = r.Str("test");
+        if (!ParseLabTest(test, t.test)) return r.Fail("unknown test " + Quoted(test));
+        const std::string dir = r.Str("direction");
+        if (dir != "decreased" && dir != "increased") return r.Fail("direction must be decreased or increased");
+        t.increased = dir == "increased";
+        t.clinical_grades = r.OptStr("clinical_grades").value_or("");
+        r.OptStr("worse_of");
+        if (const toml::array* arr = r.Array("bands")) ReadBands(r, *arr, t, units, t.bands);
+        if (const toml::array* alt = r.Array("bands_by_unit", false)) {
+          for (const auto& item : *alt) {
+            const toml::table* at = item.as_table();
+            auto unit = at != nullptr ? (*at)["unit"].value<std::string>() : std::nullopt;
+            const toml::array* ab = at != nullptr ? (*at)["bands"].as_array() : nullptr;
+            if (!unit || ab == nullptr) return r.Fail("bands_by_unit must be a list of { unit, bands }");
+            t.bands_by_unit.emplace_back(*unit, std::vector<CtcaeBand>{});
+            ReadBands(r, *ab, t, units, t.bands_by_unit.back().second);
+          }
+        }
+        t.cite = r.Cite();
+        v.terms.push_back(t);
+      }));
   return f->One("febrile_neutropenia",
                 {LENACARE_CITE_KEYS, "name", "grade", "anc_below", "single_temperature_above",
                  "sustained_temperature_at_least", "sustained_for_more_than", "clinical_grades"},

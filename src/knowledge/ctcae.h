@@ -33,6 +33,8 @@ struct CtcaeTerm {
   LabTest test = LabTest::kAnc;
   bool increased = false;
   std::vector<CtcaeBand> bands;
+  // CTCAE's own edges in another unit (hemoglobin in mmol/L: 6.2 and 4.9, not converted g/dL).
+  std::vector<std::pair<std::string, std::vector<CtcaeBand>>> bands_by_unit;
   Citation cite;
 };
 

@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "knowledge/knowledge_file.h"
 #include "knowledge/load_safety.h"
+#include "knowledge/response_criteria.h"
 
 namespace lenacare {
 namespace {
@@ -676,6 +677,8 @@ Result<Knowledge> LoadKnowledge(const std::string& root, const std::string& pack
   LENACARE_TRY(LoadMonitoring(root, pack, k));
   LENACARE_TRY(LoadSafety(root, pack, k.units, k.safety));
   LENACARE_TRY(LoadCtcae(root, k.units, k.ctcae));
+  // The myeloma response criteria are loaded by `lenacare response`; validate them here too.
+  if (auto criteria = LoadResponseCriteria(root, "IMWG-2016", k.units); !criteria.ok()) return criteria.error();
   LENACARE_TRY(CrossCheck(k, pack));
   return k;
 }
