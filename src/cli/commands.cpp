@@ -194,14 +194,10 @@ int RunCalendar(const Options& o) {
 int RunEvaluate(const Options& o) {
   auto k = Load(o);
   if (!k.ok()) return Fail(k.error(), o);
-  auto text = ReadInput(o.course_file);
-  if (!text.ok()) return Fail(text.error(), o);
-  auto course = ParseCourseJson(*k, *text);
-  if (!course.ok()) return Fail(course.error(), o);
-  auto as_of = o.as_of.empty() ? Today() : DateOption(o.as_of, "--as-of");
-  if (!as_of.ok()) return Fail(as_of.error(), o);
-  Status s = CheckEventsUpTo(*course, *as_of);
-  if (!s.ok()) return Fail(s.error(), o);
+  auto read = ReadCourse(*k, o, /*allow_before_start=*/false);
+  if (!read.ok()) return Fail(read.error(), o);
+  const Course* course = &read->course;
+  const Date* as_of = &read->as_of;
   const Assessment a = Evaluate(*k, *course, *as_of);
   Emit(o, AssessmentJson(*k, a, *course->indication), AssessmentText(a, *course->indication));
   return a.status == CourseStatus::kCannotAssess ? kCannotAssess : kAnswered;

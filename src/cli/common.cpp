@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli/render.h"
+#include "course/course_json.h"
 #include "knowledge/loader.h"
 
 namespace lenacare::cli {
@@ -83,6 +84,18 @@ Result<std::string> ReadInput(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+Result<CourseAsOf> ReadCourse(const Knowledge& k, const Options& o, bool allow_before_start) {
+  auto text = ReadInput(o.course_file);
+  if (!text.ok()) return text.error();
+  auto course = ParseCourseJson(k, *text);
+  if (!course.ok()) return course.error();
+  auto as_of = o.as_of.empty() ? Today() : DateOption(o.as_of, "--as-of");
+  if (!as_of.ok()) return as_of.error();
+  Status s = CheckEventsUpTo(*course, *as_of, allow_before_start);
+  if (!s.ok()) return s.error();
+  return CourseAsOf{std::move(course).value(), *as_of};
 }
 
 }  // namespace lenacare::cli

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "core/date.h"
 #include "core/result.h"
+#include "course/course.h"
 #include "knowledge/knowledge.h"
 
 namespace lenacare::cli {
@@ -27,5 +28,13 @@ Result<Date> Today();
 Result<Date> DateOption(const std::string& text, const std::string& option);
 // A file's text, or standard input for "-".
 Result<std::string> ReadInput(const std::string& path);
+
+// The course file of `o.course_file` parsed, and `--as-of` (default today) checked against its
+// events; with allow_before_start the date may precede the start (the REMS steps before it).
+struct CourseAsOf {
+  Course course;
+  Date as_of;
+};
+Result<CourseAsOf> ReadCourse(const Knowledge& k, const Options& o, bool allow_before_start);
 
 }  // namespace lenacare::cli

@@ -261,14 +261,10 @@ int WorstExit(int a, int b) { return std::max(a, b); }
 int RunRems(const Options& o) {
   auto k = Load(o);
   if (!k.ok()) return Fail(k.error(), o);
-  auto text = ReadInput(o.course_file);
-  if (!text.ok()) return Fail(text.error(), o);
-  auto course = ParseCourseJson(*k, *text);
-  if (!course.ok()) return Fail(course.error(), o);
-  auto as_of = o.as_of.empty() ? Today() : DateOption(o.as_of, "--as-of");
-  if (!as_of.ok()) return Fail(as_of.error(), o);
-  Status s = CheckEventsUpTo(*course, *as_of, /*allow_before_start=*/true);
-  if (!s.ok()) return Fail(s.error(), o);
+  auto read = ReadCourse(*k, o, /*allow_before_start=*/true);
+  if (!read.ok()) return Fail(read.error(), o);
+  const Course* course = &read->course;
+  const Date* as_of = &read->as_of;
   auto rems = BuildRemsChecklist(*k, *course, *as_of);
   if (!rems.ok()) return Fail(rems.error(), o);
   Emit(o, RemsJson(*rems), RemsText(*rems));
@@ -309,14 +305,10 @@ int RunInteractions(const Options& o) {
 int RunCheck(const Options& o) {
   auto k = Load(o);
   if (!k.ok()) return Fail(k.error(), o);
-  auto text = ReadInput(o.course_file);
-  if (!text.ok()) return Fail(text.error(), o);
-  auto course = ParseCourseJson(*k, *text);
-  if (!course.ok()) return Fail(course.error(), o);
-  auto as_of = o.as_of.empty() ? Today() : DateOption(o.as_of, "--as-of");
-  if (!as_of.ok()) return Fail(as_of.error(), o);
-  Status s = CheckEventsUpTo(*course, *as_of, /*allow_before_start=*/true);
-  if (!s.ok()) return Fail(s.error(), o);
+  auto read = ReadCourse(*k, o, /*allow_before_start=*/true);
+  if (!read.ok()) return Fail(read.error(), o);
+  const Course* course = &read->course;
+  const Date* as_of = &read->as_of;
   const Indication& ind = *course->indication;
   int exit = kAnswered;
   json j;

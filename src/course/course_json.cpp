@@ -10,37 +10,16 @@
 #include "clinical/inputs.h"
 #include "core/quantity.h"
 #include "core/text.h"
+#include "course/json_input.h"
 
 namespace lenacare {
 namespace {
 
+using json_input::CheckKeys;
+using json_input::Join;
+using json_input::Text;
 using nlohmann::json;
 using Keys = std::initializer_list<std::string_view>;
-
-Status CheckKeys(const json& obj, const std::string& where, Keys allowed) {
-  for (const auto& [key, value] : obj.items()) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return Error::BadInput(where.empty() ? key : where + "." + key, "unknown field");
-    }
-  }
-  return Status::Ok();
-}
-
-std::string Join(const std::string& where, std::string_view key) {
-  return where.empty() ? std::string(key) : where + "." + std::string(key);
-}
-
-Result<std::string> Text(const json& obj, const std::string& where, std::string_view key, bool required) {
-  const std::string field = Join(where, key);
-  auto it = obj.find(key);
-  if (it == obj.end()) {
-    if (required) return Error::BadInput(field, "missing");
-    return std::string();
-  }
-  if (!it->is_string()) return Error::BadInput(field, "must be text");
-  if (it->get<std::string>().empty()) return Error::BadInput(field, "is empty");
-  return it->get<std::string>();
-}
 
 Result<Date> DateField(const json& obj, const std::string& where, std::string_view key) {
   auto s = Text(obj, where, key, true);
@@ -519,32 +498,12 @@ Status ParsePatient(const Knowledge& k, const json& p, Course& c) {
   return Status::Ok();
 }
 
-std::string JsonErrorPosition(std::string_view text, size_t byte) {
-  size_t line = 1, col = 1;
-  for (size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return "line " + std::to_string(line) + ", column " + std::to_string(col);
-}
-
 }  // namespace
 
 Result<Course> ParseCourseJson(const Knowledge& k, std::string_view text) {
-  json root;
-  try {
-    root = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    const size_t colon = what.rfind(": ");
-    return Error::BadInput("course", "malformed JSON at " + JsonErrorPosition(text, e.byte) +
-                                         (colon == std::string::npos ? "" : " (" + what.substr(colon + 2) + ")"));
-  }
-  if (!root.is_object()) return Error::BadInput("course", "must be a JSON object");
+  auto parsed = json_input::ParseObject(text, "course");
+  if (!parsed.ok()) return parsed.error();
+  const json& root = *parsed;
   Status s = CheckKeys(root, "",
                        {"indication", "start_date", "starting_dose_mg", "starting_frequency", "starting_days",
                         "setting", "patient", "baseline", "events", "note"});

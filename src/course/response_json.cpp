@@ -5,35 +5,15 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
+#include "course/json_input.h"
 
 namespace lenacare {
 namespace {
 
+using json_input::CheckKeys;
+using json_input::Join;
+using json_input::Text;
 using nlohmann::json;
-
-std::string Join(const std::string& where, std::string_view key) {
-  return where.empty() ? std::string(key) : where + "." + std::string(key);
-}
-
-Status CheckKeys(const json& obj, const std::string& where, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [key, value] : obj.items()) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return Error::BadInput(Join(where, key), "unknown field");
-    }
-  }
-  return Status::Ok();
-}
-
-Result<std::string> Text(const json& obj, const std::string& where, std::string_view key, bool required) {
-  auto it = obj.find(key);
-  if (it == obj.end()) {
-    if (required) return Error::BadInput(Join(where, key), "missing");
-    return std::string();
-  }
-  if (!it->is_string()) return Error::BadInput(Join(where, key), "must be text");
-  if (it->get<std::string>().empty()) return Error::BadInput(Join(where, key), "is empty");
-  return it->get<std::string>();
-}
 
 // The response quantities: what each is called in messages and a well-formed example.
 struct Kind {
@@ -167,33 +147,13 @@ Result<MarkerResults> Results(const UnitTable& units, const json& obj, const std
   return r;
 }
 
-std::string JsonErrorPosition(std::string_view text, size_t byte) {
-  size_t line = 1, col = 1;
-  for (size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return "line " + std::to_string(line) + ", column " + std::to_string(col);
-}
-
 }  // namespace
 
 Result<ResponseSeries> ParseResponseSeries(const UnitTable& base_units, std::string_view text) {
   const UnitTable units = WithResponseUnits(base_units);
-  json root;
-  try {
-    root = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    const size_t colon = what.rfind(": ");
-    return Error::BadInput("series", "malformed JSON at " + JsonErrorPosition(text, e.byte) +
-                                         (colon == std::string::npos ? "" : " (" + what.substr(colon + 2) + ")"));
-  }
-  if (!root.is_object()) return Error::BadInput("series", "must be a JSON object");
+  auto parsed = json_input::ParseObject(text, "series");
+  if (!parsed.ok()) return parsed.error();
+  const json& root = *parsed;
   Status s = CheckKeys(root, "", {"criteria", "baseline", "assessments", "note"});
   if (!s.ok()) return s.error();
   ResponseSeries series;

@@ -1,0 +1,26 @@
+// Strict reading of JSON input (course files, response series): one place for the field paths
+// in messages ("events[2].value"), unknown-field checks and syntax errors with line and column.
+#pragma once
+
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace lenacare::json_input {
+
+// "patient" + "weight" -> "patient.weight"; "" + "indication" -> "indication".
+std::string Join(const std::string& where, std::string_view key);
+
+// Bad input naming the first field of `obj` that `allowed` does not list.
+Status CheckKeys(const nlohmann::json& obj, const std::string& where, std::initializer_list<std::string_view> allowed);
+
+// A non-empty text field; "" when it is absent and not required.
+Result<std::string> Text(const nlohmann::json& obj, const std::string& where, std::string_view key, bool required);
+
+// Parses `text` as a JSON object; a syntax error is bad input on `what` naming the line and column.
+Result<nlohmann::json> ParseObject(std::string_view text, const std::string& what);
+
+}  // namespace lenacare::json_input
