@@ -57,10 +57,11 @@ Status LoadUnits(const std::string& root, Knowledge& k) {
 
 Status LoadCommon(const std::string& root, Knowledge& k) {
   LENACARE_TRY(LoadUnits(root, k));
-  for (QuantityKind kind :
-       {QuantityKind::kCellCount, QuantityKind::kHemoglobin, QuantityKind::kCreatinine, QuantityKind::kBodyWeight,
-        QuantityKind::kTemperature, QuantityKind::kCreatinineClearance, QuantityKind::kDose, QuantityKind::kDuration,
-        QuantityKind::kAge, QuantityKind::kFraction, QuantityKind::kHcg, QuantityKind::kBodyMassIndex}) {
+  for (QuantityKind kind : {QuantityKind::kCellCount, QuantityKind::kHemoglobin, QuantityKind::kCreatinine,
+                            QuantityKind::kBodyWeight, QuantityKind::kTemperature, QuantityKind::kCreatinineClearance,
+                            QuantityKind::kDose, QuantityKind::kDuration, QuantityKind::kAge, QuantityKind::kFraction,
+                            QuantityKind::kHcg, QuantityKind::kBodyMassIndex, QuantityKind::kMProtein,
+                            QuantityKind::kUrineMProtein, QuantityKind::kFreeLightChain, QuantityKind::kLesionArea}) {
     if (k.units.Find(kind) == nullptr) {
       return Error::BadInput("common/units.toml", "no units for " + std::string(KindName(kind)));
     }

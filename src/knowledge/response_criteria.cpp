@@ -247,22 +247,8 @@ bool ResponseCriteria::SingleObservation(std::string_view marker) const {
 }
 
 UnitTable WithResponseUnits(const UnitTable& units) {
-  UnitTable out = units;
-  auto add = [&](QuantityKind kind, std::string id, std::string canonical, std::vector<UnitAlias> aliases) {
-    if (out.Find(kind) == nullptr) out.Add({kind, std::move(id), std::move(canonical), std::move(aliases)});
-  };
-  // standards.md §0.3: M-protein g/dL x 10 = g/L.
-  add(QuantityKind::kMProtein, "m-protein", "g/dL", {{"g/dL", 1, 0}, {"g/L", 0.1, 0}});
-  // 24-hour urine: mg per 24 h (UCUM mg/(24.h)); 1 g = 1000 mg.
-  add(QuantityKind::kUrineMProtein, "urine-m-protein", "mg/24h",
-      {{"mg/24h", 1, 0}, {"mg/(24.h)", 1, 0}, {"mg/24hr", 1, 0}, {"g/24h", 1000, 0}, {"g/(24.h)", 1000, 0}});
-  // standards.md §0.3: free light chains mg/dL x 10 = mg/L.
-  add(QuantityKind::kFreeLightChain, "free-light-chain", "mg/dL", {{"mg/dL", 1, 0}, {"mg/L", 0.1, 0}});
-  // Plasmacytoma size as the sum of the products of diameters; 1 cm2 = 100 mm2.
-  add(QuantityKind::kLesionArea, "lesion-area", "cm2",
-      {{"cm2", 1, 0}, {"cm^2", 1, 0}, {"cm²", 1, 0}, {"mm2", 0.01, 0}, {"mm^2", 0.01, 0}, {"mm²", 0.01, 0}});
-  add(QuantityKind::kFraction, "fraction", "%", {{"%", 1, 0}});
-  return out;
+  // The response quantities' units live in knowledge/common/units.toml; every kind must be there.
+  return units;
 }
 
 Result<ResponseCriteria> LoadResponseCriteria(const std::string& knowledge_root, const std::string& version,
