@@ -32,27 +32,7 @@ using nlohmann::json;
 
 std::string RemsScenarioDir() { return testing::TestDataDir() + "/rems-scenarios"; }
 
-std::vector<std::string> RemsScenarioFiles() {
-  std::vector<std::string> files;
-  std::error_code ec;
-  const fs::path root = RemsScenarioDir();
-  if (!fs::is_directory(root, ec)) return files;
-  for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file() && it->path().extension() == ".json") {
-      files.push_back(fs::relative(it->path(), root).generic_string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-std::string TestNameFor(const std::string& file) {
-  std::string name = file.substr(0, file.size() - std::string_view(".json").size());
-  for (char& c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  }
-  return name;
-}
+std::vector<std::string> RemsScenarioFiles() { return testing::JsonFilesUnder(RemsScenarioDir()); }
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -93,20 +73,11 @@ std::string Dump(const RemsChecklist& r) {
   return out.str();
 }
 
-void CheckKeys(const json& obj, std::initializer_list<std::string_view> allowed, const std::string& where,
-               std::vector<std::string>& problems) {
-  for (const auto& [key, value] : obj.items()) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      problems.push_back(where + ": unknown field '" + key + "'");
-    }
-  }
-}
-
 // Compares one checklist with one "expect" object; returns the mismatches (empty: all good).
 std::vector<std::string> Compare(const RemsChecklist& r, const json& expect) {
   std::vector<std::string> bad;
   if (!expect.is_object()) return {"\"expect\" must be an object"};
-  CheckKeys(expect, {"may_dispense", "items", "due", "reasons_contain", "verified"}, "expect", bad);
+  testing::CheckKeys(expect, {"may_dispense", "items", "due", "reasons_contain", "verified"}, "expect", bad);
 
   if (auto it = expect.find("may_dispense"); it == expect.end()) {
     bad.push_back("expect.may_dispense is required");
@@ -178,30 +149,8 @@ class RemsScenarioTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(RemsScenarioTest, MatchesTheFacts) {
   const std::string file = GetParam();
-  std::ifstream in(RemsScenarioDir() + "/" + file);
-  ASSERT_TRUE(in) << file << ": cannot be opened";
   json root;
-  try {
-    root = json::parse(in);
-  } catch (const json::exception& e) {
-    FAIL() << file << ": not valid JSON: " << e.what();
-  }
-  ASSERT_TRUE(root.is_object()) << file << ": must be a JSON object";
-  std::vector<std::string> problems;
-  CheckKeys(root, {"description", "course", "checks"}, file, problems);
-  if (!root.contains("description") || !root["description"].is_string() ||
-      root["description"].get<std::string>().empty()) {
-    problems.push_back(file + ": needs a \"description\" in plain words");
-  } else if (root["description"].get<std::string>().find("\u00a7") == std::string::npos) {
-    problems.push_back(
-        file + ": the description must cite the section of the facts it follows (\"label-facts.md \u00a77.1\")");
-  }
-  if (!root.contains("course")) problems.push_back(file + ": needs a \"course\"");
-  if (!root.contains("checks") || !root["checks"].is_array() || root["checks"].empty()) {
-    problems.push_back(file + ": needs a non-empty list of \"checks\" (a scenario that checks nothing is a failure)");
-  }
-  for (const std::string& p : problems) ADD_FAILURE() << p;
-  if (!problems.empty()) return;
+  if (!testing::ReadScenarioFile(RemsScenarioDir() + "/" + file, file, "label-facts.md \u00a77.1", root)) return;
 
   auto course = ParseCourseJson(testing::K(), root["course"].dump());
   ASSERT_TRUE(course.ok()) << file << ": the course does not parse: " << course.error().Describe();
@@ -215,7 +164,7 @@ TEST_P(RemsScenarioTest, MatchesTheFacts) {
       continue;
     }
     std::vector<std::string> bad;
-    CheckKeys(check, {"as_of", "why", "expect"}, "check", bad);
+    testing::CheckKeys(check, {"as_of", "why", "expect"}, "check", bad);
     if (!check.contains("expect")) bad.push_back("check: needs \"expect\"");
     std::optional<Date> as_of;
     if (!check.contains("as_of") || !check["as_of"].is_string()) {
@@ -247,7 +196,7 @@ TEST_P(RemsScenarioTest, MatchesTheFacts) {
   }
 }
 
-std::string ParamName(const ::testing::TestParamInfo<std::string>& param) { return TestNameFor(param.param); }
+std::string ParamName(const ::testing::TestParamInfo<std::string>& param) { return testing::TestNameFor(param.param); }
 
 INSTANTIATE_TEST_SUITE_P(RemsScenarios, RemsScenarioTest, ::testing::ValuesIn(RemsScenarioFiles()), ParamName);
 
@@ -255,7 +204,7 @@ TEST(RemsScenarioFiles, TheDirectoryHoldsTheScenariosTheIssueAsksFor) {
   const std::vector<std::string> files = RemsScenarioFiles();
   EXPECT_FALSE(files.empty()) << "no *.json scenario under " << RemsScenarioDir();
   std::vector<std::string> names;
-  for (const std::string& f : files) names.push_back(TestNameFor(f));
+  for (const std::string& f : files) names.push_back(testing::TestNameFor(f));
   std::sort(names.begin(), names.end());
   EXPECT_EQ(std::adjacent_find(names.begin(), names.end()), names.end())
       << "two scenario files map to the same test name; rename one";

@@ -34,28 +34,7 @@ using nlohmann::json;
 std::string ScenarioDir() { return testing::TestDataDir() + "/scenarios"; }
 
 // Every scenario file, as a path relative to the scenario directory, sorted.
-std::vector<std::string> ScenarioFiles() {
-  std::vector<std::string> files;
-  std::error_code ec;
-  const fs::path root = ScenarioDir();
-  if (!fs::is_directory(root, ec)) return files;
-  for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file() && it->path().extension() == ".json") {
-      files.push_back(fs::relative(it->path(), root).generic_string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-// "mm/platelets-two-falls.json" -> "mm_platelets_two_falls" (gtest names allow [A-Za-z0-9_]).
-std::string TestNameFor(const std::string& file) {
-  std::string name = file.substr(0, file.size() - std::string_view(".json").size());
-  for (char& c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  }
-  return name;
-}
+std::vector<std::string> ScenarioFiles() { return testing::JsonFilesUnder(ScenarioDir()); }
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -119,15 +98,6 @@ bool Mentions(const Assessment& a, const std::string& text) {
                      [&](const Recommendation& r) { return Lower(r.reason).find(needle) != std::string::npos; });
 }
 
-void CheckKeys(const json& obj, std::initializer_list<std::string_view> allowed, const std::string& where,
-               std::vector<std::string>& problems) {
-  for (const auto& [key, value] : obj.items()) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      problems.push_back(where + ": unknown field '" + key + "'");
-    }
-  }
-}
-
 // A list of strings, or a problem.
 std::vector<std::string> Strings(const json& v, const std::string& where, std::vector<std::string>& problems) {
   std::vector<std::string> out;
@@ -149,10 +119,10 @@ std::vector<std::string> Strings(const json& v, const std::string& where, std::v
 std::vector<std::string> Compare(const Assessment& a, const json& expect) {
   std::vector<std::string> bad;
   if (!expect.is_object()) return {"\"expect\" must be an object"};
-  CheckKeys(expect,
-            {"status", "dose_mg", "frequency", "days", "cycle", "cycle_day", "verified", "actions", "no_actions",
-             "reason_contains", "reason_not_contains"},
-            "expect", bad);
+  testing::CheckKeys(expect,
+                     {"status", "dose_mg", "frequency", "days", "cycle", "cycle_day", "verified", "actions",
+                      "no_actions", "reason_contains", "reason_not_contains"},
+                     "expect", bad);
   if (!expect.contains("status")) bad.push_back("expect.status is required");
 
   if (auto it = expect.find("status"); it != expect.end()) {
@@ -250,30 +220,8 @@ class ScenarioTest : public ::testing::TestWithParam<std::string> {};
 TEST_P(ScenarioTest, MatchesTheFacts) {
   const std::string file = GetParam();
   const std::string path = ScenarioDir() + "/" + file;
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << file << ": cannot be opened";
   json root;
-  try {
-    root = json::parse(in);
-  } catch (const json::exception& e) {
-    FAIL() << file << ": not valid JSON: " << e.what();
-  }
-  ASSERT_TRUE(root.is_object()) << file << ": must be a JSON object";
-  std::vector<std::string> problems;
-  CheckKeys(root, {"description", "course", "checks"}, file, problems);
-  if (!root.contains("description") || !root["description"].is_string() ||
-      root["description"].get<std::string>().empty()) {
-    problems.push_back(file + ": needs a \"description\" in plain words");
-  } else if (root["description"].get<std::string>().find("\u00a7") == std::string::npos) {
-    problems.push_back(
-        file + ": the description must cite the section of the facts it follows (e.g. \"label-facts.md \u00a73.2\")");
-  }
-  if (!root.contains("course")) problems.push_back(file + ": needs a \"course\"");
-  if (!root.contains("checks") || !root["checks"].is_array() || root["checks"].empty()) {
-    problems.push_back(file + ": needs a non-empty list of \"checks\" (a scenario that checks nothing is a failure)");
-  }
-  for (const std::string& p : problems) ADD_FAILURE() << p;
-  if (!problems.empty()) return;
+  if (!testing::ReadScenarioFile(path, file, "label-facts.md \u00a73.2", root)) return;
 
   auto course = ParseCourseJson(testing::K(), root["course"].dump());
   ASSERT_TRUE(course.ok()) << file << ": the course does not parse: " << course.error().Describe();
@@ -287,7 +235,7 @@ TEST_P(ScenarioTest, MatchesTheFacts) {
       continue;
     }
     std::vector<std::string> bad;
-    CheckKeys(check, {"as_of", "why", "expect"}, "check", bad);
+    testing::CheckKeys(check, {"as_of", "why", "expect"}, "check", bad);
     if (!check.contains("expect")) bad.push_back("check: needs \"expect\"");
     std::optional<Date> as_of;
     if (!check.contains("as_of") || !check["as_of"].is_string()) {
@@ -314,7 +262,7 @@ TEST_P(ScenarioTest, MatchesTheFacts) {
   }
 }
 
-std::string ParamName(const ::testing::TestParamInfo<std::string>& param) { return TestNameFor(param.param); }
+std::string ParamName(const ::testing::TestParamInfo<std::string>& param) { return testing::TestNameFor(param.param); }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, ScenarioTest, ::testing::ValuesIn(ScenarioFiles()), ParamName);
 
@@ -322,7 +270,7 @@ TEST(ScenarioFiles, TheScenarioDirectoryHoldsScenarios) {
   const std::vector<std::string> files = ScenarioFiles();
   EXPECT_FALSE(files.empty()) << "no *.json scenario under " << ScenarioDir();
   std::vector<std::string> names;
-  for (const std::string& f : files) names.push_back(TestNameFor(f));
+  for (const std::string& f : files) names.push_back(testing::TestNameFor(f));
   std::sort(names.begin(), names.end());
   EXPECT_EQ(std::adjacent_find(names.begin(), names.end()), names.end())
       << "two scenario files map to the same test name; rename one";

@@ -4,8 +4,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -59,6 +62,72 @@ CommandResult RunLenacare(const std::string& args, const std::string& stdin_text
   std::remove((d + "/stderr").c_str());
   rmdir(dir);
   return r;
+}
+
+std::vector<std::string> JsonFilesUnder(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  std::error_code ec;
+  const fs::path root = dir;
+  if (!fs::is_directory(root, ec)) return files;
+  for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file() && it->path().extension() == ".json") {
+      files.push_back(fs::relative(it->path(), root).generic_string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string TestNameFor(const std::string& file) {
+  std::string name = file.substr(0, file.size() - std::string_view(".json").size());
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+}
+
+void CheckKeys(const nlohmann::json& obj, std::initializer_list<std::string_view> allowed, const std::string& where,
+               std::vector<std::string>& problems) {
+  for (const auto& [key, value] : obj.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      problems.push_back(where + ": unknown field '" + key + "'");
+    }
+  }
+}
+
+bool ReadScenarioFile(const std::string& path, const std::string& file, const std::string& example_section,
+                      nlohmann::json& root) {
+  std::ifstream in(path);
+  if (!in) {
+    ADD_FAILURE() << file << ": cannot be opened";
+    return false;
+  }
+  try {
+    root = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    ADD_FAILURE() << file << ": not valid JSON: " << e.what();
+    return false;
+  }
+  if (!root.is_object()) {
+    ADD_FAILURE() << file << ": must be a JSON object";
+    return false;
+  }
+  std::vector<std::string> problems;
+  CheckKeys(root, {"description", "course", "checks"}, file, problems);
+  if (!root.contains("description") || !root["description"].is_string() ||
+      root["description"].get<std::string>().empty()) {
+    problems.push_back(file + ": needs a \"description\" in plain words");
+  } else if (root["description"].get<std::string>().find("\u00a7") == std::string::npos) {
+    problems.push_back(file + ": the description must cite the section of the facts it follows (e.g. \"" +
+                       example_section + "\")");
+  }
+  if (!root.contains("course")) problems.push_back(file + ": needs a \"course\"");
+  if (!root.contains("checks") || !root["checks"].is_array() || root["checks"].empty()) {
+    problems.push_back(file + ": needs a non-empty list of \"checks\" (a scenario that checks nothing is a failure)");
+  }
+  for (const std::string& p : problems) ADD_FAILURE() << p;
+  return problems.empty();
 }
 
 }  // namespace lenacare::testing

@@ -2,7 +2,11 @@
 // builders for courses.
 #pragma once
 
+#include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "knowledge/knowledge.h"
 
@@ -25,5 +29,19 @@ struct CommandResult {
   std::string err;
 };
 CommandResult RunLenacare(const std::string& args, const std::string& stdin_text = "");
+
+// --- Scenario files (tests/scenarios, tests/rems-scenarios) --------------------------------------
+
+// Every *.json under `dir`, as paths relative to it, sorted.
+std::vector<std::string> JsonFilesUnder(const std::string& dir);
+// "mm/platelets-two-falls.json" -> "mm_platelets_two_falls" (gtest names allow [A-Za-z0-9_]).
+std::string TestNameFor(const std::string& file);
+// Adds "<where>: unknown field 'x'" to `problems` for each key of `obj` not in `allowed`.
+void CheckKeys(const nlohmann::json& obj, std::initializer_list<std::string_view> allowed, const std::string& where,
+               std::vector<std::string>& problems);
+// Reads a scenario file {"description" citing a § of the facts, "course", "checks": [...]} into
+// `root`; every problem is a test failure and the result is false.
+bool ReadScenarioFile(const std::string& path, const std::string& file, const std::string& example_section,
+                      nlohmann::json& root);
 
 }  // namespace lenacare::testing
