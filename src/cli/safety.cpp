@@ -232,10 +232,8 @@ std::optional<Note> DeriveDexamethasone(const Knowledge& k, const Course& c, Dat
   if (c.patient.birth_date) r.age_years = c.start_date.YearsSince(*c.patient.birth_date);
   auto cal = BuildCalendar(k, r);
   if (!cal.ok()) return std::nullopt;
+  if (!cal->companions_need.empty()) return std::nullopt;
   double mg = 0;
-  bool needs_fact = false;
-  for (const Note& n : cal->notes) needs_fact |= n.text.find("depend on") != std::string::npos;
-  if (needs_fact) return std::nullopt;
   for (const CalendarDay& d : cal->days) {
     if (d.cycle != cycle) continue;
     for (const CompanionOnDay& x : d.companions) {

@@ -3,10 +3,16 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/band_edge.h"
 #include "core/text.h"
 
 namespace lenacare {
 namespace {
+
+using band_edge::Above;
+using band_edge::AtLeast;
+using band_edge::AtMost;
+using band_edge::Below;
 
 Result<const CtcaeVersion*> Version(const Knowledge& k, const std::string& version) {
   const CtcaeVersion* v = k.FindCtcae(version);
@@ -20,14 +26,6 @@ Result<const CtcaeVersion*> Version(const Knowledge& k, const std::string& versi
 }
 
 std::string Unit(const Knowledge& k, LabTest t) { return k.units.Find(LabTestKind(t))->canonical; }
-
-// Band edges such as 1.5 x ULN are products of decimals: compare with a relative tolerance so that
-// a value exactly on an edge falls where CTCAE puts it (1.5 x 1.2 is 1.7999999999999998).
-double Tolerance(double bound) { return 1e-9 * std::max(1.0, std::abs(bound)); }
-bool Above(double v, double bound) { return v > bound + Tolerance(bound); }
-bool AtMost(double v, double bound) { return v <= bound + Tolerance(bound); }
-bool AtLeast(double v, double bound) { return v >= bound - Tolerance(bound); }
-bool Below(double v, double bound) { return v < bound - Tolerance(bound); }
 
 }  // namespace
 

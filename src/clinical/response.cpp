@@ -4,17 +4,15 @@
 #include <cmath>
 #include <limits>
 
+#include "core/band_edge.h"
 #include "core/quantity.h"
 
 namespace lenacare {
 namespace {
 
-// Comparisons at the edges of a band tolerate floating-point noise from unit conversion
-// (32 g/L x 0.1 is not exactly 3.2 g/dL).
-constexpr double kEps = 1e-9;
-bool AtLeast(double x, double t) { return x >= t - kEps * std::max(1.0, std::abs(t)); }
-bool Above(double x, double t) { return x > t + kEps * std::max(1.0, std::abs(t)); }
-bool Under(double x, double t) { return x < t - kEps * std::max(1.0, std::abs(t)); }
+using band_edge::Above;
+using band_edge::AtLeast;
+using band_edge::Below;
 
 std::string Pct(double p) { return FormatNumber(std::round(p * 10) / 10) + "%"; }
 
@@ -182,7 +180,7 @@ int Classifier::Latest(Subject s, int k) const {
 std::optional<Classifier::NadirAt> Classifier::NadirBefore(Subject s, int k) const {
   std::optional<NadirAt> best;
   auto consider = [&](double v, int reached, int confirmed) {
-    if (!best || Under(v, best->value)) best = NadirAt{v, reached, confirmed};
+    if (!best || Below(v, best->value)) best = NadirAt{v, reached, confirmed};
   };
   if (auto v0 = Value(s, 0)) consider(*v0, 0, 0);
   const bool single = c_.nadir == NadirRule::kLowest || c_.SingleObservation(Info(s).id);
@@ -391,7 +389,7 @@ Req Classifier::Fall(const FallRule& rule, Subject s, int j) const {
       r.met = rule.fall_strictly ? Above(fall, *rule.fall_percent) : AtLeast(fall, *rule.fall_percent);
     }
   }
-  if (rule.below && Under(*v, *rule.below)) r.met = true;
+  if (rule.below && Below(*v, *rule.below)) r.met = true;
   r.text += " (" + cat + ": " + bar + ")";
   return r;
 }
@@ -437,7 +435,7 @@ std::vector<Level> Classifier::Levels(int k) const {
         {false, "no marrow plasma-cell count since baseline (CR: <" + Pct(c_.cr_marrow_below) + ")", &c_.cr});
   } else {
     const double v = At(m).bmpc->value;
-    cr.reqs.push_back({Under(v, c_.cr_marrow_below),
+    cr.reqs.push_back({Below(v, c_.cr_marrow_below),
                        "marrow plasma cells " + Pct(v) + " on " + DateOf(m) + " (CR: <" + Pct(c_.cr_marrow_below) + ")",
                        &c_.cr});
   }

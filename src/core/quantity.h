@@ -27,7 +27,6 @@ enum class QuantityKind {
   kHcg,                  // pregnancy-test hCG level [m[IU]/mL]
   kBodyMassIndex,        // [kg/m2]
   // Myeloma response markers (standards.md §0.3, §1.2). Their units are not yet in units.toml:
-  // WithResponseUnits() (knowledge/response_criteria.h) supplies them until they are.
   kMProtein,        // serum M-protein [g/dL]
   kUrineMProtein,   // 24-hour urine M-protein [mg/24h]
   kFreeLightChain,  // serum free light chain [mg/dL]

@@ -57,6 +57,7 @@ Result<Calendar> BuildCalendar(const Knowledge& k, const CalendarRequest& r) {
     }
   }
   if (companion_needs_fact && companions.empty()) {
+    cal.companions_need = missing;
     cal.notes.push_back({"Companion drug doses are not shown: they depend on " + missing, ind.cite.source, true});
   }
   const CbcSchedule* cbc = k.FindCbcSchedule(ind.id);

@@ -48,6 +48,9 @@ struct Calendar {
   // The pill days, doses, companion drugs and blood-count days rest on verified entries only
   // (the notes carry their own flags).
   bool verified = true;
+  // The patient fact the companion drugs' doses depend on and that the request did not give
+  // (e.g. "the patient's age"); empty when the companion doses are shown.
+  std::string companions_need;
 };
 
 Result<Calendar> BuildCalendar(const Knowledge& k, const CalendarRequest& request);

@@ -149,8 +149,7 @@ Result<MarkerResults> Results(const UnitTable& units, const json& obj, const std
 
 }  // namespace
 
-Result<ResponseSeries> ParseResponseSeries(const UnitTable& base_units, std::string_view text) {
-  const UnitTable units = WithResponseUnits(base_units);
+Result<ResponseSeries> ParseResponseSeries(const UnitTable& units, std::string_view text) {
   auto parsed = json_input::ParseObject(text, "series");
   if (!parsed.ok()) return parsed.error();
   const json& root = *parsed;

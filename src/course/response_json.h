@@ -14,8 +14,7 @@
 
 namespace lenacare {
 
-// `units` is the knowledge base's unit table; the response units are added to it
-// (WithResponseUnits) where it has none.
+// `units` is the knowledge base's unit table (knowledge/common/units.toml lists the response units).
 Result<ResponseSeries> ParseResponseSeries(const UnitTable& units, std::string_view json_text);
 
 }  // namespace lenacare

@@ -246,11 +246,6 @@ bool ResponseCriteria::SingleObservation(std::string_view marker) const {
   return std::find(single_observation.begin(), single_observation.end(), marker) != single_observation.end();
 }
 
-UnitTable WithResponseUnits(const UnitTable& units) {
-  // The response quantities' units live in knowledge/common/units.toml; every kind must be there.
-  return units;
-}
-
 Result<ResponseCriteria> LoadResponseCriteria(const std::string& knowledge_root, const std::string& version,
                                               const UnitTable& units) {
   const bool plain = !version.empty() && std::all_of(version.begin(), version.end(), [](unsigned char ch) {
@@ -262,7 +257,7 @@ Result<ResponseCriteria> LoadResponseCriteria(const std::string& knowledge_root,
         "criteria", "unknown criteria version " + Quoted(version) + " (known: " + KnownVersions(knowledge_root) + ")");
   }
   ResponseCriteria c;
-  c.units = WithResponseUnits(units);
+  c.units = units;
   auto f = KnowledgeFile::Open(knowledge_root, rel, c.units);
   if (!f.ok()) return f.error();
   LENACARE_TRY(

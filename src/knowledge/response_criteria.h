@@ -63,7 +63,7 @@ struct ResponseCriteria {
   std::string citation;  // the paper
   NadirRule nadir = NadirRule::kLowestConfirmed;
   Citation cite;
-  UnitTable units;  // the knowledge base's units with the response units (WithResponseUnits)
+  UnitTable units;  // the knowledge base's units (knowledge/common/units.toml)
 
   std::vector<MeasurableRule> measurable;  // one per marker
   Citation both_m_proteins;                // both followed when both are measurable
@@ -96,7 +96,5 @@ Result<ResponseCriteria> LoadResponseCriteria(const std::string& knowledge_root,
 // `units` with the units of the response markers added where `units` has none for their kind.
 // A local table until knowledge/common/units.toml carries them (conversions from standards.md
 // §0.3: M-protein g/dL x 10 = g/L; free light chains mg/dL x 10 = mg/L; 1 g = 1000 mg;
-// 1 cm2 = 100 mm2). When units.toml has a kind, its aliases win.
-UnitTable WithResponseUnits(const UnitTable& units);
 
 }  // namespace lenacare
