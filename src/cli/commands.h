@@ -45,6 +45,16 @@ struct Options {
   // grade
   std::string grade_test, grade_value, lln, uln, baseline, temperature, ctcae = "5.0";
   bool sustained = false;
+
+  // records (store, FHIR, worklist, audit)
+  std::string db;  // --db PATH|URL (else $LENACARE_DB, else lenacare.db)
+  std::string patient, name, facts, date, test, value, reason, term, result, sensitivity, event_json, output;
+  std::optional<int> grade_number, days_supply, quantity;
+  std::vector<std::string> import_paths;
+  std::string progress = "auto";  // import: auto, bar, lines, none
+  int batch = 5000;
+  int look_ahead_days = 7;
+  int limit = 20;
 };
 
 int RunCrCl(const Options& o);
@@ -61,5 +71,18 @@ int RunInteractions(const Options& o);
 int RunCheck(const Options& o);
 int RunGrade(const Options& o);
 int RunResponse(const Options& o);
+
+int RunPatientAdd(const Options& o);
+int RunPatientList(const Options& o);
+int RunPatientShow(const Options& o);
+int RunCourseStart(const Options& o);
+// `record KIND`: lab, dose, missed, hold, resume, toxicity, pregnancy-test, dispense, event.
+int RunRecord(const Options& o, const std::string& kind);
+int RunStatus(const Options& o);
+int RunImport(const Options& o);
+int RunExport(const Options& o);
+int RunWorklist(const Options& o);
+int RunAuditVerify(const Options& o);
+int RunAuditLog(const Options& o);
 
 }  // namespace lenacare::cli

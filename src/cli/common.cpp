@@ -20,15 +20,21 @@ using nlohmann::json;
 int Fail(const Error& e, const Options& o) {
   std::cerr << "lenacare: " << (e.kind == ErrorKind::kCannotAssess ? "cannot assess: " : "error: ") << e.Describe()
             << "\n";
+  const char* kind = e.kind == ErrorKind::kCannotAssess ? "cannot-assess"
+                     : e.kind == ErrorKind::kFailed     ? "failed"
+                                                        : "bad-input";
   if (o.json) {
-    std::cout << json{{"error",
-                       {{"kind", e.kind == ErrorKind::kCannotAssess ? "cannot-assess" : "bad-input"},
-                        {"field", e.field},
-                        {"message", e.message}}}}
-                     .dump(2)
-              << "\n";
+    std::cout << json{{"error", {{"kind", kind}, {"field", e.field}, {"message", e.message}}}}.dump(2) << "\n";
   }
-  return e.kind == ErrorKind::kCannotAssess ? kCannotAssess : kBadInput;
+  switch (e.kind) {
+    case ErrorKind::kCannotAssess:
+      return kCannotAssess;
+    case ErrorKind::kFailed:
+      return kFailed;
+    case ErrorKind::kBadInput:
+      break;
+  }
+  return kBadInput;
 }
 
 int Emit(const Options& o, const json& j, const std::string& text) {

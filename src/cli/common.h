@@ -16,6 +16,7 @@ namespace lenacare::cli {
 constexpr int kAnswered = 0;
 constexpr int kCannotAssess = 1;
 constexpr int kBadInput = 2;
+constexpr int kFailed = 3;  // a database or file could not be used
 
 // Prints "lenacare: error: <field>: <problem>" (and the error as JSON with --json); returns the
 // exit code for the error's kind.
@@ -36,5 +37,9 @@ struct CourseAsOf {
   Date as_of;
 };
 Result<CourseAsOf> ReadCourse(const Knowledge& k, const Options& o, bool allow_before_start);
+
+// Everything `check` answers for a course as of a date (status, REMS, readiness, clot risk,
+// interactions), printed with `head` (JSON fields to put first) and the exit code returned.
+int CheckAll(const Knowledge& k, const Course& course, Date as_of, const Options& o, nlohmann::json head);
 
 }  // namespace lenacare::cli

@@ -1,5 +1,5 @@
 // The `lenacare` command: a thin adapter from the command line to the engine.
-// Exit codes: 0 answered, 1 cannot-assess, 2 bad input or usage.
+// Exit codes: 0 answered, 1 cannot-assess, 2 bad input or usage, 3 failed (database, file).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -11,7 +11,8 @@ namespace {
 using lenacare::cli::Options;
 
 std::string Footer() {
-  return std::string("\n") + lenacare::cli::kDisclaimer + "\nExit codes: 0 answered, 1 cannot assess, 2 bad input.";
+  return std::string("\n") + lenacare::cli::kDisclaimer +
+         "\nExit codes: 0 answered, 1 cannot assess, 2 bad input, 3 failed (database or file).";
 }
 
 CLI::App* Sub(CLI::App& app, const std::string& name, const std::string& help, Options& o) {
@@ -153,20 +154,146 @@ int main(int argc, char** argv) {
       ->required();
   resp->callback([&] { code = lenacare::cli::RunResponse(o); });
 
-  CLI::App* demo = Sub(app, "demo", "An example patient's starting dose and first cycle", o);
-  demo->callback([&] { code = lenacare::cli::RunDemo(o); });
+  // Records: the store, FHIR, the worklist and the audit log.
+  auto db = [&](CLI::App* sub) {
+    sub->add_option("--db", o.db, "SQLite file or postgresql:// URL (default: $LENACARE_DB, else ./lenacare.db)");
+    return sub;
+  };
+  auto patient_arg = [&](CLI::App* sub) {
+    sub->add_option("patient", o.patient, "The patient's identifier (record number or FHIR Patient id)")->required();
+  };
+  CLI::App* patient = app.add_subcommand("patient", "Patients in the store: add, list, show");
+  patient->footer(Footer());
+  patient->require_subcommand(1);
+  CLI::App* padd = db(Sub(*patient, "add", "Add a patient", o));
+  patient_arg(padd);
+  padd->add_option("--name", o.name, "Name");
+  padd->add_option("--sex", o.sex, "male or female");
+  padd->add_option("--birth-date", o.birth_date, "Birth date (YYYY-MM-DD)");
+  padd->add_option("--weight", o.weight, "Body weight with unit, e.g. \"70 kg\"");
+  padd->add_option("--facts", o.facts,
+                   "Other facts as the course file's \"patient\" object: a JSON file, - or inline {...}");
+  padd->callback([&] { code = lenacare::cli::RunPatientAdd(o); });
+  CLI::App* plist = db(Sub(*patient, "list", "List the patients", o));
+  plist->callback([&] { code = lenacare::cli::RunPatientList(o); });
+  CLI::App* pshow = db(Sub(*patient, "show", "A patient's facts, course and events", o));
+  patient_arg(pshow);
+  pshow->callback([&] { code = lenacare::cli::RunPatientShow(o); });
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "lenacare: error: " << UsageMessage(e) << " (see lenacare --help)\n";
-    return 2;
+  CLI::App* course = app.add_subcommand("course", "Therapy courses in the store");
+  course->footer(Footer());
+  course->require_subcommand(1);
+  CLI::App* cstart = db(Sub(*course, "start", "Start a therapy course for a patient", o));
+  patient_arg(cstart);
+  cstart->add_option("--indication", o.indication,
+                     "mm, mm-maintenance, mds, mcl, fl or mzl (default: the one imported diagnosis)");
+  cstart->add_option("--start", o.start, "Day 1 of cycle 1 (YYYY-MM-DD)")->required();
+  cstart->add_option("--dose", o.dose_mg, "Starting dose in mg")->required();
+  cstart->add_option("--frequency", o.frequency, "daily or every-other-day");
+  cstart->add_option("--days", o.days, "Pill days of the cycle, e.g. 1-21");
+  cstart->add_option("--setting", o.setting, "Myeloma: newly-diagnosed or previously-treated");
+  cstart->callback([&] { code = lenacare::cli::RunCourseStart(o); });
+
+  CLI::App* record = app.add_subcommand("record", "Record an event for a patient's course");
+  record->footer(Footer());
+  record->require_subcommand(1);
+  struct RecordKind {
+    const char* name;
+    const char* help;
+  };
+  static const RecordKind kKinds[] = {
+      {"lab", "A lab result: --test and --value (with its unit)"},
+      {"dose", "The day's dose taken"},
+      {"missed", "The day's dose missed"},
+      {"hold", "Therapy interrupted (--reason)"},
+      {"resume", "Therapy resumed (--dose, --frequency, --days)"},
+      {"toxicity", "Another toxicity: --term and --grade (CTCAE)"},
+      {"stop", "Therapy stopped for good (--reason)"},
+      {"pregnancy-test", "A pregnancy test: --result negative|positive (--sensitivity)"},
+      {"dispense", "Capsules dispensed: --days-supply (--quantity)"},
+      {"event", "Any course-file event as JSON (--json-event), e.g. a prescription or dose change"}};
+  for (const RecordKind& kind : kKinds) {
+    CLI::App* r = db(Sub(*record, kind.name, kind.help, o));
+    patient_arg(r);
+    const std::string name = kind.name;
+    if (name == "event") {
+      r->add_option("--json-event", o.event_json, "The event: a JSON file, - or inline {...}")->required();
+    } else {
+      r->add_option("--date", o.date, "The date (YYYY-MM-DD)")->required();
+    }
+    if (name == "lab") {
+      r->add_option("--test", o.test, "anc, platelets, wbc, hemoglobin or creatinine")->required();
+      r->add_option("--value", o.value, "The value with its unit, e.g. \"0.8 10*9/L\"")->required();
+      r->add_option("--lln", o.lln, "The laboratory's lower limit of normal, with unit");
+      r->add_option("--uln", o.uln, "The laboratory's upper limit of normal, with unit");
+    }
+    if (name == "resume") {
+      r->add_option("--dose", o.dose_mg, "The dose to resume at, in mg");
+      r->add_option("--frequency", o.frequency, "daily or every-other-day");
+      r->add_option("--days", o.days, "Pill days of the cycle, e.g. 1-21");
+    }
+    if (name == "hold" || name == "stop") r->add_option("--reason", o.reason, "Why");
+    if (name == "toxicity") {
+      r->add_option("--term", o.term, "The CTCAE term, e.g. rash")->required();
+      r->add_option("--grade", o.grade_number, "The CTCAE grade, 0 to 5")->required();
+    }
+    if (name == "pregnancy-test") {
+      r->add_option("--result", o.result, "negative or positive")->required();
+      r->add_option("--sensitivity", o.sensitivity, "The test's detection threshold, e.g. \"25 m[IU]/mL\"");
+    }
+    if (name == "dispense") {
+      r->add_option("--days-supply", o.days_supply, "Days of therapy dispensed")->required();
+      r->add_option("--quantity", o.quantity, "Capsules dispensed");
+    }
+    r->callback([&, name] { code = lenacare::cli::RunRecord(o, name); });
   }
-  return code;
+
+  CLI::App* status = db(Sub(app, "status", "All checks for a stored patient's course as of a date", o));
+  patient_arg(status);
+  status->add_option("--as-of", o.as_of, "The date to assess (YYYY-MM-DD; default today)");
+  status->callback([&] { code = lenacare::cli::RunStatus(o); });
+
+  CLI::App* import =
+      db(Sub(app, "import", "Import FHIR R4: resources, Bundles, Bulk Data NDJSON files or directories", o));
+  import->add_option("paths", o.import_paths, "Files (.json, .ndjson) or directories")->required();
+  import->add_option("--progress", o.progress, "auto (a bar on a terminal), bar, lines (each commit) or none");
+  import->add_option("--batch", o.batch, "Resources per transaction (default 5000)");
+  import->callback([&] { code = lenacare::cli::RunImport(o);
+});
+
+CLI::App* exp = db(app.add_subcommand("export", "A patient's records as a FHIR R4 Bundle (on standard output)"));
+exp->footer(Footer());
+patient_arg(exp);
+exp->callback([&] { code = lenacare::cli::RunExport(o); });
+
+CLI::App* work = db(Sub(app, "worklist", "Every patient with something to do, most urgent first", o));
+work->add_option("--as-of", o.as_of, "The date (YYYY-MM-DD; default today)");
+work->add_option("--days", o.look_ahead_days, "How many days ahead \"due soon\" reaches (default 7)");
+work->callback([&] { code = lenacare::cli::RunWorklist(o); });
+
+CLI::App* audit = app.add_subcommand("audit", "The audit log of every read and change of patient data");
+audit->footer(Footer());
+audit->require_subcommand(1);
+CLI::App* verify = db(Sub(*audit, "verify", "Check the log's hash chain: exit 3 if an entry was edited or deleted", o));
+verify->callback([&] { code = lenacare::cli::RunAuditVerify(o); });
+CLI::App* log = db(Sub(*audit, "log", "The latest entries", o));
+log->add_option("--limit", o.limit, "How many (default 20)");
+log->callback([&] { code = lenacare::cli::RunAuditLog(o); });
+
+CLI::App* demo = Sub(app, "demo", "An example patient's starting dose and first cycle", o);
+demo->callback([&] { code = lenacare::cli::RunDemo(o); });
+
+try {
+  app.parse(argc, argv);
+} catch (const CLI::CallForHelp& e) {
+  return app.exit(e);
+} catch (const CLI::CallForAllHelp& e) {
+  return app.exit(e);
+} catch (const CLI::CallForVersion& e) {
+  return app.exit(e);
+} catch (const CLI::ParseError& e) {
+  std::cerr << "lenacare: error: " << UsageMessage(e) << " (see lenacare --help)\n";
+  return 2;
+}
+return code;
 }

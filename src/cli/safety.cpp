@@ -305,12 +305,20 @@ int RunCheck(const Options& o) {
   if (!k.ok()) return Fail(k.error(), o);
   auto read = ReadCourse(*k, o, /*allow_before_start=*/true);
   if (!read.ok()) return Fail(read.error(), o);
-  const Course* course = &read->course;
-  const Date* as_of = &read->as_of;
+  return CheckAll(*k, read->course, read->as_of, o, {});
+}
+
+int CheckAll(const Knowledge& kb, const Course& c, Date day, const Options& o, nlohmann::json j) {
+  const Knowledge* k = &kb;
+  const Course* course = &c;
+  const Date* as_of = &day;
   const Indication& ind = *course->indication;
   int exit = kAnswered;
-  json j;
   std::ostringstream out;
+  if (j.contains("patient")) {
+    out << "Patient " << j["patient"].value("ref", "") << ", course " << ind.id << " from "
+        << course->start_date.ToString() << ", as of " << as_of->ToString() << "\n\n";
+  }
   // Where the course stands (only from the start of therapy on).
   if (*as_of >= course->start_date) {
     const Assessment a = Evaluate(*k, *course, *as_of);

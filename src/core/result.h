@@ -13,7 +13,9 @@ namespace lenacare {
 // kBadInput: the caller gave something malformed or implausible (CLI exit code 2).
 // kCannotAssess: the input is well formed but the sources do not cover it, or a fact the rule
 // needs is missing (CLI exit code 1).
-enum class ErrorKind { kBadInput, kCannotAssess };
+// kFailed: the input was fine but the operation failed (a database or file that cannot be used;
+// CLI exit code 3).
+enum class ErrorKind { kBadInput, kCannotAssess, kFailed };
 
 struct Error {
   ErrorKind kind = ErrorKind::kBadInput;
@@ -25,6 +27,9 @@ struct Error {
   }
   static Error CannotAssess(std::string field, std::string message) {
     return Error{ErrorKind::kCannotAssess, std::move(field), std::move(message)};
+  }
+  static Error Failed(std::string field, std::string message) {
+    return Error{ErrorKind::kFailed, std::move(field), std::move(message)};
   }
   // "field: message", or the message alone when no field is named.
   std::string Describe() const { return field.empty() ? message : field + ": " + message; }

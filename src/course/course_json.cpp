@@ -335,6 +335,21 @@ Result<Event> ParseEvent(const Knowledge& k, const json& e, const std::string& w
   return ev;
 }
 
+Result<Event> ParseBaseline(const Knowledge& k, const json& b, const std::string& where, Date start_date) {
+  if (!b.is_object()) return Error::BadInput(where, "must be an object");
+  Status s = CheckKeys(b, where, {"date", "test", "value", "lln", "uln", "note"});
+  if (!s.ok()) return s.error();
+  auto date = DateField(b, where, "date");
+  if (!date.ok()) return date.error();
+  if (*date > start_date) {
+    return Error::BadInput(where + ".date", date->ToString() + " is after the start date: record it as a lab event");
+  }
+  auto lab = ParseLab(k, b, where);
+  if (!lab.ok()) return lab.error();
+  lab.value().date = *date;
+  return lab;
+}
+
 Status ParseVteFacts(const Knowledge& k, const json& v, VteFacts& facts) {
   const std::string where = "patient.vte";
   if (!v.is_object()) return Error::BadInput(where, "must be an object");
@@ -560,20 +575,8 @@ Result<Course> ParseCourseJson(const Knowledge& k, std::string_view text) {
     const json& base = root["baseline"];
     if (!base.is_array()) return Error::BadInput("baseline", "must be a list of lab results");
     for (size_t i = 0; i < base.size(); ++i) {
-      const std::string where = "baseline[" + std::to_string(i) + "]";
-      const json& b = base[i];
-      if (!b.is_object()) return Error::BadInput(where, "must be an object");
-      s = CheckKeys(b, where, {"date", "test", "value", "lln", "uln", "note"});
-      if (!s.ok()) return s.error();
-      auto date = DateField(b, where, "date");
-      if (!date.ok()) return date.error();
-      if (*date > c.start_date) {
-        return Error::BadInput(where + ".date",
-                               date->ToString() + " is after the start date: record it as a lab event");
-      }
-      auto lab = ParseLab(k, b, where);
+      auto lab = ParseBaseline(k, base[i], "baseline[" + std::to_string(i) + "]", c.start_date);
       if (!lab.ok()) return lab.error();
-      lab.value().date = *date;
       lab.value().index = -1 - static_cast<int>(i);
       c.events.push_back(*lab);
     }
@@ -589,11 +592,41 @@ Result<Course> ParseCourseJson(const Knowledge& k, std::string_view text) {
     }
   }
   std::stable_sort(c.events.begin(), c.events.end(), [](const Event& a, const Event& b) { return a.date < b.date; });
-  s = CheckCategory(k, c.patient);
-  if (!s.ok()) return s.error();
-  s = CheckProgramOrder(c);
+  s = CheckCourse(k, c);
   if (!s.ok()) return s.error();
   return c;
+}
+
+Result<Event> ParseEventJson(const Knowledge& k, std::string_view json_text, const std::string& where,
+                             const Course& course) {
+  auto parsed = json_input::ParseObject(json_text, where);
+  if (!parsed.ok()) return parsed.error();
+  return ParseEvent(k, *parsed, where, course);
+}
+
+Result<Event> ParseBaselineJson(const Knowledge& k, std::string_view json_text, const std::string& where,
+                                Date start_date) {
+  auto parsed = json_input::ParseObject(json_text, where);
+  if (!parsed.ok()) return parsed.error();
+  return ParseBaseline(k, *parsed, where, start_date);
+}
+
+Result<Patient> ParsePatientJson(const Knowledge& k, std::string_view json_text, Date on) {
+  auto parsed = json_input::ParseObject(json_text, "patient");
+  if (!parsed.ok()) return parsed.error();
+  Course c;
+  c.start_date = on;
+  Status s = ParsePatient(k, *parsed, c);
+  if (!s.ok()) return s.error();
+  s = CheckCategory(k, c.patient);
+  if (!s.ok()) return s.error();
+  return c.patient;
+}
+
+Status CheckCourse(const Knowledge& k, const Course& course) {
+  Status s = CheckCategory(k, course.patient);
+  if (!s.ok()) return s;
+  return CheckProgramOrder(course);
 }
 
 Status CheckEventsUpTo(const Course& course, Date as_of, bool allow_before_start) {

@@ -15,6 +15,22 @@ namespace lenacare {
 // Parses and validates; events come back sorted by date (same-day events in input order).
 Result<Course> ParseCourseJson(const Knowledge& k, std::string_view json_text);
 
+// One event object of a course file (the "events" list), validated against `course` (its start
+// date, indication and knowledge); `where` names it in messages. The store records events one
+// at a time through this function and rebuilds stored courses with it.
+Result<Event> ParseEventJson(const Knowledge& k, std::string_view json_text, const std::string& where,
+                             const Course& course);
+// One lab result of a course file's "baseline" list (dated on or before the start date).
+Result<Event> ParseBaselineJson(const Knowledge& k, std::string_view json_text, const std::string& where,
+                                Date start_date);
+// The checks a course gets as a whole once all its events are read: the REMS category against
+// the patient's facts, and program events in order (no dispense before a prescription).
+Status CheckCourse(const Knowledge& k, const Course& course);
+
+// A course file's "patient" object on its own, validated as of `on` (a birth date must not be
+// after it).
+Result<Patient> ParsePatientJson(const Knowledge& k, std::string_view json_text, Date on);
+
 // Bad input if any event is dated after `as_of` (the CLI refuses to evaluate a course "as of" a
 // date that its own events contradict).
 // With allow_before_start, `as_of` may precede the start (the REMS steps before a first

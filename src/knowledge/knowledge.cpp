@@ -129,4 +129,22 @@ std::string Knowledge::IndicationIds() const {
   return out;
 }
 
+const CodeMap::Loinc* CodeMap::FindLoinc(std::string_view code) const {
+  for (const Loinc& l : loinc) {
+    if (l.code == code) return &l;
+  }
+  return nullptr;
+}
+
+const CodeMap::Condition* CodeMap::FindCondition(std::string_view system, std::string_view code) const {
+  for (const Condition& c : conditions) {
+    if (c.system == system && c.code == code) return &c;
+  }
+  return nullptr;
+}
+
+bool CodeMap::IsLenalidomide(std::string_view rxnorm) const {
+  return std::find(lenalidomide_rxnorm.begin(), lenalidomide_rxnorm.end(), rxnorm) != lenalidomide_rxnorm.end();
+}
+
 }  // namespace lenacare

@@ -195,6 +195,27 @@ struct CockcroftGault {
   Citation cite;
 };
 
+// Terminology codes for FHIR import and export (common/codes.toml).
+struct CodeMap {
+  struct Loinc {
+    std::string code;
+    std::string test;  // a lab test id of the course file, or "pregnancy-test"
+    Citation cite;
+  };
+  struct Condition {
+    std::string system, code, indication;
+    Citation cite;
+  };
+  std::vector<Loinc> loinc;
+  std::vector<std::string> lenalidomide_rxnorm;
+  Citation lenalidomide_cite;
+  std::vector<Condition> conditions;
+
+  const Loinc* FindLoinc(std::string_view code) const;
+  const Condition* FindCondition(std::string_view system, std::string_view code) const;
+  bool IsLenalidomide(std::string_view rxnorm) const;
+};
+
 struct Knowledge {
   std::string root;  // the directory it was loaded from
   PackInfo pack;
@@ -232,6 +253,7 @@ struct Knowledge {
   std::vector<LabSchedule> lab_schedules;
 
   SafetyKnowledge safety;
+  CodeMap codes;
   std::vector<CtcaeVersion> ctcae;  // one per version file; FindCtcae picks one
   const CtcaeVersion* FindCtcae(
       std::string_view version) const;  // REMS, clot prevention, interactions, contraindications and warnings

@@ -663,6 +663,35 @@ bool IsKnownTag(std::string_view tag) {
          std::find(std::begin(kUnverifiedTags), std::end(kUnverifiedTags), tag) != std::end(kUnverifiedTags);
 }
 
+Status LoadCodes(const std::string& root, Knowledge& k) {
+  auto f = KnowledgeFile::Open(root, "common/codes.toml", k.units);
+  if (!f.ok()) return f.error();
+  LENACARE_TRY(f->CheckKeys({"file", "loinc", "lenalidomide", "condition"}));
+  LENACARE_TRY(f->ReadHeader());
+  LENACARE_TRY(f->Each("loinc", {LENACARE_CITE_KEYS, "test"}, true, [&](EntryReader& r) {
+    CodeMap::Loinc l;
+    l.code = r.id();
+    l.test = r.Str("test");
+    LabTest t;
+    if (l.test != "pregnancy-test" && !ParseLabTest(l.test, t)) return r.Fail("unknown test '" + l.test + "'");
+    l.cite = r.Cite();
+    k.codes.loinc.push_back(l);
+  }));
+  LENACARE_TRY(f->One("lenalidomide", {LENACARE_CITE_KEYS, "rxnorm"}, [&](EntryReader& r) {
+    k.codes.lenalidomide_rxnorm = r.StrList("rxnorm");
+    k.codes.lenalidomide_cite = r.Cite();
+  }));
+  return f->Each("condition", {LENACARE_CITE_KEYS, "system", "code", "indication"}, true, [&](EntryReader& r) {
+    CodeMap::Condition c;
+    c.system = r.Str("system");
+    c.code = r.Str("code");
+    c.indication = r.Str("indication");
+    if (r.ok() && k.FindIndication(c.indication) == nullptr) return r.Fail("unknown indication '" + c.indication + "'");
+    c.cite = r.Cite();
+    k.codes.conditions.push_back(c);
+  });
+}
+
 Result<Knowledge> LoadKnowledge(const std::string& root, const std::string& pack) {
   if (!fs::is_directory(root)) return Error::BadInput(root, "knowledge directory not found");
   Knowledge k;
@@ -678,6 +707,7 @@ Result<Knowledge> LoadKnowledge(const std::string& root, const std::string& pack
   LENACARE_TRY(LoadMonitoring(root, pack, k));
   LENACARE_TRY(LoadSafety(root, pack, k.units, k.safety));
   LENACARE_TRY(LoadCtcae(root, k.units, k.ctcae));
+  LENACARE_TRY(LoadCodes(root, k));
   // The myeloma response criteria are loaded by `lenacare response`; validate them here too.
   if (auto criteria = LoadResponseCriteria(root, "IMWG-2016", k.units); !criteria.ok()) return criteria.error();
   LENACARE_TRY(CrossCheck(k, pack));

@@ -1,0 +1,168 @@
+#include "app/worklist.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "course/assessment.h"
+#include "course/evaluate.h"
+#include "course/rems.h"
+
+namespace lenacare::app {
+
+std::string_view UrgencyId(Urgency u) {
+  switch (u) {
+    case Urgency::kOverdue:
+      return "overdue";
+    case Urgency::kNeedsHuman:
+      return "needs-human";
+    case Urgency::kHold:
+      return "hold";
+    case Urgency::kDueToday:
+      return "due-today";
+    case Urgency::kExpiring:
+      return "expiring";
+    case Urgency::kDueSoon:
+      return "due-soon";
+    case Urgency::kFillWindow:
+      return "fill-window";
+  }
+  return "";
+}
+
+namespace {
+
+bool HasProgramEvents(const Course& c) {
+  return std::any_of(c.events.begin(), c.events.end(), [](const Event& e) { return IsProgramEvent(e.type); });
+}
+
+void AddDue(std::vector<WorkItem>& items, const std::string& what, Date due, bool overdue, Date as_of, int ahead,
+            const std::string& detail, const std::string& source, bool verified) {
+  Urgency u;
+  if (overdue || due < as_of) {
+    u = Urgency::kOverdue;
+  } else if (due == as_of) {
+    u = Urgency::kDueToday;
+  } else if (due.DaysSince(as_of) <= ahead) {
+    u = Urgency::kDueSoon;
+  } else {
+    return;
+  }
+  for (const WorkItem& i : items) {
+    if (i.what == what && i.due == due) return;  // the same test from evaluate and the checklist
+  }
+  items.push_back({u, what, due, detail, source, verified});
+}
+
+}  // namespace
+
+std::vector<WorkItem> ItemsFor(const Knowledge& k, const Result<store::StoredCourse>& stored, Date as_of, int ahead) {
+  std::vector<WorkItem> items;
+  if (!stored.ok()) {
+    items.push_back({Urgency::kNeedsHuman, "cannot-assess", std::nullopt,
+                     "the stored course does not read: " + stored.error().Describe(), "", true});
+    return items;
+  }
+  const Course& c = stored->course;
+  if (as_of >= c.start_date) {
+    const Assessment a = Evaluate(k, c, as_of);
+    if (a.status == CourseStatus::kCannotAssess) {
+      items.push_back({Urgency::kNeedsHuman, "cannot-assess", std::nullopt, a.cannot_assess, "", true});
+    }
+    if (a.status == CourseStatus::kInterrupted) {
+      std::string detail = "therapy interrupted";
+      for (const DueTest& t : a.tests_due) {
+        if (t.test == "cbc") detail += "; next blood count " + t.due.ToString();
+      }
+      items.push_back({Urgency::kHold, "hold", std::nullopt, detail + ": waiting for a recovery count", "", true});
+    }
+    for (const DueTest& t : a.tests_due)
+      AddDue(items, t.test, t.due, t.overdue, as_of, ahead, t.detail, t.source, t.verified);
+  }
+  if (HasProgramEvents(c)) {
+    auto rems = BuildRemsChecklist(k, c, as_of);
+    if (!rems.ok()) {
+      items.push_back(
+          {Urgency::kNeedsHuman, "cannot-assess", std::nullopt, "REMS: " + rems.error().Describe(), "", true});
+    } else {
+      for (const ChecklistItem& i : rems->items) {
+        if (i.id.rfind("pregnancy-tests", 0) == 0 && i.due &&
+            (i.status == ItemStatus::kDue || i.status == ItemStatus::kOverdue)) {
+          AddDue(items, "pregnancy-test", *i.due, i.status == ItemStatus::kOverdue, as_of, ahead, i.detail, i.source,
+                 i.verified);
+        } else if (i.id == "authorization" && i.due && i.due->DaysSince(as_of) <= ahead) {
+          items.push_back({Urgency::kExpiring, "authorization", i.due, i.detail, i.source, i.verified});
+        } else if (i.id == "next-fill" && i.due && i.due->DaysSince(as_of) <= ahead && *i.due >= as_of) {
+          items.push_back({Urgency::kFillWindow, "next-fill", i.due, i.detail, i.source, i.verified});
+        }
+      }
+    }
+  }
+  std::stable_sort(items.begin(), items.end(), [](const WorkItem& a, const WorkItem& b) {
+    if (a.urgency != b.urgency) return a.urgency < b.urgency;
+    return a.due.value_or(Date::FromDays(0)) < b.due.value_or(Date::FromDays(0));
+  });
+  return items;
+}
+
+Result<Worklist> BuildWorklist(store::Store& store, const Knowledge& k, Date as_of, int ahead) {
+  if (ahead < 0 || ahead > 366) return Error::BadInput("--days", "must be a whole number from 0 to 366");
+  Worklist w;
+  w.as_of = as_of;
+  w.look_ahead_days = ahead;
+  Status s = store.ForEachCourse(k, as_of, [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
+    ++w.patients;
+    std::vector<WorkItem> items = ItemsFor(k, c, as_of, ahead);
+    if (items.empty()) return;
+    w.entries.push_back({p, c.ok() ? c->record.indication : "", std::move(items)});
+  });
+  if (!s.ok()) return s.error();
+  std::stable_sort(w.entries.begin(), w.entries.end(), [](const WorkEntry& a, const WorkEntry& b) {
+    const WorkItem& x = a.items.front();
+    const WorkItem& y = b.items.front();
+    if (x.urgency != y.urgency) return x.urgency < y.urgency;
+    const Date dx = x.due.value_or(Date::FromDays(0)), dy = y.due.value_or(Date::FromDays(0));
+    if (dx != dy) return dx < dy;
+    return a.patient.ref < b.patient.ref;
+  });
+  return w;
+}
+
+nlohmann::json WorklistJson(const Worklist& w) {
+  using nlohmann::json;
+  json entries = json::array();
+  for (const WorkEntry& e : w.entries) {
+    json items = json::array();
+    for (const WorkItem& i : e.items) {
+      items.push_back({{"urgency", UrgencyId(i.urgency)},
+                       {"what", i.what},
+                       {"due", i.due ? json(i.due->ToString()) : json(nullptr)},
+                       {"detail", i.detail},
+                       {"source", i.source},
+                       {"verified", i.verified}});
+    }
+    entries.push_back(
+        {{"patient", e.patient.ref}, {"name", e.patient.name}, {"indication", e.indication}, {"items", items}});
+  }
+  return {{"as_of", w.as_of.ToString()},
+          {"look_ahead_days", w.look_ahead_days},
+          {"patients_with_a_course", w.patients},
+          {"entries", entries}};
+}
+
+std::string WorklistText(const Worklist& w) {
+  std::ostringstream out;
+  out << "Worklist as of " << w.as_of.ToString() << " (looking " << w.look_ahead_days
+      << " days ahead): " << w.entries.size() << " of " << w.patients << " patients with a course need something.\n";
+  for (const WorkEntry& e : w.entries) {
+    out << "\n"
+        << e.patient.ref << (e.patient.name.empty() ? "" : " (" + e.patient.name + ")") << " — " << e.indication
+        << "\n";
+    for (const WorkItem& i : e.items) {
+      out << "  " << UrgencyId(i.urgency) << "  " << i.what << (i.due ? " " + i.due->ToString() : "") << ": "
+          << i.detail << (i.verified ? "" : " (unverified: confirm against the current label)") << "\n";
+    }
+  }
+  return out.str();
+}
+
+}  // namespace lenacare::app

@@ -1,0 +1,61 @@
+// The worklist: every patient with a stored course who has something to do, most urgent first.
+// Built from the engine's own answers for each course as of a date — `Evaluate` (status, tests
+// due or overdue, holds) and the REMS checklist (pregnancy tests, authorization, next fill) —
+// so the worklist never has rules of its own. Only the look-ahead is a setting: how many days
+// ahead "due soon" reaches (workflow policy, not a clinical fact).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/result.h"
+#include "knowledge/knowledge.h"
+#include "store/store.h"
+
+namespace lenacare::app {
+
+// In order of urgency.
+enum class Urgency {
+  kOverdue,     // a test or step whose date has passed
+  kNeedsHuman,  // the course cannot be assessed: a person must look
+  kHold,        // therapy interrupted, waiting for a recovery count
+  kDueToday,    // due on the date
+  kExpiring,    // an authorization that runs out within the look-ahead (or has run out)
+  kDueSoon,     // due within the look-ahead
+  kFillWindow,  // the next fill window opens within the look-ahead
+};
+std::string_view UrgencyId(Urgency u);
+
+struct WorkItem {
+  Urgency urgency = Urgency::kDueSoon;
+  std::string what;  // "cbc", "pregnancy-test", "authorization", "next-fill", "hold", "cannot-assess"
+  std::optional<Date> due;
+  std::string detail;
+  std::string source;
+  bool verified = true;
+};
+
+struct WorkEntry {
+  store::PatientRecord patient;
+  std::string indication;
+  std::vector<WorkItem> items;  // most urgent first
+};
+
+struct Worklist {
+  Date as_of;
+  int look_ahead_days = 0;
+  int patients = 0;  // patients with a course
+  std::vector<WorkEntry> entries;
+};
+
+// The items of one course (a course that does not rebuild is one "cannot-assess" item).
+std::vector<WorkItem> ItemsFor(const Knowledge& k, const Result<store::StoredCourse>& course, Date as_of,
+                               int look_ahead_days);
+Result<Worklist> BuildWorklist(store::Store& store, const Knowledge& k, Date as_of, int look_ahead_days);
+
+nlohmann::json WorklistJson(const Worklist& w);
+std::string WorklistText(const Worklist& w);
+
+}  // namespace lenacare::app

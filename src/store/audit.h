@@ -1,0 +1,17 @@
+// The audit log's hash chain. Entry n stores the SHA-256 of entry n-1's hash and its own fields,
+// so editing or deleting any entry breaks every hash after it; the head row (the last sequence
+// number and hash) catches a deleted tail. Verification recomputes the chain from the start.
+#pragma once
+
+#include <string>
+
+namespace lenacare::store {
+
+struct AuditEntry;
+
+// Hex SHA-256 of the entry's previous hash and fields (everything but `hash`).
+std::string AuditHash(const AuditEntry& e);
+// The time now as an ISO 8601 UTC timestamp with milliseconds ("2026-11-22T09:15:02.123Z").
+std::string UtcNow();
+
+}  // namespace lenacare::store

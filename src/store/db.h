@@ -1,0 +1,63 @@
+// A database connection, as small as the store needs: statements with positional parameters
+// ("?" in the SQL text; the PostgreSQL driver rewrites them to $1, $2 ...), rows streamed to a
+// callback, transactions. Two drivers: SQLite (a file path) and PostgreSQL (a postgresql:// URL).
+// Prepared statements are cached per SQL text, so a statement run a million times is parsed once.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/result.h"
+
+namespace lenacare::store {
+
+// A parameter: NULL, an integer, a real or a text.
+using Value = std::variant<std::monostate, int64_t, double, std::string_view>;
+using Params = std::vector<Value>;
+
+// One row of a result, valid only inside the callback.
+class Row {
+ public:
+  virtual ~Row() = default;
+  virtual bool IsNull(int column) const = 0;
+  virtual int64_t Int(int column) const = 0;
+  virtual double Real(int column) const = 0;
+  virtual std::string_view Text(int column) const = 0;
+};
+
+enum class Dialect { kSqlite, kPostgres };
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual Dialect dialect() const = 0;
+  // Runs one or more statements without parameters (schema changes).
+  virtual Status ExecScript(std::string_view sql) = 0;
+  // Runs one statement; returns the number of rows it changed.
+  virtual Result<int64_t> Run(std::string_view sql, const Params& params) = 0;
+  // Runs one query and calls `each` for every row, in order.
+  virtual Status Query(std::string_view sql, const Params& params, const std::function<void(const Row&)>& each) = 0;
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+};
+
+// "postgresql://..." or "postgres://..." opens PostgreSQL; anything else is a SQLite file path
+// (created if missing; WAL journal, foreign keys on).
+Result<std::unique_ptr<Connection>> Open(const std::string& target);
+Result<std::unique_ptr<Connection>> OpenSqlite(const std::string& path);
+Result<std::unique_ptr<Connection>> OpenPostgres(const std::string& url);
+bool IsPostgresUrl(std::string_view target);
+
+// A query's first column of its first row as an integer (e.g. a count); `fallback` when no row.
+Result<int64_t> QueryInt(Connection& db, std::string_view sql, const Params& params, int64_t fallback = 0);
+
+// Runs `body` in a transaction: commits when it returns Ok, rolls back otherwise.
+Status InTransaction(Connection& db, const std::function<Status()>& body);
+
+}  // namespace lenacare::store

@@ -1,0 +1,288 @@
+// The PostgreSQL driver of db.h, on libpq. Parameters travel as text and the server infers their
+// types from the statement; where it cannot (e.g. "? IS NULL" alone), write CAST(? AS BIGINT),
+// which SQLite accepts too. A result is read whole before `each` runs, so `each` may run other
+// statements on the same connection.
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "store/db.h"
+
+namespace lenacare::store {
+namespace {
+
+constexpr Oid kBoolOid = 16;  // pg_type.oid of boolean (catalog/pg_type_d.h, stable since 1996)
+
+struct ResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+// libpq messages end in a newline and may continue with DETAIL/HINT lines; an Error is one line.
+std::string FirstLine(const char* message) {
+  std::string line = message == nullptr ? "" : message;
+  line = line.substr(0, line.find('\n'));
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t')) line.pop_back();
+  return line.empty() ? "unknown error" : line;
+}
+
+void ReplaceAll(std::string& text, const std::string& from, const std::string& to) {
+  if (from.empty()) return;
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+}
+
+std::string PercentDecoded(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned byte = 0;
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::from_chars(text.data() + i + 1, text.data() + i + 3, byte, 16).ptr == text.data() + i + 3) {
+      out += static_cast<char>(byte);
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+// The passwords a URL carries: "postgresql://user:SECRET@host/db?password=SECRET", as written and
+// percent-decoded. libpq echoes parts of a malformed URL (even all of it) in its messages.
+std::vector<std::string> PasswordsIn(const std::string& url) {
+  std::vector<std::string> secrets;
+  const size_t scheme_end = url.find("://");
+  const size_t query = url.find('?');
+  const size_t authority = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+  const size_t at = url.rfind('@', query == std::string::npos ? std::string::npos : query);
+  if (scheme_end != std::string::npos && at != std::string::npos && at > authority) {
+    const size_t colon = url.find(':', authority);
+    if (colon < at) secrets.push_back(url.substr(colon + 1, at - colon - 1));
+  }
+  for (size_t key = url.find("password=", query == std::string::npos ? url.size() : query); key != std::string::npos;
+       key = url.find("password=", key + 1)) {
+    const size_t start = key + 9;
+    secrets.push_back(url.substr(start, url.find('&', start) - start));
+  }
+  const size_t written = secrets.size();
+  for (size_t i = 0; i < written; ++i) secrets.push_back(PercentDecoded(secrets[i]));
+  return secrets;
+}
+
+std::string Redacted(std::string message, const std::string& url) {
+  for (const std::string& secret : PasswordsIn(url)) ReplaceAll(message, secret, "***");
+  return message;
+}
+
+// "?" -> "$1", "$2" ..., except inside '...' literals and "..." identifiers (a doubled quote
+// inside either closes and reopens it, which leaves the state right).
+std::string Numbered(std::string_view sql, int& count) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  char quote = 0;
+  count = 0;
+  for (char c : sql) {
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+      out += c;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      out += c;
+    } else if (c == '?') {
+      out += '$';
+      out += std::to_string(++count);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string DoubleText(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", value);
+  return buffer;
+}
+
+class PostgresRow : public Row {
+ public:
+  PostgresRow(const PGresult* result, int row) : result_(result), row_(row) {}
+
+  bool IsNull(int column) const override { return PQgetisnull(result_, row_, column) != 0; }
+
+  int64_t Int(int column) const override {
+    const char* text = PQgetvalue(result_, row_, column);
+    if (text == nullptr) return 0;
+    if (PQftype(result_, column) == kBoolOid) return text[0] == 't' ? 1 : 0;  // SQLite has 1 and 0
+    return std::strtoll(text, nullptr, 10);
+  }
+
+  double Real(int column) const override {
+    const char* text = PQgetvalue(result_, row_, column);
+    return text == nullptr ? 0.0 : std::strtod(text, nullptr);
+  }
+
+  std::string_view Text(int column) const override {
+    const char* text = PQgetvalue(result_, row_, column);
+    if (text == nullptr) return {};
+    return std::string_view(text, static_cast<size_t>(PQgetlength(result_, row_, column)));
+  }
+
+ private:
+  const PGresult* result_;
+  int row_;
+};
+
+class PostgresConnection : public Connection {
+ public:
+  explicit PostgresConnection(PGconn* conn) : conn_(conn) {}
+  ~PostgresConnection() override { PQfinish(conn_); }
+  PostgresConnection(const PostgresConnection&) = delete;
+  PostgresConnection& operator=(const PostgresConnection&) = delete;
+
+  Dialect dialect() const override { return Dialect::kPostgres; }
+
+  Status ExecScript(std::string_view sql) override {
+    auto result = Exec(std::string(sql));
+    if (!result.ok()) return result.error();
+    return Status::Ok();
+  }
+
+  Result<int64_t> Run(std::string_view sql, const Params& params) override {
+    auto result = Execute(sql, params);
+    if (!result.ok()) return result.error();
+    const char* tuples = PQcmdTuples(result.value().get());
+    int64_t count = 0;
+    std::from_chars(tuples, tuples + std::strlen(tuples), count);  // "" (no count) leaves 0
+    return count;
+  }
+
+  Status Query(std::string_view sql, const Params& params, const std::function<void(const Row&)>& each) override {
+    auto result = Execute(sql, params);
+    if (!result.ok()) return result.error();
+    const PGresult* rows = result.value().get();
+    const int n = PQntuples(rows);
+    for (int i = 0; i < n; ++i) each(PostgresRow(rows, i));
+    return Status::Ok();
+  }
+
+  Status Begin() override { return ExecScript("BEGIN"); }
+
+  Status Commit() override {
+    auto result = Exec("COMMIT");
+    if (!result.ok()) return result.error();
+    // COMMIT of a transaction in which a statement failed succeeds, as "ROLLBACK": say so.
+    if (std::strcmp(PQcmdStatus(result.value().get()), "ROLLBACK") == 0) {
+      return Error::Failed("", "PostgreSQL: the transaction was rolled back because a statement in it failed");
+    }
+    return Status::Ok();
+  }
+
+  Status Rollback() override { return ExecScript("ROLLBACK"); }
+
+ private:
+  Error Failure(const PGresult* result) const {
+    const char* primary = result == nullptr ? nullptr : PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+    if (primary != nullptr) return Error::Failed("", "PostgreSQL: " + FirstLine(primary));
+    const char* message = result == nullptr ? "" : PQresultErrorMessage(result);
+    if (message[0] == '\0') message = PQerrorMessage(conn_);
+    return Error::Failed("", "PostgreSQL: " + FirstLine(message));
+  }
+
+  Result<ResultPtr> Checked(PGresult* raw) const {
+    ResultPtr result(raw);
+    const ExecStatusType status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return Failure(result.get());
+    return result;
+  }
+
+  Result<ResultPtr> Exec(const std::string& sql) { return Checked(PQexec(conn_, sql.c_str())); }
+
+  // The name of the prepared statement for `sql`, preparing it on first use.
+  Result<std::string> Prepared(std::string_view sql, size_t param_count) {
+    std::string key(sql);
+    if (auto found = statements_.find(key); found != statements_.end()) return found->second;
+    int placeholders = 0;
+    const std::string numbered = Numbered(sql, placeholders);
+    if (static_cast<size_t>(placeholders) != param_count) {
+      return Error::Failed("", "PostgreSQL: the statement has " + std::to_string(placeholders) + " placeholders but " +
+                                   std::to_string(param_count) + " parameters were given");
+    }
+    std::string name = "s" + std::to_string(statements_.size() + 1);
+    auto prepared = Checked(PQprepare(conn_, name.c_str(), numbered.c_str(), 0, nullptr));
+    if (!prepared.ok()) return prepared.error();
+    statements_.emplace(std::move(key), name);
+    return name;
+  }
+
+  Result<ResultPtr> Execute(std::string_view sql, const Params& params) {
+    auto name = Prepared(sql, params.size());
+    if (!name.ok()) return name.error();
+    // Text-format parameters are read as C strings (libpq ignores their lengths), so each is
+    // copied with its terminating NUL; PostgreSQL text cannot hold a NUL byte anyway.
+    std::vector<std::string> texts(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    for (size_t i = 0; i < params.size(); ++i) {
+      const Value& param = params[i];
+      if (std::holds_alternative<std::monostate>(param)) continue;
+      if (const auto* integer = std::get_if<int64_t>(&param)) {
+        texts[i] = std::to_string(*integer);
+      } else if (const auto* real = std::get_if<double>(&param)) {
+        texts[i] = DoubleText(*real);
+      } else {
+        const std::string_view text = std::get<std::string_view>(param);
+        if (text.find('\0') != std::string_view::npos) {
+          return Error::Failed("", "PostgreSQL: parameter " + std::to_string(i + 1) +
+                                       " contains a NUL byte, which PostgreSQL text cannot store");
+        }
+        texts[i] = std::string(text);
+      }
+      values[i] = texts[i].c_str();
+    }
+    return Checked(PQexecPrepared(conn_, name.value().c_str(), static_cast<int>(params.size()), values.data(), nullptr,
+                                  nullptr, 0));
+  }
+
+  PGconn* conn_;
+  std::unordered_map<std::string, std::string> statements_;  // SQL text -> prepared statement name
+};
+
+void IgnoreNotice(void* /*arg*/, const char* /*message*/) {}
+
+}  // namespace
+
+Result<std::unique_ptr<Connection>> OpenPostgres(const std::string& url) {
+  char* parse_error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &parse_error);
+  if (options == nullptr) {
+    std::string message = parse_error == nullptr ? "out of memory" : Redacted(FirstLine(parse_error), url);
+    PQfreemem(parse_error);
+    return Error::BadInput("--db", "malformed PostgreSQL URL: " + message);
+  }
+  PQconninfoFree(options);
+
+  PGconn* conn = PQconnectdb(url.c_str());
+  if (conn == nullptr) return Error::Failed("--db", "cannot connect to PostgreSQL: out of memory");
+  auto connection = std::make_unique<PostgresConnection>(conn);  // owns conn from here on
+  if (PQstatus(conn) != CONNECTION_OK) {
+    return Error::Failed("--db", "cannot connect to PostgreSQL: " + Redacted(FirstLine(PQerrorMessage(conn)), url));
+  }
+  // NOTICEs ("relation already exists, skipping") would otherwise go to stderr.
+  PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
+  if (PQsetClientEncoding(conn, "UTF8") != 0) {
+    return Error::Failed("--db", "cannot connect to PostgreSQL: " + Redacted(FirstLine(PQerrorMessage(conn)), url));
+  }
+  return std::unique_ptr<Connection>(std::move(connection));
+}
+
+}  // namespace lenacare::store

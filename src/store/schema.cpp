@@ -1,0 +1,191 @@
+// The schema, as numbered migrations. A migration is never edited once released: a change to the
+// schema is a new migration, and Migrate() applies the missing ones in order, each in its own
+// transaction with its version row, so an existing database is upgraded in place.
+#include "store/schema.h"
+
+#include <string>
+#include <vector>
+
+namespace lenacare::store {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sqlite;
+  const char* postgres;  // nullptr: the same text as for SQLite
+};
+
+// Types both databases read the same way: BIGINT, DOUBLE PRECISION, TEXT. Dates are ISO text
+// (YYYY-MM-DD sorts as a date); the audit time is an ISO UTC timestamp.
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> all = {
+      {1,
+       R"sql(
+CREATE TABLE patients (
+  id INTEGER PRIMARY KEY,
+  ref TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL DEFAULT '',
+  sex TEXT NOT NULL DEFAULT '',
+  birth_date TEXT NOT NULL DEFAULT '',
+  facts TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE courses (
+  id INTEGER PRIMARY KEY,
+  patient_id BIGINT NOT NULL REFERENCES patients(id),
+  indication TEXT NOT NULL,
+  start_date TEXT NOT NULL,
+  header TEXT NOT NULL,
+  source TEXT UNIQUE
+);
+CREATE TABLE conditions (
+  id INTEGER PRIMARY KEY,
+  patient_id BIGINT NOT NULL REFERENCES patients(id),
+  indication TEXT NOT NULL,
+  onset TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL UNIQUE
+);
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  patient_id BIGINT NOT NULL REFERENCES patients(id),
+  date TEXT NOT NULL,
+  type TEXT NOT NULL,
+  test TEXT,
+  value DOUBLE PRECISION,
+  lln DOUBLE PRECISION,
+  uln DOUBLE PRECISION,
+  body TEXT NOT NULL,
+  source TEXT UNIQUE
+);
+CREATE TABLE audit (
+  seq BIGINT PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE audit_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq BIGINT NOT NULL,
+  hash TEXT NOT NULL
+);
+INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');
+)sql",
+       R"sql(
+CREATE TABLE patients (
+  id BIGSERIAL PRIMARY KEY,
+  ref TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL DEFAULT '',
+  sex TEXT NOT NULL DEFAULT '',
+  birth_date TEXT NOT NULL DEFAULT '',
+  facts TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE courses (
+  id BIGSERIAL PRIMARY KEY,
+  patient_id BIGINT NOT NULL REFERENCES patients(id),
+  indication TEXT NOT NULL,
+  start_date TEXT NOT NULL,
+  header TEXT NOT NULL,
+  source TEXT UNIQUE
+);
+CREATE TABLE conditions (
+  id BIGSERIAL PRIMARY KEY,
+  patient_id BIGINT NOT NULL REFERENCES patients(id),
+  indication TEXT NOT NULL,
+  onset TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL UNIQUE
+);
+CREATE TABLE events (
+  id BIGSERIAL PRIMARY KEY,
+  patient_id BIGINT NOT NULL REFERENCES patients(id),
+  date TEXT NOT NULL,
+  type TEXT NOT NULL,
+  test TEXT,
+  value DOUBLE PRECISION,
+  lln DOUBLE PRECISION,
+  uln DOUBLE PRECISION,
+  body TEXT NOT NULL,
+  source TEXT UNIQUE
+);
+CREATE TABLE audit (
+  seq BIGINT PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE audit_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq BIGINT NOT NULL,
+  hash TEXT NOT NULL
+);
+INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');
+)sql"},
+      // 2: the index the course loader and the worklist read by, and the audit log made
+      // append-only inside the database (an UPDATE or DELETE of an audit row is refused).
+      {2,
+       R"sql(
+CREATE INDEX events_by_patient ON events (patient_id, date, id);
+CREATE INDEX courses_by_patient ON courses (patient_id, id);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql",
+       R"sql(
+CREATE INDEX events_by_patient ON events (patient_id, date, id);
+CREATE INDEX courses_by_patient ON courses (patient_id, id);
+CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the audit log is append-only';
+END $$;
+CREATE TRIGGER audit_no_update BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+)sql"},
+  };
+  return all;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return Migrations().back().version; }
+
+Result<int> SchemaVersionOf(Connection& db) {
+  Status s =
+      db.ExecScript("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT)");
+  if (!s.ok()) return s.error();
+  auto v = QueryInt(db, "SELECT max(version) FROM schema_migrations", {}, 0);
+  if (!v.ok()) return v.error();
+  return static_cast<int>(*v);
+}
+
+Status MigrateTo(Connection& db, int up_to, const std::string& now) {
+  auto current = SchemaVersionOf(db);
+  if (!current.ok()) return current.error();
+  if (*current > LatestSchemaVersion()) {
+    return Error::Failed("--db", "the database has schema version " + std::to_string(*current) +
+                                     ", newer than this lenacare (" + std::to_string(LatestSchemaVersion()) +
+                                     "): upgrade lenacare");
+  }
+  for (const Migration& m : Migrations()) {
+    if (m.version <= *current || m.version > up_to) continue;
+    Status s = InTransaction(db, [&]() -> Status {
+      const char* sql = db.dialect() == Dialect::kPostgres && m.postgres != nullptr ? m.postgres : m.sqlite;
+      Status step = db.ExecScript(sql);
+      if (!step.ok()) return step;
+      auto row = db.Run("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                        {static_cast<int64_t>(m.version), std::string_view(now)});
+      return row.ok() ? Status::Ok() : Status(row.error());
+    });
+    if (!s.ok()) {
+      Error e = s.error();
+      e.message = "migration " + std::to_string(m.version) + " failed: " + e.message;
+      return e;
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace lenacare::store

@@ -1,0 +1,647 @@
+#include "store/store.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "course/course_json.h"
+#include "store/audit.h"
+
+namespace lenacare::store {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kPatientColumns = "id, ref, name, sex, birth_date, facts";
+
+PatientRecord PatientFrom(const Row& r, int at = 0) {
+  PatientRecord p;
+  p.id = r.Int(at);
+  p.ref = r.Text(at + 1);
+  p.name = r.Text(at + 2);
+  p.sex = r.Text(at + 3);
+  p.birth_date = r.Text(at + 4);
+  p.facts = r.Text(at + 5);
+  return p;
+}
+
+CourseRecord CourseFrom(const Row& r, int at = 0) {
+  CourseRecord c;
+  c.id = r.Int(at);
+  c.patient_id = r.Int(at + 1);
+  c.indication = r.Text(at + 2);
+  c.start_date = r.Text(at + 3);
+  c.header = r.Text(at + 4);
+  return c;
+}
+
+constexpr std::string_view kEventColumns = "id, patient_id, date, type, test, value, lln, uln, body, source";
+
+EventRecord EventFrom(const Row& r) {
+  EventRecord e;
+  e.id = r.Int(0);
+  e.patient_id = r.Int(1);
+  e.date = r.Text(2);
+  e.type = r.Text(3);
+  if (!r.IsNull(4)) e.test = r.Text(4);
+  if (!r.IsNull(5)) e.value = r.Real(5);
+  if (!r.IsNull(6)) e.lln = r.Real(6);
+  if (!r.IsNull(7)) e.uln = r.Real(7);
+  e.body = r.Text(8);
+  if (!r.IsNull(9)) e.source = r.Text(9);
+  return e;
+}
+
+Value Opt(const std::optional<double>& v) { return v ? Value(*v) : Value(std::monostate{}); }
+Value OptText(const std::string& s) { return s.empty() ? Value(std::monostate{}) : Value(std::string_view(s)); }
+
+Result<Date> TodayUtc() {
+  const std::string now = UtcNow();
+  return Date::Parse(now.substr(0, 10));
+}
+
+// The course file of a stored course without its events: the header with the patient's facts.
+std::string CourseFileHeader(const PatientRecord& p, const CourseRecord& c) {
+  json file = json::parse(c.header);
+  json patient = json::parse(p.facts);
+  if (!p.sex.empty()) patient["sex"] = p.sex;
+  if (!p.birth_date.empty()) patient["birth_date"] = p.birth_date;
+  file["patient"] = std::move(patient);
+  return file.dump();
+}
+
+// Rebuilds a course from its header and the patient's event rows (sorted by date, then id).
+// Labs and dose-diary rows come from their columns (validated when written); the other events
+// are read again from their course-file text by the course-file reader.
+class CourseBuilder {
+ public:
+  CourseBuilder(const Knowledge& k, Date as_of) : k_(k), as_of_(as_of) {}
+
+  Status Begin(const PatientRecord& p, const CourseRecord& c) {
+    auto course = ParseCourseJson(k_, CourseFileHeader(p, c));
+    if (!course.ok()) return course.error().Under("course " + std::to_string(c.id));
+    out_.patient = p;
+    out_.record = c;
+    out_.course = std::move(course).value();
+    out_.ignored_events = 0;
+    baseline_ = 0;
+    return Status::Ok();
+  }
+
+  Status Add(const EventRecord& row) {
+    auto date = Date::Parse(row.date);
+    if (!date.ok()) return date.error().Under("event " + std::to_string(row.id));
+    if (*date > as_of_) return Status::Ok();
+    Course& c = out_.course;
+    EventType type;
+    if (!ParseEventType(row.type, type)) {
+      return Error::Failed("event " + std::to_string(row.id), "unknown stored event type '" + row.type + "'");
+    }
+    const bool baseline = type == EventType::kLab && *date < c.start_date;
+    if (!baseline && !IsProgramEvent(type) && *date < c.start_date) {
+      ++out_.ignored_events;
+      return Status::Ok();
+    }
+    const bool plain = row.body.find("\"note\"") == std::string::npos;
+    Event ev;
+    if (type == EventType::kLab && row.value) {
+      ev.type = type;
+      if (!ParseLabTest(row.test, ev.test)) {
+        return Error::Failed("event " + std::to_string(row.id), "unknown stored test '" + row.test + "'");
+      }
+      ev.value = *row.value;
+      ev.lln = row.lln;
+      ev.uln = row.uln;
+      ev.date = *date;
+    } else if ((type == EventType::kDoseTaken || type == EventType::kDoseMissed) && plain) {
+      ev.type = type;
+      ev.date = *date;
+    } else {
+      const std::string where = "event " + std::to_string(row.id);
+      auto parsed =
+          baseline ? ParseBaselineJson(k_, row.body, where, c.start_date) : ParseEventJson(k_, row.body, where, c);
+      if (!parsed.ok()) return parsed.error();
+      ev = std::move(parsed).value();
+    }
+    ev.index = baseline ? -1 - baseline_++ : static_cast<int>(c.events.size());
+    c.events.push_back(std::move(ev));
+    return Status::Ok();
+  }
+
+  Result<StoredCourse> Finish() {
+    Course& c = out_.course;
+    std::stable_sort(c.events.begin(), c.events.end(), [](const Event& a, const Event& b) { return a.date < b.date; });
+    Status s = CheckCourse(k_, c);
+    if (!s.ok()) return s.error().Under("course " + std::to_string(out_.record.id));
+    return std::move(out_);
+  }
+
+ private:
+  const Knowledge& k_;
+  Date as_of_;
+  StoredCourse out_;
+  int baseline_ = 0;
+};
+
+}  // namespace
+
+std::string DefaultTarget() {
+  if (const char* env = std::getenv("LENACARE_DB"); env != nullptr && *env != '\0') return env;
+  return "lenacare.db";
+}
+
+std::string DefaultActor() {
+  for (const char* name : {"LENACARE_ACTOR", "USER"}) {
+    if (const char* env = std::getenv(name); env != nullptr && *env != '\0') return env;
+  }
+  return "unknown";
+}
+
+Result<std::unique_ptr<Store>> Store::OpenUnmigrated(const std::string& target, std::string actor) {
+  if (sodium_init() < 0) return Error::Failed("", "libsodium could not be initialised");
+  auto db = store::Open(target);
+  if (!db.ok()) return db.error();
+  return std::unique_ptr<Store>(new Store(std::move(db).value(), std::move(actor)));
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& target, std::string actor) {
+  auto s = OpenUnmigrated(target, std::move(actor));
+  if (!s.ok()) return s;
+  Status m = (*s)->Migrate(LatestSchemaVersion());
+  if (!m.ok()) return m.error();
+  return s;
+}
+
+Result<int> Store::SchemaVersion() { return SchemaVersionOf(*db_); }
+
+Status Store::Migrate(int up_to) { return MigrateTo(*db_, up_to, UtcNow()); }
+
+Status Store::AppendAudit(const std::string& action, const std::string& subject, const std::string& detail) {
+  AuditEntry e;
+  bool found = false;
+  const char* head = db_->dialect() == Dialect::kPostgres ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+                                                          : "SELECT seq, hash FROM audit_head WHERE id = 1";
+  Status s = db_->Query(head, {}, [&](const Row& r) {
+    e.seq = r.Int(0) + 1;
+    e.prev_hash = r.Text(1);
+    found = true;
+  });
+  if (!s.ok()) return s;
+  if (!found) return Error::Failed("audit", "the audit head row is missing: run `lenacare audit verify`");
+  e.at = UtcNow();
+  e.actor = actor_;
+  e.action = action;
+  e.subject = subject;
+  e.detail = detail;
+  e.hash = AuditHash(e);
+  auto r = db_->Run(
+      "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      {e.seq, std::string_view(e.at), std::string_view(e.actor), std::string_view(e.action),
+       std::string_view(e.subject), std::string_view(e.detail), std::string_view(e.prev_hash),
+       std::string_view(e.hash)});
+  if (!r.ok()) return r.error();
+  r = db_->Run("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", {e.seq, std::string_view(e.hash)});
+  return r.ok() ? Status::Ok() : Status(r.error());
+}
+
+Status Store::Audit(const std::string& action, const std::string& subject, const std::string& detail) {
+  return InTransaction(*db_, [&] { return AppendAudit(action, subject, detail); });
+}
+
+Status Store::Transaction(const std::function<Status()>& body) { return InTransaction(*db_, body); }
+
+Result<AuditCheck> Store::VerifyAudit() {
+  AuditCheck check;
+  std::string prev;
+  int64_t expected = 1;
+  Status s = db_->Query("SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq", {},
+                        [&](const Row& r) {
+                          AuditEntry e{r.Int(0),
+                                       std::string(r.Text(1)),
+                                       std::string(r.Text(2)),
+                                       std::string(r.Text(3)),
+                                       std::string(r.Text(4)),
+                                       std::string(r.Text(5)),
+                                       std::string(r.Text(6)),
+                                       std::string(r.Text(7))};
+                          ++check.entries;
+                          if (!check.ok) return;
+                          const std::string at = "entry " + std::to_string(e.seq);
+                          if (e.seq != expected) {
+                            check.ok = false;
+                            check.problem = "entry " + std::to_string(expected) + " is missing (deleted)";
+                          } else if (e.prev_hash != prev) {
+                            check.ok = false;
+                            check.problem = at + ": does not follow the entry before it";
+                          } else if (AuditHash(e) != e.hash) {
+                            check.ok = false;
+                            check.problem = at + ": its contents do not match its hash (edited)";
+                          }
+                          prev = e.hash;
+                          expected = e.seq + 1;
+                        });
+  if (!s.ok()) return s.error();
+  if (check.ok) {
+    int64_t head_seq = -1;
+    std::string head_hash;
+    s = db_->Query("SELECT seq, hash FROM audit_head WHERE id = 1", {}, [&](const Row& r) {
+      head_seq = r.Int(0);
+      head_hash = r.Text(1);
+    });
+    if (!s.ok()) return s.error();
+    if (head_seq != expected - 1 || head_hash != prev) {
+      check.ok = false;
+      check.problem = head_seq < 0 ? "the head row is missing"
+                                   : "the log ends at entry " + std::to_string(expected - 1) + " but its head says " +
+                                         std::to_string(head_seq) + " (entries deleted or head edited)";
+    }
+  }
+  return check;
+}
+
+Result<std::vector<AuditEntry>> Store::AuditLog(int64_t limit) {
+  std::vector<AuditEntry> out;
+  Status s = db_->Query(
+      "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq DESC "
+      "LIMIT ?",
+      {limit}, [&](const Row& r) {
+        out.push_back({r.Int(0), std::string(r.Text(1)), std::string(r.Text(2)), std::string(r.Text(3)),
+                       std::string(r.Text(4)), std::string(r.Text(5)), std::string(r.Text(6)), std::string(r.Text(7))});
+      });
+  if (!s.ok()) return s.error();
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+Result<PatientRecord> Store::FindPatient(const std::string& ref) {
+  std::optional<PatientRecord> p;
+  Status s = db_->Query("SELECT " + std::string(kPatientColumns) + " FROM patients WHERE ref = ?",
+                        {std::string_view(ref)}, [&](const Row& r) { p = PatientFrom(r); });
+  if (!s.ok()) return s.error();
+  if (!p) return Error::BadInput("patient", "no patient '" + ref + "' (see `lenacare patient list`)");
+  return *p;
+}
+
+Result<std::optional<CourseRecord>> Store::LatestCourse(int64_t patient_id) {
+  std::optional<CourseRecord> c;
+  Status s = db_->Query(
+      "SELECT id, patient_id, indication, start_date, header FROM courses WHERE patient_id = ? ORDER BY id DESC LIMIT "
+      "1",
+      {patient_id}, [&](const Row& r) { c = CourseFrom(r); });
+  if (!s.ok()) return s.error();
+  return c;
+}
+
+Result<int64_t> Store::UpsertPatient(const PatientRecord& p, bool& changed) {
+  const bool facts = !p.facts.empty();
+  auto n = db_->Run(
+      facts ? "INSERT INTO patients (ref, name, sex, birth_date, facts) VALUES (?, ?, ?, ?, ?) "
+              "ON CONFLICT (ref) DO UPDATE SET name = excluded.name, sex = excluded.sex, birth_date = "
+              "excluded.birth_date, facts = excluded.facts "
+              "WHERE patients.name IS DISTINCT FROM excluded.name OR patients.sex IS DISTINCT FROM excluded.sex "
+              "OR patients.birth_date IS DISTINCT FROM excluded.birth_date OR patients.facts IS DISTINCT FROM "
+              "excluded.facts"
+            : "INSERT INTO patients (ref, name, sex, birth_date, facts) VALUES (?, ?, ?, ?, ?) "
+              "ON CONFLICT (ref) DO UPDATE SET name = excluded.name, sex = excluded.sex, birth_date = "
+              "excluded.birth_date "
+              "WHERE patients.name IS DISTINCT FROM excluded.name OR patients.sex IS DISTINCT FROM excluded.sex "
+              "OR patients.birth_date IS DISTINCT FROM excluded.birth_date",
+      {std::string_view(p.ref), std::string_view(p.name), std::string_view(p.sex), std::string_view(p.birth_date),
+       facts ? std::string_view(p.facts) : std::string_view("{}")});
+  if (!n.ok()) return n.error();
+  changed = *n > 0;
+  auto id = QueryInt(*db_, "SELECT id FROM patients WHERE ref = ?", {std::string_view(p.ref)}, 0);
+  if (!id.ok()) return id.error();
+  return *id;
+}
+
+Result<int64_t> Store::EnsurePatient(const std::string& ref, bool& changed) {
+  auto n = db_->Run("INSERT INTO patients (ref) VALUES (?) ON CONFLICT DO NOTHING", {std::string_view(ref)});
+  if (!n.ok()) return n.error();
+  changed = *n > 0;
+  return QueryInt(*db_, "SELECT id FROM patients WHERE ref = ?", {std::string_view(ref)}, 0);
+}
+
+Result<bool> Store::InsertCourse(const CourseRecord& c, const std::string& source) {
+  auto n = db_->Run(
+      "INSERT INTO courses (patient_id, indication, start_date, header, source) VALUES (?, ?, ?, ?, ?) "
+      "ON CONFLICT DO NOTHING",
+      {c.patient_id, std::string_view(c.indication), std::string_view(c.start_date), std::string_view(c.header),
+       std::string_view(source)});
+  if (!n.ok()) return n.error();
+  return *n > 0;
+}
+
+Result<bool> Store::InsertCondition(int64_t patient_id, const std::string& indication, const std::string& onset,
+                                    const std::string& source) {
+  auto n = db_->Run(
+      "INSERT INTO conditions (patient_id, indication, onset, source) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+      {patient_id, std::string_view(indication), std::string_view(onset), std::string_view(source)});
+  if (!n.ok()) return n.error();
+  return *n > 0;
+}
+
+Result<std::vector<std::string>> Store::ConditionIndications(int64_t patient_id) {
+  std::vector<std::string> out;
+  Status s = db_->Query("SELECT DISTINCT indication FROM conditions WHERE patient_id = ? ORDER BY indication",
+                        {patient_id}, [&](const Row& r) { out.emplace_back(r.Text(0)); });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+Result<bool> Store::InsertEvent(const EventRecord& e) {
+  auto n = db_->Run(
+      "INSERT INTO events (patient_id, date, type, test, value, lln, uln, body, source) VALUES (?, ?, ?, ?, ?, ?, ?, "
+      "?, "
+      "?) ON CONFLICT DO NOTHING",
+      {e.patient_id, std::string_view(e.date), std::string_view(e.type), OptText(e.test), Opt(e.value), Opt(e.lln),
+       Opt(e.uln), std::string_view(e.body), OptText(e.source)});
+  if (!n.ok()) return n.error();
+  return *n > 0;
+}
+
+Result<PatientRecord> Store::AddPatient(const Knowledge& k, PatientRecord p) {
+  if (p.ref.empty()) return Error::BadInput("patient", "missing (a record number or other identifier)");
+  if (p.ref.size() > 64) return Error::BadInput("patient", "longer than 64 characters");
+  if (p.facts.empty()) p.facts = "{}";
+  auto today = TodayUtc();
+  if (!today.ok()) return today.error();
+  // Validate the facts with sex and birth date as the course file holds them.
+  json facts;
+  try {
+    facts = json::parse(p.facts);
+  } catch (const json::parse_error&) {
+    return Error::BadInput("facts", "is not valid JSON");
+  }
+  if (!facts.is_object()) return Error::BadInput("facts", "must be a JSON object");
+  for (const char* key : {"sex", "birth_date"}) {
+    if (facts.contains(key)) return Error::BadInput(std::string("facts.") + key, "give it as its own option");
+  }
+  json full = facts;
+  if (!p.sex.empty()) full["sex"] = p.sex;
+  if (!p.birth_date.empty()) full["birth_date"] = p.birth_date;
+  auto valid = ParsePatientJson(k, full.dump(), *today);
+  if (!valid.ok()) return valid.error();
+  p.facts = facts.dump();
+  auto existing = QueryInt(*db_, "SELECT count(*) FROM patients WHERE ref = ?", {std::string_view(p.ref)}, 0);
+  if (!existing.ok()) return existing.error();
+  if (*existing > 0) return Error::BadInput("patient", "'" + p.ref + "' already exists");
+  Status s = InTransaction(*db_, [&]() -> Status {
+    bool changed = false;
+    auto id = UpsertPatient(p, changed);
+    if (!id.ok()) return id.error();
+    p.id = *id;
+    auto n = db_->Run("UPDATE patients SET facts = ? WHERE id = ?", {std::string_view(p.facts), p.id});
+    if (!n.ok()) return n.error();
+    return AppendAudit("patient.add", p.ref, "");
+  });
+  if (!s.ok()) return s.error();
+  return p;
+}
+
+Result<std::vector<PatientRecord>> Store::ListPatients() {
+  std::vector<PatientRecord> out;
+  Status s = db_->Query("SELECT " + std::string(kPatientColumns) + " FROM patients ORDER BY ref", {},
+                        [&](const Row& r) { out.push_back(PatientFrom(r)); });
+  if (!s.ok()) return s.error();
+  s = Audit("patient.list", "*", std::to_string(out.size()) + " patients");
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+Result<PatientRecord> Store::ShowPatient(const std::string& ref) {
+  auto p = FindPatient(ref);
+  if (!p.ok()) return p;
+  Status s = Audit("patient.read", ref, "");
+  if (!s.ok()) return s.error();
+  return p;
+}
+
+Result<CourseRecord> Store::StartCourse(const Knowledge& k, const std::string& ref, const std::string& header) {
+  auto p = FindPatient(ref);
+  if (!p.ok()) return p.error();
+  json h;
+  try {
+    h = json::parse(header);
+  } catch (const json::parse_error&) {
+    return Error::BadInput("course", "is not valid JSON");
+  }
+  for (const char* key : {"patient", "baseline", "events"}) {
+    if (h.contains(key)) return Error::BadInput(std::string("course.") + key, "is not part of a course header");
+  }
+  CourseRecord c;
+  c.patient_id = p->id;
+  c.header = h.dump();
+  auto parsed = ParseCourseJson(k, CourseFileHeader(*p, c));
+  if (!parsed.ok()) return parsed.error();
+  c.indication = parsed->indication->id;
+  c.start_date = parsed->start_date.ToString();
+  Status s = InTransaction(*db_, [&]() -> Status {
+    std::optional<int64_t> id;
+    Status q = db_->Query(
+        "INSERT INTO courses (patient_id, indication, start_date, header) VALUES (?, ?, ?, ?) RETURNING id",
+        {c.patient_id, std::string_view(c.indication), std::string_view(c.start_date), std::string_view(c.header)},
+        [&](const Row& r) { id = r.Int(0); });
+    if (!q.ok()) return q;
+    if (!id) return Error::Failed("course", "the database returned no id");
+    c.id = *id;
+    return AppendAudit("course.start", ref, c.indication + " from " + c.start_date);
+  });
+  if (!s.ok()) return s.error();
+  return c;
+}
+
+Result<EventRecord> Store::RecordEvent(const Knowledge& k, const std::string& ref, const std::string& event_json) {
+  auto p = FindPatient(ref);
+  if (!p.ok()) return p.error();
+  auto parsed_json = json::parse(event_json, nullptr, false);
+  if (parsed_json.is_discarded() || !parsed_json.is_object()) return Error::BadInput("event", "is not a JSON object");
+  auto latest = LatestCourse(p->id);
+  if (!latest.ok()) return latest.error();
+  EventRecord row;
+  row.patient_id = p->id;
+  row.body = parsed_json.dump();
+  Event ev;
+  const std::string type = parsed_json.value("type", "");
+  if (!*latest) {
+    // No course yet: a lab is a baseline result; REMS steps may come before the first course.
+    EventType t;
+    if (!ParseEventType(type, t) || (t != EventType::kLab && !IsProgramEvent(t))) {
+      return Error::BadInput("patient", "'" + ref + "' has no therapy course: start one with `lenacare course start`");
+    }
+    Course none;
+    none.start_date = Date::FromCivil(9999, 12, 31);
+    json body = parsed_json;
+    if (t == EventType::kLab) body.erase("type");
+    auto e = t == EventType::kLab ? ParseBaselineJson(k, body.dump(), "event", none.start_date)
+                                  : ParseEventJson(k, row.body, "event", none);
+    if (!e.ok()) return e.error();
+    ev = std::move(e).value();
+    ev.type = t;
+  } else {
+    auto stored = BuildCourse(k, *p, **latest, Date::FromCivil(9999, 12, 31));
+    if (!stored.ok()) return stored.error();
+    Course& c = stored.value().course;
+    auto date = Date::Parse(parsed_json.value("date", ""));
+    const bool baseline = type == "lab" && date.ok() && *date < c.start_date;
+    json body = parsed_json;
+    if (baseline) body.erase("type");
+    auto e =
+        baseline ? ParseBaselineJson(k, body.dump(), "event", c.start_date) : ParseEventJson(k, row.body, "event", c);
+    if (!e.ok()) return e.error();
+    ev = std::move(e).value();
+    if (baseline) ev.type = EventType::kLab;
+    // The course as a whole must still hold with the new event (e.g. no dispense before a
+    // prescription).
+    c.events.push_back(ev);
+    std::stable_sort(c.events.begin(), c.events.end(), [](const Event& a, const Event& b) { return a.date < b.date; });
+    Status whole = CheckCourse(k, c);
+    if (!whole.ok()) return whole.error();
+  }
+  row.date = ev.date.ToString();
+  row.type = EventTypeId(ev.type);
+  if (ev.type == EventType::kLab) {
+    row.test = LabTestId(ev.test);
+    row.value = ev.value;
+    row.lln = ev.lln;
+    row.uln = ev.uln;
+  }
+  Status s = InTransaction(*db_, [&]() -> Status {
+    std::optional<int64_t> id;
+    Status q = db_->Query(
+        "INSERT INTO events (patient_id, date, type, test, value, lln, uln, body, source) VALUES (?, ?, ?, ?, ?, ?, ?, "
+        "?, NULL) RETURNING id",
+        {row.patient_id, std::string_view(row.date), std::string_view(row.type), OptText(row.test), Opt(row.value),
+         Opt(row.lln), Opt(row.uln), std::string_view(row.body)},
+        [&](const Row& r) { id = r.Int(0); });
+    if (!q.ok()) return q;
+    if (!id) return Error::Failed("event", "the database returned no id");
+    row.id = *id;
+    return AppendAudit("event.record", ref, row.type + " " + row.date);
+  });
+  if (!s.ok()) return s.error();
+  return row;
+}
+
+Result<std::vector<EventRecord>> Store::EventsOf(int64_t patient_id) {
+  std::vector<EventRecord> out;
+  Status s = db_->Query("SELECT " + std::string(kEventColumns) + " FROM events WHERE patient_id = ? ORDER BY date, id",
+                        {patient_id}, [&](const Row& r) { out.push_back(EventFrom(r)); });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+Result<std::vector<EventRecord>> Store::ListEvents(const std::string& ref) {
+  auto p = FindPatient(ref);
+  if (!p.ok()) return p.error();
+  auto out = EventsOf(p->id);
+  if (!out.ok()) return out;
+  Status s = Audit("events.read", ref, std::to_string(out->size()) + " events");
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+Result<StoredCourse> Store::BuildCourse(const Knowledge& k, const PatientRecord& p, const CourseRecord& c, Date as_of) {
+  CourseBuilder builder(k, as_of);
+  Status s = builder.Begin(p, c);
+  if (!s.ok()) return s.error();
+  Status each = Status::Ok();
+  s = db_->Query("SELECT " + std::string(kEventColumns) + " FROM events WHERE patient_id = ? ORDER BY date, id", {p.id},
+                 [&](const Row& r) {
+                   if (each.ok()) each = builder.Add(EventFrom(r));
+                 });
+  if (!s.ok()) return s.error();
+  if (!each.ok()) return each.error();
+  return builder.Finish();
+}
+
+Result<StoredCourse> Store::LoadCourse(const Knowledge& k, const std::string& ref, Date as_of) {
+  auto p = FindPatient(ref);
+  if (!p.ok()) return p.error();
+  auto latest = LatestCourse(p->id);
+  if (!latest.ok()) return latest.error();
+  if (!*latest) return Error::CannotAssess("patient", "'" + ref + "' has no therapy course");
+  auto built = BuildCourse(k, *p, **latest, as_of);
+  if (!built.ok()) return built;
+  Status s = Audit("course.read", ref, "as of " + as_of.ToString());
+  if (!s.ok()) return s.error();
+  return built;
+}
+
+Status Store::ForEachCourse(const Knowledge& k, Date as_of,
+                            const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each) {
+  // Every patient with their latest course, in patient id order.
+  struct Header {
+    PatientRecord patient;
+    CourseRecord course;
+  };
+  std::vector<Header> headers;
+  Status s = db_->Query(
+      "SELECT p.id, p.ref, p.name, p.sex, p.birth_date, p.facts, c.id, c.patient_id, c.indication, c.start_date, "
+      "c.header FROM patients p JOIN courses c ON c.patient_id = p.id "
+      "WHERE c.id = (SELECT max(id) FROM courses WHERE patient_id = p.id) ORDER BY p.id",
+      {}, [&](const Row& r) {
+        headers.push_back({PatientFrom(r, 0), CourseFrom(r, 6)});
+      });
+  if (!s.ok()) return s;
+
+  // One pass over the events of those patients, in (patient, date, id) order.
+  CourseBuilder builder(k, as_of);
+  size_t at = 0;
+  Status current = Status::Ok();
+  bool open = false;
+  auto finish = [&] {
+    if (!open) return;
+    if (current.ok()) {
+      each(headers[at].patient, builder.Finish());
+    } else {
+      each(headers[at].patient, current.error());
+    }
+    open = false;
+    ++at;
+  };
+  auto begin = [&](size_t i) {
+    at = i;
+    current = builder.Begin(headers[i].patient, headers[i].course);
+    open = true;
+  };
+  auto advance_to = [&](int64_t patient_id) {
+    // Finish the open course and every course without events up to this patient.
+    if (open && headers[at].patient.id == patient_id) return true;
+    finish();
+    while (at < headers.size() && headers[at].patient.id < patient_id) {
+      begin(at);
+      finish();
+    }
+    if (at < headers.size() && headers[at].patient.id == patient_id) {
+      begin(at);
+      return true;
+    }
+    return false;
+  };
+  s = db_->Query("SELECT " + std::string(kEventColumns) +
+                     " FROM events WHERE date <= ? AND patient_id IN (SELECT patient_id FROM courses) "
+                     "ORDER BY patient_id, date, id",
+                 {std::string_view(as_of.ToString())}, [&](const Row& r) {
+                   const int64_t pid = r.Int(1);
+                   if (!advance_to(pid)) return;
+                   if (current.ok()) current = builder.Add(EventFrom(r));
+                 });
+  if (!s.ok()) return s;
+  finish();
+  while (at < headers.size()) {
+    begin(at);
+    finish();
+  }
+  return InTransaction(*db_, [&]() -> Status {
+    for (const Header& h : headers) {
+      Status a = AppendAudit("course.read", h.patient.ref, "worklist as of " + as_of.ToString());
+      if (!a.ok()) return a;
+    }
+    return Status::Ok();
+  });
+}
+
+}  // namespace lenacare::store

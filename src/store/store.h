@@ -1,0 +1,149 @@
+// The records of lenacare: patients, their therapy courses and dated events, and the audit log,
+// in SQLite or PostgreSQL (store/db.h). The store keeps a course in the course-file format of
+// docs/course-format.md — a header, the patient's facts and one row per event — and rebuilds the
+// very `Course` that `evaluate` consumes with the same validating reader as the CLI: one model,
+// one set of rules. Every change runs in a transaction together with its audit entry; every read
+// of a patient's data appends an audit entry too (store/audit.h).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/result.h"
+#include "course/course.h"
+#include "knowledge/knowledge.h"
+#include "store/db.h"
+#include "store/schema.h"
+
+namespace lenacare::store {
+
+struct PatientRecord {
+  int64_t id = 0;
+  std::string ref;         // the patient's identifier: a record number, or the FHIR Patient id
+  std::string name;        // may be empty
+  std::string sex;         // "male", "female" or "" (unknown)
+  std::string birth_date;  // YYYY-MM-DD or ""
+  std::string facts;       // the course file's "patient" object without sex and birth_date (JSON)
+};
+
+struct CourseRecord {
+  int64_t id = 0;
+  int64_t patient_id = 0;
+  std::string indication;
+  std::string start_date;  // YYYY-MM-DD
+  std::string header;      // the course file without "patient", "baseline" and "events" (JSON)
+};
+
+// One stored event: the event as entered (a course-file event object, JSON) and the columns the
+// course is rebuilt from without parsing it (labs and dose-diary entries, most of the rows).
+struct EventRecord {
+  int64_t id = 0;
+  int64_t patient_id = 0;
+  std::string date;                       // YYYY-MM-DD
+  std::string type;                       // a course-file event type ("lab", "hold", ...)
+  std::string test;                       // labs: anc, platelets, wbc, hemoglobin, creatinine
+  std::optional<double> value, lln, uln;  // labs: in the test's canonical unit
+  std::string body;                       // the course-file event object (JSON)
+  std::string source;                     // e.g. "Observation/123" for imported rows; "" otherwise
+};
+
+// A stored course rebuilt for the engine, as of a date (later events are left out).
+struct StoredCourse {
+  PatientRecord patient;
+  CourseRecord record;
+  Course course;
+  int ignored_events = 0;  // therapy events dated before the course's start (an earlier course)
+};
+
+struct AuditEntry {
+  int64_t seq = 0;
+  std::string at, actor, action, subject, detail, prev_hash, hash;
+};
+
+struct AuditCheck {
+  bool ok = true;
+  int64_t entries = 0;
+  std::string problem;  // the first entry that does not verify, and why
+};
+
+class Store {
+ public:
+  // Opens (and creates) the database and brings its schema to the latest version.
+  // `actor` is who the audit log names for every action of this session.
+  static Result<std::unique_ptr<Store>> Open(const std::string& target, std::string actor);
+  // For tests of the upgrade path: opens without migrating.
+  static Result<std::unique_ptr<Store>> OpenUnmigrated(const std::string& target, std::string actor);
+
+  Result<int> SchemaVersion();
+  Status Migrate(int up_to);
+
+  // Patients. `facts` is validated against the course file's rules (knowledge needed).
+  Result<PatientRecord> AddPatient(const Knowledge& k, PatientRecord p);
+  Result<std::vector<PatientRecord>> ListPatients();  // audited as one read of the list
+  Result<PatientRecord> ShowPatient(const std::string& ref);
+
+  // Therapy courses: `header` is a course-file header (indication, start_date, starting_dose_mg,
+  // starting_frequency, starting_days, setting, note), validated with the patient's facts.
+  Result<CourseRecord> StartCourse(const Knowledge& k, const std::string& ref, const std::string& header);
+
+  // Records one course-file event object for a patient after validating it against the
+  // patient's course (a lab needs no course: before the start it is a baseline result).
+  Result<EventRecord> RecordEvent(const Knowledge& k, const std::string& ref, const std::string& event_json);
+  Result<std::vector<EventRecord>> ListEvents(const std::string& ref);  // audited read
+  Result<std::vector<EventRecord>> EventsOf(int64_t patient_id);        // not audited: the caller audits
+
+  // The patient's latest course rebuilt for `evaluate`, with the events up to `as_of`
+  // (audited read). Cannot-assess when the patient has no course.
+  Result<StoredCourse> LoadCourse(const Knowledge& k, const std::string& ref, Date as_of);
+  // Every patient's latest course, for the worklist: one pass over the events, one audit entry
+  // per patient read. A course that does not rebuild is passed with its error.
+  Status ForEachCourse(const Knowledge& k, Date as_of,
+                       const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each);
+
+  // Audit.
+  Status Audit(const std::string& action, const std::string& subject, const std::string& detail);
+  Result<AuditCheck> VerifyAudit();
+  Result<std::vector<AuditEntry>> AuditLog(int64_t limit);
+
+  // Low-level writes for the importer, inside Transaction(); the importer validates first.
+  // Inserts or updates a patient by ref (name, sex, birth date; the facts only when not empty);
+  // `changed` says whether a row was written. Returns the patient's row id.
+  Result<int64_t> UpsertPatient(const PatientRecord& p, bool& changed);
+  // The row id of the patient `ref`, inserted with no details if it is not there yet.
+  Result<int64_t> EnsurePatient(const std::string& ref, bool& changed);
+  // Each returns whether a row was written (false: a row with its source is already stored).
+  Result<bool> InsertEvent(const EventRecord& e);
+  Result<bool> InsertCourse(const CourseRecord& c, const std::string& source);
+  Result<bool> InsertCondition(int64_t patient_id, const std::string& indication, const std::string& onset,
+                               const std::string& source);
+  // Runs `body` in one transaction.
+  Status Transaction(const std::function<Status()>& body);
+  // Appends an audit entry inside the caller's transaction.
+  Status AppendAudit(const std::string& action, const std::string& subject, const std::string& detail);
+  // The indications of a patient's imported conditions (for `course start` and `patient show`).
+  Result<std::vector<std::string>> ConditionIndications(int64_t patient_id);
+  Result<PatientRecord> FindPatient(const std::string& ref);  // not audited: the caller audits
+  Result<std::optional<CourseRecord>> LatestCourse(int64_t patient_id);
+
+  Connection& db() { return *db_; }
+  const std::string& actor() const { return actor_; }
+
+ private:
+  Store(std::unique_ptr<Connection> db, std::string actor) : db_(std::move(db)), actor_(std::move(actor)) {}
+  Result<StoredCourse> BuildCourse(const Knowledge& k, const PatientRecord& p, const CourseRecord& c, Date as_of);
+
+  std::unique_ptr<Connection> db_;
+  std::string actor_;
+};
+
+// The default database file: $LENACARE_DB, else lenacare.db in the working directory.
+std::string DefaultTarget();
+// Who the audit log names: $LENACARE_ACTOR, else $USER, else "unknown".
+std::string DefaultActor();
+
+}  // namespace lenacare::store
