@@ -12,6 +12,7 @@
 #include "clinical/inputs.h"
 #include "course/course_json.h"
 #include "fhir/fhir_names.h"
+#include "store/audit.h"
 
 namespace lenacare::fhir {
 namespace {
@@ -283,7 +284,9 @@ class Importer {
       nlohmann::json full = f;
       if (!p.sex.empty()) full["sex"] = p.sex;
       if (!p.birth_date.empty()) full["birth_date"] = p.birth_date;
-      auto valid = ParsePatientJson(k_, full.dump(), Date::FromCivil(9999, 12, 31));
+      auto today = store::TodayUtc();
+      if (!today.ok()) return Outcome::Bad(today.error().Describe());
+      auto valid = ParsePatientJson(k_, full.dump(), *today);
       if (!valid.ok()) return Outcome::Bad(valid.error().Describe());
       p.facts = f.dump();
     }

@@ -46,4 +46,6 @@ std::string UtcNow() {
   return buf;
 }
 
+Result<Date> TodayUtc() { return Date::Parse(UtcNow().substr(0, 10)); }
+
 }  // namespace lenacare::store

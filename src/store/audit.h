@@ -5,6 +5,9 @@
 
 #include <string>
 
+#include "core/date.h"
+#include "core/result.h"
+
 namespace lenacare::store {
 
 struct AuditEntry;
@@ -13,5 +16,7 @@ struct AuditEntry;
 std::string AuditHash(const AuditEntry& e);
 // The time now as an ISO 8601 UTC timestamp with milliseconds ("2026-11-22T09:15:02.123Z").
 std::string UtcNow();
+// Today's date in UTC.
+Result<Date> TodayUtc();
 
 }  // namespace lenacare::store

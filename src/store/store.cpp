@@ -57,11 +57,6 @@ EventRecord EventFrom(const Row& r) {
 Value Opt(const std::optional<double>& v) { return v ? Value(*v) : Value(std::monostate{}); }
 Value OptText(const std::string& s) { return s.empty() ? Value(std::monostate{}) : Value(std::string_view(s)); }
 
-Result<Date> TodayUtc() {
-  const std::string now = UtcNow();
-  return Date::Parse(now.substr(0, 10));
-}
-
 // The course file of a stored course without its events: the header with the patient's facts.
 std::string CourseFileHeader(const PatientRecord& p, const CourseRecord& c) {
   json file = json::parse(c.header);
@@ -498,7 +493,15 @@ Result<EventRecord> Store::RecordEvent(const Knowledge& k, const std::string& re
     c.events.push_back(ev);
     std::stable_sort(c.events.begin(), c.events.end(), [](const Event& a, const Event& b) { return a.date < b.date; });
     Status whole = CheckCourse(k, c);
-    if (!whole.ok()) return whole.error();
+    if (!whole.ok()) {
+      // "events[3].date" of the rebuilt course -> "event.date" of the event being recorded.
+      Error err = whole.error();
+      const size_t close = err.field.find(']');
+      if (err.field.rfind("events[", 0) == 0 && close != std::string::npos) {
+        err.field = "event" + err.field.substr(close + 1);
+      }
+      return err;
+    }
   }
   row.date = ev.date.ToString();
   row.type = EventTypeId(ev.type);
