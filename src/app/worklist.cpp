@@ -1,11 +1,13 @@
 #include "app/worklist.h"
 
 #include <algorithm>
+#include <map>
 #include <sstream>
 
 #include "course/assessment.h"
 #include "course/evaluate.h"
 #include "course/rems.h"
+#include "course/response_json.h"
 
 namespace lenacare::app {
 
@@ -25,6 +27,8 @@ std::string_view UrgencyId(Urgency u) {
       return "due-soon";
     case Urgency::kFillWindow:
       return "fill-window";
+    case Urgency::kResponse:
+      return "response";
   }
   return "";
 }
@@ -53,9 +57,51 @@ void AddDue(std::vector<WorkItem>& items, const std::string& what, Date due, boo
   items.push_back({u, what, due, detail, source, verified});
 }
 
+// The IMWG series of a myeloma course's stored markers: the baseline is the last date on or
+// before the start, the assessments the dates after it. An item when the latest category awaits
+// its confirming assessment, or when the markers do not make a series.
+void AddResponseItem(const Knowledge& k, const ResponseCriteria& criteria, const store::StoredCourse& stored,
+                     std::vector<WorkItem>& items) {
+  using nlohmann::json;
+  std::map<std::string, json> by_date;
+  for (const store::EventRecord& m : stored.markers) {
+    json& results = by_date[m.date];
+    results["date"] = m.date;
+    results[m.test] = json::parse(m.body).value("value", "");
+  }
+  const std::string start = stored.course.start_date.ToString();
+  json series = {{"criteria", criteria.version}, {"assessments", json::array()}};
+  for (const auto& [date, results] : by_date) {
+    if (date <= start) {
+      series["baseline"] = results;
+    } else {
+      series["assessments"].push_back(results);
+    }
+  }
+  if (!series.contains("baseline") || series["assessments"].empty()) return;
+  auto parsed = ParseResponseSeries(k.units, series.dump());
+  if (!parsed.ok()) {
+    items.push_back({Urgency::kNeedsHuman, "cannot-assess", std::nullopt,
+                     "the stored response markers do not make a series: " + parsed.error().Describe(),
+                     criteria.confirmation.source, true});
+    return;
+  }
+  const ResponseAnswer answer = ClassifyResponse(criteria, *parsed);
+  if (!answer.assessed || answer.assessments.empty()) return;
+  const AssessmentResponse& last = answer.assessments.back();
+  // Only a change needs the next assessment: a category the latest confirmed response already is
+  // (the usual state of a stable patient) is not an item.
+  if (!last.awaiting_confirmation || answer.current_response == last.category) return;
+  items.push_back({Urgency::kResponse, "response", std::nullopt,
+                   std::string(ResponseCategoryId(last.category)) + " on " + last.date.ToString() +
+                       " awaits a confirming assessment of the same marker",
+                   criteria.confirmation.source, criteria.confirmation.verified});
+}
+
 }  // namespace
 
-std::vector<WorkItem> ItemsFor(const Knowledge& k, const Result<store::StoredCourse>& stored, Date as_of, int ahead) {
+std::vector<WorkItem> ItemsFor(const Knowledge& k, const ResponseCriteria* criteria,
+                               const Result<store::StoredCourse>& stored, Date as_of, int ahead) {
   std::vector<WorkItem> items;
   if (!stored.ok()) {
     items.push_back({Urgency::kNeedsHuman, "cannot-assess", std::nullopt,
@@ -97,6 +143,9 @@ std::vector<WorkItem> ItemsFor(const Knowledge& k, const Result<store::StoredCou
       }
     }
   }
+  if (criteria != nullptr && !stored->markers.empty() && c.indication->id.rfind("mm", 0) == 0) {
+    AddResponseItem(k, *criteria, *stored, items);
+  }
   std::stable_sort(items.begin(), items.end(), [](const WorkItem& a, const WorkItem& b) {
     if (a.urgency != b.urgency) return a.urgency < b.urgency;
     return a.due.value_or(Date::FromDays(0)) < b.due.value_or(Date::FromDays(0));
@@ -106,12 +155,14 @@ std::vector<WorkItem> ItemsFor(const Knowledge& k, const Result<store::StoredCou
 
 Result<Worklist> BuildWorklist(store::Store& store, const Knowledge& k, Date as_of, int ahead) {
   if (ahead < 0 || ahead > 366) return Error::BadInput("--days", "must be a whole number from 0 to 366");
+  auto criteria = LoadResponseCriteria(k.root, "IMWG-2016", k.units);
+  if (!criteria.ok()) return criteria.error();
   Worklist w;
   w.as_of = as_of;
   w.look_ahead_days = ahead;
   Status s = store.ForEachCourse(k, as_of, [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
     ++w.patients;
-    std::vector<WorkItem> items = ItemsFor(k, c, as_of, ahead);
+    std::vector<WorkItem> items = ItemsFor(k, &*criteria, c, as_of, ahead);
     if (items.empty()) return;
     w.entries.push_back({p, c.ok() ? c->record.indication : "", std::move(items)});
   });

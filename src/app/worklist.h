@@ -12,6 +12,7 @@
 #include "core/date.h"
 #include "core/result.h"
 #include "knowledge/knowledge.h"
+#include "knowledge/response_criteria.h"
 #include "store/store.h"
 
 namespace lenacare::app {
@@ -25,12 +26,13 @@ enum class Urgency {
   kExpiring,    // an authorization that runs out within the look-ahead (or has run out)
   kDueSoon,     // due within the look-ahead
   kFillWindow,  // the next fill window opens within the look-ahead
+  kResponse,    // a myeloma response category awaits its confirming assessment
 };
 std::string_view UrgencyId(Urgency u);
 
 struct WorkItem {
   Urgency urgency = Urgency::kDueSoon;
-  std::string what;  // "cbc", "pregnancy-test", "authorization", "next-fill", "hold", "cannot-assess"
+  std::string what;  // "cbc", "pregnancy-test", "authorization", "next-fill", "hold", "response", "cannot-assess"
   std::optional<Date> due;
   std::string detail;
   std::string source;
@@ -51,8 +53,10 @@ struct Worklist {
 };
 
 // The items of one course (a course that does not rebuild is one "cannot-assess" item).
-std::vector<WorkItem> ItemsFor(const Knowledge& k, const Result<store::StoredCourse>& course, Date as_of,
-                               int look_ahead_days);
+// `criteria` (the IMWG response criteria) decides the response item of a myeloma course with
+// stored markers; nullptr leaves it out.
+std::vector<WorkItem> ItemsFor(const Knowledge& k, const ResponseCriteria* criteria,
+                               const Result<store::StoredCourse>& course, Date as_of, int look_ahead_days);
 Result<Worklist> BuildWorklist(store::Store& store, const Knowledge& k, Date as_of, int look_ahead_days);
 
 nlohmann::json WorklistJson(const Worklist& w);

@@ -6,6 +6,7 @@
 
 #include "core/text.h"
 #include "course/json_input.h"
+#include "knowledge/knowledge.h"
 
 namespace lenacare {
 namespace {
@@ -196,6 +197,36 @@ Result<ResponseSeries> ParseResponseSeries(const UnitTable& units, std::string_v
     series.assessments.push_back(*a);
   }
   return series;
+}
+
+Status CheckMarkerJson(const UnitTable& units, std::string_view text) {
+  auto parsed = json_input::ParseObject(text, "event");
+  if (!parsed.ok()) return parsed.error();
+  const json& e = *parsed;
+  Status s = CheckKeys(e, "event", {"date", "type", "marker", "value", "note"});
+  if (!s.ok()) return s;
+  auto marker = Text(e, "event", "marker", true);
+  if (!marker.ok()) return marker.error();
+  if (!IsResponseMarkerField(*marker)) {
+    return Error::BadInput("event.marker",
+                           Quoted(*marker) + " is not serum_m_protein, urine_m_protein, kappa_flc or lambda_flc");
+  }
+  auto date = Text(e, "event", "date", true);
+  if (!date.ok()) return date.error();
+  auto value = Text(e, "event", "value", true);
+  if (!value.ok()) return value.error();
+  const json series = {{"criteria", "IMWG-2016"}, {"assessments", json::array({{{"date", *date}, {*marker, *value}}})}};
+  auto checked = ParseResponseSeries(units, series.dump());
+  if (!checked.ok()) {
+    Error err = checked.error();
+    const std::string prefix = "assessments[0].";
+    if (err.field.rfind(prefix, 0) == 0) {
+      const std::string field = err.field.substr(prefix.size());
+      err.field = field == "date" ? "event.date" : "event.value";
+    }
+    return err;
+  }
+  return Status::Ok();
 }
 
 }  // namespace lenacare

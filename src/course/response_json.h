@@ -17,4 +17,9 @@ namespace lenacare {
 // `units` is the knowledge base's unit table (knowledge/common/units.toml lists the response units).
 Result<ResponseSeries> ParseResponseSeries(const UnitTable& units, std::string_view json_text);
 
+// One stored marker result, {"date", "type": "marker", "marker": a measured series field
+// (serum_m_protein, urine_m_protein, kappa_flc, lambda_flc), "value" with its unit, "note"},
+// checked by the series reader; errors name "event.<field>".
+Status CheckMarkerJson(const UnitTable& units, std::string_view json_text);
+
 }  // namespace lenacare

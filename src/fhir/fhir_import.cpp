@@ -11,6 +11,7 @@
 
 #include "clinical/inputs.h"
 #include "course/course_json.h"
+#include "course/response_json.h"
 #include "fhir/fhir_names.h"
 #include "store/audit.h"
 
@@ -305,6 +306,7 @@ class Importer {
     if (ref.empty()) return Outcome::Bad("no subject: a reference to a Patient is required");
     auto parsed = nlohmann::json::parse(body, nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object()) return Outcome::Bad("its lenacare event is not a JSON object");
+    if (parsed.value("type", "") == "marker") return Marker(ref, parsed, source);
     const bool lab = parsed.value("type", "") == "lab";
     nlohmann::json baseline = parsed;
     baseline.erase("type");
@@ -324,6 +326,27 @@ class Importer {
       row.uln = ev->uln;
     }
     row.body = parsed.dump();
+    row.source = source;
+    auto written = store_.InsertEvent(row);
+    if (!written.ok()) {
+      db_error_ = written.error();
+      return {};
+    }
+    return Write(*written, row.patient_id, ref);
+  }
+
+  // A myeloma response marker (not a course event; kept for the response series).
+  Outcome Marker(const std::string& ref, const nlohmann::json& parsed, const std::string& source) {
+    const std::string body = parsed.dump();
+    Status valid = CheckMarkerJson(k_.units, body);
+    if (!valid.ok()) return Outcome::Bad(valid.error().Describe());
+    store::EventRecord row;
+    row.patient_id = PatientId(ref);
+    if (!db_error_.ok()) return {};
+    row.date = parsed["date"].get<std::string>();
+    row.type = "marker";
+    row.test = parsed["marker"].get<std::string>();
+    row.body = body;
     row.source = source;
     auto written = store_.InsertEvent(row);
     if (!written.ok()) {
@@ -423,6 +446,10 @@ class Importer {
     std::string problem;
     const std::string value = QuantityText(q, problem);
     if (!problem.empty()) return Outcome::Bad(problem);
+    if (IsResponseMarkerField(code->test)) {
+      return Event(
+          ref, body + ",\"type\":\"marker\",\"marker\":\"" + code->test + "\",\"value\":" + JsonText(value) + "}", key);
+    }
     body += ",\"type\":\"lab\",\"test\":\"" + code->test + "\",\"value\":" + JsonText(value);
     array ranges;
     if (r["referenceRange"].get_array().get(ranges) == simdjson::SUCCESS) {

@@ -129,6 +129,10 @@ std::string Knowledge::IndicationIds() const {
   return out;
 }
 
+bool IsResponseMarkerField(std::string_view field) {
+  return field == "serum_m_protein" || field == "urine_m_protein" || field == "kappa_flc" || field == "lambda_flc";
+}
+
 const CodeMap::Loinc* CodeMap::FindLoinc(std::string_view code) const {
   for (const Loinc& l : loinc) {
     if (l.code == code) return &l;

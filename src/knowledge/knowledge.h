@@ -195,11 +195,15 @@ struct CockcroftGault {
   Citation cite;
 };
 
+// The measured fields of a myeloma response series that a lab result can fill
+// (docs/response-format.md): serum_m_protein, urine_m_protein, kappa_flc, lambda_flc.
+bool IsResponseMarkerField(std::string_view field);
+
 // Terminology codes for FHIR import and export (common/codes.toml).
 struct CodeMap {
   struct Loinc {
     std::string code;
-    std::string test;  // a lab test id of the course file, or "pregnancy-test"
+    std::string test;  // a lab test id of the course file, "pregnancy-test" or a response marker field
     Citation cite;
   };
   struct Condition {

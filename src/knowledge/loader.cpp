@@ -673,7 +673,10 @@ Status LoadCodes(const std::string& root, Knowledge& k) {
     l.code = r.id();
     l.test = r.Str("test");
     LabTest t;
-    if (l.test != "pregnancy-test" && !ParseLabTest(l.test, t)) return r.Fail("unknown test '" + l.test + "'");
+    const bool marker = IsResponseMarkerField(l.test);
+    if (l.test != "pregnancy-test" && !marker && !ParseLabTest(l.test, t)) {
+      return r.Fail("unknown test '" + l.test + "'");
+    }
     l.cite = r.Cite();
     k.codes.loinc.push_back(l);
   }));

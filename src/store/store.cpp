@@ -7,12 +7,15 @@
 #include <nlohmann/json.hpp>
 
 #include "course/course_json.h"
+#include "course/response_json.h"
 #include "store/audit.h"
 
 namespace lenacare::store {
 namespace {
 
 using nlohmann::json;
+
+constexpr std::string_view kMarkerType = "marker";
 
 constexpr std::string_view kPatientColumns = "id, ref, name, sex, birth_date, facts";
 
@@ -81,6 +84,7 @@ class CourseBuilder {
     out_.record = c;
     out_.course = std::move(course).value();
     out_.ignored_events = 0;
+    out_.markers.clear();
     baseline_ = 0;
     return Status::Ok();
   }
@@ -89,6 +93,10 @@ class CourseBuilder {
     auto date = Date::Parse(row.date);
     if (!date.ok()) return date.error().Under("event " + std::to_string(row.id));
     if (*date > as_of_) return Status::Ok();
+    if (row.type == kMarkerType) {
+      out_.markers.push_back(row);
+      return Status::Ok();
+    }
     Course& c = out_.course;
     EventType type;
     if (!ParseEventType(row.type, type)) {
@@ -460,7 +468,13 @@ Result<EventRecord> Store::RecordEvent(const Knowledge& k, const std::string& re
   row.body = parsed_json.dump();
   Event ev;
   const std::string type = parsed_json.value("type", "");
-  if (!*latest) {
+  if (type == kMarkerType) {
+    Status valid = CheckMarkerJson(k.units, row.body);
+    if (!valid.ok()) return valid.error();
+    row.date = parsed_json["date"].get<std::string>();
+    row.type = type;
+    row.test = parsed_json["marker"].get<std::string>();
+  } else if (!*latest) {
     // No course yet: a lab is a baseline result; REMS steps may come before the first course.
     EventType t;
     if (!ParseEventType(type, t) || (t != EventType::kLab && !IsProgramEvent(t))) {
@@ -503,13 +517,15 @@ Result<EventRecord> Store::RecordEvent(const Knowledge& k, const std::string& re
       return err;
     }
   }
-  row.date = ev.date.ToString();
-  row.type = EventTypeId(ev.type);
-  if (ev.type == EventType::kLab) {
-    row.test = LabTestId(ev.test);
-    row.value = ev.value;
-    row.lln = ev.lln;
-    row.uln = ev.uln;
+  if (type != kMarkerType) {
+    row.date = ev.date.ToString();
+    row.type = EventTypeId(ev.type);
+    if (ev.type == EventType::kLab) {
+      row.test = LabTestId(ev.test);
+      row.value = ev.value;
+      row.lln = ev.lln;
+      row.uln = ev.uln;
+    }
   }
   Status s = InTransaction(*db_, [&]() -> Status {
     std::optional<int64_t> id;

@@ -58,6 +58,7 @@ struct StoredCourse {
   CourseRecord record;
   Course course;
   int ignored_events = 0;  // therapy events dated before the course's start (an earlier course)
+  std::vector<EventRecord> markers;  // myeloma response markers (type "marker"), by date
 };
 
 struct AuditEntry {
@@ -92,7 +93,9 @@ class Store {
   Result<CourseRecord> StartCourse(const Knowledge& k, const std::string& ref, const std::string& header);
 
   // Records one course-file event object for a patient after validating it against the
-  // patient's course (a lab needs no course: before the start it is a baseline result).
+  // patient's course (a lab needs no course: before the start it is a baseline result). Besides
+  // the course-file events, type "marker" records a myeloma response marker
+  // (response_json.h CheckMarkerJson), kept for the response series and not part of the course.
   Result<EventRecord> RecordEvent(const Knowledge& k, const std::string& ref, const std::string& event_json);
   Result<std::vector<EventRecord>> ListEvents(const std::string& ref);  // audited read
   Result<std::vector<EventRecord>> EventsOf(int64_t patient_id);        // not audited: the caller audits

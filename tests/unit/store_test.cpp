@@ -11,6 +11,7 @@
 #include "app/worklist.h"
 #include "course/course_json.h"
 #include "course/evaluate.h"
+#include "course/response_json.h"
 #include "fhir/fhir_export.h"
 #include "fhir/fhir_import.h"
 #include "store/schema.h"
@@ -455,6 +456,65 @@ TEST_P(StoreTest, AnExportedBundleImportsBackToTheSameCourse) {
   auto again = fhir::ExportPatient(*copy, K(), "F1");
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->dump(2), bundle->dump(2));
+}
+
+// Myeloma response markers: imported from LOINC-coded Observations, checked by the response
+// series reader, kept out of the course, and turned into a worklist item when the latest
+// category is a change that awaits its confirming assessment (IMWG: two consecutive).
+TEST_P(StoreTest, ResponseMarkersMakeAResponseItemUntilTheChangeIsConfirmed) {
+  AddMmPatient("M1");
+  auto marker = [&](const std::string& id, const std::string& date, double value) {
+    return R"({"resourceType":"Observation","id":")" + id +
+           R"(","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"33358-3"}]},"subject":{"reference":"Patient/M1"},"effectiveDateTime":")" +
+           date + R"(","valueQuantity":{"value":)" + std::to_string(value) +
+           R"(,"unit":"g/dL","system":"http://unitsofmeasure.org","code":"g/dL"}})" + "\n";
+  };
+  Write(
+      "m.ndjson",
+      marker("m0", "2026-01-05", 3.0) + marker("m1", "2026-02-02", 1.2) +
+          R"({"resourceType":"Observation","id":"bad","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"33358-3"}]},"subject":{"reference":"Patient/M1"},"effectiveDateTime":"2026-02-02","valueQuantity":{"value":1,"unit":"mg/L"}})"
+          "\n");
+  auto sum = fhir::Import(*store_, K(), {Path("m.ndjson")}, {});
+  ASSERT_TRUE(sum.ok());
+  EXPECT_EQ(sum->written, 2);
+  ASSERT_EQ(sum->invalid, 1);
+  EXPECT_NE(sum->problems[0].find("Observation/bad: event.value"), std::string::npos) << sum->problems[0];
+  auto c = store_->LoadCourse(K(), "M1", Date::FromCivil(2026, 2, 3));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->markers.size(), 2u);
+  EXPECT_TRUE(c->course.events.empty());  // markers are not course events
+
+  auto response_items = [&](Date as_of) {
+    std::vector<std::string> out;
+    auto w = app::BuildWorklist(*store_, K(), as_of, 0);
+    EXPECT_TRUE(w.ok());
+    for (const auto& e : w->entries) {
+      for (const auto& i : e.items) {
+        if (i.what == "response") out.push_back(i.detail);
+      }
+    }
+    return out;
+  };
+  // The category is the classifier's for the same series, written as a series file.
+  auto criteria = LoadResponseCriteria(K().root, "IMWG-2016", K().units);
+  ASSERT_TRUE(criteria.ok());
+  auto series = ParseResponseSeries(K().units, R"({"criteria":"IMWG-2016",
+      "baseline":{"date":"2026-01-05","serum_m_protein":"3 g/dL"},
+      "assessments":[{"date":"2026-02-02","serum_m_protein":"1.2 g/dL"}]})");
+  ASSERT_TRUE(series.ok());
+  const ResponseAnswer expected = ClassifyResponse(*criteria, *series);
+  ASSERT_EQ(expected.assessments.size(), 1u);
+  EXPECT_NE(expected.assessments[0].category, ResponseCategory::kSD);
+  EXPECT_EQ(response_items(Date::FromCivil(2026, 2, 3)),
+            std::vector<std::string>{std::string(ResponseCategoryId(expected.assessments[0].category)) +
+                                     " on 2026-02-02 awaits a confirming assessment of the same marker"});
+  auto r = store_->RecordEvent(
+      K(), "M1", R"({"date":"2026-03-02","type":"marker","marker":"serum_m_protein","value":"1.1 g/dL"})");
+  ASSERT_TRUE(r.ok()) << r.error().Describe();
+  EXPECT_TRUE(response_items(Date::FromCivil(2026, 3, 3)).empty());
+  auto bad = store_->RecordEvent(K(), "M1", R"({"date":"2026-03-02","type":"marker","marker":"igg","value":"1 g/dL"})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "event.marker");
 }
 
 // --- Worklist ---------------------------------------------------------------------------------
