@@ -337,8 +337,10 @@ Result<Event> ParseEvent(const Knowledge& k, const json& e, const std::string& w
 
 Result<Event> ParseBaseline(const Knowledge& k, const json& b, const std::string& where, Date start_date) {
   if (!b.is_object()) return Error::BadInput(where, "must be an object");
-  Status s = CheckKeys(b, where, {"date", "test", "value", "lln", "uln", "note"});
+  // "type" may say "lab" (a stored lab row carries its type); nothing else.
+  Status s = CheckKeys(b, where, {"date", "type", "test", "value", "lln", "uln", "note"});
   if (!s.ok()) return s.error();
+  if (b.contains("type") && b["type"] != "lab") return Error::BadInput(where + ".type", "a baseline result is a lab");
   auto date = DateField(b, where, "date");
   if (!date.ok()) return date.error();
   if (*date > start_date) {

@@ -308,10 +308,8 @@ class Importer {
     if (parsed.is_discarded() || !parsed.is_object()) return Outcome::Bad("its lenacare event is not a JSON object");
     if (parsed.value("type", "") == "marker") return Marker(ref, parsed, source);
     const bool lab = parsed.value("type", "") == "lab";
-    nlohmann::json baseline = parsed;
-    baseline.erase("type");
-    auto ev = lab ? ParseBaselineJson(k_, baseline.dump(), "", Date::FromCivil(9999, 12, 31))
-                  : ParseEventJson(k_, body, "", no_course_);
+    auto ev =
+        lab ? ParseBaselineJson(k_, body, "", Date::FromCivil(9999, 12, 31)) : ParseEventJson(k_, body, "", no_course_);
     if (!ev.ok()) return Outcome::Bad(ev.error().Describe());
     if (lab) ev.value().type = EventType::kLab;
     store::EventRecord row;

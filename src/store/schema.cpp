@@ -144,6 +144,19 @@ BEGIN
 END $$;
 CREATE TRIGGER audit_no_update BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only();
 )sql"},
+      // 3: a "plain" flag for rows whose course-file text says nothing beyond their columns, and
+      // an index that holds those columns, so that rebuilding courses reads labs and dose-diary
+      // rows from the index alone (the worklist over every course).
+      {3,
+       R"sql(
+ALTER TABLE events ADD COLUMN plain INTEGER NOT NULL DEFAULT 0;
+UPDATE events SET plain = 1
+  WHERE ((type = 'lab' AND value IS NOT NULL) OR type IN ('dose-taken', 'dose-missed'))
+    AND body NOT LIKE '%"note"%' AND body NOT LIKE '%"reason"%';
+DROP INDEX events_by_patient;
+CREATE INDEX events_for_courses ON events (patient_id, date, id, type, test, value, lln, uln, plain);
+)sql",
+       nullptr},
   };
   return all;
 }

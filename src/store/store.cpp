@@ -70,9 +70,14 @@ std::string CourseFileHeader(const PatientRecord& p, const CourseRecord& c) {
   return file.dump();
 }
 
-// Rebuilds a course from its header and the patient's event rows (sorted by date, then id).
-// Labs and dose-diary rows come from their columns (validated when written); the other events
-// are read again from their course-file text by the course-file reader.
+// The columns a course is rebuilt from: the body only where the columns do not say it all.
+constexpr std::string_view kCourseEventColumns =
+    "id, patient_id, date, type, test, value, lln, uln, plain, CASE WHEN plain = 1 THEN NULL ELSE body END";
+
+// Rebuilds a course from its header and the patient's event rows (kCourseEventColumns, sorted by
+// date, then id). Plain rows — labs and dose-diary entries whose course-file text holds nothing
+// beyond the columns, validated when written — come from the columns; the other events are read
+// again from their course-file text by the course-file reader.
 class CourseBuilder {
  public:
   CourseBuilder(const Knowledge& k, Date as_of) : k_(k), as_of_(as_of) {}
@@ -83,59 +88,73 @@ class CourseBuilder {
     out_.patient = p;
     out_.record = c;
     out_.course = std::move(course).value();
+    out_.course.events.reserve(256);
     out_.ignored_events = 0;
     out_.markers.clear();
     baseline_ = 0;
     return Status::Ok();
   }
 
-  Status Add(const EventRecord& row) {
-    auto date = Date::Parse(row.date);
-    if (!date.ok()) return date.error().Under("event " + std::to_string(row.id));
+  Status Add(const Row& r) {
+    auto date = Date::Parse(r.Text(2));
+    if (!date.ok()) return date.error().Under("event " + std::to_string(r.Int(0)));
     if (*date > as_of_) return Status::Ok();
-    if (row.type == kMarkerType) {
-      out_.markers.push_back(row);
+    const std::string_view type_id = r.Text(3);
+    if (type_id == kMarkerType) {
+      EventRecord m;
+      m.id = r.Int(0);
+      m.patient_id = r.Int(1);
+      m.date = r.Text(2);
+      m.type = type_id;
+      m.test = r.Text(4);
+      m.body = r.Text(9);
+      out_.markers.push_back(std::move(m));
       return Status::Ok();
     }
     Course& c = out_.course;
     EventType type;
-    if (!ParseEventType(row.type, type)) {
-      return Error::Failed("event " + std::to_string(row.id), "unknown stored event type '" + row.type + "'");
+    if (!ParseEventType(type_id, type)) {
+      return Error::Failed("event " + std::to_string(r.Int(0)),
+                           "unknown stored event type '" + std::string(type_id) + "'");
     }
     const bool baseline = type == EventType::kLab && *date < c.start_date;
     if (!baseline && !IsProgramEvent(type) && *date < c.start_date) {
       ++out_.ignored_events;
       return Status::Ok();
     }
-    const bool plain = row.body.find("\"note\"") == std::string::npos;
-    Event ev;
-    if (type == EventType::kLab && row.value) {
+    Event& ev = c.events.emplace_back();
+    if (r.Int(8) == 1) {
       ev.type = type;
-      if (!ParseLabTest(row.test, ev.test)) {
-        return Error::Failed("event " + std::to_string(row.id), "unknown stored test '" + row.test + "'");
+      ev.date = *date;
+      if (type == EventType::kLab) {
+        if (!ParseLabTest(r.Text(4), ev.test)) {
+          return Error::Failed("event " + std::to_string(r.Int(0)),
+                               "unknown stored test '" + std::string(r.Text(4)) + "'");
+        }
+        ev.value = r.Real(5);
+        if (!r.IsNull(6)) ev.lln = r.Real(6);
+        if (!r.IsNull(7)) ev.uln = r.Real(7);
       }
-      ev.value = *row.value;
-      ev.lln = row.lln;
-      ev.uln = row.uln;
-      ev.date = *date;
-    } else if ((type == EventType::kDoseTaken || type == EventType::kDoseMissed) && plain) {
-      ev.type = type;
-      ev.date = *date;
     } else {
-      const std::string where = "event " + std::to_string(row.id);
-      auto parsed =
-          baseline ? ParseBaselineJson(k_, row.body, where, c.start_date) : ParseEventJson(k_, row.body, where, c);
-      if (!parsed.ok()) return parsed.error();
+      const std::string where = "event " + std::to_string(r.Int(0));
+      const std::string_view body = r.Text(9);
+      auto parsed = baseline ? ParseBaselineJson(k_, body, where, c.start_date) : ParseEventJson(k_, body, where, c);
+      if (!parsed.ok()) {
+        c.events.pop_back();
+        return parsed.error();
+      }
       ev = std::move(parsed).value();
     }
-    ev.index = baseline ? -1 - baseline_++ : static_cast<int>(c.events.size());
-    c.events.push_back(std::move(ev));
+    ev.index = baseline ? -1 - baseline_++ : static_cast<int>(c.events.size()) - 1;
     return Status::Ok();
   }
 
   Result<StoredCourse> Finish() {
     Course& c = out_.course;
-    std::stable_sort(c.events.begin(), c.events.end(), [](const Event& a, const Event& b) { return a.date < b.date; });
+    auto by_date = [](const Event& a, const Event& b) { return a.date < b.date; };
+    if (!std::is_sorted(c.events.begin(), c.events.end(), by_date)) {
+      std::stable_sort(c.events.begin(), c.events.end(), by_date);
+    }
     Status s = CheckCourse(k_, c);
     if (!s.ok()) return s.error().Under("course " + std::to_string(out_.record.id));
     return std::move(out_);
@@ -147,6 +166,12 @@ class CourseBuilder {
   StoredCourse out_;
   int baseline_ = 0;
 };
+
+// Whether a row's course-file text says nothing beyond its columns (see kCourseEventColumns).
+bool Plain(const EventRecord& e) {
+  const bool kind = (e.type == "lab" && e.value) || e.type == "dose-taken" || e.type == "dose-missed";
+  return kind && e.body.find("\"note\"") == std::string::npos && e.body.find("\"reason\"") == std::string::npos;
+}
 
 }  // namespace
 
@@ -482,9 +507,7 @@ Result<EventRecord> Store::RecordEvent(const Knowledge& k, const std::string& re
     }
     Course none;
     none.start_date = Date::FromCivil(9999, 12, 31);
-    json body = parsed_json;
-    if (t == EventType::kLab) body.erase("type");
-    auto e = t == EventType::kLab ? ParseBaselineJson(k, body.dump(), "event", none.start_date)
+    auto e = t == EventType::kLab ? ParseBaselineJson(k, row.body, "event", none.start_date)
                                   : ParseEventJson(k, row.body, "event", none);
     if (!e.ok()) return e.error();
     ev = std::move(e).value();
@@ -495,10 +518,7 @@ Result<EventRecord> Store::RecordEvent(const Knowledge& k, const std::string& re
     Course& c = stored.value().course;
     auto date = Date::Parse(parsed_json.value("date", ""));
     const bool baseline = type == "lab" && date.ok() && *date < c.start_date;
-    json body = parsed_json;
-    if (baseline) body.erase("type");
-    auto e =
-        baseline ? ParseBaselineJson(k, body.dump(), "event", c.start_date) : ParseEventJson(k, row.body, "event", c);
+    auto e = baseline ? ParseBaselineJson(k, row.body, "event", c.start_date) : ParseEventJson(k, row.body, "event", c);
     if (!e.ok()) return e.error();
     ev = std::move(e).value();
     if (baseline) ev.type = EventType::kLab;
@@ -530,10 +550,11 @@ Result<EventRecord> Store::RecordEvent(const Knowledge& k, const std::string& re
   Status s = InTransaction(*db_, [&]() -> Status {
     std::optional<int64_t> id;
     Status q = db_->Query(
-        "INSERT INTO events (patient_id, date, type, test, value, lln, uln, body, source) VALUES (?, ?, ?, ?, ?, ?, ?, "
-        "?, NULL) RETURNING id",
+        "INSERT INTO events (patient_id, date, type, test, value, lln, uln, body, source, plain) VALUES (?, ?, ?, ?, "
+        "?, "
+        "?, ?, ?, NULL, ?) RETURNING id",
         {row.patient_id, std::string_view(row.date), std::string_view(row.type), OptText(row.test), Opt(row.value),
-         Opt(row.lln), Opt(row.uln), std::string_view(row.body)},
+         Opt(row.lln), Opt(row.uln), std::string_view(row.body), int64_t{Plain(row) ? 1 : 0}},
         [&](const Row& r) { id = r.Int(0); });
     if (!q.ok()) return q;
     if (!id) return Error::Failed("event", "the database returned no id");
@@ -567,9 +588,9 @@ Result<StoredCourse> Store::BuildCourse(const Knowledge& k, const PatientRecord&
   Status s = builder.Begin(p, c);
   if (!s.ok()) return s.error();
   Status each = Status::Ok();
-  s = db_->Query("SELECT " + std::string(kEventColumns) + " FROM events WHERE patient_id = ? ORDER BY date, id", {p.id},
-                 [&](const Row& r) {
-                   if (each.ok()) each = builder.Add(EventFrom(r));
+  s = db_->Query("SELECT " + std::string(kCourseEventColumns) + " FROM events WHERE patient_id = ? ORDER BY date, id",
+                 {p.id}, [&](const Row& r) {
+                   if (each.ok()) each = builder.Add(r);
                  });
   if (!s.ok()) return s.error();
   if (!each.ok()) return each.error();
@@ -640,13 +661,13 @@ Status Store::ForEachCourse(const Knowledge& k, Date as_of,
     }
     return false;
   };
-  s = db_->Query("SELECT " + std::string(kEventColumns) +
+  s = db_->Query("SELECT " + std::string(kCourseEventColumns) +
                      " FROM events WHERE date <= ? AND patient_id IN (SELECT patient_id FROM courses) "
                      "ORDER BY patient_id, date, id",
                  {std::string_view(as_of.ToString())}, [&](const Row& r) {
                    const int64_t pid = r.Int(1);
                    if (!advance_to(pid)) return;
-                   if (current.ok()) current = builder.Add(EventFrom(r));
+                   if (current.ok()) current = builder.Add(r);
                  });
   if (!s.ok()) return s;
   finish();

@@ -78,13 +78,37 @@ TEST_P(StoreTest, UpgradesAVersionOneDatabaseInPlace) {
   ASSERT_TRUE((*old)->Migrate(1).ok());
   EXPECT_EQ(*(*old)->SchemaVersion(), 1);
   // Data written by version 1 ...
-  ASSERT_TRUE((*old)
-                  ->Transaction([&]() -> Status {
-                    bool changed = false;
-                    auto id = (*old)->UpsertPatient({0, "OLD-1", "Old Patient", "female", "1950-01-01", "{}"}, changed);
-                    return id.ok() ? Status::Ok() : Status(id.error());
-                  })
-                  .ok());
+  ASSERT_TRUE(
+      (*old)
+          ->Transaction([&]() -> Status {
+            bool changed = false;
+            auto id = (*old)->UpsertPatient({0, "OLD-1", "Old Patient", "female", "1950-01-01", "{}"}, changed);
+            if (!id.ok()) return id.error();
+            // A course and events as version 1 stored them (no "plain" column yet).
+            auto c = (*old)->db().Run(
+                "INSERT INTO courses (patient_id, indication, start_date, header) VALUES (?, 'mm', "
+                "'2026-01-05', '{\"indication\":\"mm\",\"start_date\":\"2026-01-05\",\"starting_dose_mg\":25}')",
+                {*id});
+            if (!c.ok()) return c.error();
+            const char* rows[][4] = {
+                {"2026-01-12", "lab", "anc", R"({"date":"2026-01-12","type":"lab","test":"anc","value":"0.8 10*9/L"})"},
+                {"2026-01-12", "lab", "platelets",
+                 R"({"date":"2026-01-12","type":"lab","test":"platelets","value":"150 10*9/L","note":"x"})"},
+                {"2026-01-13", "dose-missed", nullptr,
+                 R"({"date":"2026-01-13","type":"dose-missed","reason":"nausea"})"}};
+            const double values[] = {0.8, 150, 0};
+            for (int i = 0; i < 3; ++i) {
+              auto e = (*old)->db().Run(
+                  "INSERT INTO events (patient_id, date, type, test, value, body) VALUES (?, ?, ?, ?, ?, ?)",
+                  {*id, std::string_view(rows[i][0]), std::string_view(rows[i][1]),
+                   rows[i][2] ? store::Value(std::string_view(rows[i][2])) : store::Value(std::monostate{}),
+                   rows[i][2] ? store::Value(values[i]) : store::Value(std::monostate{}),
+                   std::string_view(rows[i][3])});
+              if (!e.ok()) return e.error();
+            }
+            return Status::Ok();
+          })
+          .ok());
   // ... is there after the upgrade, and version 2's append-only rule holds.
   auto upgraded = store::Store::Open(fresh.target(), "tester");
   ASSERT_TRUE(upgraded.ok()) << upgraded.error().Describe();
@@ -92,6 +116,15 @@ TEST_P(StoreTest, UpgradesAVersionOneDatabaseInPlace) {
   auto p = (*upgraded)->ShowPatient("OLD-1");
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->name, "Old Patient");
+  // Only the row whose text says nothing beyond its columns is marked plain, and the course the
+  // version-1 rows make is the same as before.
+  EXPECT_EQ(*store::QueryInt((*upgraded)->db(), "SELECT count(*) FROM events WHERE plain = 1", {}), 1);
+  auto course = (*upgraded)->LoadCourse(K(), "OLD-1", Date::FromCivil(2026, 1, 14));
+  ASSERT_TRUE(course.ok()) << course.error().Describe();
+  ASSERT_EQ(course->course.events.size(), 3u);
+  EXPECT_EQ(course->course.events[1].note, "x");
+  EXPECT_EQ(course->course.events[2].note, "nausea");
+  EXPECT_EQ(Evaluate(K(), course->course, Date::FromCivil(2026, 1, 14)).status, CourseStatus::kInterrupted);
   auto edit = (*upgraded)->db().Run("UPDATE audit SET actor = 'x'", {});
   ASSERT_TRUE(edit.ok() || edit.error().message.find("append-only") != std::string::npos);
   auto del = (*upgraded)->db().Run("DELETE FROM audit", {});
