@@ -92,7 +92,13 @@ class WorkDir {
     std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/lenacare-store-bench-XXXXXX";
     if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
   }
+  // LENACARE_BENCH_KEEP=1 keeps the databases for a closer look (e.g. `lenacare worklist --db`).
   ~WorkDir() {
+    const char* keep = std::getenv("LENACARE_BENCH_KEEP");
+    if (keep != nullptr && std::string(keep) == "1") {
+      std::cerr << "kept " << path_.string() << "\n";
+      return;
+    }
     std::error_code ec;
     if (!path_.empty()) fs::remove_all(path_, ec);
   }
@@ -208,6 +214,7 @@ struct EventRow {
   std::optional<double> value, lln, uln;
   std::string body;
   std::optional<std::string> source;
+  int64_t plain = 0;
 };
 
 Result<std::vector<EventRow>> ReadEvents(store::Connection& db) {
@@ -216,11 +223,12 @@ Result<std::vector<EventRow>> ReadEvents(store::Connection& db) {
   auto text = [](const store::Row& r, int c) {
     return r.IsNull(c) ? std::nullopt : std::optional<std::string>(r.Text(c));
   };
-  Status s = db.Query("SELECT patient_id, date, type, test, value, lln, uln, body, source FROM events ORDER BY id", {},
-                      [&](const store::Row& r) {
-                        rows.push_back({r.Int(0), std::string(r.Text(1)), std::string(r.Text(2)), text(r, 3), opt(r, 4),
-                                        opt(r, 5), opt(r, 6), std::string(r.Text(7)), text(r, 8)});
-                      });
+  Status s =
+      db.Query("SELECT patient_id, date, type, test, value, lln, uln, body, source, plain FROM events ORDER BY id", {},
+               [&](const store::Row& r) {
+                 rows.push_back({r.Int(0), std::string(r.Text(1)), std::string(r.Text(2)), text(r, 3), opt(r, 4),
+                                 opt(r, 5), opt(r, 6), std::string(r.Text(7)), text(r, 8), r.Int(9)});
+               });
   if (!s.ok()) return s.error();
   return rows;
 }
@@ -239,15 +247,16 @@ Result<double> PlainInsert(const std::string& path, const std::vector<EventRow>&
     return e;
   };
   auto exec = [&](const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; };
-  if (!exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")) {
+  if (!exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
+            "PRAGMA mmap_size=1073741824;")) {
     Error e = fail("pragmas");
     sqlite3_close_v2(db);
     return e;
   }
   sqlite3_stmt* st = nullptr;
   const char* sql =
-      "INSERT INTO events (patient_id, date, type, test, value, lln, uln, body, source) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO events (patient_id, date, type, test, value, lln, uln, body, source, plain) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) {
     Error e = fail("prepare");
     sqlite3_close_v2(db);
@@ -291,6 +300,7 @@ Result<double> PlainInsert(const std::string& path, const std::vector<EventRow>&
     bind_opt(7, r.uln);
     bind_text(8, r.body);
     bind_opt_text(9, r.source);
+    sqlite3_bind_int64(st, 10, r.plain);
     if (sqlite3_step(st) != SQLITE_DONE) error = fail("insert");
     sqlite3_reset(st);
     if ((static_cast<int64_t>(i) + 1) % kBatchRows == 0 || i + 1 == rows.size()) {
@@ -315,7 +325,7 @@ struct EventDigest {
 Result<EventDigest> DigestEvents(store::Connection& db) {
   EventDigest d;
   Status s = db.Query(
-      "SELECT count(*), sum(length(body)) + sum(length(date)) + sum(length(test)) + sum(patient_id), "
+      "SELECT count(*), sum(length(body)) + sum(length(date)) + sum(length(test)) + sum(patient_id) + sum(plain), "
       "count(DISTINCT source), total(value) + total(lln) + total(uln) FROM events",
       {}, [&](const store::Row& r) {
         d.rows = r.Int(0);
@@ -579,13 +589,17 @@ Result<WorklistData> BuildWorklistData(store::Store& store, const Knowledge& k, 
       const int d = day.DaysSince(c.start);
       if (d < -3) continue;
       for (const EventInsert& e : EventsOn(c, d, date, static_cast<uint64_t>(c.patient_id))) {
-        const bool lab = e.test != nullptr;
-        store::Value test = lab ? store::Value(std::string_view(e.test)) : store::Value(std::monostate{});
-        store::Value value = lab ? store::Value(e.value) : store::Value(std::monostate{});
-        auto n = db.Run(
-            "INSERT INTO events (patient_id, date, type, test, value, lln, uln, body, source) "
-            "VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, NULL)",
-            {c.patient_id, std::string_view(date), std::string_view(e.type), test, value, std::string_view(e.body)});
+        // Through the store's own row writer (it sets the columns courses are rebuilt from).
+        store::EventRecord row;
+        row.patient_id = c.patient_id;
+        row.date = date;
+        row.type = e.type;
+        if (e.test != nullptr) {
+          row.test = e.test;
+          row.value = e.value;
+        }
+        row.body = e.body;
+        auto n = store.InsertEvent(row);
         if (!n.ok()) return n.error();
         ++data.events;
       }

@@ -78,7 +78,7 @@ class SqliteConnection final : public Connection {
 
   Result<sqlite3_stmt*> Prepare(std::string_view sql, const Params& params) {
     sqlite3_stmt* st = nullptr;
-    auto it = cache_.find(std::string(sql));
+    auto it = cache_.find(sql);
     if (it != cache_.end()) {
       st = it->second;
     } else {
@@ -108,7 +108,12 @@ class SqliteConnection final : public Connection {
   }
 
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  // Looked up by string_view: no string is built for a statement run a million times.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, Hash, std::equal_to<>> cache_;
 };
 
 }  // namespace

@@ -381,11 +381,10 @@ Result<std::vector<std::string>> Store::ConditionIndications(int64_t patient_id)
 
 Result<bool> Store::InsertEvent(const EventRecord& e) {
   auto n = db_->Run(
-      "INSERT INTO events (patient_id, date, type, test, value, lln, uln, body, source) VALUES (?, ?, ?, ?, ?, ?, ?, "
-      "?, "
-      "?) ON CONFLICT DO NOTHING",
+      "INSERT INTO events (patient_id, date, type, test, value, lln, uln, body, source, plain) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
       {e.patient_id, std::string_view(e.date), std::string_view(e.type), OptText(e.test), Opt(e.value), Opt(e.lln),
-       Opt(e.uln), std::string_view(e.body), OptText(e.source)});
+       Opt(e.uln), std::string_view(e.body), OptText(e.source), int64_t{Plain(e) ? 1 : 0}});
   if (!n.ok()) return n.error();
   return *n > 0;
 }

@@ -423,6 +423,8 @@ TEST_P(StoreTest, InvalidResourcesAreReportedWithFileAndLineAndTheRestIsImported
   EXPECT_EQ(Skipped(*sum, "Observation with status 'preliminary' (only final results are used)"), 1);
   EXPECT_EQ(Skipped(*sum, "Observation LOINC 8302-2 (not used)"), 1);
   EXPECT_EQ(Count(*store_, "SELECT count(*) FROM events"), 2);
+  // Both labs say nothing beyond their columns: courses read them from the index.
+  EXPECT_EQ(Count(*store_, "SELECT count(*) FROM events WHERE plain = 1"), 2);
 }
 
 TEST_P(StoreTest, ImportsLenalidomideOrdersDispensesAndDiagnosesAndSkipsOtherDrugs) {
