@@ -244,8 +244,14 @@ class Importer {
     ++t.second;
   }
 
-  Outcome Write(bool written, int64_t patient_id, const std::string& ref) {
-    if (!written) return {Outcome::kUnchanged, ""};
+  // The outcome of a store write: written, already stored, or a database failure (which stops
+  // the import).
+  Outcome Written(const Result<bool>& written, int64_t patient_id, const std::string& ref) {
+    if (!written.ok()) {
+      db_error_ = written.error();
+      return {};
+    }
+    if (!*written) return {Outcome::kUnchanged, ""};
     Touch(patient_id, ref);
     return {Outcome::kWritten, ""};
   }
@@ -298,7 +304,7 @@ class Importer {
       return {};
     }
     ids_[p.ref] = *row;
-    return Write(changed, *row, p.ref);
+    return Written(changed, *row, p.ref);
   }
 
   // A course-file event for the patient, validated with the course-file reader.
@@ -325,12 +331,7 @@ class Importer {
     }
     row.body = parsed.dump();
     row.source = source;
-    auto written = store_.InsertEvent(row);
-    if (!written.ok()) {
-      db_error_ = written.error();
-      return {};
-    }
-    return Write(*written, row.patient_id, ref);
+    return Written(store_.InsertEvent(row), row.patient_id, ref);
   }
 
   // A myeloma response marker (not a course event; kept for the response series).
@@ -346,12 +347,7 @@ class Importer {
     row.test = parsed["marker"].get<std::string>();
     row.body = body;
     row.source = source;
-    auto written = store_.InsertEvent(row);
-    if (!written.ok()) {
-      db_error_ = written.error();
-      return {};
-    }
-    return Write(*written, row.patient_id, ref);
+    return Written(store_.InsertEvent(row), row.patient_id, ref);
   }
 
   static std::string_view DateOf(const element& r, std::initializer_list<std::string_view> fields) {
@@ -540,12 +536,8 @@ class Importer {
     if (ref.empty()) return Outcome::Bad("no subject: a reference to a Patient is required");
     const int64_t pid = PatientId(ref);
     if (!db_error_.ok()) return {};
-    auto written = store_.InsertCondition(pid, mapped->indication, std::string(DateOf(r, {"onsetDateTime"})), key);
-    if (!written.ok()) {
-      db_error_ = written.error();
-      return {};
-    }
-    return Write(*written, pid, ref);
+    return Written(store_.InsertCondition(pid, mapped->indication, std::string(DateOf(r, {"onsetDateTime"})), key), pid,
+                   ref);
   }
 
   // lenacare's own exported records: the course (its course-file header) and events without a
@@ -569,12 +561,7 @@ class Importer {
     c.indication = course->indication->id;
     c.start_date = course->start_date.ToString();
     c.header = h.dump();
-    auto written = store_.InsertCourse(c, key);
-    if (!written.ok()) {
-      db_error_ = written.error();
-      return {};
-    }
-    return Write(*written, c.patient_id, ref);
+    return Written(store_.InsertCourse(c, key), c.patient_id, ref);
   }
 
   store::Store& store_;

@@ -9,11 +9,18 @@
 namespace lenacare::store {
 namespace {
 
+// `@ID@` in a migration's text is the dialect's auto-numbered primary key.
 struct Migration {
   int version;
   const char* sqlite;
   const char* postgres;  // nullptr: the same text as for SQLite
 };
+
+std::string ForDialect(std::string sql, Dialect d) {
+  const std::string id = d == Dialect::kPostgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY";
+  for (size_t at = sql.find("@ID@"); at != std::string::npos; at = sql.find("@ID@", at)) sql.replace(at, 4, id);
+  return sql;
+}
 
 // Types both databases read the same way: BIGINT, DOUBLE PRECISION, TEXT. Dates are ISO text
 // (YYYY-MM-DD sorts as a date); the audit time is an ISO UTC timestamp.
@@ -22,7 +29,7 @@ const std::vector<Migration>& Migrations() {
       {1,
        R"sql(
 CREATE TABLE patients (
-  id INTEGER PRIMARY KEY,
+  id @ID@,
   ref TEXT NOT NULL UNIQUE,
   name TEXT NOT NULL DEFAULT '',
   sex TEXT NOT NULL DEFAULT '',
@@ -30,7 +37,7 @@ CREATE TABLE patients (
   facts TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE courses (
-  id INTEGER PRIMARY KEY,
+  id @ID@,
   patient_id BIGINT NOT NULL REFERENCES patients(id),
   indication TEXT NOT NULL,
   start_date TEXT NOT NULL,
@@ -38,14 +45,14 @@ CREATE TABLE courses (
   source TEXT UNIQUE
 );
 CREATE TABLE conditions (
-  id INTEGER PRIMARY KEY,
+  id @ID@,
   patient_id BIGINT NOT NULL REFERENCES patients(id),
   indication TEXT NOT NULL,
   onset TEXT NOT NULL DEFAULT '',
   source TEXT NOT NULL UNIQUE
 );
 CREATE TABLE events (
-  id INTEGER PRIMARY KEY,
+  id @ID@,
   patient_id BIGINT NOT NULL REFERENCES patients(id),
   date TEXT NOT NULL,
   type TEXT NOT NULL,
@@ -73,59 +80,7 @@ CREATE TABLE audit_head (
 );
 INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');
 )sql",
-       R"sql(
-CREATE TABLE patients (
-  id BIGSERIAL PRIMARY KEY,
-  ref TEXT NOT NULL UNIQUE,
-  name TEXT NOT NULL DEFAULT '',
-  sex TEXT NOT NULL DEFAULT '',
-  birth_date TEXT NOT NULL DEFAULT '',
-  facts TEXT NOT NULL DEFAULT '{}'
-);
-CREATE TABLE courses (
-  id BIGSERIAL PRIMARY KEY,
-  patient_id BIGINT NOT NULL REFERENCES patients(id),
-  indication TEXT NOT NULL,
-  start_date TEXT NOT NULL,
-  header TEXT NOT NULL,
-  source TEXT UNIQUE
-);
-CREATE TABLE conditions (
-  id BIGSERIAL PRIMARY KEY,
-  patient_id BIGINT NOT NULL REFERENCES patients(id),
-  indication TEXT NOT NULL,
-  onset TEXT NOT NULL DEFAULT '',
-  source TEXT NOT NULL UNIQUE
-);
-CREATE TABLE events (
-  id BIGSERIAL PRIMARY KEY,
-  patient_id BIGINT NOT NULL REFERENCES patients(id),
-  date TEXT NOT NULL,
-  type TEXT NOT NULL,
-  test TEXT,
-  value DOUBLE PRECISION,
-  lln DOUBLE PRECISION,
-  uln DOUBLE PRECISION,
-  body TEXT NOT NULL,
-  source TEXT UNIQUE
-);
-CREATE TABLE audit (
-  seq BIGINT PRIMARY KEY,
-  at TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  action TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  detail TEXT NOT NULL,
-  prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL
-);
-CREATE TABLE audit_head (
-  id INTEGER PRIMARY KEY CHECK (id = 1),
-  seq BIGINT NOT NULL,
-  hash TEXT NOT NULL
-);
-INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');
-)sql"},
+       nullptr},
       // 2: the index the course loader and the worklist read by, and the audit log made
       // append-only inside the database (an UPDATE or DELETE of an audit row is refused).
       {2,
@@ -186,7 +141,7 @@ Status MigrateTo(Connection& db, int up_to, const std::string& now) {
     if (m.version <= *current || m.version > up_to) continue;
     Status s = InTransaction(db, [&]() -> Status {
       const char* sql = db.dialect() == Dialect::kPostgres && m.postgres != nullptr ? m.postgres : m.sqlite;
-      Status step = db.ExecScript(sql);
+      Status step = db.ExecScript(ForDialect(sql, db.dialect()));
       if (!step.ok()) return step;
       auto row = db.Run("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                         {static_cast<int64_t>(m.version), std::string_view(now)});

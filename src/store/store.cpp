@@ -379,14 +379,37 @@ Result<std::vector<std::string>> Store::ConditionIndications(int64_t patient_id)
   return out;
 }
 
-Result<bool> Store::InsertEvent(const EventRecord& e) {
-  auto n = db_->Run(
+Result<bool> Store::InsertEvent(const EventRecord& e, int64_t* id) {
+  const Params params = {e.patient_id,
+                         std::string_view(e.date),
+                         std::string_view(e.type),
+                         OptText(e.test),
+                         Opt(e.value),
+                         Opt(e.lln),
+                         Opt(e.uln),
+                         std::string_view(e.body),
+                         OptText(e.source),
+                         int64_t{Plain(e) ? 1 : 0}};
+  constexpr std::string_view kInsert =
       "INSERT INTO events (patient_id, date, type, test, value, lln, uln, body, source, plain) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-      {e.patient_id, std::string_view(e.date), std::string_view(e.type), OptText(e.test), Opt(e.value), Opt(e.lln),
-       Opt(e.uln), std::string_view(e.body), OptText(e.source), int64_t{Plain(e) ? 1 : 0}});
-  if (!n.ok()) return n.error();
-  return *n > 0;
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+  if (id == nullptr) {
+    auto n = db_->Run(kInsert, params);
+    if (!n.ok()) return n.error();
+    return *n > 0;
+  }
+  auto inserted = InsertReturningId(std::string(kInsert) + " RETURNING id", params, "event");
+  if (!inserted.ok()) return inserted.error();
+  *id = *inserted;
+  return true;
+}
+
+Result<int64_t> Store::InsertReturningId(std::string_view sql, const Params& params, const std::string& what) {
+  std::optional<int64_t> id;
+  Status q = db_->Query(sql, params, [&](const Row& r) { id = r.Int(0); });
+  if (!q.ok()) return q.error();
+  if (!id) return Error::Failed(what, "the database stored no row");
+  return *id;
 }
 
 Result<PatientRecord> Store::AddPatient(const Knowledge& k, PatientRecord p) {
@@ -466,13 +489,11 @@ Result<CourseRecord> Store::StartCourse(const Knowledge& k, const std::string& r
   c.indication = parsed->indication->id;
   c.start_date = parsed->start_date.ToString();
   Status s = InTransaction(*db_, [&]() -> Status {
-    std::optional<int64_t> id;
-    Status q = db_->Query(
+    auto id = InsertReturningId(
         "INSERT INTO courses (patient_id, indication, start_date, header) VALUES (?, ?, ?, ?) RETURNING id",
         {c.patient_id, std::string_view(c.indication), std::string_view(c.start_date), std::string_view(c.header)},
-        [&](const Row& r) { id = r.Int(0); });
-    if (!q.ok()) return q;
-    if (!id) return Error::Failed("course", "the database returned no id");
+        "course");
+    if (!id.ok()) return id.error();
     c.id = *id;
     return AppendAudit("course.start", ref, c.indication + " from " + c.start_date);
   });
@@ -547,17 +568,8 @@ Result<EventRecord> Store::RecordEvent(const Knowledge& k, const std::string& re
     }
   }
   Status s = InTransaction(*db_, [&]() -> Status {
-    std::optional<int64_t> id;
-    Status q = db_->Query(
-        "INSERT INTO events (patient_id, date, type, test, value, lln, uln, body, source, plain) VALUES (?, ?, ?, ?, "
-        "?, "
-        "?, ?, ?, NULL, ?) RETURNING id",
-        {row.patient_id, std::string_view(row.date), std::string_view(row.type), OptText(row.test), Opt(row.value),
-         Opt(row.lln), Opt(row.uln), std::string_view(row.body), int64_t{Plain(row) ? 1 : 0}},
-        [&](const Row& r) { id = r.Int(0); });
-    if (!q.ok()) return q;
-    if (!id) return Error::Failed("event", "the database returned no id");
-    row.id = *id;
+    auto written = InsertEvent(row, &row.id);
+    if (!written.ok()) return written.error();
     return AppendAudit("event.record", ref, row.type + " " + row.date);
   });
   if (!s.ok()) return s.error();

@@ -57,7 +57,7 @@ struct StoredCourse {
   PatientRecord patient;
   CourseRecord record;
   Course course;
-  int ignored_events = 0;  // therapy events dated before the course's start (an earlier course)
+  int ignored_events = 0;            // therapy events dated before the course's start (an earlier course)
   std::vector<EventRecord> markers;  // myeloma response markers (type "marker"), by date
 };
 
@@ -120,7 +120,8 @@ class Store {
   // The row id of the patient `ref`, inserted with no details if it is not there yet.
   Result<int64_t> EnsurePatient(const std::string& ref, bool& changed);
   // Each returns whether a row was written (false: a row with its source is already stored).
-  Result<bool> InsertEvent(const EventRecord& e);
+  // With `id`, the new row's id is stored there.
+  Result<bool> InsertEvent(const EventRecord& e, int64_t* id = nullptr);
   Result<bool> InsertCourse(const CourseRecord& c, const std::string& source);
   Result<bool> InsertCondition(int64_t patient_id, const std::string& indication, const std::string& onset,
                                const std::string& source);
@@ -138,6 +139,7 @@ class Store {
 
  private:
   Store(std::unique_ptr<Connection> db, std::string actor) : db_(std::move(db)), actor_(std::move(actor)) {}
+  Result<int64_t> InsertReturningId(std::string_view sql, const Params& params, const std::string& what);
   Result<StoredCourse> BuildCourse(const Knowledge& k, const PatientRecord& p, const CourseRecord& c, Date as_of);
 
   std::unique_ptr<Connection> db_;
