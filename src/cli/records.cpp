@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -241,7 +242,8 @@ int RunImport(const Options& o) {
     options.on_progress = [](const std::string& file, uint64_t done, uint64_t total) {
       const int pct = total == 0 ? 100 : static_cast<int>(done * 100 / total);
       const int filled = pct / 5;
-      std::fprintf(stderr, "\r%-40.40s [%.*s%*s] %3d%%", file.c_str(), filled, "####################", 20 - filled, "",
+      const std::string name = std::filesystem::path(file).filename().string();
+      std::fprintf(stderr, "\r%-32.32s [%.*s%*s] %3d%%", name.c_str(), filled, "####################", 20 - filled, "",
                    pct);
       if (done >= total) std::fprintf(stderr, "\n");
       std::fflush(stderr);
