@@ -606,11 +606,16 @@ Result<Event> ParseEventJson(const Knowledge& k, std::string_view json_text, con
   return ParseEvent(k, *parsed, where, course);
 }
 
-Result<Event> ParseBaselineJson(const Knowledge& k, std::string_view json_text, const std::string& where,
-                                Date start_date) {
+Result<Event> ParseRecordedEventJson(const Knowledge& k, std::string_view json_text, const std::string& where,
+                                     const Course& course) {
   auto parsed = json_input::ParseObject(json_text, where);
   if (!parsed.ok()) return parsed.error();
-  return ParseBaseline(k, *parsed, where, start_date);
+  const json& e = *parsed;
+  if (e.contains("type") && e["type"] == "lab" && e.contains("date") && e["date"].is_string()) {
+    auto date = Date::Parse(e["date"].get<std::string>());
+    if (date.ok() && *date < course.start_date) return ParseBaseline(k, e, where, course.start_date);
+  }
+  return ParseEvent(k, e, where, course);
 }
 
 Result<Patient> ParsePatientJson(const Knowledge& k, std::string_view json_text, Date on) {

@@ -20,9 +20,10 @@ Result<Course> ParseCourseJson(const Knowledge& k, std::string_view json_text);
 // at a time through this function and rebuilds stored courses with it.
 Result<Event> ParseEventJson(const Knowledge& k, std::string_view json_text, const std::string& where,
                              const Course& course);
-// One lab result of a course file's "baseline" list (dated on or before the start date).
-Result<Event> ParseBaselineJson(const Knowledge& k, std::string_view json_text, const std::string& where,
-                                Date start_date);
+// A recorded event (the store and the importer): a lab dated before the course's start is read
+// as a baseline result (its "type": "lab" allowed), every other event as ParseEventJson reads it.
+Result<Event> ParseRecordedEventJson(const Knowledge& k, std::string_view json_text, const std::string& where,
+                                     const Course& course);
 // The checks a course gets as a whole once all its events are read: the REMS category against
 // the patient's facts, and program events in order (no dispense before a prescription).
 Status CheckCourse(const Knowledge& k, const Course& course);

@@ -312,12 +312,11 @@ class Importer {
     if (ref.empty()) return Outcome::Bad("no subject: a reference to a Patient is required");
     auto parsed = nlohmann::json::parse(body, nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object()) return Outcome::Bad("its lenacare event is not a JSON object");
-    if (parsed.value("type", "") == "marker") return Marker(ref, parsed, source);
-    const bool lab = parsed.value("type", "") == "lab";
-    auto ev =
-        lab ? ParseBaselineJson(k_, body, "", Date::FromCivil(9999, 12, 31)) : ParseEventJson(k_, body, "", no_course_);
+    if (parsed.contains("type") && parsed["type"] == "marker") return Marker(ref, parsed, source);
+    // Validated on its own (no_course_ starts before any event); the course checks come when a
+    // course is read.
+    auto ev = ParseEventJson(k_, body, "", no_course_);
     if (!ev.ok()) return Outcome::Bad(ev.error().Describe());
-    if (lab) ev.value().type = EventType::kLab;
     store::EventRecord row;
     row.patient_id = PatientId(ref);
     if (!db_error_.ok()) return {};

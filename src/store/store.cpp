@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "course/course_json.h"
+#include "course/json_input.h"
 #include "course/response_json.h"
 #include "store/audit.h"
 
@@ -138,7 +139,7 @@ class CourseBuilder {
     } else {
       const std::string where = "event " + std::to_string(r.Int(0));
       const std::string_view body = r.Text(9);
-      auto parsed = baseline ? ParseBaselineJson(k_, body, where, c.start_date) : ParseEventJson(k_, body, where, c);
+      auto parsed = ParseRecordedEventJson(k_, body, where, c);
       if (!parsed.ok()) {
         c.events.pop_back();
         return parsed.error();
@@ -512,7 +513,9 @@ Result<EventRecord> Store::RecordEvent(const Knowledge& k, const std::string& re
   row.patient_id = p->id;
   row.body = parsed_json.dump();
   Event ev;
-  const std::string type = parsed_json.value("type", "");
+  auto type_text = json_input::Text(parsed_json, "event", "type", true);
+  if (!type_text.ok()) return type_text.error();
+  const std::string type = *type_text;
   if (type == kMarkerType) {
     Status valid = CheckMarkerJson(k.units, row.body);
     if (!valid.ok()) return valid.error();
@@ -527,21 +530,16 @@ Result<EventRecord> Store::RecordEvent(const Knowledge& k, const std::string& re
     }
     Course none;
     none.start_date = Date::FromCivil(9999, 12, 31);
-    auto e = t == EventType::kLab ? ParseBaselineJson(k, row.body, "event", none.start_date)
-                                  : ParseEventJson(k, row.body, "event", none);
+    auto e = ParseRecordedEventJson(k, row.body, "event", none);
     if (!e.ok()) return e.error();
     ev = std::move(e).value();
-    ev.type = t;
   } else {
     auto stored = BuildCourse(k, *p, **latest, Date::FromCivil(9999, 12, 31));
     if (!stored.ok()) return stored.error();
     Course& c = stored.value().course;
-    auto date = Date::Parse(parsed_json.value("date", ""));
-    const bool baseline = type == "lab" && date.ok() && *date < c.start_date;
-    auto e = baseline ? ParseBaselineJson(k, row.body, "event", c.start_date) : ParseEventJson(k, row.body, "event", c);
+    auto e = ParseRecordedEventJson(k, row.body, "event", c);
     if (!e.ok()) return e.error();
     ev = std::move(e).value();
-    if (baseline) ev.type = EventType::kLab;
     // The course as a whole must still hold with the new event (e.g. no dispense before a
     // prescription).
     c.events.push_back(ev);

@@ -202,6 +202,8 @@ TEST_P(StoreTest, RefusesBadEventsWithTheFieldNamedAndStoresNothing) {
       {"P1", "{\"date\":\"2026-01-12\",\"type\":\"hold\",\"reason\":\"x'); DROP TABLE events; --\",\"x\":1}", "event.x",
        "unknown field"},
       {"P1", "not json", "event", "JSON"},
+      {"P1", R"({"date":"2026-01-12","type":5})", "event.type", ""},
+      {"P1", R"({"date":"2026-01-12"})", "event.type", "missing"},
       {"P2", R"({"date":"2026-01-12","type":"hold"})", "patient", "no therapy course"},
       {"P9", R"({"date":"2026-01-12","type":"hold"})", "patient", "no patient 'P9'"},
   };
