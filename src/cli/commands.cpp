@@ -84,17 +84,18 @@ Result<long> ParseTime(const std::string& text, const std::string& option, bool&
 }  // namespace
 
 int RunCrCl(const Options& o) {
-  auto k = Load(o);
-  if (!k.ok()) return Fail(k.error(), o);
+  auto loaded = Load(o);
+  if (!loaded.ok()) return Fail(loaded.error(), o);
+  const Knowledge& k = **loaded;
   if (!o.crcl.empty()) return Fail(Error::BadInput("--crcl", "not an input of this command"), o);
-  auto crcl = CrClFromOptions(*k, o, false);
+  auto crcl = CrClFromOptions(k, o, false);
   if (!crcl.ok()) return Fail(crcl.error(), o);
   if (!crcl->has_value())
     return Fail(Error::BadInput("--age", "missing: give --age, --sex, --weight and --creatinine"), o);
   const double v = **crcl;
-  const Citation& cite = k->cockcroft_gault.cite;
-  const double weight = *k->units.Parse(QuantityKind::kBodyWeight, o.weight);
-  const double scr = *k->units.Parse(QuantityKind::kCreatinine, o.creatinine);
+  const Citation& cite = k.cockcroft_gault.cite;
+  const double weight = *k.units.Parse(QuantityKind::kBodyWeight, o.weight);
+  const double scr = *k.units.Parse(QuantityKind::kCreatinine, o.creatinine);
   json j = {{"crcl_ml_min", std::round(v * 100) / 100},
             {"formula", "Cockcroft-Gault"},
             {"weight_used", "actual body weight"},
@@ -113,31 +114,33 @@ int RunCrCl(const Options& o) {
 }
 
 int RunStartDose(const Options& o) {
-  auto k = Load(o);
-  if (!k.ok()) return Fail(k.error(), o);
-  if (k->FindIndication(o.indication) == nullptr) {
-    return Fail(Error::BadInput("--indication",
-                                "unknown indication '" + o.indication + "' (known: " + k->IndicationIds() + ")"),
-                o);
+  auto loaded = Load(o);
+  if (!loaded.ok()) return Fail(loaded.error(), o);
+  const Knowledge& k = **loaded;
+  if (k.FindIndication(o.indication) == nullptr) {
+    return Fail(
+        Error::BadInput("--indication", "unknown indication '" + o.indication + "' (known: " + k.IndicationIds() + ")"),
+        o);
   }
-  auto crcl = CrClFromOptions(*k, o, !o.dialysis);
+  auto crcl = CrClFromOptions(k, o, !o.dialysis);
   if (!crcl.ok()) return Fail(crcl.error(), o);
-  auto dose = StartingDoseFor(*k, o.indication, RenalFunction{*crcl, o.dialysis});
+  auto dose = StartingDoseFor(k, o.indication, RenalFunction{*crcl, o.dialysis});
   if (!dose.ok()) return Fail(dose.error(), o);
-  auto plan = PlanCapsules(*k, dose->regimen, dose->indication->cycle_days);
+  auto plan = PlanCapsules(k, dose->regimen, dose->indication->cycle_days);
   const CapsulePlan* p = plan.ok() ? &plan.value() : nullptr;
   return Emit(o, StartingDoseJson(*dose, *crcl, p), StartingDoseText(*dose, *crcl, p));
 }
 
 int RunCalendar(const Options& o) {
-  auto k = Load(o);
-  if (!k.ok()) return Fail(k.error(), o);
+  auto loaded = Load(o);
+  if (!loaded.ok()) return Fail(loaded.error(), o);
+  const Knowledge& k = **loaded;
   CalendarRequest r;
-  r.indication = k->FindIndication(o.indication);
+  r.indication = k.FindIndication(o.indication);
   if (r.indication == nullptr) {
-    return Fail(Error::BadInput("--indication",
-                                "unknown indication '" + o.indication + "' (known: " + k->IndicationIds() + ")"),
-                o);
+    return Fail(
+        Error::BadInput("--indication", "unknown indication '" + o.indication + "' (known: " + k.IndicationIds() + ")"),
+        o);
   }
   auto start = DateOption(o.start, "--start");
   if (!start.ok()) return Fail(start.error(), o);
@@ -146,8 +149,8 @@ int RunCalendar(const Options& o) {
   r.cycles = o.cycles;
   r.regimen = r.indication->start;
   if (o.dose_mg) {
-    Status s = CheckPlausible(*k, "dose", *o.dose_mg, "--dose");
-    if (s.ok()) s = CheckCapsuleDose(*k, *o.dose_mg, "--dose");
+    Status s = CheckPlausible(k, "dose", *o.dose_mg, "--dose");
+    if (s.ok()) s = CheckCapsuleDose(k, *o.dose_mg, "--dose");
     if (!s.ok()) return Fail(s.error(), o);
     r.regimen.dose_mg = *o.dose_mg;
   }
@@ -171,7 +174,7 @@ int RunCalendar(const Options& o) {
   }
   if (o.age && !o.birth_date.empty()) return Fail(Error::BadInput("--age", "give --age or --birth-date, not both"), o);
   if (o.age) {
-    Status s = CheckPlausible(*k, "age", *o.age, "--age");
+    Status s = CheckPlausible(k, "age", *o.age, "--age");
     if (!s.ok()) return Fail(s.error(), o);
     r.age_years = *o.age;
   } else if (!o.birth_date.empty()) {
@@ -179,33 +182,35 @@ int RunCalendar(const Options& o) {
     if (!b.ok()) return Fail(b.error(), o);
     if (*b > r.start) return Fail(Error::BadInput("--birth-date", "is after --start"), o);
     r.age_years = r.start.YearsSince(*b);
-    Status s = CheckPlausible(*k, "age", *r.age_years, "--birth-date");
+    Status s = CheckPlausible(k, "age", *r.age_years, "--birth-date");
     if (!s.ok()) return Fail(s.error(), o);
   }
   if (!o.pregnancy_tests.empty() && o.pregnancy_tests != "regular" && o.pregnancy_tests != "irregular") {
     return Fail(Error::BadInput("--pregnancy-tests", Quoted(o.pregnancy_tests) + " is not regular or irregular"), o);
   }
   r.pregnancy_tests = o.pregnancy_tests;
-  auto cal = BuildCalendar(*k, r);
+  auto cal = BuildCalendar(k, r);
   if (!cal.ok()) return Fail(cal.error(), o);
   return Emit(o, CalendarJson(*cal, *r.indication, r.regimen), CalendarText(*cal, *r.indication, r.regimen));
 }
 
 int RunEvaluate(const Options& o) {
-  auto k = Load(o);
-  if (!k.ok()) return Fail(k.error(), o);
-  auto read = ReadCourse(*k, o, /*allow_before_start=*/false);
+  auto loaded = Load(o);
+  if (!loaded.ok()) return Fail(loaded.error(), o);
+  const Knowledge& k = **loaded;
+  auto read = ReadCourse(k, o, /*allow_before_start=*/false);
   if (!read.ok()) return Fail(read.error(), o);
   const Course* course = &read->course;
   const Date* as_of = &read->as_of;
-  const Assessment a = Evaluate(*k, *course, *as_of);
-  Emit(o, AssessmentJson(*k, a, *course->indication), AssessmentText(a, *course->indication));
-  return a.status == CourseStatus::kCannotAssess ? kCannotAssess : kAnswered;
+  const Assessment a = Evaluate(k, *course, *as_of);
+  return Emit(o, AssessmentJson(k, a, *course->indication), AssessmentText(a, *course->indication),
+              a.status == CourseStatus::kCannotAssess ? kCannotAssess : kAnswered);
 }
 
 int RunMissedDose(const Options& o) {
-  auto k = Load(o);
-  if (!k.ok()) return Fail(k.error(), o);
+  auto loaded = Load(o);
+  if (!loaded.ok()) return Fail(loaded.error(), o);
+  const Knowledge& k = **loaded;
   bool scheduled_dated = false, now_dated = false;
   auto scheduled = ParseTime(o.scheduled, "--scheduled", scheduled_dated);
   if (!scheduled.ok()) return Fail(scheduled.error(), o);
@@ -220,7 +225,7 @@ int RunMissedDose(const Options& o) {
                                 "YYYY-MM-DDTHH:MM"),
                 o);
   }
-  const MissedDoseAdvice a = AdviseMissedDose(*k, *scheduled, *now);
+  const MissedDoseAdvice a = AdviseMissedDose(k, *scheduled, *now);
   std::ostringstream text;
   text << a.advice << "\n  hours since the usual time: " << FormatNumber(std::round(a.hours_late * 100) / 100)
        << "\n  source: " << a.cite.source << "\n";
@@ -228,17 +233,18 @@ int RunMissedDose(const Options& o) {
 }
 
 int RunCapsules(const Options& o) {
-  auto k = Load(o);
-  if (!k.ok()) return Fail(k.error(), o);
-  const Indication* ind = k->FindIndication(o.indication);
+  auto loaded = Load(o);
+  if (!loaded.ok()) return Fail(loaded.error(), o);
+  const Knowledge& k = **loaded;
+  const Indication* ind = k.FindIndication(o.indication);
   if (ind == nullptr) {
-    return Fail(Error::BadInput("--indication",
-                                "unknown indication '" + o.indication + "' (known: " + k->IndicationIds() + ")"),
-                o);
+    return Fail(
+        Error::BadInput("--indication", "unknown indication '" + o.indication + "' (known: " + k.IndicationIds() + ")"),
+        o);
   }
   Regimen r = ind->start;
   if (!o.dose_mg) return Fail(Error::BadInput("--dose", "missing"), o);
-  Status s = CheckPlausible(*k, "dose", *o.dose_mg, "--dose");
+  Status s = CheckPlausible(k, "dose", *o.dose_mg, "--dose");
   if (!s.ok()) return Fail(s.error(), o);
   r.dose_mg = *o.dose_mg;
   if (!o.frequency.empty()) {
@@ -251,7 +257,7 @@ int RunCapsules(const Options& o) {
     if (!d.ok()) return Fail(d.error().Under("--days"), o);
     r.days = *d;
   }
-  auto plan = PlanCapsules(*k, r, ind->cycle_days);
+  auto plan = PlanCapsules(k, r, ind->cycle_days);
   if (!plan.ok()) return Fail(plan.error().Under("--dose"), o);
   return Emit(o, CapsulePlanJson(*plan), r.Describe() + "\n" + CapsulePlanText(*plan));
 }
@@ -259,27 +265,29 @@ int RunCapsules(const Options& o) {
 int RunKnowledgeCheck(const Options& o) {
   Options with_dir = o;
   if (!o.check_dir.empty()) with_dir.knowledge_dir = o.check_dir;
-  auto k = Load(with_dir);
-  if (!k.ok()) return Fail(k.error(), o);
+  if (o.knowledge != nullptr) return Fail(Error::BadInput("dir", "not available here"), o);
+  auto loaded = Load(with_dir);
+  if (!loaded.ok()) return Fail(loaded.error(), o);
+  const Knowledge& k = **loaded;
   size_t entries = 0, unverified = 0;
   auto count = [&](const Citation& c) {
     ++entries;
     unverified += c.verified ? 0 : 1;
   };
-  for (const auto& x : k->indications) count(x.cite);
-  for (const auto& x : k->companions) count(x.cite);
-  for (const auto& x : k->start_criteria) count(x.cite);
-  for (const auto& x : k->start_notes) count(x.cite);
-  for (const auto& x : k->escalations) count(x.cite);
-  for (const auto& x : k->renal_bands) count(x.cite);
-  for (const auto& x : k->renal_rows) count(x.cite);
-  for (const auto& x : k->ladders) count(x.cite);
-  for (const auto& x : k->floors) count(x.cite);
-  for (const auto& x : k->hold_rules) count(x.cite);
-  for (const auto& x : k->uncovered) count(x.cite);
-  for (const auto& x : k->discontinue) count(x.cite);
-  for (const auto& x : k->cbc_schedules) count(x.cite);
-  const SafetyKnowledge& sk = k->safety;
+  for (const auto& x : k.indications) count(x.cite);
+  for (const auto& x : k.companions) count(x.cite);
+  for (const auto& x : k.start_criteria) count(x.cite);
+  for (const auto& x : k.start_notes) count(x.cite);
+  for (const auto& x : k.escalations) count(x.cite);
+  for (const auto& x : k.renal_bands) count(x.cite);
+  for (const auto& x : k.renal_rows) count(x.cite);
+  for (const auto& x : k.ladders) count(x.cite);
+  for (const auto& x : k.floors) count(x.cite);
+  for (const auto& x : k.hold_rules) count(x.cite);
+  for (const auto& x : k.uncovered) count(x.cite);
+  for (const auto& x : k.discontinue) count(x.cite);
+  for (const auto& x : k.cbc_schedules) count(x.cite);
+  const SafetyKnowledge& sk = k.safety;
   for (const auto& x : sk.rems.categories) count(x.cite);
   for (const auto& x : sk.rems.pretreatment_tests) count(x.cite);
   for (const auto& x : sk.rems.test_schedule) count(x.cite);
@@ -301,26 +309,27 @@ int RunKnowledgeCheck(const Options& o) {
         &sk.vte.impede_prophylaxis_cite, &sk.thromboprophylaxis_cite}) {
     count(*c);
   }
-  for (const Citation* c : {&k->capsules_cite, &k->missed_dose_cite, &k->supply_cite, &k->other_toxicity.cite,
-                            &k->lab_terms_cite, &k->cbc_while_held_cite, &k->cockcroft_gault.cite}) {
+  for (const Citation* c : {&k.capsules_cite, &k.missed_dose_cite, &k.supply_cite, &k.other_toxicity.cite,
+                            &k.lab_terms_cite, &k.cbc_while_held_cite, &k.cockcroft_gault.cite}) {
     count(*c);
   }
   json j = {{"ok", true},
-            {"directory", k->root},
-            {"knowledge", PackJson(*k)},
-            {"indications", k->indications.size()},
+            {"directory", k.root},
+            {"knowledge", PackJson(k)},
+            {"indications", k.indications.size()},
             {"entries", entries},
             {"unverified_entries", unverified}};
   std::ostringstream text;
-  text << "knowledge OK: " << k->root << "\n  pack " << k->pack.id << " (" << k->pack.jurisdiction << ", label "
-       << k->pack.label_date << "): " << k->indications.size() << " indications, " << entries << " cited entries, "
+  text << "knowledge OK: " << k.root << "\n  pack " << k.pack.id << " (" << k.pack.jurisdiction << ", label "
+       << k.pack.label_date << "): " << k.indications.size() << " indications, " << entries << " cited entries, "
        << unverified << " of them unverified (answers that use them say so)\n";
   return Emit(o, j, text.str());
 }
 
 int RunDemo(const Options& o) {
-  auto k = Load(o);
-  if (!k.ok()) return Fail(k.error(), o);
+  auto loaded = Load(o);
+  if (!loaded.ok()) return Fail(loaded.error(), o);
+  const Knowledge& k = **loaded;
   // An example patient: a 72-year-old woman with newly diagnosed myeloma, 58 kg, creatinine
   // 1.3 mg/dL, starting lenalidomide with dexamethasone on Monday 2026-01-05.
   Options demo = o;
@@ -329,14 +338,14 @@ int RunDemo(const Options& o) {
   demo.sex = "female";
   demo.weight = "58 kg";
   demo.creatinine = "1.3 mg/dL";
-  auto crcl = CrClFromOptions(*k, demo, true);
+  auto crcl = CrClFromOptions(k, demo, true);
   if (!crcl.ok()) return Fail(crcl.error(), o);
-  auto dose = StartingDoseFor(*k, "mm", RenalFunction{*crcl, false});
+  auto dose = StartingDoseFor(k, "mm", RenalFunction{*crcl, false});
   if (!dose.ok()) return Fail(dose.error(), o);
-  auto plan = PlanCapsules(*k, dose->regimen, dose->indication->cycle_days);
+  auto plan = PlanCapsules(k, dose->regimen, dose->indication->cycle_days);
   CalendarRequest r{
       dose->indication, Date::FromCivil(2026, 1, 5), 1, dose->regimen, MmSetting::kNewlyDiagnosed, 72, {}};
-  auto cal = BuildCalendar(*k, r);
+  auto cal = BuildCalendar(k, r);
   if (!cal.ok() || !plan.ok()) return Fail(cal.ok() ? plan.error() : cal.error(), o);
   json j = {{"patient",
              {{"age_years", 72},

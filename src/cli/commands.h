@@ -6,7 +6,16 @@
 #include <string>
 #include <vector>
 
+namespace lenacare {
+struct Knowledge;
+namespace store {
+class Store;
+}
+}  // namespace lenacare
+
 namespace lenacare::cli {
+
+struct Reply;
 
 struct Options {
   std::string knowledge_dir;  // --knowledge (else $LENACARE_KNOWLEDGE, else the built-in default)
@@ -55,6 +64,21 @@ struct Options {
   int batch = 5000;
   int look_ahead_days = 7;
   int limit = 20;
+
+  // serve, user, token
+  std::string listen = "127.0.0.1:8080", web_dir, username, role, token_name;
+  bool demo = false, secure_cookies = false;
+  int threads = 2;
+
+  // Set by the web server (webapp/), which runs the same commands: the knowledge loaded at start,
+  // the open store (the caller serializes its use), the answer sink instead of standard output,
+  // the request's JSON standing in for a "-" argument (files are never read for a network caller),
+  // and who the audit log names.
+  const Knowledge* knowledge = nullptr;
+  store::Store* store = nullptr;
+  Reply* reply = nullptr;
+  const std::string* input = nullptr;
+  std::string actor;
 };
 
 int RunCrCl(const Options& o);
@@ -84,5 +108,10 @@ int RunExport(const Options& o);
 int RunWorklist(const Options& o);
 int RunAuditVerify(const Options& o);
 int RunAuditLog(const Options& o);
+
+// The web application (serve.cpp).
+int RunServe(const Options& o);
+int RunUserAdd(const Options& o);
+int RunTokenAdd(const Options& o);
 
 }  // namespace lenacare::cli

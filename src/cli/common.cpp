@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <memory>
 #include <sstream>
 
 #include "cli/render.h"
@@ -17,33 +18,38 @@ namespace lenacare::cli {
 
 using nlohmann::json;
 
-int Fail(const Error& e, const Options& o) {
-  std::cerr << "lenacare: " << (e.kind == ErrorKind::kCannotAssess ? "cannot assess: " : "error: ") << e.Describe()
-            << "\n";
+json ErrorJson(const Error& e) {
   const char* kind = e.kind == ErrorKind::kCannotAssess ? "cannot-assess"
                      : e.kind == ErrorKind::kFailed     ? "failed"
                                                         : "bad-input";
-  if (o.json) {
-    std::cout << json{{"error", {{"kind", kind}, {"field", e.field}, {"message", e.message}}}}.dump(2) << "\n";
-  }
-  switch (e.kind) {
-    case ErrorKind::kCannotAssess:
-      return kCannotAssess;
-    case ErrorKind::kFailed:
-      return kFailed;
-    case ErrorKind::kBadInput:
-      break;
-  }
-  return kBadInput;
+  return json{{"error", {{"kind", kind}, {"field", e.field}, {"message", e.message}}}};
 }
 
-int Emit(const Options& o, const json& j, const std::string& text) {
+int Fail(const Error& e, const Options& o) {
+  int code = kBadInput;
+  if (e.kind == ErrorKind::kCannotAssess) code = kCannotAssess;
+  if (e.kind == ErrorKind::kFailed) code = kFailed;
+  if (o.reply != nullptr) {
+    *o.reply = Reply{code, ErrorJson(e), e.Describe(), e};
+    return code;
+  }
+  std::cerr << "lenacare: " << (e.kind == ErrorKind::kCannotAssess ? "cannot assess: " : "error: ") << e.Describe()
+            << "\n";
+  if (o.json) std::cout << ErrorJson(e).dump(2) << "\n";
+  return code;
+}
+
+int Emit(const Options& o, const json& j, const std::string& text, int code) {
+  if (o.reply != nullptr) {
+    *o.reply = Reply{code, j, text, std::nullopt};
+    return code;
+  }
   if (o.json) {
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << text << "\n" << kDisclaimer << "\n";
   }
-  return kAnswered;
+  return code;
 }
 
 static std::string DefaultKnowledgeDir() {
@@ -58,14 +64,18 @@ static std::string DefaultKnowledgeDir() {
   return LENACARE_DEFAULT_KNOWLEDGE;
 }
 
-Result<Knowledge> Load(const Options& o) {
+Result<const Knowledge*> Load(const Options& o) {
+  if (o.knowledge != nullptr) return o.knowledge;
+  // The command line runs one command per process; `knowledge check` may load a second directory.
+  static std::vector<std::unique_ptr<Knowledge>> loaded;
   auto k = LoadKnowledge(o.knowledge_dir.empty() ? DefaultKnowledgeDir() : o.knowledge_dir, o.pack);
   if (!k.ok()) {
     Error e = k.error();
     e.message = "knowledge base refused: " + e.message;
     return e;
   }
-  return k;
+  loaded.push_back(std::make_unique<Knowledge>(std::move(k).value()));
+  return static_cast<const Knowledge*>(loaded.back().get());
 }
 
 Result<Date> Today() {
@@ -81,7 +91,11 @@ Result<Date> DateOption(const std::string& text, const std::string& option) {
   return d;
 }
 
-Result<std::string> ReadInput(const std::string& path) {
+Result<std::string> ReadInput(const Options& o, const std::string& path) {
+  if (o.input != nullptr) {
+    if (path == "-") return *o.input;
+    return Error::BadInput("", "files are not read for a network request: send the JSON in the request");
+  }
   if (path == "-") {
     return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   }
@@ -93,7 +107,7 @@ Result<std::string> ReadInput(const std::string& path) {
 }
 
 Result<CourseAsOf> ReadCourse(const Knowledge& k, const Options& o, bool allow_before_start) {
-  auto text = ReadInput(o.course_file);
+  auto text = ReadInput(o, o.course_file);
   if (!text.ok()) return text.error();
   auto course = ParseCourseJson(k, *text);
   if (!course.ok()) return course.error();

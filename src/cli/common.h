@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "cli/commands.h"
@@ -18,17 +19,30 @@ constexpr int kCannotAssess = 1;
 constexpr int kBadInput = 2;
 constexpr int kFailed = 3;  // a database or file could not be used
 
+// A command's answer when it runs for the web server (Options::reply): the exit code, the JSON
+// (the answer, or {"error": {...}}), the text for people, and the error if there was one.
+struct Reply {
+  int code = 0;
+  nlohmann::json json;
+  std::string text;
+  std::optional<Error> error;
+};
+// The JSON form of an error: {"error": {"kind", "field", "message"}}.
+nlohmann::json ErrorJson(const Error& e);
+
 // Prints "lenacare: error: <field>: <problem>" (and the error as JSON with --json); returns the
 // exit code for the error's kind.
 int Fail(const Error& e, const Options& o);
-// Prints the JSON or the text with the disclaimer; returns 0.
-int Emit(const Options& o, const nlohmann::json& j, const std::string& text);
+// Prints the JSON or the text with the disclaimer (or fills Options::reply); returns `code`, the
+// exit code of an answer (kAnswered, or kCannotAssess for an answer that cannot assess).
+int Emit(const Options& o, const nlohmann::json& j, const std::string& text, int code = kAnswered);
 
-Result<Knowledge> Load(const Options& o);
+// The knowledge in use: the server's (Options::knowledge), else loaded from disk once per process.
+Result<const Knowledge*> Load(const Options& o);
 Result<Date> Today();
 Result<Date> DateOption(const std::string& text, const std::string& option);
-// A file's text, or standard input for "-".
-Result<std::string> ReadInput(const std::string& path);
+// A file's text, or standard input for "-"; for the web server only "-" (the request's JSON).
+Result<std::string> ReadInput(const Options& o, const std::string& path);
 
 // The course file of `o.course_file` parsed, and `--as-of` (default today) checked against its
 // events; with allow_before_start the date may precede the start (the REMS steps before it).

@@ -41,16 +41,17 @@ int Print(const Options& o, const std::string& test, const std::string& value, c
 }  // namespace
 
 int RunGrade(const Options& o) {
-  auto k = Load(o);
-  if (!k.ok()) return Fail(k.error(), o);
+  auto loaded = Load(o);
+  if (!loaded.ok()) return Fail(loaded.error(), o);
+  const Knowledge& k = **loaded;
   if (o.grade_test == "febrile-neutropenia") {
-    auto anc = ParseMeasurement(*k, "anc", QuantityKind::kCellCount, o.grade_value, "value");
+    auto anc = ParseMeasurement(k, "anc", QuantityKind::kCellCount, o.grade_value, "value");
     if (!anc.ok()) return Fail(anc.error(), o);
     if (o.temperature.empty())
       return Fail(Error::BadInput("--temperature", "missing (febrile neutropenia needs it)"), o);
-    auto t = ParseMeasurement(*k, "temperature", QuantityKind::kTemperature, o.temperature, "--temperature");
+    auto t = ParseMeasurement(k, "temperature", QuantityKind::kTemperature, o.temperature, "--temperature");
     if (!t.ok()) return Fail(t.error(), o);
-    auto g = GradeFebrileNeutropenia(*k, o.ctcae, {*anc, *t, o.sustained});
+    auto g = GradeFebrileNeutropenia(k, o.ctcae, {*anc, *t, o.sustained});
     if (!g.ok())
       return Fail(g.error().kind == ErrorKind::kBadInput && g.error().field == "version"
                       ? Error::BadInput("--ctcae", g.error().message)
@@ -67,21 +68,21 @@ int RunGrade(const Options& o) {
   if (o.sustained || !o.temperature.empty()) {
     return Fail(Error::BadInput("--temperature", "only for febrile-neutropenia"), o);
   }
-  auto value = ParseMeasurement(*k, LabTestId(test), LabTestKind(test), o.grade_value, "value");
+  auto value = ParseMeasurement(k, LabTestId(test), LabTestKind(test), o.grade_value, "value");
   if (!value.ok()) return Fail(value.error(), o);
   GradeInput in{test, *value, {}, {}, {}, {}};
   if (auto raw = ParseQuantity(o.grade_value); raw.ok()) in.unit = raw->unit;
-  auto lln = Limit(*k, o.lln, test, "--lln");
+  auto lln = Limit(k, o.lln, test, "--lln");
   if (!lln.ok()) return Fail(lln.error(), o);
-  auto uln = Limit(*k, o.uln, test, "--uln");
+  auto uln = Limit(k, o.uln, test, "--uln");
   if (!uln.ok()) return Fail(uln.error(), o);
-  auto base = Limit(*k, o.baseline, test, "--baseline");
+  auto base = Limit(k, o.baseline, test, "--baseline");
   if (!base.ok()) return Fail(base.error(), o);
   in.lln = *lln;
   in.uln = *uln;
   in.baseline = *base;
   if (in.lln && in.uln && *in.lln >= *in.uln) return Fail(Error::BadInput("--lln", "must be below --uln"), o);
-  auto g = GradeLab(*k, o.ctcae, in);
+  auto g = GradeLab(k, o.ctcae, in);
   if (!g.ok()) {
     Error e = g.error();
     if (e.field == "version") e.field = "--ctcae";

@@ -280,6 +280,34 @@ CLI::App* log = db(Sub(*audit, "log", "The latest entries", o));
 log->add_option("--limit", o.limit, "How many (default 20)");
 log->callback([&] { code = lenacare::cli::RunAuditLog(o); });
 
+// The web application and its accounts.
+CLI::App* serve = db(app.add_subcommand(
+    "serve", "The web application: pages, calculators, patient and clinician views, REST API (/api/v1)"));
+serve->footer(Footer());
+serve->add_option("--listen", o.listen, "Address and port (default 127.0.0.1:8080; port 0: any free port)");
+serve->add_flag("--demo", o.demo, "On first run, add demo patients and one account per role (passwords printed)");
+serve->add_option("--threads", o.threads, "I/O threads (default 2)");
+serve->add_option("--web", o.web_dir, "Web files directory (default: $LENACARE_WEB or the built-in one)");
+serve->add_flag("--secure-cookies", o.secure_cookies, "Behind a TLS proxy: send cookies with the Secure attribute");
+serve->callback([&] { code = lenacare::cli::RunServe(o); });
+
+CLI::App* user = app.add_subcommand("user", "Accounts of the web application");
+user->footer(Footer());
+user->require_subcommand(1);
+CLI::App* uadd = db(Sub(*user, "add", "Create an account; the password is read from standard input", o));
+uadd->add_option("username", o.username, "a-z, 0-9, '.', '_' and '-'")->required();
+uadd->add_option("--role", o.role, "admin, prescriber, pharmacist, nurse or patient")->required();
+uadd->add_option("--patient", o.patient, "For a patient account: their patient record's identifier");
+uadd->callback([&] { code = lenacare::cli::RunUserAdd(o); });
+
+CLI::App* token = app.add_subcommand("token", "API tokens for scripts (Authorization: Bearer ...)");
+token->footer(Footer());
+token->require_subcommand(1);
+CLI::App* tadd = db(Sub(*token, "add", "Create an API token for an account (printed once)", o));
+tadd->add_option("username", o.username, "The account")->required();
+tadd->add_option("--name", o.token_name, "What the token is for")->required();
+tadd->callback([&] { code = lenacare::cli::RunTokenAdd(o); });
+
 CLI::App* demo = Sub(app, "demo", "An example patient's starting dose and first cycle", o);
 demo->callback([&] { code = lenacare::cli::RunDemo(o); });
 

@@ -19,21 +19,23 @@ namespace {
 
 using nlohmann::json;
 
-Result<std::unique_ptr<store::Store>> OpenStore(const Options& o) {
-  return store::Store::Open(o.db.empty() ? store::DefaultTarget() : o.db, store::DefaultActor());
-}
-
-// The knowledge and the store, or the exit code of the failure.
+// The knowledge and the store (the server's, or opened for this command).
 struct Session {
-  Knowledge k;
-  std::unique_ptr<store::Store> store;
+  const Knowledge& k;
+  store::Store* store;
+  std::unique_ptr<store::Store> owned;
 };
 Result<Session> Start(const Options& o) {
   auto k = Load(o);
   if (!k.ok()) return k.error();
-  auto s = OpenStore(o);
+  if (o.store != nullptr) {
+    if (!o.actor.empty()) o.store->set_actor(o.actor);
+    return Session{**k, o.store, nullptr};
+  }
+  auto s = store::Store::Open(o.db.empty() ? store::DefaultTarget() : o.db, store::DefaultActor());
   if (!s.ok()) return s.error();
-  return Session{std::move(k).value(), std::move(s).value()};
+  store::Store* raw = s->get();
+  return Session{**k, raw, std::move(s).value()};
 }
 
 json PatientJson(const store::PatientRecord& p) {
@@ -50,10 +52,10 @@ std::string PatientLine(const store::PatientRecord& p) {
 }
 
 // A JSON object from a file, from standard input ("-") or written inline ("{...}").
-Result<json> JsonArgument(const std::string& text, const std::string& option) {
+Result<json> JsonArgument(const Options& o, const std::string& text, const std::string& option) {
   std::string body = text;
   if (!text.empty() && text.front() != '{') {
-    auto read = ReadInput(text);
+    auto read = ReadInput(o, text);
     if (!read.ok()) return read.error().Under(option);
     body = *read;
   }
@@ -74,7 +76,7 @@ int RunPatientAdd(const Options& o) {
   p.birth_date = o.birth_date;
   json facts = json::object();
   if (!o.facts.empty()) {
-    auto f = JsonArgument(o.facts, "--facts");
+    auto f = JsonArgument(o, o.facts, "--facts");
     if (!f.ok()) return Fail(f.error(), o);
     facts = *f;
   }
@@ -86,9 +88,9 @@ int RunPatientAdd(const Options& o) {
 }
 
 int RunPatientList(const Options& o) {
-  auto s = OpenStore(o);
+  auto s = Start(o);
   if (!s.ok()) return Fail(s.error(), o);
-  auto list = (*s)->ListPatients();
+  auto list = s->store->ListPatients();
   if (!list.ok()) return Fail(list.error(), o);
   json j = json::array();
   std::string text = std::to_string(list->size()) + " patients\n";
@@ -100,15 +102,15 @@ int RunPatientList(const Options& o) {
 }
 
 int RunPatientShow(const Options& o) {
-  auto s = OpenStore(o);
+  auto s = Start(o);
   if (!s.ok()) return Fail(s.error(), o);
-  auto p = (*s)->ShowPatient(o.patient);
+  auto p = s->store->ShowPatient(o.patient);
   if (!p.ok()) return Fail(p.error(), o);
-  auto events = (*s)->ListEvents(o.patient);
+  auto events = s->store->ListEvents(o.patient);
   if (!events.ok()) return Fail(events.error(), o);
-  auto course = (*s)->LatestCourse(p->id);
+  auto course = s->store->LatestCourse(p->id);
   if (!course.ok()) return Fail(course.error(), o);
-  auto diagnoses = (*s)->ConditionIndications(p->id);
+  auto diagnoses = s->store->ConditionIndications(p->id);
   if (!diagnoses.ok()) return Fail(diagnoses.error(), o);
   json j = PatientJson(*p);
   j["course"] = *course ? json::parse((*course)->header) : json(nullptr);
@@ -164,7 +166,7 @@ int RunRecord(const Options& o, const std::string& kind) {
   if (!s.ok()) return Fail(s.error(), o);
   json e = json::object();
   if (kind == "event") {
-    auto j = JsonArgument(o.event_json, "--json-event");
+    auto j = JsonArgument(o, o.event_json, "--json-event");
     if (!j.ok()) return Fail(j.error(), o);
     e = *j;
   } else {
@@ -265,8 +267,7 @@ int RunImport(const Options& o) {
     out << "  (" << sum->invalid - static_cast<int64_t>(sum->problems.size())
         << " more invalid resources not listed)\n";
   }
-  Emit(o, j, out.str());
-  return sum->invalid > 0 ? kBadInput : kAnswered;
+  return Emit(o, j, out.str(), sum->invalid > 0 ? kBadInput : kAnswered);
 }
 
 int RunExport(const Options& o) {
@@ -275,6 +276,7 @@ int RunExport(const Options& o) {
   auto bundle = fhir::ExportPatient(*s->store, s->k, o.patient);
   if (!bundle.ok()) return Fail(bundle.error(), o);
   // The Bundle is the output (no disclaimer inside a FHIR document).
+  if (o.reply != nullptr) return Emit(o, *bundle, bundle->dump(2));
   std::cout << bundle->dump(2) << "\n";
   return kAnswered;
 }
@@ -290,23 +292,22 @@ int RunWorklist(const Options& o) {
 }
 
 int RunAuditVerify(const Options& o) {
-  auto s = OpenStore(o);
+  auto s = Start(o);
   if (!s.ok()) return Fail(s.error(), o);
-  auto check = (*s)->VerifyAudit();
+  auto check = s->store->VerifyAudit();
   if (!check.ok()) return Fail(check.error(), o);
   json j = {{"ok", check->ok}, {"entries", check->entries}, {"problem", check->problem}};
   if (!check->ok) {
-    Emit(o, j, "The audit log does NOT verify: " + check->problem + ".");
-    return kFailed;
+    return Emit(o, j, "The audit log does NOT verify: " + check->problem + ".", kFailed);
   }
   return Emit(o, j, "The audit log verifies: " + std::to_string(check->entries) + " entries, hash chain intact.");
 }
 
 int RunAuditLog(const Options& o) {
-  auto s = OpenStore(o);
+  auto s = Start(o);
   if (!s.ok()) return Fail(s.error(), o);
   if (o.limit < 1) return Fail(Error::BadInput("--limit", "must be at least 1"), o);
-  auto log = (*s)->AuditLog(o.limit);
+  auto log = s->store->AuditLog(o.limit);
   if (!log.ok()) return Fail(log.error(), o);
   json j = json::array();
   std::ostringstream out;

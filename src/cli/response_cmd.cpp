@@ -108,25 +108,25 @@ std::string ResponseText(const ResponseAnswer& a) {
 }  // namespace
 
 int RunResponse(const Options& o) {
-  auto k = Load(o);
-  if (!k.ok()) return Fail(k.error(), o);
-  auto text = ReadInput(o.course_file);
+  auto loaded = Load(o);
+  if (!loaded.ok()) return Fail(loaded.error(), o);
+  const Knowledge& k = **loaded;
+  auto text = ReadInput(o, o.course_file);
   if (!text.ok()) {
     Error e = text.error();
     e.field = "series";
     return Fail(e, o);
   }
-  auto series = ParseResponseSeries(k->units, *text);
+  auto series = ParseResponseSeries(k.units, *text);
   if (!series.ok()) return Fail(series.error(), o);
-  auto criteria = LoadResponseCriteria(k->root, series->criteria, k->units);
+  auto criteria = LoadResponseCriteria(k.root, series->criteria, k.units);
   if (!criteria.ok()) {
     Error e = criteria.error();
     if (e.field != "criteria") e.message = "knowledge base refused: " + e.message;
     return Fail(e, o);
   }
   const ResponseAnswer a = ClassifyResponse(*criteria, *series);
-  Emit(o, ResponseJson(a), ResponseText(a));
-  return a.assessed ? kAnswered : kCannotAssess;
+  return Emit(o, ResponseJson(a), ResponseText(a), a.assessed ? kAnswered : kCannotAssess);
 }
 
 }  // namespace lenacare::cli

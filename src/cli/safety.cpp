@@ -257,38 +257,41 @@ int WorstExit(int a, int b) { return std::max(a, b); }
 }  // namespace
 
 int RunRems(const Options& o) {
-  auto k = Load(o);
-  if (!k.ok()) return Fail(k.error(), o);
-  auto read = ReadCourse(*k, o, /*allow_before_start=*/true);
+  auto loaded = Load(o);
+  if (!loaded.ok()) return Fail(loaded.error(), o);
+  const Knowledge& k = **loaded;
+  auto read = ReadCourse(k, o, /*allow_before_start=*/true);
   if (!read.ok()) return Fail(read.error(), o);
   const Course* course = &read->course;
   const Date* as_of = &read->as_of;
-  auto rems = BuildRemsChecklist(*k, *course, *as_of);
+  auto rems = BuildRemsChecklist(k, *course, *as_of);
   if (!rems.ok()) return Fail(rems.error(), o);
-  Emit(o, RemsJson(*rems), RemsText(*rems));
-  return rems->may_dispense == DispenseAnswer::kCannotAssess ? kCannotAssess : kAnswered;
+  return Emit(o, RemsJson(*rems), RemsText(*rems),
+              rems->may_dispense == DispenseAnswer::kCannotAssess ? kCannotAssess : kAnswered);
 }
 
 int RunVte(const Options& o) {
-  auto k = Load(o);
-  if (!k.ok()) return Fail(k.error(), o);
-  auto facts = VteFactsFromOptions(*k, o);
+  auto loaded = Load(o);
+  if (!loaded.ok()) return Fail(loaded.error(), o);
+  const Knowledge& k = **loaded;
+  auto facts = VteFactsFromOptions(k, o);
   if (!facts.ok()) return Fail(facts.error(), o);
-  const ImwgResult imwg = AssessImwg(k->safety.vte, *facts);
-  const ImpedeResult impede = ScoreImpede(k->safety.vte, *facts);
+  const ImwgResult imwg = AssessImwg(k.safety.vte, *facts);
+  const ImpedeResult impede = ScoreImpede(k.safety.vte, *facts);
   const std::vector<Note> notes = {{"IMPEDE's immunomodulatory-drug item is counted: the patient takes lenalidomide",
-                                    k->safety.vte.impede.source, true}};
-  Emit(o, VteJson(*k, imwg, impede, notes), VteText(*k, imwg, impede, notes));
-  return imwg.complete && impede.complete ? kAnswered : kCannotAssess;
+                                    k.safety.vte.impede.source, true}};
+  return Emit(o, VteJson(k, imwg, impede, notes), VteText(k, imwg, impede, notes),
+              imwg.complete && impede.complete ? kAnswered : kCannotAssess);
 }
 
 int RunInteractions(const Options& o) {
-  auto k = Load(o);
-  if (!k.ok()) return Fail(k.error(), o);
+  auto loaded = Load(o);
+  if (!loaded.ok()) return Fail(loaded.error(), o);
+  const Knowledge& k = **loaded;
   json answers = json::array();
   std::string text;
   for (size_t i = 0; i < o.drugs.size(); ++i) {
-    auto a = LookUpInteraction(*k, o.drugs[i]);
+    auto a = LookUpInteraction(k, o.drugs[i]);
     if (!a.ok()) {
       Error e = a.error();
       e.field = o.drugs.size() > 1 ? "drugs[" + std::to_string(i) + "]" : "drug";
@@ -301,15 +304,16 @@ int RunInteractions(const Options& o) {
 }
 
 int RunCheck(const Options& o) {
-  auto k = Load(o);
-  if (!k.ok()) return Fail(k.error(), o);
-  auto read = ReadCourse(*k, o, /*allow_before_start=*/true);
+  auto loaded = Load(o);
+  if (!loaded.ok()) return Fail(loaded.error(), o);
+  const Knowledge& k = **loaded;
+  auto read = ReadCourse(k, o, /*allow_before_start=*/true);
   if (!read.ok()) return Fail(read.error(), o);
-  return CheckAll(*k, read->course, read->as_of, o, {});
+  return CheckAll(k, read->course, read->as_of, o, {});
 }
 
 int CheckAll(const Knowledge& kb, const Course& c, Date day, const Options& o, nlohmann::json j) {
-  const Knowledge* k = &kb;
+  const Knowledge& k = kb;
   const Course* course = &c;
   const Date* as_of = &day;
   const Indication& ind = *course->indication;
@@ -321,20 +325,20 @@ int CheckAll(const Knowledge& kb, const Course& c, Date day, const Options& o, n
   }
   // Where the course stands (only from the start of therapy on).
   if (*as_of >= course->start_date) {
-    const Assessment a = Evaluate(*k, *course, *as_of);
-    j["evaluate"] = AssessmentJson(*k, a, ind);
+    const Assessment a = Evaluate(k, *course, *as_of);
+    j["evaluate"] = AssessmentJson(k, a, ind);
     out << AssessmentText(a, ind) << "\n";
     if (a.status == CourseStatus::kCannotAssess) exit = kCannotAssess;
   } else {
     j["evaluate"] = nullptr;
     out << "Therapy starts on " << course->start_date.ToString() << ".\n\n";
   }
-  auto rems = BuildRemsChecklist(*k, *course, *as_of);
+  auto rems = BuildRemsChecklist(k, *course, *as_of);
   if (!rems.ok()) return Fail(rems.error(), o);
   j["rems"] = RemsJson(*rems);
   out << RemsText(*rems) << "\n";
   if (rems->may_dispense == DispenseAnswer::kCannotAssess) exit = WorstExit(exit, kCannotAssess);
-  const Readiness ready = AssessReadiness(*k, *course, *rems);
+  const Readiness ready = AssessReadiness(k, *course, *rems);
   j["readiness"] = ReadinessJson(ready);
   out << "Readiness to start — may start: " << DispenseAnswerId(ready.may_start) << "\n"
       << ItemsText(ready.items) << "\n";
@@ -342,26 +346,25 @@ int CheckAll(const Knowledge& kb, const Course& c, Date day, const Options& o, n
     VteFacts facts = course->patient.vte;
     facts.yes_no["imid"] = true;
     std::vector<Note> notes = {{"IMPEDE's immunomodulatory-drug item is counted: the patient takes lenalidomide",
-                                k->safety.vte.impede.source, true}};
-    if (auto derived = DeriveDexamethasone(*k, *course, *as_of, facts)) notes.push_back(*derived);
-    const ImwgResult imwg = AssessImwg(k->safety.vte, facts);
-    const ImpedeResult impede = ScoreImpede(k->safety.vte, facts);
-    j["vte"] = VteJson(*k, imwg, impede, notes);
-    out << VteText(*k, imwg, impede, notes) << "\n";
+                                k.safety.vte.impede.source, true}};
+    if (auto derived = DeriveDexamethasone(k, *course, *as_of, facts)) notes.push_back(*derived);
+    const ImwgResult imwg = AssessImwg(k.safety.vte, facts);
+    const ImpedeResult impede = ScoreImpede(k.safety.vte, facts);
+    j["vte"] = VteJson(k, imwg, impede, notes);
+    out << VteText(k, imwg, impede, notes) << "\n";
   } else {
     j["vte"] = nullptr;
-    out << "Clot prevention: no patient.vte facts recorded. The label: " << k->safety.thromboprophylaxis << "\n\n";
+    out << "Clot prevention: no patient.vte facts recorded. The label: " << k.safety.thromboprophylaxis << "\n\n";
   }
   json interactions = json::array();
   for (size_t i = 0; i < course->patient.medications.size(); ++i) {
-    auto a = LookUpInteraction(*k, course->patient.medications[i]);
+    auto a = LookUpInteraction(k, course->patient.medications[i]);
     if (!a.ok()) return Fail(a.error().Under("patient.medications[" + std::to_string(i) + "]"), o);
     interactions.push_back(InteractionJson(*a));
     out << InteractionText(*a);
   }
   j["interactions"] = interactions;
-  Emit(o, j, out.str());
-  return exit;
+  return Emit(o, j, out.str(), exit);
 }
 
 }  // namespace lenacare::cli

@@ -112,6 +112,44 @@ DROP INDEX events_by_patient;
 CREATE INDEX events_for_courses ON events (patient_id, date, id, type, test, value, lln, uln, plain);
 )sql",
        nullptr},
+      // 4: accounts of the web application (roles, Argon2id password hashes, a patient account's
+      // own patient), sign-in sessions and API tokens (only hashes of their secrets are stored),
+      // and the patient's symptom diary.
+      {4,
+       R"sql(
+CREATE TABLE users (
+  id @ID@,
+  username TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  patient_id BIGINT REFERENCES patients(id),
+  created_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  csrf TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE TABLE api_tokens (
+  id @ID@,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE symptoms (
+  id @ID@,
+  patient_id BIGINT NOT NULL REFERENCES patients(id),
+  date TEXT NOT NULL,
+  symptom TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT '',
+  recorded_at TEXT NOT NULL
+);
+CREATE INDEX symptoms_by_patient ON symptoms (patient_id, date, id);
+)sql",
+       nullptr},
   };
   return all;
 }

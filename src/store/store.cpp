@@ -470,6 +470,47 @@ Result<PatientRecord> Store::ShowPatient(const std::string& ref) {
   return p;
 }
 
+Result<SymptomEntry> Store::AddSymptom(const std::string& ref, SymptomEntry e) {
+  auto p = FindPatient(ref);
+  if (!p.ok()) return p.error();
+  auto date = Date::Parse(e.date);
+  if (!date.ok()) return date.error().Under("date");
+  if (e.symptom.empty() || e.symptom.size() > 200) return Error::BadInput("symptom", "write 1 to 200 characters");
+  if (e.severity != "mild" && e.severity != "moderate" && e.severity != "severe") {
+    return Error::BadInput("severity", "mild, moderate or severe");
+  }
+  if (e.note.size() > 1000) return Error::BadInput("note", "at most 1000 characters");
+  const std::string now = UtcNow();
+  Status s = Transaction([&]() -> Status {
+    auto id = InsertReturningId(
+        "INSERT INTO symptoms (patient_id, date, symptom, severity, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?) "
+        "RETURNING id",
+        {p->id, std::string_view(e.date), std::string_view(e.symptom), std::string_view(e.severity),
+         std::string_view(e.note), std::string_view(now)},
+        "symptom");
+    if (!id.ok()) return id.error();
+    e.id = *id;
+    return AppendAudit("symptom.add", ref, e.date);
+  });
+  if (!s.ok()) return s.error();
+  return e;
+}
+
+Result<std::vector<SymptomEntry>> Store::Symptoms(const std::string& ref) {
+  auto p = FindPatient(ref);
+  if (!p.ok()) return p.error();
+  std::vector<SymptomEntry> out;
+  Status s = db_->Query("SELECT id, date, symptom, severity, note FROM symptoms WHERE patient_id = ? ORDER BY date, id",
+                        {p->id}, [&](const Row& r) {
+                          out.push_back({r.Int(0), std::string(r.Text(1)), std::string(r.Text(2)),
+                                         std::string(r.Text(3)), std::string(r.Text(4))});
+                        });
+  if (!s.ok()) return s.error();
+  s = Audit("symptom.read", ref, "");
+  if (!s.ok()) return s.error();
+  return out;
+}
+
 Result<CourseRecord> Store::StartCourse(const Knowledge& k, const std::string& ref, const std::string& header) {
   auto p = FindPatient(ref);
   if (!p.ok()) return p.error();

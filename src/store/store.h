@@ -61,6 +61,15 @@ struct StoredCourse {
   std::vector<EventRecord> markers;  // myeloma response markers (type "marker"), by date
 };
 
+// One entry of a patient's symptom diary (patient-reported; not part of the course).
+struct SymptomEntry {
+  int64_t id = 0;
+  std::string date;      // YYYY-MM-DD
+  std::string symptom;   // the patient's words, 1-200 characters
+  std::string severity;  // "mild", "moderate" or "severe" as the patient rates it
+  std::string note;      // up to 1000 characters
+};
+
 struct AuditEntry {
   int64_t seq = 0;
   std::string at, actor, action, subject, detail, prev_hash, hash;
@@ -108,6 +117,10 @@ class Store {
   Status ForEachCourse(const Knowledge& k, Date as_of,
                        const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each);
 
+  // The symptom diary (audited write and read).
+  Result<SymptomEntry> AddSymptom(const std::string& ref, SymptomEntry e);
+  Result<std::vector<SymptomEntry>> Symptoms(const std::string& ref);
+
   // Audit.
   Status Audit(const std::string& action, const std::string& subject, const std::string& detail);
   Result<AuditCheck> VerifyAudit();
@@ -136,6 +149,8 @@ class Store {
 
   Connection& db() { return *db_; }
   const std::string& actor() const { return actor_; }
+  // Who the audit log names from now on (the web server sets the signed-in user per request).
+  void set_actor(std::string actor) { actor_ = std::move(actor); }
 
  private:
   Store(std::unique_ptr<Connection> db, std::string actor) : db_(std::move(db)), actor_(std::move(actor)) {}

@@ -1,0 +1,125 @@
+#include "webapp/app.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace lenacare::webapp {
+namespace {
+
+Result<std::string> ReadFile(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return Error::Failed("web", "cannot read '" + p.string() + "'");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void SecurityHeaders(const http::Request& req, http::Response& r) {
+  r.Header("X-Content-Type-Options", "nosniff");
+  r.Header("Referrer-Policy", "same-origin");
+  r.Header("X-Frame-Options", "DENY");
+  if (r.content_type.rfind("text/html", 0) == 0) {
+    r.Header("Content-Security-Policy",
+             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; "
+             "frame-ancestors 'none'; base-uri 'none'");
+  }
+  // Pages with patient data are never cached; public pages and static files may be.
+  const bool cacheable = req.path.rfind("/static/", 0) == 0;
+  r.Header("Cache-Control", cacheable ? "public, max-age=3600" : "no-store");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<WebApp>> WebApp::Create(const Knowledge& k, store::Store& store, SiteOptions options) {
+  auto content = LoadContent(options.pages_dir);
+  if (!content.ok()) return content.error().Under("pages");
+  namespace fs = std::filesystem;
+  auto layout = ReadFile(fs::path(options.web_dir) / "layout.html");
+  if (!layout.ok()) return layout.error();
+  std::map<std::string, std::string> files;
+  for (const char* name : {"style.css", "print.css", "openapi.json"}) {
+    auto f = ReadFile(fs::path(options.web_dir) / name);
+    if (!f.ok()) return f.error();
+    files[name] = std::move(f).value();
+  }
+  auto site = std::make_unique<Site>(k, store, std::move(options), std::move(content).value(),
+                                     std::move(layout).value(), std::move(files));
+  std::unique_ptr<WebApp> app(new WebApp(std::move(site)));
+  return app;
+}
+
+WebApp::WebApp(std::unique_ptr<Site> site) : site_(std::move(site)) {
+  Site& s = *site_;
+  router_.Add("GET", "/healthz", [](const http::Request&, const RouteParams&, const Caller&) {
+    return Json(200, {{"status", "ok"}});
+  });
+  router_.Add("GET", "/metrics", [this](const http::Request&, const RouteParams&, const Caller&) {
+    http::Response r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = metrics_ ? metrics_() : "";
+    return r;
+  });
+  AddPublicPages(s, router_);
+  AddCalculators(s, router_);
+  AddAuth(s, router_);
+  AddClinicianViews(s, router_);
+  AddPatientViews(s, router_);
+  AddApi(s, router_);
+}
+
+Caller WebApp::Identify(const http::Request& req) {
+  Caller caller;
+  const std::string auth = req.Header("authorization");
+  const std::string cookie = req.Cookie("lenacare_session");
+  if (auth.empty() && cookie.empty()) return caller;
+  Site::Db db = site_->Lock(caller);
+  if (auth.rfind("Bearer ", 0) == 0) {
+    auto user = db.accounts.FindToken(auth.substr(7));
+    if (user.ok() && user->has_value()) {
+      caller.user = **user;
+      caller.by_token = true;
+    }
+    return caller;
+  }
+  if (!cookie.empty()) {
+    auto session = db.accounts.FindSession(cookie);
+    if (session.ok() && session->has_value()) {
+      caller.user = (*session)->user;
+      caller.session_token = cookie;
+      caller.csrf = (*session)->csrf;
+    }
+  }
+  return caller;
+}
+
+http::Response WebApp::Handle(const http::Request& req) {
+  http::Response r;
+  Caller caller;
+  try {
+    caller = Identify(req);
+    if (!req.Header("authorization").empty() && !caller.signed_in()) {
+      r = JsonError(401, "authorization", "the API token is not valid");
+    } else {
+      RouteParams params;
+      bool path_known = false;
+      const Route* route = router_.Find(req.method, req.path, params, path_known);
+      if (route != nullptr) {
+        r = route->handler(req, params, caller);
+        r.route = route->pattern;
+      } else if (path_known) {
+        r = Refuse(*site_, req, caller, 405, req.method + " is not allowed here");
+      } else {
+        r = Refuse(*site_, req, caller, 404, "There is no page at this address.");
+      }
+    }
+  } catch (const std::exception& e) {
+    // A bug, not a user error: answer 500 without details (the access log has the path).
+    r = Refuse(*site_, req, caller, 500,
+               "Something went wrong on the server. Please try again; if it happens again, tell the administrator.");
+  }
+  SecurityHeaders(req, r);
+  return r;
+}
+
+}  // namespace lenacare::webapp

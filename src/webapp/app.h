@@ -1,0 +1,46 @@
+// The lenacare web application: public pages, calculators, signed-in views and the REST API,
+// one Handler for the HTTP server (http/server.h). It resolves who is calling (session cookie or
+// API token), dispatches to the route, and adds the security headers every response carries.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/message.h"
+#include "knowledge/knowledge.h"
+#include "store/store.h"
+#include "webapp/router.h"
+#include "webapp/site.h"
+
+namespace lenacare::webapp {
+
+class WebApp {
+ public:
+  // Loads the pages and the web files; refuses to start on a page without sources.
+  static Result<std::unique_ptr<WebApp>> Create(const Knowledge& k, store::Store& store, SiteOptions options);
+
+  http::Response Handle(const http::Request& req);
+  const Router& router() const { return router_; }
+  Site& site() { return *site_; }
+  // The server's metrics text, served at /metrics.
+  void set_metrics(std::function<std::string()> metrics) { metrics_ = std::move(metrics); }
+
+ private:
+  explicit WebApp(std::unique_ptr<Site> site);
+  Caller Identify(const http::Request& req);
+
+  std::unique_ptr<Site> site_;
+  Router router_;
+  std::function<std::string()> metrics_;
+};
+
+// Route registration, one file each.
+void AddPublicPages(Site& site, Router& router);
+void AddCalculators(Site& site, Router& router);
+void AddAuth(Site& site, Router& router);
+void AddClinicianViews(Site& site, Router& router);
+void AddPatientViews(Site& site, Router& router);
+void AddApi(Site& site, Router& router);
+
+}  // namespace lenacare::webapp

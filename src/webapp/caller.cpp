@@ -1,0 +1,37 @@
+#include "webapp/caller.h"
+
+namespace lenacare::webapp {
+
+using store::Role;
+
+// The access matrix (README "Accounts and roles"). Admins run the system (accounts, audit,
+// imports) and may read records; only clinicians record clinical events, each the kind their
+// work produces.
+bool Caller::May(Capability c) const {
+  if (!user) return false;
+  const Role r = user->role;
+  switch (c) {
+    case Capability::kViewPatients:
+      return r != Role::kPatient;
+    case Capability::kRecordLab:
+    case Capability::kRecordPregnancyTest:
+      return r == Role::kPrescriber || r == Role::kNurse;
+    case Capability::kChangeTherapy:
+      return r == Role::kPrescriber;
+    case Capability::kDispense:
+      return r == Role::kPharmacist;
+    case Capability::kImport:
+      return r == Role::kAdmin || r == Role::kPrescriber || r == Role::kNurse;
+    case Capability::kManageUsers:
+      return r == Role::kAdmin;
+  }
+  return false;
+}
+
+bool Caller::MaySeePatient(const std::string& ref) const {
+  if (!user) return false;
+  if (May(Capability::kViewPatients)) return true;
+  return user->role == Role::kPatient && !user->patient_ref.empty() && user->patient_ref == ref;
+}
+
+}  // namespace lenacare::webapp

@@ -1,0 +1,237 @@
+#include "webapp/site.h"
+
+#include "cli/render.h"
+
+namespace lenacare::webapp {
+
+using nlohmann::json;
+
+Site::Site(const Knowledge& knowledge, store::Store& store, SiteOptions o, Content c, std::string layout,
+           std::map<std::string, std::string> static_files)
+    : k(knowledge),
+      options(std::move(o)),
+      content(std::move(c)),
+      store_(store),
+      layout_(std::move(layout)),
+      static_files_(std::move(static_files)) {}
+
+Site::Db Site::Lock(const Caller& caller) {
+  std::unique_lock<std::mutex> lock(db_mutex_);
+  store_.set_actor(caller.user ? caller.user->username : "web:anonymous");
+  return Db{std::move(lock), store_, store::Accounts(store_)};
+}
+
+cli::Reply Site::Run(int (*command)(const cli::Options&), cli::Options o, const Caller& caller, bool with_store,
+                     const std::string* input) {
+  cli::Reply reply;
+  o.knowledge = &k;
+  o.reply = &reply;
+  o.json = true;
+  o.input = input;
+  static const std::string kNoInput;
+  if (o.input == nullptr) o.input = &kNoInput;  // never read a file or standard input
+  if (!with_store) {
+    command(o);
+    return reply;
+  }
+  Db db = Lock(caller);
+  o.store = &db.store;
+  o.actor = caller.name();
+  command(o);
+  return reply;
+}
+
+cli::Reply Site::RunRecord(const std::string& kind, cli::Options o, const Caller& caller) {
+  cli::Reply reply;
+  static const std::string kNoInput;
+  o.knowledge = &k;
+  o.reply = &reply;
+  o.json = true;
+  o.input = &kNoInput;
+  Db db = Lock(caller);
+  o.store = &db.store;
+  o.actor = caller.name();
+  cli::RunRecord(o, kind);
+  return reply;
+}
+
+const std::string* Site::StaticFile(const std::string& name) const {
+  auto it = static_files_.find(name);
+  return it == static_files_.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+void ReplaceAll(std::string& s, const std::string& from, const std::string& to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+}
+
+std::string NavItem(const std::string& href, const std::string& label) {
+  return "<li><a href=\"" + href + "\">" + label + "</a></li>";
+}
+
+}  // namespace
+
+std::string Site::Page(const Caller& caller, const PageSpec& page) const {
+  std::string nav = NavItem("/info", "Drug information") + NavItem("/guides", "Guides") +
+                    NavItem("/calculators", "Calculators") + NavItem("/checklists", "Checklists");
+  if (caller.May(Capability::kViewPatients)) nav += NavItem("/worklist", "Worklist") + NavItem("/patients", "Patients");
+  if (caller.May(Capability::kImport)) nav += NavItem("/import", "Import");
+  if (caller.May(Capability::kManageUsers)) nav += NavItem("/admin/users", "Users");
+  if (caller.Is(store::Role::kPatient)) nav += NavItem("/me", "My therapy");
+  std::string account;
+  if (caller.signed_in()) {
+    account = "<span>Signed in as <strong>" + Escape(caller.user->username) + "</strong> (" +
+              store::RoleName(caller.user->role) + ")</span><form method=\"post\" action=\"/sign-out\">" +
+              CsrfField(caller) + "<button class=\"link\" type=\"submit\">Sign out</button></form>";
+  } else {
+    account = "<a href=\"/sign-in\">Sign in</a>";
+  }
+  std::string sources;
+  if (!page.sources.empty()) {
+    sources = "<section class=\"sources\" aria-label=\"Sources\"><h2>Sources</h2><ul>";
+    for (const std::string& s : page.sources) sources += "<li>" + Escape(s) + "</li>";
+    sources += "</ul>";
+    if (page.unverified) {
+      sources +=
+          "<p class=\"unverified\">Some facts on this page are unverified: confirm against the current label.</p>";
+    }
+    sources += "</section>";
+  }
+  std::string flash = page.flash.empty() ? "" : "<p class=\"flash\" role=\"status\">" + Escape(page.flash) + "</p>";
+  // Placeholders are filled in an order where no inserted text can contain a later placeholder's
+  // name except `main`, which is inserted last.
+  std::string out = layout_;
+  ReplaceAll(out, "{{title}}", Escape(page.title));
+  ReplaceAll(out, "{{description}}", Escape(page.description.empty() ? page.title : page.description));
+  ReplaceAll(out, "{{nav}}", nav);
+  ReplaceAll(out, "{{account}}", account);
+  ReplaceAll(out, "{{disclaimer}}", Escape(Disclaimer()));
+  ReplaceAll(out, "{{flash}}", flash);
+  ReplaceAll(out, "{{sources}}", sources);
+  const size_t at = out.find("{{main}}");
+  if (at != std::string::npos) out.replace(at, 8, page.main);
+  return out;
+}
+
+http::Response Html(int status, std::string body) {
+  http::Response r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+
+http::Response Json(int status, const json& body) {
+  http::Response r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body = body.dump(2);
+  r.body += "\n";
+  return r;
+}
+
+http::Response ErrorResponse(const Error& e) {
+  Error named = e;
+  named.field = FieldName(e.field);
+  const int status = e.kind == ErrorKind::kBadInput ? 400 : e.kind == ErrorKind::kCannotAssess ? 422 : 500;
+  return Json(status, cli::ErrorJson(named));
+}
+
+http::Response JsonError(int status, const std::string& field, const std::string& message) {
+  return Json(
+      status,
+      json{{"error", {{"kind", status >= 500 ? "failed" : "bad-input"}, {"field", field}, {"message", message}}}});
+}
+
+http::Response Redirect(const std::string& location) {
+  http::Response r;
+  r.status = 303;
+  r.Header("Location", location);
+  return r;
+}
+
+int ReplyStatus(const cli::Reply& r) {
+  if (!r.error) return 200;
+  return r.error->kind == ErrorKind::kBadInput ? 400 : r.error->kind == ErrorKind::kCannotAssess ? 422 : 500;
+}
+
+http::Response Refuse(const Site& site, const http::Request& req, const Caller& caller, int status,
+                      const std::string& message) {
+  if (req.path.rfind("/api/", 0) == 0) {
+    return JsonError(status, status == 401 ? "authorization" : "path", message);
+  }
+  PageSpec page;
+  page.title = status == 404 ? "Not found" : status == 401 ? "Please sign in" : status == 403 ? "Not allowed" : "Error";
+  page.main = "<p class=\"error\" role=\"alert\">" + Escape(message) + "</p>";
+  if (status == 401) page.main += "<p><a href=\"/sign-in\">Sign in</a></p>";
+  return Html(status, site.Page(caller, page));
+}
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string TextBlock(const std::string& text) {
+  std::string out = "<pre class=\"text\">";
+  out += Escape(text);
+  while (out.size() > 1 && out.back() == '\n') out.pop_back();
+  return out + "</pre>";
+}
+
+std::string Disclaimer() { return cli::kDisclaimer; }
+
+std::string CsrfField(const Caller& caller) {
+  return "<input type=\"hidden\" name=\"csrf\" value=\"" + Escape(caller.csrf) + "\">";
+}
+
+bool CsrfOk(const Caller& caller, const std::multimap<std::string, std::string>& form) {
+  if (caller.by_token) return true;  // no cookie: a token cannot be sent by another site's form
+  const std::string sent = Field(form, "csrf");
+  return !caller.csrf.empty() && store::SameSecret(sent, caller.csrf);
+}
+
+std::multimap<std::string, std::string> FormFields(const http::Request& req) {
+  if (req.Header("content-type").rfind("application/x-www-form-urlencoded", 0) != 0) return {};
+  return http::ParseQuery(req.body);
+}
+
+std::string Field(const std::multimap<std::string, std::string>& form, const std::string& name) {
+  auto it = form.find(name);
+  return it == form.end() ? "" : it->second;
+}
+
+std::string FieldName(const std::string& option) {
+  std::string f = option;
+  if (f.rfind("--", 0) == 0) f = f.substr(2);
+  for (char& c : f) {
+    if (c == '-') c = '_';
+  }
+  return f;
+}
+
+}  // namespace lenacare::webapp
