@@ -416,6 +416,12 @@ Result<int64_t> Store::InsertReturningId(std::string_view sql, const Params& par
 Result<PatientRecord> Store::AddPatient(const Knowledge& k, PatientRecord p) {
   if (p.ref.empty()) return Error::BadInput("patient", "missing (a record number or other identifier)");
   if (p.ref.size() > 64) return Error::BadInput("patient", "longer than 64 characters");
+  // The characters of a FHIR id, which every record number we have met fits.
+  if (p.ref.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_") !=
+      std::string::npos) {
+    return Error::BadInput("patient", "use only letters, digits, '.', '-' and '_'");
+  }
+  if (p.name.size() > 200) return Error::BadInput("name", "longer than 200 characters");
   if (p.facts.empty()) p.facts = "{}";
   auto today = TodayUtc();
   if (!today.ok()) return today.error();

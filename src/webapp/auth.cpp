@@ -26,6 +26,7 @@ http::Response SignInPage(Site& site, const Caller& caller, int status, const st
   const std::string token = store::RandomSecret();
   PageSpec page;
   page.title = "Sign in";
+  page.sources = {"lenacare accounts and roles (README: Accounts and access)"};
   page.main = "<p>For clinicians, pharmacists, patients and administrators with a lenacare account.</p>";
   if (!error.empty()) page.main += "<p class=\"error\" role=\"alert\" id=\"sign-in-error\">" + Escape(error) + "</p>";
   page.main +=

@@ -1,10 +1,444 @@
+// The signed-in views of clinicians, pharmacists and administrators: the worklist, the list of
+// patients, a patient's course page with its record forms (clinician_course.cpp) and the FHIR
+// import. Every route needs a signed-in caller who may see patients (kViewPatients): anonymous
+// callers get 401, patient accounts 403 (their own view is /me). Forms post with the session's
+// CSRF token and record through the same code as the API (records.h).
+#include <algorithm>
+#include <cctype>
+
 #include "webapp/app.h"
+#include "webapp/clinician_course.h"
+#include "webapp/records.h"
 
 namespace lenacare::webapp {
+namespace {
+
+using nlohmann::json;
+
+// 401 for anonymous callers, 403 for a role that may not see patients (patients: /me).
+std::optional<http::Response> RequireClinician(const Site& site, const http::Request& req, const Caller& c) {
+  if (!c.signed_in()) return Refuse(site, req, c, 401, "Sign in to see this page.");
+  if (!c.May(Capability::kViewPatients)) {
+    return Refuse(site, req, c, 403, "This page is for clinicians, pharmacists and administrators.");
+  }
+  return std::nullopt;
+}
+
+std::string Get(const json& j, const char* key) {
+  if (!j.is_object()) return "";
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return "";
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+std::string ErrorAlert(const std::string& message) {
+  return "<p class=\"error\" role=\"alert\">" + Escape(message) + "</p>";
+}
+
+std::string PatientLink(const std::string& ref, const std::string& name) {
+  return "<a href=\"/patients/" + PathSegment(ref) + "\">" + Escape(name.empty() ? ref : name) + "</a>";
+}
+
+// ---- Worklist -----------------------------------------------------------------------------------
+
+std::string UrgencyLabel(const std::string& u) {
+  static const std::map<std::string, std::string> labels = {
+      {"overdue", "Overdue"},         {"needs-human", "Needs review"}, {"hold", "On hold"},
+      {"due-today", "Due today"},     {"expiring", "Expiring"},        {"due-soon", "Due soon"},
+      {"fill-window", "Fill window"}, {"response", "Response"}};
+  auto it = labels.find(u);
+  return it == labels.end() ? u : it->second;
+}
+
+std::string WhatLabel(const std::string& w) {
+  static const std::map<std::string, std::string> labels = {{"cbc", "Blood count"},
+                                                            {"pregnancy-test", "Pregnancy test"},
+                                                            {"authorization", "REMS authorization"},
+                                                            {"next-fill", "Next fill"},
+                                                            {"hold", "Therapy interrupted"},
+                                                            {"response", "Response assessment"},
+                                                            {"cannot-assess", "Cannot assess"}};
+  auto it = labels.find(w);
+  return it == labels.end() ? w : it->second;
+}
+
+std::string WorklistForm(const std::string& as_of, const std::string& days) {
+  return "<form class=\"as-of\" method=\"get\" action=\"/worklist\"><div><label for=\"as-of\">As of</label> <input "
+         "id=\"as-of\" name=\"as_of\" type=\"date\" value=\"" +
+         Escape(as_of) +
+         "\"></div><div><label for=\"look-ahead\">Days to look ahead</label> <input id=\"look-ahead\" "
+         "name=\"look_ahead_days\" type=\"number\" min=\"0\" step=\"1\" value=\"" +
+         Escape(days) + "\"></div><div><button type=\"submit\">Show</button></div></form>";
+}
+
+http::Response WorklistPage(Site& site, const http::Request& req, const Caller& c) {
+  PageSpec page;
+  page.title = "Worklist";
+  cli::Options o;
+  Status s = OptionsFromForm(req.query, {{"as_of", "look_ahead_days"}, {}}, o);
+  cli::Reply r;
+  if (s.ok()) r = site.Run(cli::RunWorklist, o, c, true);
+  if (!s.ok() || r.error) {
+    const Error e = s.ok() ? *r.error : s.error();
+    Error named = e;
+    named.field = FieldName(e.field);
+    page.main = WorklistForm(req.Query("as_of"), req.Query("look_ahead_days")) + ErrorAlert(named.Describe());
+    return Html(s.ok() ? ReplyStatus(r) : 400, site.Page(c, page));
+  }
+  const json& w = r.json;
+  std::string main = WorklistForm(Get(w, "as_of"), Get(w, "look_ahead_days"));
+  const json& entries = w.at("entries");
+  main += "<p>As of " + Escape(Get(w, "as_of")) + ": " + std::to_string(entries.size()) + " of " +
+          Escape(Get(w, "patients_with_a_course")) + " patients with a course have something to do (looking " +
+          Escape(Get(w, "look_ahead_days")) + " days ahead), most urgent first.</p>";
+  if (entries.empty()) main += "<p>Nothing to do.</p>";
+  main += "<ol class=\"worklist\">";
+  for (const json& e : entries) {
+    const std::string ref = Get(e, "patient");
+    const Indication* ind = site.k.FindIndication(Get(e, "indication"));
+    main += "<li><h2>" + PatientLink(ref, Get(e, "name")) + " <span class=\"hint\">" + Escape(ref) +
+            (ind != nullptr ? " · " + Escape(ind->name) : "") + "</span></h2><ul>";
+    for (const json& i : e.at("items")) {
+      const std::string urgency = Get(i, "urgency"), due = Get(i, "due"), source = Get(i, "source");
+      const bool verified = i.value("verified", true);
+      main += "<li><span class=\"tag " + Escape(urgency) + "\">" + Escape(UrgencyLabel(urgency)) + "</span> <strong>" +
+              Escape(WhatLabel(Get(i, "what"))) + "</strong>" + (due.empty() ? "" : " due " + Escape(due)) +
+              (Get(i, "detail").empty() ? "" : " — " + Escape(Get(i, "detail")));
+      if (!source.empty()) main += "<br><span class=\"hint\">Source: " + Escape(source) + "</span>";
+      if (!verified) main += " <span class=\"unverified\">(unverified: confirm against the current label)</span>";
+      main += "</li>";
+      if (!source.empty() && std::find(page.sources.begin(), page.sources.end(), source) == page.sources.end()) {
+        page.sources.push_back(source);
+      }
+      page.unverified = page.unverified || !verified;
+    }
+    main += "</ul></li>";
+  }
+  main += "</ol>";
+  page.main = std::move(main);
+  return Html(200, site.Page(c, page));
+}
+
+// ---- Patients -----------------------------------------------------------------------------------
+
+http::Response PatientsPage(Site& site, const Caller& c) {
+  PageSpec page;
+  page.title = "Patients";
+  cli::Reply r = site.Run(cli::RunPatientList, cli::Options{}, c, true);
+  if (r.error) {
+    page.main = ErrorAlert(r.error->Describe());
+    return Html(ReplyStatus(r), site.Page(c, page));
+  }
+  const json& list = r.json.at("patients");
+  std::string main = "<p>" + std::to_string(list.size()) + " patients.</p>";
+  if (!list.empty()) {
+    main +=
+        "<table><caption class=\"visually-hidden\">Patients</caption><thead><tr><th scope=\"col\">Record</th><th "
+        "scope=\"col\">Name</th><th scope=\"col\">Sex</th><th scope=\"col\">Born</th></tr></thead><tbody>";
+    for (const json& p : list) {
+      const std::string ref = Get(p, "ref");
+      main += "<tr><th scope=\"row\">" + PatientLink(ref, ref) + "</th><td>" + Escape(Get(p, "name")) + "</td><td>" +
+              Escape(Get(p, "sex")) + "</td><td>" + Escape(Get(p, "birth_date")) + "</td></tr>";
+    }
+    main += "</tbody></table>";
+  }
+  page.main = std::move(main);
+  return Html(200, site.Page(c, page));
+}
+
+// ---- Recording ----------------------------------------------------------------------------------
+
+std::string RecordedFlash(const std::string& kind, const std::string& as) {
+  if (kind == "lab") return "Recorded the lab result.";
+  if (kind == "resume") return as == "dose-change" ? "Recorded the dose change." : "Recorded the resumption.";
+  if (kind == "hold") return "Recorded the hold.";
+  if (kind == "pregnancy-test") return "Recorded the pregnancy test.";
+  if (kind == "dispense") return "Recorded the dispense.";
+  return "";
+}
+
+// The field an error names, as the form spells it ("--days-supply" and "event.days_supply" are
+// "days_supply"; a dose change's "event.dose_mg" is the form's "dose").
+std::string FormField(std::string field) {
+  if (field.rfind("event.", 0) == 0) field = field.substr(6);
+  field = FieldName(field);
+  return field == "dose_mg" ? "dose" : field;
+}
+
+// A dose change without an interruption: the course file's `dose-change` event, recorded as an
+// "event" (the API has no kind of its own for it).
+Status DoseChangeOptions(const std::multimap<std::string, std::string>& form, cli::Options& o) {
+  json e = {{"type", "dose-change"}};
+  for (const auto& [name, value] : form) {
+    if (name == "csrf" || name == "change" || value.empty()) continue;
+    if (name == "date" || name == "frequency" || name == "days") {
+      e[name] = value;
+    } else if (name == "dose") {
+      double mg = 0;
+      size_t used = 0;
+      try {
+        mg = std::stod(value, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used == 0 || used != value.size()) return Error::BadInput("dose", "'" + value + "' is not a number");
+      e["dose_mg"] = mg;
+    } else {
+      return Error::BadInput(name, "not an input of this form");
+    }
+  }
+  if (!e.contains("date")) return Error::BadInput("date", "missing");
+  if (!e.contains("dose_mg")) return Error::BadInput("dose", "missing: a dose change needs the new dose");
+  o.event_json = e.dump();
+  return Status::Ok();
+}
+
+http::Response RecordPost(Site& site, const http::Request& req, const Caller& c, const std::string& ref,
+                          const std::string& kind) {
+  if (auto refuse = RequireClinician(site, req, c)) return *refuse;
+  if (!c.May(RecordKindCapability(kind))) {
+    return Refuse(site, req, c, 403, "Your role may not record this kind of event.");
+  }
+  const auto form = FormFields(req);
+  if (!CsrfOk(c, form)) return Refuse(site, req, c, 403, "The form was not sent from this site: reload the page.");
+  const bool dose_change = kind == "resume" && Field(form, "change") == "dose-change";
+  cli::Reply r;
+  if (dose_change) {
+    r = RecordFromFields(site, c, ref, "event",
+                         [&](const FieldSet&, cli::Options& o) { return DoseChangeOptions(form, o); });
+  } else {
+    const std::vector<std::string> ignore =
+        kind == "resume" ? std::vector<std::string>{"csrf", "change"} : std::vector<std::string>{"csrf"};
+    r = RecordFromFields(site, c, ref, kind,
+                         [&](const FieldSet& f, cli::Options& o) { return OptionsFromForm(form, f, o, ignore); });
+  }
+  if (r.error) {
+    const Error& e = *r.error;
+    if (e.kind == ErrorKind::kBadInput && e.field == "patient" && e.message.rfind("no patient", 0) == 0) {
+      return Refuse(site, req, c, 404, "There is no patient '" + ref + "'.");
+    }
+    FailedForm failed;
+    failed.kind = kind;
+    failed.values = form;
+    failed.field = FormField(e.field);
+    Error named = e;
+    named.field = failed.field;
+    failed.message = named.Describe();
+    return CoursePage(site, req, c, ref, "", ReplyStatus(r), "", &failed);
+  }
+  return Redirect("/patients/" + PathSegment(ref) + "?recorded=" + kind + (dose_change ? "&as=dose-change" : ""));
+}
+
+// ---- FHIR import --------------------------------------------------------------------------------
+
+struct Part {
+  std::string name, filename, content_type, content;
+};
+
+// The parts of a multipart/form-data body (RFC 7578), or an error naming what is wrong.
+Result<std::vector<Part>> MultipartParts(const http::Request& req) {
+  const std::string type = req.Header("content-type");
+  if (type.rfind("multipart/form-data", 0) != 0) {
+    return Error::BadInput("content-type", "send the file from the import form (multipart/form-data)");
+  }
+  size_t at = type.find("boundary=");
+  if (at == std::string::npos) return Error::BadInput("content-type", "no boundary");
+  std::string boundary = type.substr(at + 9);
+  boundary = boundary.substr(0, boundary.find(';'));
+  if (boundary.size() >= 2 && boundary.front() == '"' && boundary.back() == '"') {
+    boundary = boundary.substr(1, boundary.size() - 2);
+  }
+  if (boundary.empty() || boundary.size() > 200) return Error::BadInput("content-type", "bad boundary");
+  const std::string delimiter = "--" + boundary;
+  const std::string& body = req.body;
+  size_t pos = body.find(delimiter);
+  if (pos == std::string::npos) return Error::BadInput("body", "no form parts");
+  std::vector<Part> parts;
+  while (true) {
+    pos += delimiter.size();
+    if (body.compare(pos, 2, "--") == 0) break;  // the closing delimiter
+    if (body.compare(pos, 2, "\r\n") != 0) return Error::BadInput("body", "malformed form part");
+    pos += 2;
+    const size_t headers_end = body.find("\r\n\r\n", pos);
+    if (headers_end == std::string::npos) return Error::BadInput("body", "malformed form part headers");
+    Part part;
+    size_t line = pos;
+    while (line < headers_end) {
+      size_t eol = body.find("\r\n", line);
+      if (eol == std::string::npos || eol > headers_end) eol = headers_end;
+      const std::string header = body.substr(line, eol - line);
+      std::string lower = header;
+      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+      if (lower.rfind("content-disposition:", 0) == 0) {
+        auto param = [&](const std::string& key) -> std::string {
+          const size_t k = lower.find("; " + key + "=\"");
+          if (k == std::string::npos) return "";
+          const size_t begin = k + key.size() + 4;
+          const size_t end = header.find('"', begin);
+          return end == std::string::npos ? "" : header.substr(begin, end - begin);
+        };
+        part.name = param("name");
+        part.filename = param("filename");
+      } else if (lower.rfind("content-type:", 0) == 0) {
+        part.content_type = lower.substr(13);
+        part.content_type.erase(0, part.content_type.find_first_not_of(' '));
+      }
+      line = eol + 2;
+    }
+    const size_t content = headers_end + 4;
+    const size_t next = body.find("\r\n" + delimiter, content);
+    if (next == std::string::npos) return Error::BadInput("body", "the form part is not closed");
+    part.content = body.substr(content, next - content);
+    parts.push_back(std::move(part));
+    pos = next + 2;
+  }
+  return parts;
+}
+
+std::string ImportForm(const Caller& c) {
+  return "<form id=\"form-import\" class=\"stack\" method=\"post\" action=\"/import\" "
+         "enctype=\"multipart/form-data\">" +
+         CsrfField(c) +
+         "<div><label for=\"import-file\">FHIR file <span class=\"hint\">(a resource or Bundle as JSON, or Bulk "
+         "Data NDJSON: .ndjson)</span></label><input id=\"import-file\" name=\"file\" type=\"file\" required "
+         "accept=\".json,.ndjson,application/json,application/fhir+json,application/x-ndjson\"></div>"
+         "<div><button type=\"submit\">Import</button></div></form>";
+}
+
+http::Response ImportPage(Site& site, const Caller& c, int status, const std::string& result) {
+  PageSpec page;
+  page.title = "Import FHIR records";
+  page.main =
+      "<p>Patients, diagnoses, lab results (Observation with LOINC codes), lenalidomide prescriptions and "
+      "dispenses (MedicationRequest, MedicationDispense with RxNorm codes). Records already stored are not "
+      "written twice.</p>" +
+      result + ImportForm(c);
+  return Html(status, site.Page(c, page));
+}
+
+// An importer problem names the upload's temporary file: name the file as the user chose it.
+std::string ProblemText(const std::string& problem, const std::string& filename) {
+  for (const char* temp : {"upload.ndjson", "upload.json"}) {
+    const size_t at = problem.find(temp);
+    const size_t dir = problem.rfind("lenacare-import-", at);
+    if (at == std::string::npos || dir == std::string::npos) continue;
+    const size_t space = problem.rfind(' ', dir);  // the path is one word: the temporary directory, then the file
+    const size_t begin = space == std::string::npos ? 0 : space + 1;
+    return problem.substr(0, begin) + (filename.empty() ? "the file" : filename) +
+           problem.substr(at + std::string(temp).size());
+  }
+  return problem;
+}
+
+std::string ImportSummary(const json& j, const std::string& filename) {
+  std::string out =
+      "<section id=\"import-summary\" aria-labelledby=\"import-h\"><h2 id=\"import-h\">Import "
+      "summary</h2><table><caption class=\"visually-hidden\">Import summary</caption><tbody>";
+  const std::pair<const char*, const char*> rows[] = {{"files", "Files"},      {"resources", "Resources read"},
+                                                      {"written", "Written"},  {"unchanged", "Already stored"},
+                                                      {"skipped", "Not used"}, {"invalid", "Invalid"}};
+  for (const auto& [key, label] : rows) {
+    out += "<tr><th scope=\"row\">" + std::string(label) + "</th><td>" + Escape(Get(j, key)) + "</td></tr>";
+  }
+  out += "</tbody></table>";
+  if (j.contains("skipped_by_reason") && !j["skipped_by_reason"].empty()) {
+    out += "<h3>Not used</h3><ul>";
+    for (auto it = j["skipped_by_reason"].begin(); it != j["skipped_by_reason"].end(); ++it) {
+      out += "<li>" + Escape(it.value().dump()) + " " + Escape(it.key()) + "</li>";
+    }
+    out += "</ul>";
+  }
+  if (j.contains("problems") && !j["problems"].empty()) {
+    out += "<h3>Invalid</h3><ul>";
+    for (const json& p : j["problems"]) {
+      out += "<li>" + Escape(ProblemText(p.is_string() ? p.get<std::string>() : p.dump(), filename)) + "</li>";
+    }
+    out += "</ul>";
+  }
+  return out + "</section>";
+}
+
+bool IsNdjson(const Part& p) {
+  const std::string& f = p.filename;
+  return p.content_type.find("ndjson") != std::string::npos ||
+         (f.size() >= 7 && f.compare(f.size() - 7, 7, ".ndjson") == 0);
+}
+
+http::Response ImportPost(Site& site, const http::Request& req, const Caller& c) {
+  if (auto refuse = RequireClinician(site, req, c)) return *refuse;
+  if (!c.May(Capability::kImport)) return Refuse(site, req, c, 403, "Your role may not import records.");
+  if (req.body.size() > site.options.import_limit) {
+    return ImportPage(site, c, 413,
+                      ErrorAlert("file: larger than the import limit of " +
+                                 std::to_string(site.options.import_limit >> 20) + " MiB"));
+  }
+  auto parts = MultipartParts(req);
+  std::multimap<std::string, std::string> fields;
+  const Part* file = nullptr;
+  if (parts.ok()) {
+    for (const Part& p : *parts) {
+      if (p.name == "csrf") fields.emplace("csrf", p.content);
+      if (p.name == "file" && file == nullptr) file = &p;
+    }
+  }
+  // The CSRF check comes first: a request from another site learns nothing of the parser.
+  if (!CsrfOk(c, fields)) return Refuse(site, req, c, 403, "The form was not sent from this site: reload the page.");
+  if (!parts.ok()) return ImportPage(site, c, 400, ErrorAlert(parts.error().Describe()));
+  if (file == nullptr || file->content.empty()) {
+    return ImportPage(site, c, 400, ErrorAlert("file: missing: choose a FHIR file to import"));
+  }
+  http::Response r = ImportBody(site, c, file->content, IsNdjson(*file));
+  json j = json::parse(r.body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return ImportPage(site, c, 500, ErrorAlert("The import gave no summary."));
+  if (j.contains("error")) {
+    const json& e = j["error"];
+    const std::string field = Get(e, "field");
+    return ImportPage(site, c, r.status,
+                      ErrorAlert((field.empty() ? "" : field + ": ") + ProblemText(Get(e, "message"), file->filename)));
+  }
+  std::string result;
+  if (r.status != 200) {
+    result = ErrorAlert("Some resources are invalid and were not imported: see the list below.");
+  }
+  return ImportPage(site, c, r.status, result + ImportSummary(j, file->filename));
+}
+
+}  // namespace
 
 void AddClinicianViews(Site& site, Router& router) {
-  (void)site;
-  (void)router;
+  router.Add("GET", "/worklist", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
+    if (auto refuse = RequireClinician(site, req, c)) return *refuse;
+    return WorklistPage(site, req, c);
+  });
+
+  router.Add("GET", "/patients", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
+    if (auto refuse = RequireClinician(site, req, c)) return *refuse;
+    return PatientsPage(site, c);
+  });
+
+  router.Add("GET", "/patients/{ref}", [&site](const http::Request& req, const RouteParams& p, const Caller& c) {
+    if (auto refuse = RequireClinician(site, req, c)) return *refuse;
+    return CoursePage(site, req, c, p.at("ref"), req.Query("as_of"), 200,
+                      RecordedFlash(req.Query("recorded"), req.Query("as")), nullptr);
+  });
+
+  for (const char* kind : kRecordKinds) {
+    const std::string k = kind;
+    router.Add("POST", "/patients/{ref}/" + k,
+               [&site, k](const http::Request& req, const RouteParams& p, const Caller& c) {
+                 return RecordPost(site, req, c, p.at("ref"), k);
+               });
+  }
+
+  router.Add("GET", "/import", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
+    if (auto refuse = RequireClinician(site, req, c)) return *refuse;
+    if (!c.May(Capability::kImport)) return Refuse(site, req, c, 403, "Your role may not import records.");
+    return ImportPage(site, c, 200, "");
+  });
+
+  router.Add("POST", "/import", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
+    return ImportPost(site, req, c);
+  });
 }
 
 }  // namespace lenacare::webapp

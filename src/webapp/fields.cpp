@@ -96,12 +96,17 @@ const char* KindText(Kind k) {
   return "a text";
 }
 
+// Input-size limits (policy, README "Limits"): no field of a command is longer.
+constexpr size_t kMaxText = 1000;
+constexpr size_t kMaxListItems = 50;
+
 // The value in the slot's type, or an error naming the field.
 Result<json> Typed(const std::string& name, Kind kind, const json& v) {
   const Error wrong = Error::BadInput(name, std::string("must be ") + KindText(kind));
+  const Error too_long = Error::BadInput(name, "too long: at most " + std::to_string(kMaxText) + " characters");
   switch (kind) {
     case Kind::kText:
-      if (v.is_string()) return v;
+      if (v.is_string()) return v.get_ref<const std::string&>().size() > kMaxText ? Result<json>(too_long) : v;
       if (v.is_number()) return json(v.dump());
       return wrong;
     case Kind::kInt:
@@ -118,11 +123,19 @@ Result<json> Typed(const std::string& name, Kind kind, const json& v) {
       if (v.is_boolean()) return v;
       return wrong;
     case Kind::kList:
+      if (v.is_string() && v.get_ref<const std::string&>().size() > kMaxText) return too_long;
       if (v.is_string()) return json::array({v});
-      if (v.is_array() && std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string(); })) return v;
+      if (v.is_array() && v.size() > kMaxListItems) {
+        return Error::BadInput(name, "too many: at most " + std::to_string(kMaxListItems) + " items");
+      }
+      if (v.is_array() && std::all_of(v.begin(), v.end(), [](const json& x) {
+            return x.is_string() && x.get_ref<const std::string&>().size() <= kMaxText;
+          })) {
+        return v;
+      }
       return wrong;
     case Kind::kObject:
-      if (v.is_object()) return v;
+      if (v.is_object()) return v.dump().size() > 16 * kMaxText ? Result<json>(too_long) : v;
       return wrong;
   }
   return wrong;

@@ -1,10 +1,554 @@
+// The patient's own pages: "My therapy" (/me) — today's status, the calendar of this cycle and
+// the next with its ICS download, the missed-dose helper, what to watch for, the pregnancy-
+// prevention (REMS) steps and the symptom diary — and the diary's form post. Every route serves
+// the signed-in patient's own record (caller.user->patient_ref) and takes no patient reference,
+// so a patient cannot name another's. The answers are the engine's: `status` (cli::RunStatus),
+// the calendar (patient_calendar.h) and `missed-dose`.
+#include <algorithm>
+#include <optional>
+#include <regex>
+
+#include "core/quantity.h"
 #include "webapp/app.h"
+#include "webapp/patient_calendar.h"
+#include "webapp/records.h"
 
 namespace lenacare::webapp {
+namespace {
+
+using nlohmann::json;
+
+// 401 for anonymous callers, 403 for other roles and for a patient account without a record.
+std::optional<http::Response> RequirePatientAccount(Site& site, const http::Request& req, const Caller& c) {
+  if (!c.signed_in()) return Refuse(site, req, c, 401, "Sign in to see your therapy.");
+  if (!c.Is(store::Role::kPatient)) {
+    return Refuse(site, req, c, 403,
+                  c.May(Capability::kViewPatients)
+                      ? "This page is for patient accounts. Open a patient's record from the Patients list."
+                      : "This page is for patient accounts.");
+  }
+  if (c.user->patient_ref.empty()) {
+    return Refuse(site, req, c, 403, "Your account is not linked to a patient record: ask your clinic to link it.");
+  }
+  return std::nullopt;
+}
+
+Date TodayDate() {
+  auto today = cli::Today();
+  return today.ok() ? *today : Date();
+}
+
+std::string TimeTag(Date d) { return "<time datetime=\"" + d.ToString() + "\">" + LongDate(d) + "</time>"; }
+
+// "2026-02-09" as a <time>, or the text escaped when it is not a date.
+std::string TimeTag(const std::string& date) {
+  auto d = Date::Parse(date);
+  return d.ok() ? TimeTag(*d) : Escape(date);
+}
+
+std::string Unverified(bool verified) {
+  return verified ? "" : " <span class=\"unverified\">(unverified: confirm against the current label)</span>";
+}
+
+// --- today ---------------------------------------------------------------------------------------
+
+std::string StatusHeadline(const json& ev) {
+  const std::string status = ev.value("status", "");
+  if (status == "taking" && ev.contains("dose_mg") && ev["dose_mg"].is_number()) {
+    return "Today is a pill day: take " + Escape(FormatNumber(ev["dose_mg"].get<double>())) + " mg of lenalidomide.";
+  }
+  if (status == "rest") return "Today is a rest day: no lenalidomide today.";
+  if (status == "interrupted") {
+    return "Your lenalidomide is on hold (interrupted): take no capsules until your care team tells you to start "
+           "again.";
+  }
+  if (status == "stopped") return "Your lenalidomide has been stopped.";
+  return "lenacare cannot tell today's status from your records: " + Escape(ev.value("cannot_assess", "")) +
+         ". Ask your care team.";
+}
+
+std::string StatusSection(const cli::Reply& status, const Result<PatientCalendar>& cal, Date today) {
+  std::string out = "<section id=\"status\" aria-labelledby=\"status-heading\"><h2 id=\"status-heading\">Today, " +
+                    TimeTag(today) + "</h2>";
+  if (status.error) {
+    return out + "<p class=\"answer\">lenacare cannot show your status: " + Escape(status.error->message) +
+           ". Ask your care team.</p></section>";
+  }
+  const json& ev = status.json.contains("evaluate") ? status.json["evaluate"] : json();
+  if (ev.is_null()) {
+    out += "<div class=\"answer\"><p class=\"headline\">Your lenalidomide has not started yet.</p>";
+    if (cal.ok()) out += "<p>Your first day is " + TimeTag(cal->course_start) + ".</p>";
+    return out + "</div></section>";
+  }
+  out += "<div class=\"answer\"><p class=\"headline\">" + StatusHeadline(ev) + "</p>";
+  const std::string status_id = ev.value("status", "");
+  if (ev.value("cycle", 0) > 0 && status_id != "stopped" && status_id != "cannot-assess") {
+    out += "<p>Cycle " + std::to_string(ev.value("cycle", 0)) + ", day " + std::to_string(ev.value("cycle_day", 0));
+    if (ev.contains("regimen") && ev["regimen"].is_object()) {
+      out += " of " + std::to_string(ev["regimen"].value("cycle_days", 0)) + ". Your dose" +
+             std::string(status_id == "interrupted" ? " when you start again" : "") + ": " +
+             Escape(ev["regimen"].value("description", ""));
+    }
+    out += ".</p>";
+  }
+  out += "</div>";
+  std::string tests;
+  for (const json& t : ev.value("tests_due", json::array())) {
+    const std::string name = TestName(t.value("test", ""));
+    const std::string when = TimeTag(t.value("due", ""));
+    tests += "<li>" + Escape(name) + ": " +
+             (t.value("overdue", false) ? "<strong>overdue</strong>, it was due on " + when : "due on " + when) +
+             Unverified(t.value("verified", true)) + "</li>";
+  }
+  if (!tests.empty()) out += "<p>Tests coming up:</p><ul>" + tests + "</ul>";
+  std::string recs;
+  for (const json& r : ev.value("recommendations", json::array())) {
+    const std::string source = r.value("source", "");
+    recs += "<li>" + Escape(r.value("reason", "")) +
+            (source.empty() ? "" : " <span class=\"hint\">(" + Escape(source) + ")</span>") + "</li>";
+  }
+  if (!recs.empty()) {
+    out += "<details><summary>What lenacare worked out, with its sources</summary><ul>" + recs + "</ul></details>";
+  }
+  return out + "</section>";
+}
+
+// --- calendar ------------------------------------------------------------------------------------
+
+std::string CompanionsText(const CalendarDay& d) {
+  std::string out;
+  for (const CompanionOnDay& c : d.companions) {
+    out += (out.empty() ? "" : ", ") + c.drug + " " + c.dose + (c.route.empty() ? "" : " " + c.route);
+  }
+  return out;
+}
+
+std::string CalendarSection(const Result<PatientCalendar>& cal) {
+  std::string out = "<section aria-labelledby=\"calendar-heading\"><h2 id=\"calendar-heading\">Your calendar</h2>";
+  if (!cal.ok()) {
+    return out + "<p>There is no calendar to show: " + Escape(cal.error().message) + ".</p></section>";
+  }
+  const PatientCalendar& c = *cal;
+  bool companions = false;
+  std::vector<int> cycles;
+  for (const CalendarDay& d : c.days) {
+    companions = companions || !d.companions.empty();
+    if (std::find(cycles.begin(), cycles.end(), d.cycle) == cycles.end()) cycles.push_back(d.cycle);
+  }
+  std::string caption = "Your pill days, rest days and test days: ";
+  for (size_t i = 0; i < cycles.size(); ++i) {
+    Date first, last;
+    bool any = false;
+    for (const CalendarDay& d : c.days) {
+      if (d.cycle != cycles[i]) continue;
+      if (!any) first = d.date;
+      last = d.date;
+      any = true;
+    }
+    caption += (i == 0                   ? ""
+                : i + 1 == cycles.size() ? " and "
+                                         : ", ") +
+               std::string("cycle ") + std::to_string(cycles[i]) + " (" + LongDate(first) + " to " + LongDate(last) +
+               ")";
+  }
+  out += "<p>Your dose: " + Escape(c.regimen.Describe()) +
+         ". On a pill day you take your capsule; on a rest day you take no lenalidomide.</p>";
+  if (!c.verified) {
+    out +=
+        "<p class=\"unverified\">Some days in this calendar rest on facts that are not confirmed against the current "
+        "label: check them with your care team.</p>";
+  }
+  out += "<table id=\"calendar\"><caption>" + Escape(caption) +
+         "</caption><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Cycle day</th><th "
+         "scope=\"col\">Lenalidomide</th>";
+  if (companions) out += "<th scope=\"col\">Other medicines</th>";
+  out += "<th scope=\"col\">Tests</th></tr></thead><tbody>";
+  for (const CalendarDay& d : c.days) {
+    const bool today = d.date == c.today;
+    std::string lenalidomide;
+    if (d.pill) {
+      lenalidomide = "Pill day: take " + FormatNumber(d.dose_mg) + " mg";
+    } else if (c.regimen.days.Contains(d.day)) {
+      lenalidomide = "No capsule today (every other day)";
+    } else {
+      lenalidomide = "Rest day: no lenalidomide";
+    }
+    std::string tests;
+    for (const std::string& t : d.labs_due) tests += (tests.empty() ? "" : ", ") + TestName(t);
+    out += std::string("<tr class=\"") + (d.pill ? "pill" : "rest") + (today ? " today" : "") +
+           "\"><th scope=\"row\">" + TimeTag(d.date) + (today ? " <strong>(today)</strong>" : "") + "</th><td>Cycle " +
+           std::to_string(d.cycle) + ", day " + std::to_string(d.day) + "</td><td>" + Escape(lenalidomide) + "</td>";
+    if (companions) out += "<td>" + Escape(CompanionsText(d)) + "</td>";
+    out += "<td>" + Escape(tests) + "</td></tr>";
+  }
+  out += "</tbody></table>";
+  out +=
+      "<p><a id=\"ics-link\" href=\"/me/calendar.ics\">Download your calendar (ICS file)</a> to add these pill, rest "
+      "and test days to the calendar on your phone or computer.</p>";
+  std::string notes;
+  for (const Note& n : c.notes) notes += "<li>" + Escape(n.text) + Unverified(n.verified) + "</li>";
+  if (!notes.empty()) out += "<details><summary>Notes on this calendar</summary><ul>" + notes + "</ul></details>";
+  return out + "</section>";
+}
+
+// --- missed dose ---------------------------------------------------------------------------------
+
+struct MissedDoseInput {
+  std::string scheduled, now;
+  bool yesterday = false;
+};
+
+std::string MissedDoseForm(const MissedDoseInput& in, const std::string& error_field) {
+  auto invalid = [&](const std::string& field) {
+    return error_field == field ? " aria-invalid=\"true\" aria-describedby=\"missed-dose-error\"" : "";
+  };
+  return "<form class=\"stack\" method=\"get\" action=\"/me/missed-dose\">"
+         "<div><label for=\"md-scheduled\">Your usual time to take it</label><input id=\"md-scheduled\" "
+         "name=\"scheduled\" type=\"time\" required value=\"" +
+         Escape(in.scheduled) + "\"" + invalid("scheduled") +
+         "></div>"
+         "<div><label for=\"md-now\">The time now</label><input id=\"md-now\" name=\"now\" type=\"time\" required "
+         "value=\"" +
+         Escape(in.now) + "\"" + invalid("now") +
+         "></div>"
+         "<div><label for=\"md-yesterday\"><input id=\"md-yesterday\" name=\"yesterday\" type=\"checkbox\"" +
+         (in.yesterday ? " checked" : "") +
+         "> The missed dose was due yesterday</label></div>"
+         "<div><button type=\"submit\">What should I do?</button></div></form>";
+}
+
+std::string MissedDoseSection() {
+  return "<section id=\"missed-dose\" aria-labelledby=\"missed-dose-heading\"><h2 id=\"missed-dose-heading\">Missed "
+         "a dose?</h2><p>Give the time you usually take your capsule and the time now: lenacare answers whether to "
+         "take it now or skip it, by the prescribing information.</p>" +
+         MissedDoseForm({}, "") + "</section>";
+}
+
+// --- what to watch for ---------------------------------------------------------------------------
+
+std::string StripTags(const std::string& html) {
+  std::string out;
+  bool in_tag = false;
+  for (char c : html) {
+    if (c == '<') in_tag = true;
+    if (!in_tag) out += c;
+    if (c == '>') in_tag = false;
+  }
+  return out;
+}
+
+// The side-effects page's "call your clinic" list, its items' bold leads in the page's words
+// (already HTML from the Markdown renderer), and the heading that introduces it.
+struct WatchList {
+  std::string heading;
+  std::vector<std::string> items;
+};
+
+WatchList CallYourClinic(const ContentPage& page) {
+  WatchList out;
+  const std::string& html = page.html;
+  const size_t h = html.find("Call your clinic");
+  if (h == std::string::npos) return out;
+  const size_t h_end = html.find("</h", h);
+  const size_t ul = html.find("<ul>", h);
+  const size_t ul_end = ul == std::string::npos ? ul : html.find("</ul>", ul);
+  if (h_end == std::string::npos || ul_end == std::string::npos) return out;
+  out.heading = StripTags(html.substr(h, h_end - h));
+  for (size_t li = html.find("<li>", ul); li != std::string::npos && li < ul_end; li = html.find("<li>", li + 4)) {
+    const size_t s = html.find("<strong>", li);
+    const size_t e = s == std::string::npos ? s : html.find("</strong>", s);
+    const size_t next = html.find("</li>", li);
+    if (e == std::string::npos || s > next) continue;
+    std::string lead = StripTags(html.substr(s + 8, e - s - 8));
+    while (!lead.empty() && (lead.back() == ':' || lead.back() == ' ' || lead.back() == '.')) lead.pop_back();
+    if (!lead.empty()) out.items.push_back(lead);
+  }
+  return out;
+}
+
+std::string WatchSection(const Site& site, PageSpec& page) {
+  std::string out = "<section aria-labelledby=\"watch-heading\"><h2 id=\"watch-heading\">What to watch for</h2>";
+  const ContentPage* p = site.content.Find("drug", "side-effects");
+  if (p == nullptr) {
+    return out + "<p><a href=\"/info/side-effects\">Side effects</a></p></section>";
+  }
+  out += "<p>" + Escape(p->summary) + "</p>";
+  const WatchList list = CallYourClinic(*p);
+  if (!list.items.empty()) {
+    out += "<p>" + list.heading + ":</p><ul>";
+    for (const std::string& item : list.items) out += "<li>" + item + "</li>";
+    out += "</ul>";
+  }
+  out +=
+      "<p><a href=\"/info/side-effects\">Read more about side effects: what each sign looks like, and when to call "
+      "emergency services</a></p>";
+  if (p->unverified)
+    out += "<p class=\"unverified\">Some of this is unverified: confirm against the current label.</p>";
+  std::string cited;
+  for (const std::string& s : p->sources) cited += (cited.empty() ? "" : "; ") + s;
+  if (!cited.empty()) page.sources.push_back("What to watch for (the Side effects page): " + cited);
+  page.unverified = page.unverified || p->unverified;
+  return out + "</section>";
+}
+
+// --- pregnancy prevention (REMS) -----------------------------------------------------------------
+
+std::string RemsStatusText(const std::string& status) {
+  if (status == "met") return "Done";
+  if (status == "due") return "To do";
+  if (status == "overdue") return "Overdue";
+  if (status == "blocking") return "Needed before your next capsules";
+  if (status == "unknown") return "Not recorded yet";
+  return "Applies now";
+}
+
+std::string RemsSection(const cli::Reply& status) {
+  std::string out =
+      "<section id=\"rems\" aria-labelledby=\"rems-heading\"><h2 id=\"rems-heading\">Pregnancy prevention program "
+      "(REMS)</h2><p>Lenalidomide can harm an unborn baby, so the Lenalidomide REMS program asks some things of you "
+      "and your care team. <a href=\"/info/pregnancy-prevention\">Read about pregnancy prevention</a>.</p>";
+  if (status.error || !status.json.contains("rems") || !status.json["rems"].is_object()) {
+    return out + "<p>lenacare cannot show your REMS steps now. Ask your care team.</p></section>";
+  }
+  const json& rems = status.json["rems"];
+  std::vector<std::pair<std::string, std::string>> upcoming;  // due date, line
+  std::string rows;
+  for (const json& item : rems.value("items", json::array())) {
+    const std::string st = item.value("status", "info");
+    const std::string due = item.contains("due") && item["due"].is_string() ? item["due"].get<std::string>() : "";
+    std::string when;
+    if (!due.empty()) {
+      when = st == "due"       ? "by " + TimeTag(due)
+             : st == "overdue" ? "was due on " + TimeTag(due)
+                               : "until " + TimeTag(due);
+    }
+    if ((st == "due" || st == "overdue") && !due.empty()) {
+      upcoming.emplace_back(due, "<li>" + Escape(item.value("text", "")) + ": " +
+                                     (st == "overdue" ? "<strong>overdue</strong>, " : "") + when + "</li>");
+    }
+    rows += "<tr><th scope=\"row\">" + Escape(item.value("text", "")) + Unverified(item.value("verified", true)) +
+            "</th><td>" + Escape(RemsStatusText(st)) + "</td><td>" + when + "</td><td>" +
+            (st == "unknown" ? "Your care team has not recorded this yet." : Escape(item.value("detail", ""))) +
+            "</td></tr>";
+  }
+  std::sort(upcoming.begin(), upcoming.end());
+  if (!upcoming.empty()) {
+    out += "<p>Coming up:</p><ul>";
+    for (const auto& u : upcoming) out += u.second;
+    out += "</ul>";
+  }
+  if (rows.empty()) return out + "<p>No REMS steps are recorded for you.</p></section>";
+  out +=
+      "<table><caption>Your REMS steps and when they are due</caption><thead><tr><th scope=\"col\">What</th><th "
+      "scope=\"col\">Status</th><th scope=\"col\">When</th><th scope=\"col\">Details</th></tr></thead><tbody>" +
+      rows + "</tbody></table>";
+  return out + "</section>";
+}
+
+// --- symptom diary -------------------------------------------------------------------------------
+
+// The patient's text escaped, its line breaks kept.
+std::string Lines(const std::string& text) {
+  std::string out;
+  for (char c : Escape(text)) {
+    if (c == '\r') continue;
+    out += c == '\n' ? std::string("<br>") : std::string(1, c);
+  }
+  return out;
+}
+
+struct SymptomForm {
+  store::SymptomEntry entry;
+  Error error;
+  bool failed = false;
+};
+
+std::string DiarySection(const Caller& caller, const Result<std::vector<store::SymptomEntry>>& list,
+                         const SymptomForm& form, Date today) {
+  std::string out =
+      "<section aria-labelledby=\"diary-heading\"><h2 id=\"diary-heading\">Symptom diary</h2><p>Write down how you "
+      "feel, in your own words. Your care team can read your diary, but an entry does not alert them: if you have "
+      "one of the signs under \"What to watch for\", call your clinic.</p>";
+  if (!list.ok()) {
+    out += "<p>Your diary cannot be shown now: " + Escape(list.error().message) + ".</p>";
+  } else {
+    out += "<ul id=\"diary\">";
+    for (auto it = list->rbegin(); it != list->rend(); ++it) {
+      out += "<li>" + TimeTag(it->date) + ": <strong>" + Escape(it->symptom) + "</strong> (" + Escape(it->severity) +
+             ")" + (it->note.empty() ? "" : "<br>" + Lines(it->note)) + "</li>";
+    }
+    out += "</ul>";
+    if (list->empty()) out += "<p>No entries yet.</p>";
+  }
+  // The patient's words are echoed back after an error, unless far too long to be typed.
+  auto echo = [](const std::string& v) { return v.size() <= 2000 ? Escape(v) : std::string(); };
+  const std::string bad = form.failed ? form.error.field : "";
+  auto invalid = [&](const std::string& field) {
+    return bad == field ? " aria-invalid=\"true\" aria-describedby=\"symptom-error\"" : "";
+  };
+  out += "<h3 id=\"diary-add\">Add an entry</h3>";
+  out +=
+      "<form id=\"form-symptom\" class=\"stack\" method=\"post\" action=\"/me/symptoms\" "
+      "aria-labelledby=\"diary-add\">" +
+      CsrfField(caller);
+  if (form.failed) {
+    out += "<p class=\"error\" role=\"alert\" id=\"symptom-error\">" + Escape(form.error.Describe()) + "</p>";
+  }
+  const std::string date = form.failed ? echo(form.entry.date) : today.ToString();
+  out +=
+      "<div><label for=\"symptom-date\">Date</label><input id=\"symptom-date\" name=\"date\" type=\"date\" "
+      "required max=\"" +
+      today.ToString() + "\" value=\"" + date + "\"" + invalid("date") + "></div>";
+  out +=
+      "<div><label for=\"symptom-text\">Symptom <span class=\"hint\">(in your own words, up to 200 "
+      "characters)</span></label><input id=\"symptom-text\" name=\"symptom\" required maxlength=\"200\" value=\"" +
+      echo(form.entry.symptom) + "\"" + invalid("symptom") + "></div>";
+  out += "<fieldset" + std::string(bad == "severity" ? " aria-describedby=\"symptom-error\"" : "") +
+         "><legend>How bad is it?</legend>";
+  for (const char* level : {"mild", "moderate", "severe"}) {
+    const std::string id = std::string("severity-") + level;
+    out += "<div><label for=\"" + id + "\"><input type=\"radio\" id=\"" + id + "\" name=\"severity\" value=\"" + level +
+           "\" required" + (form.entry.severity == level ? " checked" : "") +
+           (bad == "severity" ? " aria-invalid=\"true\"" : "") + "> " + level + "</label></div>";
+  }
+  out += "</fieldset>";
+  out +=
+      "<div><label for=\"symptom-note\">Note <span class=\"hint\">(optional, up to 1000 characters)</span>"
+      "</label><textarea id=\"symptom-note\" name=\"note\" rows=\"3\" maxlength=\"1000\"" +
+      std::string(invalid("note")) + ">" + echo(form.entry.note) + "</textarea></div>";
+  out += "<div><button type=\"submit\">Save entry</button></div></form></section>";
+  return out;
+}
+
+// --- the page ------------------------------------------------------------------------------------
+
+http::Response MePage(Site& site, const Caller& caller, int http_status, const SymptomForm& form,
+                      const std::string& flash) {
+  const std::string ref = caller.user->patient_ref;
+  const Date today = TodayDate();
+  cli::Options o;
+  o.patient = ref;
+  const cli::Reply status = site.Run(cli::RunStatus, o, caller, true);
+  const Result<PatientCalendar> cal = BuildPatientCalendar(site, caller, ref, today);
+  Result<std::vector<store::SymptomEntry>> diary = Error::Failed("", "");
+  {
+    Site::Db db = site.Lock(caller);
+    diary = db.store.Symptoms(ref);
+  }
+  PageSpec page;
+  page.title = "My therapy";
+  page.description = "Your lenalidomide therapy: today, your calendar, missed doses, what to watch for.";
+  page.flash = flash;
+  page.main = StatusSection(status, cal, today) + CalendarSection(cal) + MissedDoseSection() +
+              WatchSection(site, page) + RemsSection(status) + DiarySection(caller, diary, form, today);
+  if (cal.ok()) {
+    page.sources.insert(page.sources.begin(), cal->sources.begin(), cal->sources.end());
+    page.unverified = page.unverified || !cal->verified;
+  }
+  return Html(http_status, site.Page(caller, page));
+}
+
+int StatusOf(const Error& e) {
+  return e.kind == ErrorKind::kBadInput ? 400 : e.kind == ErrorKind::kCannotAssess ? 422 : 500;
+}
+
+}  // namespace
 
 void AddPatientViews(Site& site, Router& router) {
-  (void)site;
-  (void)router;
+  router.Add("GET", "/me", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
+    if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
+    const std::string flash = req.Query("saved") == "symptom" ? "Saved your diary entry." : "";
+    return MePage(site, c, 200, SymptomForm{}, flash);
+  });
+
+  router.Add("POST", "/me/symptoms", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
+    if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
+    const auto fields = FormFields(req);
+    if (!CsrfOk(c, fields)) {
+      return Refuse(site, req, c, 403, "The form was not sent from this site: reload the page and try again.");
+    }
+    SymptomForm form;
+    form.entry.date = Field(fields, "date");
+    form.entry.symptom = Field(fields, "symptom");
+    form.entry.severity = Field(fields, "severity");
+    form.entry.note = Field(fields, "note");
+    auto date = Date::Parse(form.entry.date);
+    if (!date.ok()) {
+      form.error = Error::BadInput(
+          "date", form.entry.date.empty() ? "missing: give the day you had the symptom" : "give a date as YYYY-MM-DD");
+      form.failed = true;
+    } else if (*date > TodayDate()) {
+      form.error = Error::BadInput("date", "is after today");
+      form.failed = true;
+    }
+    if (!form.failed) {
+      Result<store::SymptomEntry> added = Error::Failed("", "");
+      {
+        Site::Db db = site.Lock(c);
+        added = db.store.AddSymptom(c.user->patient_ref, form.entry);
+      }
+      if (added.ok()) return Redirect("/me?saved=symptom");
+      form.error = added.error();
+      form.failed = true;
+    }
+    return MePage(site, c, StatusOf(form.error), form, "");
+  });
+
+  router.Add("GET", "/me/calendar.ics", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
+    if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
+    auto cal = BuildPatientCalendar(site, c, c.user->patient_ref, TodayDate());
+    if (cal.ok()) return IcsResponse(*cal);
+    PageSpec page;
+    page.title = "No calendar to download";
+    page.main = "<p class=\"error\" role=\"alert\">" + Escape(cal.error().message) +
+                ".</p><p><a href=\"/me\">Back to My therapy</a></p>";
+    return Html(StatusOf(cal.error()), site.Page(c, page));
+  });
+
+  router.Add("GET", "/me/missed-dose", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
+    if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
+    MissedDoseInput in{req.Query("scheduled"), req.Query("now"), req.Query("yesterday") == "on"};
+    PageSpec page;
+    page.title = "Missed a dose?";
+    int status = 200;
+    std::string answer, error_field;
+    if (!in.scheduled.empty() || !in.now.empty()) {
+      static const std::regex kClock(R"(\d\d:\d\d)");
+      const Date today = TodayDate();
+      cli::Options o;
+      o.scheduled = in.yesterday ? today.AddDays(-1).ToString() + "T" + in.scheduled : in.scheduled;
+      o.now = in.yesterday ? today.ToString() + "T" + in.now : in.now;
+      std::optional<Error> error;
+      if (!in.yesterday && std::regex_match(in.scheduled, kClock) && std::regex_match(in.now, kClock) &&
+          in.now < in.scheduled) {
+        error = Error::BadInput("now",
+                                "is earlier than your usual time: if the dose was due yesterday, tick \"The missed "
+                                "dose was due yesterday\"");
+      } else {
+        const cli::Reply r = site.Run(cli::RunMissedDose, o, c, false);
+        if (r.error) {
+          error = *r.error;
+          error->field = FieldName(error->field);
+        } else {
+          answer = "<div class=\"answer\" role=\"status\"><p class=\"headline\">" + Escape(r.json.value("advice", "")) +
+                   "</p><p>Hours since your usual time: " +
+                   Escape(r.json.contains("hours_late") ? FormatNumber(r.json["hours_late"].get<double>()) : "") +
+                   "</p></div>";
+          page.sources = {r.json.value("source", "")};
+          page.unverified = !r.json.value("verified", true);
+        }
+      }
+      if (error) {
+        status = 400;
+        error_field = error->field;
+        answer = "<p class=\"error\" role=\"alert\" id=\"missed-dose-error\">" + Escape(error->Describe()) + "</p>";
+      }
+    }
+    page.main = "<section id=\"missed-dose\" aria-labelledby=\"missed-dose-heading\">" + answer +
+                "<h2 id=\"missed-dose-heading\">When was it due?</h2>" + MissedDoseForm(in, error_field) +
+                "</section><p><a href=\"/me\">Back to My therapy</a></p>";
+    return Html(status, site.Page(c, page));
+  });
 }
 
 }  // namespace lenacare::webapp

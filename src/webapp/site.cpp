@@ -226,8 +226,8 @@ std::string Field(const std::multimap<std::string, std::string>& form, const std
 }
 
 std::string FieldName(const std::string& option) {
-  std::string f = option;
-  if (f.rfind("--", 0) == 0) f = f.substr(2);
+  if (option.rfind("--", 0) != 0) return option;
+  std::string f = option.substr(2);
   for (char& c : f) {
     if (c == '-') c = '_';
   }

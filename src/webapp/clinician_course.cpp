@@ -1,0 +1,882 @@
+#include "webapp/clinician_course.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "core/quantity.h"
+#include "knowledge/lab_test.h"
+#include "webapp/charts.h"
+
+namespace lenacare::webapp {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kUnverified = kUnverifiedSuffix;
+
+// The sources cited at the foot of the page, each once.
+struct Sources {
+  std::vector<std::string> list;
+  bool unverified = false;
+  void Add(const std::string& s, bool verified = true) {
+    if (!verified) unverified = true;
+    if (!s.empty() && std::find(list.begin(), list.end(), s) == list.end()) list.push_back(s);
+  }
+};
+
+// A JSON value as text for people.
+std::string Text(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number()) return FormatNumber(v.get<double>());
+  if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
+  if (v.is_array()) {
+    std::string out;
+    for (const json& x : v) out += (out.empty() ? "" : ", ") + Text(x);
+    return out;
+  }
+  if (v.is_null()) return "";
+  return v.dump();
+}
+
+const json& At(const json& j, const char* key) {
+  static const json kNull;
+  if (!j.is_object()) return kNull;
+  auto it = j.find(key);
+  return it == j.end() ? kNull : *it;
+}
+
+std::string Get(const json& j, const char* key) {
+  if (!j.is_object()) return "";
+  auto it = j.find(key);
+  return it == j.end() ? "" : Text(*it);
+}
+
+std::string UnverifiedNote() { return " <span class=\"unverified\">(" + std::string(kUnverified) + ")</span>"; }
+
+std::string SourceLine(const std::string& source, bool verified) {
+  return "<br><span class=\"hint\">Source: " +
+         (source.empty() ? std::string("lenacare's consistency check of the record") : Escape(source)) + "</span>" +
+         (verified ? "" : UnverifiedNote());
+}
+
+std::string Humanize(std::string id) {
+  for (char& c : id) c = c == '_' || c == '-' ? ' ' : c;
+  return id;
+}
+
+std::string ActionLabel(const std::string& a) {
+  static const std::map<std::string, std::string> labels = {{"take", "Take"},
+                                                            {"rest", "Rest"},
+                                                            {"interrupt", "Interrupt"},
+                                                            {"keep-holding", "Keep holding"},
+                                                            {"resume", "Resume"},
+                                                            {"check-blood-count", "Blood count"},
+                                                            {"pregnancy-test", "Pregnancy test"},
+                                                            {"prescriber-decides", "Prescriber decides"},
+                                                            {"stop", "Stop"},
+                                                            {"check-dose", "Check dose"},
+                                                            {"note", "Note"},
+                                                            {"cannot-assess", "Cannot assess"}};
+  auto it = labels.find(a);
+  return it == labels.end() ? Humanize(a) : it->second;
+}
+
+std::string TestLabel(const std::string& t) {
+  if (t == "cbc") return "Blood count";
+  if (t == "pregnancy-test") return "Pregnancy test";
+  LabTest lab;
+  if (ParseLabTest(t, lab)) return std::string(LabTestName(lab));
+  return Humanize(t);
+}
+
+// ---- Header -------------------------------------------------------------------------------------
+
+std::string IndicationText(const Knowledge& k, const std::string& id) {
+  const Indication* ind = k.FindIndication(id);
+  return ind == nullptr ? id : ind->name + " (" + id + ")";
+}
+
+std::string Header(const Knowledge& k, const json& show, const std::string& ref, const std::string& as_of) {
+  const json& course = At(show, "course");
+  std::string out = "<dl class=\"facts\"><dt>Record</dt><dd>" + Escape(ref) + "</dd>";
+  auto fact = [&](const std::string& label, const std::string& value) {
+    if (!value.empty()) out += "<dt>" + label + "</dt><dd>" + Escape(value) + "</dd>";
+  };
+  fact("Name", Get(show, "name"));
+  fact("Sex", Get(show, "sex"));
+  fact("Born", Get(show, "birth_date"));
+  if (course.is_object()) {
+    fact("Indication", IndicationText(k, Get(course, "indication")));
+    fact("Start", Get(course, "start_date"));
+    std::string dose = Get(course, "starting_dose_mg");
+    if (!dose.empty()) {
+      dose += " mg";
+      if (course.contains("starting_frequency")) dose += " " + Humanize(Get(course, "starting_frequency"));
+      if (course.contains("starting_days")) dose += ", days " + Get(course, "starting_days");
+    }
+    fact("Starting dose", dose);
+    fact("Setting", Humanize(Get(course, "setting")));
+  } else {
+    out += "<dt>Course</dt><dd>No therapy course is stored.</dd>";
+  }
+  if (show.contains("diagnoses") && !At(show, "diagnoses").empty())
+    fact("Imported diagnoses", Text(At(show, "diagnoses")));
+  out += "</dl>";
+  out += "<form class=\"as-of\" method=\"get\" action=\"/patients/" + PathSegment(ref) +
+         "\"><label for=\"as-of\">Show the course as of</label> <input id=\"as-of\" name=\"as_of\" type=\"date\" "
+         "value=\"" +
+         Escape(as_of) + "\"> <button type=\"submit\">Show</button></form>";
+  return out;
+}
+
+// ---- Status -------------------------------------------------------------------------------------
+
+std::string StatusSection(const cli::Reply& st, const json& show, Sources& src) {
+  std::string out = "<section id=\"status\" aria-labelledby=\"status-h\"><h2 id=\"status-h\">Status";
+  if (st.error) {
+    const bool cannot = st.error->kind == ErrorKind::kCannotAssess;
+    out += "</h2><p class=\"headline\">Status: <strong>" + std::string(cannot ? "cannot assess" : "not available") +
+           "</strong></p><p>" + (cannot ? "Cannot assess: " : "") + Escape(st.error->Describe()) + "</p>";
+    return out + "</section>";
+  }
+  out += " on " + Escape(Get(st.json, "as_of")) + "</h2>";
+  const json& ev = At(st.json, "evaluate");
+  if (!ev.is_object()) {
+    out += "<p class=\"headline\">Status: <strong>not started</strong></p><p>Therapy starts on " +
+           Escape(Get(At(show, "course"), "start_date")) + ".</p>";
+    return out + "</section>";
+  }
+  const std::string status = Get(ev, "status");
+  out += "<p class=\"headline\">Status: <strong>" + Escape(status == "cannot-assess" ? "cannot assess" : status) +
+         "</strong></p><dl class=\"facts\">";
+  out += "<dt>Cycle</dt><dd>" + Escape(Get(ev, "cycle")) + ", day " + Escape(Get(ev, "cycle_day")) + "</dd>";
+  std::string dose = "not known";
+  if (At(ev, "regimen").is_object()) {
+    dose = Get(At(ev, "regimen"), "description");
+    if (status == "interrupted") dose += " (when resumed)";
+  }
+  out += "<dt>Dose</dt><dd>" + Escape(dose) + "</dd>";
+  out += "<dt>Pill today</dt><dd>" + Escape(Get(ev, "pill_today")) + "</dd></dl>";
+  if (ev.contains("cannot_assess")) {
+    out += "<p><strong>Cannot assess:</strong> " + Escape(Get(ev, "cannot_assess")) + "</p>";
+  }
+  if (ev.contains("unverified")) {
+    out += "<p class=\"unverified\">This answer rests on facts marked " + std::string(kUnverified) + ".</p>";
+  }
+  out += "<h3>Recommendations</h3>";
+  if (At(ev, "recommendations").empty()) out += "<p>None.</p>";
+  out += "<ol class=\"recommendations\">";
+  for (const json& r : At(ev, "recommendations")) {
+    const std::string action = Get(r, "action");
+    const bool verified = r.value("verified", true);
+    out += "<li><span class=\"tag " + Escape(action) + "\">" + Escape(ActionLabel(action)) + "</span> " +
+           Escape(Get(r, "reason")) +
+           (r.value("informational", false) ? " <span class=\"hint\">(reminder)</span>" : "") +
+           SourceLine(Get(r, "source"), verified) + "</li>";
+    src.Add(Get(r, "source"), verified);
+  }
+  out += "</ol>";
+  if (!At(ev, "tests_due").empty()) {
+    out += "<h3>Tests due</h3><ul>";
+    for (const json& t : At(ev, "tests_due")) {
+      const bool verified = t.value("verified", true);
+      out += "<li><strong>" + Escape(TestLabel(Get(t, "test"))) + "</strong> due " + Escape(Get(t, "due")) +
+             (t.value("overdue", false) ? " <span class=\"tag overdue\">overdue</span>" : "") + " — " +
+             Escape(Get(t, "detail")) + SourceLine(Get(t, "source"), verified) + "</li>";
+      src.Add(Get(t, "source"), verified);
+    }
+    out += "</ul>";
+  }
+  return out + "</section>";
+}
+
+std::string ItemsTable(const json& items, const std::string& caption, Sources& src) {
+  std::string out = "<table><caption>" + Escape(caption) +
+                    "</caption><thead><tr><th scope=\"col\">Requirement</th><th scope=\"col\">Status</th>"
+                    "<th scope=\"col\">Details</th><th scope=\"col\">Due</th><th scope=\"col\">Source</th></tr>"
+                    "</thead><tbody>";
+  for (const json& i : items) {
+    const std::string status = Get(i, "status");
+    const bool verified = i.value("verified", true);
+    out += "<tr><th scope=\"row\">" + Escape(Get(i, "text")) + "</th><td><span class=\"tag " + Escape(status) + "\">" +
+           Escape(status) + "</span>" +
+           (i.value("blocks_dispensing", false) ? " <span class=\"hint\">(blocks dispensing)</span>" : "") +
+           "</td><td>" + Escape(Get(i, "detail")) + "</td><td>" + Escape(Get(i, "due")) + "</td><td>" +
+           Escape(Get(i, "source")) + (verified ? "" : UnverifiedNote()) + "</td></tr>";
+    src.Add(Get(i, "source"), verified);
+  }
+  return out + "</tbody></table>";
+}
+
+std::string RemsSection(const cli::Reply& st, Sources& src) {
+  std::string out =
+      "<section id=\"rems\" aria-labelledby=\"rems-h\"><h2 id=\"rems-h\">Pregnancy prevention (REMS)</h2>";
+  if (st.error || !At(st.json, "rems").is_object()) {
+    out += "<p>The REMS checklist is not available";
+    if (st.error) out += ": " + Escape(st.error->Describe());
+    return out + ".</p></section>";
+  }
+  const json& rems = At(st.json, "rems");
+  const std::string may = Get(rems, "may_dispense");
+  out += "<p class=\"headline\">May be dispensed today: <strong>" +
+         Escape(may == "cannot-assess" ? "cannot assess" : may) + "</strong></p>";
+  if (!At(rems, "reasons").empty()) {
+    out += "<ul>";
+    for (const json& r : At(rems, "reasons")) out += "<li>" + Escape(Text(r)) + "</li>";
+    out += "</ul>";
+  }
+  if (rems.contains("unverified")) {
+    out += "<p class=\"unverified\">Some items are " + std::string(kUnverified) + ".</p>";
+  }
+  out += "<p>Risk category: " + Escape(Get(rems, "category").empty() ? "not recorded" : Get(rems, "category")) + "</p>";
+  out += ItemsTable(At(rems, "items"), "REMS checklist as of " + Get(rems, "as_of"), src);
+  return out + "</section>";
+}
+
+std::string ReadinessSection(const cli::Reply& st, Sources& src) {
+  if (st.error || !At(st.json, "readiness").is_object() || At(st.json, "evaluate").is_object()) return "";
+  const json& r = At(st.json, "readiness");
+  const std::string may = Get(r, "may_start");
+  std::string out =
+      "<section id=\"readiness\" aria-labelledby=\"readiness-h\"><h2 id=\"readiness-h\">Readiness to "
+      "start</h2><p class=\"headline\">May start: <strong>" +
+      Escape(may == "cannot-assess" ? "cannot assess" : may) + "</strong></p>";
+  if (!At(r, "reasons").empty()) {
+    out += "<ul>";
+    for (const json& x : At(r, "reasons")) out += "<li>" + Escape(Text(x)) + "</li>";
+    out += "</ul>";
+  }
+  return out + ItemsTable(At(r, "items"), "Readiness to start", src) + "</section>";
+}
+
+// ---- Charts -------------------------------------------------------------------------------------
+
+struct DatedEvent {
+  Date date;
+  json body;
+  std::string source;
+};
+
+std::string RuleConditions(const HoldRule& r) {
+  std::vector<std::string> parts;
+  if (r.fall == FallOrder::kFirst) parts.push_back("first fall");
+  if (r.fall == FallOrder::kLater) parts.push_back("each later fall");
+  if (r.for_starting_dose_mg) parts.push_back("course started at " + FormatNumber(*r.for_starting_dose_mg) + " mg");
+  if (r.at_dose_mg) parts.push_back("while taking " + FormatNumber(*r.at_dose_mg) + " mg");
+  if (r.phase_before_days) parts.push_back("in the first " + std::to_string(*r.phase_before_days) + " days");
+  if (r.phase_from_days) parts.push_back("after the first " + std::to_string(*r.phase_from_days) + " days");
+  if (r.baseline_at_least) parts.push_back("baseline at least " + FormatNumber(*r.baseline_at_least));
+  if (r.baseline_below) parts.push_back("baseline below " + FormatNumber(*r.baseline_below));
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+std::string TriggerConditions(const HoldTrigger& t) {
+  std::vector<std::string> parts;
+  if (t.for_at_least_days > 0) parts.push_back("for at least " + std::to_string(t.for_at_least_days) + " days");
+  if (t.with_fever_at_least)
+    parts.push_back("with a temperature of at least " + FormatNumber(*t.with_fever_at_least) + " Cel");
+  if (t.with_platelet_transfusion) parts.push_back("with platelet transfusions");
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : " ") + p;
+  return out;
+}
+
+// The hold thresholds of the indication for a count, one line per value, each with the
+// conditions and the sources of the rules that use it.
+void HoldLines(const Knowledge& k, const std::string& indication, LabTest test, ChartSpec& chart,
+               std::vector<std::string>& also, Sources& src) {
+  struct Acc {
+    std::vector<std::string> details, sources;
+    bool verified = true;
+  };
+  std::map<double, Acc> hold, uncovered;
+  auto add_unique = [](std::vector<std::string>& v, const std::string& s) {
+    if (!s.empty() && std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
+  };
+  for (const HoldRule& r : k.hold_rules) {
+    if (r.test != test || !Contains(r.indications, indication)) continue;
+    const std::string when = RuleConditions(r);
+    for (const HoldTrigger& t : r.triggers) {
+      const std::string trig = TriggerConditions(t);
+      const std::string detail = trig.empty() ? when : when.empty() ? trig : trig + " (" + when + ")";
+      if (!t.below) {
+        if (t.at_most_fraction_of_baseline) {
+          also.push_back("Not drawn (it depends on the baseline count): hold at a fall to " +
+                         FormatNumber(*t.at_most_fraction_of_baseline * 100) + "% of the baseline or less" +
+                         (when.empty() ? "" : " (" + when + ")") + ". Source: " + r.cite.source);
+          src.Add(r.cite.source, r.cite.verified);
+        }
+        continue;
+      }
+      Acc& a = hold[*t.below];
+      add_unique(a.details, detail.empty() ? "any fall" : detail);
+      add_unique(a.sources, r.cite.source);
+      a.verified = a.verified && r.cite.verified;
+      src.Add(r.cite.source, r.cite.verified);
+    }
+  }
+  for (const UncoveredRule& u : k.uncovered) {
+    if (u.test != test || !Contains(u.indications, indication)) continue;
+    Acc& a = uncovered[u.below];
+    add_unique(a.details, u.reason);
+    add_unique(a.sources, u.cite.source);
+    a.verified = a.verified && u.cite.verified;
+    src.Add(u.cite.source, u.cite.verified);
+  }
+  auto join = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& s : v) out += (out.empty() ? "" : "; ") + s;
+    return out;
+  };
+  for (auto it = hold.rbegin(); it != hold.rend(); ++it) {
+    chart.lines.push_back({it->first, "hold below " + FormatNumber(it->first), join(it->second.details),
+                           join(it->second.sources), it->second.verified});
+  }
+  for (auto it = uncovered.rbegin(); it != uncovered.rend(); ++it) {
+    chart.lines.push_back({it->first, "sources do not settle below " + FormatNumber(it->first),
+                           join(it->second.details), join(it->second.sources), it->second.verified});
+  }
+}
+
+// Hemoglobin has no hold rule; the line is where CTCAE grades it at the grade the label's
+// "other grade 3/4 toxicity" rule acts on (the engine raises it for the prescriber).
+void GradeLines(const Knowledge& k, LabTest test, ChartSpec& chart, Sources& src) {
+  if (k.ctcae.empty()) return;
+  const CtcaeVersion& v = k.ctcae.back();
+  const CtcaeTerm* term = v.FindTerm(test);
+  if (term == nullptr) return;
+  for (const CtcaeBand& b : term->bands) {
+    if (b.grade < k.other_toxicity.hold_at_grade || !b.below || b.below->ref != CtcaeBound::Ref::kAbsolute) continue;
+    chart.lines.push_back({b.below->value,
+                           "CTCAE grade " + std::to_string(b.grade) + " below " + FormatNumber(b.below->value),
+                           "CTCAE v" + v.version + " " + term->name + " grade " + std::to_string(b.grade) +
+                               "; if judged related to lenalidomide, the label's other grade 3/4 toxicity rule applies",
+                           term->cite.source + "; " + k.other_toxicity.cite.source,
+                           term->cite.verified && k.other_toxicity.cite.verified});
+    src.Add(term->cite.source, term->cite.verified);
+    src.Add(k.other_toxicity.cite.source, k.other_toxicity.cite.verified);
+  }
+}
+
+std::string CountChart(const Knowledge& k, const std::vector<DatedEvent>& events, const std::string& indication,
+                       LabTest test, const std::string& id, const std::string& title, Sources& src) {
+  ChartSpec chart;
+  chart.id = id;
+  chart.title = title;
+  const UnitKindEntry* unit = k.units.Find(LabTestKind(test));
+  chart.unit = unit != nullptr ? unit->canonical : "";
+  ChartSeries series;
+  for (const DatedEvent& e : events) {
+    if (Get(e.body, "type") != "lab" || Get(e.body, "test") != LabTestId(test)) continue;
+    auto v = k.units.Parse(LabTestKind(test), Get(e.body, "value"));
+    if (!v.ok()) continue;  // stored values were validated; an unreadable one is left out of the chart
+    series.points.push_back({e.date, *v, Get(e.body, "value"), "", ""});
+  }
+  chart.series.push_back(std::move(series));
+  std::vector<std::string> also;
+  if (test == LabTest::kHemoglobin) {
+    GradeLines(k, test, chart, src);
+    chart.lines_note = "No hold rule uses hemoglobin.";
+  } else {
+    HoldLines(k, indication, test, chart, also, src);
+    chart.lines_note = "No hold rule of this indication uses this count.";
+  }
+  if (indication.empty()) chart.lines_note = "No course: no hold thresholds to draw.";
+  std::string out = "<h3>" + Escape(title) + "</h3>" + RenderChart(chart);
+  for (const std::string& a : also) out += "<p class=\"hint\">" + Escape(a) + "</p>";
+  return out;
+}
+
+std::string MarkerName(const std::string& field) {
+  if (field == "serum_m_protein") return "Serum M-protein";
+  if (field == "urine_m_protein") return "Urine M-protein";
+  if (field == "kappa_flc") return "Kappa free light chain";
+  if (field == "lambda_flc") return "Lambda free light chain";
+  return Humanize(field);
+}
+
+// The IMWG series of the stored markers as the worklist builds it (app/worklist.cpp): the
+// baseline is the last date on or before the start, the assessments the dates after it.
+json MarkerSeries(const std::vector<DatedEvent>& markers, const std::string& start) {
+  std::map<std::string, json> by_date;
+  for (const DatedEvent& m : markers) {
+    json& results = by_date[m.date.ToString()];
+    results["date"] = m.date.ToString();
+    results[Get(m.body, "marker")] = Get(m.body, "value");
+  }
+  json series = {{"criteria", "IMWG-2016"}, {"assessments", json::array()}};
+  for (const auto& [date, results] : by_date) {
+    if (date <= start) {
+      series["baseline"] = results;
+    } else {
+      series["assessments"].push_back(results);
+    }
+  }
+  return series;
+}
+
+std::string ResponseSection(Site& site, const Caller& caller, const std::vector<DatedEvent>& events, const json& course,
+                            Sources& src) {
+  std::string out =
+      "<section id=\"response\" aria-labelledby=\"response-h\"><h2 id=\"response-h\">Myeloma response (IMWG)</h2>";
+  std::vector<DatedEvent> markers;
+  for (const DatedEvent& e : events) {
+    if (Get(e.body, "type") == "marker") markers.push_back(e);
+  }
+  const std::string indication = Get(course, "indication");
+  // The engine's answer.
+  json answer;
+  std::map<std::string, std::pair<std::string, std::string>> category_on;  // date -> {"PR", "PR (confirmed)"}
+  if (markers.empty()) {
+    out += "<p>No response markers (M-protein, free light chains) are recorded.</p>";
+  } else if (!course.is_object()) {
+    out += "<p>No therapy course is stored: the response is measured from the start of a course.</p>";
+  } else {
+    const std::string series = MarkerSeries(markers, Get(course, "start_date")).dump();
+    cli::Options o;
+    o.course_file = "-";
+    cli::Reply r = site.Run(cli::RunResponse, o, caller, false, &series);
+    if (r.error) {
+      out +=
+          "<p><strong>Cannot assess:</strong> the stored markers do not make a series: " + Escape(r.error->Describe()) +
+          "</p>";
+    } else {
+      answer = r.json;
+      const bool verified = answer.value("verified", true);
+      src.Add(Get(answer, "criteria") + ": " + Get(answer, "citation"), verified);
+      if (Get(answer, "status") != "assessed") {
+        out += "<p class=\"headline\">Response: <strong>cannot assess</strong></p><p>" +
+               Escape((Get(answer, "field").empty() ? "" : Get(answer, "field") + ": ") + Get(answer, "reason")) +
+               "</p>";
+      } else {
+        auto cat = [&](const char* key) {
+          const std::string c = Get(answer, key);
+          return c.empty() ? std::string("none confirmed yet") : c;
+        };
+        out += "<p class=\"headline\">Current response: <strong>" + Escape(cat("current_response")) +
+               "</strong></p><dl class=\"facts\"><dt>Best response</dt><dd>" + Escape(cat("best_response")) +
+               "</dd><dt>Marker followed</dt><dd>" + Escape(Text(At(answer, "followed"))) +
+               "</dd><dt>Progression</dt><dd>" +
+               Escape(Get(answer, "progression_date").empty()
+                          ? "none confirmed"
+                          : "confirmed on " + Get(answer, "progression_date") + " (first seen " +
+                                Get(answer, "progression_first_date") + ")") +
+               "</dd>";
+        if (At(answer, "nadir").is_object()) {
+          const json& n = At(answer, "nadir");
+          out += "<dt>Nadir</dt><dd>" +
+                 Escape(Get(n, "value") + " " + Get(n, "unit") + " (" + Get(n, "marker") + "), confirmed " +
+                        Get(n, "confirmed")) +
+                 "</dd>";
+        }
+        out += "<dt>Criteria</dt><dd>" + Escape(Get(answer, "criteria") + " (" + Get(answer, "citation") + ")") +
+               "</dd></dl>";
+        if (!verified) out += "<p class=\"unverified\">" + std::string(kUnverified) + "</p>";
+        if (!At(answer, "assessments").empty()) {
+          out += "<ol class=\"assessments\">";
+          for (const json& a : At(answer, "assessments")) {
+            const std::string state = a.value("confirmed", false)               ? "confirmed"
+                                      : a.value("awaiting_confirmation", false) ? "awaiting confirmation"
+                                                                                : "not confirmed";
+            category_on[Get(a, "date")] = {Get(a, "category") + (a.value("confirmed", false) ? "" : "?"),
+                                           Get(a, "category") + " (" + state + ")"};
+            out += "<li>" + Escape(Get(a, "date")) + ": <strong>" + Escape(Get(a, "category")) + "</strong> (" + state +
+                   ") — " + Escape(Get(a, "reasoning")) + "</li>";
+            for (const json& rule : At(a, "rules")) src.Add(Get(rule, "source"), rule.value("verified", true));
+          }
+          out += "</ol>";
+        }
+      }
+    }
+  }
+  // The charts: one per unit as written (a chart never mixes units); the first is the marker the
+  // classifier follows, with each assessment's category drawn above its value.
+  static const std::map<std::string, std::string> kFollowedField = {
+      {"serum-m", "serum_m_protein"}, {"urine-m", "urine_m_protein"}, {"flc", "kappa_flc"}};
+  auto f = kFollowedField.find(answer.is_object() ? Get(answer, "marker") : "");
+  const std::string followed = f == kFollowedField.end() ? "" : f->second;
+  std::map<std::string, std::vector<ChartSeries>> by_unit;
+  std::vector<std::string> unit_order;
+  std::map<std::pair<std::string, std::string>, size_t> slot;
+  std::string followed_unit;
+  for (const DatedEvent& m : markers) {
+    auto q = ParseQuantity(Get(m.body, "value"));
+    if (!q.ok()) continue;
+    const std::string field = Get(m.body, "marker");
+    auto& groups = by_unit[q->unit];
+    if (groups.empty()) unit_order.push_back(q->unit);
+    auto key = std::make_pair(q->unit, field);
+    if (!slot.count(key)) {
+      slot[key] = groups.size();
+      groups.push_back({MarkerName(field), {}});
+    }
+    ChartPoint point{m.date, q->value, Get(m.body, "value"), "", ""};
+    if (field == followed) {
+      followed_unit = q->unit;
+      auto c = category_on.find(m.date.ToString());
+      if (m.date.ToString() <= Get(course, "start_date")) {
+        point.annotation = "baseline";
+      } else if (c != category_on.end()) {
+        point.annotation = c->second.first;
+        point.note = c->second.second;
+      }
+    }
+    groups[slot[key]].points.push_back(std::move(point));
+  }
+  if (!followed_unit.empty()) {
+    std::erase(unit_order, followed_unit);
+    unit_order.insert(unit_order.begin(), followed_unit);
+  }
+  out += "<h3>Markers over time</h3>";
+  if (unit_order.empty()) unit_order.push_back("");
+  for (size_t i = 0; i < unit_order.size(); ++i) {
+    ChartSpec chart;
+    chart.id = i == 0 ? "chart-response" : "chart-response-" + std::to_string(i + 1);
+    chart.unit = unit_order[i];
+    chart.series = by_unit[unit_order[i]];
+    std::string names;
+    for (const ChartSeries& s : chart.series) names += (names.empty() ? "" : ", ") + s.name;
+    chart.title = names.empty() ? "Response markers" : names;
+    if (chart.series.size() == 1) chart.series.front().name.clear();
+    if (!followed_unit.empty() && chart.unit == followed_unit && !category_on.empty()) {
+      chart.note =
+          "Above the followed marker: the IMWG category of each assessment (with ? while it awaits its "
+          "confirming assessment).";
+    }
+    out += RenderChart(chart);
+  }
+  return out + "</section>";
+}
+
+// ---- Timeline -----------------------------------------------------------------------------------
+
+std::string EventText(const Knowledge& k, const json& e) {
+  static const std::map<std::string, std::string> labels = {{"lab", "Lab result"},
+                                                            {"dose-taken", "Dose taken"},
+                                                            {"dose-missed", "Dose missed"},
+                                                            {"hold", "Therapy held by the prescriber"},
+                                                            {"resume", "Therapy resumed"},
+                                                            {"dose-change", "Dose changed"},
+                                                            {"toxicity", "Toxicity"},
+                                                            {"temperature", "Temperature"},
+                                                            {"transfusion", "Transfusion"},
+                                                            {"cycle-start", "New cycle started"},
+                                                            {"stop", "Therapy stopped"},
+                                                            {"pregnancy-test", "Pregnancy test"},
+                                                            {"missed-period", "Missed period or abnormal bleeding"},
+                                                            {"contraception", "Contraception"},
+                                                            {"counseling", "REMS counselling"},
+                                                            {"authorization", "REMS authorization"},
+                                                            {"prescription", "Prescription"},
+                                                            {"confirmation", "Pharmacy confirmation"},
+                                                            {"dispense", "Dispensed"},
+                                                            {"marker", "Response marker"}};
+  const std::string type = Get(e, "type");
+  auto l = labels.find(type);
+  std::string out = "<strong>" + Escape(l == labels.end() ? Humanize(type) : l->second) + "</strong>";
+  std::set<std::string> shown = {"date", "type"};
+  if (type == "lab") {
+    LabTest t;
+    const std::string test = Get(e, "test");
+    out += ": " + Escape(ParseLabTest(test, t) ? std::string(LabTestName(t)) : test) + " " + Escape(Get(e, "value"));
+    shown.insert({"test", "value"});
+  } else if (type == "marker") {
+    out += ": " + Escape(MarkerName(Get(e, "marker"))) + " " + Escape(Get(e, "value"));
+    shown.insert({"marker", "value"});
+  } else if (type == "pregnancy-test" || type == "temperature") {
+    out += ": " + Escape(Get(e, type == "temperature" ? "value" : "result"));
+    shown.insert({"result", "value"});
+  }
+  if (e.contains("dose_mg")) {
+    out += " at " + Escape(Get(e, "dose_mg")) + " mg";
+    shown.insert("dose_mg");
+  }
+  std::string rest;
+  for (auto it = e.begin(); it != e.end(); ++it) {
+    if (shown.count(it.key())) continue;
+    rest += (rest.empty() ? "" : "; ") + Humanize(it.key()) + ": " + Text(it.value());
+  }
+  (void)k;
+  if (!rest.empty()) out += " — " + Escape(rest);
+  return out;
+}
+
+std::string TimelineSection(const Knowledge& k, const std::vector<DatedEvent>& events, const json& course) {
+  std::string out = "<section id=\"timeline\" aria-labelledby=\"timeline-h\"><h2 id=\"timeline-h\">Timeline</h2>";
+  std::vector<DatedEvent> all = events;
+  if (course.is_object()) {
+    auto start = Date::Parse(Get(course, "start_date"));
+    if (start.ok()) {
+      json e = {{"type", "course-start"}, {"indication", Get(course, "indication")}};
+      if (course.contains("starting_dose_mg")) e["dose_mg"] = At(course, "starting_dose_mg");
+      // Before the events of the start date: the course starts, then the day's events happen.
+      auto at = std::find_if(all.begin(), all.end(), [&](const DatedEvent& d) { return d.date >= *start; });
+      all.insert(at, {*start, e, ""});
+    }
+  }
+  if (all.empty()) return out + "<p>No events are recorded.</p></section>";
+  out +=
+      "<p class=\"hint\">Newest first; events of one day in the order they were recorded.</p><ol "
+      "class=\"timeline\" reversed>";
+  // Group by date, newest date first.
+  size_t end = all.size();
+  while (end > 0) {
+    size_t begin = end - 1;
+    while (begin > 0 && all[begin - 1].date == all[end - 1].date) --begin;
+    const std::string d = all[begin].date.ToString();
+    out += "<li><time datetime=\"" + d + "\">" + d + "</time><ul>";
+    for (size_t i = begin; i < end; ++i) {
+      const DatedEvent& e = all[i];
+      std::string text =
+          Get(e.body, "type") == "course-start"
+              ? "<strong>Course started</strong>: " + Escape(IndicationText(k, Get(e.body, "indication"))) +
+                    (e.body.contains("dose_mg") ? ", " + Escape(Get(e.body, "dose_mg")) + " mg" : "")
+              : EventText(k, e.body);
+      if (!e.source.empty()) text += " <span class=\"hint\">(imported from " + Escape(e.source) + ")</span>";
+      out += "<li>" + text + "</li>";
+    }
+    out += "</ul></li>";
+    end = begin;
+  }
+  return out + "</ol></section>";
+}
+
+// ---- Forms --------------------------------------------------------------------------------------
+
+class FormWriter {
+ public:
+  FormWriter(std::string kind, const FailedForm* failed)
+      : kind_(std::move(kind)), failed_(failed != nullptr && failed->kind == kind_ ? failed : nullptr) {}
+
+  std::string Value(const std::string& name, const std::string& fallback) const {
+    if (failed_ == nullptr) return fallback;
+    auto it = failed_->values.find(name);
+    return it == failed_->values.end() ? "" : it->second;
+  }
+
+  std::string Invalid(const std::string& name) const {
+    if (failed_ == nullptr || failed_->field != name) return "";
+    return " aria-invalid=\"true\" aria-describedby=\"form-" + kind_ + "-error\"";
+  }
+
+  std::string Label(const std::string& name, const std::string& label, const std::string& hint) const {
+    return "<label for=\"" + kind_ + "-" + name + "\">" + label +
+           (hint.empty() ? "" : " <span class=\"hint\">" + Escape(hint) + "</span>") + "</label>";
+  }
+
+  std::string Input(const std::string& name, const std::string& label, const std::string& type, const std::string& hint,
+                    bool required, const std::string& fallback = "", const std::string& extra = "") const {
+    return "<div>" + Label(name, label, hint) + "<input id=\"" + kind_ + "-" + name + "\" name=\"" + name +
+           "\" type=\"" + type + "\" value=\"" + Escape(Value(name, fallback)) + "\"" + (required ? " required" : "") +
+           extra + Invalid(name) + "></div>";
+  }
+
+  std::string Select(const std::string& name, const std::string& label,
+                     const std::vector<std::pair<std::string, std::string>>& options, bool required,
+                     const std::string& fallback = "", const std::string& hint = "") const {
+    const std::string chosen = Value(name, fallback);
+    std::string out = "<div>" + Label(name, label, hint) + "<select id=\"" + kind_ + "-" + name + "\" name=\"" + name +
+                      "\"" + (required ? " required" : "") + Invalid(name) + ">";
+    for (const auto& [value, text] : options) {
+      out += "<option value=\"" + Escape(value) + "\"" + (value == chosen ? " selected" : "") + ">" + Escape(text) +
+             "</option>";
+    }
+    return out + "</select></div>";
+  }
+
+  std::string Open(const Caller& caller, const std::string& ref, const std::string& heading,
+                   const std::string& intro) const {
+    std::string out = "<section aria-labelledby=\"form-" + kind_ + "-h\"><h3 id=\"form-" + kind_ + "-h\">" +
+                      Escape(heading) + "</h3>";
+    if (!intro.empty()) out += "<p class=\"hint\">" + intro + "</p>";
+    out += "<form id=\"form-" + kind_ + "\" class=\"stack\" method=\"post\" action=\"/patients/" + PathSegment(ref) +
+           "/" + kind_ + "\">" + CsrfField(caller);
+    if (failed_ != nullptr) {
+      out += "<p class=\"error\" role=\"alert\" id=\"form-" + kind_ +
+             "-error\">Not recorded: " + Escape(failed_->message) + "</p>";
+    }
+    return out;
+  }
+
+  static std::string Close(const std::string& button) {
+    return "<div><button type=\"submit\">" + Escape(button) + "</button></div></form></section>";
+  }
+
+ private:
+  std::string kind_;
+  const FailedForm* failed_;
+};
+
+std::string FormsSection(const Knowledge& k, const Caller& caller, const std::string& ref, const std::string& status,
+                         const FailedForm* failed, Sources& src) {
+  std::string today;
+  if (auto t = cli::Today(); t.ok()) today = t->ToString();
+  std::string forms;
+  if (caller.May(Capability::kRecordLab)) {
+    FormWriter f("lab", failed);
+    forms += f.Open(caller, ref, "Lab result", "") + f.Input("date", "Date", "date", "", true, today) +
+             f.Select("test", "Test",
+                      {{"", "Choose a test"},
+                       {"anc", "ANC (neutrophils)"},
+                       {"platelets", "Platelets"},
+                       {"wbc", "White cells (WBC)"},
+                       {"hemoglobin", "Hemoglobin"},
+                       {"creatinine", "Creatinine"}},
+                      true) +
+             f.Input("value", "Value", "text", "(number and unit, e.g. 0.8 10*9/L, 41000 /uL, 10.9 g/dL, 1.3 mg/dL)",
+                     true, "", " autocomplete=\"off\"") +
+             f.Input("lln", "Lower limit of normal", "text", "(optional, with its unit)", false) +
+             f.Input("uln", "Upper limit of normal", "text", "(optional; needed to grade a creatinine)", false) +
+             FormWriter::Close("Record lab result");
+  }
+  if (caller.May(Capability::kChangeTherapy)) {
+    FormWriter f("resume", failed);
+    forms +=
+        f.Open(caller, ref, "Resume or change the dose",
+               "A resumption ends an interruption; a dose change sets a new dose without one (the course "
+               "file's <code>resume</code> and <code>dose-change</code> events).") +
+        f.Select(
+            "change", "What",
+            {{"resume", "Resume after an interruption"}, {"dose-change", "Change the dose without an interruption"}},
+            true, status == "interrupted" || status.empty() ? "resume" : "dose-change") +
+        f.Input("date", "Date", "date", "", true, today) +
+        f.Input("dose", "Dose in mg", "number", "(on a resumption, leave empty for the dose the rules give)", false, "",
+                " step=\"any\" min=\"0\" inputmode=\"decimal\"") +
+        f.Select("frequency", "Frequency",
+                 {{"", "The default (daily)"}, {"daily", "Daily"}, {"every-other-day", "Every other day"}}, false) +
+        f.Input("days", "Pill days of each cycle", "text", "(optional, e.g. 1-21)", false) +
+        FormWriter::Close("Record");
+    FormWriter h("hold", failed);
+    forms += h.Open(caller, ref, "Hold therapy", "The course stays interrupted until a resumption is recorded.") +
+             h.Input("date", "Date", "date", "", true, today) +
+             h.Input("reason", "Reason", "text", "(optional)", false) + FormWriter::Close("Record hold");
+  }
+  if (caller.May(Capability::kRecordPregnancyTest)) {
+    FormWriter f("pregnancy-test", failed);
+    forms += f.Open(caller, ref, "Pregnancy test", "") + f.Input("date", "Date", "date", "", true, today) +
+             f.Select("result", "Result", {{"", "Choose a result"}, {"negative", "Negative"}, {"positive", "Positive"}},
+                      true) +
+             f.Input("sensitivity", "Sensitivity", "text",
+                     "(the level the test detects, e.g. 25 mIU/mL; without it the REMS check cannot assess the test)",
+                     false) +
+             FormWriter::Close("Record pregnancy test");
+  }
+  if (caller.May(Capability::kDispense)) {
+    FormWriter f("dispense", failed);
+    std::string hint;
+    if (k.max_supply_days > 0) {
+      hint = "(the label allows at most " + std::to_string(k.max_supply_days) + " days: " + k.supply_cite.source + ")";
+      src.Add(k.supply_cite.source, k.supply_cite.verified);
+    }
+    forms += f.Open(caller, ref, "Dispense", "") + f.Input("date", "Date", "date", "", true, today) +
+             f.Input("days_supply", "Days of supply", "number", hint, true, "", " min=\"1\" step=\"1\"") +
+             f.Input("quantity", "Capsules", "number", "(optional)", false, "", " min=\"1\" step=\"1\"") +
+             FormWriter::Close("Record dispense");
+  }
+  if (forms.empty()) return "";
+  return "<section id=\"record\" aria-labelledby=\"record-h\"><h2 id=\"record-h\">Record</h2>" + forms + "</section>";
+}
+
+}  // namespace
+
+Capability RecordKindCapability(const std::string& kind) {
+  if (kind == "lab") return Capability::kRecordLab;
+  if (kind == "pregnancy-test") return Capability::kRecordPregnancyTest;
+  if (kind == "dispense") return Capability::kDispense;
+  return Capability::kChangeTherapy;  // resume, dose change, hold
+}
+
+std::string PathSegment(const std::string& text) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+http::Response CoursePage(Site& site, const http::Request& req, const Caller& caller, const std::string& ref,
+                          const std::string& as_of, int status, const std::string& flash, const FailedForm* failed) {
+  const Knowledge& k = site.k;
+  std::optional<Date> day;
+  if (!as_of.empty()) {
+    auto d = Date::Parse(as_of);
+    if (!d.ok()) return Refuse(site, req, caller, 400, "as_of: " + d.error().message);
+    day = *d;
+  }
+  cli::Options o;
+  o.patient = ref;
+  cli::Reply show = site.Run(cli::RunPatientShow, o, caller, true);
+  if (show.error) {
+    if (show.error->kind == ErrorKind::kBadInput && show.error->field == "patient") {
+      return Refuse(site, req, caller, 404, "There is no patient '" + ref + "'.");
+    }
+    return Refuse(site, req, caller, ReplyStatus(show), show.error->Describe());
+  }
+  o.as_of = as_of;
+  cli::Reply st = site.Run(cli::RunStatus, o, caller, true);
+  if (!day) {
+    auto d = Date::Parse(Get(st.json, "as_of"));
+    if (d.ok()) {
+      day = *d;
+    } else if (auto t = cli::Today(); t.ok()) {
+      day = *t;
+    }
+  }
+  // The events up to the date shown, by date (events of one date in the order recorded).
+  std::vector<DatedEvent> events;
+  for (const json& e : At(show.json, "events")) {
+    auto d = Date::Parse(Get(At(e, "event"), "date"));
+    if (!d.ok() || (day && *d > *day)) continue;
+    events.push_back({*d, At(e, "event"), Get(e, "source")});
+  }
+  std::stable_sort(events.begin(), events.end(),
+                   [](const DatedEvent& a, const DatedEvent& b) { return a.date < b.date; });
+
+  const json& course = At(show.json, "course");
+  const std::string indication = Get(course, "indication");
+  std::string evaluate_status;
+  if (!st.error && At(st.json, "evaluate").is_object()) evaluate_status = Get(At(st.json, "evaluate"), "status");
+  Sources src;
+  PageSpec page;
+  const std::string name = Get(show.json, "name");
+  page.title = name.empty() ? "Patient " + ref : name + " (" + ref + ")";
+  page.flash = flash;
+  const std::string forms = FormsSection(k, caller, ref, evaluate_status, failed, src);
+  std::string main =
+      "<nav class=\"on-this-page\" aria-label=\"On this page\"><p>On this page: <a href=\"#status\">Status</a> · "
+      "<a href=\"#rems\">REMS</a> · <a href=\"#counts\">Blood counts</a> · <a href=\"#response\">Response</a> · "
+      "<a href=\"#timeline\">Timeline</a>";
+  if (!forms.empty()) main += " · <a href=\"#record\">Record</a>";
+  main += "</p></nav>";
+  main += Header(k, show.json, ref, day ? day->ToString() : "");
+  main += StatusSection(st, show.json, src);
+  main += RemsSection(st, src);
+  main += ReadinessSection(st, src);
+  main += "<section id=\"counts\" aria-labelledby=\"counts-h\"><h2 id=\"counts-h\">Blood counts</h2>";
+  main += CountChart(k, events, indication, LabTest::kAnc, "chart-anc", "Neutrophils (ANC)", src);
+  main += CountChart(k, events, indication, LabTest::kPlatelets, "chart-platelets", "Platelets", src);
+  main += CountChart(k, events, indication, LabTest::kHemoglobin, "chart-hemoglobin", "Hemoglobin", src);
+  main += "</section>";
+  main += ResponseSection(site, caller, events, course, src);
+  main += TimelineSection(k, events, course);
+  main += forms;
+  page.main = std::move(main);
+  page.sources = std::move(src.list);
+  page.unverified = src.unverified;
+  return Html(status, site.Page(caller, page));
+}
+
+}  // namespace lenacare::webapp

@@ -1,0 +1,147 @@
+#include "webapp_support.h"
+
+#include <gtest/gtest.h>
+
+#include "store/accounts.h"
+#include "store/audit.h"
+#include "test_support.h"
+
+namespace lenacare::testing {
+
+using nlohmann::json;
+
+TestSite::TestSite() {
+  store_ = db_.Open("tester");
+  auto today = store::TodayUtc();
+  auto seeded = webapp::SeedDemo(K(), *store_, std::string(LENACARE_TEST_WEB_DIR) + "/demo", *today);
+  if (!seeded.ok()) {
+    ADD_FAILURE() << seeded.error().Describe();
+    return;
+  }
+  accounts_ = *seeded;
+  webapp::SiteOptions o;
+  o.web_dir = LENACARE_TEST_WEB_DIR;
+  o.pages_dir = std::string(LENACARE_TEST_KNOWLEDGE_DIR) + "/pages";
+  auto app = webapp::WebApp::Create(K(), *store_, o);
+  if (!app.ok()) {
+    ADD_FAILURE() << app.error().Describe();
+    return;
+  }
+  app_ = std::move(app).value();
+}
+
+http::Response TestSite::Send(const std::string& method, const std::string& target, const std::string& body,
+                              const std::string& content_type, const Credentials* who,
+                              const std::map<std::string, std::string>& headers) {
+  http::Request req;
+  req.method = method;
+  req.target = target;
+  const size_t q = target.find('?');
+  http::PercentDecode(target.substr(0, q), req.path, false);
+  if (q != std::string::npos) req.query = http::ParseQuery(target.substr(q + 1));
+  req.body = body;
+  req.remote = "127.0.0.1";
+  if (!content_type.empty()) req.headers["content-type"] = content_type;
+  if (who != nullptr && !who->session.empty()) req.headers["cookie"] = "lenacare_session=" + who->session;
+  if (who != nullptr && !who->token.empty()) req.headers["authorization"] = "Bearer " + who->token;
+  for (const auto& [k, v] : headers) req.headers[k] = v;
+  return app_->Handle(req);
+}
+
+http::Response TestSite::PostForm(const std::string& target, const std::map<std::string, std::string>& fields,
+                                  const Credentials* who, bool with_csrf) {
+  std::string body;
+  for (const auto& [k, v] : fields) body += (body.empty() ? "" : "&") + UrlEncode(k) + "=" + UrlEncode(v);
+  if (with_csrf && who != nullptr) body += (body.empty() ? "" : "&") + std::string("csrf=") + UrlEncode(who->csrf);
+  return Send("POST", target, body, "application/x-www-form-urlencoded", who);
+}
+
+http::Response TestSite::PostJson(const std::string& target, const json& body, const Credentials* who, bool with_csrf) {
+  std::map<std::string, std::string> headers;
+  if (with_csrf && who != nullptr && who->token.empty()) headers["x-csrf-token"] = who->csrf;
+  return Send("POST", target, body.dump(), "application/json", who, headers);
+}
+
+std::string TestSite::Username(const std::string& role) const {
+  for (const auto& a : accounts_) {
+    if (a.role == role) return a.username;
+  }
+  return "";
+}
+
+Credentials TestSite::SignIn(const std::string& role) {
+  for (const auto& a : accounts_) {
+    if (a.role != role) continue;
+    http::Response form = Get("/sign-in");
+    const std::string pre = SetCookie(form, "lenacare_login");
+    const std::string body = "username=" + UrlEncode(a.username) + "&password=" + UrlEncode(a.password) +
+                             "&csrf=" + UrlEncode(CsrfOf(form.body));
+    http::Response r = Send("POST", "/sign-in", body, "application/x-www-form-urlencoded", nullptr,
+                            {{"cookie", "lenacare_login=" + pre}});
+    EXPECT_EQ(r.status, 303) << r.body;
+    Credentials c;
+    c.session = SetCookie(r, "lenacare_session");
+    http::Response page = Get("/", &c);
+    c.csrf = CsrfOf(page.body);
+    EXPECT_FALSE(c.csrf.empty());
+    return c;
+  }
+  ADD_FAILURE() << "no demo account for role " << role;
+  return {};
+}
+
+Credentials TestSite::TokenFor(const std::string& role) {
+  store::Accounts accounts(*store_);
+  auto token = accounts.AddToken(Username(role), "test " + role);
+  EXPECT_TRUE(token.ok()) << (token.ok() ? "" : token.error().Describe());
+  Credentials c;
+  c.token = token.ok() ? *token : "";
+  return c;
+}
+
+int64_t TestSite::Count(const std::string& table) {
+  auto n = store::QueryInt(store_->db(), "SELECT count(*) FROM " + table, {});
+  EXPECT_TRUE(n.ok());
+  return n.ok() ? *n : -1;
+}
+
+std::string TestSite::Rows() {
+  std::string out;
+  for (const char* t : {"patients", "courses", "events", "symptoms", "users", "sessions", "api_tokens"}) {
+    out += std::string(t) + "=" + std::to_string(Count(t)) + " ";
+  }
+  return out;
+}
+
+std::string UrlEncode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string SetCookie(const http::Response& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k == "Set-Cookie" && v.rfind(name + "=", 0) == 0)
+      return v.substr(name.size() + 1, v.find(';') - name.size() - 1);
+  }
+  return "";
+}
+
+std::string CsrfOf(const std::string& html) {
+  const std::string key = "name=\"csrf\" value=\"";
+  const size_t at = html.find(key);
+  if (at == std::string::npos) return "";
+  const size_t start = at + key.size();
+  return html.substr(start, html.find('"', start) - start);
+}
+
+}  // namespace lenacare::testing

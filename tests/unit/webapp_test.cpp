@@ -1,0 +1,432 @@
+// The web application through its Handler: the OpenAPI document against the routes, sign-in and
+// roles, CSRF, API tokens and patient scoping, bad and hostile inputs in every field, and the API
+// giving the CLI's answers.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "store/audit.h"
+#include "test_support.h"
+#include "webapp/content.h"
+#include "webapp/rate_limit.h"
+#include "webapp_support.h"
+
+namespace lenacare {
+namespace {
+
+using nlohmann::json;
+using testing::Credentials;
+using testing::TestSite;
+
+TestSite& Site() {
+  static TestSite* site = new TestSite();  // one seeded store for the suite: Argon2id is slow on purpose
+  return *site;
+}
+
+json ReadJsonFile(const std::string& path) {
+  std::ifstream in(path);
+  return json::parse(in);
+}
+
+std::string Today() { return store::TodayUtc()->ToString(); }
+
+// Known-good bodies of every JSON POST route of the API, for the hostile-input tests.
+std::map<std::string, json> GoodBodies() {
+  const std::string examples = std::string(LENACARE_TEST_DATA_DIR) + "/../docs/examples/";
+  return {
+      {"/api/v1/crcl", {{"age", 72}, {"sex", "female"}, {"weight", "58 kg"}, {"creatinine", "1.3 mg/dL"}}},
+      {"/api/v1/start-dose", {{"indication", "mm"}, {"crcl", "80"}}},
+      {"/api/v1/calendar",
+       {{"indication", "mm"}, {"start", "2026-01-05"}, {"setting", "newly-diagnosed"}, {"age", 70}}},
+      {"/api/v1/missed-dose", {{"scheduled", "08:00"}, {"now", "10:00"}}},
+      {"/api/v1/capsules", {{"indication", "mm"}, {"dose", 25}}},
+      {"/api/v1/vte", {{"bmi", "31 kg/m2"}, {"prophylaxis", "aspirin"}, {"present", {"prior_vte"}}}},
+      {"/api/v1/interactions", {{"drugs", {"digoxin"}}}},
+      {"/api/v1/grade", {{"test", "anc"}, {"value", "0.8 10*9/L"}}},
+      {"/api/v1/evaluate", {{"course", ReadJsonFile(examples + "myeloma-platelets.json")}, {"as_of", "2026-01-20"}}},
+      {"/api/v1/rems", {{"course", ReadJsonFile(examples + "rems-frp.json")}, {"as_of", "2026-03-02"}}},
+      {"/api/v1/check", {{"course", ReadJsonFile(examples + "myeloma-platelets.json")}, {"as_of", "2026-01-20"}}},
+      {"/api/v1/response", {{"series", ReadJsonFile(examples + "response-vgpr-then-cr.json")}}},
+      {"/api/v1/patients", {{"patient", "T-1"}, {"name", "Test Person"}, {"sex", "female"}}},
+      {"/api/v1/patients/{ref}/courses", {{"indication", "mm"}, {"start", Today()}, {"dose", 25}}},
+      {"/api/v1/patients/{ref}/events",
+       {{"kind", "lab"}, {"date", Today()}, {"test", "platelets"}, {"value", "150 10*9/L"}}},
+      {"/api/v1/patients/{ref}/symptoms", {{"date", Today()}, {"symptom", "tired"}, {"severity", "mild"}}},
+      {"/api/v1/tokens", {{"name", "script"}}},
+  };
+}
+
+// Fields whose text is the user's own words: stored verbatim (as parameters, never as SQL).
+const std::set<std::string> kFreeText = {"name", "reason", "note", "symptom"};
+
+std::string Fill(const std::string& pattern, const std::string& ref) {
+  std::string out = pattern;
+  const size_t at = out.find("{ref}");
+  if (at != std::string::npos) out.replace(at, 5, ref);
+  return out;
+}
+
+TEST(WebApi, TheOpenApiDocumentDescribesExactlyTheApiRoutes) {
+  const json doc = ReadJsonFile(std::string(LENACARE_TEST_WEB_DIR) + "/openapi.json");
+  ASSERT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
+  std::set<std::string> documented, routed;
+  for (auto p = doc["paths"].begin(); p != doc["paths"].end(); ++p) {
+    for (auto op = p.value().begin(); op != p.value().end(); ++op) {
+      if (op.key() == "parameters") continue;
+      std::string method = op.key();
+      for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      documented.insert(method + " " + p.key());
+      EXPECT_TRUE(op.value().contains("responses")) << method << " " << p.key();
+    }
+  }
+  for (const auto& r : Site().app().router().routes()) {
+    if (r.pattern.rfind("/api/v1/", 0) == 0) routed.insert(r.method + " " + r.pattern);
+  }
+  for (const auto& d : documented) EXPECT_TRUE(routed.count(d)) << "documented but not served: " << d;
+  for (const auto& r : routed) EXPECT_TRUE(documented.count(r)) << "served but not documented: " << r;
+  EXPECT_GE(routed.size(), 25u);
+  // And the server serves that very document.
+  const http::Response served = Site().Get("/api/v1/openapi.json");
+  EXPECT_EQ(served.status, 200);
+  EXPECT_EQ(json::parse(served.body), doc);
+}
+
+TEST(WebAuth, EachRoleSignsInAndLandsOnItsHome) {
+  const std::map<std::string, std::string> home = {{"admin", "/admin/users"},
+                                                   {"prescriber", "/worklist"},
+                                                   {"pharmacist", "/worklist"},
+                                                   {"nurse", "/worklist"},
+                                                   {"patient", "/me"}};
+  for (const auto& [role, path] : home) {
+    const Credentials c = Site().SignIn(role);
+    ASSERT_FALSE(c.session.empty()) << role;
+    const http::Response r = Site().Get("/sign-in", &c);
+    EXPECT_EQ(r.status, 303) << role;
+    EXPECT_EQ(r.headers.front().second, path) << role;
+  }
+}
+
+TEST(WebAuth, SessionCookiesAreHttpOnlyAndSameSiteStrict) {
+  http::Response form = Site().Get("/sign-in");
+  bool found = false;
+  for (const auto& [k, v] : form.headers) {
+    if (k != "Set-Cookie") continue;
+    found = true;
+    EXPECT_NE(v.find("HttpOnly"), std::string::npos);
+    EXPECT_NE(v.find("SameSite=Strict"), std::string::npos);
+    EXPECT_EQ(v.find("Secure"), std::string::npos);  // not behind TLS in this test
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(WebAuth, AWrongPasswordIsRefusedWithoutSayingWhichPartWasWrong) {
+  for (const std::string& user : {Site().Username("nurse"), std::string("nobody-here")}) {
+    http::Response form = Site().Get("/sign-in");
+    const std::string body =
+        "username=" + testing::UrlEncode(user) + "&password=wrong-password-123&csrf=" + testing::CsrfOf(form.body);
+    http::Response r = Site().Send("POST", "/sign-in", body, "application/x-www-form-urlencoded", nullptr,
+                                   {{"cookie", "lenacare_login=" + testing::SetCookie(form, "lenacare_login")}});
+    EXPECT_EQ(r.status, 401);
+    EXPECT_NE(r.body.find("the username or the password is wrong"), std::string::npos);
+  }
+}
+
+TEST(WebAuth, SignInWithoutTheFormTokenIsRefused) {
+  const std::string body = "username=" + Site().Username("admin") + "&password=x";
+  EXPECT_EQ(Site().Send("POST", "/sign-in", body, "application/x-www-form-urlencoded").status, 403);
+  EXPECT_EQ(Site()
+                .Send("POST", "/sign-in", body + "&csrf=abc", "application/x-www-form-urlencoded", nullptr,
+                      {{"cookie", "lenacare_login=def"}})
+                .status,
+            403);
+}
+
+TEST(WebAuth, RepeatedFailedSignInsAreRateLimited) {
+  const std::string user = "rate-limited-user";
+  int last = 0;
+  for (int i = 0; i < webapp::SignInPolicy::kMaxFailuresPerUser + 1; ++i) {
+    http::Response form = Site().Get("/sign-in");
+    const std::string body = "username=" + user + "&password=wrong-password-123&csrf=" + testing::CsrfOf(form.body);
+    http::Response r = Site().Send("POST", "/sign-in", body, "application/x-www-form-urlencoded", nullptr,
+                                   {{"cookie", "lenacare_login=" + testing::SetCookie(form, "lenacare_login")}});
+    last = r.status;
+    if (i < webapp::SignInPolicy::kMaxFailuresPerUser) {
+      EXPECT_EQ(r.status, 401) << i;
+    }
+  }
+  EXPECT_EQ(last, 429);
+}
+
+TEST(WebRateLimit, FailuresExpireAfterTheWindow) {
+  webapp::RateLimiter limiter(2, std::chrono::seconds(60));
+  const auto t0 = webapp::RateLimiter::Clock::now();
+  limiter.Failed("k", t0);
+  EXPECT_EQ(limiter.RetryAfter("k", t0), 0);
+  limiter.Failed("k", t0 + std::chrono::seconds(10));
+  EXPECT_EQ(limiter.RetryAfter("k", t0 + std::chrono::seconds(10)), 50);
+  EXPECT_EQ(limiter.RetryAfter("k", t0 + std::chrono::seconds(60)), 0);  // the first failure left the window
+  limiter.Succeeded("k");
+  EXPECT_EQ(limiter.RetryAfter("k", t0 + std::chrono::seconds(11)), 0);
+}
+
+// Every form post of the site (every POST route outside the API), sent without its CSRF token by
+// every role, is refused and stores nothing.
+TEST(WebSecurity, FormPostsWithoutTheCsrfTokenAreRefusedAndStoreNothing) {
+  std::map<std::string, Credentials> who;
+  for (const char* role : {"admin", "prescriber", "pharmacist", "nurse", "patient"}) who[role] = Site().SignIn(role);
+  const std::map<std::string, std::string> fields = {
+      {"date", Today()},     {"test", "platelets"},       {"value", "20 10*9/L"}, {"result", "negative"},
+      {"days_supply", "28"}, {"reason", "test"},          {"dose", "10"},         {"symptom", "tired"},
+      {"severity", "mild"},  {"username", "csrf-victim"}, {"role", "admin"},      {"password", "a-long-password-1"}};
+  int checked = 0;
+  for (const auto& r : Site().app().router().routes()) {
+    if (r.method != "POST" || r.pattern.rfind("/api/", 0) == 0 || r.pattern == "/sign-in") continue;
+    for (const auto& [role, c] : who) {
+      const std::string before = Site().Rows();
+      const http::Response res = Site().PostForm(Fill(r.pattern, "DEMO-1001"), fields, &c, /*with_csrf=*/false);
+      if (r.pattern == "/sign-out") {
+        EXPECT_EQ(res.status, 403) << role;
+      } else {
+        EXPECT_TRUE(res.status == 403 || res.status == 401) << r.pattern << " as " << role << ": " << res.status;
+      }
+      EXPECT_EQ(Site().Rows(), before) << r.pattern << " as " << role;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 5 * 4);  // sign-out, admin users, import and the patient forms at least
+}
+
+TEST(WebSecurity, BrowserSessionWritesToTheApiNeedTheCsrfHeader) {
+  const Credentials c = Site().SignIn("prescriber");
+  const std::string before = Site().Rows();
+  const auto body = GoodBodies().at("/api/v1/patients/{ref}/events");
+  EXPECT_EQ(Site().PostJson("/api/v1/patients/DEMO-1003/events", body, &c, /*with_csrf=*/false).status, 403);
+  EXPECT_EQ(Site().Rows(), before);
+  EXPECT_EQ(Site().PostJson("/api/v1/patients/DEMO-1003/events", body, &c).status, 201);
+}
+
+// A patient's API token reaches their own record and no other, on every patient-scoped route.
+TEST(WebSecurity, APatientsTokenCannotReachAnotherPatient) {
+  const Credentials token = Site().TokenFor("patient");
+  int routes = 0;
+  for (const auto& r : Site().app().router().routes()) {
+    if (r.pattern.find("{ref}") == std::string::npos || r.pattern.rfind("/api/v1/", 0) != 0) continue;
+    ++routes;
+    const std::string before = Site().Rows();
+    http::Response other =
+        r.method == "GET"
+            ? Site().Get(Fill(r.pattern, "DEMO-1002"), &token)
+            : Site().PostJson(Fill(r.pattern, "DEMO-1002"),
+                              GoodBodies().count(r.pattern) ? GoodBodies().at(r.pattern) : json::object(), &token);
+    EXPECT_EQ(other.status, 403) << r.method << " " << r.pattern;
+    EXPECT_EQ(Site().Rows(), before) << r.pattern;
+    EXPECT_EQ(other.body.find("DEMO-1002\""), std::string::npos) << "leaks the other record: " << r.pattern;
+    if (r.method == "GET") {
+      EXPECT_EQ(Site().Get(Fill(r.pattern, "DEMO-1001"), &token).status, 200) << "own record: " << r.pattern;
+    }
+  }
+  EXPECT_GE(routes, 6);
+  // And the clinicians' lists are closed to a patient.
+  EXPECT_EQ(Site().Get("/api/v1/patients", &token).status, 403);
+  EXPECT_EQ(Site().Get("/api/v1/worklist", &token).status, 403);
+}
+
+TEST(WebSecurity, APatientCannotOpenAnotherPatientsPages) {
+  const Credentials c = Site().SignIn("patient");
+  for (const char* path : {"/patients/DEMO-1002", "/patients", "/worklist", "/admin/users", "/import"}) {
+    const int status = Site().Get(path, &c).status;
+    EXPECT_TRUE(status == 403 || status == 404) << path << ": " << status;
+  }
+}
+
+TEST(WebSecurity, AnInvalidTokenIsRefusedNotTreatedAsAnonymous) {
+  Credentials bad;
+  bad.token = "lct_" + std::string(64, '0');
+  EXPECT_EQ(Site().Get("/api/v1/me", &bad).status, 401);
+  EXPECT_EQ(Site().Get("/", &bad).status, 401);
+}
+
+TEST(WebSecurity, RolesMayRecordOnlyTheirOwnKindOfEvent) {
+  const auto lab = GoodBodies().at("/api/v1/patients/{ref}/events");
+  const json dispense = {{"kind", "dispense"}, {"date", Today()}, {"days_supply", 28}};
+  const json hold = {{"kind", "hold"}, {"date", Today()}, {"reason", "test"}};
+  const Credentials pharmacist = Site().TokenFor("pharmacist"), nurse = Site().TokenFor("nurse"),
+                    admin = Site().TokenFor("admin");
+  const std::string before = Site().Rows();
+  EXPECT_EQ(Site().PostJson("/api/v1/patients/DEMO-1003/events", lab, &pharmacist).status, 403);
+  EXPECT_EQ(Site().PostJson("/api/v1/patients/DEMO-1003/events", dispense, &nurse).status, 403);
+  EXPECT_EQ(Site().PostJson("/api/v1/patients/DEMO-1003/events", hold, &nurse).status, 403);
+  EXPECT_EQ(Site().PostJson("/api/v1/patients/DEMO-1003/events", lab, &admin).status, 403);
+  EXPECT_EQ(Site().Get("/api/v1/patients").status, 401);
+  EXPECT_EQ(Site().Rows(), before);
+}
+
+// SQL metacharacters in every field of every JSON input: refused with a 4xx, or — the user's own
+// words — stored exactly as typed; the tables are intact either way.
+TEST(WebSecurity, SqlMetacharactersInEveryInputAreRefusedOrStoredVerbatim) {
+  const Credentials prescriber = Site().TokenFor("prescriber"), patient = Site().TokenFor("patient");
+  const std::string payload = "x'); DROP TABLE patients; --\"";
+  int cases = 0;
+  for (const auto& [pattern, good] : GoodBodies()) {
+    const Credentials& who = pattern.find("symptoms") != std::string::npos ? patient : prescriber;
+    const std::string target = Fill(pattern, "DEMO-1001");
+    std::vector<std::pair<std::string, json>> variants;
+    for (auto it = good.begin(); it != good.end(); ++it) {
+      json bad = good;
+      bad[it.key()] = it.value().is_array() ? json::array({payload}) : json(payload);
+      variants.emplace_back(it.key(), bad);
+    }
+    json extra = good;
+    extra[payload] = "1";  // a hostile field name
+    variants.emplace_back("(name)", extra);
+    for (const auto& [field, body] : variants) {
+      const std::string before = Site().Rows();
+      const http::Response r = Site().PostJson(target, body, &who);
+      ++cases;
+      ASSERT_GT(Site().Count("patients"), 0) << "the patients table is gone after " << target << " " << field;
+      if (kFreeText.count(field) && r.status < 300) {
+        EXPECT_NE(json::parse(r.body).dump().find(json(payload).dump().substr(1, 10)), std::string::npos)
+            << target << " " << field;
+        continue;
+      }
+      if (pattern == "/api/v1/interactions" && r.status == 200) {
+        // A drug name is looked up, never stored: an unknown name is answered as unknown.
+        EXPECT_EQ(Site().Rows(), before);
+        continue;
+      }
+      EXPECT_GE(r.status, 400) << target << " " << field << ": " << r.body;
+      EXPECT_LT(r.status, 500) << target << " " << field << ": " << r.body;
+      EXPECT_EQ(Site().Rows(), before) << target << " " << field;
+      const json err = json::parse(r.body);
+      EXPECT_FALSE(err["error"]["message"].get<std::string>().empty());
+    }
+  }
+  // Query strings and path segments too.
+  for (const std::string& target : {"/api/v1/patients/DEMO-1001/status?as_of=" + testing::UrlEncode(payload),
+                                    "/api/v1/worklist?look_ahead_days=" + testing::UrlEncode(payload),
+                                    "/api/v1/patients/" + testing::UrlEncode(payload)}) {
+    const http::Response r = Site().Get(target, &prescriber);
+    EXPECT_GE(r.status, 400) << target;
+    EXPECT_LT(r.status, 500) << target;
+  }
+  EXPECT_GE(cases, 50);
+}
+
+// An oversized value in every field: refused with a 4xx naming it, nothing stored.
+TEST(WebSecurity, OversizedInputsAreRefusedAndNothingIsStored) {
+  const Credentials prescriber = Site().TokenFor("prescriber"), patient = Site().TokenFor("patient");
+  const std::string huge(200000, 'A');
+  for (const auto& [pattern, good] : GoodBodies()) {
+    const Credentials& who = pattern.find("symptoms") != std::string::npos ? patient : prescriber;
+    for (auto it = good.begin(); it != good.end(); ++it) {
+      json bad = good;
+      bad[it.key()] = it.value().is_array() ? json::array({huge}) : json(huge);
+      const std::string before = Site().Rows();
+      const http::Response r = Site().PostJson(Fill(pattern, "DEMO-1001"), bad, &who);
+      EXPECT_GE(r.status, 400) << pattern << " " << it.key();
+      EXPECT_LT(r.status, 500) << pattern << " " << it.key();
+      EXPECT_EQ(Site().Rows(), before) << pattern << " " << it.key();
+    }
+  }
+  const Credentials c = Site().SignIn("patient");
+  const std::string before = Site().Rows();
+  EXPECT_EQ(Site().PostForm("/me/symptoms", {{"date", Today()}, {"symptom", huge}, {"severity", "mild"}}, &c).status,
+            400);
+  EXPECT_EQ(Site().Rows(), before);
+}
+
+TEST(WebApi, ErrorsAreJsonNamingTheField) {
+  const http::Response r = Site().PostJson("/api/v1/crcl", {{"age", "abc"}, {"sex", "female"}}, nullptr);
+  EXPECT_EQ(r.status, 400);
+  const json e = json::parse(r.body)["error"];
+  EXPECT_EQ(e["field"], "age");
+  EXPECT_EQ(e["kind"], "bad-input");
+  const http::Response missing = Site().PostJson("/api/v1/start-dose", json::object(), nullptr);
+  EXPECT_EQ(json::parse(missing.body)["error"]["field"], "indication");
+  const http::Response not_json = Site().Send("POST", "/api/v1/crcl", "age=1", "application/x-www-form-urlencoded");
+  EXPECT_EQ(json::parse(not_json.body)["error"]["field"], "content-type");
+  const http::Response unknown = Site().PostJson("/api/v1/crcl", {{"agee", 70}}, nullptr);
+  EXPECT_EQ(json::parse(unknown.body)["error"]["field"], "agee");
+  const http::Response engine = Site().PostJson(
+      "/api/v1/crcl", {{"age", 72}, {"sex", "female"}, {"weight", "600 kg"}, {"creatinine", "1.3 mg/dL"}}, nullptr);
+  EXPECT_EQ(engine.status, 400);
+  EXPECT_EQ(json::parse(engine.body)["error"]["field"], "weight");
+}
+
+// The API answers with the very JSON the CLI prints for the same inputs.
+TEST(WebApi, CalculatorsGiveTheCommandLinesAnswers) {
+  const std::map<std::string, std::string> cli = {
+      {"/api/v1/crcl", "crcl --age 72 --sex female --weight '58 kg' --creatinine '1.3 mg/dL'"},
+      {"/api/v1/start-dose", "start-dose --indication mm --crcl 80"},
+      {"/api/v1/missed-dose", "missed-dose --scheduled 08:00 --now 10:00"},
+      {"/api/v1/capsules", "capsules --indication mm --dose 25"},
+      {"/api/v1/vte", "vte --bmi '31 kg/m2' --prophylaxis aspirin --present prior_vte"},
+      {"/api/v1/interactions", "interactions digoxin"},
+      {"/api/v1/grade", "grade anc '0.8 10*9/L'"},
+  };
+  for (const auto& [path, args] : cli) {
+    const http::Response r = Site().PostJson(path, GoodBodies().at(path), nullptr);
+    const auto run = testing::RunLenacare(args + " --json");
+    EXPECT_EQ(r.status, 200) << path << r.body;
+    EXPECT_EQ(json::parse(r.body), json::parse(run.out)) << path;
+  }
+  // Course documents too.
+  const std::string file = std::string(LENACARE_TEST_DATA_DIR) + "/../docs/examples/myeloma-platelets.json";
+  const http::Response r = Site().PostJson("/api/v1/evaluate", GoodBodies().at("/api/v1/evaluate"), nullptr);
+  EXPECT_EQ(json::parse(r.body),
+            json::parse(testing::RunLenacare("evaluate '" + file + "' --as-of 2026-01-20 --json").out));
+}
+
+TEST(WebApi, RecordingALabChangesTheStatus) {
+  const Credentials nurse = Site().TokenFor("nurse");
+  const http::Response before = Site().Get("/api/v1/patients/DEMO-1003/status", &nurse);
+  ASSERT_EQ(before.status, 200) << before.body;
+  // A platelet count well below every hold threshold of the knowledge base.
+  const json lab = {{"kind", "lab"}, {"date", Today()}, {"test", "platelets"}, {"value", "5 10*9/L"}};
+  ASSERT_EQ(Site().PostJson("/api/v1/patients/DEMO-1003/events", lab, &nurse).status, 201);
+  const http::Response after = Site().Get("/api/v1/patients/DEMO-1003/status", &nurse);
+  ASSERT_EQ(after.status, 200);
+  EXPECT_NE(json::parse(before.body)["evaluate"], json::parse(after.body)["evaluate"]);
+}
+
+TEST(WebPages, EveryTextPageRendersWithItsSourcesAndTheDisclaimer) {
+  int pages = 0;
+  for (const auto& p : Site().app().site().content.pages) {
+    const http::Response r = Site().Get(webapp::SectionPath(p.section) + "/" + p.slug);
+    EXPECT_EQ(r.status, 200) << p.slug;
+    EXPECT_NE(r.body.find("never replaces"), std::string::npos) << p.slug;
+    EXPECT_NE(r.body.find("<h2>Sources</h2>"), std::string::npos) << p.slug;
+    EXPECT_NE(r.body.find(webapp::Escape(p.sources.front())), std::string::npos) << p.slug;
+    ++pages;
+  }
+  EXPECT_GE(pages, 17);
+  EXPECT_EQ(Site().Get("/info/no-such-page").status, 404);
+}
+
+TEST(WebPages, ResponsesCarryTheSecurityHeaders) {
+  const http::Response r = Site().Get("/");
+  std::map<std::string, std::string> h(r.headers.begin(), r.headers.end());
+  EXPECT_NE(h["Content-Security-Policy"].find("default-src 'self'"), std::string::npos);
+  EXPECT_EQ(h["X-Content-Type-Options"], "nosniff");
+  EXPECT_EQ(h["Cache-Control"], "no-store");
+}
+
+TEST(WebContent, MarkdownCannotCarryRawHtml) {
+  const std::string html = webapp::MarkdownToHtml("Hi <script>alert(1)</script> [x](javascript:alert(1))\n");
+  EXPECT_EQ(html.find("<script>"), std::string::npos);
+  EXPECT_EQ(html.find("javascript:"), std::string::npos);
+}
+
+TEST(WebContent, APageWithoutSourcesIsRefused) {
+  testing::TestDatabase dir("sqlite");
+  std::ofstream(dir.dir() + "/x.md") << "+++\nslug = \"x\"\nsection = \"drug\"\ntitle = \"X\"\nsummary = \"s\"\n"
+                                        "sources = []\n+++\nText\n";
+  auto content = webapp::LoadContent(dir.dir());
+  ASSERT_FALSE(content.ok());
+  EXPECT_NE(content.error().message.find("sources"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lenacare
