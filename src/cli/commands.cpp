@@ -128,7 +128,7 @@ int RunStartDose(const Options& o) {
   if (!dose.ok()) return Fail(dose.error(), o);
   auto plan = PlanCapsules(k, dose->regimen, dose->indication->cycle_days);
   const CapsulePlan* p = plan.ok() ? &plan.value() : nullptr;
-  return Emit(o, StartingDoseJson(*dose, *crcl, p), StartingDoseText(*dose, *crcl, p));
+  return Emit(o, StartingDoseJson(*dose, *crcl, p), WantText(o) ? StartingDoseText(*dose, *crcl, p) : "");
 }
 
 int RunCalendar(const Options& o) {

@@ -79,6 +79,7 @@ struct Options {
   Reply* reply = nullptr;
   const std::string* input = nullptr;
   std::string actor;
+  bool want_text = true;  // false: the API, which sends only the JSON
 };
 
 int RunCrCl(const Options& o);

@@ -39,9 +39,9 @@ int Fail(const Error& e, const Options& o) {
   return code;
 }
 
-int Emit(const Options& o, const json& j, const std::string& text, int code) {
+int Emit(const Options& o, json j, std::string text, int code) {
   if (o.reply != nullptr) {
-    *o.reply = Reply{code, j, text, std::nullopt};
+    *o.reply = Reply{code, std::move(j), std::move(text), std::nullopt};
     return code;
   }
   if (o.json) {

@@ -33,9 +33,13 @@ nlohmann::json ErrorJson(const Error& e);
 // Prints "lenacare: error: <field>: <problem>" (and the error as JSON with --json); returns the
 // exit code for the error's kind.
 int Fail(const Error& e, const Options& o);
+// Whether the caller will show the text answer (the CLI without --json, the web pages); the API
+// wants only the JSON, so commands may skip building the text.
+inline bool WantText(const Options& o) { return o.reply != nullptr ? o.want_text : !o.json; }
+
 // Prints the JSON or the text with the disclaimer (or fills Options::reply); returns `code`, the
 // exit code of an answer (kAnswered, or kCannotAssess for an answer that cannot assess).
-int Emit(const Options& o, const nlohmann::json& j, const std::string& text, int code = kAnswered);
+int Emit(const Options& o, nlohmann::json j, std::string text, int code = kAnswered);
 
 // The knowledge in use: the server's (Options::knowledge), else loaded from disk once per process.
 Result<const Knowledge*> Load(const Options& o);

@@ -29,8 +29,15 @@ std::string Wrap(const std::string& prefix, const std::string& text) { return pr
 
 }  // namespace
 
+// Built member by member: a braced initializer list would copy every value once more, and these
+// objects are most of an API answer (bench/webapp_bench.cpp).
 json CitationJson(const Citation& c) {
-  json j = {{"id", c.id}, {"file", c.file}, {"source", c.source}, {"tag", c.tag}, {"verified", c.verified}};
+  json j = json::object();
+  j["id"] = c.id;
+  j["file"] = c.file;
+  j["source"] = c.source;
+  j["tag"] = c.tag;
+  j["verified"] = c.verified;
   if (!c.note.empty()) j["note"] = c.note;
   return j;
 }
@@ -40,7 +47,11 @@ json NotesJson(const std::vector<Note>& notes) {
   for (const Note& n : notes) {
     std::string text = n.text;
     if (!n.verified) text += " (" + std::string(kUnverifiedSuffix) + ")";
-    arr.push_back({{"text", text}, {"source", n.source}, {"verified", n.verified}});
+    json note = json::object();
+    note["text"] = std::move(text);
+    note["source"] = n.source;
+    note["verified"] = n.verified;
+    arr.push_back(std::move(note));
   }
   return arr;
 }
@@ -99,36 +110,39 @@ json CapsulePlanJson(const CapsulePlan& p) {
   for (const CapsuleCount& c : p.capsules) {
     caps.push_back({{"strength_mg", c.strength_mg}, {"per_dose", c.per_dose}, {"quantity", c.quantity}});
   }
-  return {{"dose_mg", p.dose_mg},
-          {"capsules", caps},
-          {"pill_days", p.pill_days},
-          {"supply_days", p.supply_days},
-          {"sources", {CitationJson(p.strengths_cite), CitationJson(p.supply_cite)}}};
+  json j = json::object();
+  j["dose_mg"] = p.dose_mg;
+  j["capsules"] = std::move(caps);
+  j["pill_days"] = p.pill_days;
+  j["supply_days"] = p.supply_days;
+  json sources = json::array();
+  sources.push_back(CitationJson(p.strengths_cite));
+  sources.push_back(CitationJson(p.supply_cite));
+  j["sources"] = std::move(sources);
+  return j;
 }
 
 json StartingDoseJson(const StartingDose& d, const std::optional<double>& crcl, const CapsulePlan* plan) {
   const Indication& ind = *d.indication;
-  json sources = json::array({CitationJson(ind.cite)});
-  std::string source = ind.cite.source;
-  for (const Citation& c : d.cites) {
-    sources.push_back(CitationJson(c));
-  }
-  if (d.adjusted) source = d.cites.back().source;
-  json j = {{"indication", ind.id},
-            {"dose_mg", d.regimen.dose_mg},
-            {"frequency", FrequencyName(d.regimen.frequency)},
-            {"after_dialysis", d.after_dialysis},
-            {"days", d.regimen.days.text()},
-            {"pill_days", PillDays(d.regimen, ind.cycle_days)},
-            {"cycle_days", ind.cycle_days},
-            {"renal_band", d.band},
-            {"adjusted_for_renal_function", d.adjusted},
-            {"crcl_ml_min", crcl ? json(Round2(*crcl)) : json(nullptr)},
-            {"source", source},
-            {"sources", sources},
-            {"notes", NotesJson(d.notes)},
-            {"escalations", NotesJson(d.escalations)},
-            {"verified", d.verified()}};
+  json sources = json::array();
+  sources.push_back(CitationJson(ind.cite));
+  for (const Citation& c : d.cites) sources.push_back(CitationJson(c));
+  json j = json::object();
+  j["indication"] = ind.id;
+  j["dose_mg"] = d.regimen.dose_mg;
+  j["frequency"] = FrequencyName(d.regimen.frequency);
+  j["after_dialysis"] = d.after_dialysis;
+  j["days"] = d.regimen.days.text();
+  j["pill_days"] = PillDays(d.regimen, ind.cycle_days);
+  j["cycle_days"] = ind.cycle_days;
+  j["renal_band"] = d.band;
+  j["adjusted_for_renal_function"] = d.adjusted;
+  j["crcl_ml_min"] = crcl ? json(Round2(*crcl)) : json(nullptr);
+  j["source"] = d.adjusted ? d.cites.back().source : ind.cite.source;
+  j["sources"] = std::move(sources);
+  j["notes"] = NotesJson(d.notes);
+  j["escalations"] = NotesJson(d.escalations);
+  j["verified"] = d.verified();
   if (!d.verified()) j["unverified"] = kUnverifiedSuffix;
   if (ind.max_cycles > 0) j["max_cycles"] = ind.max_cycles;
   if (plan != nullptr) j["capsules"] = CapsulePlanJson(*plan);

@@ -18,12 +18,14 @@ Result<CapsulePlan> PlanCapsules(const Knowledge& k, const Regimen& regimen, int
   }
   // Fewest capsules: a small coin-change table over the available strengths.
   const auto& strengths = k.capsule_strengths_mg;
+  std::vector<long> units(strengths.size());
+  for (size_t s = 0; s < strengths.size(); ++s) units[s] = units_of(strengths[s]);
   const int inf = std::numeric_limits<int>::max() / 2;
   std::vector<int> best(static_cast<size_t>(target + 1), inf), last(static_cast<size_t>(target + 1), -1);
   best[0] = 0;
   for (long t = 1; t <= target; ++t) {
     for (size_t s = 0; s < strengths.size(); ++s) {
-      const long u = units_of(strengths[s]);
+      const long u = units[s];
       if (u <= t && best[static_cast<size_t>(t - u)] + 1 < best[static_cast<size_t>(t)]) {
         best[static_cast<size_t>(t)] = best[static_cast<size_t>(t - u)] + 1;
         last[static_cast<size_t>(t)] = static_cast<int>(s);

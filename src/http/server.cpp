@@ -57,6 +57,8 @@ using Clock = std::chrono::steady_clock;
 // Beast's default is 8 KiB; browsers with a few cookies come close to that.
 constexpr uint32_t kHeaderLimit = 16 * 1024;
 constexpr size_t kReadChunk = 4096;
+// At most this long between an access-log line and its write.
+constexpr std::chrono::milliseconds kLogFlush{250};
 // How long a closing connection keeps reading what the client still sends (see the top).
 constexpr std::chrono::seconds kLingerTime{2};
 // After the grace period, how long the forced closes may take before the io_context is stopped.
@@ -72,7 +74,26 @@ struct Shared {
   ServerOptions options;
   Handler handler;
   Metrics metrics;
-  std::mutex log_mu;  // one access-log line at a time
+  std::mutex log_mu;       // guards log_buffer
+  std::string log_buffer;  // access-log lines not yet written (see Log)
+
+  // Access-log lines are written in batches: when 16 KiB have gathered, and by Run() at least
+  // every kLogFlush and at the end, so a line appears within that time without one write per request.
+  void Log(const std::string& line) {
+    const std::lock_guard lock(log_mu);
+    log_buffer += line;
+    if (log_buffer.size() >= 16 * 1024) WriteLog();
+  }
+  void FlushLog() {
+    const std::lock_guard lock(log_mu);
+    WriteLog();
+  }
+  void WriteLog() {  // with log_mu held
+    if (log_buffer.empty() || options.access_log == nullptr) return;
+    options.access_log->write(log_buffer.data(), static_cast<std::streamsize>(log_buffer.size()));
+    options.access_log->flush();
+    log_buffer.clear();
+  }
 
   std::atomic<bool> stopping{false};
   std::mutex mu;               // guards the members below
@@ -99,6 +120,31 @@ std::string IsoTimeUtc(std::chrono::system_clock::time_point t) {
   std::snprintf(buf.data(), buf.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
   return buf.data();
+}
+
+// `text` as a JSON string. Plain ASCII is escaped here; anything else (UTF-8, invalid bytes) goes
+// through nlohmann, which replaces invalid sequences.
+void AppendJsonString(std::string& out, std::string_view text) {
+  for (unsigned char c : text) {
+    if (c >= 0x80) {
+      out += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+    }
+  }
+  out += '"';
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04x", c);
+      out += esc;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '"';
 }
 
 // The transport's own error answers have the application's error shape.
@@ -276,22 +322,34 @@ class Session : public std::enable_shared_from_this<Session> {
     const double seconds = std::chrono::duration<double>(now - started_).count();
     const int status = static_cast<int>(response_.result_int());
     shared_->metrics.Record(MethodLabel(method_), route_, status, seconds);
-    std::ostream* log = shared_->options.access_log;
-    if (log == nullptr) return;
-    const nlohmann::ordered_json line = {
-        {"time", IsoTimeUtc(std::chrono::system_clock::now())},
-        {"remote", remote_},
-        {"method", method_},
-        {"path", path_},  // never the query string: it can carry patient data
-        {"status", status},
-        {"bytes", response_.body().size()},
-        {"duration_ms", static_cast<double>(std::llround(seconds * 1e6)) / 1e3},
-        {"route", route_.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(route_)},
-    };
-    const std::string text = line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-    const std::lock_guard lock(shared_->log_mu);
-    log->write(text.data(), static_cast<std::streamsize>(text.size()));
-    log->flush();
+    if (shared_->options.access_log == nullptr) return;
+    // One JSON object per line, written by hand: building a JSON tree per request cost more than the
+    // rest of the logging together.
+    std::string line;
+    line.reserve(256);
+    line += "{\"time\":\"";
+    line += IsoTimeUtc(std::chrono::system_clock::now());
+    line += "\",\"remote\":";
+    AppendJsonString(line, remote_);
+    line += ",\"method\":";
+    AppendJsonString(line, method_);
+    line += ",\"path\":";
+    AppendJsonString(line, path_);  // never the query string: it can carry patient data
+    line += ",\"status\":";
+    line += std::to_string(status);
+    line += ",\"bytes\":";
+    line += std::to_string(response_.body().size());
+    char ms[32];
+    std::snprintf(ms, sizeof ms, ",\"duration_ms\":%.3f", static_cast<double>(std::llround(seconds * 1e6)) / 1e3);
+    line += ms;
+    line += ",\"route\":";
+    if (route_.empty()) {
+      line += "null";
+    } else {
+      AppendJsonString(line, route_);
+    }
+    line += "}\n";
+    shared_->Log(line);
   }
 
   void LingeringClose() {
@@ -389,7 +447,12 @@ class Server::Impl {
     for (int i = 0; i < shared_->options.threads; ++i) threads.emplace_back([this] { ioc_.run(); });
     {
       std::unique_lock lock(shared_->mu);
-      shared_->cv.wait(lock, [this] { return shared_->stopping.load(); });
+      while (!shared_->stopping) {
+        shared_->cv.wait_for(lock, kLogFlush);
+        lock.unlock();
+        shared_->FlushLog();
+        lock.lock();
+      }
       const auto drained = [this] { return shared_->shutdown_begun && shared_->sessions.empty(); };
       if (!shared_->cv.wait_for(lock, shared_->options.grace, drained)) {
         lock.unlock();
@@ -400,6 +463,7 @@ class Server::Impl {
     }
     ioc_.stop();
     for (auto& t : threads) t.join();
+    shared_->FlushLog();
     beast::error_code ec;
     acceptor_.close(ec);  // in case the shutdown never ran (an I/O thread blocked past the grace)
   }

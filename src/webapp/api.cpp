@@ -15,7 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-http::Response FromReply(const cli::Reply& r) {
+http::Response FromReply(cli::Reply&& r) {
   if (r.error) return ErrorResponse(*r.error);
   return Json(200, r.json);
 }
@@ -122,6 +122,7 @@ void AddApi(Site& site, Router& router) {
                  Status s = OptionsFromJson(*body, fields, o);
                  if (!s.ok()) return ErrorResponse(s.error());
                  Normalize(*cmd, o);
+                 o.want_text = false;
                  return FromReply(site.Run(cmd->run, o, caller, false, cmd->document.empty() ? nullptr : &document));
                });
   }

@@ -127,7 +127,7 @@ http::Response Json(int status, const json& body) {
   http::Response r;
   r.status = status;
   r.content_type = "application/json";
-  r.body = body.dump(2);
+  r.body = body.dump();
   r.body += "\n";
   return r;
 }
