@@ -52,23 +52,28 @@ int Emit(const Options& o, json j, std::string text, int code) {
   return code;
 }
 
-static std::string DefaultKnowledgeDir() {
-  if (const char* env = std::getenv("LENACARE_KNOWLEDGE"); env != nullptr && *env != '\0') return env;
+std::string DataDir(const char* env_var, const char* name, const std::string& built_in) {
+  if (const char* env = std::getenv(env_var); env != nullptr && *env != '\0') return env;
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    const fs::path installed = exe.parent_path().parent_path() / "share" / "lenacare" / "knowledge";
+    const fs::path installed = exe.parent_path().parent_path() / "share" / "lenacare" / name;
     if (fs::is_directory(installed)) return installed.string();
   }
-  return LENACARE_DEFAULT_KNOWLEDGE;
+  return built_in;
+}
+
+std::string KnowledgeDir(const Options& o) {
+  if (!o.knowledge_dir.empty()) return o.knowledge_dir;
+  return DataDir("LENACARE_KNOWLEDGE", "knowledge", LENACARE_DEFAULT_KNOWLEDGE);
 }
 
 Result<const Knowledge*> Load(const Options& o) {
   if (o.knowledge != nullptr) return o.knowledge;
   // The command line runs one command per process; `knowledge check` may load a second directory.
   static std::vector<std::unique_ptr<Knowledge>> loaded;
-  auto k = LoadKnowledge(o.knowledge_dir.empty() ? DefaultKnowledgeDir() : o.knowledge_dir, o.pack);
+  auto k = LoadKnowledge(KnowledgeDir(o), o.pack);
   if (!k.ok()) {
     Error e = k.error();
     e.message = "knowledge base refused: " + e.message;

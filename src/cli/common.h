@@ -41,6 +41,12 @@ inline bool WantText(const Options& o) { return o.reply != nullptr ? o.want_text
 // exit code of an answer (kAnswered, or kCannotAssess for an answer that cannot assess).
 int Emit(const Options& o, nlohmann::json j, std::string text, int code = kAnswered);
 
+// A data directory: $env_var, else <prefix>/share/lenacare/<name> beside an installed binary, else
+// the source tree's (`built_in`).
+std::string DataDir(const char* env_var, const char* name, const std::string& built_in);
+// The knowledge directory: --knowledge, else DataDir("LENACARE_KNOWLEDGE", "knowledge", ...).
+std::string KnowledgeDir(const Options& o);
+
 // The knowledge in use: the server's (Options::knowledge), else loaded from disk once per process.
 Result<const Knowledge*> Load(const Options& o);
 Result<Date> Today();

@@ -21,29 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string DefaultWebDir() {
-  if (const char* env = std::getenv("LENACARE_WEB"); env != nullptr && *env != '\0') return env;
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path installed = exe.parent_path().parent_path() / "share" / "lenacare" / "web";
-    if (fs::is_directory(installed)) return installed.string();
-  }
-  return LENACARE_DEFAULT_WEB;
-}
-
-std::string KnowledgeDirOf(const Options& o) {
-  if (!o.knowledge_dir.empty()) return o.knowledge_dir;
-  if (const char* env = std::getenv("LENACARE_KNOWLEDGE"); env != nullptr && *env != '\0') return env;
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path installed = exe.parent_path().parent_path() / "share" / "lenacare" / "knowledge";
-    if (fs::is_directory(installed)) return installed.string();
-  }
-  return LENACARE_DEFAULT_KNOWLEDGE;
-}
-
 Result<http::ServerOptions> ListenOptions(const Options& o) {
   http::ServerOptions s;
   const size_t colon = o.listen.rfind(':');
@@ -128,8 +105,8 @@ int RunServe(const Options& o) {
   store::Store& st = **opened;
 
   webapp::SiteOptions site;
-  site.web_dir = o.web_dir.empty() ? DefaultWebDir() : o.web_dir;
-  site.pages_dir = (fs::path(KnowledgeDirOf(o)) / "pages").string();
+  site.web_dir = o.web_dir.empty() ? DataDir("LENACARE_WEB", "web", LENACARE_DEFAULT_WEB) : o.web_dir;
+  site.pages_dir = (fs::path(KnowledgeDir(o)) / "pages").string();
   site.secure_cookies = o.secure_cookies;
 
   if (o.demo) {

@@ -32,7 +32,7 @@ struct SiteOptions {
   std::string pages_dir;        // the Markdown pages (knowledge/pages)
   bool secure_cookies = false;  // behind TLS: cookies get `Secure`
   std::chrono::seconds session_lifetime{std::chrono::hours(12)};
-  size_t import_limit = 64 << 20;  // bytes of one FHIR upload
+  size_t import_limit = 1 << 20;  // bytes of one FHIR upload through the web (= the server's body limit)
 };
 
 // A page to render in the layout.
