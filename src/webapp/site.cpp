@@ -1,6 +1,7 @@
 #include "webapp/site.h"
 
 #include "cli/render.h"
+#include "webapp/json_writer.h"
 
 namespace lenacare::webapp {
 
@@ -127,7 +128,8 @@ http::Response Json(int status, const json& body) {
   http::Response r;
   r.status = status;
   r.content_type = "application/json";
-  r.body = body.dump();
+  r.body.reserve(2048);
+  WriteJson(body, r.body);
   r.body += "\n";
   return r;
 }

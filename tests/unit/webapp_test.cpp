@@ -10,6 +10,7 @@
 #include "store/audit.h"
 #include "test_support.h"
 #include "webapp/content.h"
+#include "webapp/json_writer.h"
 #include "webapp/rate_limit.h"
 #include "webapp_support.h"
 
@@ -389,6 +390,36 @@ TEST(WebApi, RecordingALabChangesTheStatus) {
   const http::Response after = Site().Get("/api/v1/patients/DEMO-1003/status", &nurse);
   ASSERT_EQ(after.status, 200);
   EXPECT_NE(json::parse(before.body)["evaluate"], json::parse(after.body)["evaluate"]);
+}
+
+// The API's JSON writer writes exactly what nlohmann's dump() writes, for every calculator answer
+// and for awkward values, and replaces invalid UTF-8 instead of failing.
+TEST(WebJson, TheWriterMatchesNlohmannByteForByte) {
+  std::vector<json> samples;
+  for (const auto& [path, body] : GoodBodies()) {
+    if (path.find("{ref}") != std::string::npos || path == "/api/v1/patients" || path == "/api/v1/tokens") continue;
+    const http::Response r = Site().PostJson(path, body, nullptr);
+    samples.push_back(json::parse(r.body));
+  }
+  samples.push_back({{"a", 0.1},
+                     {"b", 25.0},
+                     {"c", -3},
+                     {"d", 1e300},
+                     {"e", 1e-7},
+                     {"f", "q\"\\\n\t\u0001é§"},
+                     {"g", json::array()},
+                     {"h", nullptr},
+                     {"i", true},
+                     {"j", 18446744073709551615u},
+                     {"k", 2.5}});
+  for (const json& j : samples) {
+    std::string out;
+    webapp::WriteJson(j, out);
+    EXPECT_EQ(out, j.dump());
+  }
+  std::string out;
+  webapp::WriteJson(json(std::string("a\xff\xc3") + "b"), out);
+  EXPECT_EQ(out, json(std::string("a\xff\xc3") + "b").dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 TEST(WebPages, EveryTextPageRendersWithItsSourcesAndTheDisclaimer) {
