@@ -340,6 +340,12 @@ http::Response ImportBody(Site& site, const Caller& c, const std::string& body, 
   cli::Reply r = site.Run(cli::RunImport, o, c, true);
   fs::remove_all(dir, ec);
   if (r.error) return ErrorResponse(*r.error);
+  // Problems name "<file>:<line>": the upload, not the server's temporary directory.
+  std::string text = r.json.dump();
+  const std::string prefix = dir.string() + "/";
+  for (size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at))
+    text.erase(at, prefix.size());
+  r.json = json::parse(text);
   return Json(r.code == cli::kAnswered ? 200 : 400, r.json);
 }
 

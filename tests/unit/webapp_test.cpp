@@ -380,6 +380,29 @@ TEST(WebApi, CalculatorsGiveTheCommandLinesAnswers) {
             json::parse(testing::RunLenacare("evaluate '" + file + "' --as-of 2026-01-20 --json").out));
 }
 
+TEST(WebApi, AFhirUploadIsImportedAndItsProblemsNameTheUpload) {
+  const Credentials admin = Site().TokenFor("admin");
+  const json patient = {
+      {"resourceType", "Patient"}, {"id", "fhir-upload-1"}, {"gender", "female"}, {"birthDate", "1960-04-02"}};
+  http::Response r = Site().Send("POST", "/api/v1/import", patient.dump(), "application/fhir+json", &admin);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Site().Get("/api/v1/patients/fhir-upload-1", &admin).status, 200);
+  // A platelet count in a unit no platelet count has.
+  const json bad = {{"resourceType", "Observation"},
+                    {"id", "fhir-upload-obs"},
+                    {"status", "final"},
+                    {"code", {{"coding", {{{"system", "http://loinc.org"}, {"code", "777-3"}}}}}},
+                    {"subject", {{"reference", "Patient/fhir-upload-1"}}},
+                    {"effectiveDateTime", "2026-01-05"},
+                    {"valueQuantity", {{"value", 150}, {"unit", "furlongs"}, {"code", "furlongs"}}}};
+  r = Site().Send("POST", "/api/v1/import", bad.dump(), "application/fhir+json", &admin);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("upload.json:1"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("/tmp"), std::string::npos) << r.body;
+  const Credentials pharmacist = Site().TokenFor("pharmacist");
+  EXPECT_EQ(Site().Send("POST", "/api/v1/import", bad.dump(), "application/fhir+json", &pharmacist).status, 403);
+}
+
 TEST(WebApi, RecordingALabChangesTheStatus) {
   const Credentials nurse = Site().TokenFor("nurse");
   const http::Response before = Site().Get("/api/v1/patients/DEMO-1003/status", &nurse);
