@@ -338,6 +338,51 @@ TEST(WebSecurity, OversizedInputsAreRefusedAndNothingIsStored) {
   EXPECT_EQ(Site().Rows(), before);
 }
 
+json With(json base, const std::string& key, const json& value) {
+  base[key] = value;
+  return base;
+}
+
+// The input limits of the README's "Limits" table, each on both sides of its edge.
+TEST(WebLimits, EachLimitHoldsOnBothSidesOfItsEdge) {
+  const Credentials prescriber = Site().TokenFor("prescriber"), patient = Site().TokenFor("patient");
+  const auto post = [](const std::string& path, const json& body, const Credentials& who) {
+    return Site().PostJson(path, body, &who).status;
+  };
+  // A text field of any command: 1,000 characters.
+  const json hold = {{"kind", "hold"}, {"date", Today()}};
+  EXPECT_EQ(post("/api/v1/patients/DEMO-1004/events", With(hold, "reason", std::string(1000, 'r')), prescriber), 201);
+  EXPECT_EQ(post("/api/v1/patients/DEMO-1004/events", With(hold, "reason", std::string(1001, 'r')), prescriber), 400);
+  // Lists: 50 items.
+  const auto too_many = [](const http::Response& r) { return r.body.find("too many") != std::string::npos; };
+  EXPECT_FALSE(
+      too_many(Site().PostJson("/api/v1/interactions", {{"drugs", std::vector<std::string>(50, "x")}}, nullptr)));
+  EXPECT_TRUE(
+      too_many(Site().PostJson("/api/v1/interactions", {{"drugs", std::vector<std::string>(51, "x")}}, nullptr)));
+  // Patient identifier: 1-64 of letters, digits, '.', '-', '_'; name: 200 characters.
+  EXPECT_EQ(post("/api/v1/patients", {{"patient", std::string(64, 'p')}}, prescriber), 201);
+  EXPECT_EQ(post("/api/v1/patients", {{"patient", std::string(65, 'p')}}, prescriber), 400);
+  EXPECT_EQ(post("/api/v1/patients", {{"patient", "a b"}}, prescriber), 400);
+  EXPECT_EQ(post("/api/v1/patients", {{"patient", "NAME-200"}, {"name", std::string(200, 'n')}}, prescriber), 201);
+  EXPECT_EQ(post("/api/v1/patients", {{"patient", "NAME-201"}, {"name", std::string(201, 'n')}}, prescriber), 400);
+  // Symptom: 1-200 characters; note: 1,000.
+  const json entry = {{"date", Today()}, {"severity", "mild"}};
+  const std::string mine = "/api/v1/patients/DEMO-1001/symptoms";
+  EXPECT_EQ(post(mine, With(entry, "symptom", std::string(200, 's')), patient), 201);
+  EXPECT_EQ(post(mine, With(entry, "symptom", std::string(201, 's')), patient), 400);
+  EXPECT_EQ(post(mine, With(entry, "symptom", ""), patient), 400);
+  EXPECT_EQ(post(mine, With(With(entry, "symptom", "x"), "note", std::string(1000, 'n')), patient), 201);
+  EXPECT_EQ(post(mine, With(With(entry, "symptom", "x"), "note", std::string(1001, 'n')), patient), 400);
+  // Username: 1-64 of a-z 0-9 . _ -; password: 12-256 characters.
+  store::Accounts accounts(Site().store());
+  EXPECT_TRUE(accounts.AddUser(std::string(64, 'u'), store::Role::kNurse, std::string(12, 'w'), "").ok());
+  EXPECT_FALSE(accounts.AddUser(std::string(65, 'u'), store::Role::kNurse, std::string(12, 'w'), "").ok());
+  EXPECT_FALSE(accounts.AddUser("Upper", store::Role::kNurse, std::string(12, 'w'), "").ok());
+  EXPECT_FALSE(accounts.AddUser("short-pass", store::Role::kNurse, std::string(11, 'w'), "").ok());
+  EXPECT_TRUE(accounts.AddUser("long-pass", store::Role::kNurse, std::string(256, 'w'), "").ok());
+  EXPECT_FALSE(accounts.AddUser("too-long-pass", store::Role::kNurse, std::string(257, 'w'), "").ok());
+}
+
 TEST(WebApi, ErrorsAreJsonNamingTheField) {
   const http::Response r = Site().PostJson("/api/v1/crcl", {{"age", "abc"}, {"sex", "female"}}, nullptr);
   EXPECT_EQ(r.status, 400);
