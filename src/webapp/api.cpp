@@ -56,17 +56,6 @@ std::optional<http::Response> RequirePatient(const Caller& c, const std::string&
   return std::nullopt;
 }
 
-// The capability a kind of recorded event needs.
-std::optional<Capability> RecordCapability(const std::string& kind) {
-  if (kind == "lab" || kind == "toxicity") return Capability::kRecordLab;
-  if (kind == "pregnancy-test") return Capability::kRecordPregnancyTest;
-  if (kind == "dispense") return Capability::kDispense;
-  if (kind == "dose" || kind == "missed" || kind == "hold" || kind == "resume" || kind == "stop" || kind == "event") {
-    return Capability::kChangeTherapy;
-  }
-  return std::nullopt;
-}
-
 FieldSet RecordFields(const std::string& kind) {
   if (kind == "lab") return {{"date", "test", "value", "lln", "uln"}, {"date", "test", "value"}};
   if (kind == "dose" || kind == "missed") return {{"date", "reason"}, {"date"}};
@@ -79,6 +68,16 @@ FieldSet RecordFields(const std::string& kind) {
 }
 
 }  // namespace
+
+std::optional<Capability> RecordCapability(const std::string& kind) {
+  if (kind == "lab" || kind == "toxicity") return Capability::kRecordLab;
+  if (kind == "pregnancy-test") return Capability::kRecordPregnancyTest;
+  if (kind == "dispense") return Capability::kDispense;
+  if (kind == "dose" || kind == "missed" || kind == "hold" || kind == "resume" || kind == "stop" || kind == "event") {
+    return Capability::kChangeTherapy;
+  }
+  return std::nullopt;
+}
 
 // Shared with the clinician forms: records one event of `kind` from named fields.
 cli::Reply RecordFromFields(Site& site, const Caller& caller, const std::string& ref, const std::string& kind,

@@ -196,7 +196,7 @@ Status DoseChangeOptions(const std::multimap<std::string, std::string>& form, cl
 http::Response RecordPost(Site& site, const http::Request& req, const Caller& c, const std::string& ref,
                           const std::string& kind) {
   if (auto refuse = RequireClinician(site, req, c)) return *refuse;
-  if (!c.May(RecordKindCapability(kind))) {
+  if (!c.May(RecordCapability(kind).value_or(Capability::kChangeTherapy))) {
     return Refuse(site, req, c, 403, "Your role may not record this kind of event.");
   }
   const auto form = FormFields(req);

@@ -785,13 +785,6 @@ std::string FormsSection(const Knowledge& k, const Caller& caller, const std::st
 
 }  // namespace
 
-Capability RecordKindCapability(const std::string& kind) {
-  if (kind == "lab") return Capability::kRecordLab;
-  if (kind == "pregnancy-test") return Capability::kRecordPregnancyTest;
-  if (kind == "dispense") return Capability::kDispense;
-  return Capability::kChangeTherapy;  // resume, dose change, hold
-}
-
 std::string PathSegment(const std::string& text) {
   static const char* kHex = "0123456789ABCDEF";
   std::string out;

@@ -15,8 +15,6 @@ namespace lenacare::webapp {
 // The kinds of event the course page records, each from its form "form-<kind>" posted to
 // /patients/{ref}/<kind> (the API's kinds).
 inline constexpr const char* kRecordKinds[] = {"lab", "resume", "hold", "pregnancy-test", "dispense"};
-// The capability recording `kind` needs.
-Capability RecordKindCapability(const std::string& kind);
 
 // A form sent back with an error: the values as sent, shown again, and the error naming a field.
 struct FailedForm {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "webapp/fields.h"
@@ -14,6 +15,8 @@ namespace lenacare::webapp {
 // dispense, event) for patient `ref`; `fill` reads the kind's fields into the options.
 cli::Reply RecordFromFields(Site& site, const Caller& caller, const std::string& ref, const std::string& kind,
                             const std::function<Status(const FieldSet&, cli::Options&)>& fill);
+// The capability recording an event of `kind` needs; nullopt for an unknown kind.
+std::optional<Capability> RecordCapability(const std::string& kind);
 // Imports a FHIR upload (a resource or Bundle, or NDJSON) as `lenacare import` does.
 http::Response ImportBody(Site& site, const Caller& caller, const std::string& body, bool ndjson);
 // The patient's pill, rest and lab days of their stored course as an RFC 5545 calendar.

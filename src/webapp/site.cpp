@@ -22,15 +22,14 @@ Site::Db Site::Lock(const Caller& caller) {
   return Db{std::move(lock), store_, store::Accounts(store_)};
 }
 
-cli::Reply Site::Run(int (*command)(const cli::Options&), cli::Options o, const Caller& caller, bool with_store,
-                     const std::string* input) {
+cli::Reply Site::Run(const std::function<int(const cli::Options&)>& command, cli::Options o, const Caller& caller,
+                     bool with_store, const std::string* input) {
   cli::Reply reply;
   o.knowledge = &k;
   o.reply = &reply;
   o.json = true;
-  o.input = input;
   static const std::string kNoInput;
-  if (o.input == nullptr) o.input = &kNoInput;  // never read a file or standard input
+  o.input = input != nullptr ? input : &kNoInput;  // never read a file or standard input
   if (!with_store) {
     command(o);
     return reply;
@@ -43,17 +42,7 @@ cli::Reply Site::Run(int (*command)(const cli::Options&), cli::Options o, const 
 }
 
 cli::Reply Site::RunRecord(const std::string& kind, cli::Options o, const Caller& caller) {
-  cli::Reply reply;
-  static const std::string kNoInput;
-  o.knowledge = &k;
-  o.reply = &reply;
-  o.json = true;
-  o.input = &kNoInput;
-  Db db = Lock(caller);
-  o.store = &db.store;
-  o.actor = caller.name();
-  cli::RunRecord(o, kind);
-  return reply;
+  return Run([&kind](const cli::Options& x) { return cli::RunRecord(x, kind); }, std::move(o), caller, true);
 }
 
 const std::string* Site::StaticFile(const std::string& name) const {

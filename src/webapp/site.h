@@ -64,8 +64,8 @@ class Site {
 
   // Runs a `lenacare` command as the CLI does, answering into a Reply. `input` stands for "-"
   // arguments (the request's JSON); `with_store` runs it on the store, as `caller`.
-  cli::Reply Run(int (*command)(const cli::Options&), cli::Options o, const Caller& caller, bool with_store,
-                 const std::string* input = nullptr);
+  cli::Reply Run(const std::function<int(const cli::Options&)>& command, cli::Options o, const Caller& caller,
+                 bool with_store, const std::string* input = nullptr);
   cli::Reply RunRecord(const std::string& kind, cli::Options o, const Caller& caller);
 
   std::string Page(const Caller& caller, const PageSpec& page) const;
