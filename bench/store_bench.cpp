@@ -347,8 +347,21 @@ struct ImportFigures {
   double ratio() const { return import_rate() / plain_rate(); }
 };
 
+// The benchmark's day and its clock (audit timestamps, the patients' facts checked on it).
+const FixedClock& BenchClock() {
+  static const FixedClock clock(Date::FromCivil(2026, 11, 23));
+  return clock;
+}
+
+fhir::ImportOptions BenchImport() {
+  fhir::ImportOptions o;
+  o.actor = "bench";
+  o.today = BenchClock().Today();
+  return o;
+}
+
 Status ImportPatients(store::Store& store, const Knowledge& k, const std::string& file) {
-  auto summary = fhir::Import(store, k, {file}, {});
+  auto summary = fhir::Import(store, k, {file}, BenchImport());
   if (!summary.ok()) return summary.error().Under("patients import");
   if (summary->written != kImportPatients) return Error::Failed("patients import", "not every patient was written");
   return Status::Ok();
@@ -372,12 +385,12 @@ Result<ImportFigures> RunImportBenchmark(const Knowledge& k, const WorkDir& dir,
             << " s\n";
 
   // The import, into a fresh database holding the patients.
-  auto imported = store::Store::Open(dir.File("import.db"), "bench");
+  auto imported = store::Store::Open(dir.File("import.db"), BenchClock());
   if (!imported.ok()) return imported.error();
   store::Store& store = **imported;
   Status s = ImportPatients(store, k, patients);
   if (!s.ok()) return s.error();
-  fhir::ImportOptions options;
+  fhir::ImportOptions options = BenchImport();
   options.batch_size = kBatchRows;
   t = Clock::now();
   auto summary = fhir::Import(store, k, {labs}, options);
@@ -400,7 +413,7 @@ Result<ImportFigures> RunImportBenchmark(const Knowledge& k, const WorkDir& dir,
   if (!rows.ok()) return rows.error();
   f.rows = static_cast<int64_t>(rows->size());
   {
-    auto plain = store::Store::Open(dir.File("plain.db"), "bench");
+    auto plain = store::Store::Open(dir.File("plain.db"), BenchClock());
     if (!plain.ok()) return plain.error();
     s = ImportPatients(**plain, k, patients);
     if (!s.ok()) return s.error();
@@ -410,7 +423,7 @@ Result<ImportFigures> RunImportBenchmark(const Knowledge& k, const WorkDir& dir,
   f.plain_seconds = *seconds;
 
   // Both databases must hold the same events.
-  auto plain = store::Store::Open(dir.File("plain.db"), "bench");
+  auto plain = store::Store::Open(dir.File("plain.db"), BenchClock());
   if (!plain.ok()) return plain.error();
   auto a = DigestEvents(store.db());
   auto b = DigestEvents((*plain)->db());
@@ -627,14 +640,14 @@ Result<WorklistFigures> RunWorklistBenchmark(const Knowledge& k, const WorkDir& 
   Result<WorklistData> data = Error::Failed("worklist data", "not built");
   {
     // Untimed: a larger page cache for the setup only; the timed runs use a new connection.
-    auto setup = store::Store::Open(dir.File("worklist.db"), "bench");
+    auto setup = store::Store::Open(dir.File("worklist.db"), BenchClock());
     if (!setup.ok()) return setup.error();
     Status s = (*setup)->db().ExecScript("PRAGMA cache_size=-262144");
     if (!s.ok()) return s.error();
     data = BuildWorklistData(**setup, k, patients, as_of);
     if (!data.ok()) return data.error();
   }
-  auto opened = store::Store::Open(dir.File("worklist.db"), "bench");
+  auto opened = store::Store::Open(dir.File("worklist.db"), BenchClock());
   if (!opened.ok()) return opened.error();
   store::Store& store = **opened;
   WorklistFigures f;
@@ -648,7 +661,7 @@ Result<WorklistFigures> RunWorklistBenchmark(const Knowledge& k, const WorkDir& 
 
   for (int run = 0; run < kWorklistRuns; ++run) {
     t = Clock::now();
-    auto w = app::BuildWorklist(store, k, as_of, kLookAheadDays);
+    auto w = app::BuildWorklist(app::Context{k, BenchClock(), &store, "bench"}, {as_of.ToString(), kLookAheadDays});
     const double seconds = SecondsSince(t);
     if (!w.ok()) return w.error().Under("worklist");
     f.seconds.push_back(seconds);

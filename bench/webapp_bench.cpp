@@ -14,6 +14,7 @@ namespace {
 using namespace lenacare;
 
 struct Fixture {
+  FixedClock clock{Date::FromCivil(2026, 11, 23)};
   Knowledge k;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<webapp::WebApp> app;
@@ -22,11 +23,11 @@ struct Fixture {
     k = std::move(LoadKnowledge(LENACARE_BENCH_KNOWLEDGE_DIR, "us")).value();
     char tmpl[] = "/tmp/lenacare-webbench-XXXXXX";
     dir = mkdtemp(tmpl);
-    store = std::move(store::Store::Open(dir + "/bench.db", "bench")).value();
+    store = std::move(store::Store::Open(dir + "/bench.db", clock)).value();
     webapp::SiteOptions o;
     o.web_dir = LENACARE_BENCH_WEB_DIR;
     o.pages_dir = std::string(LENACARE_BENCH_KNOWLEDGE_DIR) + "/pages";
-    app = std::move(webapp::WebApp::Create(k, *store, o)).value();
+    app = std::move(webapp::WebApp::Create(k, *store, clock, o)).value();
   }
   ~Fixture() { std::filesystem::remove_all(dir); }
 };

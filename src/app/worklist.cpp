@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <map>
-#include <sstream>
 
+#include "app/records.h"
 #include "course/assessment.h"
 #include "course/evaluate.h"
 #include "course/rems.h"
-#include "course/response_json.h"
 
 namespace lenacare::app {
 
@@ -57,29 +56,17 @@ void AddDue(std::vector<WorkItem>& items, const std::string& what, Date due, boo
   items.push_back({u, what, due, detail, source, verified});
 }
 
-// The IMWG series of a myeloma course's stored markers: the baseline is the last date on or
-// before the start, the assessments the dates after it. An item when the latest category awaits
-// its confirming assessment, or when the markers do not make a series.
+// An item when the latest response category of a myeloma course's stored markers awaits its
+// confirming assessment, or when the markers do not make a series.
 void AddResponseItem(const Knowledge& k, const ResponseCriteria& criteria, const store::StoredCourse& stored,
                      std::vector<WorkItem>& items) {
-  using nlohmann::json;
-  std::map<std::string, json> by_date;
-  for (const store::EventRecord& m : stored.markers) {
-    json& results = by_date[m.date];
-    results["date"] = m.date;
-    results[m.test] = json::parse(m.body).value("value", "");
-  }
   const std::string start = stored.course.start_date.ToString();
-  json series = {{"criteria", criteria.version}, {"assessments", json::array()}};
-  for (const auto& [date, results] : by_date) {
-    if (date <= start) {
-      series["baseline"] = results;
-    } else {
-      series["assessments"].push_back(results);
-    }
-  }
-  if (!series.contains("baseline") || series["assessments"].empty()) return;
-  auto parsed = ParseResponseSeries(k.units, series.dump());
+  const bool baseline = std::any_of(stored.markers.begin(), stored.markers.end(),
+                                    [&](const store::EventRecord& m) { return m.date <= start; });
+  const bool assessed = std::any_of(stored.markers.begin(), stored.markers.end(),
+                                    [&](const store::EventRecord& m) { return m.date > start; });
+  if (!baseline || !assessed) return;
+  auto parsed = MarkerSeries(k, stored.markers, stored.course.start_date, criteria.version);
   if (!parsed.ok()) {
     items.push_back({Urgency::kNeedsHuman, "cannot-assess", std::nullopt,
                      "the stored response markers do not make a series: " + parsed.error().Describe(),
@@ -153,19 +140,29 @@ std::vector<WorkItem> ItemsFor(const Knowledge& k, const ResponseCriteria* crite
   return items;
 }
 
-Result<Worklist> BuildWorklist(store::Store& store, const Knowledge& k, Date as_of, int ahead) {
-  if (ahead < 0 || ahead > 366) return Error::BadInput("--days", "must be a whole number from 0 to 366");
+Result<Worklist> BuildWorklist(const Context& ctx, const WorklistRequest& r) {
+  if (ctx.store == nullptr) return Error::Failed("db", "no database is open");
+  const Knowledge& k = ctx.k;
+  const int ahead = r.look_ahead_days;
+  Date as_of = ctx.clock.Today();
+  if (!r.as_of.empty()) {
+    auto d = Date::Parse(r.as_of);
+    if (!d.ok()) return d.error().Under("as_of");
+    as_of = *d;
+  }
+  if (ahead < 0 || ahead > 366) return Error::BadInput("days", "must be a whole number from 0 to 366");
   auto criteria = LoadResponseCriteria(k.root, "IMWG-2016", k.units);
   if (!criteria.ok()) return criteria.error();
   Worklist w;
   w.as_of = as_of;
   w.look_ahead_days = ahead;
-  Status s = store.ForEachCourse(k, as_of, [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
-    ++w.patients;
-    std::vector<WorkItem> items = ItemsFor(k, &*criteria, c, as_of, ahead);
-    if (items.empty()) return;
-    w.entries.push_back({p, c.ok() ? c->record.indication : "", std::move(items)});
-  });
+  Status s = ctx.store->ForEachCourse(ctx.actor, k, as_of,
+                                      [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
+                                        ++w.patients;
+                                        std::vector<WorkItem> items = ItemsFor(k, &*criteria, c, as_of, ahead);
+                                        if (items.empty()) return;
+                                        w.entries.push_back({p, c.ok() ? c->record.indication : "", std::move(items)});
+                                      });
   if (!s.ok()) return s.error();
   std::stable_sort(w.entries.begin(), w.entries.end(), [](const WorkEntry& a, const WorkEntry& b) {
     const WorkItem& x = a.items.front();
@@ -176,44 +173,6 @@ Result<Worklist> BuildWorklist(store::Store& store, const Knowledge& k, Date as_
     return a.patient.ref < b.patient.ref;
   });
   return w;
-}
-
-nlohmann::json WorklistJson(const Worklist& w) {
-  using nlohmann::json;
-  json entries = json::array();
-  for (const WorkEntry& e : w.entries) {
-    json items = json::array();
-    for (const WorkItem& i : e.items) {
-      items.push_back({{"urgency", UrgencyId(i.urgency)},
-                       {"what", i.what},
-                       {"due", i.due ? json(i.due->ToString()) : json(nullptr)},
-                       {"detail", i.detail},
-                       {"source", i.source},
-                       {"verified", i.verified}});
-    }
-    entries.push_back(
-        {{"patient", e.patient.ref}, {"name", e.patient.name}, {"indication", e.indication}, {"items", items}});
-  }
-  return {{"as_of", w.as_of.ToString()},
-          {"look_ahead_days", w.look_ahead_days},
-          {"patients_with_a_course", w.patients},
-          {"entries", entries}};
-}
-
-std::string WorklistText(const Worklist& w) {
-  std::ostringstream out;
-  out << "Worklist as of " << w.as_of.ToString() << " (looking " << w.look_ahead_days
-      << " days ahead): " << w.entries.size() << " of " << w.patients << " patients with a course need something.\n";
-  for (const WorkEntry& e : w.entries) {
-    out << "\n"
-        << e.patient.ref << (e.patient.name.empty() ? "" : " (" + e.patient.name + ")") << " — " << e.indication
-        << "\n";
-    for (const WorkItem& i : e.items) {
-      out << "  " << UrgencyId(i.urgency) << "  " << i.what << (i.due ? " " + i.due->ToString() : "") << ": "
-          << i.detail << (i.verified ? "" : " (unverified: confirm against the current label)") << "\n";
-    }
-  }
-  return out.str();
 }
 
 }  // namespace lenacare::app

@@ -5,10 +5,10 @@
 // ahead "due soon" reaches (workflow policy, not a clinical fact).
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "app/context.h"
 #include "core/date.h"
 #include "core/result.h"
 #include "knowledge/knowledge.h"
@@ -57,9 +57,10 @@ struct Worklist {
 // stored markers; nullptr leaves it out.
 std::vector<WorkItem> ItemsFor(const Knowledge& k, const ResponseCriteria* criteria,
                                const Result<store::StoredCourse>& course, Date as_of, int look_ahead_days);
-Result<Worklist> BuildWorklist(store::Store& store, const Knowledge& k, Date as_of, int look_ahead_days);
-
-nlohmann::json WorklistJson(const Worklist& w);
-std::string WorklistText(const Worklist& w);
+struct WorklistRequest {
+  std::string as_of;  // "" for today
+  int look_ahead_days = 7;
+};
+Result<Worklist> BuildWorklist(const Context& ctx, const WorklistRequest& r);
 
 }  // namespace lenacare::app

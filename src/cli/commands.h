@@ -1,5 +1,7 @@
-// The `lenacare` subcommands. Each returns the process exit code:
-// 0 answered, 1 cannot-assess, 2 bad input or usage.
+// The `lenacare` subcommands: each turns its options into a typed request of src/app, runs the
+// use case and prints the answer as text (with the disclaimer) or, with --json, as the v1 JSON of
+// src/wire. Each returns the process exit code: 0 answered, 1 cannot assess, 2 bad input or
+// usage, 3 failed (a database or file that cannot be used).
 #pragma once
 
 #include <optional>
@@ -7,19 +9,18 @@
 #include <vector>
 
 namespace lenacare {
-struct Knowledge;
-namespace store {
-class Store;
+class Clock;
 }
-}  // namespace lenacare
 
 namespace lenacare::cli {
 
-struct Reply;
-
 struct Options {
-  std::string knowledge_dir;  // --knowledge (else $LENACARE_KNOWLEDGE, else the built-in default)
+  const Clock* clock = nullptr;  // set by cli::Main from the Program
+  std::string knowledge_dir;     // --knowledge (else $LENACARE_KNOWLEDGE, else the built-in default)
   bool json = false;
+  // The long options of the subcommand that runs ("--as-of", ...): an error about the request
+  // field "as_of" is shown as about "--as-of".
+  std::vector<std::string> option_names;
 
   // Patient facts for creatinine clearance.
   std::optional<int> age;
@@ -35,7 +36,7 @@ struct Options {
   std::optional<double> dose_mg;
   std::string frequency, days, setting, birth_date, pregnancy_tests;
 
-  // evaluate
+  // evaluate, rems, check, response
   std::string course_file, as_of;
 
   // missed-dose
@@ -69,17 +70,6 @@ struct Options {
   std::string listen = "127.0.0.1:8080", web_dir, username, role, token_name;
   bool demo = false, secure_cookies = false;
   int threads = 2;
-
-  // Set by the web server (webapp/), which runs the same commands: the knowledge loaded at start,
-  // the open store (the caller serializes its use), the answer sink instead of standard output,
-  // the request's JSON standing in for a "-" argument (files are never read for a network caller),
-  // and who the audit log names.
-  const Knowledge* knowledge = nullptr;
-  store::Store* store = nullptr;
-  Reply* reply = nullptr;
-  const std::string* input = nullptr;
-  std::string actor;
-  bool want_text = true;  // false: the API, which sends only the JSON
 };
 
 int RunCrCl(const Options& o);
@@ -109,9 +99,6 @@ int RunExport(const Options& o);
 int RunWorklist(const Options& o);
 int RunAuditVerify(const Options& o);
 int RunAuditLog(const Options& o);
-
-// The web application (serve.cpp).
-int RunServe(const Options& o);
 int RunUserAdd(const Options& o);
 int RunTokenAdd(const Options& o);
 

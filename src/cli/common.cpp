@@ -1,53 +1,65 @@
 #include "cli/common.h"
 
-#include <chrono>
-#include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <memory>
+#include <map>
 #include <sstream>
 
-#include "cli/render.h"
-#include "course/course_json.h"
 #include "knowledge/loader.h"
+#include "store/store.h"
+#include "wire/json.h"
+#include "wire/text.h"
 
 namespace lenacare::cli {
 
-using nlohmann::json;
-
-json ErrorJson(const Error& e) {
-  const char* kind = e.kind == ErrorKind::kCannotAssess ? "cannot-assess"
-                     : e.kind == ErrorKind::kFailed     ? "failed"
-                                                        : "bad-input";
-  return json{{"error", {{"kind", kind}, {"field", e.field}, {"message", e.message}}}};
+int ExitCode(app::Outcome outcome) {
+  switch (outcome) {
+    case app::Outcome::kAnswered:
+      return kAnswered;
+    case app::Outcome::kCannotAssess:
+      return kCannotAssess;
+    case app::Outcome::kBadInput:
+      return kBadInput;
+    case app::Outcome::kFailed:
+      return kFailed;
+  }
+  return kFailed;
 }
 
-int Fail(const Error& e, const Options& o) {
+namespace {
+
+// "as_of" -> "--as-of" when the subcommand has that option; other fields as they are.
+std::string OptionName(const std::string& field, const Options& o) {
+  if (field.empty() || field.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos) return field;
+  std::string option = "--" + field;
+  for (char& c : option) c = c == '_' ? '-' : c;
+  for (const std::string& name : o.option_names) {
+    if (name == option) return option;
+  }
+  return field;
+}
+
+}  // namespace
+
+int Fail(const Error& error, const Options& o) {
+  Error e = error;
+  e.field = OptionName(e.field, o);
   int code = kBadInput;
   if (e.kind == ErrorKind::kCannotAssess) code = kCannotAssess;
   if (e.kind == ErrorKind::kFailed) code = kFailed;
-  if (o.reply != nullptr) {
-    *o.reply = Reply{code, ErrorJson(e), e.Describe(), e};
-    return code;
-  }
   std::cerr << "lenacare: " << (e.kind == ErrorKind::kCannotAssess ? "cannot assess: " : "error: ") << e.Describe()
             << "\n";
-  if (o.json) std::cout << ErrorJson(e).dump(2) << "\n";
+  if (o.json) std::cout << wire::ErrorJson(e).dump(2) << "\n";
   return code;
 }
 
-int Emit(const Options& o, json j, std::string text, int code) {
-  if (o.reply != nullptr) {
-    *o.reply = Reply{code, std::move(j), std::move(text), std::nullopt};
-    return code;
-  }
+int Emit(const Options& o, const nlohmann::json& j, const std::string& text, int code) {
   if (o.json) {
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << text << "\n" << kDisclaimer << "\n";
+    std::cout << text << "\n" << wire::kDisclaimer << "\n";
   }
   return code;
 }
@@ -70,57 +82,44 @@ std::string KnowledgeDir(const Options& o) {
 }
 
 Result<const Knowledge*> Load(const Options& o) {
-  if (o.knowledge != nullptr) return o.knowledge;
   // The command line runs one command per process; `knowledge check` may load a second directory.
-  static std::vector<std::unique_ptr<Knowledge>> loaded;
-  auto k = LoadKnowledge(KnowledgeDir(o), o.pack);
+  static std::map<std::string, std::unique_ptr<Knowledge>> loaded;
+  const std::string dir = KnowledgeDir(o);
+  auto& slot = loaded[dir + "\n" + o.pack];
+  if (slot) return static_cast<const Knowledge*>(slot.get());
+  auto k = LoadKnowledge(dir, o.pack);
   if (!k.ok()) {
     Error e = k.error();
     e.message = "knowledge base refused: " + e.message;
     return e;
   }
-  loaded.push_back(std::make_unique<Knowledge>(std::move(k).value()));
-  return static_cast<const Knowledge*>(loaded.back().get());
+  slot = std::make_unique<Knowledge>(std::move(k).value());
+  return static_cast<const Knowledge*>(slot.get());
 }
 
-Result<Date> Today() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  return Date::FromCivil(tm.tm_year + 1900, static_cast<unsigned>(tm.tm_mon + 1), static_cast<unsigned>(tm.tm_mday));
-}
-
-Result<Date> DateOption(const std::string& text, const std::string& option) {
-  auto d = Date::Parse(text);
-  if (!d.ok()) return d.error().Under(option);
-  return d;
-}
-
-Result<std::string> ReadInput(const Options& o, const std::string& path) {
-  if (o.input != nullptr) {
-    if (path == "-") return *o.input;
-    return Error::BadInput("", "files are not read for a network request: send the JSON in the request");
-  }
+Result<std::string> ReadInput(const std::string& path, const std::string& field) {
   if (path == "-") {
     return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   }
   std::ifstream in(path);
-  if (!in) return Error::BadInput("course", "cannot read '" + path + "'");
+  if (!in) return Error::BadInput(field, "cannot read '" + path + "'");
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
 
-Result<CourseAsOf> ReadCourse(const Knowledge& k, const Options& o, bool allow_before_start) {
-  auto text = ReadInput(o, o.course_file);
-  if (!text.ok()) return text.error();
-  auto course = ParseCourseJson(k, *text);
-  if (!course.ok()) return course.error();
-  auto as_of = o.as_of.empty() ? Today() : DateOption(o.as_of, "--as-of");
-  if (!as_of.ok()) return as_of.error();
-  Status s = CheckEventsUpTo(*course, *as_of, allow_before_start);
-  if (!s.ok()) return s.error();
-  return CourseAsOf{std::move(course).value(), *as_of};
+Result<std::unique_ptr<Session>> Start(const Options& o, bool with_store) {
+  auto k = Load(o);
+  if (!k.ok()) return k.error();
+  std::unique_ptr<store::Store> st;
+  if (with_store) {
+    auto opened = store::Store::Open(o.db.empty() ? store::DefaultTarget() : o.db, *o.clock);
+    if (!opened.ok()) return opened.error();
+    st = std::move(opened).value();
+  }
+  store::Store* raw = st.get();
+  return std::unique_ptr<Session>(
+      new Session{**k, std::move(st), app::Context{**k, *o.clock, raw, store::DefaultActor()}});
 }
 
 }  // namespace lenacare::cli

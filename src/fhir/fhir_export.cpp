@@ -98,7 +98,7 @@ json EventResource(const Knowledge& k, const store::EventRecord& e, const json& 
 
 }  // namespace
 
-Result<json> ExportPatient(store::Store& store, const Knowledge& k, const std::string& ref) {
+Result<json> ExportPatient(store::Store& store, const Knowledge& k, const std::string& ref, const std::string& actor) {
   auto p = store.FindPatient(ref);
   if (!p.ok()) return p.error();
   store::Connection& db = store.db();
@@ -141,7 +141,7 @@ Result<json> ExportPatient(store::Store& store, const Knowledge& k, const std::s
   auto events = store.EventsOf(p->id);
   if (!events.ok()) return events.error();
   for (const store::EventRecord& e : *events) entries.push_back({{"resource", EventResource(k, e, subject)}});
-  s = store.Audit("export", ref, std::to_string(entries.size()) + " resources");
+  s = store.Audit(actor, "export", ref, std::to_string(entries.size()) + " resources");
   if (!s.ok()) return s.error();
   return json{{"resourceType", "Bundle"}, {"type", "collection"}, {"entry", entries}};
 }

@@ -14,7 +14,8 @@
 
 namespace lenacare::fhir {
 
-// Audited as one read of the patient's records.
-Result<nlohmann::json> ExportPatient(store::Store& store, const Knowledge& k, const std::string& ref);
+// Audited as one read of the patient's records, by `actor`.
+Result<nlohmann::json> ExportPatient(store::Store& store, const Knowledge& k, const std::string& ref,
+                                     const std::string& actor);
 
 }  // namespace lenacare::fhir

@@ -13,7 +13,6 @@
 #include "course/course_json.h"
 #include "course/response_json.h"
 #include "fhir/fhir_names.h"
-#include "store/audit.h"
 
 namespace lenacare::fhir {
 namespace {
@@ -118,7 +117,7 @@ class Importer {
     if (!in_tx_) return Status::Ok();
     for (const auto& [id, touched] : touched_) {
       Status s =
-          store_.AppendAudit("import", touched.first,
+          store_.AppendAudit(o_.actor, "import", touched.first,
                              std::to_string(touched.second) + " records from " + fs::path(file_).filename().string());
       if (!s.ok()) return s;
     }
@@ -291,9 +290,7 @@ class Importer {
       nlohmann::json full = f;
       if (!p.sex.empty()) full["sex"] = p.sex;
       if (!p.birth_date.empty()) full["birth_date"] = p.birth_date;
-      auto today = store::TodayUtc();
-      if (!today.ok()) return Outcome::Bad(today.error().Describe());
-      auto valid = ParsePatientJson(k_, full.dump(), *today);
+      auto valid = ParsePatientJson(k_, full.dump(), o_.today);
       if (!valid.ok()) return Outcome::Bad(valid.error().Describe());
       p.facts = f.dump();
     }

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/date.h"
 #include "core/result.h"
 #include "knowledge/knowledge.h"
 #include "store/store.h"
@@ -24,6 +25,8 @@
 namespace lenacare::fhir {
 
 struct ImportOptions {
+  std::string actor;          // who the audit log names
+  Date today;                 // the clinic's today, for checking a patient's facts (birth date)
   int64_t batch_size = 5000;  // resources per transaction
   // After each commit: the file, its last line (NDJSON) or resource number committed.
   std::function<void(const std::string& file, int64_t line)> on_commit;

@@ -59,9 +59,9 @@ User UserFrom(const Row& r) {
   return u;
 }
 
-std::string UtcAfter(std::chrono::seconds lifetime) {
-  // UtcNow() is fixed-width ISO text, so expiry times compare as text.
-  const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + lifetime);
+std::string UtcAfter(const Clock& clock, std::chrono::seconds lifetime) {
+  // UtcText() is fixed-width ISO text, so expiry times compare as text.
+  const auto t = std::chrono::system_clock::to_time_t(clock.Now() + lifetime);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[64];
@@ -137,7 +137,7 @@ Result<User> Accounts::AddUser(const std::string& username, Role role, const std
   if (existing->has_value()) return Error::BadInput("username", "'" + username + "' is taken");
   auto hash = HashPassword(password);
   if (!hash.ok()) return hash.error();
-  const std::string now = UtcNow();
+  const std::string now = store_.Now();
   Status s = store_.Transaction([&]() -> Status {
     Value patient = patient_id ? Value(*patient_id) : Value(std::monostate{});
     auto n = store_.db().Run(
@@ -146,7 +146,7 @@ Result<User> Accounts::AddUser(const std::string& username, Role role, const std
          std::string_view(now)});
     if (!n.ok()) return n.error();
     return store_.AppendAudit(
-        "user.add", username,
+        actor_, "user.add", username,
         std::string("role ") + RoleName(role) + (patient_ref.empty() ? "" : ", patient " + patient_ref));
   });
   if (!s.ok()) return s.error();
@@ -195,7 +195,7 @@ Result<User> Accounts::CheckPassword(const std::string& username, const std::str
   const std::string& against = user ? stored : dummy;
   const bool match = crypto_pwhash_str_verify(against.c_str(), password.data(), password.size()) == 0;
   if (!user || !match) {
-    Status a = store_.Audit("auth.failed", ValidUsername(username) ? username : "(invalid username)", "");
+    Status a = store_.Audit(actor_, "auth.failed", ValidUsername(username) ? username : "(invalid username)", "");
     if (!a.ok()) return a.error();
     return Error::BadInput("password", "the username or the password is wrong");
   }
@@ -204,13 +204,13 @@ Result<User> Accounts::CheckPassword(const std::string& username, const std::str
 
 Result<Session> Accounts::OpenSession(const User& user, std::chrono::seconds lifetime) {
   Session session{user, RandomSecret(), RandomSecret()};
-  const std::string hash = SecretHash(session.token), expires = UtcAfter(lifetime);
+  const std::string hash = SecretHash(session.token), expires = UtcAfter(store_.clock(), lifetime);
   Status s = store_.Transaction([&]() -> Status {
     auto n =
         store_.db().Run("INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)",
                         {std::string_view(hash), user.id, std::string_view(session.csrf), std::string_view(expires)});
     if (!n.ok()) return n.error();
-    return store_.AppendAudit("auth.sign-in", user.username, std::string("role ") + RoleName(user.role));
+    return store_.AppendAudit(actor_, "auth.sign-in", user.username, std::string("role ") + RoleName(user.role));
   });
   if (!s.ok()) return s.error();
   return session;
@@ -219,7 +219,7 @@ Result<Session> Accounts::OpenSession(const User& user, std::chrono::seconds lif
 Result<std::optional<Session>> Accounts::FindSession(const std::string& token) {
   if (token.size() != 64) return std::optional<Session>();
   std::optional<Session> found;
-  const std::string now = UtcNow(), hash = SecretHash(token);
+  const std::string now = store_.Now(), hash = SecretHash(token);
   Status s = store_.db().Query(
       std::string("SELECT ") + kUserColumns +
           ", sessions.csrf FROM sessions JOIN users ON users.id = sessions.user_id LEFT JOIN patients ON patients.id "
@@ -236,7 +236,7 @@ Status Accounts::CloseSession(const std::string& token) {
   return store_.Transaction([&]() -> Status {
     auto n = store_.db().Run("DELETE FROM sessions WHERE token_hash = ?", {std::string_view(hash)});
     if (!n.ok()) return n.error();
-    return store_.AppendAudit("auth.sign-out", store_.actor(), "");
+    return store_.AppendAudit(actor_, "auth.sign-out", actor_, "");
   });
 }
 
@@ -245,12 +245,12 @@ Result<std::string> Accounts::AddToken(const std::string& username, const std::s
   if (!user.ok()) return user.error();
   if (!user->has_value()) return Error::BadInput("username", "no account '" + username + "'");
   if (name.empty() || name.size() > 100) return Error::BadInput("name", "give the token a name of 1 to 100 characters");
-  const std::string token = "lct_" + RandomSecret(), hash = SecretHash(token), now = UtcNow();
+  const std::string token = "lct_" + RandomSecret(), hash = SecretHash(token), now = store_.Now();
   Status s = store_.Transaction([&]() -> Status {
     auto n = store_.db().Run("INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES (?, ?, ?, ?)",
                              {std::string_view(hash), (*user)->id, std::string_view(name), std::string_view(now)});
     if (!n.ok()) return n.error();
-    return store_.AppendAudit("token.add", username, name);
+    return store_.AppendAudit(actor_, "token.add", username, name);
   });
   if (!s.ok()) return s.error();
   return token;

@@ -50,7 +50,8 @@ struct AccountPolicy {
 
 class Accounts {
  public:
-  explicit Accounts(Store& store) : store_(store) {}
+  // `actor` is who the audit log names for this caller's account actions.
+  Accounts(Store& store, std::string actor) : store_(store), actor_(std::move(actor)) {}
 
   // Creates an account. Usernames: 1-64 of a-z 0-9 . _ -; a patient account names an existing
   // patient record, other roles none.
@@ -76,6 +77,7 @@ class Accounts {
   Result<std::optional<User>> FindUserBy(std::string_view column, const Params& params);
 
   Store& store_;
+  std::string actor_;
 };
 
 // A fresh random secret: 32 bytes as 64 hex characters.

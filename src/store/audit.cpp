@@ -34,8 +34,7 @@ std::string AuditHash(const AuditEntry& e) {
   return hex;
 }
 
-std::string UtcNow() {
-  const auto now = std::chrono::system_clock::now();
+std::string UtcText(std::chrono::system_clock::time_point now) {
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
@@ -45,7 +44,5 @@ std::string UtcNow() {
                 tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   return buf;
 }
-
-Result<Date> TodayUtc() { return Date::Parse(UtcNow().substr(0, 10)); }
 
 }  // namespace lenacare::store

@@ -3,6 +3,7 @@
 // number and hash) catches a deleted tail. Verification recomputes the chain from the start.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "core/date.h"
@@ -14,9 +15,8 @@ struct AuditEntry;
 
 // Hex SHA-256 of the entry's previous hash and fields (everything but `hash`).
 std::string AuditHash(const AuditEntry& e);
-// The time now as an ISO 8601 UTC timestamp with milliseconds ("2026-11-22T09:15:02.123Z").
-std::string UtcNow();
-// Today's date in UTC.
-Result<Date> TodayUtc();
+// An instant as an ISO 8601 UTC timestamp with milliseconds ("2026-11-22T09:15:02.123Z"): fixed
+// width, so timestamps compare as text.
+std::string UtcText(std::chrono::system_clock::time_point t);
 
 }  // namespace lenacare::store

@@ -7,8 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include "course/course_json.h"
-#include "course/json_input.h"
-#include "course/response_json.h"
 #include "store/audit.h"
 
 namespace lenacare::store {
@@ -188,15 +186,17 @@ std::string DefaultActor() {
   return "unknown";
 }
 
-Result<std::unique_ptr<Store>> Store::OpenUnmigrated(const std::string& target, std::string actor) {
+Result<std::unique_ptr<Store>> Store::OpenUnmigrated(const std::string& target, const Clock& clock) {
   if (sodium_init() < 0) return Error::Failed("", "libsodium could not be initialised");
   auto db = store::Open(target);
   if (!db.ok()) return db.error();
-  return std::unique_ptr<Store>(new Store(std::move(db).value(), std::move(actor)));
+  return std::unique_ptr<Store>(new Store(std::move(db).value(), clock));
 }
 
-Result<std::unique_ptr<Store>> Store::Open(const std::string& target, std::string actor) {
-  auto s = OpenUnmigrated(target, std::move(actor));
+std::string Store::Now() const { return UtcText(clock_.Now()); }
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& target, const Clock& clock) {
+  auto s = OpenUnmigrated(target, clock);
   if (!s.ok()) return s;
   Status m = (*s)->Migrate(LatestSchemaVersion());
   if (!m.ok()) return m.error();
@@ -205,9 +205,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& target, std::strin
 
 Result<int> Store::SchemaVersion() { return SchemaVersionOf(*db_); }
 
-Status Store::Migrate(int up_to) { return MigrateTo(*db_, up_to, UtcNow()); }
+Status Store::Migrate(int up_to) { return MigrateTo(*db_, up_to, Now()); }
 
-Status Store::AppendAudit(const std::string& action, const std::string& subject, const std::string& detail) {
+Status Store::AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
+                          const std::string& detail) {
   AuditEntry e;
   bool found = false;
   const char* head = db_->dialect() == Dialect::kPostgres ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
@@ -219,8 +220,8 @@ Status Store::AppendAudit(const std::string& action, const std::string& subject,
   });
   if (!s.ok()) return s;
   if (!found) return Error::Failed("audit", "the audit head row is missing: run `lenacare audit verify`");
-  e.at = UtcNow();
-  e.actor = actor_;
+  e.at = Now();
+  e.actor = actor;
   e.action = action;
   e.subject = subject;
   e.detail = detail;
@@ -235,11 +236,19 @@ Status Store::AppendAudit(const std::string& action, const std::string& subject,
   return r.ok() ? Status::Ok() : Status(r.error());
 }
 
-Status Store::Audit(const std::string& action, const std::string& subject, const std::string& detail) {
-  return InTransaction(*db_, [&] { return AppendAudit(action, subject, detail); });
+Status Store::Audit(const std::string& actor, const std::string& action, const std::string& subject,
+                    const std::string& detail) {
+  return Transaction([&] { return AppendAudit(actor, action, subject, detail); });
 }
 
-Status Store::Transaction(const std::function<Status()>& body) { return InTransaction(*db_, body); }
+Status Store::Transaction(const std::function<Status()>& body) {
+  if (depth_ > 0) return body();  // joins the transaction in progress
+  ++transactions_;
+  ++depth_;
+  Status s = InTransaction(*db_, body);
+  --depth_;
+  return s;
+}
 
 Result<AuditCheck> Store::VerifyAudit() {
   AuditCheck check;
@@ -413,80 +422,46 @@ Result<int64_t> Store::InsertReturningId(std::string_view sql, const Params& par
   return *id;
 }
 
-Result<PatientRecord> Store::AddPatient(const Knowledge& k, PatientRecord p) {
-  if (p.ref.empty()) return Error::BadInput("patient", "missing (a record number or other identifier)");
-  if (p.ref.size() > 64) return Error::BadInput("patient", "longer than 64 characters");
-  // The characters of a FHIR id, which every record number we have met fits.
-  if (p.ref.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_") !=
-      std::string::npos) {
-    return Error::BadInput("patient", "use only letters, digits, '.', '-' and '_'");
-  }
-  if (p.name.size() > 200) return Error::BadInput("name", "longer than 200 characters");
+Result<PatientRecord> Store::AddPatient(const std::string& actor, PatientRecord p) {
   if (p.facts.empty()) p.facts = "{}";
-  auto today = TodayUtc();
-  if (!today.ok()) return today.error();
-  // Validate the facts with sex and birth date as the course file holds them.
-  json facts;
-  try {
-    facts = json::parse(p.facts);
-  } catch (const json::parse_error&) {
-    return Error::BadInput("facts", "is not valid JSON");
-  }
-  if (!facts.is_object()) return Error::BadInput("facts", "must be a JSON object");
-  for (const char* key : {"sex", "birth_date"}) {
-    if (facts.contains(key)) return Error::BadInput(std::string("facts.") + key, "give it as its own option");
-  }
-  json full = facts;
-  if (!p.sex.empty()) full["sex"] = p.sex;
-  if (!p.birth_date.empty()) full["birth_date"] = p.birth_date;
-  auto valid = ParsePatientJson(k, full.dump(), *today);
-  if (!valid.ok()) return valid.error();
-  p.facts = facts.dump();
-  auto existing = QueryInt(*db_, "SELECT count(*) FROM patients WHERE ref = ?", {std::string_view(p.ref)}, 0);
-  if (!existing.ok()) return existing.error();
-  if (*existing > 0) return Error::BadInput("patient", "'" + p.ref + "' already exists");
-  Status s = InTransaction(*db_, [&]() -> Status {
+  Status s = Transaction([&]() -> Status {
+    auto existing = QueryInt(*db_, "SELECT count(*) FROM patients WHERE ref = ?", {std::string_view(p.ref)}, 0);
+    if (!existing.ok()) return existing.error();
+    if (*existing > 0) return Error::BadInput("patient", "'" + p.ref + "' already exists");
     bool changed = false;
     auto id = UpsertPatient(p, changed);
     if (!id.ok()) return id.error();
     p.id = *id;
     auto n = db_->Run("UPDATE patients SET facts = ? WHERE id = ?", {std::string_view(p.facts), p.id});
     if (!n.ok()) return n.error();
-    return AppendAudit("patient.add", p.ref, "");
+    return AppendAudit(actor, "patient.add", p.ref, "");
   });
   if (!s.ok()) return s.error();
   return p;
 }
 
-Result<std::vector<PatientRecord>> Store::ListPatients() {
+Result<std::vector<PatientRecord>> Store::ListPatients(const std::string& actor) {
   std::vector<PatientRecord> out;
   Status s = db_->Query("SELECT " + std::string(kPatientColumns) + " FROM patients ORDER BY ref", {},
                         [&](const Row& r) { out.push_back(PatientFrom(r)); });
   if (!s.ok()) return s.error();
-  s = Audit("patient.list", "*", std::to_string(out.size()) + " patients");
+  s = Audit(actor, "patient.list", "*", std::to_string(out.size()) + " patients");
   if (!s.ok()) return s.error();
   return out;
 }
 
-Result<PatientRecord> Store::ShowPatient(const std::string& ref) {
+Result<PatientRecord> Store::ShowPatient(const std::string& actor, const std::string& ref) {
   auto p = FindPatient(ref);
   if (!p.ok()) return p;
-  Status s = Audit("patient.read", ref, "");
+  Status s = Audit(actor, "patient.read", ref, "");
   if (!s.ok()) return s.error();
   return p;
 }
 
-Result<SymptomEntry> Store::AddSymptom(const std::string& ref, SymptomEntry e) {
+Result<SymptomEntry> Store::AddSymptom(const std::string& actor, const std::string& ref, SymptomEntry e) {
   auto p = FindPatient(ref);
   if (!p.ok()) return p.error();
-  auto date = Date::Parse(e.date);
-  if (!date.ok()) return date.error().Under("date");
-  if (e.symptom.empty() || e.symptom.size() > 200) return Error::BadInput("symptom", "write 1 to 200 characters");
-  if (e.severity != "mild" && e.severity != "moderate" && e.severity != "severe") {
-    return Error::BadInput("severity", "mild, moderate or severe");
-  }
-  if (e.note.size() > 1000) return Error::BadInput("note", "at most 1000 characters");
-  const std::string now = UtcNow();
+  const std::string now = Now();
   Status s = Transaction([&]() -> Status {
     auto id = InsertReturningId(
         "INSERT INTO symptoms (patient_id, date, symptom, severity, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?) "
@@ -496,126 +471,58 @@ Result<SymptomEntry> Store::AddSymptom(const std::string& ref, SymptomEntry e) {
         "symptom");
     if (!id.ok()) return id.error();
     e.id = *id;
-    return AppendAudit("symptom.add", ref, e.date);
+    return AppendAudit(actor, "symptom.add", ref, e.date);
   });
   if (!s.ok()) return s.error();
   return e;
 }
 
-Result<std::vector<SymptomEntry>> Store::Symptoms(const std::string& ref) {
-  auto p = FindPatient(ref);
-  if (!p.ok()) return p.error();
+Result<std::vector<SymptomEntry>> Store::SymptomsOf(int64_t patient_id) {
   std::vector<SymptomEntry> out;
   Status s = db_->Query("SELECT id, date, symptom, severity, note FROM symptoms WHERE patient_id = ? ORDER BY date, id",
-                        {p->id}, [&](const Row& r) {
+                        {patient_id}, [&](const Row& r) {
                           out.push_back({r.Int(0), std::string(r.Text(1)), std::string(r.Text(2)),
                                          std::string(r.Text(3)), std::string(r.Text(4))});
                         });
   if (!s.ok()) return s.error();
-  s = Audit("symptom.read", ref, "");
+  return out;
+}
+
+Result<std::vector<SymptomEntry>> Store::Symptoms(const std::string& actor, const std::string& ref) {
+  auto p = FindPatient(ref);
+  if (!p.ok()) return p.error();
+  auto out = SymptomsOf(p->id);
+  if (!out.ok()) return out;
+  Status s = Audit(actor, "symptom.read", ref, "");
   if (!s.ok()) return s.error();
   return out;
 }
 
-Result<CourseRecord> Store::StartCourse(const Knowledge& k, const std::string& ref, const std::string& header) {
-  auto p = FindPatient(ref);
-  if (!p.ok()) return p.error();
-  json h;
-  try {
-    h = json::parse(header);
-  } catch (const json::parse_error&) {
-    return Error::BadInput("course", "is not valid JSON");
-  }
-  for (const char* key : {"patient", "baseline", "events"}) {
-    if (h.contains(key)) return Error::BadInput(std::string("course.") + key, "is not part of a course header");
-  }
-  CourseRecord c;
-  c.patient_id = p->id;
-  c.header = h.dump();
-  auto parsed = ParseCourseJson(k, CourseFileHeader(*p, c));
-  if (!parsed.ok()) return parsed.error();
-  c.indication = parsed->indication->id;
-  c.start_date = parsed->start_date.ToString();
-  Status s = InTransaction(*db_, [&]() -> Status {
+Result<CourseRecord> Store::StartCourse(const std::string& actor, const std::string& ref, CourseRecord c) {
+  Status s = Transaction([&]() -> Status {
+    auto p = FindPatient(ref);
+    if (!p.ok()) return p.error();
+    c.patient_id = p->id;
     auto id = InsertReturningId(
         "INSERT INTO courses (patient_id, indication, start_date, header) VALUES (?, ?, ?, ?) RETURNING id",
         {c.patient_id, std::string_view(c.indication), std::string_view(c.start_date), std::string_view(c.header)},
         "course");
     if (!id.ok()) return id.error();
     c.id = *id;
-    return AppendAudit("course.start", ref, c.indication + " from " + c.start_date);
+    return AppendAudit(actor, "course.start", ref, c.indication + " from " + c.start_date);
   });
   if (!s.ok()) return s.error();
   return c;
 }
 
-Result<EventRecord> Store::RecordEvent(const Knowledge& k, const std::string& ref, const std::string& event_json) {
-  auto p = FindPatient(ref);
-  if (!p.ok()) return p.error();
-  auto parsed_json = json::parse(event_json, nullptr, false);
-  if (parsed_json.is_discarded() || !parsed_json.is_object()) return Error::BadInput("event", "is not a JSON object");
-  auto latest = LatestCourse(p->id);
-  if (!latest.ok()) return latest.error();
-  EventRecord row;
-  row.patient_id = p->id;
-  row.body = parsed_json.dump();
-  Event ev;
-  auto type_text = json_input::Text(parsed_json, "event", "type", true);
-  if (!type_text.ok()) return type_text.error();
-  const std::string type = *type_text;
-  if (type == kMarkerType) {
-    Status valid = CheckMarkerJson(k.units, row.body);
-    if (!valid.ok()) return valid.error();
-    row.date = parsed_json["date"].get<std::string>();
-    row.type = type;
-    row.test = parsed_json["marker"].get<std::string>();
-  } else if (!*latest) {
-    // No course yet: a lab is a baseline result; REMS steps may come before the first course.
-    EventType t;
-    if (!ParseEventType(type, t) || (t != EventType::kLab && !IsProgramEvent(t))) {
-      return Error::BadInput("patient", "'" + ref + "' has no therapy course: start one with `lenacare course start`");
-    }
-    Course none;
-    none.start_date = Date::FromCivil(9999, 12, 31);
-    auto e = ParseRecordedEventJson(k, row.body, "event", none);
-    if (!e.ok()) return e.error();
-    ev = std::move(e).value();
-  } else {
-    auto stored = BuildCourse(k, *p, **latest, Date::FromCivil(9999, 12, 31));
-    if (!stored.ok()) return stored.error();
-    Course& c = stored.value().course;
-    auto e = ParseRecordedEventJson(k, row.body, "event", c);
-    if (!e.ok()) return e.error();
-    ev = std::move(e).value();
-    // The course as a whole must still hold with the new event (e.g. no dispense before a
-    // prescription).
-    c.events.push_back(ev);
-    std::stable_sort(c.events.begin(), c.events.end(), [](const Event& a, const Event& b) { return a.date < b.date; });
-    Status whole = CheckCourse(k, c);
-    if (!whole.ok()) {
-      // "events[3].date" of the rebuilt course -> "event.date" of the event being recorded.
-      Error err = whole.error();
-      const size_t close = err.field.find(']');
-      if (err.field.rfind("events[", 0) == 0 && close != std::string::npos) {
-        err.field = "event" + err.field.substr(close + 1);
-      }
-      return err;
-    }
-  }
-  if (type != kMarkerType) {
-    row.date = ev.date.ToString();
-    row.type = EventTypeId(ev.type);
-    if (ev.type == EventType::kLab) {
-      row.test = LabTestId(ev.test);
-      row.value = ev.value;
-      row.lln = ev.lln;
-      row.uln = ev.uln;
-    }
-  }
-  Status s = InTransaction(*db_, [&]() -> Status {
+Result<EventRecord> Store::RecordEvent(const std::string& actor, const std::string& ref, EventRecord row) {
+  Status s = Transaction([&]() -> Status {
+    auto p = FindPatient(ref);
+    if (!p.ok()) return p.error();
+    row.patient_id = p->id;
     auto written = InsertEvent(row, &row.id);
     if (!written.ok()) return written.error();
-    return AppendAudit("event.record", ref, row.type + " " + row.date);
+    return AppendAudit(actor, "event.record", ref, row.type + " " + row.date);
   });
   if (!s.ok()) return s.error();
   return row;
@@ -629,17 +536,18 @@ Result<std::vector<EventRecord>> Store::EventsOf(int64_t patient_id) {
   return out;
 }
 
-Result<std::vector<EventRecord>> Store::ListEvents(const std::string& ref) {
+Result<std::vector<EventRecord>> Store::ListEvents(const std::string& actor, const std::string& ref) {
   auto p = FindPatient(ref);
   if (!p.ok()) return p.error();
   auto out = EventsOf(p->id);
   if (!out.ok()) return out;
-  Status s = Audit("events.read", ref, std::to_string(out->size()) + " events");
+  Status s = Audit(actor, "events.read", ref, std::to_string(out->size()) + " events");
   if (!s.ok()) return s.error();
   return out;
 }
 
-Result<StoredCourse> Store::BuildCourse(const Knowledge& k, const PatientRecord& p, const CourseRecord& c, Date as_of) {
+Result<StoredCourse> Store::RebuildCourse(const Knowledge& k, const PatientRecord& p, const CourseRecord& c,
+                                          Date as_of) {
   CourseBuilder builder(k, as_of);
   Status s = builder.Begin(p, c);
   if (!s.ok()) return s.error();
@@ -653,20 +561,21 @@ Result<StoredCourse> Store::BuildCourse(const Knowledge& k, const PatientRecord&
   return builder.Finish();
 }
 
-Result<StoredCourse> Store::LoadCourse(const Knowledge& k, const std::string& ref, Date as_of) {
+Result<StoredCourse> Store::LoadCourse(const std::string& actor, const Knowledge& k, const std::string& ref,
+                                       Date as_of) {
   auto p = FindPatient(ref);
   if (!p.ok()) return p.error();
   auto latest = LatestCourse(p->id);
   if (!latest.ok()) return latest.error();
   if (!*latest) return Error::CannotAssess("patient", "'" + ref + "' has no therapy course");
-  auto built = BuildCourse(k, *p, **latest, as_of);
+  auto built = RebuildCourse(k, *p, **latest, as_of);
   if (!built.ok()) return built;
-  Status s = Audit("course.read", ref, "as of " + as_of.ToString());
+  Status s = Audit(actor, "course.read", ref, "as of " + as_of.ToString());
   if (!s.ok()) return s.error();
   return built;
 }
 
-Status Store::ForEachCourse(const Knowledge& k, Date as_of,
+Status Store::ForEachCourse(const std::string& actor, const Knowledge& k, Date as_of,
                             const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each) {
   // Every patient with their latest course, in patient id order.
   struct Header {
@@ -731,9 +640,9 @@ Status Store::ForEachCourse(const Knowledge& k, Date as_of,
     begin(at);
     finish();
   }
-  return InTransaction(*db_, [&]() -> Status {
+  return Transaction([&]() -> Status {
     for (const Header& h : headers) {
-      Status a = AppendAudit("course.read", h.patient.ref, "worklist as of " + as_of.ToString());
+      Status a = AppendAudit(actor, "course.read", h.patient.ref, "worklist as of " + as_of.ToString());
       if (!a.ok()) return a;
     }
     return Status::Ok();

@@ -3,7 +3,7 @@
 // docs/course-format.md — a header, the patient's facts and one row per event — and rebuilds the
 // very `Course` that `evaluate` consumes with the same validating reader as the CLI: one model,
 // one set of rules. Every change runs in a transaction together with its audit entry; every read
-// of a patient's data appends an audit entry too (store/audit.h).
+// of a patient's data appends an audit entry too (store/audit.h), naming the actor it is given.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/date.h"
 #include "core/result.h"
 #include "course/course.h"
@@ -81,48 +82,51 @@ struct AuditCheck {
   std::string problem;  // the first entry that does not verify, and why
 };
 
+// Persistence only: the store checks nothing clinical (the use cases in src/app validate every
+// write with the course-file rules first) and holds no per-request state: every audited call
+// names its actor. Not thread-safe: one connection; the caller serialises its use.
 class Store {
  public:
   // Opens (and creates) the database and brings its schema to the latest version.
-  // `actor` is who the audit log names for every action of this session.
-  static Result<std::unique_ptr<Store>> Open(const std::string& target, std::string actor);
+  // `clock` stamps audit entries and sessions; it must outlive the store.
+  static Result<std::unique_ptr<Store>> Open(const std::string& target, const Clock& clock);
   // For tests of the upgrade path: opens without migrating.
-  static Result<std::unique_ptr<Store>> OpenUnmigrated(const std::string& target, std::string actor);
+  static Result<std::unique_ptr<Store>> OpenUnmigrated(const std::string& target, const Clock& clock);
 
   Result<int> SchemaVersion();
   Status Migrate(int up_to);
 
-  // Patients. `facts` is validated against the course file's rules (knowledge needed).
-  Result<PatientRecord> AddPatient(const Knowledge& k, PatientRecord p);
-  Result<std::vector<PatientRecord>> ListPatients();  // audited as one read of the list
-  Result<PatientRecord> ShowPatient(const std::string& ref);
+  // Patients: adds a new patient (bad input if the ref exists); `p.facts` is stored as given.
+  Result<PatientRecord> AddPatient(const std::string& actor, PatientRecord p);
+  Result<std::vector<PatientRecord>> ListPatients(const std::string& actor);  // audited as one read
+  Result<PatientRecord> ShowPatient(const std::string& actor, const std::string& ref);
 
-  // Therapy courses: `header` is a course-file header (indication, start_date, starting_dose_mg,
-  // starting_frequency, starting_days, setting, note), validated with the patient's facts.
-  Result<CourseRecord> StartCourse(const Knowledge& k, const std::string& ref, const std::string& header);
+  // Stores a therapy course (`c.header`, `c.indication`, `c.start_date`) for the patient.
+  Result<CourseRecord> StartCourse(const std::string& actor, const std::string& ref, CourseRecord c);
 
-  // Records one course-file event object for a patient after validating it against the
-  // patient's course (a lab needs no course: before the start it is a baseline result). Besides
-  // the course-file events, type "marker" records a myeloma response marker
-  // (response_json.h CheckMarkerJson), kept for the response series and not part of the course.
-  Result<EventRecord> RecordEvent(const Knowledge& k, const std::string& ref, const std::string& event_json);
-  Result<std::vector<EventRecord>> ListEvents(const std::string& ref);  // audited read
-  Result<std::vector<EventRecord>> EventsOf(int64_t patient_id);        // not audited: the caller audits
+  // Stores one event row for the patient (the body already validated by the caller).
+  Result<EventRecord> RecordEvent(const std::string& actor, const std::string& ref, EventRecord row);
+  Result<std::vector<EventRecord>> ListEvents(const std::string& actor, const std::string& ref);  // audited read
+  Result<std::vector<EventRecord>> EventsOf(int64_t patient_id);  // not audited: the caller audits
 
   // The patient's latest course rebuilt for `evaluate`, with the events up to `as_of`
   // (audited read). Cannot-assess when the patient has no course.
-  Result<StoredCourse> LoadCourse(const Knowledge& k, const std::string& ref, Date as_of);
+  Result<StoredCourse> LoadCourse(const std::string& actor, const Knowledge& k, const std::string& ref, Date as_of);
+  // A course rebuilt with the events up to `as_of`, not audited (the caller audits).
+  Result<StoredCourse> RebuildCourse(const Knowledge& k, const PatientRecord& p, const CourseRecord& c, Date as_of);
   // Every patient's latest course, for the worklist: one pass over the events, one audit entry
   // per patient read. A course that does not rebuild is passed with its error.
-  Status ForEachCourse(const Knowledge& k, Date as_of,
+  Status ForEachCourse(const std::string& actor, const Knowledge& k, Date as_of,
                        const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each);
 
-  // The symptom diary (audited write and read).
-  Result<SymptomEntry> AddSymptom(const std::string& ref, SymptomEntry e);
-  Result<std::vector<SymptomEntry>> Symptoms(const std::string& ref);
+  // The symptom diary (audited write and read); the entry is stored as given.
+  Result<SymptomEntry> AddSymptom(const std::string& actor, const std::string& ref, SymptomEntry e);
+  Result<std::vector<SymptomEntry>> Symptoms(const std::string& actor, const std::string& ref);
+  Result<std::vector<SymptomEntry>> SymptomsOf(int64_t patient_id);  // not audited: the caller audits
 
   // Audit.
-  Status Audit(const std::string& action, const std::string& subject, const std::string& detail);
+  Status Audit(const std::string& actor, const std::string& action, const std::string& subject,
+               const std::string& detail);
   Result<AuditCheck> VerifyAudit();
   Result<std::vector<AuditEntry>> AuditLog(int64_t limit);
 
@@ -138,32 +142,37 @@ class Store {
   Result<bool> InsertCourse(const CourseRecord& c, const std::string& source);
   Result<bool> InsertCondition(int64_t patient_id, const std::string& indication, const std::string& onset,
                                const std::string& source);
-  // Runs `body` in one transaction.
+  // Runs `body` in one transaction: reads in it see one snapshot, and its writes and audit
+  // entries commit together or not at all. A Transaction inside another's body joins it.
   Status Transaction(const std::function<Status()>& body);
   // Appends an audit entry inside the caller's transaction.
-  Status AppendAudit(const std::string& action, const std::string& subject, const std::string& detail);
+  Status AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
+                     const std::string& detail);
   // The indications of a patient's imported conditions (for `course start` and `patient show`).
   Result<std::vector<std::string>> ConditionIndications(int64_t patient_id);
   Result<PatientRecord> FindPatient(const std::string& ref);  // not audited: the caller audits
   Result<std::optional<CourseRecord>> LatestCourse(int64_t patient_id);
 
   Connection& db() { return *db_; }
-  const std::string& actor() const { return actor_; }
-  // Who the audit log names from now on (the web server sets the signed-in user per request).
-  void set_actor(std::string actor) { actor_ = std::move(actor); }
+  const Clock& clock() const { return clock_; }
+  // The clock's instant now as UTC text (audit/UtcText).
+  std::string Now() const;
+  // Transactions begun on this store so far (for tests that count a page's reads).
+  int64_t transactions() const { return transactions_; }
 
  private:
-  Store(std::unique_ptr<Connection> db, std::string actor) : db_(std::move(db)), actor_(std::move(actor)) {}
+  Store(std::unique_ptr<Connection> db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
   Result<int64_t> InsertReturningId(std::string_view sql, const Params& params, const std::string& what);
-  Result<StoredCourse> BuildCourse(const Knowledge& k, const PatientRecord& p, const CourseRecord& c, Date as_of);
 
   std::unique_ptr<Connection> db_;
-  std::string actor_;
+  const Clock& clock_;
+  int depth_ = 0;  // nesting of Transaction()
+  int64_t transactions_ = 0;
 };
 
 // The default database file: $LENACARE_DB, else lenacare.db in the working directory.
 std::string DefaultTarget();
-// Who the audit log names: $LENACARE_ACTOR, else $USER, else "unknown".
+// Who the audit log names for the command line: $LENACARE_ACTOR, else $USER, else "unknown".
 std::string DefaultActor();
 
 }  // namespace lenacare::store

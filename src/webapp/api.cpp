@@ -1,24 +1,21 @@
-// The REST API under /api/v1: every calculator command (the CLI's, by the same table as the web
-// calculators), the records (patients, courses, events, status, export, import, worklist,
-// symptoms, audit) and API tokens. JSON in and out; errors are {"error": {kind, field, message}}
-// with the field named as in the request. Described by web/openapi.json.
+// The REST API under /api/v1: every calculator (by the same table as the web calculators), the
+// records (patients, courses, events, status, export, import, worklist, symptoms, audit) and API
+// tokens. JSON in and out: a body is read into the typed request of src/app, the answer is the v1
+// JSON of src/wire; errors are {"error": {kind, field, message}} with the field named as in the
+// request. Described by web/openapi.json.
 #include <filesystem>
 #include <fstream>
 
-#include "store/audit.h"
+#include "app/worklist.h"
 #include "webapp/app.h"
 #include "webapp/commands.h"
 #include "webapp/records.h"
+#include "wire/json.h"
 
 namespace lenacare::webapp {
 namespace {
 
 using nlohmann::json;
-
-http::Response FromReply(cli::Reply&& r) {
-  if (r.error) return ErrorResponse(*r.error);
-  return Json(200, r.json);
-}
 
 // The request's JSON object, or the error response.
 Result<json> Body(const http::Request& req) {
@@ -30,6 +27,13 @@ Result<json> Body(const http::Request& req) {
   if (j.is_discarded()) return Error::BadInput("body", "is not valid JSON");
   if (!j.is_object()) return Error::BadInput("body", "must be a JSON object");
   return j;
+}
+
+// 200 (or `status`) with the answer's JSON, or the error response.
+template <typename T, typename Write>
+http::Response Answer(const Result<T>& r, Write write, int status = 200) {
+  if (!r.ok()) return ErrorResponse(r.error());
+  return Json(status, write(*r));
 }
 
 // Who may call: 401 without credentials, 403 without the capability.
@@ -56,38 +60,50 @@ std::optional<http::Response> RequirePatient(const Caller& c, const std::string&
   return std::nullopt;
 }
 
-FieldSet RecordFields(const std::string& kind) {
-  if (kind == "lab") return {{"date", "test", "value", "lln", "uln"}, {"date", "test", "value"}};
-  if (kind == "dose" || kind == "missed") return {{"date", "reason"}, {"date"}};
-  if (kind == "hold" || kind == "stop") return {{"date", "reason"}, {"date"}};
-  if (kind == "resume") return {{"date", "dose", "frequency", "days"}, {"date"}};
-  if (kind == "toxicity") return {{"date", "term", "grade"}, {"date", "term", "grade"}};
-  if (kind == "pregnancy-test") return {{"date", "result", "sensitivity"}, {"date", "result"}};
-  if (kind == "dispense") return {{"date", "days_supply", "quantity"}, {"date", "days_supply"}};
-  return {{"event"}, {"event"}};
+const Fields<app::AddPatientRequest>& PatientFields() {
+  using R = app::AddPatientRequest;
+  static const Fields<R> f = Fields<R>()
+                                 .Text("patient", &R::patient, true)
+                                 .Text("name", &R::name)
+                                 .Text("sex", &R::sex)
+                                 .Text("birth_date", &R::birth_date)
+                                 .Object("facts", &R::facts);
+  return f;
+}
+
+const Fields<app::StartCourseRequest>& CourseFields() {
+  using R = app::StartCourseRequest;
+  static const Fields<R> f = Fields<R>()
+                                 .Text("indication", &R::indication)
+                                 .Text("start", &R::start, true)
+                                 .Real("dose", &R::dose_mg, true)
+                                 .Text("frequency", &R::frequency)
+                                 .Text("days", &R::days)
+                                 .Text("setting", &R::setting);
+  return f;
+}
+
+const Fields<app::StatusRequest>& AsOfFields() {
+  using R = app::StatusRequest;
+  static const Fields<R> f = Fields<R>().Text("as_of", &R::as_of);
+  return f;
+}
+
+const Fields<app::WorklistRequest>& WorklistFields() {
+  using R = app::WorklistRequest;
+  static const Fields<R> f = Fields<R>().Text("as_of", &R::as_of).Int("look_ahead_days", &R::look_ahead_days);
+  return f;
+}
+
+struct LimitRequest {
+  int limit = 20;
+};
+const Fields<LimitRequest>& LimitFields() {
+  static const Fields<LimitRequest> f = Fields<LimitRequest>().Int("limit", &LimitRequest::limit);
+  return f;
 }
 
 }  // namespace
-
-std::optional<Capability> RecordCapability(const std::string& kind) {
-  if (kind == "lab" || kind == "toxicity") return Capability::kRecordLab;
-  if (kind == "pregnancy-test") return Capability::kRecordPregnancyTest;
-  if (kind == "dispense") return Capability::kDispense;
-  if (kind == "dose" || kind == "missed" || kind == "hold" || kind == "resume" || kind == "stop" || kind == "event") {
-    return Capability::kChangeTherapy;
-  }
-  return std::nullopt;
-}
-
-// Shared with the clinician forms: records one event of `kind` from named fields.
-cli::Reply RecordFromFields(Site& site, const Caller& caller, const std::string& ref, const std::string& kind,
-                            const std::function<Status(const FieldSet&, cli::Options&)>& fill) {
-  cli::Options o;
-  o.patient = ref;
-  Status s = fill(RecordFields(kind), o);
-  if (!s.ok()) return cli::Reply{cli::kBadInput, cli::ErrorJson(s.error()), s.error().Describe(), s.error()};
-  return site.RunRecord(kind, o, caller);
-}
 
 void AddApi(Site& site, Router& router) {
   router.Add("GET", "/api/v1/openapi.json", [&site](const http::Request&, const RouteParams&, const Caller&) {
@@ -97,37 +113,19 @@ void AddApi(Site& site, Router& router) {
     return r;
   });
 
-  // The calculator commands: POST /api/v1/<command> with the command's fields.
-  for (const CommandRoute& c : CalculatorCommands()) {
-    const CommandRoute* cmd = &c;
+  // The calculators: POST /api/v1/<name> with the request's fields.
+  for (const CalculatorRoute& c : CalculatorRoutes()) {
+    const CalculatorRoute* calc = &c;
     router.Add("POST", "/api/v1/" + c.name,
-               [&site, cmd](const http::Request& req, const RouteParams&, const Caller& caller) {
+               [&site, calc](const http::Request& req, const RouteParams&, const Caller& caller) {
                  auto body = Body(req);
                  if (!body.ok()) return ErrorResponse(body.error());
-                 cli::Options o;
-                 std::string document;
-                 FieldSet fields = cmd->fields;
-                 if (!cmd->document.empty()) {
-                   // The course or series travels as a JSON object and is read as the command's "-" input.
-                   auto it = body.value().find(cmd->document);
-                   if (it == body.value().end() || it->is_null())
-                     return ErrorResponse(Error::BadInput(cmd->document, "missing"));
-                   if (!it->is_object()) return ErrorResponse(Error::BadInput(cmd->document, "must be a JSON object"));
-                   document = it->dump();
-                   body.value().erase(it);
-                   std::erase(fields.accepted, cmd->document);
-                   std::erase(fields.required, cmd->document);
-                 }
-                 Status s = OptionsFromJson(*body, fields, o);
-                 if (!s.ok()) return ErrorResponse(s.error());
-                 Normalize(*cmd, o);
-                 o.want_text = false;
-                 return FromReply(site.Run(cmd->run, o, caller, false, cmd->document.empty() ? nullptr : &document));
+                 return Answer(calc->answer(site.Calculate(caller), *body), [](const json& j) { return j; });
                });
   }
 
-  router.Add("GET", "/api/v1/knowledge", [&site](const http::Request&, const RouteParams&, const Caller& caller) {
-    return FromReply(site.Run(cli::RunKnowledgeCheck, cli::Options{}, caller, false));
+  router.Add("GET", "/api/v1/knowledge", [&site](const http::Request&, const RouteParams&, const Caller&) {
+    return Json(200, wire::KnowledgeJson(app::SummarizeKnowledge(site.k)));
   });
 
   router.Add("GET", "/api/v1/me", [](const http::Request&, const RouteParams&, const Caller& c) {
@@ -156,7 +154,8 @@ void AddApi(Site& site, Router& router) {
   // Records.
   router.Add("GET", "/api/v1/patients", [&site](const http::Request&, const RouteParams&, const Caller& c) {
     if (auto refuse = Require(c, Capability::kViewPatients, "list patients")) return *refuse;
-    return FromReply(site.Run(cli::RunPatientList, cli::Options{}, c, true));
+    Site::Db db = site.Lock(c);
+    return Answer(app::ListPatients(db.ctx), wire::PatientListJson);
   });
 
   router.Add("POST", "/api/v1/patients", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
@@ -164,19 +163,20 @@ void AddApi(Site& site, Router& router) {
     if (auto refuse = RequireCsrf(req, c)) return *refuse;
     auto body = Body(req);
     if (!body.ok()) return ErrorResponse(body.error());
-    cli::Options o;
-    Status s = OptionsFromJson(*body, {{"patient", "name", "sex", "birth_date", "facts"}, {"patient"}}, o);
+    app::AddPatientRequest r;
+    Status s = PatientFields().FromJson(*body, r);
     if (!s.ok()) return ErrorResponse(s.error());
-    cli::Reply r = site.Run(cli::RunPatientAdd, o, c, true);
-    return r.error ? ErrorResponse(*r.error) : Json(201, r.json);
+    Site::Db db = site.Lock(c);
+    return Answer(app::AddPatient(db.ctx, r), wire::PatientJson, 201);
   });
 
-  router.Add("GET", "/api/v1/patients/{ref}", [&site](const http::Request&, const RouteParams& p, const Caller& c) {
+  auto show = [&site](const http::Request&, const RouteParams& p, const Caller& c) {
     if (auto refuse = RequirePatient(c, p.at("ref"))) return *refuse;
-    cli::Options o;
-    o.patient = p.at("ref");
-    return FromReply(site.Run(cli::RunPatientShow, o, c, true));
-  });
+    Site::Db db = site.Lock(c);
+    return Answer(app::ShowPatient(db.ctx, p.at("ref")), wire::PatientViewJson);
+  };
+  router.Add("GET", "/api/v1/patients/{ref}", show);
+  router.Add("GET", "/api/v1/patients/{ref}/events", show);
 
   router.Add("POST", "/api/v1/patients/{ref}/courses",
              [&site](const http::Request& req, const RouteParams& p, const Caller& c) {
@@ -184,21 +184,14 @@ void AddApi(Site& site, Router& router) {
                if (auto refuse = RequireCsrf(req, c)) return *refuse;
                auto body = Body(req);
                if (!body.ok()) return ErrorResponse(body.error());
-               cli::Options o;
-               o.patient = p.at("ref");
-               Status s = OptionsFromJson(
-                   *body, {{"indication", "start", "dose", "frequency", "days", "setting"}, {"start", "dose"}}, o);
+               app::StartCourseRequest r;
+               Status s = CourseFields().FromJson(*body, r);
                if (!s.ok()) return ErrorResponse(s.error());
-               cli::Reply r = site.Run(cli::RunCourseStart, o, c, true);
-               return r.error ? ErrorResponse(*r.error) : Json(201, r.json);
-             });
-
-  router.Add("GET", "/api/v1/patients/{ref}/events",
-             [&site](const http::Request&, const RouteParams& p, const Caller& c) {
-               if (auto refuse = RequirePatient(c, p.at("ref"))) return *refuse;
-               cli::Options o;
-               o.patient = p.at("ref");
-               return FromReply(site.Run(cli::RunPatientShow, o, c, true));
+               r.patient = p.at("ref");
+               Site::Db db = site.Lock(c);
+               return Answer(
+                   app::StartCourse(db.ctx, r),
+                   [&](const store::CourseRecord& course) { return wire::CourseStartedJson(course, r.patient); }, 201);
              });
 
   router.Add("POST", "/api/v1/patients/{ref}/events",
@@ -212,34 +205,39 @@ void AddApi(Site& site, Router& router) {
                                                       "missing: lab, dose, missed, hold, resume, toxicity, "
                                                       "stop, pregnancy-test, dispense or event"));
                }
-               auto cap = RecordCapability(kind.get<std::string>());
-               if (!cap)
-                 return ErrorResponse(Error::BadInput("kind", "unknown kind '" + kind.get<std::string>() + "'"));
+               const std::string k = kind.get<std::string>();
+               auto cap = RecordCapability(k);
+               if (!cap) return ErrorResponse(Error::BadInput("kind", "unknown kind '" + k + "'"));
                if (auto refuse = Require(c, *cap, "record this kind of event")) return *refuse;
                if (auto refuse = RequireCsrf(req, c)) return *refuse;
                body.value().erase("kind");
-               cli::Reply r =
-                   RecordFromFields(site, c, p.at("ref"), kind.get<std::string>(),
-                                    [&](const FieldSet& f, cli::Options& o) { return OptionsFromJson(*body, f, o); });
-               return r.error ? ErrorResponse(*r.error) : Json(201, r.json);
+               app::RecordRequest r;
+               Status s = RecordFields(k).FromJson(*body, r);
+               if (!s.ok()) return ErrorResponse(s.error());
+               r.patient = p.at("ref");
+               r.kind = k;
+               return Answer(
+                   Record(site, c, r), [&](const store::EventRecord& e) { return wire::RecordedJson(e, r.patient); },
+                   201);
              });
 
   router.Add("GET", "/api/v1/patients/{ref}/status",
              [&site](const http::Request& req, const RouteParams& p, const Caller& c) {
                if (auto refuse = RequirePatient(c, p.at("ref"))) return *refuse;
-               cli::Options o;
-               o.patient = p.at("ref");
-               Status s = OptionsFromForm(req.query, {{"as_of"}, {}}, o);
+               app::StatusRequest r;
+               Status s = AsOfFields().FromForm(req.query, r);
                if (!s.ok()) return ErrorResponse(s.error());
-               return FromReply(site.Run(cli::RunStatus, o, c, true));
+               r.patient = p.at("ref");
+               Site::Db db = site.Lock(c);
+               return Answer(app::PatientStatus(db.ctx, r),
+                             [&](const app::StatusAnswer& a) { return wire::StatusJson(site.k, a); });
              });
 
   router.Add("GET", "/api/v1/patients/{ref}/export",
              [&site](const http::Request&, const RouteParams& p, const Caller& c) {
                if (auto refuse = RequirePatient(c, p.at("ref"))) return *refuse;
-               cli::Options o;
-               o.patient = p.at("ref");
-               http::Response r = FromReply(site.Run(cli::RunExport, o, c, true));
+               Site::Db db = site.Lock(c);
+               http::Response r = Answer(app::Export(db.ctx, p.at("ref")), [](const json& j) { return j; });
                if (r.status == 200) r.content_type = "application/fhir+json";
                return r;
              });
@@ -250,19 +248,14 @@ void AddApi(Site& site, Router& router) {
                return CalendarIcs(site, c, p.at("ref"));
              });
 
-  router.Add(
-      "GET", "/api/v1/patients/{ref}/symptoms", [&site](const http::Request&, const RouteParams& p, const Caller& c) {
-        if (auto refuse = RequirePatient(c, p.at("ref"))) return *refuse;
-        Site::Db db = site.Lock(c);
-        auto list = db.store.Symptoms(p.at("ref"));
-        if (!list.ok()) return ErrorResponse(list.error());
-        json out = json::array();
-        for (const store::SymptomEntry& e : *list) {
-          out.push_back(
-              {{"id", e.id}, {"date", e.date}, {"symptom", e.symptom}, {"severity", e.severity}, {"note", e.note}});
-        }
-        return Json(200, {{"patient", p.at("ref")}, {"symptoms", out}});
-      });
+  router.Add("GET", "/api/v1/patients/{ref}/symptoms",
+             [&site](const http::Request&, const RouteParams& p, const Caller& c) {
+               if (auto refuse = RequirePatient(c, p.at("ref"))) return *refuse;
+               Site::Db db = site.Lock(c);
+               return Answer(app::Symptoms(db.ctx, p.at("ref")), [&](const std::vector<store::SymptomEntry>& list) {
+                 return wire::SymptomsJson(p.at("ref"), list);
+               });
+             });
 
   router.Add("POST", "/api/v1/patients/{ref}/symptoms",
              [&site](const http::Request& req, const RouteParams& p, const Caller& c) {
@@ -282,70 +275,132 @@ void AddApi(Site& site, Router& router) {
                  *slot = it.value().get<std::string>();
                }
                Site::Db db = site.Lock(c);
-               auto added = db.store.AddSymptom(p.at("ref"), e);
-               if (!added.ok()) return ErrorResponse(added.error());
-               return Json(201, {{"id", added->id},
-                                 {"date", added->date},
-                                 {"symptom", added->symptom},
-                                 {"severity", added->severity},
-                                 {"note", added->note}});
+               return Answer(app::AddSymptom(db.ctx, p.at("ref"), e), wire::SymptomJson, 201);
              });
 
   router.Add("GET", "/api/v1/worklist", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
     if (auto refuse = Require(c, Capability::kViewPatients, "see the worklist")) return *refuse;
-    cli::Options o;
-    Status s = OptionsFromForm(req.query, {{"as_of", "look_ahead_days"}, {}}, o);
+    app::WorklistRequest r;
+    Status s = WorklistFields().FromForm(req.query, r);
     if (!s.ok()) return ErrorResponse(s.error());
-    return FromReply(site.Run(cli::RunWorklist, o, c, true));
+    Site::Db db = site.Lock(c);
+    return Answer(app::BuildWorklist(db.ctx, r), wire::WorklistJson);
   });
 
   router.Add("POST", "/api/v1/import", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
     if (auto refuse = Require(c, Capability::kImport, "import records")) return *refuse;
     if (auto refuse = RequireCsrf(req, c)) return *refuse;
-    return ImportBody(site, c, req.body, req.Header("content-type").find("ndjson") != std::string::npos);
+    auto imported = ImportUpload(site, c, req.body, req.Header("content-type").find("ndjson") != std::string::npos);
+    if (!imported.ok()) return ErrorResponse(imported.error());
+    return Json(imported->outcome() == app::Outcome::kAnswered ? 200 : 400, wire::ImportJson(imported->summary));
   });
 
   router.Add("GET", "/api/v1/audit/verify", [&site](const http::Request&, const RouteParams&, const Caller& c) {
     if (auto refuse = Require(c, Capability::kManageUsers, "read the audit log")) return *refuse;
-    return FromReply(site.Run(cli::RunAuditVerify, cli::Options{}, c, true));
+    Site::Db db = site.Lock(c);
+    return Answer(app::VerifyAudit(db.ctx),
+                  [](const app::AuditVerifyAnswer& a) { return wire::AuditCheckJson(a.check); });
   });
 
   router.Add("GET", "/api/v1/audit/log", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
     if (auto refuse = Require(c, Capability::kManageUsers, "read the audit log")) return *refuse;
-    cli::Options o;
-    Status s = OptionsFromForm(req.query, {{"limit"}, {}}, o);
+    LimitRequest r;
+    Status s = LimitFields().FromForm(req.query, r);
     if (!s.ok()) return ErrorResponse(s.error());
-    return FromReply(site.Run(cli::RunAuditLog, o, c, true));
+    Site::Db db = site.Lock(c);
+    return Answer(app::AuditLog(db.ctx, r.limit), wire::AuditLogJson);
   });
 }
 
-http::Response ImportBody(Site& site, const Caller& c, const std::string& body, bool ndjson) {
-  if (body.empty()) return ErrorResponse(Error::BadInput("body", "empty: send a FHIR Bundle, resource or NDJSON"));
+// ---- Shared with the pages ----------------------------------------------------------------------
+
+const Fields<app::RecordRequest>& RecordFields(const std::string& kind) {
+  using R = app::RecordRequest;
+  static const std::map<std::string, Fields<R>> tables = {
+      {"lab", Fields<R>()
+                  .Text("date", &R::date, true)
+                  .Text("test", &R::test, true)
+                  .Text("value", &R::value, true)
+                  .Text("lln", &R::lln)
+                  .Text("uln", &R::uln)},
+      {"dose", Fields<R>().Text("date", &R::date, true).Text("reason", &R::reason)},
+      {"missed", Fields<R>().Text("date", &R::date, true).Text("reason", &R::reason)},
+      {"hold", Fields<R>().Text("date", &R::date, true).Text("reason", &R::reason)},
+      {"stop", Fields<R>().Text("date", &R::date, true).Text("reason", &R::reason)},
+      {"resume", Fields<R>()
+                     .Text("date", &R::date, true)
+                     .Real("dose", &R::dose_mg)
+                     .Text("frequency", &R::frequency)
+                     .Text("days", &R::days)},
+      {"toxicity", Fields<R>().Text("date", &R::date, true).Text("term", &R::term, true).Int("grade", &R::grade, true)},
+      {"pregnancy-test",
+       Fields<R>().Text("date", &R::date, true).Text("result", &R::result, true).Text("sensitivity", &R::sensitivity)},
+      {"dispense", Fields<R>()
+                       .Text("date", &R::date, true)
+                       .Int("days_supply", &R::days_supply, true)
+                       .Int("quantity", &R::quantity)},
+      {"event", Fields<R>().Object("event", &R::event, true)},
+  };
+  auto it = tables.find(kind);
+  return it != tables.end() ? it->second : tables.at("event");
+}
+
+std::optional<Capability> RecordCapability(const std::string& kind) {
+  if (kind == "lab" || kind == "toxicity") return Capability::kRecordLab;
+  if (kind == "pregnancy-test") return Capability::kRecordPregnancyTest;
+  if (kind == "dispense") return Capability::kDispense;
+  if (kind == "dose" || kind == "missed" || kind == "hold" || kind == "resume" || kind == "stop" || kind == "event") {
+    return Capability::kChangeTherapy;
+  }
+  return std::nullopt;
+}
+
+Result<store::EventRecord> Record(Site& site, const Caller& caller, const app::RecordRequest& r) {
+  Site::Db db = site.Lock(caller);
+  return app::RecordEvent(db.ctx, r);
+}
+
+Result<app::ImportAnswer> ImportUpload(Site& site, const Caller& c, const std::string& body, bool ndjson) {
+  if (body.empty()) return Error::BadInput("body", "empty: send a FHIR Bundle, resource or NDJSON");
   // The importer reads files: the upload goes to a private temporary file, removed afterwards.
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path dir = fs::temp_directory_path(ec) / ("lenacare-import-" + store::RandomSecret().substr(0, 16));
   fs::create_directory(dir, ec);
-  if (ec) return ErrorResponse(Error::Failed("import", "cannot create a temporary file: " + ec.message()));
+  if (ec) return Error::Failed("import", "cannot create a temporary file: " + ec.message());
   fs::permissions(dir, fs::perms::owner_all, ec);
   const fs::path file = dir / (ndjson ? "upload.ndjson" : "upload.json");
   {
     std::ofstream out(file, std::ios::binary);
     out << body;
   }
-  cli::Options o;
-  o.import_paths = {file.string()};
-  o.progress = "none";
-  cli::Reply r = site.Run(cli::RunImport, o, c, true);
+  app::ImportRequest r;
+  r.paths = {file.string()};
+  Result<app::ImportAnswer> imported = Error::Failed("import", "not run");
+  {
+    Site::Db db = site.Lock(c);
+    imported = app::Import(db.ctx, r);
+  }
   fs::remove_all(dir, ec);
-  if (r.error) return ErrorResponse(*r.error);
   // Problems name "<file>:<line>": the upload, not the server's temporary directory.
-  std::string text = r.json.dump();
   const std::string prefix = dir.string() + "/";
-  for (size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at))
-    text.erase(at, prefix.size());
-  r.json = json::parse(text);
-  return Json(r.code == cli::kAnswered ? 200 : 400, r.json);
+  auto strip = [&prefix](std::string text) {
+    for (size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at))
+      text.erase(at, prefix.size());
+    return text;
+  };
+  if (!imported.ok()) {
+    Error e = imported.error();
+    e.field = strip(e.field);
+    e.message = strip(e.message);
+    return e;
+  }
+  app::ImportAnswer a = std::move(imported).value();
+  for (std::string& p : a.summary.problems) p = strip(p);
+  std::map<std::string, int64_t> reasons;
+  for (const auto& [reason, n] : a.summary.skipped_by_reason) reasons[strip(reason)] += n;
+  a.summary.skipped_by_reason = std::move(reasons);
+  return a;
 }
 
 }  // namespace lenacare::webapp

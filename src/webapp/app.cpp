@@ -31,7 +31,8 @@ void SecurityHeaders(const http::Request& req, http::Response& r) {
 
 }  // namespace
 
-Result<std::unique_ptr<WebApp>> WebApp::Create(const Knowledge& k, store::Store& store, SiteOptions options) {
+Result<std::unique_ptr<WebApp>> WebApp::Create(const Knowledge& k, store::Store& store, const Clock& clock,
+                                               SiteOptions options) {
   auto content = LoadContent(options.pages_dir);
   if (!content.ok()) return content.error().Under("pages");
   namespace fs = std::filesystem;
@@ -43,7 +44,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const Knowledge& k, store::Store&
     if (!f.ok()) return f.error();
     files[name] = std::move(f).value();
   }
-  auto site = std::make_unique<Site>(k, store, std::move(options), std::move(content).value(),
+  auto site = std::make_unique<Site>(k, store, clock, std::move(options), std::move(content).value(),
                                      std::move(layout).value(), std::move(files));
   std::unique_ptr<WebApp> app(new WebApp(std::move(site)));
   return app;

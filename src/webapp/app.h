@@ -18,7 +18,8 @@ namespace lenacare::webapp {
 class WebApp {
  public:
   // Loads the pages and the web files; refuses to start on a page without sources.
-  static Result<std::unique_ptr<WebApp>> Create(const Knowledge& k, store::Store& store, SiteOptions options);
+  static Result<std::unique_ptr<WebApp>> Create(const Knowledge& k, store::Store& store, const Clock& clock,
+                                                SiteOptions options);
 
   http::Response Handle(const http::Request& req);
   const Router& router() const { return router_; }

@@ -57,44 +57,44 @@ void AddAuth(Site& site, Router& router) {
     return SignInPage(site, caller, 200, "", "");
   });
 
-  router.Add("POST", "/sign-in",
-             [&site, users, addresses](const http::Request& req, const RouteParams&, const Caller& caller) {
-               const auto form = FormFields(req);
-               const std::string pre = req.Cookie(kPreLoginCookie), sent = Field(form, "csrf");
-               if (pre.empty() || !store::SameSecret(pre, sent)) {
-                 return SignInPage(site, caller, 403, "The form expired or was not sent from this site: try again.",
-                                   "");
-               }
-               const std::string username = Field(form, "username"), password = Field(form, "password");
-               const long wait = std::max(users->RetryAfter(username), addresses->RetryAfter(req.remote));
-               if (wait > 0) {
-                 http::Response r = SignInPage(
-                     site, caller, 429,
-                     "Too many failed sign-ins: wait " + std::to_string((wait + 59) / 60) + " minutes and try again.",
-                     username);
-                 r.Header("Retry-After", std::to_string(wait));
-                 return r;
-               }
-               Site::Db db = site.Lock(caller);
-               auto user = db.accounts.CheckPassword(username, password);
-               if (!user.ok()) {
-                 users->Failed(username);
-                 addresses->Failed(req.remote);
-                 const int status = user.error().kind == ErrorKind::kFailed ? 500 : 401;
-                 return SignInPage(site, caller, status, user.error().message, username);
-               }
-               users->Succeeded(username);
-               db.store.set_actor(user->username);
-               auto session = db.accounts.OpenSession(*user, site.options.session_lifetime);
-               if (!session.ok()) return SignInPage(site, caller, 500, session.error().message, username);
-               Caller who;
-               who.user = *user;
-               http::Response r = Redirect(HomeOf(who));
-               r.Header("Set-Cookie", "lenacare_session=" + session->token + CookieAttributes(site) +
-                                          "; Max-Age=" + std::to_string(site.options.session_lifetime.count()));
-               r.Header("Set-Cookie", std::string(kPreLoginCookie) + "=" + CookieAttributes(site) + "; Max-Age=0");
-               return r;
-             });
+  router.Add(
+      "POST", "/sign-in",
+      [&site, users, addresses](const http::Request& req, const RouteParams&, const Caller& caller) {
+        const auto form = FormFields(req);
+        const std::string pre = req.Cookie(kPreLoginCookie), sent = Field(form, "csrf");
+        if (pre.empty() || !store::SameSecret(pre, sent)) {
+          return SignInPage(site, caller, 403, "The form expired or was not sent from this site: try again.", "");
+        }
+        const std::string username = Field(form, "username"), password = Field(form, "password");
+        const long wait = std::max(users->RetryAfter(username), addresses->RetryAfter(req.remote));
+        if (wait > 0) {
+          http::Response r = SignInPage(
+              site, caller, 429,
+              "Too many failed sign-ins: wait " + std::to_string((wait + 59) / 60) + " minutes and try again.",
+              username);
+          r.Header("Retry-After", std::to_string(wait));
+          return r;
+        }
+        Site::Db db = site.Lock(caller);
+        auto user = db.accounts.CheckPassword(username, password);
+        if (!user.ok()) {
+          users->Failed(username);
+          addresses->Failed(req.remote);
+          const int status = user.error().kind == ErrorKind::kFailed ? 500 : 401;
+          return SignInPage(site, caller, status, user.error().message, username);
+        }
+        users->Succeeded(username);
+        // The sign-in is the user's own act in the audit log.
+        auto session = store::Accounts(*db.ctx.store, user->username).OpenSession(*user, site.options.session_lifetime);
+        if (!session.ok()) return SignInPage(site, caller, 500, session.error().message, username);
+        Caller who;
+        who.user = *user;
+        http::Response r = Redirect(HomeOf(who));
+        r.Header("Set-Cookie", "lenacare_session=" + session->token + CookieAttributes(site) +
+                                   "; Max-Age=" + std::to_string(site.options.session_lifetime.count()));
+        r.Header("Set-Cookie", std::string(kPreLoginCookie) + "=" + CookieAttributes(site) + "; Max-Age=0");
+        return r;
+      });
 
   router.Add("POST", "/sign-out", [&site](const http::Request& req, const RouteParams&, const Caller& caller) {
     if (!caller.signed_in() || caller.by_token) return Redirect("/");

@@ -1,9 +1,8 @@
 // The public calculators: creatinine clearance, starting dose, what to do after a low blood count,
 // clot risk and a missed dose. Each is a GET form that submits to its own URL (a result can be
-// bookmarked; nothing is stored, so no CSRF token), runs the `lenacare` command of the same name
-// through the table of webapp/commands.h, and shows the engine's answer with its sources. No
-// clinical number is computed here: the page only fills the command's options (or, for a low
-// count, a course file) and shows what the engine returns.
+// bookmarked; nothing is stored, so no CSRF token), reads the query into the typed request of the
+// use case (src/app) with the same field table as the API (webapp/commands.h), and shows the
+// engine's typed answer with its sources. No clinical number is computed here.
 //
 // For browser tests, the main figure of an answer is the element with id="answer"; its
 // data-value holds the JSON text of the value the engine returned (crcl_ml_min, dose_mg,
@@ -16,6 +15,8 @@
 #include "knowledge/safety.h"
 #include "webapp/app.h"
 #include "webapp/commands.h"
+#include "wire/json.h"
+#include "wire/text.h"
 
 namespace lenacare::webapp {
 namespace {
@@ -103,34 +104,6 @@ void AddSource(std::vector<std::string>& sources, const std::string& s) {
   if (!s.empty() && std::find(sources.begin(), sources.end(), s) == sources.end()) sources.push_back(s);
 }
 
-// Every "source", "sources" and "*_source" entry of an answer, and whether any entry is unverified.
-void CollectSources(const json& j, std::vector<std::string>& sources, bool& unverified) {
-  if (j.is_array()) {
-    for (const json& x : j) CollectSources(x, sources, unverified);
-    return;
-  }
-  if (!j.is_object()) return;
-  // An object's own source first, then its list of sources, then those of its parts.
-  if (auto it = j.find("source"); it != j.end() && it->is_string()) AddSource(sources, it->get<std::string>());
-  if (auto it = j.find("sources"); it != j.end() && it->is_array()) {
-    for (const json& x : *it) {
-      if (x.is_string()) AddSource(sources, x.get<std::string>());
-    }
-  }
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const std::string& key = it.key();
-    if (key.ends_with("_source") && it->is_string()) {
-      AddSource(sources, it->get<std::string>());
-    } else if (key == "verified" && it->is_boolean()) {
-      if (!it->get<bool>()) unverified = true;
-    } else if (key == "unverified") {
-      unverified = true;
-    } else if (key != "source") {
-      CollectSources(*it, sources, unverified);
-    }
-  }
-}
-
 // What a calculator page shows above its form: nothing, the engine's answer or an error.
 struct Outcome {
   int status = 200;
@@ -155,13 +128,14 @@ Outcome ErrorOutcome(const Error& e, const std::string& field) {
   return out;
 }
 
-// The engine's answer: the headline with the main figure (id="answer", data-value = its JSON),
-// further lines, the engine's text, its sources.
-Outcome AnswerOutcome(const cli::Reply& r, const std::string& headline, const json& value,
-                      const std::vector<std::string>& more = {}) {
+// The engine's answer: the headline with the main figure (id="answer", data-value = its JSON,
+// as `lenacare <command> --json` gives it), further lines, the answer's text, its sources.
+Outcome AnswerOutcome(const SourceList& sources, const std::string& text, const std::string& headline,
+                      const json& value, const std::vector<std::string>& more = {}) {
   Outcome out;
   out.answered = true;
-  CollectSources(r.json, out.sources, out.unverified);
+  out.sources = sources.list;
+  out.unverified = sources.unverified;
   out.html = "<section class=\"answer\" aria-labelledby=\"answer-heading\"><h2 id=\"answer-heading\">Answer</h2>" +
              std::string("<p class=\"headline\" id=\"answer\" data-value=\"") + Escape(value.dump()) + "\">" +
              Escape(headline) + "</p>";
@@ -170,39 +144,22 @@ Outcome AnswerOutcome(const cli::Reply& r, const std::string& headline, const js
     out.html += "<p class=\"unverified\">Part of this answer rests on a fact marked " + std::string(kUnverifiedSuffix) +
                 ".</p>";
   }
-  out.html += "<h3>In full</h3>" + TextBlock(r.text) + "</section>";
+  out.html += "<h3>In full</h3>" + TextBlock(text) + "</section>";
   return out;
 }
 
-cli::Reply ErrorReply(const Error& e) {
-  const int code = e.kind == ErrorKind::kBadInput       ? cli::kBadInput
-                   : e.kind == ErrorKind::kCannotAssess ? cli::kCannotAssess
-                                                        : cli::kFailed;
-  return cli::Reply{code, cli::ErrorJson(e), e.Describe(), e};
+// A calculator's request read from the query with the API's field table, then its use case run.
+template <typename Request, typename Call>
+auto Calculate(Site& site, const Caller& caller, const Fields<Request>& fields, const Query& q, Call call)
+    -> decltype(call(site.Calculate(caller), std::declval<const Request&>())) {
+  Request r;
+  Status s = fields.FromForm(q, r);
+  if (!s.ok()) return s.error();
+  return call(site.Calculate(caller), r);
 }
 
-// Runs a calculator command on the query's fields, as the API runs it on a JSON body.
-cli::Reply RunCommand(Site& site, const Caller& caller, const std::string& name, const Query& q) {
-  const CommandRoute* c = FindCommand(name);
-  cli::Options o;
-  Status s = OptionsFromForm(q, c->fields, o);
-  if (!s.ok()) return ErrorReply(s.error());
-  Normalize(*c, o);
-  return site.Run(c->run, o, caller, /*with_store=*/false);
-}
-
-std::string Text(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-std::string Number(const json& j) { return j.is_number() ? FormatNumber(j.get<double>()) : ""; }
-
-// The value of `key`, or null when the answer has none.
-json At(const json& j, const char* key) {
-  if (!j.is_object()) return nullptr;
-  auto it = j.find(key);
-  return it == j.end() ? json(nullptr) : *it;
+void AddNotes(SourceList& src, const std::vector<Note>& notes) {
+  for (const Note& n : notes) src.Add(n.source, n.verified);
 }
 
 // --- Pages ---------------------------------------------------------------------------------------
@@ -282,12 +239,15 @@ http::Response CrClPage(Site& site, const http::Request& req, const Caller& call
   const Query& q = req.query;
   Outcome out;
   if (!q.empty()) {
-    cli::Reply r = RunCommand(site, caller, "crcl", q);
-    if (r.error) {
-      out = ErrorOutcome(*r.error, FieldName(r.error->field));
+    auto r = Calculate(site, caller, CrClFields(), q, app::CrCl);
+    if (!r.ok()) {
+      out = ErrorOutcome(r.error(), r.error().field);
     } else {
-      const json v = At(r.json, "crcl_ml_min");
-      out = AnswerOutcome(r, "Creatinine clearance: " + Number(v) + " mL/min", v);
+      const json v = wire::CrClJson(*r)["crcl_ml_min"];
+      SourceList src;
+      src.Add(r->cite.source, r->cite.verified);
+      out = AnswerOutcome(src, wire::CrClText(*r), "Creatinine clearance: " + FormatNumber(v.get<double>()) + " mL/min",
+                          v);
     }
   }
   std::string main =
@@ -306,17 +266,28 @@ http::Response StartDosePage(Site& site, const http::Request& req, const Caller&
   const Knowledge& k = site.k;
   Outcome out;
   if (!q.empty()) {
-    cli::Reply r = RunCommand(site, caller, "start-dose", q);
-    if (r.error) {
-      out = ErrorOutcome(*r.error, FieldName(r.error->field));
+    auto r = Calculate(site, caller, StartDoseFields(), q, app::StartDose);
+    if (!r.ok()) {
+      out = ErrorOutcome(r.error(), r.error().field);
     } else {
-      const json& j = r.json;
-      const json dose = At(j, "dose_mg");
-      std::string headline = "Starting dose: " + (dose.is_number() ? Number(dose) + " mg" : "not given");
-      if (!Text(j, "frequency").empty()) headline += " " + Text(j, "frequency");
-      if (!Text(j, "days").empty()) headline += ", days " + Text(j, "days");
-      if (At(j, "cycle_days").is_number()) headline += " of each " + Number(At(j, "cycle_days")) + "-day cycle";
-      out = AnswerOutcome(r, headline, dose);
+      const StartingDose& d = r->dose;
+      const std::string frequency(FrequencyName(d.regimen.frequency));
+      std::string headline = "Starting dose: " + FormatNumber(d.regimen.dose_mg) + " mg";
+      if (!frequency.empty()) headline += " " + frequency;
+      if (!d.regimen.days.text().empty()) headline += ", days " + d.regimen.days.text();
+      headline += " of each " + std::to_string(d.indication->cycle_days) + "-day cycle";
+      SourceList src;
+      src.Add(d.adjusted ? d.cites.back().source : d.indication->cite.source, d.verified());
+      src.Add(d.indication->cite.source, d.indication->cite.verified);
+      for (const Citation& c : d.cites) src.Add(c.source, c.verified);
+      AddNotes(src, d.notes);
+      AddNotes(src, d.escalations);
+      if (r->capsules) {
+        src.Add(r->capsules->strengths_cite.source, r->capsules->strengths_cite.verified);
+        src.Add(r->capsules->supply_cite.source, r->capsules->supply_cite.verified);
+      }
+      if (!d.verified()) src.unverified = true;
+      out = AnswerOutcome(src, wire::StartDoseText(*r), headline, json(d.regimen.dose_mg));
     }
   }
   std::vector<Input> kidney = {{"crcl", "Creatinine clearance", "mL/min, e.g. 45.", Input::Kind::kNumber, {}, false}};
@@ -349,11 +320,13 @@ http::Response MissedDosePage(Site& site, const http::Request& req, const Caller
   const Query& q = req.query;
   Outcome out;
   if (!q.empty()) {
-    cli::Reply r = RunCommand(site, caller, "missed-dose", q);
-    if (r.error) {
-      out = ErrorOutcome(*r.error, FieldName(r.error->field));
+    auto r = Calculate(site, caller, MissedDoseFields(), q, app::MissedDose);
+    if (!r.ok()) {
+      out = ErrorOutcome(r.error(), r.error().field);
     } else {
-      out = AnswerOutcome(r, Text(r.json, "advice"), At(r.json, "action"));
+      SourceList src;
+      src.Add(r->cite.source, r->cite.verified);
+      out = AnswerOutcome(src, wire::MissedDoseText(*r), r->advice, wire::MissedDoseJson(*r)["action"]);
     }
   }
   const std::vector<Input> inputs = {
@@ -449,19 +422,17 @@ http::Response VtePage(Site& site, const http::Request& req, const Caller& calle
   Outcome out;
   if (!q.empty()) {
     auto command_query = VteQuery(q);
-    cli::Reply r =
-        command_query.ok() ? RunCommand(site, caller, "vte", *command_query) : ErrorReply(command_query.error());
-    if (r.error) {
-      out = ErrorOutcome(*r.error, FieldName(r.error->field));
+    auto r = command_query.ok() ? Calculate(site, caller, VteFields(), *command_query, app::Vte)
+                                : Result<app::VteAnswer>(command_query.error());
+    if (!r.ok()) {
+      out = ErrorOutcome(r.error(), r.error().field);
     } else {
-      const json impede = At(r.json, "impede_vte"), imwg = At(r.json, "imwg_2008");
+      const ImwgResult& imwg = r->imwg;
+      const ImpedeResult& impede = r->impede;
       // The facts a model misses, named as the form names them.
-      auto missing = [&vte](const json& model) {
+      auto missing = [&vte](const std::vector<std::string>& items) {
         std::string list;
-        const json items = At(model, "missing");
-        for (const json& m : items.is_array() ? items : json::array()) {
-          if (!m.is_string()) continue;
-          const std::string id = m.get<std::string>();
+        for (const std::string& id : items) {
           const std::string name = id == "bmi"                       ? "body-mass index"
                                    : id == "dexamethasone_per_month" ? "dexamethasone per month"
                                    : id == "prophylaxis"             ? "thromboprophylaxis"
@@ -470,24 +441,35 @@ http::Response VtePage(Site& site, const http::Request& req, const Caller& calle
         }
         return list;
       };
-      const json score = At(impede, "score");
       std::string headline;
-      if (score.is_number()) {
-        headline = "IMPEDE VTE score: " + Number(score);
-        if (!Text(impede, "band").empty()) headline += ", " + Text(impede, "band") + " risk";
-        if (!Text(impede, "six_month_incidence").empty())
-          headline += " (six-month incidence " + Text(impede, "six_month_incidence") + ")";
+      json score = nullptr;
+      if (impede.complete) {
+        score = impede.score;
+        headline = "IMPEDE VTE score: " + std::to_string(impede.score);
+        if (impede.band != nullptr && !impede.band->band.empty()) headline += ", " + impede.band->band + " risk";
+        if (impede.band != nullptr && !impede.band->six_month_incidence.empty())
+          headline += " (six-month incidence " + impede.band->six_month_incidence + ")";
       } else {
-        headline = "IMPEDE VTE: insufficient data, missing " + missing(impede);
+        headline = "IMPEDE VTE: insufficient data, missing " + missing(impede.missing);
       }
       std::vector<std::string> more;
-      if (!Text(impede, "prophylaxis").empty()) more.push_back("IMPEDE VTE: " + Text(impede, "prophylaxis") + ".");
-      if (Text(imwg, "status") == "assessed") {
-        more.push_back("IMWG 2008: " + Text(imwg, "prophylaxis") + ".");
+      if (impede.complete && impede.anticoagulant_suggested)
+        more.push_back("IMPEDE VTE: " + vte.impede_prophylaxis + ".");
+      if (imwg.complete && imwg.recommendation != nullptr) {
+        more.push_back("IMWG 2008: " + imwg.recommendation->prophylaxis + ".");
       } else {
-        more.push_back("IMWG 2008: insufficient data, missing " + missing(imwg) + ".");
+        more.push_back("IMWG 2008: insufficient data, missing " + missing(imwg.missing) + ".");
       }
-      out = AnswerOutcome(r, headline, score, more);
+      SourceList src;
+      src.Add(vte.imwg.source, vte.imwg.verified);
+      src.Add(vte.impede.source, impede.verified());
+      if (impede.complete && impede.anticoagulant_suggested)
+        src.Add(vte.impede_prophylaxis_cite.source, vte.impede_prophylaxis_cite.verified);
+      src.Add(site.k.safety.thromboprophylaxis_cite.source, site.k.safety.thromboprophylaxis_cite.verified);
+      for (const ImwgFactor* f : imwg.present) src.Add("", f->cite.verified);
+      for (const ImpedeItem* i : impede.items) src.Add("", i->cite.verified);
+      AddNotes(src, r->notes);
+      out = AnswerOutcome(src, wire::VteText(site.k, *r), headline, score, more);
     }
   }
   std::vector<std::pair<std::string, std::string>> prophylaxis = {{"", "Not known"}};
@@ -530,65 +512,33 @@ http::Response VtePage(Site& site, const http::Request& req, const Caller& calle
 
 // --- After a low blood count ---------------------------------------------------------------------
 
-const char* const kLowCountFields[] = {"indication", "start",     "dose",         "date",
-                                       "anc",        "platelets", "baseline_anc", "baseline_platelets"};
-
-// As for the other commands' fields (webapp/fields.cpp).
+// As for the other calculators' fields (webapp/fields.cpp).
 constexpr size_t kMaxFieldChars = 1000;
 
-// The course file the form describes, and for each of its fields the form input it came from.
-struct LowCountCourse {
-  std::string json;
-  std::map<std::string, std::string> input_of;  // "events[0].value" -> "anc"
-};
+const Fields<app::LowCountRequest>& LowCountFields() {
+  using R = app::LowCountRequest;
+  static const Fields<R> f = Fields<R>()
+                                 .Text("indication", &R::indication)
+                                 .Text("start", &R::start)
+                                 .Text("dose", &R::dose)
+                                 .Text("date", &R::date)
+                                 .Text("anc", &R::anc)
+                                 .Text("platelets", &R::platelets)
+                                 .Text("baseline_anc", &R::baseline_anc)
+                                 .Text("baseline_platelets", &R::baseline_platelets);
+  return f;
+}
 
-Result<LowCountCourse> BuildLowCountCourse(const Knowledge& k, const Query& q) {
+Result<app::LowCountRequest> LowCountOf(const Query& q) {
   for (const auto& [name, value] : q) {
-    if (std::find(std::begin(kLowCountFields), std::end(kLowCountFields), name) == std::end(kLowCountFields))
-      return Error::BadInput(name, "not an input of this form");
+    if (!LowCountFields().Has(name)) return Error::BadInput(name, "not an input of this form");
     if (value.size() > kMaxFieldChars)
       return Error::BadInput(name, "too long: at most " + std::to_string(kMaxFieldChars) + " characters");
   }
-  const std::string indication = Field(q, "indication"), start = Field(q, "start"), date = Field(q, "date");
-  if (indication.empty()) return Error::BadInput("indication", "missing");
-  if (start.empty()) return Error::BadInput("start", "missing: the first day of therapy (YYYY-MM-DD)");
-  if (date.empty()) return Error::BadInput("date", "missing: the date of the blood count (YYYY-MM-DD)");
-  if (Field(q, "anc").empty() && Field(q, "platelets").empty())
-    return Error::BadInput("anc", "missing: give the ANC, the platelet count or both");
-  LowCountCourse c;
-  json course = {{"indication", indication}, {"start_date", start}};
-  c.input_of = {{"indication", "indication"}, {"start_date", "start"}, {"starting_dose_mg", "dose"}, {"as_of", "date"}};
-  const std::string dose = Field(q, "dose");
-  if (!dose.empty()) {
-    double mg = 0;
-    auto [end, ec] = std::from_chars(dose.data(), dose.data() + dose.size(), mg);
-    if (ec != std::errc() || end != dose.data() + dose.size())
-      return Error::BadInput("dose", "'" + dose + "' is not a number of mg (e.g. 25)");
-    course["starting_dose_mg"] = mg;
-  } else if (const Indication* ind = k.FindIndication(indication)) {
-    course["starting_dose_mg"] = ind->start.dose_mg;  // the label's starting dose, as the form says
-  }
-  json baseline = json::array(), events = json::array();
-  for (const char* test : {"anc", "platelets"}) {
-    const std::string base = Field(q, std::string("baseline_") + test);
-    if (!base.empty()) {
-      const std::string at = "baseline[" + std::to_string(baseline.size()) + "]";
-      c.input_of[at + ".value"] = std::string("baseline_") + test;
-      c.input_of[at + ".date"] = "start";
-      baseline.push_back({{"date", start}, {"test", test}, {"value", base}});
-    }
-    const std::string value = Field(q, test);
-    if (!value.empty()) {
-      const std::string at = "events[" + std::to_string(events.size()) + "]";
-      c.input_of[at + ".value"] = test;
-      c.input_of[at + ".date"] = "date";
-      events.push_back({{"date", date}, {"type", "lab"}, {"test", test}, {"value", value}});
-    }
-  }
-  if (!baseline.empty()) course["baseline"] = baseline;
-  course["events"] = events;
-  c.json = course.dump();
-  return c;
+  app::LowCountRequest r;
+  Status s = LowCountFields().FromForm(q, r);
+  if (!s.ok()) return s.error();
+  return r;
 }
 
 http::Response LowCountPage(Site& site, const http::Request& req, const Caller& caller) {
@@ -596,33 +546,27 @@ http::Response LowCountPage(Site& site, const http::Request& req, const Caller& 
   const Knowledge& k = site.k;
   Outcome out;
   if (!q.empty()) {
-    auto course = BuildLowCountCourse(k, q);
-    if (!course.ok()) {
-      out = ErrorOutcome(course.error(), course.error().field);
+    auto request = LowCountOf(q);
+    auto r =
+        request.ok() ? app::LowCount(site.Calculate(caller), *request) : Result<app::EvaluateAnswer>(request.error());
+    if (!r.ok()) {
+      out = ErrorOutcome(r.error(), r.error().field);
     } else {
-      cli::Options o;
-      o.course_file = "-";
-      o.as_of = Field(q, "date");
-      cli::Reply r = site.Run(cli::RunEvaluate, o, caller, /*with_store=*/false, &course->json);
-      if (r.error) {
-        // Name the form's input, not the course file's field it was written to.
-        const std::string field = FieldName(r.error->field);
-        auto it = course->input_of.find(field);
-        out = ErrorOutcome(*r.error, it != course->input_of.end() ? it->second : field);
-      } else {
-        const json& j = r.json;
-        std::string headline = "Status on " + Text(j, "as_of") + ": " + Text(j, "status");
-        if (At(j, "cycle").is_number() && At(j, "cycle_day").is_number())
-          headline += " (cycle " + Number(At(j, "cycle")) + ", day " + Number(At(j, "cycle_day")) + ")";
-        std::vector<std::string> more;
-        if (!Text(j, "cannot_assess").empty()) more.push_back("Cannot assess: " + Text(j, "cannot_assess"));
-        const json dose = At(j, "dose_mg");
-        if (dose.is_number()) {
-          more.push_back((Text(j, "status") == "interrupted" ? "Dose when resumed: " : "Dose: ") + Number(dose) +
-                         " mg");
-        }
-        out = AnswerOutcome(r, headline, At(j, "status"), more);
+      const Assessment& a = r->assessment;
+      const std::string status(CourseStatusId(a.status));
+      std::string headline = "Status on " + a.as_of.ToString() + ": " + status;
+      headline += " (cycle " + std::to_string(a.cycle) + ", day " + std::to_string(a.cycle_day) + ")";
+      std::vector<std::string> more;
+      if (a.status == CourseStatus::kCannotAssess && !a.cannot_assess.empty())
+        more.push_back("Cannot assess: " + a.cannot_assess);
+      if (a.dose) {
+        more.push_back((a.status == CourseStatus::kInterrupted ? "Dose when resumed: " : "Dose: ") +
+                       FormatNumber(a.dose->dose_mg) + " mg");
       }
+      SourceList src;
+      for (const Recommendation& rec : a.recommendations) src.Add(rec.source, rec.verified);
+      for (const DueTest& t : a.tests_due) src.Add(t.source, t.verified);
+      out = AnswerOutcome(src, wire::AssessmentText(a, *r->course.indication), headline, json(status), more);
     }
   }
   const std::vector<Input> therapy = {

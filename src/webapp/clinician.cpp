@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "app/worklist.h"
 #include "webapp/app.h"
 #include "webapp/clinician_course.h"
 #include "webapp/records.h"
@@ -22,13 +23,6 @@ std::optional<http::Response> RequireClinician(const Site& site, const http::Req
     return Refuse(site, req, c, 403, "This page is for clinicians, pharmacists and administrators.");
   }
   return std::nullopt;
-}
-
-std::string Get(const json& j, const char* key) {
-  if (!j.is_object()) return "";
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return "";
-  return it->is_string() ? it->get<std::string>() : it->dump();
 }
 
 std::string ErrorAlert(const std::string& message) {
@@ -71,51 +65,57 @@ std::string WorklistForm(const std::string& as_of, const std::string& days) {
          Escape(days) + "\"></div><div><button type=\"submit\">Show</button></div></form>";
 }
 
+const Fields<app::WorklistRequest>& WorklistFields() {
+  using R = app::WorklistRequest;
+  static const Fields<R> f = Fields<R>().Text("as_of", &R::as_of).Int("look_ahead_days", &R::look_ahead_days);
+  return f;
+}
+
 http::Response WorklistPage(Site& site, const http::Request& req, const Caller& c) {
   PageSpec page;
   page.title = "Worklist";
-  cli::Options o;
-  Status s = OptionsFromForm(req.query, {{"as_of", "look_ahead_days"}, {}}, o);
-  cli::Reply r;
-  if (s.ok()) r = site.Run(cli::RunWorklist, o, c, true);
-  if (!s.ok() || r.error) {
-    const Error e = s.ok() ? *r.error : s.error();
-    Error named = e;
-    named.field = FieldName(e.field);
-    page.main = WorklistForm(req.Query("as_of"), req.Query("look_ahead_days")) + ErrorAlert(named.Describe());
-    return Html(s.ok() ? ReplyStatus(r) : 400, site.Page(c, page));
+  app::WorklistRequest request;
+  Status s = WorklistFields().FromForm(req.query, request);
+  Result<app::Worklist> r = s.ok() ? Result<app::Worklist>(Error::Failed("", "")) : Result<app::Worklist>(s.error());
+  if (s.ok()) {
+    Site::Db db = site.Lock(c);
+    r = app::BuildWorklist(db.ctx, request);
   }
-  const json& w = r.json;
-  std::string main = WorklistForm(Get(w, "as_of"), Get(w, "look_ahead_days"));
-  const json& entries = w.at("entries");
-  main += "<p>As of " + Escape(Get(w, "as_of")) + ": " + std::to_string(entries.size()) + " of " +
-          Escape(Get(w, "patients_with_a_course")) + " patients with a course have something to do (looking " +
-          Escape(Get(w, "look_ahead_days")) + " days ahead), most urgent first.</p>";
-  if (entries.empty()) main += "<p>Nothing to do.</p>";
+  if (!r.ok()) {
+    page.main = WorklistForm(req.Query("as_of"), req.Query("look_ahead_days")) + ErrorAlert(r.error().Describe());
+    return Html(ErrorStatus(r.error()), site.Page(c, page));
+  }
+  const app::Worklist& w = *r;
+  const std::string as_of = w.as_of.ToString(), days = std::to_string(w.look_ahead_days);
+  std::string main = WorklistForm(as_of, days);
+  main += "<p>As of " + Escape(as_of) + ": " + std::to_string(w.entries.size()) + " of " + std::to_string(w.patients) +
+          " patients with a course have something to do (looking " + Escape(days) +
+          " days ahead), most urgent first.</p>";
+  if (w.entries.empty()) main += "<p>Nothing to do.</p>";
   main += "<ol class=\"worklist\">";
-  for (const json& e : entries) {
-    const std::string ref = Get(e, "patient");
-    const Indication* ind = site.k.FindIndication(Get(e, "indication"));
-    main += "<li><h2>" + PatientLink(ref, Get(e, "name")) + " <span class=\"hint\">" + Escape(ref) +
+  SourceList src;
+  for (const app::WorkEntry& e : w.entries) {
+    const std::string& ref = e.patient.ref;
+    const Indication* ind = site.k.FindIndication(e.indication);
+    main += "<li><h2>" + PatientLink(ref, e.patient.name) + " <span class=\"hint\">" + Escape(ref) +
             (ind != nullptr ? " · " + Escape(ind->name) : "") + "</span></h2><ul>";
-    for (const json& i : e.at("items")) {
-      const std::string urgency = Get(i, "urgency"), due = Get(i, "due"), source = Get(i, "source");
-      const bool verified = i.value("verified", true);
+    for (const app::WorkItem& i : e.items) {
+      const std::string urgency(app::UrgencyId(i.urgency));
+      const std::string due = i.due ? i.due->ToString() : "";
       main += "<li><span class=\"tag " + Escape(urgency) + "\">" + Escape(UrgencyLabel(urgency)) + "</span> <strong>" +
-              Escape(WhatLabel(Get(i, "what"))) + "</strong>" + (due.empty() ? "" : " due " + Escape(due)) +
-              (Get(i, "detail").empty() ? "" : " — " + Escape(Get(i, "detail")));
-      if (!source.empty()) main += "<br><span class=\"hint\">Source: " + Escape(source) + "</span>";
-      if (!verified) main += " <span class=\"unverified\">(unverified: confirm against the current label)</span>";
+              Escape(WhatLabel(i.what)) + "</strong>" + (due.empty() ? "" : " due " + Escape(due)) +
+              (i.detail.empty() ? "" : " — " + Escape(i.detail));
+      if (!i.source.empty()) main += "<br><span class=\"hint\">Source: " + Escape(i.source) + "</span>";
+      if (!i.verified) main += " <span class=\"unverified\">(unverified: confirm against the current label)</span>";
       main += "</li>";
-      if (!source.empty() && std::find(page.sources.begin(), page.sources.end(), source) == page.sources.end()) {
-        page.sources.push_back(source);
-      }
-      page.unverified = page.unverified || !verified;
+      src.Add(i.source, i.verified);
     }
     main += "</ul></li>";
   }
   main += "</ol>";
   page.main = std::move(main);
+  page.sources = std::move(src.list);
+  page.unverified = src.unverified;
   return Html(200, site.Page(c, page));
 }
 
@@ -124,21 +124,24 @@ http::Response WorklistPage(Site& site, const http::Request& req, const Caller& 
 http::Response PatientsPage(Site& site, const Caller& c) {
   PageSpec page;
   page.title = "Patients";
-  cli::Reply r = site.Run(cli::RunPatientList, cli::Options{}, c, true);
-  if (r.error) {
-    page.main = ErrorAlert(r.error->Describe());
-    return Html(ReplyStatus(r), site.Page(c, page));
+  Result<std::vector<store::PatientRecord>> r = Error::Failed("", "");
+  {
+    Site::Db db = site.Lock(c);
+    r = app::ListPatients(db.ctx);
   }
-  const json& list = r.json.at("patients");
+  if (!r.ok()) {
+    page.main = ErrorAlert(r.error().Describe());
+    return Html(ErrorStatus(r.error()), site.Page(c, page));
+  }
+  const std::vector<store::PatientRecord>& list = *r;
   std::string main = "<p>" + std::to_string(list.size()) + " patients.</p>";
   if (!list.empty()) {
     main +=
         "<table><caption class=\"visually-hidden\">Patients</caption><thead><tr><th scope=\"col\">Record</th><th "
         "scope=\"col\">Name</th><th scope=\"col\">Sex</th><th scope=\"col\">Born</th></tr></thead><tbody>";
-    for (const json& p : list) {
-      const std::string ref = Get(p, "ref");
-      main += "<tr><th scope=\"row\">" + PatientLink(ref, ref) + "</th><td>" + Escape(Get(p, "name")) + "</td><td>" +
-              Escape(Get(p, "sex")) + "</td><td>" + Escape(Get(p, "birth_date")) + "</td></tr>";
+    for (const store::PatientRecord& p : list) {
+      main += "<tr><th scope=\"row\">" + PatientLink(p.ref, p.ref) + "</th><td>" + Escape(p.name) + "</td><td>" +
+              Escape(p.sex) + "</td><td>" + Escape(p.birth_date) + "</td></tr>";
     }
     main += "</tbody></table>";
   }
@@ -157,17 +160,16 @@ std::string RecordedFlash(const std::string& kind, const std::string& as) {
   return "";
 }
 
-// The field an error names, as the form spells it ("--days-supply" and "event.days_supply" are
-// "days_supply"; a dose change's "event.dose_mg" is the form's "dose").
+// The field an error names, as the form spells it ("event.days_supply" is "days_supply"; a dose
+// change's "event.dose_mg" is the form's "dose").
 std::string FormField(std::string field) {
   if (field.rfind("event.", 0) == 0) field = field.substr(6);
-  field = FieldName(field);
   return field == "dose_mg" ? "dose" : field;
 }
 
 // A dose change without an interruption: the course file's `dose-change` event, recorded as an
 // "event" (the API has no kind of its own for it).
-Status DoseChangeOptions(const std::multimap<std::string, std::string>& form, cli::Options& o) {
+Status DoseChangeRequest(const std::multimap<std::string, std::string>& form, app::RecordRequest& r) {
   json e = {{"type", "dose-change"}};
   for (const auto& [name, value] : form) {
     if (name == "csrf" || name == "change" || value.empty()) continue;
@@ -189,7 +191,8 @@ Status DoseChangeOptions(const std::multimap<std::string, std::string>& form, cl
   }
   if (!e.contains("date")) return Error::BadInput("date", "missing");
   if (!e.contains("dose_mg")) return Error::BadInput("dose", "missing: a dose change needs the new dose");
-  o.event_json = e.dump();
+  r.kind = "event";
+  r.event = e.dump();
   return Status::Ok();
 }
 
@@ -202,18 +205,20 @@ http::Response RecordPost(Site& site, const http::Request& req, const Caller& c,
   const auto form = FormFields(req);
   if (!CsrfOk(c, form)) return Refuse(site, req, c, 403, "The form was not sent from this site: reload the page.");
   const bool dose_change = kind == "resume" && Field(form, "change") == "dose-change";
-  cli::Reply r;
+  app::RecordRequest request;
+  request.patient = ref;
+  request.kind = kind;
+  Status read = Status::Ok();
   if (dose_change) {
-    r = RecordFromFields(site, c, ref, "event",
-                         [&](const FieldSet&, cli::Options& o) { return DoseChangeOptions(form, o); });
+    read = DoseChangeRequest(form, request);
   } else {
     const std::vector<std::string> ignore =
         kind == "resume" ? std::vector<std::string>{"csrf", "change"} : std::vector<std::string>{"csrf"};
-    r = RecordFromFields(site, c, ref, kind,
-                         [&](const FieldSet& f, cli::Options& o) { return OptionsFromForm(form, f, o, ignore); });
+    read = RecordFields(kind).FromForm(form, request, ignore);
   }
-  if (r.error) {
-    const Error& e = *r.error;
+  Result<store::EventRecord> r = read.ok() ? Record(site, c, request) : Result<store::EventRecord>(read.error());
+  if (!r.ok()) {
+    const Error& e = r.error();
     if (e.kind == ErrorKind::kBadInput && e.field == "patient" && e.message.rfind("no patient", 0) == 0) {
       return Refuse(site, req, c, 404, "There is no patient '" + ref + "'.");
     }
@@ -224,7 +229,7 @@ http::Response RecordPost(Site& site, const http::Request& req, const Caller& c,
     Error named = e;
     named.field = failed.field;
     failed.message = named.Describe();
-    return CoursePage(site, req, c, ref, "", ReplyStatus(r), "", &failed);
+    return CoursePage(site, req, c, ref, "", ErrorStatus(e), "", &failed);
   }
   return Redirect("/patients/" + PathSegment(ref) + "?recorded=" + kind + (dose_change ? "&as=dose-change" : ""));
 }
@@ -316,43 +321,44 @@ http::Response ImportPage(Site& site, const Caller& c, int status, const std::st
   return Html(status, site.Page(c, page));
 }
 
-// An importer problem names the upload's temporary file: name the file as the user chose it.
+// An importer problem names the upload ("upload.ndjson:3: ..."): name the file as the user chose it.
 std::string ProblemText(const std::string& problem, const std::string& filename) {
-  for (const char* temp : {"upload.ndjson", "upload.json"}) {
-    const size_t at = problem.find(temp);
-    const size_t dir = problem.rfind("lenacare-import-", at);
-    if (at == std::string::npos || dir == std::string::npos) continue;
-    const size_t space = problem.rfind(' ', dir);  // the path is one word: the temporary directory, then the file
-    const size_t begin = space == std::string::npos ? 0 : space + 1;
-    return problem.substr(0, begin) + (filename.empty() ? "the file" : filename) +
-           problem.substr(at + std::string(temp).size());
+  const std::string name = filename.empty() ? "the file" : filename;
+  std::string out = problem;
+  for (const std::string temp : {"upload.ndjson", "upload.json"}) {
+    for (size_t at = out.find(temp); at != std::string::npos; at = out.find(temp, at)) {
+      if (at > 0 && std::isalnum(static_cast<unsigned char>(out[at - 1]))) {
+        at += temp.size();
+        continue;
+      }
+      out.replace(at, temp.size(), name);
+      at += name.size();
+    }
   }
-  return problem;
+  return out;
 }
 
-std::string ImportSummary(const json& j, const std::string& filename) {
+std::string ImportSummary(const fhir::ImportSummary& sum, const std::string& filename) {
   std::string out =
       "<section id=\"import-summary\" aria-labelledby=\"import-h\"><h2 id=\"import-h\">Import "
       "summary</h2><table><caption class=\"visually-hidden\">Import summary</caption><tbody>";
-  const std::pair<const char*, const char*> rows[] = {{"files", "Files"},      {"resources", "Resources read"},
-                                                      {"written", "Written"},  {"unchanged", "Already stored"},
-                                                      {"skipped", "Not used"}, {"invalid", "Invalid"}};
-  for (const auto& [key, label] : rows) {
-    out += "<tr><th scope=\"row\">" + std::string(label) + "</th><td>" + Escape(Get(j, key)) + "</td></tr>";
+  const std::pair<const char*, int64_t> rows[] = {{"Files", sum.files},      {"Resources read", sum.resources},
+                                                  {"Written", sum.written},  {"Already stored", sum.unchanged},
+                                                  {"Not used", sum.skipped}, {"Invalid", sum.invalid}};
+  for (const auto& [label, n] : rows) {
+    out += "<tr><th scope=\"row\">" + std::string(label) + "</th><td>" + std::to_string(n) + "</td></tr>";
   }
   out += "</tbody></table>";
-  if (j.contains("skipped_by_reason") && !j["skipped_by_reason"].empty()) {
+  if (!sum.skipped_by_reason.empty()) {
     out += "<h3>Not used</h3><ul>";
-    for (auto it = j["skipped_by_reason"].begin(); it != j["skipped_by_reason"].end(); ++it) {
-      out += "<li>" + Escape(it.value().dump()) + " " + Escape(it.key()) + "</li>";
+    for (const auto& [reason, n] : sum.skipped_by_reason) {
+      out += "<li>" + std::to_string(n) + " " + Escape(reason) + "</li>";
     }
     out += "</ul>";
   }
-  if (j.contains("problems") && !j["problems"].empty()) {
+  if (!sum.problems.empty()) {
     out += "<h3>Invalid</h3><ul>";
-    for (const json& p : j["problems"]) {
-      out += "<li>" + Escape(ProblemText(p.is_string() ? p.get<std::string>() : p.dump(), filename)) + "</li>";
-    }
+    for (const std::string& p : sum.problems) out += "<li>" + Escape(ProblemText(p, filename)) + "</li>";
     out += "</ul>";
   }
   return out + "</section>";
@@ -387,20 +393,16 @@ http::Response ImportPost(Site& site, const http::Request& req, const Caller& c)
   if (file == nullptr || file->content.empty()) {
     return ImportPage(site, c, 400, ErrorAlert("file: missing: choose a FHIR file to import"));
   }
-  http::Response r = ImportBody(site, c, file->content, IsNdjson(*file));
-  json j = json::parse(r.body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return ImportPage(site, c, 500, ErrorAlert("The import gave no summary."));
-  if (j.contains("error")) {
-    const json& e = j["error"];
-    const std::string field = Get(e, "field");
-    return ImportPage(site, c, r.status,
-                      ErrorAlert((field.empty() ? "" : field + ": ") + ProblemText(Get(e, "message"), file->filename)));
+  auto imported = ImportUpload(site, c, file->content, IsNdjson(*file));
+  if (!imported.ok()) {
+    const Error& e = imported.error();
+    return ImportPage(site, c, ErrorStatus(e),
+                      ErrorAlert((e.field.empty() ? "" : e.field + ": ") + ProblemText(e.message, file->filename)));
   }
+  const bool clean = imported->outcome() == app::Outcome::kAnswered;
   std::string result;
-  if (r.status != 200) {
-    result = ErrorAlert("Some resources are invalid and were not imported: see the list below.");
-  }
-  return ImportPage(site, c, r.status, result + ImportSummary(j, file->filename));
+  if (!clean) result = ErrorAlert("Some resources are invalid and were not imported: see the list below.");
+  return ImportPage(site, c, clean ? 200 : 400, result + ImportSummary(imported->summary, file->filename));
 }
 
 }  // namespace

@@ -5,8 +5,7 @@
 #include <map>
 #include <set>
 
-#include "cli/commands.h"
-#include "cli/common.h"
+#include "app/records.h"
 #include "core/quantity.h"
 #include "knowledge/lab_test.h"
 #include "webapp/charts.h"
@@ -18,17 +17,9 @@ using nlohmann::json;
 
 constexpr std::string_view kUnverified = kUnverifiedSuffix;
 
-// The sources cited at the foot of the page, each once.
-struct Sources {
-  std::vector<std::string> list;
-  bool unverified = false;
-  void Add(const std::string& s, bool verified = true) {
-    if (!verified) unverified = true;
-    if (!s.empty() && std::find(list.begin(), list.end(), s) == list.end()) list.push_back(s);
-  }
-};
+using Sources = SourceList;
 
-// A JSON value as text for people.
+// A JSON value of a stored event as text for people.
 std::string Text(const json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_number()) return FormatNumber(v.get<double>());
@@ -100,18 +91,19 @@ std::string IndicationText(const Knowledge& k, const std::string& id) {
   return ind == nullptr ? id : ind->name + " (" + id + ")";
 }
 
-std::string Header(const Knowledge& k, const json& show, const std::string& ref, const std::string& as_of) {
-  const json& course = At(show, "course");
+std::string Header(const Knowledge& k, const app::PatientView& show, const std::string& ref, const std::string& as_of) {
   std::string out = "<dl class=\"facts\"><dt>Record</dt><dd>" + Escape(ref) + "</dd>";
   auto fact = [&](const std::string& label, const std::string& value) {
     if (!value.empty()) out += "<dt>" + label + "</dt><dd>" + Escape(value) + "</dd>";
   };
-  fact("Name", Get(show, "name"));
-  fact("Sex", Get(show, "sex"));
-  fact("Born", Get(show, "birth_date"));
-  if (course.is_object()) {
-    fact("Indication", IndicationText(k, Get(course, "indication")));
-    fact("Start", Get(course, "start_date"));
+  fact("Name", show.patient.name);
+  fact("Sex", show.patient.sex);
+  fact("Born", show.patient.birth_date);
+  if (show.course) {
+    // The course as it was entered: its header, a course file's fields.
+    const json course = json::parse(show.course->header, nullptr, false);
+    fact("Indication", IndicationText(k, show.course->indication));
+    fact("Start", show.course->start_date);
     std::string dose = Get(course, "starting_dose_mg");
     if (!dose.empty()) {
       dose += " mg";
@@ -123,8 +115,9 @@ std::string Header(const Knowledge& k, const json& show, const std::string& ref,
   } else {
     out += "<dt>Course</dt><dd>No therapy course is stored.</dd>";
   }
-  if (show.contains("diagnoses") && !At(show, "diagnoses").empty())
-    fact("Imported diagnoses", Text(At(show, "diagnoses")));
+  std::string diagnoses;
+  for (const std::string& d : show.diagnoses) diagnoses += (diagnoses.empty() ? "" : ", ") + d;
+  fact("Imported diagnoses", diagnoses);
   out += "</dl>";
   out += "<form class=\"as-of\" method=\"get\" action=\"/patients/" + PathSegment(ref) +
          "\"><label for=\"as-of\">Show the course as of</label> <input id=\"as-of\" name=\"as_of\" type=\"date\" "
@@ -135,122 +128,117 @@ std::string Header(const Knowledge& k, const json& show, const std::string& ref,
 
 // ---- Status -------------------------------------------------------------------------------------
 
-std::string StatusSection(const cli::Reply& st, const json& show, Sources& src) {
+std::string StatusSection(const Result<app::StatusAnswer>& st, const app::PatientView& show, Sources& src) {
   std::string out = "<section id=\"status\" aria-labelledby=\"status-h\"><h2 id=\"status-h\">Status";
-  if (st.error) {
-    const bool cannot = st.error->kind == ErrorKind::kCannotAssess;
+  if (!st.ok()) {
+    const bool cannot = st.error().kind == ErrorKind::kCannotAssess;
     out += "</h2><p class=\"headline\">Status: <strong>" + std::string(cannot ? "cannot assess" : "not available") +
-           "</strong></p><p>" + (cannot ? "Cannot assess: " : "") + Escape(st.error->Describe()) + "</p>";
+           "</strong></p><p>" + (cannot ? "Cannot assess: " : "") + Escape(st.error().Describe()) + "</p>";
     return out + "</section>";
   }
-  out += " on " + Escape(Get(st.json, "as_of")) + "</h2>";
-  const json& ev = At(st.json, "evaluate");
-  if (!ev.is_object()) {
+  out += " on " + Escape(st->as_of.ToString()) + "</h2>";
+  if (!st->check.assessment) {
     out += "<p class=\"headline\">Status: <strong>not started</strong></p><p>Therapy starts on " +
-           Escape(Get(At(show, "course"), "start_date")) + ".</p>";
+           Escape(show.course ? show.course->start_date : "") + ".</p>";
     return out + "</section>";
   }
-  const std::string status = Get(ev, "status");
+  const Assessment& a = *st->check.assessment;
+  const std::string status(CourseStatusId(a.status));
   out += "<p class=\"headline\">Status: <strong>" + Escape(status == "cannot-assess" ? "cannot assess" : status) +
          "</strong></p><dl class=\"facts\">";
-  out += "<dt>Cycle</dt><dd>" + Escape(Get(ev, "cycle")) + ", day " + Escape(Get(ev, "cycle_day")) + "</dd>";
+  out += "<dt>Cycle</dt><dd>" + std::to_string(a.cycle) + ", day " + std::to_string(a.cycle_day) + "</dd>";
   std::string dose = "not known";
-  if (At(ev, "regimen").is_object()) {
-    dose = Get(At(ev, "regimen"), "description");
-    if (status == "interrupted") dose += " (when resumed)";
+  if (a.dose) {
+    dose = a.dose->Describe();
+    if (a.status == CourseStatus::kInterrupted) dose += " (when resumed)";
   }
   out += "<dt>Dose</dt><dd>" + Escape(dose) + "</dd>";
-  out += "<dt>Pill today</dt><dd>" + Escape(Get(ev, "pill_today")) + "</dd></dl>";
-  if (ev.contains("cannot_assess")) {
-    out += "<p><strong>Cannot assess:</strong> " + Escape(Get(ev, "cannot_assess")) + "</p>";
+  out += "<dt>Pill today</dt><dd>" + std::string(a.pill_today ? "yes" : "no") + "</dd></dl>";
+  if (a.status == CourseStatus::kCannotAssess) {
+    out += "<p><strong>Cannot assess:</strong> " + Escape(a.cannot_assess) + "</p>";
   }
-  if (ev.contains("unverified")) {
+  if (!a.verified()) {
     out += "<p class=\"unverified\">This answer rests on facts marked " + std::string(kUnverified) + ".</p>";
   }
   out += "<h3>Recommendations</h3>";
-  if (At(ev, "recommendations").empty()) out += "<p>None.</p>";
+  if (a.recommendations.empty()) out += "<p>None.</p>";
   out += "<ol class=\"recommendations\">";
-  for (const json& r : At(ev, "recommendations")) {
-    const std::string action = Get(r, "action");
-    const bool verified = r.value("verified", true);
+  for (const Recommendation& r : a.recommendations) {
+    const std::string action(ActionId(r.action));
     out += "<li><span class=\"tag " + Escape(action) + "\">" + Escape(ActionLabel(action)) + "</span> " +
-           Escape(Get(r, "reason")) +
-           (r.value("informational", false) ? " <span class=\"hint\">(reminder)</span>" : "") +
-           SourceLine(Get(r, "source"), verified) + "</li>";
-    src.Add(Get(r, "source"), verified);
+           Escape(r.reason) + (r.informational ? " <span class=\"hint\">(reminder)</span>" : "") +
+           SourceLine(r.source, r.verified) + "</li>";
+    src.Add(r.source, r.verified);
   }
   out += "</ol>";
-  if (!At(ev, "tests_due").empty()) {
+  if (!a.tests_due.empty()) {
     out += "<h3>Tests due</h3><ul>";
-    for (const json& t : At(ev, "tests_due")) {
-      const bool verified = t.value("verified", true);
-      out += "<li><strong>" + Escape(TestLabel(Get(t, "test"))) + "</strong> due " + Escape(Get(t, "due")) +
-             (t.value("overdue", false) ? " <span class=\"tag overdue\">overdue</span>" : "") + " — " +
-             Escape(Get(t, "detail")) + SourceLine(Get(t, "source"), verified) + "</li>";
-      src.Add(Get(t, "source"), verified);
+    for (const DueTest& t : a.tests_due) {
+      out += "<li><strong>" + Escape(TestLabel(t.test)) + "</strong> due " + Escape(t.due.ToString()) +
+             (t.overdue ? " <span class=\"tag overdue\">overdue</span>" : "") + " — " + Escape(t.detail) +
+             SourceLine(t.source, t.verified) + "</li>";
+      src.Add(t.source, t.verified);
     }
     out += "</ul>";
   }
   return out + "</section>";
 }
 
-std::string ItemsTable(const json& items, const std::string& caption, Sources& src) {
+std::string ItemsTable(const std::vector<ChecklistItem>& items, const std::string& caption, Sources& src) {
   std::string out = "<table><caption>" + Escape(caption) +
                     "</caption><thead><tr><th scope=\"col\">Requirement</th><th scope=\"col\">Status</th>"
                     "<th scope=\"col\">Details</th><th scope=\"col\">Due</th><th scope=\"col\">Source</th></tr>"
                     "</thead><tbody>";
-  for (const json& i : items) {
-    const std::string status = Get(i, "status");
-    const bool verified = i.value("verified", true);
-    out += "<tr><th scope=\"row\">" + Escape(Get(i, "text")) + "</th><td><span class=\"tag " + Escape(status) + "\">" +
+  for (const ChecklistItem& i : items) {
+    const std::string status(ItemStatusId(i.status));
+    out += "<tr><th scope=\"row\">" + Escape(i.text) + "</th><td><span class=\"tag " + Escape(status) + "\">" +
            Escape(status) + "</span>" +
-           (i.value("blocks_dispensing", false) ? " <span class=\"hint\">(blocks dispensing)</span>" : "") +
-           "</td><td>" + Escape(Get(i, "detail")) + "</td><td>" + Escape(Get(i, "due")) + "</td><td>" +
-           Escape(Get(i, "source")) + (verified ? "" : UnverifiedNote()) + "</td></tr>";
-    src.Add(Get(i, "source"), verified);
+           (i.blocks_dispensing ? " <span class=\"hint\">(blocks dispensing)</span>" : "") + "</td><td>" +
+           Escape(i.detail) + "</td><td>" + Escape(i.due ? i.due->ToString() : "") + "</td><td>" + Escape(i.source) +
+           (i.verified ? "" : UnverifiedNote()) + "</td></tr>";
+    src.Add(i.source, i.verified);
   }
   return out + "</tbody></table>";
 }
 
-std::string RemsSection(const cli::Reply& st, Sources& src) {
+std::string RemsSection(const Result<app::StatusAnswer>& st, Sources& src) {
   std::string out =
       "<section id=\"rems\" aria-labelledby=\"rems-h\"><h2 id=\"rems-h\">Pregnancy prevention (REMS)</h2>";
-  if (st.error || !At(st.json, "rems").is_object()) {
-    out += "<p>The REMS checklist is not available";
-    if (st.error) out += ": " + Escape(st.error->Describe());
+  if (!st.ok()) {
+    out += "<p>The REMS checklist is not available: " + Escape(st.error().Describe());
     return out + ".</p></section>";
   }
-  const json& rems = At(st.json, "rems");
-  const std::string may = Get(rems, "may_dispense");
+  const RemsChecklist& rems = st->check.rems;
+  const std::string may(DispenseAnswerId(rems.may_dispense));
   out += "<p class=\"headline\">May be dispensed today: <strong>" +
          Escape(may == "cannot-assess" ? "cannot assess" : may) + "</strong></p>";
-  if (!At(rems, "reasons").empty()) {
+  if (!rems.reasons.empty()) {
     out += "<ul>";
-    for (const json& r : At(rems, "reasons")) out += "<li>" + Escape(Text(r)) + "</li>";
+    for (const std::string& r : rems.reasons) out += "<li>" + Escape(r) + "</li>";
     out += "</ul>";
   }
-  if (rems.contains("unverified")) {
+  if (!rems.verified()) {
     out += "<p class=\"unverified\">Some items are " + std::string(kUnverified) + ".</p>";
   }
-  out += "<p>Risk category: " + Escape(Get(rems, "category").empty() ? "not recorded" : Get(rems, "category")) + "</p>";
-  out += ItemsTable(At(rems, "items"), "REMS checklist as of " + Get(rems, "as_of"), src);
+  out += "<p>Risk category: " + Escape(rems.category.empty() ? "not recorded" : rems.category) + "</p>";
+  out += ItemsTable(rems.items, "REMS checklist as of " + rems.as_of.ToString(), src);
   return out + "</section>";
 }
 
-std::string ReadinessSection(const cli::Reply& st, Sources& src) {
-  if (st.error || !At(st.json, "readiness").is_object() || At(st.json, "evaluate").is_object()) return "";
-  const json& r = At(st.json, "readiness");
-  const std::string may = Get(r, "may_start");
+std::string ReadinessSection(const Result<app::StatusAnswer>& st, Sources& src) {
+  if (!st.ok() || st->check.assessment) return "";
+  const Readiness& r = st->check.readiness;
+  const std::string may(DispenseAnswerId(r.may_start));
   std::string out =
       "<section id=\"readiness\" aria-labelledby=\"readiness-h\"><h2 id=\"readiness-h\">Readiness to "
       "start</h2><p class=\"headline\">May start: <strong>" +
       Escape(may == "cannot-assess" ? "cannot assess" : may) + "</strong></p>";
-  if (!At(r, "reasons").empty()) {
+  if (!r.reasons.empty()) {
     out += "<ul>";
-    for (const json& x : At(r, "reasons")) out += "<li>" + Escape(Text(x)) + "</li>";
+    for (const std::string& x : r.reasons) out += "<li>" + Escape(x) + "</li>";
     out += "</ul>";
   }
-  return out + ItemsTable(At(r, "items"), "Readiness to start", src) + "</section>";
+  return out + ItemsTable(r.items, "Readiness to start", src) + "</section>";
 }
 
 // ---- Charts -------------------------------------------------------------------------------------
@@ -401,97 +389,67 @@ std::string MarkerName(const std::string& field) {
   return Humanize(field);
 }
 
-// The IMWG series of the stored markers as the worklist builds it (app/worklist.cpp): the
-// baseline is the last date on or before the start, the assessments the dates after it.
-json MarkerSeries(const std::vector<DatedEvent>& markers, const std::string& start) {
-  std::map<std::string, json> by_date;
-  for (const DatedEvent& m : markers) {
-    json& results = by_date[m.date.ToString()];
-    results["date"] = m.date.ToString();
-    results[Get(m.body, "marker")] = Get(m.body, "value");
-  }
-  json series = {{"criteria", "IMWG-2016"}, {"assessments", json::array()}};
-  for (const auto& [date, results] : by_date) {
-    if (date <= start) {
-      series["baseline"] = results;
-    } else {
-      series["assessments"].push_back(results);
-    }
-  }
-  return series;
-}
-
-std::string ResponseSection(Site& site, const Caller& caller, const std::vector<DatedEvent>& events, const json& course,
-                            Sources& src) {
+// The engine's response of the stored markers (app::ReadPatientCourse), and the markers' charts.
+std::string ResponseSection(const std::vector<DatedEvent>& events, const std::optional<store::CourseRecord>& course,
+                            const std::optional<Result<app::ResponseResult>>& response, Sources& src) {
   std::string out =
       "<section id=\"response\" aria-labelledby=\"response-h\"><h2 id=\"response-h\">Myeloma response (IMWG)</h2>";
   std::vector<DatedEvent> markers;
   for (const DatedEvent& e : events) {
     if (Get(e.body, "type") == "marker") markers.push_back(e);
   }
-  const std::string indication = Get(course, "indication");
-  // The engine's answer.
-  json answer;
+  const std::string start = course ? course->start_date : "";
+  const ResponseAnswer* answer = nullptr;
   std::map<std::string, std::pair<std::string, std::string>> category_on;  // date -> {"PR", "PR (confirmed)"}
   if (markers.empty()) {
     out += "<p>No response markers (M-protein, free light chains) are recorded.</p>";
-  } else if (!course.is_object()) {
+  } else if (!course || !response) {
     out += "<p>No therapy course is stored: the response is measured from the start of a course.</p>";
+  } else if (!response->ok()) {
+    out += "<p><strong>Cannot assess:</strong> the stored markers do not make a series: " +
+           Escape(response->error().Describe()) + "</p>";
   } else {
-    const std::string series = MarkerSeries(markers, Get(course, "start_date")).dump();
-    cli::Options o;
-    o.course_file = "-";
-    cli::Reply r = site.Run(cli::RunResponse, o, caller, false, &series);
-    if (r.error) {
-      out +=
-          "<p><strong>Cannot assess:</strong> the stored markers do not make a series: " + Escape(r.error->Describe()) +
-          "</p>";
+    answer = &(*response)->answer;
+    const ResponseAnswer& a = *answer;
+    src.Add(a.criteria + ": " + a.citation, a.verified);
+    if (!a.assessed) {
+      out += "<p class=\"headline\">Response: <strong>cannot assess</strong></p><p>" +
+             Escape((a.reason_field.empty() ? "" : a.reason_field + ": ") + a.reason) + "</p>";
     } else {
-      answer = r.json;
-      const bool verified = answer.value("verified", true);
-      src.Add(Get(answer, "criteria") + ": " + Get(answer, "citation"), verified);
-      if (Get(answer, "status") != "assessed") {
-        out += "<p class=\"headline\">Response: <strong>cannot assess</strong></p><p>" +
-               Escape((Get(answer, "field").empty() ? "" : Get(answer, "field") + ": ") + Get(answer, "reason")) +
-               "</p>";
-      } else {
-        auto cat = [&](const char* key) {
-          const std::string c = Get(answer, key);
-          return c.empty() ? std::string("none confirmed yet") : c;
-        };
-        out += "<p class=\"headline\">Current response: <strong>" + Escape(cat("current_response")) +
-               "</strong></p><dl class=\"facts\"><dt>Best response</dt><dd>" + Escape(cat("best_response")) +
-               "</dd><dt>Marker followed</dt><dd>" + Escape(Text(At(answer, "followed"))) +
-               "</dd><dt>Progression</dt><dd>" +
-               Escape(Get(answer, "progression_date").empty()
-                          ? "none confirmed"
-                          : "confirmed on " + Get(answer, "progression_date") + " (first seen " +
-                                Get(answer, "progression_first_date") + ")") +
-               "</dd>";
-        if (At(answer, "nadir").is_object()) {
-          const json& n = At(answer, "nadir");
-          out += "<dt>Nadir</dt><dd>" +
-                 Escape(Get(n, "value") + " " + Get(n, "unit") + " (" + Get(n, "marker") + "), confirmed " +
-                        Get(n, "confirmed")) +
-                 "</dd>";
+      auto cat = [](const std::optional<ResponseCategory>& c) {
+        return c ? std::string(ResponseCategoryId(*c)) : std::string("none confirmed yet");
+      };
+      std::string followed;
+      for (ResponseMarker m : a.followed) followed += (followed.empty() ? "" : ", ") + std::string(ResponseMarkerId(m));
+      out += "<p class=\"headline\">Current response: <strong>" + Escape(cat(a.current_response)) +
+             "</strong></p><dl class=\"facts\"><dt>Best response</dt><dd>" + Escape(cat(a.best_response)) +
+             "</dd><dt>Marker followed</dt><dd>" + Escape(followed) + "</dd><dt>Progression</dt><dd>" +
+             Escape(!a.progression_date ? "none confirmed"
+                                        : "confirmed on " + a.progression_date->ToString() + " (first seen " +
+                                              (a.progression_first ? a.progression_first->ToString() : "") + ")") +
+             "</dd>";
+      if (!a.nadirs.empty()) {
+        const Nadir& n = a.nadirs.front();
+        out +=
+            "<dt>Nadir</dt><dd>" +
+            Escape(FormatNumber(n.value) + " " + n.unit + " (" + n.marker + "), confirmed " + n.confirmed.ToString()) +
+            "</dd>";
+      }
+      out += "<dt>Criteria</dt><dd>" + Escape(a.criteria + " (" + a.citation + ")") + "</dd></dl>";
+      if (!a.verified) out += "<p class=\"unverified\">" + std::string(kUnverified) + "</p>";
+      if (!a.assessments.empty()) {
+        out += "<ol class=\"assessments\">";
+        for (const AssessmentResponse& x : a.assessments) {
+          const std::string state = x.confirmed               ? "confirmed"
+                                    : x.awaiting_confirmation ? "awaiting confirmation"
+                                                              : "not confirmed";
+          const std::string category(ResponseCategoryId(x.category));
+          category_on[x.date.ToString()] = {category + (x.confirmed ? "" : "?"), category + " (" + state + ")"};
+          out += "<li>" + Escape(x.date.ToString()) + ": <strong>" + Escape(category) + "</strong> (" + state + ") — " +
+                 Escape(x.reasoning) + "</li>";
+          for (const Citation& rule : x.rules) src.Add(rule.source, rule.verified);
         }
-        out += "<dt>Criteria</dt><dd>" + Escape(Get(answer, "criteria") + " (" + Get(answer, "citation") + ")") +
-               "</dd></dl>";
-        if (!verified) out += "<p class=\"unverified\">" + std::string(kUnverified) + "</p>";
-        if (!At(answer, "assessments").empty()) {
-          out += "<ol class=\"assessments\">";
-          for (const json& a : At(answer, "assessments")) {
-            const std::string state = a.value("confirmed", false)               ? "confirmed"
-                                      : a.value("awaiting_confirmation", false) ? "awaiting confirmation"
-                                                                                : "not confirmed";
-            category_on[Get(a, "date")] = {Get(a, "category") + (a.value("confirmed", false) ? "" : "?"),
-                                           Get(a, "category") + " (" + state + ")"};
-            out += "<li>" + Escape(Get(a, "date")) + ": <strong>" + Escape(Get(a, "category")) + "</strong> (" + state +
-                   ") — " + Escape(Get(a, "reasoning")) + "</li>";
-            for (const json& rule : At(a, "rules")) src.Add(Get(rule, "source"), rule.value("verified", true));
-          }
-          out += "</ol>";
-        }
+        out += "</ol>";
       }
     }
   }
@@ -499,7 +457,8 @@ std::string ResponseSection(Site& site, const Caller& caller, const std::vector<
   // classifier follows, with each assessment's category drawn above its value.
   static const std::map<std::string, std::string> kFollowedField = {
       {"serum-m", "serum_m_protein"}, {"urine-m", "urine_m_protein"}, {"flc", "kappa_flc"}};
-  auto f = kFollowedField.find(answer.is_object() ? Get(answer, "marker") : "");
+  auto f =
+      kFollowedField.find(answer != nullptr && answer->marker ? std::string(ResponseMarkerId(*answer->marker)) : "");
   const std::string followed = f == kFollowedField.end() ? "" : f->second;
   std::map<std::string, std::vector<ChartSeries>> by_unit;
   std::vector<std::string> unit_order;
@@ -520,7 +479,7 @@ std::string ResponseSection(Site& site, const Caller& caller, const std::vector<
     if (field == followed) {
       followed_unit = q->unit;
       auto c = category_on.find(m.date.ToString());
-      if (m.date.ToString() <= Get(course, "start_date")) {
+      if (m.date.ToString() <= start) {
         point.annotation = "baseline";
       } else if (c != category_on.end()) {
         point.annotation = c->second.first;
@@ -714,9 +673,8 @@ class FormWriter {
 };
 
 std::string FormsSection(const Knowledge& k, const Caller& caller, const std::string& ref, const std::string& status,
-                         const FailedForm* failed, Sources& src) {
-  std::string today;
-  if (auto t = cli::Today(); t.ok()) today = t->ToString();
+                         const FailedForm* failed, Date clock_today, Sources& src) {
+  const std::string today = clock_today.ToString();
   std::string forms;
   if (caller.May(Capability::kRecordLab)) {
     FormWriter f("lab", failed);
@@ -809,53 +767,49 @@ http::Response CoursePage(Site& site, const http::Request& req, const Caller& ca
     if (!d.ok()) return Refuse(site, req, caller, 400, "as_of: " + d.error().message);
     day = *d;
   }
-  cli::Options o;
-  o.patient = ref;
-  cli::Reply show = site.Run(cli::RunPatientShow, o, caller, true);
-  if (show.error) {
-    if (show.error->kind == ErrorKind::kBadInput && show.error->field == "patient") {
+  Result<app::PatientCourseView> read = Error::Failed("", "");
+  {
+    Site::Db db = site.Lock(caller);
+    read = app::ReadPatientCourse(db.ctx, ref, day ? day->ToString() : "");
+  }
+  if (!read.ok()) {
+    if (read.error().kind == ErrorKind::kBadInput && read.error().field == "patient") {
       return Refuse(site, req, caller, 404, "There is no patient '" + ref + "'.");
     }
-    return Refuse(site, req, caller, ReplyStatus(show), show.error->Describe());
+    return Refuse(site, req, caller, ErrorStatus(read.error()), read.error().Describe());
   }
-  o.as_of = as_of;
-  cli::Reply st = site.Run(cli::RunStatus, o, caller, true);
-  if (!day) {
-    auto d = Date::Parse(Get(st.json, "as_of"));
-    if (d.ok()) {
-      day = *d;
-    } else if (auto t = cli::Today(); t.ok()) {
-      day = *t;
-    }
-  }
+  const app::PatientCourseView& view = *read;
+  const app::PatientView& show = view.record;
+  const Result<app::StatusAnswer>& st = view.status;
+  day = view.as_of;
   // The events up to the date shown, by date (events of one date in the order recorded).
   std::vector<DatedEvent> events;
-  for (const json& e : At(show.json, "events")) {
-    auto d = Date::Parse(Get(At(e, "event"), "date"));
-    if (!d.ok() || (day && *d > *day)) continue;
-    events.push_back({*d, At(e, "event"), Get(e, "source")});
+  for (const store::EventRecord& e : show.events) {
+    auto d = Date::Parse(e.date);
+    if (!d.ok() || *d > *day) continue;
+    events.push_back({*d, json::parse(e.body, nullptr, false), e.source});
   }
   std::stable_sort(events.begin(), events.end(),
                    [](const DatedEvent& a, const DatedEvent& b) { return a.date < b.date; });
 
-  const json& course = At(show.json, "course");
-  const std::string indication = Get(course, "indication");
+  const json course = show.course ? json::parse(show.course->header, nullptr, false) : json();
+  const std::string indication = show.course ? show.course->indication : "";
   std::string evaluate_status;
-  if (!st.error && At(st.json, "evaluate").is_object()) evaluate_status = Get(At(st.json, "evaluate"), "status");
+  if (st.ok() && st->check.assessment) evaluate_status = CourseStatusId(st->check.assessment->status);
   Sources src;
   PageSpec page;
-  const std::string name = Get(show.json, "name");
+  const std::string& name = show.patient.name;
   page.title = name.empty() ? "Patient " + ref : name + " (" + ref + ")";
   page.flash = flash;
-  const std::string forms = FormsSection(k, caller, ref, evaluate_status, failed, src);
+  const std::string forms = FormsSection(k, caller, ref, evaluate_status, failed, site.clock.Today(), src);
   std::string main =
       "<nav class=\"on-this-page\" aria-label=\"On this page\"><p>On this page: <a href=\"#status\">Status</a> · "
       "<a href=\"#rems\">REMS</a> · <a href=\"#counts\">Blood counts</a> · <a href=\"#response\">Response</a> · "
       "<a href=\"#timeline\">Timeline</a>";
   if (!forms.empty()) main += " · <a href=\"#record\">Record</a>";
   main += "</p></nav>";
-  main += Header(k, show.json, ref, day ? day->ToString() : "");
-  main += StatusSection(st, show.json, src);
+  main += Header(k, show, ref, day->ToString());
+  main += StatusSection(st, show, src);
   main += RemsSection(st, src);
   main += ReadinessSection(st, src);
   main += "<section id=\"counts\" aria-labelledby=\"counts-h\"><h2 id=\"counts-h\">Blood counts</h2>";
@@ -863,7 +817,7 @@ http::Response CoursePage(Site& site, const http::Request& req, const Caller& ca
   main += CountChart(k, events, indication, LabTest::kPlatelets, "chart-platelets", "Platelets", src);
   main += CountChart(k, events, indication, LabTest::kHemoglobin, "chart-hemoglobin", "Hemoglobin", src);
   main += "</section>";
-  main += ResponseSection(site, caller, events, course, src);
+  main += ResponseSection(events, show.course, view.response, src);
   main += TimelineSection(k, events, course);
   main += forms;
   page.main = std::move(main);

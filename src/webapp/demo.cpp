@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "app/records.h"
 #include "store/accounts.h"
 
 namespace lenacare::webapp {
@@ -55,8 +56,10 @@ void Shift(json& j, int days) {
 
 }  // namespace
 
-Result<std::vector<DemoAccount>> SeedDemo(const Knowledge& k, store::Store& store, const std::string& demo_dir,
-                                          Date today) {
+Result<std::vector<DemoAccount>> SeedDemo(const Knowledge& k, store::Store& store, const Clock& clock,
+                                          const std::string& demo_dir) {
+  const app::Context ctx{k, clock, &store, "lenacare-demo"};
+  const Date today = clock.Today();
   namespace fs = std::filesystem;
   auto index = ReadJson(fs::path(demo_dir) / "patients.json");
   if (!index.ok()) return index.error();
@@ -70,33 +73,40 @@ Result<std::vector<DemoAccount>> SeedDemo(const Knowledge& k, store::Store& stor
     Shift(course.value(), today.days() - 1 - last->days());
 
     json facts = (*course)["patient"];
-    store::PatientRecord p;
-    p.ref = entry["ref"].get<std::string>();
+    app::AddPatientRequest p;
+    p.patient = entry["ref"].get<std::string>();
     p.name = entry["name"].get<std::string>();
     p.sex = facts.value("sex", "");
     p.birth_date = facts.value("birth_date", "");
     facts.erase("sex");
     facts.erase("birth_date");
     p.facts = facts.dump();
-    auto added = store.AddPatient(k, p);
-    if (!added.ok()) return added.error().Under("demo " + p.ref);
+    auto added = app::AddPatient(ctx, p);
+    if (!added.ok()) return added.error().Under("demo " + p.patient);
+    auto record = [&](json e) -> Status {
+      app::RecordRequest r;
+      r.patient = p.patient;
+      r.kind = "event";
+      r.event = e.dump();
+      auto recorded = app::RecordEvent(ctx, r);
+      if (!recorded.ok()) return recorded.error().Under("demo " + p.patient);
+      return Status::Ok();
+    };
     for (const json& lab : course->value("baseline", json::array())) {
       json e = lab;
       e["type"] = "lab";
-      auto r = store.RecordEvent(k, p.ref, e.dump());
-      if (!r.ok()) return r.error().Under("demo " + p.ref);
+      if (Status s = record(e); !s.ok()) return s.error();
     }
     json header = *course;
     for (const char* key : {"patient", "baseline", "events"}) header.erase(key);
-    auto started = store.StartCourse(k, p.ref, header.dump());
-    if (!started.ok()) return started.error().Under("demo " + p.ref);
+    auto started = app::StartCourseFromHeader(ctx, p.patient, header.dump());
+    if (!started.ok()) return started.error().Under("demo " + p.patient);
     for (const json& e : course->value("events", json::array())) {
-      auto r = store.RecordEvent(k, p.ref, e.dump());
-      if (!r.ok()) return r.error().Under("demo " + p.ref);
+      if (Status s = record(e); !s.ok()) return s.error();
     }
   }
   std::vector<DemoAccount> accounts;
-  store::Accounts users(store);
+  store::Accounts users(store, ctx.actor);
   for (const json& a : (*index)["accounts"]) {
     DemoAccount d{a["username"].get<std::string>(), a["role"].get<std::string>(), store::RandomSecret().substr(0, 20),
                   a.value("patient", "")};

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/date.h"
 #include "core/result.h"
 #include "knowledge/knowledge.h"
@@ -17,7 +18,7 @@ struct DemoAccount {
   std::string username, role, password, patient;
 };
 
-Result<std::vector<DemoAccount>> SeedDemo(const Knowledge& k, store::Store& store, const std::string& demo_dir,
-                                          Date today);
+Result<std::vector<DemoAccount>> SeedDemo(const Knowledge& k, store::Store& store, const Clock& clock,
+                                          const std::string& demo_dir);
 
 }  // namespace lenacare::webapp

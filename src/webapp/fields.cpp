@@ -8,75 +8,7 @@ namespace lenacare::webapp {
 namespace {
 
 using nlohmann::json;
-
-enum class Kind { kText, kInt, kReal, kBool, kList, kObject };
-
-struct Slot {
-  Kind kind;
-  std::function<void(cli::Options&, const json&)> set;
-};
-
-template <typename M>
-Slot Text(M cli::Options::*m) {
-  return {Kind::kText, [m](cli::Options& o, const json& v) { o.*m = v.get<std::string>(); }};
-}
-
-const std::map<std::string, Slot>& Slots() {
-  using O = cli::Options;
-  static const std::map<std::string, Slot> slots = {
-      {"age", {Kind::kInt, [](O& o, const json& v) { o.age = v.get<int>(); }}},
-      {"sex", Text(&O::sex)},
-      {"weight", Text(&O::weight)},
-      {"creatinine", Text(&O::creatinine)},
-      {"indication", Text(&O::indication)},
-      {"crcl", Text(&O::crcl)},
-      {"dialysis", {Kind::kBool, [](O& o, const json& v) { o.dialysis = v.get<bool>(); }}},
-      {"start", Text(&O::start)},
-      {"cycles", {Kind::kInt, [](O& o, const json& v) { o.cycles = v.get<int>(); }}},
-      {"dose", {Kind::kReal, [](O& o, const json& v) { o.dose_mg = v.get<double>(); }}},
-      {"frequency", Text(&O::frequency)},
-      {"days", Text(&O::days)},
-      {"setting", Text(&O::setting)},
-      {"birth_date", Text(&O::birth_date)},
-      {"pregnancy_tests", Text(&O::pregnancy_tests)},
-      {"as_of", Text(&O::as_of)},
-      {"scheduled", Text(&O::scheduled)},
-      {"now", Text(&O::now)},
-      {"bmi", Text(&O::bmi)},
-      {"dexamethasone", Text(&O::dexamethasone)},
-      {"prophylaxis", Text(&O::prophylaxis)},
-      {"present", {Kind::kList, [](O& o, const json& v) { o.present = v.get<std::vector<std::string>>(); }}},
-      {"unknown", {Kind::kList, [](O& o, const json& v) { o.unknown = v.get<std::vector<std::string>>(); }}},
-      {"drugs", {Kind::kList, [](O& o, const json& v) { o.drugs = v.get<std::vector<std::string>>(); }}},
-      {"lln", Text(&O::lln)},
-      {"uln", Text(&O::uln)},
-      {"baseline", Text(&O::baseline)},
-      {"temperature", Text(&O::temperature)},
-      {"sustained", {Kind::kBool, [](O& o, const json& v) { o.sustained = v.get<bool>(); }}},
-      {"ctcae", Text(&O::ctcae)},
-      {"patient", Text(&O::patient)},
-      {"name", Text(&O::name)},
-      {"facts", {Kind::kObject, [](O& o, const json& v) { o.facts = v.dump(); }}},
-      {"date", Text(&O::date)},
-      {"test", Text(&O::test)},
-      {"value", Text(&O::value)},
-      {"reason", Text(&O::reason)},
-      {"term", Text(&O::term)},
-      {"result", Text(&O::result)},
-      {"sensitivity", Text(&O::sensitivity)},
-      {"grade", {Kind::kInt, [](O& o, const json& v) { o.grade_number = v.get<int>(); }}},
-      {"days_supply", {Kind::kInt, [](O& o, const json& v) { o.days_supply = v.get<int>(); }}},
-      {"quantity", {Kind::kInt, [](O& o, const json& v) { o.quantity = v.get<int>(); }}},
-      {"look_ahead_days", {Kind::kInt, [](O& o, const json& v) { o.look_ahead_days = v.get<int>(); }}},
-      {"limit", {Kind::kInt, [](O& o, const json& v) { o.limit = v.get<int>(); }}},
-      {"event", {Kind::kObject, [](O& o, const json& v) { o.event_json = v.dump(); }}},
-  };
-  return slots;
-}
-
-bool Accepted(const FieldSet& f, const std::string& name) {
-  return std::find(f.accepted.begin(), f.accepted.end(), name) != f.accepted.end();
-}
+using Kind = FieldKind;
 
 const char* KindText(Kind k) {
   switch (k) {
@@ -89,6 +21,7 @@ const char* KindText(Kind k) {
     case Kind::kList:
       return "a list of texts";
     case Kind::kObject:
+    case Kind::kDocument:
       return "a JSON object";
     case Kind::kText:
       break;
@@ -137,6 +70,9 @@ Result<json> Typed(const std::string& name, Kind kind, const json& v) {
     case Kind::kObject:
       if (v.is_object()) return v.dump().size() > 16 * kMaxText ? Result<json>(too_long) : v;
       return wrong;
+    case Kind::kDocument:
+      if (v.is_object()) return v;
+      return wrong;
   }
   return wrong;
 }
@@ -180,7 +116,8 @@ Result<json> FromText(const std::string& name, Kind kind, const std::string& tex
       }
       return list;
     }
-    case Kind::kObject: {
+    case Kind::kObject:
+    case Kind::kDocument: {
       json j = json::parse(text, nullptr, false);
       if (j.is_discarded() || !j.is_object()) return Error::BadInput(name, "must be a JSON object");
       return j;
@@ -189,65 +126,12 @@ Result<json> FromText(const std::string& name, Kind kind, const std::string& tex
   return Error::BadInput(name, "cannot be read");
 }
 
-Status Apply(const std::string& name, const json& value, cli::Options& o) {
-  const Slot& slot = Slots().at(name);
-  auto typed = Typed(name, slot.kind, value);
-  if (!typed.ok()) return typed.error();
-  slot.set(o, *typed);
-  return Status::Ok();
-}
-
-Status CheckRequired(const FieldSet& fields, const std::vector<std::string>& given) {
-  for (const std::string& r : fields.required) {
-    if (std::find(given.begin(), given.end(), r) == given.end()) return Error::BadInput(r, "missing");
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
-Status OptionsFromJson(const json& body, const FieldSet& fields, cli::Options& o) {
-  if (!body.is_object()) return Error::BadInput("body", "must be a JSON object");
-  std::vector<std::string> given;
-  for (auto it = body.begin(); it != body.end(); ++it) {
-    if (!Accepted(fields, it.key()) || Slots().count(it.key()) == 0) {
-      return Error::BadInput(it.key(), "not an input of this request");
-    }
-    if (it.value().is_null()) continue;
-    Status s = Apply(it.key(), it.value(), o);
-    if (!s.ok()) return s;
-    given.push_back(it.key());
-  }
-  return CheckRequired(fields, given);
-}
+Result<json> TypedValue(const std::string& name, FieldKind kind, const json& v) { return Typed(name, kind, v); }
 
-Status OptionsFromForm(const std::multimap<std::string, std::string>& form, const FieldSet& fields, cli::Options& o,
-                       const std::vector<std::string>& ignore) {
-  std::vector<std::string> given;
-  std::map<std::string, std::string> lists;
-  for (const auto& [name, text] : form) {
-    if (std::find(ignore.begin(), ignore.end(), name) != ignore.end()) continue;
-    if (!Accepted(fields, name) || Slots().count(name) == 0) return Error::BadInput(name, "not an input of this form");
-    if (text.empty()) continue;
-    const Kind kind = Slots().at(name).kind;
-    if (kind == Kind::kList) {  // several checkboxes of one name, or one comma-separated field
-      lists[name] += (lists[name].empty() ? "" : ",") + text;
-      continue;
-    }
-    auto value = FromText(name, kind, text);
-    if (!value.ok()) return value.error();
-    Status s = Apply(name, *value, o);
-    if (!s.ok()) return s;
-    given.push_back(name);
-  }
-  for (const auto& [name, text] : lists) {
-    auto value = FromText(name, Kind::kList, text);
-    if (!value.ok()) return value.error();
-    Status s = Apply(name, *value, o);
-    if (!s.ok()) return s;
-    given.push_back(name);
-  }
-  return CheckRequired(fields, given);
+Result<json> FormValue(const std::string& name, FieldKind kind, const std::string& text) {
+  return FromText(name, kind, text);
 }
 
 }  // namespace lenacare::webapp

@@ -65,8 +65,8 @@ std::string IcsDate(Date d) {
   return s;
 }
 
-std::string UtcStamp() {
-  const std::time_t t = std::time(nullptr);
+std::string UtcStamp(const Clock& clock) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(clock.Now());
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
@@ -86,7 +86,7 @@ struct IcsEvent {
   std::string kind, summary, description;
 };
 
-void AddEvent(std::string& out, const PatientCalendar& cal, const IcsEvent& e, const std::string& stamp) {
+void AddEvent(std::string& out, const app::PatientCalendar& cal, const IcsEvent& e, const std::string& stamp) {
   AddLine(out, "BEGIN:VEVENT");
   AddLine(out, "UID:" + IcsEscape(cal.ref + "-" + e.date.ToString() + "-" + e.kind + "@lenacare"));
   AddLine(out, "DTSTAMP:" + stamp);
@@ -109,7 +109,7 @@ std::string CompanionsText(const CalendarDay& d) {
 std::string Unverified(bool verified) { return verified ? "" : " Unverified: confirm against the current label."; }
 
 // The day's lenalidomide and companion doses rest on verified entries.
-bool DosesVerified(const PatientCalendar& cal, const CalendarDay& d) {
+bool DosesVerified(const app::PatientCalendar& cal, const CalendarDay& d) {
   bool verified = cal.dose_verified;
   for (const CompanionOnDay& c : d.companions) verified = verified && (c.cite == nullptr || c.cite->verified);
   return verified;
@@ -117,7 +117,7 @@ bool DosesVerified(const PatientCalendar& cal, const CalendarDay& d) {
 
 }  // namespace
 
-std::string IcsText(const PatientCalendar& cal, const std::string& stamp) {
+std::string IcsText(const app::PatientCalendar& cal, const std::string& stamp) {
   const Indication& ind = *cal.indication;
   std::string out;
   AddLine(out, "BEGIN:VCALENDAR");
@@ -170,20 +170,22 @@ std::string IcsText(const PatientCalendar& cal, const std::string& stamp) {
   return out;
 }
 
-http::Response IcsResponse(const PatientCalendar& cal) {
+http::Response IcsResponse(const app::PatientCalendar& cal, const Clock& clock) {
   http::Response r;
   r.content_type = "text/calendar; charset=utf-8";
-  r.body = IcsText(cal, UtcStamp());
+  r.body = IcsText(cal, UtcStamp(clock));
   r.Header("Content-Disposition", "attachment; filename=\"lenacare-" + FileSafe(cal.ref) + ".ics\"");
   return r;
 }
 
 http::Response CalendarIcs(Site& site, const Caller& caller, const std::string& ref) {
-  auto today = cli::Today();
-  if (!today.ok()) return ErrorResponse(today.error());
-  auto cal = BuildPatientCalendar(site, caller, ref, *today);
+  Result<app::PatientCalendar> cal = Error::Failed("", "");
+  {
+    Site::Db db = site.Lock(caller);
+    cal = app::ReadPatientCalendar(db.ctx, ref);
+  }
   if (!cal.ok()) return ErrorResponse(cal.error());
-  return IcsResponse(*cal);
+  return IcsResponse(*cal, site.clock);
 }
 
 }  // namespace lenacare::webapp

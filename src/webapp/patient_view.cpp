@@ -2,12 +2,16 @@
 // the next with its ICS download, the missed-dose helper, what to watch for, the pregnancy-
 // prevention (REMS) steps and the symptom diary — and the diary's form post. Every route serves
 // the signed-in patient's own record (caller.user->patient_ref) and takes no patient reference,
-// so a patient cannot name another's. The answers are the engine's: `status` (cli::RunStatus),
-// the calendar (patient_calendar.h) and `missed-dose`.
+// so a patient cannot name another's. The answers are the engine's, from the use cases of
+// src/app: the patient's home (status, calendar and diary, read at once), the calendar and the
+// missed-dose rule.
 #include <algorithm>
+#include <cmath>
 #include <optional>
 #include <regex>
 
+#include "app/calculators.h"
+#include "app/patient_calendar.h"
 #include "core/quantity.h"
 #include "webapp/app.h"
 #include "webapp/patient_calendar.h"
@@ -33,11 +37,6 @@ std::optional<http::Response> RequirePatientAccount(Site& site, const http::Requ
   return std::nullopt;
 }
 
-Date TodayDate() {
-  auto today = cli::Today();
-  return today.ok() ? *today : Date();
-}
-
 std::string TimeTag(Date d) { return "<time datetime=\"" + d.ToString() + "\">" + LongDate(d) + "</time>"; }
 
 // "2026-02-09" as a <time>, or the text escaped when it is not a date.
@@ -52,60 +51,57 @@ std::string Unverified(bool verified) {
 
 // --- today ---------------------------------------------------------------------------------------
 
-std::string StatusHeadline(const json& ev) {
-  const std::string status = ev.value("status", "");
-  if (status == "taking" && ev.contains("dose_mg") && ev["dose_mg"].is_number()) {
-    return "Today is a pill day: take " + Escape(FormatNumber(ev["dose_mg"].get<double>())) + " mg of lenalidomide.";
+std::string StatusHeadline(const Assessment& a) {
+  if (a.status == CourseStatus::kTaking && a.dose) {
+    return "Today is a pill day: take " + Escape(FormatNumber(a.dose->dose_mg)) + " mg of lenalidomide.";
   }
-  if (status == "rest") return "Today is a rest day: no lenalidomide today.";
-  if (status == "interrupted") {
+  if (a.status == CourseStatus::kRest) return "Today is a rest day: no lenalidomide today.";
+  if (a.status == CourseStatus::kInterrupted) {
     return "Your lenalidomide is on hold (interrupted): take no capsules until your care team tells you to start "
            "again.";
   }
-  if (status == "stopped") return "Your lenalidomide has been stopped.";
-  return "lenacare cannot tell today's status from your records: " + Escape(ev.value("cannot_assess", "")) +
-         ". Ask your care team.";
+  if (a.status == CourseStatus::kStopped) return "Your lenalidomide has been stopped.";
+  return "lenacare cannot tell today's status from your records: " +
+         Escape(a.status == CourseStatus::kCannotAssess ? a.cannot_assess : "") + ". Ask your care team.";
 }
 
-std::string StatusSection(const cli::Reply& status, const Result<PatientCalendar>& cal, Date today) {
+std::string StatusSection(const Result<app::StatusAnswer>& status, const Result<app::PatientCalendar>& cal,
+                          Date today) {
   std::string out = "<section id=\"status\" aria-labelledby=\"status-heading\"><h2 id=\"status-heading\">Today, " +
                     TimeTag(today) + "</h2>";
-  if (status.error) {
-    return out + "<p class=\"answer\">lenacare cannot show your status: " + Escape(status.error->message) +
+  if (!status.ok()) {
+    return out + "<p class=\"answer\">lenacare cannot show your status: " + Escape(status.error().message) +
            ". Ask your care team.</p></section>";
   }
-  const json& ev = status.json.contains("evaluate") ? status.json["evaluate"] : json();
-  if (ev.is_null()) {
+  if (!status->check.assessment) {
     out += "<div class=\"answer\"><p class=\"headline\">Your lenalidomide has not started yet.</p>";
     if (cal.ok()) out += "<p>Your first day is " + TimeTag(cal->course_start) + ".</p>";
     return out + "</div></section>";
   }
-  out += "<div class=\"answer\"><p class=\"headline\">" + StatusHeadline(ev) + "</p>";
-  const std::string status_id = ev.value("status", "");
-  if (ev.value("cycle", 0) > 0 && status_id != "stopped" && status_id != "cannot-assess") {
-    out += "<p>Cycle " + std::to_string(ev.value("cycle", 0)) + ", day " + std::to_string(ev.value("cycle_day", 0));
-    if (ev.contains("regimen") && ev["regimen"].is_object()) {
-      out += " of " + std::to_string(ev["regimen"].value("cycle_days", 0)) + ". Your dose" +
-             std::string(status_id == "interrupted" ? " when you start again" : "") + ": " +
-             Escape(ev["regimen"].value("description", ""));
+  const Assessment& a = *status->check.assessment;
+  out += "<div class=\"answer\"><p class=\"headline\">" + StatusHeadline(a) + "</p>";
+  if (a.cycle > 0 && a.status != CourseStatus::kStopped && a.status != CourseStatus::kCannotAssess) {
+    out += "<p>Cycle " + std::to_string(a.cycle) + ", day " + std::to_string(a.cycle_day);
+    if (a.dose) {
+      out += " of " + std::to_string(status->check.indication->cycle_days) + ". Your dose" +
+             std::string(a.status == CourseStatus::kInterrupted ? " when you start again" : "") + ": " +
+             Escape(a.dose->Describe());
     }
     out += ".</p>";
   }
   out += "</div>";
   std::string tests;
-  for (const json& t : ev.value("tests_due", json::array())) {
-    const std::string name = TestName(t.value("test", ""));
-    const std::string when = TimeTag(t.value("due", ""));
-    tests += "<li>" + Escape(name) + ": " +
-             (t.value("overdue", false) ? "<strong>overdue</strong>, it was due on " + when : "due on " + when) +
-             Unverified(t.value("verified", true)) + "</li>";
+  for (const DueTest& t : a.tests_due) {
+    const std::string when = TimeTag(t.due);
+    tests += "<li>" + Escape(TestName(t.test)) + ": " +
+             (t.overdue ? "<strong>overdue</strong>, it was due on " + when : "due on " + when) +
+             Unverified(t.verified) + "</li>";
   }
   if (!tests.empty()) out += "<p>Tests coming up:</p><ul>" + tests + "</ul>";
   std::string recs;
-  for (const json& r : ev.value("recommendations", json::array())) {
-    const std::string source = r.value("source", "");
-    recs += "<li>" + Escape(r.value("reason", "")) +
-            (source.empty() ? "" : " <span class=\"hint\">(" + Escape(source) + ")</span>") + "</li>";
+  for (const Recommendation& r : a.recommendations) {
+    recs += "<li>" + Escape(r.reason) +
+            (r.source.empty() ? "" : " <span class=\"hint\">(" + Escape(r.source) + ")</span>") + "</li>";
   }
   if (!recs.empty()) {
     out += "<details><summary>What lenacare worked out, with its sources</summary><ul>" + recs + "</ul></details>";
@@ -123,12 +119,12 @@ std::string CompanionsText(const CalendarDay& d) {
   return out;
 }
 
-std::string CalendarSection(const Result<PatientCalendar>& cal) {
+std::string CalendarSection(const Result<app::PatientCalendar>& cal) {
   std::string out = "<section aria-labelledby=\"calendar-heading\"><h2 id=\"calendar-heading\">Your calendar</h2>";
   if (!cal.ok()) {
     return out + "<p>There is no calendar to show: " + Escape(cal.error().message) + ".</p></section>";
   }
-  const PatientCalendar& c = *cal;
+  const app::PatientCalendar& c = *cal;
   bool companions = false;
   std::vector<int> cycles;
   for (const CalendarDay& d : c.days) {
@@ -302,20 +298,19 @@ std::string RemsStatusText(const std::string& status) {
   return "Applies now";
 }
 
-std::string RemsSection(const cli::Reply& status) {
+std::string RemsSection(const Result<app::StatusAnswer>& status) {
   std::string out =
       "<section id=\"rems\" aria-labelledby=\"rems-heading\"><h2 id=\"rems-heading\">Pregnancy prevention program "
       "(REMS)</h2><p>Lenalidomide can harm an unborn baby, so the Lenalidomide REMS program asks some things of you "
       "and your care team. <a href=\"/info/pregnancy-prevention\">Read about pregnancy prevention</a>.</p>";
-  if (status.error || !status.json.contains("rems") || !status.json["rems"].is_object()) {
+  if (!status.ok()) {
     return out + "<p>lenacare cannot show your REMS steps now. Ask your care team.</p></section>";
   }
-  const json& rems = status.json["rems"];
   std::vector<std::pair<std::string, std::string>> upcoming;  // due date, line
   std::string rows;
-  for (const json& item : rems.value("items", json::array())) {
-    const std::string st = item.value("status", "info");
-    const std::string due = item.contains("due") && item["due"].is_string() ? item["due"].get<std::string>() : "";
+  for (const ChecklistItem& item : status->check.rems.items) {
+    const std::string st(ItemStatusId(item.status));
+    const std::string due = item.due ? item.due->ToString() : "";
     std::string when;
     if (!due.empty()) {
       when = st == "due"       ? "by " + TimeTag(due)
@@ -323,13 +318,12 @@ std::string RemsSection(const cli::Reply& status) {
                                : "until " + TimeTag(due);
     }
     if ((st == "due" || st == "overdue") && !due.empty()) {
-      upcoming.emplace_back(due, "<li>" + Escape(item.value("text", "")) + ": " +
+      upcoming.emplace_back(due, "<li>" + Escape(item.text) + ": " +
                                      (st == "overdue" ? "<strong>overdue</strong>, " : "") + when + "</li>");
     }
-    rows += "<tr><th scope=\"row\">" + Escape(item.value("text", "")) + Unverified(item.value("verified", true)) +
-            "</th><td>" + Escape(RemsStatusText(st)) + "</td><td>" + when + "</td><td>" +
-            (st == "unknown" ? "Your care team has not recorded this yet." : Escape(item.value("detail", ""))) +
-            "</td></tr>";
+    rows += "<tr><th scope=\"row\">" + Escape(item.text) + Unverified(item.verified) + "</th><td>" +
+            Escape(RemsStatusText(st)) + "</td><td>" + when + "</td><td>" +
+            (st == "unknown" ? "Your care team has not recorded this yet." : Escape(item.detail)) + "</td></tr>";
   }
   std::sort(upcoming.begin(), upcoming.end());
   if (!upcoming.empty()) {
@@ -425,16 +419,24 @@ std::string DiarySection(const Caller& caller, const Result<std::vector<store::S
 http::Response MePage(Site& site, const Caller& caller, int http_status, const SymptomForm& form,
                       const std::string& flash) {
   const std::string ref = caller.user->patient_ref;
-  const Date today = TodayDate();
-  cli::Options o;
-  o.patient = ref;
-  const cli::Reply status = site.Run(cli::RunStatus, o, caller, true);
-  const Result<PatientCalendar> cal = BuildPatientCalendar(site, caller, ref, today);
-  Result<std::vector<store::SymptomEntry>> diary = Error::Failed("", "");
+  Result<app::PatientHome> read = Error::Failed("", "");
   {
     Site::Db db = site.Lock(caller);
-    diary = db.store.Symptoms(ref);
+    read = app::ReadPatientHome(db.ctx, ref);
   }
+  app::PatientHome home;
+  home.today = site.clock.Today();
+  if (read.ok()) {
+    home = std::move(read).value();
+  } else {
+    home.status = read.error();
+    home.calendar = read.error();
+    home.diary = read.error();
+  }
+  const Date today = home.today;
+  const Result<app::StatusAnswer>& status = home.status;
+  const Result<app::PatientCalendar>& cal = home.calendar;
+  const Result<std::vector<store::SymptomEntry>>& diary = home.diary;
   PageSpec page;
   page.title = "My therapy";
   page.description = "Your lenalidomide therapy: today, your calendar, missed doses, what to watch for.";
@@ -446,10 +448,6 @@ http::Response MePage(Site& site, const Caller& caller, int http_status, const S
     page.unverified = page.unverified || !cal->verified;
   }
   return Html(http_status, site.Page(caller, page));
-}
-
-int StatusOf(const Error& e) {
-  return e.kind == ErrorKind::kBadInput ? 400 : e.kind == ErrorKind::kCannotAssess ? 422 : 500;
 }
 
 }  // namespace
@@ -477,7 +475,7 @@ void AddPatientViews(Site& site, Router& router) {
       form.error = Error::BadInput(
           "date", form.entry.date.empty() ? "missing: give the day you had the symptom" : "give a date as YYYY-MM-DD");
       form.failed = true;
-    } else if (*date > TodayDate()) {
+    } else if (*date > site.clock.Today()) {
       form.error = Error::BadInput("date", "is after today");
       form.failed = true;
     }
@@ -485,24 +483,28 @@ void AddPatientViews(Site& site, Router& router) {
       Result<store::SymptomEntry> added = Error::Failed("", "");
       {
         Site::Db db = site.Lock(c);
-        added = db.store.AddSymptom(c.user->patient_ref, form.entry);
+        added = app::AddSymptom(db.ctx, c.user->patient_ref, form.entry);
       }
       if (added.ok()) return Redirect("/me?saved=symptom");
       form.error = added.error();
       form.failed = true;
     }
-    return MePage(site, c, StatusOf(form.error), form, "");
+    return MePage(site, c, ErrorStatus(form.error), form, "");
   });
 
   router.Add("GET", "/me/calendar.ics", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
     if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
-    auto cal = BuildPatientCalendar(site, c, c.user->patient_ref, TodayDate());
-    if (cal.ok()) return IcsResponse(*cal);
+    Result<app::PatientCalendar> cal = Error::Failed("", "");
+    {
+      Site::Db db = site.Lock(c);
+      cal = app::ReadPatientCalendar(db.ctx, c.user->patient_ref);
+    }
+    if (cal.ok()) return IcsResponse(*cal, site.clock);
     PageSpec page;
     page.title = "No calendar to download";
     page.main = "<p class=\"error\" role=\"alert\">" + Escape(cal.error().message) +
                 ".</p><p><a href=\"/me\">Back to My therapy</a></p>";
-    return Html(StatusOf(cal.error()), site.Page(c, page));
+    return Html(ErrorStatus(cal.error()), site.Page(c, page));
   });
 
   router.Add("GET", "/me/missed-dose", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
@@ -514,8 +516,8 @@ void AddPatientViews(Site& site, Router& router) {
     std::string answer, error_field;
     if (!in.scheduled.empty() || !in.now.empty()) {
       static const std::regex kClock(R"(\d\d:\d\d)");
-      const Date today = TodayDate();
-      cli::Options o;
+      const Date today = site.clock.Today();
+      app::MissedDoseRequest o;
       o.scheduled = in.yesterday ? today.AddDays(-1).ToString() + "T" + in.scheduled : in.scheduled;
       o.now = in.yesterday ? today.ToString() + "T" + in.now : in.now;
       std::optional<Error> error;
@@ -525,17 +527,16 @@ void AddPatientViews(Site& site, Router& router) {
                                 "is earlier than your usual time: if the dose was due yesterday, tick \"The missed "
                                 "dose was due yesterday\"");
       } else {
-        const cli::Reply r = site.Run(cli::RunMissedDose, o, c, false);
-        if (r.error) {
-          error = *r.error;
-          error->field = FieldName(error->field);
+        const auto r = app::MissedDose(site.Calculate(c), o);
+        if (!r.ok()) {
+          error = r.error();
         } else {
-          answer = "<div class=\"answer\" role=\"status\"><p class=\"headline\">" + Escape(r.json.value("advice", "")) +
-                   "</p><p>Hours since your usual time: " +
-                   Escape(r.json.contains("hours_late") ? FormatNumber(r.json["hours_late"].get<double>()) : "") +
-                   "</p></div>";
-          page.sources = {r.json.value("source", "")};
-          page.unverified = !r.json.value("verified", true);
+          answer =
+              "<div class=\"answer\" role=\"status\"><p class=\"headline\">" + Escape(r->advice) +
+              "</p><p>Hours since your usual time: " + Escape(FormatNumber(std::round(r->hours_late * 100) / 100)) +
+              "</p></div>";
+          page.sources = {r->cite.source};
+          page.unverified = !r->cite.verified;
         }
       }
       if (error) {

@@ -1,48 +1,36 @@
 #include "webapp/site.h"
 
-#include "cli/render.h"
 #include "webapp/json_writer.h"
+#include "wire/json.h"
+#include "wire/text.h"
 
 namespace lenacare::webapp {
 
 using nlohmann::json;
 
-Site::Site(const Knowledge& knowledge, store::Store& store, SiteOptions o, Content c, std::string layout,
-           std::map<std::string, std::string> static_files)
+Site::Site(const Knowledge& knowledge, store::Store& store, const Clock& c_clock, SiteOptions o, Content c,
+           std::string layout, std::map<std::string, std::string> static_files)
     : k(knowledge),
+      clock(c_clock),
       options(std::move(o)),
       content(std::move(c)),
       store_(store),
       layout_(std::move(layout)),
       static_files_(std::move(static_files)) {}
 
+namespace {
+
+// Who the audit log names for a web request.
+std::string Actor(const Caller& caller) { return caller.user ? caller.user->username : "web:anonymous"; }
+
+}  // namespace
+
+app::Context Site::Calculate(const Caller& caller) const { return app::Context{k, clock, nullptr, Actor(caller)}; }
+
 Site::Db Site::Lock(const Caller& caller) {
   std::unique_lock<std::mutex> lock(db_mutex_);
-  store_.set_actor(caller.user ? caller.user->username : "web:anonymous");
-  return Db{std::move(lock), store_, store::Accounts(store_)};
-}
-
-cli::Reply Site::Run(const std::function<int(const cli::Options&)>& command, cli::Options o, const Caller& caller,
-                     bool with_store, const std::string* input) {
-  cli::Reply reply;
-  o.knowledge = &k;
-  o.reply = &reply;
-  o.json = true;
-  static const std::string kNoInput;
-  o.input = input != nullptr ? input : &kNoInput;  // never read a file or standard input
-  if (!with_store) {
-    command(o);
-    return reply;
-  }
-  Db db = Lock(caller);
-  o.store = &db.store;
-  o.actor = caller.name();
-  command(o);
-  return reply;
-}
-
-cli::Reply Site::RunRecord(const std::string& kind, cli::Options o, const Caller& caller) {
-  return Run([&kind](const cli::Options& x) { return cli::RunRecord(x, kind); }, std::move(o), caller, true);
+  const std::string actor = Actor(caller);
+  return Db{std::move(lock), app::Context{k, clock, &store_, actor}, store::Accounts(store_, actor)};
 }
 
 const std::string* Site::StaticFile(const std::string& name) const {
@@ -123,12 +111,7 @@ http::Response Json(int status, const json& body) {
   return r;
 }
 
-http::Response ErrorResponse(const Error& e) {
-  Error named = e;
-  named.field = FieldName(e.field);
-  const int status = e.kind == ErrorKind::kBadInput ? 400 : e.kind == ErrorKind::kCannotAssess ? 422 : 500;
-  return Json(status, cli::ErrorJson(named));
-}
+http::Response ErrorResponse(const Error& e) { return Json(ErrorStatus(e), wire::ErrorJson(e)); }
 
 http::Response JsonError(int status, const std::string& field, const std::string& message) {
   return Json(
@@ -143,9 +126,8 @@ http::Response Redirect(const std::string& location) {
   return r;
 }
 
-int ReplyStatus(const cli::Reply& r) {
-  if (!r.error) return 200;
-  return r.error->kind == ErrorKind::kBadInput ? 400 : r.error->kind == ErrorKind::kCannotAssess ? 422 : 500;
+int ErrorStatus(const Error& e) {
+  return e.kind == ErrorKind::kBadInput ? 400 : e.kind == ErrorKind::kCannotAssess ? 422 : 500;
 }
 
 http::Response Refuse(const Site& site, const http::Request& req, const Caller& caller, int status,
@@ -194,7 +176,7 @@ std::string TextBlock(const std::string& text) {
   return out + "</pre>";
 }
 
-std::string Disclaimer() { return cli::kDisclaimer; }
+std::string Disclaimer() { return wire::kDisclaimer; }
 
 std::string CsrfField(const Caller& caller) {
   return "<input type=\"hidden\" name=\"csrf\" value=\"" + Escape(caller.csrf) + "\">";
@@ -214,15 +196,6 @@ std::multimap<std::string, std::string> FormFields(const http::Request& req) {
 std::string Field(const std::multimap<std::string, std::string>& form, const std::string& name) {
   auto it = form.find(name);
   return it == form.end() ? "" : it->second;
-}
-
-std::string FieldName(const std::string& option) {
-  if (option.rfind("--", 0) != 0) return option;
-  std::string f = option.substr(2);
-  for (char& c : f) {
-    if (c == '-') c = '_';
-  }
-  return f;
 }
 
 }  // namespace lenacare::webapp

@@ -7,6 +7,7 @@
 // are immutable after Create(); the store is used only through Db(), which holds the lock.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -15,8 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/commands.h"
-#include "cli/common.h"
+#include "app/context.h"
 #include "http/message.h"
 #include "knowledge/knowledge.h"
 #include "store/accounts.h"
@@ -35,6 +35,16 @@ struct SiteOptions {
   size_t import_limit = 1 << 20;  // bytes of one FHIR upload through the web (= the server's body limit)
 };
 
+// The sources an answer rests on, each once, in the order met; and whether any is unverified.
+struct SourceList {
+  std::vector<std::string> list;
+  bool unverified = false;
+  void Add(const std::string& source, bool verified = true) {
+    if (!verified) unverified = true;
+    if (!source.empty() && std::find(list.begin(), list.end(), source) == list.end()) list.push_back(source);
+  }
+};
+
 // A page to render in the layout.
 struct PageSpec {
   std::string title;
@@ -47,26 +57,25 @@ struct PageSpec {
 
 class Site {
  public:
-  Site(const Knowledge& k, store::Store& store, SiteOptions options, Content content, std::string layout,
-       std::map<std::string, std::string> static_files);
+  Site(const Knowledge& k, store::Store& store, const Clock& clock, SiteOptions options, Content content,
+       std::string layout, std::map<std::string, std::string> static_files);
 
   const Knowledge& k;
+  const Clock& clock;
   const SiteOptions options;
   const Content content;
 
-  // The store under its lock, for one request's database work.
+  // The context of a use case that needs no records (the calculators), acting as `caller`.
+  app::Context Calculate(const Caller& caller) const;
+
+  // The records under their lock, for one request's database work: the use cases' context
+  // (acting as `caller`) and the accounts.
   struct Db {
     std::unique_lock<std::mutex> lock;
-    store::Store& store;
+    app::Context ctx;
     store::Accounts accounts;
   };
   Db Lock(const Caller& caller);
-
-  // Runs a `lenacare` command as the CLI does, answering into a Reply. `input` stands for "-"
-  // arguments (the request's JSON); `with_store` runs it on the store, as `caller`.
-  cli::Reply Run(const std::function<int(const cli::Options&)>& command, cli::Options o, const Caller& caller,
-                 bool with_store, const std::string* input = nullptr);
-  cli::Reply RunRecord(const std::string& kind, cli::Options o, const Caller& caller);
 
   std::string Page(const Caller& caller, const PageSpec& page) const;
   const std::string* StaticFile(const std::string& name) const;
@@ -84,9 +93,8 @@ http::Response Json(int status, const nlohmann::json& body);
 http::Response ErrorResponse(const Error& e);  // JSON; 400 bad input, 422 cannot assess, 500 failed
 http::Response JsonError(int status, const std::string& field, const std::string& message);
 http::Response Redirect(const std::string& location);  // 303 See Other
-// The HTTP status of a command's reply: 200 for an answer (which may itself say cannot-assess),
-// else by the error's kind.
-int ReplyStatus(const cli::Reply& r);
+// The HTTP status of an error: 400 bad input, 422 cannot assess, 500 failed.
+int ErrorStatus(const Error& e);
 // An error page (HTML) or JSON error, by what the path is.
 http::Response Refuse(const Site& site, const http::Request& req, const Caller& caller, int status,
                       const std::string& message);
@@ -104,7 +112,5 @@ bool CsrfOk(const Caller& caller, const std::multimap<std::string, std::string>&
 // The fields of an application/x-www-form-urlencoded body.
 std::multimap<std::string, std::string> FormFields(const http::Request& req);
 std::string Field(const std::multimap<std::string, std::string>& form, const std::string& name);
-// "--as-of" -> "as_of": an option name as web forms and the API spell it.
-std::string FieldName(const std::string& option);
 
 }  // namespace lenacare::webapp

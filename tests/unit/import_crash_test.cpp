@@ -147,7 +147,7 @@ TEST(ImportCrashTest, KilledAtRandomPointsTheDatabaseStaysConsistentAndTheImport
     const std::string what = "kill " + std::to_string(i) + " (seed " + std::to_string(seed) + "), " +
                              std::to_string(committed) + " lines reported committed";
     {
-      auto s = store::Store::Open(db, "tester");
+      auto s = store::Store::Open(db, testing::TestClock());
       ASSERT_TRUE(s.ok()) << what << ": " << s.error().Describe();
       ExpectConsistent(**s, committed, what);
     }
@@ -156,7 +156,7 @@ TEST(ImportCrashTest, KilledAtRandomPointsTheDatabaseStaysConsistentAndTheImport
     ASSERT_GT(again, 0);
     waitpid(again, &status, 0);
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << what << ": the rerun failed";
-    auto s = store::Store::Open(db, "tester");
+    auto s = store::Store::Open(db, testing::TestClock());
     ASSERT_TRUE(s.ok());
     ExpectConsistent(**s, kObservations, what + ", after the rerun");
     EXPECT_EQ(Count(**s, "SELECT count(*) FROM events"), kObservations) << what;

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <sstream>
 
@@ -58,8 +59,8 @@ TestDatabase::~TestDatabase() {
   }
 }
 
-std::unique_ptr<store::Store> TestDatabase::Open(const std::string& actor) {
-  auto s = store::Store::Open(target_, actor);
+std::unique_ptr<store::Store> TestDatabase::Open() {
+  auto s = store::Store::Open(target_, TestClock());
   if (!s.ok()) {
     ADD_FAILURE() << "cannot open the test store: " << s.error().Describe();
     return nullptr;
@@ -94,6 +95,43 @@ std::string EngineSummary(const Course& course, Date as_of) {
   return out.str();
 }
 
+const Clock& TestClock() {
+  static const FixedClock clock = [] {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    return FixedClock(
+        Date::FromCivil(tm.tm_year + 1900, static_cast<unsigned>(tm.tm_mon + 1), static_cast<unsigned>(tm.tm_mday)));
+  }();
+  return clock;
+}
+
+app::Context TestContext(store::Store* store, const std::string& actor) {
+  return app::Context{K(), TestClock(), store, actor};
+}
+
+Result<store::PatientRecord> AddPatient(store::Store& s, const store::PatientRecord& p) {
+  return app::AddPatient(TestContext(&s), {p.ref, p.name, p.sex, p.birth_date, "", p.facts});
+}
+
+Result<store::CourseRecord> StartCourse(store::Store& s, const std::string& ref, const std::string& header) {
+  return app::StartCourseFromHeader(TestContext(&s), ref, header);
+}
+
+Result<store::EventRecord> RecordEvent(store::Store& s, const std::string& ref, const std::string& event_json) {
+  app::RecordRequest r;
+  r.patient = ref;
+  r.kind = "event";
+  r.event = event_json;
+  auto recorded = app::RecordEvent(TestContext(&s), r);
+  if (!recorded.ok() && recorded.error().field == "json_event") return Error::BadInput("event", "is not a JSON object");
+  return recorded;
+}
+
+Result<store::StoredCourse> LoadCourse(store::Store& s, const std::string& ref, Date as_of) {
+  return s.LoadCourse("tester", K(), ref, as_of);
+}
+
 bool StoreCourseFile(store::Store& s, const std::string& ref, const json& file) {
   store::PatientRecord p;
   p.ref = ref;
@@ -103,14 +141,14 @@ bool StoreCourseFile(store::Store& s, const std::string& ref, const json& file) 
   facts.erase("sex");
   facts.erase("birth_date");
   p.facts = facts.dump();
-  auto added = s.AddPatient(K(), p);
+  auto added = AddPatient(s, p);
   if (!added.ok()) {
     ADD_FAILURE() << ref << ": patient: " << added.error().Describe();
     return false;
   }
   json header = file;
   for (const char* key : {"patient", "baseline", "events"}) header.erase(key);
-  auto course = s.StartCourse(K(), ref, header.dump());
+  auto course = StartCourse(s, ref, header.dump());
   if (!course.ok()) {
     ADD_FAILURE() << ref << ": course: " << course.error().Describe();
     return false;
@@ -122,7 +160,7 @@ bool StoreCourseFile(store::Store& s, const std::string& ref, const json& file) 
   }
   for (const json& e : file.value("events", json::array())) events.push_back(e);
   for (const json& e : events) {
-    auto r = s.RecordEvent(K(), ref, e.dump());
+    auto r = RecordEvent(s, ref, e.dump());
     if (!r.ok()) {
       ADD_FAILURE() << ref << ": event " << e.dump() << ": " << r.error().Describe();
       return false;

@@ -8,6 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "app/context.h"
+#include "app/records.h"
+#include "core/clock.h"
 #include "course/course.h"
 #include "store/store.h"
 
@@ -25,7 +28,7 @@ class TestDatabase {
   bool available() const { return !target_.empty(); }
   const std::string& target() const { return target_; }
   const std::string& dir() const { return dir_; }  // a temporary directory for files
-  std::unique_ptr<store::Store> Open(const std::string& actor = "tester");
+  std::unique_ptr<store::Store> Open();
 
  private:
   std::string backend_, target_, dir_, schema_, base_url_;
@@ -37,8 +40,21 @@ bool PostgresRequired();
 // Everything Evaluate and the REMS checklist say for a course as of a date, as text.
 std::string EngineSummary(const Course& course, Date as_of);
 
+// The clock of the in-process tests: fixed at the day the test run started (UTC), so that a test
+// never sees the date change under it.
+const Clock& TestClock();
+// A use case's context on `store` (may be null), acting as `actor`.
+app::Context TestContext(store::Store* store, const std::string& actor = "tester");
+
+// The use cases a test writes and reads records with, acting as "tester" (the knowledge of this
+// source tree, the test clock).
+Result<store::PatientRecord> AddPatient(store::Store& s, const store::PatientRecord& p);
+Result<store::CourseRecord> StartCourse(store::Store& s, const std::string& ref, const std::string& header);
+Result<store::EventRecord> RecordEvent(store::Store& s, const std::string& ref, const std::string& event_json);
+Result<store::StoredCourse> LoadCourse(store::Store& s, const std::string& ref, Date as_of);
+
 // Stores a course file (the docs/course-format.md JSON) for patient `ref` through the store's
-// validating writes: the patient, the course, the baseline and each event. Fails the test on
+// use cases' validating writes: the patient, the course, the baseline and each event. Fails the test on
 // any error and returns false.
 bool StoreCourseFile(store::Store& s, const std::string& ref, const nlohmann::json& course_file);
 

@@ -17,13 +17,28 @@
 #include "store/schema.h"
 #include "store_support.h"
 #include "test_support.h"
+#include "wire/json.h"
 
 namespace lenacare {
 namespace {
 
 using nlohmann::json;
+using testing::AddPatient;
 using testing::K;
+using testing::LoadCourse;
+using testing::RecordEvent;
+using testing::StartCourse;
+using testing::TestClock;
+using testing::TestContext;
 using testing::TestDatabase;
+
+// The importer's options as the tests run it: as "tester", on the test clock's today.
+fhir::ImportOptions ImportAs() {
+  fhir::ImportOptions o;
+  o.actor = "tester";
+  o.today = TestClock().Today();
+  return o;
+}
 
 class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -46,8 +61,8 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     p.ref = ref;
     p.sex = "male";
     p.birth_date = "1955-04-02";
-    ASSERT_TRUE(store_->AddPatient(K(), p).ok());
-    auto c = store_->StartCourse(K(), ref, R"({"indication":"mm","start_date":"2026-01-05","starting_dose_mg":25})");
+    ASSERT_TRUE(AddPatient(*store_, p).ok());
+    auto c = StartCourse(*store_, ref, R"({"indication":"mm","start_date":"2026-01-05","starting_dose_mg":25})");
     ASSERT_TRUE(c.ok()) << c.error().Describe();
   }
 
@@ -73,7 +88,7 @@ TEST_P(StoreTest, OpensAtTheLatestSchemaVersionAndReopensUnchanged) {
 
 TEST_P(StoreTest, UpgradesAVersionOneDatabaseInPlace) {
   TestDatabase fresh(GetParam());
-  auto old = store::Store::OpenUnmigrated(fresh.target(), "tester");
+  auto old = store::Store::OpenUnmigrated(fresh.target(), TestClock());
   ASSERT_TRUE(old.ok()) << old.error().Describe();
   ASSERT_TRUE((*old)->Migrate(1).ok());
   EXPECT_EQ(*(*old)->SchemaVersion(), 1);
@@ -110,16 +125,16 @@ TEST_P(StoreTest, UpgradesAVersionOneDatabaseInPlace) {
           })
           .ok());
   // ... is there after the upgrade, and version 2's append-only rule holds.
-  auto upgraded = store::Store::Open(fresh.target(), "tester");
+  auto upgraded = store::Store::Open(fresh.target(), TestClock());
   ASSERT_TRUE(upgraded.ok()) << upgraded.error().Describe();
   EXPECT_EQ(*(*upgraded)->SchemaVersion(), store::LatestSchemaVersion());
-  auto p = (*upgraded)->ShowPatient("OLD-1");
+  auto p = (*upgraded)->ShowPatient("tester", "OLD-1");
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->name, "Old Patient");
   // Only the row whose text says nothing beyond its columns is marked plain, and the course the
   // version-1 rows make is the same as before.
   EXPECT_EQ(*store::QueryInt((*upgraded)->db(), "SELECT count(*) FROM events WHERE plain = 1", {}), 1);
-  auto course = (*upgraded)->LoadCourse(K(), "OLD-1", Date::FromCivil(2026, 1, 14));
+  auto course = LoadCourse(**upgraded, "OLD-1", Date::FromCivil(2026, 1, 14));
   ASSERT_TRUE(course.ok()) << course.error().Describe();
   ASSERT_EQ(course->course.events.size(), 3u);
   EXPECT_EQ(course->course.events[1].note, "x");
@@ -141,8 +156,8 @@ TEST_P(StoreTest, AddsListsAndShowsPatients) {
   p.name = "Ada Example";
   p.sex = "female";
   p.facts = R"({"weight":"58 kg","rems_category":"adult-female-can-become-pregnant"})";
-  ASSERT_TRUE(store_->AddPatient(K(), p).ok());
-  auto list = store_->ListPatients();
+  ASSERT_TRUE(AddPatient(*store_, p).ok());
+  auto list = store_->ListPatients("tester");
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 2u);
   EXPECT_EQ((*list)[0].ref, "MRN-1");
@@ -170,13 +185,13 @@ TEST_P(StoreTest, RefusesBadPatientsWithTheFieldNamed) {
       {{0, "X", "", "", "", "[1]"}, "facts", "object"},
   };
   for (const Case& c : cases) {
-    auto r = store_->AddPatient(K(), c.p);
+    auto r = AddPatient(*store_, c.p);
     ASSERT_FALSE(r.ok()) << c.p.ref << " " << c.p.facts;
     EXPECT_EQ(r.error().kind, ErrorKind::kBadInput);
     EXPECT_EQ(r.error().field, c.field) << r.error().Describe();
     EXPECT_NE(r.error().message.find(c.message), std::string::npos) << r.error().Describe();
   }
-  auto list = store_->ListPatients();
+  auto list = store_->ListPatients("tester");
   EXPECT_EQ(list->size(), 1u);  // nothing stored by the refused ones
 }
 
@@ -184,7 +199,7 @@ TEST_P(StoreTest, RefusesBadEventsWithTheFieldNamedAndStoresNothing) {
   AddMmPatient("P1");
   store::PatientRecord bare;
   bare.ref = "P2";
-  ASSERT_TRUE(store_->AddPatient(K(), bare).ok());
+  ASSERT_TRUE(AddPatient(*store_, bare).ok());
   struct Case {
     std::string ref, event, field, message;
   } cases[] = {
@@ -208,34 +223,32 @@ TEST_P(StoreTest, RefusesBadEventsWithTheFieldNamedAndStoresNothing) {
       {"P9", R"({"date":"2026-01-12","type":"hold"})", "patient", "no patient 'P9'"},
   };
   for (const Case& c : cases) {
-    auto r = store_->RecordEvent(K(), c.ref, c.event);
+    auto r = RecordEvent(*store_, c.ref, c.event);
     ASSERT_FALSE(r.ok()) << c.event;
     EXPECT_EQ(r.error().field, c.field) << c.event << " -> " << r.error().Describe();
     EXPECT_NE(r.error().message.find(c.message), std::string::npos) << c.event << " -> " << r.error().Describe();
   }
-  auto events = store_->ListEvents("P1");
+  auto events = store_->ListEvents("tester", "P1");
   ASSERT_TRUE(events.ok());
   EXPECT_TRUE(events->empty());
   // A name with SQL in it is data, not SQL.
-  auto ok =
-      store_->RecordEvent(K(), "P1", R"({"date":"2026-01-12","type":"hold","reason":"x'); DROP TABLE events; --"})");
+  auto ok = RecordEvent(*store_, "P1", R"({"date":"2026-01-12","type":"hold","reason":"x'); DROP TABLE events; --"})");
   ASSERT_TRUE(ok.ok()) << ok.error().Describe();
-  EXPECT_EQ(store_->ListEvents("P1")->size(), 1u);
+  EXPECT_EQ(store_->ListEvents("tester", "P1")->size(), 1u);
 }
 
 TEST_P(StoreTest, ALabBeforeTheStartIsABaselineResultAndLaterEventsWaitForTheirDate) {
   AddMmPatient("P1");
   ASSERT_TRUE(
-      store_->RecordEvent(K(), "P1", R"({"date":"2026-01-02","type":"lab","test":"platelets","value":"140 K/uL"})")
-          .ok());
+      RecordEvent(*store_, "P1", R"({"date":"2026-01-02","type":"lab","test":"platelets","value":"140 K/uL"})").ok());
   ASSERT_TRUE(
-      store_->RecordEvent(K(), "P1", R"({"date":"2026-01-12","type":"lab","test":"anc","value":"0.8 10*9/L"})").ok());
-  auto early = store_->LoadCourse(K(), "P1", Date::FromCivil(2026, 1, 10));
+      RecordEvent(*store_, "P1", R"({"date":"2026-01-12","type":"lab","test":"anc","value":"0.8 10*9/L"})").ok());
+  auto early = LoadCourse(*store_, "P1", Date::FromCivil(2026, 1, 10));
   ASSERT_TRUE(early.ok()) << early.error().Describe();
   ASSERT_EQ(early->course.events.size(), 1u);
   EXPECT_LT(early->course.events[0].index, 0);  // baseline
   EXPECT_DOUBLE_EQ(early->course.events[0].value, 140);
-  auto later = store_->LoadCourse(K(), "P1", Date::FromCivil(2026, 1, 13));
+  auto later = LoadCourse(*store_, "P1", Date::FromCivil(2026, 1, 13));
   ASSERT_EQ(later->course.events.size(), 2u);
   EXPECT_EQ(Evaluate(K(), later->course, Date::FromCivil(2026, 1, 13)).status, CourseStatus::kInterrupted);
   EXPECT_EQ(Evaluate(K(), early->course, Date::FromCivil(2026, 1, 10)).status, CourseStatus::kTaking);
@@ -244,13 +257,12 @@ TEST_P(StoreTest, ALabBeforeTheStartIsABaselineResultAndLaterEventsWaitForTheirD
 TEST_P(StoreTest, APatientWithoutACourseCannotBeAssessed) {
   store::PatientRecord p;
   p.ref = "P1";
-  ASSERT_TRUE(store_->AddPatient(K(), p).ok());
-  auto c = store_->LoadCourse(K(), "P1", Date::FromCivil(2026, 1, 10));
+  ASSERT_TRUE(AddPatient(*store_, p).ok());
+  auto c = LoadCourse(*store_, "P1", Date::FromCivil(2026, 1, 10));
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.error().kind, ErrorKind::kCannotAssess);
   // A lab with no course yet is kept as a baseline result.
-  EXPECT_TRUE(
-      store_->RecordEvent(K(), "P1", R"({"date":"2026-01-02","type":"lab","test":"anc","value":"2 10*9/L"})").ok());
+  EXPECT_TRUE(RecordEvent(*store_, "P1", R"({"date":"2026-01-02","type":"lab","test":"anc","value":"2 10*9/L"})").ok());
 }
 
 // Every scenario course of tests/scenarios and tests/rems-scenarios, stored event by event and
@@ -273,7 +285,7 @@ TEST_P(StoreTest, AStoredCourseGetsTheSameAnswersAsItsCourseFile) {
         // The file's course with the events up to the date, as the scenario runner evaluates it.
         Course expected = *from_file;
         std::erase_if(expected.events, [&](const Event& e) { return e.date > *as_of; });
-        auto stored = store_->LoadCourse(K(), ref, *as_of);
+        auto stored = LoadCourse(*store_, ref, *as_of);
         ASSERT_TRUE(stored.ok()) << file << ": " << stored.error().Describe();
         EXPECT_EQ(testing::EngineSummary(stored->course, *as_of), testing::EngineSummary(expected, *as_of))
             << file << " as of " << as_of->ToString();
@@ -288,9 +300,9 @@ TEST_P(StoreTest, AStoredCourseGetsTheSameAnswersAsItsCourseFile) {
 
 TEST_P(StoreTest, EveryReadAndWriteIsAuditedAndTheChainVerifies) {
   AddMmPatient("P1");
-  ASSERT_TRUE(store_->RecordEvent(K(), "P1", R"({"date":"2026-01-12","type":"dose-taken"})").ok());
-  ASSERT_TRUE(store_->LoadCourse(K(), "P1", Date::FromCivil(2026, 1, 12)).ok());
-  ASSERT_TRUE(store_->ShowPatient("P1").ok());
+  ASSERT_TRUE(RecordEvent(*store_, "P1", R"({"date":"2026-01-12","type":"dose-taken"})").ok());
+  ASSERT_TRUE(LoadCourse(*store_, "P1", Date::FromCivil(2026, 1, 12)).ok());
+  ASSERT_TRUE(store_->ShowPatient("tester", "P1").ok());
   auto log = store_->AuditLog(100);
   ASSERT_TRUE(log.ok());
   std::vector<std::string> actions;
@@ -358,7 +370,7 @@ int64_t Count(store::Store& s, const std::string& sql) {
 // types lenacare mostly does not use. Everything is read, the patients are stored, the rest is
 // counted and skipped, nothing stops the import.
 TEST_P(StoreTest, ImportsAPublicSyntheaBulkExport) {
-  auto sum = fhir::Import(*store_, K(), {SyntheaDir()}, {});
+  auto sum = fhir::Import(*store_, K(), {SyntheaDir()}, ImportAs());
   ASSERT_TRUE(sum.ok()) << sum.error().Describe();
   EXPECT_EQ(sum->files, 5);
   EXPECT_EQ(sum->resources, 2485);
@@ -379,11 +391,11 @@ TEST_P(StoreTest, ImportingTheSameDataTwiceLeavesTheDatabaseUnchanged) {
       "\n"
       R"({"resourceType":"Observation","id":"o2","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"777-3"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-01-12","valueQuantity":{"value":45,"unit":"K/uL"}})"
       "\n");
-  auto first = fhir::Import(*store_, K(), {SyntheaDir(), Path("Observation.000.ndjson")}, {});
+  auto first = fhir::Import(*store_, K(), {SyntheaDir(), Path("Observation.000.ndjson")}, ImportAs());
   ASSERT_TRUE(first.ok()) << first.error().Describe();
   EXPECT_GT(first->written, 10);
   const std::string before = testing::DumpTables(*store_);
-  auto second = fhir::Import(*store_, K(), {SyntheaDir(), Path("Observation.000.ndjson")}, {});
+  auto second = fhir::Import(*store_, K(), {SyntheaDir(), Path("Observation.000.ndjson")}, ImportAs());
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(second->written, 0);
   EXPECT_EQ(second->unchanged, first->written);
@@ -411,7 +423,7 @@ TEST_P(StoreTest, InvalidResourcesAreReportedWithFileAndLineAndTheRestIsImported
             make("f", "final", "777-3", R"("valueQuantity":{"value":-3,"unit":"10*9/L"})") +       // 7
             "\n" +                                                                                 // 8
             make("g", "final", "718-7", R"("valueQuantity":{"value":9.5,"unit":"g/dL"})"));        // 9 ok
-  auto sum = fhir::Import(*store_, K(), {Path("labs.ndjson")}, {});
+  auto sum = fhir::Import(*store_, K(), {Path("labs.ndjson")}, ImportAs());
   ASSERT_TRUE(sum.ok());
   EXPECT_EQ(sum->resources, 8);
   EXPECT_EQ(sum->written, 2);
@@ -439,7 +451,7 @@ TEST_P(StoreTest, ImportsLenalidomideOrdersDispensesAndDiagnosesAndSkipsOtherDru
     {"resource":{"resourceType":"MedicationRequest","id":"m3","status":"active","medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"1191"}]},"subject":{"reference":"Patient/p7"}}},
     {"resource":{"resourceType":"MedicationDispense","id":"d1","status":"completed","medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"342369"}]},"subject":{"reference":"Patient/p7"},"whenHandedOver":"2026-01-03T10:00:00Z","daysSupply":{"value":28}}}
   ]})");
-  auto sum = fhir::Import(*store_, K(), {Path("b.json")}, {});
+  auto sum = fhir::Import(*store_, K(), {Path("b.json")}, ImportAs());
   ASSERT_TRUE(sum.ok());
   EXPECT_EQ(sum->written, 4);  // patient, condition, prescription, dispense
   EXPECT_EQ(sum->invalid, 1);  // m2: no supply duration
@@ -447,10 +459,10 @@ TEST_P(StoreTest, ImportsLenalidomideOrdersDispensesAndDiagnosesAndSkipsOtherDru
             std::string::npos);
   EXPECT_EQ(Skipped(*sum, "Condition refuted"), 1);
   EXPECT_EQ(Skipped(*sum, "MedicationRequest of another drug (not used)"), 1);
-  auto p = store_->ShowPatient("p7");
+  auto p = store_->ShowPatient("tester", "p7");
   EXPECT_EQ(p->name, "Eva Lind");
   EXPECT_EQ(*store_->ConditionIndications(p->id), std::vector<std::string>{"mm"});
-  auto events = store_->ListEvents("p7");
+  auto events = store_->ListEvents("tester", "p7");
   ASSERT_EQ(events->size(), 2u);
   EXPECT_EQ(json::parse((*events)[0].body),
             json::parse(R"({"date":"2026-01-02","type":"prescription","days_supply":28,"refills":0})"));
@@ -465,12 +477,11 @@ TEST_P(StoreTest, AnExportedBundleImportsBackToTheSameCourse) {
   const json scenario = json::parse(in);
   ASSERT_TRUE(testing::StoreCourseFile(*store_, "F1", scenario["course"]));
   ASSERT_TRUE(
-      store_
-          ->RecordEvent(
-              K(), "F1",
-              R"({"date":"2025-03-10","type":"lab","test":"anc","value":"1.1 10*9/L","lln":"1.8 10*9/L","note":"weekly"})")
+      RecordEvent(
+          *store_, "F1",
+          R"({"date":"2025-03-10","type":"lab","test":"anc","value":"1.1 10*9/L","lln":"1.8 10*9/L","note":"weekly"})")
           .ok());
-  auto bundle = fhir::ExportPatient(*store_, K(), "F1");
+  auto bundle = fhir::ExportPatient(*store_, K(), "F1", "tester");
   ASSERT_TRUE(bundle.ok()) << bundle.error().Describe();
   std::set<std::string> types;
   for (const json& e : (*bundle)["entry"]) types.insert(e["resource"]["resourceType"].get<std::string>());
@@ -480,17 +491,17 @@ TEST_P(StoreTest, AnExportedBundleImportsBackToTheSameCourse) {
   TestDatabase other(GetParam());
   auto copy = other.Open();
   ASSERT_NE(copy, nullptr);
-  auto sum = fhir::Import(*copy, K(), {Path("bundle.json")}, {});
+  auto sum = fhir::Import(*copy, K(), {Path("bundle.json")}, ImportAs());
   ASSERT_TRUE(sum.ok());
   EXPECT_EQ(sum->invalid, 0) << (sum->problems.empty() ? "" : sum->problems[0]);
   for (const json& check : scenario["checks"]) {
     const Date as_of = *Date::Parse(check["as_of"].get<std::string>());
-    auto a = store_->LoadCourse(K(), "F1", as_of);
-    auto b = copy->LoadCourse(K(), "F1", as_of);
+    auto a = LoadCourse(*store_, "F1", as_of);
+    auto b = LoadCourse(*copy, "F1", as_of);
     ASSERT_TRUE(a.ok() && b.ok()) << (b.ok() ? "" : b.error().Describe());
     EXPECT_EQ(testing::EngineSummary(b->course, as_of), testing::EngineSummary(a->course, as_of));
   }
-  auto again = fhir::ExportPatient(*copy, K(), "F1");
+  auto again = fhir::ExportPatient(*copy, K(), "F1", "tester");
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->dump(2), bundle->dump(2));
 }
@@ -511,19 +522,19 @@ TEST_P(StoreTest, ResponseMarkersMakeAResponseItemUntilTheChangeIsConfirmed) {
       marker("m0", "2026-01-05", 3.0) + marker("m1", "2026-02-02", 1.2) +
           R"({"resourceType":"Observation","id":"bad","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"33358-3"}]},"subject":{"reference":"Patient/M1"},"effectiveDateTime":"2026-02-02","valueQuantity":{"value":1,"unit":"mg/L"}})"
           "\n");
-  auto sum = fhir::Import(*store_, K(), {Path("m.ndjson")}, {});
+  auto sum = fhir::Import(*store_, K(), {Path("m.ndjson")}, ImportAs());
   ASSERT_TRUE(sum.ok());
   EXPECT_EQ(sum->written, 2);
   ASSERT_EQ(sum->invalid, 1);
   EXPECT_NE(sum->problems[0].find("Observation/bad: event.value"), std::string::npos) << sum->problems[0];
-  auto c = store_->LoadCourse(K(), "M1", Date::FromCivil(2026, 2, 3));
+  auto c = LoadCourse(*store_, "M1", Date::FromCivil(2026, 2, 3));
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->markers.size(), 2u);
   EXPECT_TRUE(c->course.events.empty());  // markers are not course events
 
   auto response_items = [&](Date as_of) {
     std::vector<std::string> out;
-    auto w = app::BuildWorklist(*store_, K(), as_of, 0);
+    auto w = app::BuildWorklist(TestContext(store_.get()), {as_of.ToString(), 0});
     EXPECT_TRUE(w.ok());
     for (const auto& e : w->entries) {
       for (const auto& i : e.items) {
@@ -545,11 +556,11 @@ TEST_P(StoreTest, ResponseMarkersMakeAResponseItemUntilTheChangeIsConfirmed) {
   EXPECT_EQ(response_items(Date::FromCivil(2026, 2, 3)),
             std::vector<std::string>{std::string(ResponseCategoryId(expected.assessments[0].category)) +
                                      " on 2026-02-02 awaits a confirming assessment of the same marker"});
-  auto r = store_->RecordEvent(
-      K(), "M1", R"({"date":"2026-03-02","type":"marker","marker":"serum_m_protein","value":"1.1 g/dL"})");
+  auto r = RecordEvent(*store_, "M1",
+                       R"({"date":"2026-03-02","type":"marker","marker":"serum_m_protein","value":"1.1 g/dL"})");
   ASSERT_TRUE(r.ok()) << r.error().Describe();
   EXPECT_TRUE(response_items(Date::FromCivil(2026, 3, 3)).empty());
-  auto bad = store_->RecordEvent(K(), "M1", R"({"date":"2026-03-02","type":"marker","marker":"igg","value":"1 g/dL"})");
+  auto bad = RecordEvent(*store_, "M1", R"({"date":"2026-03-02","type":"marker","marker":"igg","value":"1 g/dL"})");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().field, "event.marker");
 }
@@ -561,22 +572,21 @@ TEST_P(StoreTest, TheWorklistPutsTheMostUrgentFirstAndLeavesOutWhoNeedsNothing) 
   // HOLD: ANC 0.8 on day 8 interrupts; a recovery count is due.
   AddMmPatient("HOLD");
   ASSERT_TRUE(
-      store_->RecordEvent(K(), "HOLD", R"({"date":"2026-01-12","type":"lab","test":"anc","value":"0.8 10*9/L"})").ok());
+      RecordEvent(*store_, "HOLD", R"({"date":"2026-01-12","type":"lab","test":"anc","value":"0.8 10*9/L"})").ok());
   // LATE: no blood count since the start: the weekly count of cycle 1 is overdue.
   AddMmPatient("LATE");
   // OK: counts on time.
   AddMmPatient("OK");
   ASSERT_TRUE(
-      store_->RecordEvent(K(), "OK", R"({"date":"2026-01-12","type":"lab","test":"anc","value":"2.1 10*9/L"})").ok());
+      RecordEvent(*store_, "OK", R"({"date":"2026-01-12","type":"lab","test":"anc","value":"2.1 10*9/L"})").ok());
   ASSERT_TRUE(
-      store_->RecordEvent(K(), "OK", R"({"date":"2026-01-12","type":"lab","test":"platelets","value":"210 10*9/L"})")
-          .ok());
+      RecordEvent(*store_, "OK", R"({"date":"2026-01-12","type":"lab","test":"platelets","value":"210 10*9/L"})").ok());
   // None: a patient without a course is not on the worklist.
   store::PatientRecord none;
   none.ref = "NONE";
-  ASSERT_TRUE(store_->AddPatient(K(), none).ok());
+  ASSERT_TRUE(AddPatient(*store_, none).ok());
 
-  auto w = app::BuildWorklist(*store_, K(), as_of, 3);
+  auto w = app::BuildWorklist(TestContext(store_.get()), {as_of.ToString(), 3});
   ASSERT_TRUE(w.ok()) << w.error().Describe();
   EXPECT_EQ(w->patients, 3);
   std::vector<std::string> order;
@@ -584,7 +594,7 @@ TEST_P(StoreTest, TheWorklistPutsTheMostUrgentFirstAndLeavesOutWhoNeedsNothing) 
     order.push_back(e.patient.ref + ":" + std::string(app::UrgencyId(e.items[0].urgency)));
   // Each entry's first item is compared with the engine's own answer for that course.
   for (const auto& e : w->entries) {
-    auto c = store_->LoadCourse(K(), e.patient.ref, as_of);
+    auto c = LoadCourse(*store_, e.patient.ref, as_of);
     const Assessment a = Evaluate(K(), c->course, as_of);
     if (e.items[0].urgency == app::Urgency::kHold) {
       EXPECT_EQ(a.status, CourseStatus::kInterrupted);
@@ -603,7 +613,7 @@ TEST_P(StoreTest, TheWorklistPutsTheMostUrgentFirstAndLeavesOutWhoNeedsNothing) 
         0)
         << absent;
   }
-  auto j = app::WorklistJson(*w);
+  auto j = wire::WorklistJson(*w);
   EXPECT_EQ(j["entries"][0]["patient"], "LATE");
   EXPECT_EQ(j["entries"][0]["items"][0]["what"], "cbc");
 }

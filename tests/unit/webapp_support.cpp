@@ -11,9 +11,8 @@ namespace lenacare::testing {
 using nlohmann::json;
 
 TestSite::TestSite() {
-  store_ = db_.Open("tester");
-  auto today = store::TodayUtc();
-  auto seeded = webapp::SeedDemo(K(), *store_, std::string(LENACARE_TEST_WEB_DIR) + "/demo", *today);
+  store_ = db_.Open();
+  auto seeded = webapp::SeedDemo(K(), *store_, TestClock(), std::string(LENACARE_TEST_WEB_DIR) + "/demo");
   if (!seeded.ok()) {
     ADD_FAILURE() << seeded.error().Describe();
     return;
@@ -22,7 +21,7 @@ TestSite::TestSite() {
   webapp::SiteOptions o;
   o.web_dir = LENACARE_TEST_WEB_DIR;
   o.pages_dir = std::string(LENACARE_TEST_KNOWLEDGE_DIR) + "/pages";
-  auto app = webapp::WebApp::Create(K(), *store_, o);
+  auto app = webapp::WebApp::Create(K(), *store_, TestClock(), o);
   if (!app.ok()) {
     ADD_FAILURE() << app.error().Describe();
     return;
@@ -91,7 +90,7 @@ Credentials TestSite::SignIn(const std::string& role) {
 }
 
 Credentials TestSite::TokenFor(const std::string& role) {
-  store::Accounts accounts(*store_);
+  store::Accounts accounts(*store_, "tester");
   auto token = accounts.AddToken(Username(role), "test " + role);
   EXPECT_TRUE(token.ok()) << (token.ok() ? "" : token.error().Describe());
   Credentials c;

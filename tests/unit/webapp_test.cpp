@@ -31,7 +31,7 @@ json ReadJsonFile(const std::string& path) {
   return json::parse(in);
 }
 
-std::string Today() { return store::TodayUtc()->ToString(); }
+std::string Today() { return testing::TestClock().Today().ToString(); }
 
 // Known-good bodies of every JSON POST route of the API, for the hostile-input tests.
 std::map<std::string, json> GoodBodies() {
@@ -374,7 +374,7 @@ TEST(WebLimits, EachLimitHoldsOnBothSidesOfItsEdge) {
   EXPECT_EQ(post(mine, With(With(entry, "symptom", "x"), "note", std::string(1000, 'n')), patient), 201);
   EXPECT_EQ(post(mine, With(With(entry, "symptom", "x"), "note", std::string(1001, 'n')), patient), 400);
   // Username: 1-64 of a-z 0-9 . _ -; password: 12-256 characters.
-  store::Accounts accounts(Site().store());
+  store::Accounts accounts(Site().store(), "tester");
   EXPECT_TRUE(accounts.AddUser(std::string(64, 'u'), store::Role::kNurse, std::string(12, 'w'), "").ok());
   EXPECT_FALSE(accounts.AddUser(std::string(65, 'u'), store::Role::kNurse, std::string(12, 'w'), "").ok());
   EXPECT_FALSE(accounts.AddUser("Upper", store::Role::kNurse, std::string(12, 'w'), "").ok());

@@ -1,17 +1,19 @@
-// The `lenacare` command: a thin adapter from the command line to the engine.
+// The `lenacare` command: a thin adapter from the command line to the use cases of src/app.
 // Exit codes: 0 answered, 1 cannot-assess, 2 bad input or usage, 3 failed (database, file).
+#include "cli/cli.h"
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/render.h"
+#include "cli/common.h"
+#include "wire/text.h"
 
+namespace lenacare::cli {
 namespace {
 
-using lenacare::cli::Options;
-
 std::string Footer() {
-  return std::string("\n") + lenacare::cli::kDisclaimer +
+  return std::string("\n") + wire::kDisclaimer +
          "\nExit codes: 0 answered, 1 cannot assess, 2 bad input, 3 failed (database or file).";
 }
 
@@ -46,10 +48,22 @@ std::string UsageMessage(const CLI::ParseError& e) {
   return what;
 }
 
+// Runs `run` as the subcommand's action, with the subcommand's long option names known to the
+// error messages.
+void Bind(CLI::App* sub, Options& o, int& code, std::function<int()> run) {
+  sub->callback([sub, &o, &code, run = std::move(run)] {
+    for (const CLI::Option* opt : sub->get_options()) {
+      for (const std::string& name : opt->get_lnames()) o.option_names.push_back("--" + name);
+    }
+    code = run();
+  });
+}
+
 }  // namespace
 
-int main(int argc, char** argv) {
+int Main(int argc, char** argv, const Program& program) {
   Options o;
+  o.clock = &program.clock;
   int code = 0;
   CLI::App app{"lenacare — therapy companion and decision support for lenalidomide (Revlimid)"};
   app.footer(Footer());
@@ -60,14 +74,14 @@ int main(int argc, char** argv) {
 
   CLI::App* crcl = Sub(app, "crcl", "Creatinine clearance by Cockcroft-Gault", o);
   CrClOptions(crcl, o);
-  crcl->callback([&] { code = lenacare::cli::RunCrCl(o); });
+  Bind(crcl, o, code, [&] { return RunCrCl(o); });
 
   CLI::App* start = Sub(app, "start-dose", "Starting dose for an indication and a renal function", o);
   start->add_option("--indication", o.indication, "mm, mm-maintenance, mds, mcl, fl or mzl")->required();
   start->add_option("--crcl", o.crcl, "Creatinine clearance in mL/min (or give the four Cockcroft-Gault inputs)");
   start->add_flag("--dialysis", o.dialysis, "The patient is on dialysis");
   CrClOptions(start, o);
-  start->callback([&] { code = lenacare::cli::RunStartDose(o); });
+  Bind(start, o, code, [&] { return RunStartDose(o); });
 
   CLI::App* cal = Sub(app, "calendar", "Cycle calendar: pill and rest days, companion drugs, blood-count days", o);
   cal->add_option("--indication", o.indication, "mm, mm-maintenance, mds, mcl, fl or mzl")->required();
@@ -81,25 +95,25 @@ int main(int argc, char** argv) {
   cal->add_option("--birth-date", o.birth_date, "Birth date (YYYY-MM-DD), instead of --age");
   cal->add_option("--pregnancy-tests", o.pregnancy_tests,
                   "For a patient who can become pregnant: regular or irregular menstrual cycles (adds the REMS tests)");
-  cal->callback([&] { code = lenacare::cli::RunCalendar(o); });
+  Bind(cal, o, code, [&] { return RunCalendar(o); });
 
   CLI::App* eval = Sub(app, "evaluate", "Where a therapy course stands on a date, with recommendations", o);
   eval->add_option("course", o.course_file, "Course file (JSON, see docs/course-format.md), or - for standard input")
       ->required();
   eval->add_option("--as-of", o.as_of, "The date to assess (YYYY-MM-DD; default today)");
-  eval->callback([&] { code = lenacare::cli::RunEvaluate(o); });
+  Bind(eval, o, code, [&] { return RunEvaluate(o); });
 
   CLI::App* missed = Sub(app, "missed-dose", "What to do about a missed dose (the 12-hour rule)", o);
   missed->add_option("--scheduled", o.scheduled, "The usual time (HH:MM or YYYY-MM-DDTHH:MM)")->required();
   missed->add_option("--now", o.now, "The time now (same form as --scheduled)")->required();
-  missed->callback([&] { code = lenacare::cli::RunMissedDose(o); });
+  Bind(missed, o, code, [&] { return RunMissedDose(o); });
 
   CLI::App* caps = Sub(app, "capsules", "Capsules that make a dose and the quantity for one cycle", o);
   caps->add_option("--indication", o.indication, "The indication (sets the pill days)")->required();
   caps->add_option("--dose", o.dose_mg, "Dose in mg")->required();
   caps->add_option("--frequency", o.frequency, "daily or every-other-day");
   caps->add_option("--days", o.days, "Pill days of the cycle, e.g. 1-21");
-  caps->callback([&] { code = lenacare::cli::RunCapsules(o); });
+  Bind(caps, o, code, [&] { return RunCapsules(o); });
 
   CLI::App* knowledge = app.add_subcommand("knowledge", "Inspect the clinical knowledge base");
   knowledge->footer(Footer());
@@ -107,13 +121,13 @@ int main(int argc, char** argv) {
   CLI::App* check = Sub(*knowledge, "check", "Validate a knowledge directory", o);
   check->add_option("dir", o.check_dir, "Knowledge directory (default: the one in use)");
   check->add_option("--pack", o.pack, "Knowledge pack (default us)");
-  check->callback([&] { code = lenacare::cli::RunKnowledgeCheck(o); });
+  Bind(check, o, code, [&] { return RunKnowledgeCheck(o); });
 
   CLI::App* rems = Sub(
       app, "rems", "Pregnancy-prevention (REMS) checklist: met, due, overdue, blocking; may it be dispensed today", o);
   rems->add_option("course", o.course_file, "Course file (JSON), or - for standard input")->required();
   rems->add_option("--as-of", o.as_of, "The date to assess (YYYY-MM-DD; default today)");
-  rems->callback([&] { code = lenacare::cli::RunRems(o); });
+  Bind(rems, o, code, [&] { return RunRems(o); });
 
   CLI::App* vte = Sub(app, "vte", "Clot-prevention risk: IMWG 2008 model and IMPEDE VTE score, beside the label", o);
   vte->add_option("--bmi", o.bmi, "Body-mass index, e.g. \"31 kg/m2\"");
@@ -122,16 +136,16 @@ int main(int argc, char** argv) {
   vte->add_option("--present", o.present, "Findings present (comma-separated); every other finding is taken as absent")
       ->delimiter(',');
   vte->add_option("--unknown", o.unknown, "Findings not known (comma-separated)")->delimiter(',');
-  vte->callback([&] { code = lenacare::cli::RunVte(o); });
+  Bind(vte, o, code, [&] { return RunVte(o); });
 
   CLI::App* inter = Sub(app, "interactions", "What the label says about other drugs taken with lenalidomide", o);
   inter->add_option("drugs", o.drugs, "Generic names, brands or RxNorm codes")->required();
-  inter->callback([&] { code = lenacare::cli::RunInteractions(o); });
+  Bind(inter, o, code, [&] { return RunInteractions(o); });
 
   CLI::App* chk = Sub(app, "check", "All checks for one course: status, REMS, readiness, clot risk, interactions", o);
   chk->add_option("course", o.course_file, "Course file (JSON), or - for standard input")->required();
   chk->add_option("--as-of", o.as_of, "The date to assess (YYYY-MM-DD; default today)");
-  chk->callback([&] { code = lenacare::cli::RunCheck(o); });
+  Bind(chk, o, code, [&] { return RunCheck(o); });
 
   CLI::App* grade = Sub(app, "grade", "CTCAE grade of a laboratory value (or of febrile neutropenia)", o);
   grade->add_option("test", o.grade_test, "anc, platelets, wbc, hemoglobin, creatinine or febrile-neutropenia")
@@ -146,13 +160,13 @@ int main(int argc, char** argv) {
   grade->add_option("--temperature", o.temperature, "Body temperature, for febrile-neutropenia, e.g. \"38.5 Cel\"");
   grade->add_flag("--sustained", o.sustained, "The temperature was sustained for more than 1 hour");
   grade->add_option("--ctcae", o.ctcae, "CTCAE version (default 5.0)");
-  grade->callback([&] { code = lenacare::cli::RunGrade(o); });
+  Bind(grade, o, code, [&] { return RunGrade(o); });
 
   CLI::App* resp =
       Sub(app, "response", "IMWG myeloma response from a series of dated M-protein and light-chain results", o);
   resp->add_option("series", o.course_file, "Series file (JSON, see docs/response-format.md), or - for standard input")
       ->required();
-  resp->callback([&] { code = lenacare::cli::RunResponse(o); });
+  Bind(resp, o, code, [&] { return RunResponse(o); });
 
   // Records: the store, FHIR, the worklist and the audit log.
   auto db = [&](CLI::App* sub) {
@@ -173,12 +187,12 @@ int main(int argc, char** argv) {
   padd->add_option("--weight", o.weight, "Body weight with unit, e.g. \"70 kg\"");
   padd->add_option("--facts", o.facts,
                    "Other facts as the course file's \"patient\" object: a JSON file, - or inline {...}");
-  padd->callback([&] { code = lenacare::cli::RunPatientAdd(o); });
+  Bind(padd, o, code, [&] { return RunPatientAdd(o); });
   CLI::App* plist = db(Sub(*patient, "list", "List the patients", o));
-  plist->callback([&] { code = lenacare::cli::RunPatientList(o); });
+  Bind(plist, o, code, [&] { return RunPatientList(o); });
   CLI::App* pshow = db(Sub(*patient, "show", "A patient's facts, course and events", o));
   patient_arg(pshow);
-  pshow->callback([&] { code = lenacare::cli::RunPatientShow(o); });
+  Bind(pshow, o, code, [&] { return RunPatientShow(o); });
 
   CLI::App* course = app.add_subcommand("course", "Therapy courses in the store");
   course->footer(Footer());
@@ -192,7 +206,7 @@ int main(int argc, char** argv) {
   cstart->add_option("--frequency", o.frequency, "daily or every-other-day");
   cstart->add_option("--days", o.days, "Pill days of the cycle, e.g. 1-21");
   cstart->add_option("--setting", o.setting, "Myeloma: newly-diagnosed or previously-treated");
-  cstart->callback([&] { code = lenacare::cli::RunCourseStart(o); });
+  Bind(cstart, o, code, [&] { return RunCourseStart(o); });
 
   CLI::App* record = app.add_subcommand("record", "Record an event for a patient's course");
   record->footer(Footer());
@@ -245,83 +259,87 @@ int main(int argc, char** argv) {
       r->add_option("--days-supply", o.days_supply, "Days of therapy dispensed")->required();
       r->add_option("--quantity", o.quantity, "Capsules dispensed");
     }
-    r->callback([&, name] { code = lenacare::cli::RunRecord(o, name); });
+    Bind(r, o, code, [&o, name] { return RunRecord(o, name); });
   }
 
   CLI::App* status = db(Sub(app, "status", "All checks for a stored patient's course as of a date", o));
   patient_arg(status);
   status->add_option("--as-of", o.as_of, "The date to assess (YYYY-MM-DD; default today)");
-  status->callback([&] { code = lenacare::cli::RunStatus(o); });
+  Bind(status, o, code, [&] { return RunStatus(o); });
 
   CLI::App* import =
       db(Sub(app, "import", "Import FHIR R4: resources, Bundles, Bulk Data NDJSON files or directories", o));
   import->add_option("paths", o.import_paths, "Files (.json, .ndjson) or directories")->required();
   import->add_option("--progress", o.progress, "auto (a bar on a terminal), bar, lines (each commit) or none");
   import->add_option("--batch", o.batch, "Resources per transaction (default 5000)");
-  import->callback([&] { code = lenacare::cli::RunImport(o);
-});
+  Bind(import, o, code, [&] { return RunImport(o); });
 
-CLI::App* exp = db(app.add_subcommand("export", "A patient's records as a FHIR R4 Bundle (on standard output)"));
-exp->footer(Footer());
-patient_arg(exp);
-exp->callback([&] { code = lenacare::cli::RunExport(o); });
+  CLI::App* exp = db(app.add_subcommand("export", "A patient's records as a FHIR R4 Bundle (on standard output)"));
+  exp->footer(Footer());
+  patient_arg(exp);
+  Bind(exp, o, code, [&] { return RunExport(o); });
 
-CLI::App* work = db(Sub(app, "worklist", "Every patient with something to do, most urgent first", o));
-work->add_option("--as-of", o.as_of, "The date (YYYY-MM-DD; default today)");
-work->add_option("--days", o.look_ahead_days, "How many days ahead \"due soon\" reaches (default 7)");
-work->callback([&] { code = lenacare::cli::RunWorklist(o); });
+  CLI::App* work = db(Sub(app, "worklist", "Every patient with something to do, most urgent first", o));
+  work->add_option("--as-of", o.as_of, "The date (YYYY-MM-DD; default today)");
+  work->add_option("--days", o.look_ahead_days, "How many days ahead \"due soon\" reaches (default 7)");
+  Bind(work, o, code, [&] { return RunWorklist(o); });
 
-CLI::App* audit = app.add_subcommand("audit", "The audit log of every read and change of patient data");
-audit->footer(Footer());
-audit->require_subcommand(1);
-CLI::App* verify = db(Sub(*audit, "verify", "Check the log's hash chain: exit 3 if an entry was edited or deleted", o));
-verify->callback([&] { code = lenacare::cli::RunAuditVerify(o); });
-CLI::App* log = db(Sub(*audit, "log", "The latest entries", o));
-log->add_option("--limit", o.limit, "How many (default 20)");
-log->callback([&] { code = lenacare::cli::RunAuditLog(o); });
+  CLI::App* audit = app.add_subcommand("audit", "The audit log of every read and change of patient data");
+  audit->footer(Footer());
+  audit->require_subcommand(1);
+  CLI::App* verify =
+      db(Sub(*audit, "verify", "Check the log's hash chain: exit 3 if an entry was edited or deleted", o));
+  Bind(verify, o, code, [&] { return RunAuditVerify(o); });
+  CLI::App* log = db(Sub(*audit, "log", "The latest entries", o));
+  log->add_option("--limit", o.limit, "How many (default 20)");
+  Bind(log, o, code, [&] { return RunAuditLog(o); });
 
-// The web application and its accounts.
-CLI::App* serve = db(app.add_subcommand(
-    "serve", "The web application: pages, calculators, patient and clinician views, REST API (/api/v1)"));
-serve->footer(Footer());
-serve->add_option("--listen", o.listen, "Address and port (default 127.0.0.1:8080; port 0: any free port)");
-serve->add_flag("--demo", o.demo, "On first run, add demo patients and one account per role (passwords printed)");
-serve->add_option("--threads", o.threads, "I/O threads (default 2)");
-serve->add_option("--web", o.web_dir, "Web files directory (default: $LENACARE_WEB or the built-in one)");
-serve->add_flag("--secure-cookies", o.secure_cookies, "Behind a TLS proxy: send cookies with the Secure attribute");
-serve->callback([&] { code = lenacare::cli::RunServe(o); });
+  // The web application and its accounts.
+  CLI::App* serve = db(app.add_subcommand(
+      "serve", "The web application: pages, calculators, patient and clinician views, REST API (/api/v1)"));
+  serve->footer(Footer());
+  serve->add_option("--listen", o.listen, "Address and port (default 127.0.0.1:8080; port 0: any free port)");
+  serve->add_flag("--demo", o.demo, "On first run, add demo patients and one account per role (passwords printed)");
+  serve->add_option("--threads", o.threads, "I/O threads (default 2)");
+  serve->add_option("--web", o.web_dir, "Web files directory (default: $LENACARE_WEB or the built-in one)");
+  serve->add_flag("--secure-cookies", o.secure_cookies, "Behind a TLS proxy: send cookies with the Secure attribute");
+  Bind(serve, o, code, [&] {
+    return program.serve(ServeOptions{KnowledgeDir(o), o.db, o.listen, o.web_dir, o.demo, o.secure_cookies, o.threads});
+  });
 
-CLI::App* user = app.add_subcommand("user", "Accounts of the web application");
-user->footer(Footer());
-user->require_subcommand(1);
-CLI::App* uadd = db(Sub(*user, "add", "Create an account; the password is read from standard input", o));
-uadd->add_option("username", o.username, "a-z, 0-9, '.', '_' and '-'")->required();
-uadd->add_option("--role", o.role, "admin, prescriber, pharmacist, nurse or patient")->required();
-uadd->add_option("--patient", o.patient, "For a patient account: their patient record's identifier");
-uadd->callback([&] { code = lenacare::cli::RunUserAdd(o); });
+  CLI::App* user = app.add_subcommand("user", "Accounts of the web application");
+  user->footer(Footer());
+  user->require_subcommand(1);
+  CLI::App* uadd = db(Sub(*user, "add", "Create an account; the password is read from standard input", o));
+  uadd->add_option("username", o.username, "a-z, 0-9, '.', '_' and '-'")->required();
+  uadd->add_option("--role", o.role, "admin, prescriber, pharmacist, nurse or patient")->required();
+  uadd->add_option("--patient", o.patient, "For a patient account: their patient record's identifier");
+  Bind(uadd, o, code, [&] { return RunUserAdd(o); });
 
-CLI::App* token = app.add_subcommand("token", "API tokens for scripts (Authorization: Bearer ...)");
-token->footer(Footer());
-token->require_subcommand(1);
-CLI::App* tadd = db(Sub(*token, "add", "Create an API token for an account (printed once)", o));
-tadd->add_option("username", o.username, "The account")->required();
-tadd->add_option("--name", o.token_name, "What the token is for")->required();
-tadd->callback([&] { code = lenacare::cli::RunTokenAdd(o); });
+  CLI::App* token = app.add_subcommand("token", "API tokens for scripts (Authorization: Bearer ...)");
+  token->footer(Footer());
+  token->require_subcommand(1);
+  CLI::App* tadd = db(Sub(*token, "add", "Create an API token for an account (printed once)", o));
+  tadd->add_option("username", o.username, "The account")->required();
+  tadd->add_option("--name", o.token_name, "What the token is for")->required();
+  Bind(tadd, o, code, [&] { return RunTokenAdd(o); });
 
-CLI::App* demo = Sub(app, "demo", "An example patient's starting dose and first cycle", o);
-demo->callback([&] { code = lenacare::cli::RunDemo(o); });
+  CLI::App* demo = Sub(app, "demo", "An example patient's starting dose and first cycle", o);
+  Bind(demo, o, code, [&] { return RunDemo(o); });
 
-try {
-  app.parse(argc, argv);
-} catch (const CLI::CallForHelp& e) {
-  return app.exit(e);
-} catch (const CLI::CallForAllHelp& e) {
-  return app.exit(e);
-} catch (const CLI::CallForVersion& e) {
-  return app.exit(e);
-} catch (const CLI::ParseError& e) {
-  std::cerr << "lenacare: error: " << UsageMessage(e) << " (see lenacare --help)\n";
-  return 2;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "lenacare: error: " << UsageMessage(e) << " (see lenacare --help)\n";
+    return 2;
+  }
+  return code;
 }
-return code;
-}
+
+}  // namespace lenacare::cli

@@ -1,0 +1,130 @@
+#include "programs/lenacare/serve.h"
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "cli/common.h"
+#include "http/server.h"
+#include "knowledge/loader.h"
+#include "store/accounts.h"
+#include "webapp/app.h"
+#include "webapp/demo.h"
+#include "wire/text.h"
+
+namespace lenacare::programs {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Prints the error as the command line does and returns its exit code.
+int Fail(const Error& e) {
+  cli::Options o;
+  o.option_names = {"--listen", "--threads", "--db", "--web", "--demo"};
+  return cli::Fail(e, o);
+}
+
+Result<http::ServerOptions> ListenOptions(const cli::ServeOptions& o) {
+  http::ServerOptions s;
+  const size_t colon = o.listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return Error::BadInput("listen", "give HOST:PORT, e.g. 127.0.0.1:8080");
+  s.host = o.listen.substr(0, colon);
+  const std::string port = o.listen.substr(colon + 1);
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || end != port.data() + port.size() || value > 65535) {
+    return Error::BadInput("listen", "'" + port + "' is not a port (0 to 65535)");
+  }
+  s.port = static_cast<uint16_t>(value);
+  if (o.threads < 1 || o.threads > 64) return Error::BadInput("threads", "must be 1 to 64");
+  s.threads = o.threads;
+  s.access_log = &std::cerr;
+  return s;
+}
+
+// The demo accounts' passwords, kept beside the database so that a restart prints them again.
+std::string DemoFile(const std::string& target) { return target + ".demo-accounts.json"; }
+
+Status PrintDemoAccounts(const std::string& target, const std::vector<webapp::DemoAccount>* fresh) {
+  nlohmann::json accounts = nlohmann::json::array();
+  if (fresh != nullptr) {
+    for (const auto& a : *fresh) {
+      accounts.push_back(
+          {{"username", a.username}, {"role", a.role}, {"password", a.password}, {"patient", a.patient}});
+    }
+    std::ofstream out(DemoFile(target));
+    if (!out) return Error::Failed("db", "cannot write " + DemoFile(target));
+    out << accounts.dump(2) << "\n";
+    out.close();
+    fs::permissions(DemoFile(target), fs::perms::owner_read | fs::perms::owner_write);
+  } else {
+    std::ifstream in(DemoFile(target));
+    if (!in) return Status::Ok();  // accounts made by hand: nothing to print
+    accounts = nlohmann::json::parse(in, nullptr, false);
+    if (!accounts.is_array()) return Status::Ok();
+  }
+  std::cout << "Demo accounts (passwords also in " << DemoFile(target) << "):\n";
+  for (const auto& a : accounts) {
+    std::cout << "  " << a["role"].get<std::string>() << std::string(12 - a["role"].get<std::string>().size(), ' ')
+              << a["username"].get<std::string>() << "  password " << a["password"].get<std::string>()
+              << (a["patient"].get<std::string>().empty() ? "" : "  (patient " + a["patient"].get<std::string>() + ")")
+              << "\n";
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+int RunServe(const cli::ServeOptions& o, const Clock& clock) {
+  auto loaded = LoadKnowledge(o.knowledge_dir, "us");
+  if (!loaded.ok()) {
+    Error e = loaded.error();
+    e.message = "knowledge base refused: " + e.message;
+    return Fail(e);
+  }
+  const Knowledge& k = *loaded;
+  auto listen = ListenOptions(o);
+  if (!listen.ok()) return Fail(listen.error());
+  const std::string target = o.db.empty() ? store::DefaultTarget() : o.db;
+  auto opened = store::Store::Open(target, clock);
+  if (!opened.ok()) return Fail(opened.error());
+  store::Store& st = **opened;
+
+  webapp::SiteOptions site;
+  site.web_dir = o.web_dir.empty() ? cli::DataDir("LENACARE_WEB", "web", LENACARE_DEFAULT_WEB) : o.web_dir;
+  site.pages_dir = (fs::path(o.knowledge_dir) / "pages").string();
+  site.secure_cookies = o.secure_cookies;
+
+  if (o.demo) {
+    store::Accounts accounts(st, "lenacare-serve");
+    auto count = accounts.CountUsers();
+    if (!count.ok()) return Fail(count.error());
+    if (*count == 0) {
+      auto seeded = webapp::SeedDemo(k, st, clock, (fs::path(site.web_dir) / "demo").string());
+      if (!seeded.ok()) return Fail(seeded.error());
+      Status s = PrintDemoAccounts(target, &*seeded);
+      if (!s.ok()) return Fail(s.error());
+    } else {
+      Status s = PrintDemoAccounts(target, nullptr);
+      if (!s.ok()) return Fail(s.error());
+    }
+  }
+
+  auto app = webapp::WebApp::Create(k, st, clock, site);
+  if (!app.ok()) return Fail(app.error());
+  webapp::WebApp& web = **app;
+  auto server = http::Server::Start(*listen, [&web](const http::Request& req) { return web.Handle(req); });
+  if (!server.ok()) return Fail(server.error());
+  http::Server& srv = **server;
+  web.set_metrics([&srv] { return srv.MetricsText(); });
+  std::cout << "lenacare is serving on http://" << listen->host << ":" << srv.port() << "/ (database " << target
+            << "; Ctrl-C stops it)\n"
+            << wire::kDisclaimer << "\n"
+            << std::flush;
+  srv.Run();
+  std::cout << "lenacare stopped.\n";
+  return cli::kAnswered;
+}
+
+}  // namespace lenacare::programs

@@ -1,0 +1,30 @@
+// What every use case is given: the knowledge (read-only), the clock that says what day it is
+// for the clinic, the records (null where a use case needs none) and who is acting, for the
+// audit log. Built by the composition root (programs/lenacare) for the command line, and per
+// request by the web application; a use case never reaches for a global.
+#pragma once
+
+#include <string>
+
+#include "core/clock.h"
+#include "knowledge/knowledge.h"
+
+namespace lenacare::store {
+class Store;
+}
+
+namespace lenacare::app {
+
+struct Context {
+  const Knowledge& k;
+  const Clock& clock;
+  store::Store* store = nullptr;  // the caller serialises its use (store.h)
+  std::string actor;              // who the audit log names: a user, "web:anonymous", $USER
+};
+
+// How an answer ends, for the adapters that map it (an exit code, an HTTP status): an answer, an
+// answer that says it cannot assess, an answer that reports bad input it skipped (an import with
+// invalid resources), or an answer that reports a failure (an audit log that does not verify).
+enum class Outcome { kAnswered, kCannotAssess, kBadInput, kFailed };
+
+}  // namespace lenacare::app

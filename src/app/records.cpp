@@ -1,0 +1,464 @@
+#include "app/records.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "course/course_json.h"
+#include "course/json_input.h"
+#include "course/response_json.h"
+#include "fhir/fhir_export.h"
+
+namespace lenacare::app {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kMarkerType = "marker";
+
+Status NeedStore(const Context& ctx) {
+  if (ctx.store == nullptr) return Error::Failed("db", "no database is open");
+  return Status::Ok();
+}
+
+// The course file of a patient's stored course without its events: the header with the facts.
+std::string CourseFileHeader(const store::PatientRecord& p, const std::string& header) {
+  json file = json::parse(header);
+  json patient = json::parse(p.facts);
+  if (!p.sex.empty()) patient["sex"] = p.sex;
+  if (!p.birth_date.empty()) patient["birth_date"] = p.birth_date;
+  file["patient"] = std::move(patient);
+  return file.dump();
+}
+
+Result<Date> AsOf(const Context& ctx, const std::string& text) {
+  if (text.empty()) return ctx.clock.Today();
+  auto d = Date::Parse(text);
+  if (!d.ok()) return d.error().Under("as_of");
+  return d;
+}
+
+// The course-file event object a record request describes.
+Result<json> EventObject(const RecordRequest& r) {
+  if (r.kind == "event") {
+    json e = json::parse(r.event, nullptr, false);
+    if (e.is_discarded() || !e.is_object()) return Error::BadInput("json_event", "must be a JSON object");
+    return e;
+  }
+  static const std::map<std::string, std::string> kTypes = {{"lab", "lab"},
+                                                            {"dose", "dose-taken"},
+                                                            {"missed", "dose-missed"},
+                                                            {"hold", "hold"},
+                                                            {"resume", "resume"},
+                                                            {"toxicity", "toxicity"},
+                                                            {"stop", "stop"},
+                                                            {"pregnancy-test", "pregnancy-test"},
+                                                            {"dispense", "dispense"}};
+  auto type = kTypes.find(r.kind);
+  if (type == kTypes.end()) return Error::BadInput("kind", "unknown kind '" + r.kind + "'");
+  json e = json::object();
+  e["type"] = type->second;
+  e["date"] = r.date;
+  if (!r.test.empty()) e["test"] = r.test;
+  if (!r.value.empty()) e["value"] = r.value;
+  if (!r.lln.empty()) e["lln"] = r.lln;
+  if (!r.uln.empty()) e["uln"] = r.uln;
+  if (r.dose_mg) e["dose_mg"] = *r.dose_mg;
+  if (!r.frequency.empty()) e["frequency"] = r.frequency;
+  if (!r.days.empty()) e["days"] = r.days;
+  if (!r.reason.empty()) e["reason"] = r.reason;
+  if (!r.term.empty()) e["term"] = r.term;
+  if (r.grade) e["grade"] = *r.grade;
+  if (!r.result.empty()) e["result"] = r.result;
+  if (!r.sensitivity.empty()) e["sensitivity"] = r.sensitivity;
+  if (r.days_supply) e["days_supply"] = *r.days_supply;
+  if (r.quantity) e["quantity"] = *r.quantity;
+  return e;
+}
+
+// The row of an event checked against the patient's stored course (in the caller's transaction):
+// a lab before any course is a baseline result, REMS steps may come before the first course, and
+// the course as a whole must still hold with the new event (no dispense before a prescription).
+Result<store::EventRecord> CheckedRow(const Context& ctx, const store::PatientRecord& p, const json& event) {
+  const Knowledge& k = ctx.k;
+  store::Store& st = *ctx.store;
+  auto latest = st.LatestCourse(p.id);
+  if (!latest.ok()) return latest.error();
+  store::EventRecord row;
+  row.patient_id = p.id;
+  row.body = event.dump();
+  auto type_text = json_input::Text(event, "event", "type", true);
+  if (!type_text.ok()) return type_text.error();
+  const std::string type = *type_text;
+  if (type == kMarkerType) {
+    Status valid = CheckMarkerJson(k.units, row.body);
+    if (!valid.ok()) return valid.error();
+    row.date = event["date"].get<std::string>();
+    row.type = type;
+    row.test = event["marker"].get<std::string>();
+    return row;
+  }
+  Event ev;
+  if (!*latest) {
+    EventType t;
+    if (!ParseEventType(type, t) || (t != EventType::kLab && !IsProgramEvent(t))) {
+      return Error::BadInput("patient",
+                             "'" + p.ref + "' has no therapy course: start one with `lenacare course start`");
+    }
+    Course none;
+    none.start_date = Date::FromCivil(9999, 12, 31);
+    auto e = ParseRecordedEventJson(k, row.body, "event", none);
+    if (!e.ok()) return e.error();
+    ev = std::move(e).value();
+  } else {
+    auto stored = st.RebuildCourse(k, p, **latest, Date::FromCivil(9999, 12, 31));
+    if (!stored.ok()) return stored.error();
+    Course& c = stored.value().course;
+    auto e = ParseRecordedEventJson(k, row.body, "event", c);
+    if (!e.ok()) return e.error();
+    ev = std::move(e).value();
+    c.events.push_back(ev);
+    std::stable_sort(c.events.begin(), c.events.end(), [](const Event& a, const Event& b) { return a.date < b.date; });
+    Status whole = lenacare::CheckCourse(k, c);
+    if (!whole.ok()) {
+      // "events[3].date" of the rebuilt course -> "event.date" of the event being recorded.
+      Error err = whole.error();
+      const size_t close = err.field.find(']');
+      if (err.field.rfind("events[", 0) == 0 && close != std::string::npos) {
+        err.field = "event" + err.field.substr(close + 1);
+      }
+      return err;
+    }
+  }
+  row.date = ev.date.ToString();
+  row.type = EventTypeId(ev.type);
+  if (ev.type == EventType::kLab) {
+    row.test = LabTestId(ev.test);
+    row.value = ev.value;
+    row.lln = ev.lln;
+    row.uln = ev.uln;
+  }
+  return row;
+}
+
+// Runs `body` in one store transaction and returns what it produced.
+template <typename T, typename F>
+Result<T> InTransaction(store::Store& st, F&& body) {
+  std::optional<T> out;
+  Status s = st.Transaction([&]() -> Status {
+    Result<T> r = body();
+    if (!r.ok()) return r.error();
+    out = std::move(r).value();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.error();
+  return std::move(*out);
+}
+
+}  // namespace
+
+Result<store::PatientRecord> AddPatient(const Context& ctx, const AddPatientRequest& r) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  store::PatientRecord p;
+  p.ref = r.patient;
+  p.name = r.name;
+  p.sex = r.sex;
+  p.birth_date = r.birth_date;
+  if (p.ref.empty()) return Error::BadInput("patient", "missing (a record number or other identifier)");
+  if (p.ref.size() > 64) return Error::BadInput("patient", "longer than 64 characters");
+  // The characters of a FHIR id, which every record number we have met fits.
+  if (p.ref.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_") !=
+      std::string::npos) {
+    return Error::BadInput("patient", "use only letters, digits, '.', '-' and '_'");
+  }
+  if (p.name.size() > 200) return Error::BadInput("name", "longer than 200 characters");
+  json facts = json::object();
+  if (!r.facts.empty()) {
+    facts = json::parse(r.facts, nullptr, false);
+    if (facts.is_discarded() || !facts.is_object()) return Error::BadInput("facts", "must be a JSON object");
+  }
+  if (!r.weight.empty()) facts["weight"] = r.weight;
+  for (const char* key : {"sex", "birth_date"}) {
+    if (facts.contains(key)) return Error::BadInput(std::string("facts.") + key, "give it as its own option");
+  }
+  // The facts are checked as the course file holds them, with sex and birth date.
+  json full = facts;
+  if (!p.sex.empty()) full["sex"] = p.sex;
+  if (!p.birth_date.empty()) full["birth_date"] = p.birth_date;
+  auto valid = ParsePatientJson(ctx.k, full.dump(), ctx.clock.Today());
+  if (!valid.ok()) return valid.error();
+  p.facts = facts.dump();
+  return ctx.store->AddPatient(ctx.actor, p);
+}
+
+Result<std::vector<store::PatientRecord>> ListPatients(const Context& ctx) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  return ctx.store->ListPatients(ctx.actor);
+}
+
+namespace {
+
+// The record of a patient, read in the caller's transaction (not audited).
+Result<PatientView> ReadRecord(store::Store& st, const std::string& ref) {
+  auto p = st.FindPatient(ref);
+  if (!p.ok()) return p.error();
+  PatientView v;
+  v.patient = std::move(p).value();
+  auto events = st.EventsOf(v.patient.id);
+  if (!events.ok()) return events.error();
+  v.events = std::move(events).value();
+  auto course = st.LatestCourse(v.patient.id);
+  if (!course.ok()) return course.error();
+  v.course = std::move(course).value();
+  auto diagnoses = st.ConditionIndications(v.patient.id);
+  if (!diagnoses.ok()) return diagnoses.error();
+  v.diagnoses = std::move(diagnoses).value();
+  return v;
+}
+
+}  // namespace
+
+Result<PatientView> ShowPatient(const Context& ctx, const std::string& ref) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  store::Store& st = *ctx.store;
+  return InTransaction<PatientView>(st, [&]() -> Result<PatientView> {
+    auto v = ReadRecord(st, ref);
+    if (!v.ok()) return v;
+    Status a = st.AppendAudit(ctx.actor, "patient.read", ref, std::to_string(v->events.size()) + " events");
+    if (!a.ok()) return a.error();
+    return v;
+  });
+}
+
+namespace {
+
+// Stores a course header for the patient `p` after checking it with the patient's facts, in the
+// caller's transaction.
+Result<store::CourseRecord> StoreCourse(const Context& ctx, const store::PatientRecord& p, const std::string& header) {
+  json h = json::parse(header, nullptr, false);
+  if (h.is_discarded() || !h.is_object()) return Error::BadInput("course", "is not valid JSON");
+  for (const char* key : {"patient", "baseline", "events"}) {
+    if (h.contains(key)) return Error::BadInput(std::string("course.") + key, "is not part of a course header");
+  }
+  store::CourseRecord c;
+  c.header = h.dump();
+  auto parsed = ParseCourseJson(ctx.k, CourseFileHeader(p, c.header));
+  if (!parsed.ok()) return parsed.error();
+  c.indication = parsed->indication->id;
+  c.start_date = parsed->start_date.ToString();
+  return ctx.store->StartCourse(ctx.actor, p.ref, c);
+}
+
+}  // namespace
+
+Result<store::CourseRecord> StartCourseFromHeader(const Context& ctx, const std::string& ref,
+                                                  const std::string& header) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  store::Store& st = *ctx.store;
+  return InTransaction<store::CourseRecord>(st, [&]() -> Result<store::CourseRecord> {
+    auto p = st.FindPatient(ref);
+    if (!p.ok()) return p.error();
+    return StoreCourse(ctx, *p, header);
+  });
+}
+
+Result<store::CourseRecord> StartCourse(const Context& ctx, const StartCourseRequest& r) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  store::Store& st = *ctx.store;
+  return InTransaction<store::CourseRecord>(st, [&]() -> Result<store::CourseRecord> {
+    auto p = st.FindPatient(r.patient);
+    if (!p.ok()) return p.error();
+    std::string indication = r.indication;
+    if (indication.empty()) {
+      // One imported diagnosis that lenacare maps to an indication: use it; otherwise ask.
+      auto d = st.ConditionIndications(p->id);
+      if (!d.ok()) return d.error();
+      if (d->size() != 1) {
+        return Error::BadInput("indication", d->empty() ? "missing (no imported diagnosis maps to one)"
+                                                        : "missing (the imported diagnoses map to several)");
+      }
+      indication = d->front();
+    }
+    json h = json::object();
+    h["indication"] = indication;
+    h["start_date"] = r.start;
+    if (r.dose_mg) h["starting_dose_mg"] = *r.dose_mg;
+    if (!r.frequency.empty()) h["starting_frequency"] = r.frequency;
+    if (!r.days.empty()) h["starting_days"] = r.days;
+    if (!r.setting.empty()) h["setting"] = r.setting;
+    return StoreCourse(ctx, *p, h.dump());
+  });
+}
+
+const std::vector<std::string>& RecordKinds() {
+  static const std::vector<std::string> kinds = {"lab",      "dose", "missed",         "hold",     "resume",
+                                                 "toxicity", "stop", "pregnancy-test", "dispense", "event"};
+  return kinds;
+}
+
+Result<store::EventRecord> RecordEvent(const Context& ctx, const RecordRequest& r) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  store::Store& st = *ctx.store;
+  auto event = EventObject(r);
+  if (!event.ok()) return event.error();
+  auto recorded = InTransaction<store::EventRecord>(st, [&]() -> Result<store::EventRecord> {
+    auto p = st.FindPatient(r.patient);
+    if (!p.ok()) return p.error();
+    auto row = CheckedRow(ctx, *p, *event);
+    if (!row.ok()) return row;
+    return st.RecordEvent(ctx.actor, r.patient, std::move(row).value());
+  });
+  if (!recorded.ok() && r.kind != "event") {
+    // "event.value" -> "value": name the request's field (the event's dose_mg is the request's dose).
+    Error err = recorded.error();
+    if (err.field.rfind("event.", 0) == 0) err.field = err.field.substr(6);
+    if (err.field == "dose_mg") err.field = "dose";
+    return err;
+  }
+  return recorded;
+}
+
+Result<StatusAnswer> PatientStatus(const Context& ctx, const StatusRequest& r) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  auto as_of = AsOf(ctx, r.as_of);
+  if (!as_of.ok()) return as_of.error();
+  store::Store& st = *ctx.store;
+  return InTransaction<StatusAnswer>(st, [&]() -> Result<StatusAnswer> {
+    auto c = st.LoadCourse(ctx.actor, ctx.k, r.patient, *as_of);
+    if (!c.ok()) return c.error();
+    auto check = CheckAll(ctx.k, c->course, *as_of);
+    if (!check.ok()) return check.error();
+    return StatusAnswer{c->patient, *as_of, c->ignored_events, std::move(check).value()};
+  });
+}
+
+Result<ResponseSeries> MarkerSeries(const Knowledge& k, const std::vector<store::EventRecord>& markers, Date start,
+                                    const std::string& criteria) {
+  std::map<std::string, json> by_date;
+  for (const store::EventRecord& m : markers) {
+    json& results = by_date[m.date];
+    results["date"] = m.date;
+    json body = json::parse(m.body, nullptr, false);
+    results[m.test] = body.is_object() ? body.value("value", "") : "";
+  }
+  const std::string first = start.ToString();
+  json series = {{"criteria", criteria}, {"assessments", json::array()}};
+  for (const auto& [date, results] : by_date) {
+    if (date <= first) {
+      series["baseline"] = results;
+    } else {
+      series["assessments"].push_back(results);
+    }
+  }
+  return ParseResponseSeries(k.units, series.dump());
+}
+
+Result<PatientCourseView> ReadPatientCourse(const Context& ctx, const std::string& ref, const std::string& as_of) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  auto day = AsOf(ctx, as_of);
+  if (!day.ok()) return day.error();
+  store::Store& st = *ctx.store;
+  return InTransaction<PatientCourseView>(st, [&]() -> Result<PatientCourseView> {
+    auto record = ReadRecord(st, ref);
+    if (!record.ok()) return record.error();
+    PatientCourseView v;
+    v.record = std::move(record).value();
+    v.as_of = *day;
+    if (!v.record.course) {
+      v.status = Error::CannotAssess("patient", "'" + ref + "' has no therapy course");
+    } else {
+      auto c = st.RebuildCourse(ctx.k, v.record.patient, *v.record.course, *day);
+      if (!c.ok()) {
+        v.status = c.error();
+      } else {
+        auto check = CheckAll(ctx.k, c->course, *day);
+        if (check.ok()) {
+          v.status = StatusAnswer{c->patient, *day, c->ignored_events, std::move(check).value()};
+        } else {
+          v.status = check.error();
+        }
+        v.markers = c->markers;
+      }
+    }
+    if (!v.markers.empty()) {
+      auto start = Date::Parse(v.record.course->start_date);
+      auto series = MarkerSeries(ctx.k, v.markers, start.ok() ? *start : *day, "IMWG-2016");
+      if (series.ok()) {
+        v.response = ClassifySeries(ctx.k, *series);
+      } else {
+        v.response = Result<ResponseResult>(series.error());
+      }
+    }
+    Status a = st.AppendAudit(ctx.actor, "patient.read", ref, "record and course as of " + day->ToString());
+    if (!a.ok()) return a.error();
+    return v;
+  });
+}
+
+Result<ImportAnswer> Import(const Context& ctx, const ImportRequest& r) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  if (r.batch < 1 || r.batch > 1000000) return Error::BadInput("batch", "must be from 1 to 1000000");
+  fhir::ImportOptions options;
+  options.actor = ctx.actor;
+  options.today = ctx.clock.Today();
+  options.batch_size = r.batch;
+  options.on_commit = r.on_commit;
+  options.on_progress = r.on_progress;
+  auto sum = fhir::Import(*ctx.store, ctx.k, r.paths, options);
+  if (!sum.ok()) return sum.error();
+  return ImportAnswer{std::move(sum).value()};
+}
+
+Result<nlohmann::json> Export(const Context& ctx, const std::string& ref) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  store::Store& st = *ctx.store;
+  return InTransaction<nlohmann::json>(
+      st, [&]() -> Result<nlohmann::json> { return fhir::ExportPatient(st, ctx.k, ref, ctx.actor); });
+}
+
+Result<AuditVerifyAnswer> VerifyAudit(const Context& ctx) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  auto check = ctx.store->VerifyAudit();
+  if (!check.ok()) return check.error();
+  return AuditVerifyAnswer{std::move(check).value()};
+}
+
+Result<std::vector<store::AuditEntry>> AuditLog(const Context& ctx, int limit) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  if (limit < 1) return Error::BadInput("limit", "must be at least 1");
+  return ctx.store->AuditLog(limit);
+}
+
+Result<store::SymptomEntry> AddSymptom(const Context& ctx, const std::string& ref, store::SymptomEntry e) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  auto date = Date::Parse(e.date);
+  if (!date.ok()) return date.error().Under("date");
+  if (e.symptom.empty() || e.symptom.size() > 200) return Error::BadInput("symptom", "write 1 to 200 characters");
+  if (e.severity != "mild" && e.severity != "moderate" && e.severity != "severe") {
+    return Error::BadInput("severity", "mild, moderate or severe");
+  }
+  if (e.note.size() > 1000) return Error::BadInput("note", "at most 1000 characters");
+  return ctx.store->AddSymptom(ctx.actor, ref, std::move(e));
+}
+
+Result<std::vector<store::SymptomEntry>> Symptoms(const Context& ctx, const std::string& ref) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  return ctx.store->Symptoms(ctx.actor, ref);
+}
+
+Result<store::User> AddUser(const Context& ctx, const std::string& username, const std::string& role,
+                            const std::string& password, const std::string& patient) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  auto r = store::ParseRole(role);
+  if (!r) return Error::BadInput("role", "must be " + store::RoleNames());
+  store::Accounts accounts(*ctx.store, ctx.actor);
+  return accounts.AddUser(username, *r, password, patient);
+}
+
+Result<std::string> AddToken(const Context& ctx, const std::string& username, const std::string& name) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  store::Accounts accounts(*ctx.store, ctx.actor);
+  return accounts.AddToken(username, name);
+}
+
+}  // namespace lenacare::app

@@ -1,0 +1,124 @@
+// The records use cases: patients, therapy courses and their events, a patient's status, the
+// page views that read a patient in one transaction, FHIR import and export, the audit log, the
+// symptom diary and the accounts of the web application. Each checks its request (every write is
+// validated here with the course-file rules before the store sees it), then reads or writes the
+// store (ctx.store, required) in one transaction with the audit entries naming ctx.actor.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/context.h"
+#include "app/course_checks.h"
+#include "fhir/fhir_import.h"
+#include "store/accounts.h"
+#include "store/store.h"
+
+namespace lenacare::app {
+
+// `patient add`: the facts are the course file's "patient" object (JSON text) without sex and
+// birth date, which come as their own fields; `weight` is added to the facts.
+struct AddPatientRequest {
+  std::string patient, name, sex, birth_date, weight, facts;
+};
+Result<store::PatientRecord> AddPatient(const Context& ctx, const AddPatientRequest& r);
+Result<std::vector<store::PatientRecord>> ListPatients(const Context& ctx);
+
+// A patient's record: facts, latest course header, imported diagnoses and every event.
+struct PatientView {
+  store::PatientRecord patient;
+  std::optional<store::CourseRecord> course;
+  std::vector<std::string> diagnoses;  // indications of the imported conditions
+  std::vector<store::EventRecord> events;
+};
+Result<PatientView> ShowPatient(const Context& ctx, const std::string& ref);
+
+// `course start`: without an indication, the one the patient's imported diagnoses map to.
+struct StartCourseRequest {
+  std::string patient, indication, start;
+  std::optional<double> dose_mg;
+  std::string frequency, days, setting;
+};
+Result<store::CourseRecord> StartCourse(const Context& ctx, const StartCourseRequest& r);
+// The same from a course file's header as JSON text (indication, start_date, starting_dose_mg,
+// starting_frequency, starting_days, setting, note), checked with the patient's facts.
+Result<store::CourseRecord> StartCourseFromHeader(const Context& ctx, const std::string& ref,
+                                                  const std::string& header);
+
+// `record KIND`: lab, dose, missed, hold, resume, toxicity, stop, pregnancy-test, dispense, or
+// event (any course-file event or response marker as JSON text). Errors name the request's
+// fields ("value", "days_supply"); for "event", the event's ("event.value").
+struct RecordRequest {
+  std::string patient, kind;
+  std::string date, test, value, lln, uln, frequency, days, reason, term, result, sensitivity;
+  std::optional<double> dose_mg;
+  std::optional<int> grade, days_supply, quantity;
+  std::string event;  // kind "event": the event object as JSON text
+};
+// The kinds, in the order the help lists them.
+const std::vector<std::string>& RecordKinds();
+Result<store::EventRecord> RecordEvent(const Context& ctx, const RecordRequest& r);
+
+// `status`: everything `check` answers for the stored course as of a date ("" for today).
+struct StatusRequest {
+  std::string patient, as_of;
+};
+struct StatusAnswer {
+  store::PatientRecord patient;
+  Date as_of;
+  int ignored_events = 0;
+  CheckAnswer check;
+  Outcome outcome() const { return check.outcome(); }
+};
+Result<StatusAnswer> PatientStatus(const Context& ctx, const StatusRequest& r);
+
+// What a patient's page shows, read in one transaction with one audit entry: the record, the
+// status as of the date (an error when the course cannot be read: the page says why), the
+// response of the stored markers, and the events up to the date.
+struct PatientCourseView {
+  PatientView record;
+  Date as_of;
+  Result<StatusAnswer> status = Error::CannotAssess("patient", "no therapy course");
+  std::optional<Result<ResponseResult>> response;  // when markers and a course are stored
+  std::vector<store::EventRecord> markers;         // response markers up to the date
+};
+Result<PatientCourseView> ReadPatientCourse(const Context& ctx, const std::string& ref, const std::string& as_of);
+
+// The stored markers of a course as an IMWG series, read by the series reader: the baseline is
+// the last date on or before the start, the assessments the dates after it.
+Result<ResponseSeries> MarkerSeries(const Knowledge& k, const std::vector<store::EventRecord>& markers, Date start,
+                                    const std::string& criteria);
+
+struct ImportRequest {
+  std::vector<std::string> paths;
+  int batch = 5000;
+  std::function<void(const std::string& file, int64_t line)> on_commit;
+  std::function<void(const std::string& file, uint64_t done, uint64_t total)> on_progress;
+};
+struct ImportAnswer {
+  fhir::ImportSummary summary;
+  Outcome outcome() const { return summary.invalid > 0 ? Outcome::kBadInput : Outcome::kAnswered; }
+};
+Result<ImportAnswer> Import(const Context& ctx, const ImportRequest& r);
+Result<nlohmann::json> Export(const Context& ctx, const std::string& ref);
+
+struct AuditVerifyAnswer {
+  store::AuditCheck check;
+  Outcome outcome() const { return check.ok ? Outcome::kAnswered : Outcome::kFailed; }
+};
+Result<AuditVerifyAnswer> VerifyAudit(const Context& ctx);
+Result<std::vector<store::AuditEntry>> AuditLog(const Context& ctx, int limit);
+
+// The symptom diary (patient-reported; not part of the course).
+Result<store::SymptomEntry> AddSymptom(const Context& ctx, const std::string& ref, store::SymptomEntry e);
+Result<std::vector<store::SymptomEntry>> Symptoms(const Context& ctx, const std::string& ref);
+
+// Accounts of the web application.
+Result<store::User> AddUser(const Context& ctx, const std::string& username, const std::string& role,
+                            const std::string& password, const std::string& patient);
+Result<std::string> AddToken(const Context& ctx, const std::string& username, const std::string& name);
+
+}  // namespace lenacare::app

@@ -1,0 +1,31 @@
+// The `lenacare` command line: parses the arguments, runs the subcommand and returns the exit
+// code (0 answered, 1 cannot assess, 2 bad input or usage, 3 failed). The composition root
+// (programs/lenacare) hands it the clock and the `serve` command, so that this adapter knows
+// nothing of the web application.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "core/clock.h"
+
+namespace lenacare::cli {
+
+// `lenacare serve`'s options, as given.
+struct ServeOptions {
+  std::string knowledge_dir;  // the knowledge directory in use
+  std::string db;             // the database target ("" for the default)
+  std::string listen = "127.0.0.1:8080";
+  std::string web_dir;
+  bool demo = false, secure_cookies = false;
+  int threads = 2;
+};
+
+struct Program {
+  const Clock& clock;
+  std::function<int(const ServeOptions&)> serve;
+};
+
+int Main(int argc, char** argv, const Program& program);
+
+}  // namespace lenacare::cli
