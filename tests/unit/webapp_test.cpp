@@ -529,3 +529,55 @@ TEST(WebContent, APageWithoutSourcesIsRefused) {
 
 }  // namespace
 }  // namespace lenacare
+
+namespace lenacare {
+namespace {
+
+// The audit entries a request appended: their actions, in order.
+std::vector<std::string> AuditActionsAfter(int64_t seq) {
+  std::vector<std::string> out;
+  Status s = Site().store().db().Query("SELECT action, subject FROM audit WHERE seq > ? ORDER BY seq", {seq},
+                                       [&](const store::Row& r) {
+                                         out.push_back(std::string(r.Text(0)) + " " + std::string(r.Text(1)));
+                                       });
+  EXPECT_TRUE(s.ok());
+  return out;
+}
+
+int64_t LastAuditSeq() {
+  int64_t seq = 0;
+  Status s = Site().store().db().Query("SELECT seq FROM audit_head WHERE id = 1", {},
+                                       [&](const store::Row& r) { seq = r.Int(0); });
+  EXPECT_TRUE(s.ok());
+  return seq;
+}
+
+// One page, one snapshot: the course page and the patient's own page read everything they show
+// in one transaction and write one audit entry for the one patient they read (the course page
+// once ran `patient show` and `status`, three audit entries in three transactions; /me loaded the
+// course twice under three locks).
+TEST(WebReads, TheCoursePageAndMyTherapyReadOnceAndAuditOnce) {
+  const Credentials nurse = Site().SignIn("nurse");
+  const Credentials patient = Site().SignIn("patient");
+  struct Case {
+    std::string path;
+    const Credentials* who;
+    std::string audited;
+  } cases[] = {
+      {"/patients/DEMO-1001", &nurse, "patient.read DEMO-1001"},
+      {"/patients/DEMO-1001?as_of=2026-01-20", &nurse, "patient.read DEMO-1001"},
+      {"/me", &patient, "patient.read DEMO-1001"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.path);
+    const int64_t seq = LastAuditSeq();
+    const int64_t transactions = Site().store().transactions();
+    const http::Response r = Site().Get(c.path, c.who);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(Site().store().transactions() - transactions, 1);
+    EXPECT_EQ(AuditActionsAfter(seq), std::vector<std::string>{c.audited});
+  }
+}
+
+}  // namespace
+}  // namespace lenacare
