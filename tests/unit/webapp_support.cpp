@@ -10,15 +10,17 @@ namespace lenacare::testing {
 
 using nlohmann::json;
 
-TestSite::TestSite() {
+TestSite::TestSite(Seed seed) {
   store_ = db_.Open("tester");
-  auto today = store::TodayUtc();
-  auto seeded = webapp::SeedDemo(K(), *store_, std::string(LENACARE_TEST_WEB_DIR) + "/demo", *today);
-  if (!seeded.ok()) {
-    ADD_FAILURE() << seeded.error().Describe();
-    return;
+  if (seed == Seed::kDemo) {
+    auto today = store::TodayUtc();
+    auto seeded = webapp::SeedDemo(K(), *store_, std::string(LENACARE_TEST_WEB_DIR) + "/demo", *today);
+    if (!seeded.ok()) {
+      ADD_FAILURE() << seeded.error().Describe();
+      return;
+    }
+    accounts_ = *seeded;
   }
-  accounts_ = *seeded;
   webapp::SiteOptions o;
   o.web_dir = LENACARE_TEST_WEB_DIR;
   o.pages_dir = std::string(LENACARE_TEST_KNOWLEDGE_DIR) + "/pages";
