@@ -243,7 +243,7 @@ http::Response CrClPage(Site& site, const http::Request& req, const Caller& call
     if (!r.ok()) {
       out = ErrorOutcome(r.error(), r.error().field);
     } else {
-      const json v = wire::CrClJson(*r)["crcl_ml_min"];
+      const json v = wire::CrClShown(*r);
       SourceList src;
       src.Add(r->cite.source, r->cite.verified);
       out = AnswerOutcome(src, wire::CrClText(*r), "Creatinine clearance: " + FormatNumber(v.get<double>()) + " mL/min",
@@ -326,7 +326,7 @@ http::Response MissedDosePage(Site& site, const http::Request& req, const Caller
     } else {
       SourceList src;
       src.Add(r->cite.source, r->cite.verified);
-      out = AnswerOutcome(src, wire::MissedDoseText(*r), r->advice, wire::MissedDoseJson(*r)["action"]);
+      out = AnswerOutcome(src, wire::MissedDoseText(*r), r->advice, json(wire::MissedDoseActionId(*r)));
     }
   }
   const std::vector<Input> inputs = {

@@ -24,6 +24,13 @@ json DateJson(const std::optional<Date>& d) { return d ? json(d->ToString()) : j
 
 }  // namespace
 
+double CrClShown(const app::CrClAnswer& a) { return Round2(a.crcl_ml_min); }
+
+std::string_view MissedDoseActionId(const MissedDoseAdvice& a) {
+  static constexpr std::string_view kActions[] = {"not-yet-due", "take-now", "skip"};
+  return kActions[static_cast<int>(a.action)];
+}
+
 json ErrorJson(const Error& e) {
   const char* kind = e.kind == ErrorKind::kCannotAssess ? "cannot-assess"
                      : e.kind == ErrorKind::kFailed     ? "failed"
@@ -72,7 +79,7 @@ json PackJson(const Knowledge& k) {
 }
 
 json CrClJson(const app::CrClAnswer& a) {
-  return {{"crcl_ml_min", Round2(a.crcl_ml_min)},
+  return {{"crcl_ml_min", CrClShown(a)},
           {"formula", "Cockcroft-Gault"},
           {"weight_used", "actual body weight"},
           {"age_years", a.age_years},
@@ -156,8 +163,7 @@ json CalendarJson(const app::CycleCalendarAnswer& a) {
 }
 
 json MissedDoseJson(const MissedDoseAdvice& a) {
-  static constexpr std::string_view kActions[] = {"not-yet-due", "take-now", "skip"};
-  return {{"action", kActions[static_cast<int>(a.action)]},
+  return {{"action", MissedDoseActionId(a)},
           {"hours_late", Round2(a.hours_late)},
           {"window_hours", a.window_hours},
           {"advice", a.advice},

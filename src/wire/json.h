@@ -21,6 +21,10 @@ namespace lenacare::wire {
 // {"error": {"kind", "field", "message"}}.
 nlohmann::json ErrorJson(const Error& e);
 
+// The forms of single values as the JSON gives them (for the pages' data-value attributes).
+double CrClShown(const app::CrClAnswer& a);  // mL/min, rounded to 2 decimals
+std::string_view MissedDoseActionId(const MissedDoseAdvice& a);
+
 nlohmann::json CitationJson(const Citation& c);
 nlohmann::json NotesJson(const std::vector<Note>& notes);
 nlohmann::json RegimenJson(const Regimen& r, int cycle_days);

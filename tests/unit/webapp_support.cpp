@@ -10,14 +10,16 @@ namespace lenacare::testing {
 
 using nlohmann::json;
 
-TestSite::TestSite() {
+TestSite::TestSite(Seed seed) {
   store_ = db_.Open();
-  auto seeded = webapp::SeedDemo(K(), *store_, TestClock(), std::string(LENACARE_TEST_WEB_DIR) + "/demo");
-  if (!seeded.ok()) {
-    ADD_FAILURE() << seeded.error().Describe();
-    return;
+  if (seed == Seed::kDemo) {
+    auto seeded = webapp::SeedDemo(K(), *store_, TestClock(), std::string(LENACARE_TEST_WEB_DIR) + "/demo");
+    if (!seeded.ok()) {
+      ADD_FAILURE() << seeded.error().Describe();
+      return;
+    }
+    accounts_ = *seeded;
   }
-  accounts_ = *seeded;
   webapp::SiteOptions o;
   o.web_dir = LENACARE_TEST_WEB_DIR;
   o.pages_dir = std::string(LENACARE_TEST_KNOWLEDGE_DIR) + "/pages";

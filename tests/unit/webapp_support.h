@@ -26,7 +26,10 @@ struct Credentials {
 
 class TestSite {
  public:
-  TestSite();
+  // kDemo seeds the demo patients and one account per role (Argon2id: about a second); kEmpty is
+  // an empty store, enough for the calculator routes, which need no sign-in.
+  enum class Seed { kDemo, kEmpty };
+  explicit TestSite(Seed seed = Seed::kDemo);
   webapp::WebApp& app() { return *app_; }
   store::Store& store() { return *store_; }
 
