@@ -10,20 +10,6 @@
 namespace lenacare::cli {
 namespace {
 
-// Runs a use case that needs only the knowledge and prints its answer; `json` and `text` render
-// the answer, `outcome` gives the exit code of an answer.
-template <typename Answer, typename Call, typename ToJson, typename ToText>
-int Show(const Options& o, Call call, ToJson json, ToText text) {
-  auto session = Start(o, /*with_store=*/false);
-  if (!session.ok()) return Fail(session.error(), o);
-  const app::Context& ctx = (*session)->ctx;
-  Result<Answer> a = call(ctx);
-  if (!a.ok()) return Fail(a.error(), o);
-  int code = kAnswered;
-  if constexpr (requires(const Answer& x) { x.outcome(); }) code = ExitCode(a->outcome());
-  return Emit(o, json(ctx.k, *a), o.json ? std::string() : text(ctx.k, *a), code);
-}
-
 app::CrClRequest CrClOf(const Options& o) { return {o.age, o.sex, o.weight, o.creatinine}; }
 
 // A course file (or "-") and the date for evaluate, rems and check.
@@ -37,7 +23,7 @@ Result<app::CourseRequest> CourseOf(const Options& o) {
 
 int RunCrCl(const Options& o) {
   return Show<app::CrClAnswer>(
-      o, [&](const app::Context& c) { return app::CrCl(c, CrClOf(o)); },
+      o, /*with_store=*/false, [&](const app::Context& c) { return app::CrCl(c, CrClOf(o)); },
       [](const Knowledge&, const app::CrClAnswer& a) { return wire::CrClJson(a); },
       [](const Knowledge&, const app::CrClAnswer& a) { return wire::CrClText(a); });
 }
@@ -49,7 +35,7 @@ int RunStartDose(const Options& o) {
   r.crcl = o.crcl;
   r.dialysis = o.dialysis;
   return Show<app::StartDoseAnswer>(
-      o, [&](const app::Context& c) { return app::StartDose(c, r); },
+      o, /*with_store=*/false, [&](const app::Context& c) { return app::StartDose(c, r); },
       [](const Knowledge&, const app::StartDoseAnswer& a) { return wire::StartDoseJson(a); },
       [](const Knowledge&, const app::StartDoseAnswer& a) { return wire::StartDoseText(a); });
 }
@@ -58,14 +44,14 @@ int RunCalendar(const Options& o) {
   const app::CycleCalendarRequest r{o.indication, o.start,   o.cycles, o.dose_mg,    o.frequency,
                                     o.days,       o.setting, o.age,    o.birth_date, o.pregnancy_tests};
   return Show<app::CycleCalendarAnswer>(
-      o, [&](const app::Context& c) { return app::CycleCalendar(c, r); },
+      o, /*with_store=*/false, [&](const app::Context& c) { return app::CycleCalendar(c, r); },
       [](const Knowledge&, const app::CycleCalendarAnswer& a) { return wire::CalendarJson(a); },
       [](const Knowledge&, const app::CycleCalendarAnswer& a) { return wire::CalendarText(a); });
 }
 
 int RunMissedDose(const Options& o) {
   return Show<MissedDoseAdvice>(
-      o,
+      o, /*with_store=*/false,
       [&](const app::Context& c) {
         return app::MissedDose(c, {o.scheduled, o.now});
       },
@@ -75,7 +61,7 @@ int RunMissedDose(const Options& o) {
 
 int RunCapsules(const Options& o) {
   return Show<app::CapsulesAnswer>(
-      o,
+      o, /*with_store=*/false,
       [&](const app::Context& c) {
         return app::Capsules(c, {o.indication, o.dose_mg, o.frequency, o.days});
       },
@@ -94,7 +80,7 @@ int RunGrade(const Options& o) {
   r.ctcae = o.ctcae;
   r.sustained = o.sustained;
   return Show<app::GradeAnswer>(
-      o, [&](const app::Context& c) { return app::Grade(c, r); },
+      o, /*with_store=*/false, [&](const app::Context& c) { return app::Grade(c, r); },
       [](const Knowledge&, const app::GradeAnswer& a) { return wire::GradeJson(a); },
       [](const Knowledge&, const app::GradeAnswer& a) { return wire::GradeText(a); });
 }
@@ -102,14 +88,14 @@ int RunGrade(const Options& o) {
 int RunVte(const Options& o) {
   const app::VteRequest r{o.bmi, o.dexamethasone, o.prophylaxis, o.present, o.unknown};
   return Show<app::VteAnswer>(
-      o, [&](const app::Context& c) { return app::Vte(c, r); },
+      o, /*with_store=*/false, [&](const app::Context& c) { return app::Vte(c, r); },
       [](const Knowledge& k, const app::VteAnswer& a) { return wire::VteJson(k, a); },
       [](const Knowledge& k, const app::VteAnswer& a) { return wire::VteText(k, a); });
 }
 
 int RunInteractions(const Options& o) {
   return Show<app::InteractionsAnswer>(
-      o, [&](const app::Context& c) { return app::Interactions(c, {o.drugs}); },
+      o, /*with_store=*/false, [&](const app::Context& c) { return app::Interactions(c, {o.drugs}); },
       [](const Knowledge&, const app::InteractionsAnswer& a) { return wire::InteractionsJson(a); },
       [](const Knowledge&, const app::InteractionsAnswer& a) { return wire::InteractionsText(a); });
 }
@@ -118,14 +104,15 @@ int RunKnowledgeCheck(const Options& o) {
   Options with_dir = o;
   if (!o.check_dir.empty()) with_dir.knowledge_dir = o.check_dir;
   return Show<app::KnowledgeSummary>(
-      with_dir, [](const app::Context& c) { return Result<app::KnowledgeSummary>(app::SummarizeKnowledge(c.k)); },
+      with_dir, /*with_store=*/false,
+      [](const app::Context& c) { return Result<app::KnowledgeSummary>(app::SummarizeKnowledge(c.k)); },
       [](const Knowledge&, const app::KnowledgeSummary& s) { return wire::KnowledgeJson(s); },
       [](const Knowledge&, const app::KnowledgeSummary& s) { return wire::KnowledgeText(s); });
 }
 
 int RunDemo(const Options& o) {
   return Show<app::DemoAnswer>(
-      o, [](const app::Context& c) { return app::Demo(c); },
+      o, /*with_store=*/false, [](const app::Context& c) { return app::Demo(c); },
       [](const Knowledge&, const app::DemoAnswer& a) { return wire::DemoJson(a); },
       [](const Knowledge&, const app::DemoAnswer& a) { return wire::DemoText(a); });
 }
@@ -134,7 +121,7 @@ int RunEvaluate(const Options& o) {
   auto r = CourseOf(o);
   if (!r.ok()) return Fail(r.error(), o);
   return Show<app::EvaluateAnswer>(
-      o, [&](const app::Context& c) { return app::Evaluate(c, *r); },
+      o, /*with_store=*/false, [&](const app::Context& c) { return app::Evaluate(c, *r); },
       [](const Knowledge& k, const app::EvaluateAnswer& a) {
         return wire::AssessmentJson(k, a.assessment, *a.course.indication);
       },
@@ -147,7 +134,7 @@ int RunRems(const Options& o) {
   auto r = CourseOf(o);
   if (!r.ok()) return Fail(r.error(), o);
   return Show<app::RemsAnswer>(
-      o, [&](const app::Context& c) { return app::Rems(c, *r); },
+      o, /*with_store=*/false, [&](const app::Context& c) { return app::Rems(c, *r); },
       [](const Knowledge&, const app::RemsAnswer& a) { return wire::RemsJson(a.checklist); },
       [](const Knowledge&, const app::RemsAnswer& a) { return wire::RemsText(a.checklist); });
 }
@@ -156,7 +143,7 @@ int RunCheck(const Options& o) {
   auto r = CourseOf(o);
   if (!r.ok()) return Fail(r.error(), o);
   return Show<app::CheckAnswer>(
-      o, [&](const app::Context& c) { return app::Check(c, *r); },
+      o, /*with_store=*/false, [&](const app::Context& c) { return app::Check(c, *r); },
       [](const Knowledge& k, const app::CheckAnswer& a) { return wire::CheckJson(k, a); },
       [](const Knowledge& k, const app::CheckAnswer& a) { return wire::CheckText(k, a); });
 }
@@ -165,7 +152,7 @@ int RunResponse(const Options& o) {
   auto text = ReadInput(o.course_file, "series");
   if (!text.ok()) return Fail(text.error(), o);
   return Show<app::ResponseResult>(
-      o, [&](const app::Context& c) { return app::Response(c, {*text}); },
+      o, /*with_store=*/false, [&](const app::Context& c) { return app::Response(c, {*text}); },
       [](const Knowledge&, const app::ResponseResult& a) { return wire::ResponseJson(a.answer); },
       [](const Knowledge&, const app::ResponseResult& a) { return wire::ResponseText(a.answer); });
 }

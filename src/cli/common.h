@@ -52,4 +52,18 @@ struct Session {
 };
 Result<std::unique_ptr<Session>> Start(const Options& o, bool with_store);
 
+// Runs a use case (`call` with the session's context) and prints its answer: `json` and `text`
+// render it (given the knowledge and the answer); an answer with an outcome() gives its exit code.
+template <typename Answer, typename Call, typename ToJson, typename ToText>
+int Show(const Options& o, bool with_store, Call call, ToJson json, ToText text) {
+  auto session = Start(o, with_store);
+  if (!session.ok()) return Fail(session.error(), o);
+  const app::Context& ctx = (*session)->ctx;
+  Result<Answer> a = call(ctx);
+  if (!a.ok()) return Fail(a.error(), o);
+  int code = kAnswered;
+  if constexpr (requires(const Answer& x) { x.outcome(); }) code = ExitCode(a->outcome());
+  return Emit(o, json(ctx.k, *a), o.json ? std::string() : text(ctx.k, *a), code);
+}
+
 }  // namespace lenacare::cli

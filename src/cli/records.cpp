@@ -19,19 +19,6 @@
 namespace lenacare::cli {
 namespace {
 
-// Runs a use case on the records and prints its answer.
-template <typename Answer, typename Call, typename ToJson, typename ToText>
-int Show(const Options& o, Call call, ToJson json, ToText text) {
-  auto session = Start(o, /*with_store=*/true);
-  if (!session.ok()) return Fail(session.error(), o);
-  const app::Context& ctx = (*session)->ctx;
-  Result<Answer> a = call(ctx);
-  if (!a.ok()) return Fail(a.error(), o);
-  int code = kAnswered;
-  if constexpr (requires(const Answer& x) { x.outcome(); }) code = ExitCode(a->outcome());
-  return Emit(o, json(ctx.k, *a), o.json ? std::string() : text(ctx.k, *a), code);
-}
-
 // A JSON object from a file, from standard input ("-") or written inline ("{...}"), as text.
 Result<std::string> JsonArgument(const std::string& text, const std::string& field) {
   if (!text.empty() && text.front() != '{') return ReadInput(text, field);
@@ -68,7 +55,7 @@ int RunPatientAdd(const Options& o) {
     r.facts = *facts;
   }
   return Show<store::PatientRecord>(
-      o, [&](const app::Context& c) { return app::AddPatient(c, r); },
+      o, /*with_store=*/true, [&](const app::Context& c) { return app::AddPatient(c, r); },
       [](const Knowledge&, const store::PatientRecord& p) { return wire::PatientJson(p); },
       [](const Knowledge&, const store::PatientRecord& p) { return wire::PatientAddedText(p); });
 }
@@ -76,14 +63,14 @@ int RunPatientAdd(const Options& o) {
 int RunPatientList(const Options& o) {
   using List = std::vector<store::PatientRecord>;
   return Show<List>(
-      o, [](const app::Context& c) { return app::ListPatients(c); },
+      o, /*with_store=*/true, [](const app::Context& c) { return app::ListPatients(c); },
       [](const Knowledge&, const List& l) { return wire::PatientListJson(l); },
       [](const Knowledge&, const List& l) { return wire::PatientListText(l); });
 }
 
 int RunPatientShow(const Options& o) {
   return Show<app::PatientView>(
-      o, [&](const app::Context& c) { return app::ShowPatient(c, o.patient); },
+      o, /*with_store=*/true, [&](const app::Context& c) { return app::ShowPatient(c, o.patient); },
       [](const Knowledge&, const app::PatientView& v) { return wire::PatientViewJson(v); },
       [](const Knowledge&, const app::PatientView& v) { return wire::PatientViewText(v); });
 }
@@ -91,7 +78,7 @@ int RunPatientShow(const Options& o) {
 int RunCourseStart(const Options& o) {
   const app::StartCourseRequest r{o.patient, o.indication, o.start, o.dose_mg, o.frequency, o.days, o.setting};
   return Show<store::CourseRecord>(
-      o, [&](const app::Context& c) { return app::StartCourse(c, r); },
+      o, /*with_store=*/true, [&](const app::Context& c) { return app::StartCourse(c, r); },
       [&](const Knowledge&, const store::CourseRecord& c) { return wire::CourseStartedJson(c, o.patient); },
       [&](const Knowledge&, const store::CourseRecord& c) { return wire::CourseStartedText(c, o.patient); });
 }
@@ -121,14 +108,14 @@ int RunRecord(const Options& o, const std::string& kind) {
     r.event = *event;
   }
   return Show<store::EventRecord>(
-      o, [&](const app::Context& c) { return app::RecordEvent(c, r); },
+      o, /*with_store=*/true, [&](const app::Context& c) { return app::RecordEvent(c, r); },
       [&](const Knowledge&, const store::EventRecord& e) { return wire::RecordedJson(e, o.patient); },
       [&](const Knowledge&, const store::EventRecord& e) { return wire::RecordedText(e, o.patient); });
 }
 
 int RunStatus(const Options& o) {
   return Show<app::StatusAnswer>(
-      o,
+      o, /*with_store=*/true,
       [&](const app::Context& c) {
         return app::PatientStatus(c, {o.patient, o.as_of});
       },
@@ -162,7 +149,7 @@ int RunImport(const Options& o) {
     };
   }
   return Show<app::ImportAnswer>(
-      o, [&](const app::Context& c) { return app::Import(c, r); },
+      o, /*with_store=*/true, [&](const app::Context& c) { return app::Import(c, r); },
       [](const Knowledge&, const app::ImportAnswer& a) { return wire::ImportJson(a.summary); },
       [](const Knowledge&, const app::ImportAnswer& a) { return wire::ImportText(a.summary); });
 }
@@ -179,7 +166,7 @@ int RunExport(const Options& o) {
 
 int RunWorklist(const Options& o) {
   return Show<app::Worklist>(
-      o,
+      o, /*with_store=*/true,
       [&](const app::Context& c) {
         return app::BuildWorklist(c, {o.as_of, o.look_ahead_days});
       },
@@ -189,7 +176,7 @@ int RunWorklist(const Options& o) {
 
 int RunAuditVerify(const Options& o) {
   return Show<app::AuditVerifyAnswer>(
-      o, [](const app::Context& c) { return app::VerifyAudit(c); },
+      o, /*with_store=*/true, [](const app::Context& c) { return app::VerifyAudit(c); },
       [](const Knowledge&, const app::AuditVerifyAnswer& a) { return wire::AuditCheckJson(a.check); },
       [](const Knowledge&, const app::AuditVerifyAnswer& a) { return wire::AuditCheckText(a.check); });
 }
@@ -197,7 +184,7 @@ int RunAuditVerify(const Options& o) {
 int RunAuditLog(const Options& o) {
   using Log = std::vector<store::AuditEntry>;
   return Show<Log>(
-      o, [&](const app::Context& c) { return app::AuditLog(c, o.limit); },
+      o, /*with_store=*/true, [&](const app::Context& c) { return app::AuditLog(c, o.limit); },
       [](const Knowledge&, const Log& l) { return wire::AuditLogJson(l); },
       [](const Knowledge&, const Log& l) { return wire::AuditLogText(l); });
 }
@@ -207,7 +194,8 @@ int RunUserAdd(const Options& o) {
   auto password = ReadPassword();
   if (!password.ok()) return Fail(password.error(), o);
   return Show<store::User>(
-      o, [&](const app::Context& c) { return app::AddUser(c, o.username, o.role, *password, o.patient); },
+      o, /*with_store=*/true,
+      [&](const app::Context& c) { return app::AddUser(c, o.username, o.role, *password, o.patient); },
       [](const Knowledge&, const store::User& u) {
         return nlohmann::json{{"username", u.username}, {"role", store::RoleName(u.role)}, {"patient", u.patient_ref}};
       },
@@ -218,7 +206,7 @@ int RunUserAdd(const Options& o) {
 
 int RunTokenAdd(const Options& o) {
   return Show<std::string>(
-      o, [&](const app::Context& c) { return app::AddToken(c, o.username, o.token_name); },
+      o, /*with_store=*/true, [&](const app::Context& c) { return app::AddToken(c, o.username, o.token_name); },
       [&](const Knowledge&, const std::string& token) {
         return nlohmann::json{{"username", o.username}, {"name", o.token_name}, {"token", token}};
       },

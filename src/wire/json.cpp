@@ -163,12 +163,9 @@ json CalendarJson(const app::CycleCalendarAnswer& a) {
 }
 
 json MissedDoseJson(const MissedDoseAdvice& a) {
-  return {{"action", MissedDoseActionId(a)},
-          {"hours_late", Round2(a.hours_late)},
-          {"window_hours", a.window_hours},
-          {"advice", a.advice},
-          {"source", a.cite.source},
-          {"verified", a.cite.verified}};
+  return {{"action", MissedDoseActionId(a)}, {"hours_late", Round2(a.hours_late)},
+          {"window_hours", a.window_hours},  {"advice", a.advice},
+          {"source", a.cite.source},         {"verified", a.cite.verified}};
 }
 
 json GradeJson(const app::GradeAnswer& a) {

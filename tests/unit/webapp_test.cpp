@@ -536,10 +536,9 @@ namespace {
 // The audit entries a request appended: their actions, in order.
 std::vector<std::string> AuditActionsAfter(int64_t seq) {
   std::vector<std::string> out;
-  Status s = Site().store().db().Query("SELECT action, subject FROM audit WHERE seq > ? ORDER BY seq", {seq},
-                                       [&](const store::Row& r) {
-                                         out.push_back(std::string(r.Text(0)) + " " + std::string(r.Text(1)));
-                                       });
+  Status s = Site().store().db().Query(
+      "SELECT action, subject FROM audit WHERE seq > ? ORDER BY seq", {seq},
+      [&](const store::Row& r) { out.push_back(std::string(r.Text(0)) + " " + std::string(r.Text(1))); });
   EXPECT_TRUE(s.ok());
   return out;
 }
