@@ -21,16 +21,6 @@ Status NeedStore(const Context& ctx) {
   return Status::Ok();
 }
 
-// The course file of a patient's stored course without its events: the header with the facts.
-std::string CourseFileHeader(const store::PatientRecord& p, const std::string& header) {
-  json file = json::parse(header);
-  json patient = json::parse(p.facts);
-  if (!p.sex.empty()) patient["sex"] = p.sex;
-  if (!p.birth_date.empty()) patient["birth_date"] = p.birth_date;
-  file["patient"] = std::move(patient);
-  return file.dump();
-}
-
 Result<Date> AsOf(const Context& ctx, const std::string& text) {
   if (text.empty()) return ctx.clock.Today();
   auto d = Date::Parse(text);
@@ -182,10 +172,7 @@ Result<store::PatientRecord> AddPatient(const Context& ctx, const AddPatientRequ
     if (facts.contains(key)) return Error::BadInput(std::string("facts.") + key, "give it as its own option");
   }
   // The facts are checked as the course file holds them, with sex and birth date.
-  json full = facts;
-  if (!p.sex.empty()) full["sex"] = p.sex;
-  if (!p.birth_date.empty()) full["birth_date"] = p.birth_date;
-  auto valid = ParsePatientJson(ctx.k, full.dump(), ctx.clock.Today());
+  auto valid = ParsePatientJson(ctx.k, PatientObjectJson(facts.dump(), p.sex, p.birth_date), ctx.clock.Today());
   if (!valid.ok()) return valid.error();
   p.facts = facts.dump();
   return ctx.store->AddPatient(ctx.actor, p);
@@ -242,7 +229,7 @@ Result<store::CourseRecord> StoreCourse(const Context& ctx, const store::Patient
   }
   store::CourseRecord c;
   c.header = h.dump();
-  auto parsed = ParseCourseJson(ctx.k, CourseFileHeader(p, c.header));
+  auto parsed = ParseCourseJson(ctx.k, CourseFileJson(c.header, p.facts, p.sex, p.birth_date));
   if (!parsed.ok()) return parsed.error();
   c.indication = parsed->indication->id;
   c.start_date = parsed->start_date.ToString();
@@ -393,20 +380,6 @@ Result<PatientCourseView> ReadPatientCourse(const Context& ctx, const std::strin
     if (!a.ok()) return a.error();
     return v;
   });
-}
-
-Result<ImportAnswer> Import(const Context& ctx, const ImportRequest& r) {
-  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
-  if (r.batch < 1 || r.batch > 1000000) return Error::BadInput("batch", "must be from 1 to 1000000");
-  fhir::ImportOptions options;
-  options.actor = ctx.actor;
-  options.today = ctx.clock.Today();
-  options.batch_size = r.batch;
-  options.on_commit = r.on_commit;
-  options.on_progress = r.on_progress;
-  auto sum = fhir::Import(*ctx.store, ctx.k, r.paths, options);
-  if (!sum.ok()) return sum.error();
-  return ImportAnswer{std::move(sum).value()};
 }
 
 Result<nlohmann::json> Export(const Context& ctx, const std::string& ref) {

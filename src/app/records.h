@@ -13,7 +13,7 @@
 
 #include "app/context.h"
 #include "app/course_checks.h"
-#include "fhir/fhir_import.h"
+#include "app/import.h"
 #include "store/accounts.h"
 #include "store/store.h"
 
@@ -92,17 +92,6 @@ Result<PatientCourseView> ReadPatientCourse(const Context& ctx, const std::strin
 Result<ResponseSeries> MarkerSeries(const Knowledge& k, const std::vector<store::EventRecord>& markers, Date start,
                                     const std::string& criteria);
 
-struct ImportRequest {
-  std::vector<std::string> paths;
-  int batch = 5000;
-  std::function<void(const std::string& file, int64_t line)> on_commit;
-  std::function<void(const std::string& file, uint64_t done, uint64_t total)> on_progress;
-};
-struct ImportAnswer {
-  fhir::ImportSummary summary;
-  Outcome outcome() const { return summary.invalid > 0 ? Outcome::kBadInput : Outcome::kAnswered; }
-};
-Result<ImportAnswer> Import(const Context& ctx, const ImportRequest& r);
 Result<nlohmann::json> Export(const Context& ctx, const std::string& ref);
 
 struct AuditVerifyAnswer {

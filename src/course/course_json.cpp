@@ -630,6 +630,22 @@ Result<Patient> ParsePatientJson(const Knowledge& k, std::string_view json_text,
   return c.patient;
 }
 
+std::string PatientObjectJson(std::string_view facts_json, const std::string& sex, const std::string& birth_date) {
+  nlohmann::json patient = nlohmann::json::parse(facts_json, nullptr, false);
+  if (!patient.is_object()) patient = nlohmann::json::object();
+  if (!sex.empty()) patient["sex"] = sex;
+  if (!birth_date.empty()) patient["birth_date"] = birth_date;
+  return patient.dump();
+}
+
+std::string CourseFileJson(std::string_view header_json, std::string_view facts_json, const std::string& sex,
+                           const std::string& birth_date) {
+  nlohmann::json file = nlohmann::json::parse(header_json, nullptr, false);
+  if (!file.is_object()) file = nlohmann::json::object();
+  file["patient"] = nlohmann::json::parse(PatientObjectJson(facts_json, sex, birth_date));
+  return file.dump();
+}
+
 Status CheckCourse(const Knowledge& k, const Course& course) {
   Status s = CheckCategory(k, course.patient);
   if (!s.ok()) return s;

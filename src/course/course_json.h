@@ -32,6 +32,13 @@ Status CheckCourse(const Knowledge& k, const Course& course);
 // after it).
 Result<Patient> ParsePatientJson(const Knowledge& k, std::string_view json_text, Date on);
 
+// A stored patient's facts — the "patient" object without sex and birth date, which are kept as
+// their own fields ("" for unknown) — as the course file holds them.
+std::string PatientObjectJson(std::string_view facts_json, const std::string& sex, const std::string& birth_date);
+// A stored course header with the patient's facts: the course file without its events.
+std::string CourseFileJson(std::string_view header_json, std::string_view facts_json, const std::string& sex,
+                           const std::string& birth_date);
+
 // Bad input if any event is dated after `as_of` (the CLI refuses to evaluate a course "as of" a
 // date that its own events contradict).
 // With allow_before_start, `as_of` may precede the start (the REMS steps before a first

@@ -59,16 +59,6 @@ EventRecord EventFrom(const Row& r) {
 Value Opt(const std::optional<double>& v) { return v ? Value(*v) : Value(std::monostate{}); }
 Value OptText(const std::string& s) { return s.empty() ? Value(std::monostate{}) : Value(std::string_view(s)); }
 
-// The course file of a stored course without its events: the header with the patient's facts.
-std::string CourseFileHeader(const PatientRecord& p, const CourseRecord& c) {
-  json file = json::parse(c.header);
-  json patient = json::parse(p.facts);
-  if (!p.sex.empty()) patient["sex"] = p.sex;
-  if (!p.birth_date.empty()) patient["birth_date"] = p.birth_date;
-  file["patient"] = std::move(patient);
-  return file.dump();
-}
-
 // The columns a course is rebuilt from: the body only where the columns do not say it all.
 constexpr std::string_view kCourseEventColumns =
     "id, patient_id, date, type, test, value, lln, uln, plain, CASE WHEN plain = 1 THEN NULL ELSE body END";
@@ -82,7 +72,7 @@ class CourseBuilder {
   CourseBuilder(const Knowledge& k, Date as_of) : k_(k), as_of_(as_of) {}
 
   Status Begin(const PatientRecord& p, const CourseRecord& c) {
-    auto course = ParseCourseJson(k_, CourseFileHeader(p, c));
+    auto course = ParseCourseJson(k_, CourseFileJson(c.header, p.facts, p.sex, p.birth_date));
     if (!course.ok()) return course.error().Under("course " + std::to_string(c.id));
     out_.patient = p;
     out_.record = c;

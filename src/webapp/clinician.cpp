@@ -338,7 +338,7 @@ std::string ProblemText(const std::string& problem, const std::string& filename)
   return out;
 }
 
-std::string ImportSummary(const fhir::ImportSummary& sum, const std::string& filename) {
+std::string ImportSummary(const app::ImportSummary& sum, const std::string& filename) {
   std::string out =
       "<section id=\"import-summary\" aria-labelledby=\"import-h\"><h2 id=\"import-h\">Import "
       "summary</h2><table><caption class=\"visually-hidden\">Import summary</caption><tbody>";

@@ -451,7 +451,7 @@ json StatusJson(const Knowledge& k, const app::StatusAnswer& a) {
   return j;
 }
 
-json ImportJson(const fhir::ImportSummary& s) {
+json ImportJson(const app::ImportSummary& s) {
   json skipped = json::object();
   for (const auto& [reason, n] : s.skipped_by_reason) skipped[reason] = n;
   return {

@@ -58,7 +58,7 @@ nlohmann::json CourseStartedJson(const store::CourseRecord& c, const std::string
 nlohmann::json RecordedJson(const store::EventRecord& e, const std::string& ref);
 // `status`: the patient, the date, the ignored events and everything `check` answers.
 nlohmann::json StatusJson(const Knowledge& k, const app::StatusAnswer& a);
-nlohmann::json ImportJson(const fhir::ImportSummary& s);
+nlohmann::json ImportJson(const app::ImportSummary& s);
 nlohmann::json WorklistJson(const app::Worklist& w);
 nlohmann::json AuditCheckJson(const store::AuditCheck& c);
 nlohmann::json AuditLogJson(const std::vector<store::AuditEntry>& log);

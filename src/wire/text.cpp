@@ -318,7 +318,7 @@ std::string StatusText(const Knowledge& k, const app::StatusAnswer& a) {
   return out.str() + CheckText(k, a.check);
 }
 
-std::string ImportText(const fhir::ImportSummary& s) {
+std::string ImportText(const app::ImportSummary& s) {
   std::ostringstream out;
   out << "Imported " << s.files << " files, " << s.resources << " resources: " << s.written << " written, "
       << s.unchanged << " already stored, " << s.skipped << " not used, " << s.invalid << " invalid.\n";

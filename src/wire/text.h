@@ -40,7 +40,7 @@ std::string PatientViewText(const app::PatientView& v);
 std::string CourseStartedText(const store::CourseRecord& c, const std::string& ref);
 std::string RecordedText(const store::EventRecord& e, const std::string& ref);
 std::string StatusText(const Knowledge& k, const app::StatusAnswer& a);
-std::string ImportText(const fhir::ImportSummary& s);
+std::string ImportText(const app::ImportSummary& s);
 std::string WorklistText(const app::Worklist& w);
 std::string AuditCheckText(const store::AuditCheck& c);
 std::string AuditLogText(const std::vector<store::AuditEntry>& log);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/date.h"
 #include "test_support.h"
 
 namespace lenacare {
@@ -628,6 +629,31 @@ TEST(CliBadInputMessage, AValueWithoutAUnitIsShownAnExampleUnitOfItsOwnKind) {
       kEvaluate, CourseWithEvent(R"({"date": "2026-01-12", "type": "lab", "test": "platelets", "value": "25"})"));
   EXPECT_EQ(count.exit_code, 2) << Describe(count);
   EXPECT_NE(count.err.find("10*9/L"), std::string::npos) << count.err;
+}
+
+// The clinic's time zone ($LENACARE_TIME_ZONE): "today", the date a course is assessed on without
+// --as-of, is the zone's. UTC+14 and UTC-12 are 26 hours apart, so at any instant their calendar
+// days differ; an unknown zone is refused before anything runs.
+TEST(CliClock, TodayIsTheClinicTimeZonesDay) {
+  auto today_in = [](const char* zone) {
+    setenv("LENACARE_TIME_ZONE", zone, 1);
+    CommandResult r =
+        RunLenacare("evaluate '" + testing::TestDataDir() + "/../docs/examples/myeloma-platelets.json' --json");
+    unsetenv("LENACARE_TIME_ZONE");
+    return r;
+  };
+  const CommandResult east = today_in("Pacific/Kiritimati"), west = today_in("Etc/GMT+12");
+  const CommandResult bad = today_in("Nowhere/Atlantis");
+  ASSERT_EQ(east.exit_code, 0) << east.err;
+  ASSERT_EQ(west.exit_code, 0) << west.err;
+  auto east_day = Date::Parse(ParseOut(east).at("as_of").get<std::string>());
+  auto west_day = Date::Parse(ParseOut(west).at("as_of").get<std::string>());
+  ASSERT_TRUE(east_day.ok() && west_day.ok());
+  const int ahead = east_day->DaysSince(*west_day);
+  EXPECT_TRUE(ahead == 1 || ahead == 2) << east_day->ToString() << " vs " << west_day->ToString();
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("LENACARE_TIME_ZONE: 'Nowhere/Atlantis' is not a time zone"), std::string::npos) << bad.err;
+  EXPECT_TRUE(bad.out.empty());
 }
 
 }  // namespace

@@ -8,12 +8,12 @@
 #include <fstream>
 #include <set>
 
+#include "app/import.h"
 #include "app/worklist.h"
 #include "course/course_json.h"
 #include "course/evaluate.h"
 #include "course/response_json.h"
 #include "fhir/fhir_export.h"
-#include "fhir/fhir_import.h"
 #include "store/schema.h"
 #include "store_support.h"
 #include "test_support.h"
@@ -32,12 +32,13 @@ using testing::TestClock;
 using testing::TestContext;
 using testing::TestDatabase;
 
-// The importer's options as the tests run it: as "tester", on the test clock's today.
-fhir::ImportOptions ImportAs() {
-  fhir::ImportOptions o;
-  o.actor = "tester";
-  o.today = TestClock().Today();
-  return o;
+// The import as the tests run it: as "tester", on the test clock's today.
+Result<app::ImportSummary> ImportFiles(store::Store& store, const std::vector<std::string>& paths) {
+  app::ImportRequest r;
+  r.paths = paths;
+  auto imported = app::Import(TestContext(&store), r);
+  if (!imported.ok()) return imported.error();
+  return imported->summary;
 }
 
 class StoreTest : public ::testing::TestWithParam<std::string> {
@@ -353,7 +354,7 @@ TEST_P(StoreTest, DeletingAuditRowsMakesVerifyFail) {
 
 // --- FHIR import and export -------------------------------------------------------------------
 
-int64_t Skipped(const fhir::ImportSummary& s, const std::string& reason) {
+int64_t Skipped(const app::ImportSummary& s, const std::string& reason) {
   auto it = s.skipped_by_reason.find(reason);
   return it == s.skipped_by_reason.end() ? 0 : it->second;
 }
@@ -370,7 +371,7 @@ int64_t Count(store::Store& s, const std::string& sql) {
 // types lenacare mostly does not use. Everything is read, the patients are stored, the rest is
 // counted and skipped, nothing stops the import.
 TEST_P(StoreTest, ImportsAPublicSyntheaBulkExport) {
-  auto sum = fhir::Import(*store_, K(), {SyntheaDir()}, ImportAs());
+  auto sum = ImportFiles(*store_, {SyntheaDir()});
   ASSERT_TRUE(sum.ok()) << sum.error().Describe();
   EXPECT_EQ(sum->files, 5);
   EXPECT_EQ(sum->resources, 2485);
@@ -391,11 +392,11 @@ TEST_P(StoreTest, ImportingTheSameDataTwiceLeavesTheDatabaseUnchanged) {
       "\n"
       R"({"resourceType":"Observation","id":"o2","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"777-3"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-01-12","valueQuantity":{"value":45,"unit":"K/uL"}})"
       "\n");
-  auto first = fhir::Import(*store_, K(), {SyntheaDir(), Path("Observation.000.ndjson")}, ImportAs());
+  auto first = ImportFiles(*store_, {SyntheaDir(), Path("Observation.000.ndjson")});
   ASSERT_TRUE(first.ok()) << first.error().Describe();
   EXPECT_GT(first->written, 10);
   const std::string before = testing::DumpTables(*store_);
-  auto second = fhir::Import(*store_, K(), {SyntheaDir(), Path("Observation.000.ndjson")}, ImportAs());
+  auto second = ImportFiles(*store_, {SyntheaDir(), Path("Observation.000.ndjson")});
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(second->written, 0);
   EXPECT_EQ(second->unchanged, first->written);
@@ -423,7 +424,7 @@ TEST_P(StoreTest, InvalidResourcesAreReportedWithFileAndLineAndTheRestIsImported
             make("f", "final", "777-3", R"("valueQuantity":{"value":-3,"unit":"10*9/L"})") +       // 7
             "\n" +                                                                                 // 8
             make("g", "final", "718-7", R"("valueQuantity":{"value":9.5,"unit":"g/dL"})"));        // 9 ok
-  auto sum = fhir::Import(*store_, K(), {Path("labs.ndjson")}, ImportAs());
+  auto sum = ImportFiles(*store_, {Path("labs.ndjson")});
   ASSERT_TRUE(sum.ok());
   EXPECT_EQ(sum->resources, 8);
   EXPECT_EQ(sum->written, 2);
@@ -451,7 +452,7 @@ TEST_P(StoreTest, ImportsLenalidomideOrdersDispensesAndDiagnosesAndSkipsOtherDru
     {"resource":{"resourceType":"MedicationRequest","id":"m3","status":"active","medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"1191"}]},"subject":{"reference":"Patient/p7"}}},
     {"resource":{"resourceType":"MedicationDispense","id":"d1","status":"completed","medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"342369"}]},"subject":{"reference":"Patient/p7"},"whenHandedOver":"2026-01-03T10:00:00Z","daysSupply":{"value":28}}}
   ]})");
-  auto sum = fhir::Import(*store_, K(), {Path("b.json")}, ImportAs());
+  auto sum = ImportFiles(*store_, {Path("b.json")});
   ASSERT_TRUE(sum.ok());
   EXPECT_EQ(sum->written, 4);  // patient, condition, prescription, dispense
   EXPECT_EQ(sum->invalid, 1);  // m2: no supply duration
@@ -491,7 +492,7 @@ TEST_P(StoreTest, AnExportedBundleImportsBackToTheSameCourse) {
   TestDatabase other(GetParam());
   auto copy = other.Open();
   ASSERT_NE(copy, nullptr);
-  auto sum = fhir::Import(*copy, K(), {Path("bundle.json")}, ImportAs());
+  auto sum = ImportFiles(*copy, {Path("bundle.json")});
   ASSERT_TRUE(sum.ok());
   EXPECT_EQ(sum->invalid, 0) << (sum->problems.empty() ? "" : sum->problems[0]);
   for (const json& check : scenario["checks"]) {
@@ -522,7 +523,7 @@ TEST_P(StoreTest, ResponseMarkersMakeAResponseItemUntilTheChangeIsConfirmed) {
       marker("m0", "2026-01-05", 3.0) + marker("m1", "2026-02-02", 1.2) +
           R"({"resourceType":"Observation","id":"bad","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"33358-3"}]},"subject":{"reference":"Patient/M1"},"effectiveDateTime":"2026-02-02","valueQuantity":{"value":1,"unit":"mg/L"}})"
           "\n");
-  auto sum = fhir::Import(*store_, K(), {Path("m.ndjson")}, ImportAs());
+  auto sum = ImportFiles(*store_, {Path("m.ndjson")});
   ASSERT_TRUE(sum.ok());
   EXPECT_EQ(sum->written, 2);
   ASSERT_EQ(sum->invalid, 1);

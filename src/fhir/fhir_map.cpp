@@ -1,15 +1,11 @@
-#include "fhir/fhir_import.h"
+#include "fhir/fhir_map.h"
 
 #include <simdjson.h>
 
 #include <algorithm>
 #include <charconv>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <unordered_map>
 
-#include "clinical/inputs.h"
 #include "course/course_json.h"
 #include "course/response_json.h"
 #include "fhir/fhir_names.h"
@@ -17,7 +13,6 @@
 namespace lenacare::fhir {
 namespace {
 
-namespace fs = std::filesystem;
 using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
@@ -70,92 +65,43 @@ bool Contains(std::initializer_list<std::string_view> list, std::string_view s) 
   return std::find(list.begin(), list.end(), s) != list.end();
 }
 
-struct Outcome {
-  enum Kind { kWritten, kUnchanged, kSkipped, kInvalid } kind = kSkipped;
-  std::string reason;  // skipped: why; invalid: the problem
-  static Outcome Skip(std::string why) { return {kSkipped, std::move(why)}; }
-  static Outcome Bad(std::string why) { return {kInvalid, std::move(why)}; }
-};
+Record Of(Record::Kind kind, const std::string& key, const std::string& ref) {
+  Record r;
+  r.kind = kind;
+  r.key = key;
+  r.ref = ref;
+  return r;
+}
 
-class Importer {
- public:
-  Importer(store::Store& store, const Knowledge& k, const ImportOptions& o) : store_(store), k_(k), o_(o) {
-    no_course_.start_date = Date::FromCivil(1900, 1, 1);
-  }
+Record Skip(const std::string& key, std::string why) {
+  Record r = Of(Record::Kind::kSkip, key, "");
+  r.reason = std::move(why);
+  return r;
+}
 
-  Status File(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error::BadInput(path.string(), "cannot be read");
-    ++summary.files;
-    file_ = path.string();
-    const uint64_t total = fs::file_size(path);
-    const bool ndjson = path.extension() == ".ndjson";
-    if (!ndjson) {
-      // One resource or a Bundle: the whole file.
-      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      Status s = Text(text, 1);
-      if (!s.ok()) return s;
-      return Flush();
-    }
-    std::string line;
-    int64_t number = 0;
-    uint64_t done = 0;
-    while (std::getline(in, line)) {
-      ++number;
-      done += line.size() + 1;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank (a trailing newline)
-      Status s = Text(line, number);
-      if (!s.ok()) return s;
-      if (o_.on_progress && (number & 0x3fff) == 0) o_.on_progress(file_, done, total);
-    }
-    if (o_.on_progress) o_.on_progress(file_, total, total);
-    return Flush();
-  }
+Record Bad(const std::string& key, std::string why) {
+  Record r = Of(Record::Kind::kInvalid, key, "");
+  r.reason = std::move(why);
+  return r;
+}
 
-  Status Flush() {
-    if (!in_tx_) return Status::Ok();
-    for (const auto& [id, touched] : touched_) {
-      Status s =
-          store_.AppendAudit(o_.actor, "import", touched.first,
-                             std::to_string(touched.second) + " records from " + fs::path(file_).filename().string());
-      if (!s.ok()) return s;
-    }
-    touched_.clear();
-    Status s = store_.db().Commit();
-    in_tx_ = false;
-    pending_ = 0;
-    if (!s.ok()) return s;
-    if (o_.on_commit) o_.on_commit(file_, last_line_);
-    return Status::Ok();
-  }
+}  // namespace
 
-  Status Abort() {
-    if (in_tx_) {
-      in_tx_ = false;
-      return store_.db().Rollback();
-    }
-    return Status::Ok();
-  }
+struct Reader::Impl {
+  Impl(const Knowledge& k, Date today) : k_(k), today_(today) { no_course_.start_date = Date::FromCivil(1900, 1, 1); }
 
-  ImportSummary summary;
-
- private:
-  // Parses one JSON text (a resource or a Bundle) from line `line` of the file.
-  Status Text(std::string& text, int64_t line) {
-    line_ = line;
+  void Read(std::string& text, std::vector<Record>& out) {
     const size_t size = text.size();
     text.reserve(size + simdjson::SIMDJSON_PADDING);
     element doc;
     if (auto err = parser_.parse(text.data(), size, false).get(doc); err != simdjson::SUCCESS) {
-      ++summary.resources;
-      Problem("not valid JSON (" + std::string(simdjson::error_message(err)) + ")");
-      return Status::Ok();
+      out.push_back(Bad("", "not valid JSON (" + std::string(simdjson::error_message(err)) + ")"));
+      return;
     }
-    return Resource(doc);
+    Resource(doc, out);
   }
 
-  Status Resource(const element& r) {
+  void Resource(const element& r, std::vector<Record>& out) {
     const std::string_view type = Str(r, "resourceType");
     if (type == "Bundle") {
       array entries;
@@ -163,101 +109,39 @@ class Importer {
         for (element entry : entries) {
           element inner;
           if (entry["resource"].get(inner) != simdjson::SUCCESS) continue;
-          Status s = Resource(inner);
-          if (!s.ok()) return s;
+          Resource(inner, out);
         }
       }
-      return Status::Ok();
-    }
-    ++summary.resources;
-    if (!in_tx_) {
-      Status s = store_.db().Begin();
-      if (!s.ok()) return s;
-      in_tx_ = true;
+      return;
     }
     const std::string id(Str(r, "id"));
     const std::string key = std::string(type.empty() ? "resource" : type) + "/" + id;
-    Outcome out;
     if (type.empty()) {
-      out = Outcome::Bad("no resourceType");
+      out.push_back(Bad(key, "no resourceType"));
     } else if (id.empty() && type != "Observation" && type != "Patient") {
-      out = Outcome::Skip(std::string(type) + " without an id");
+      out.push_back(Skip(key, std::string(type) + " without an id"));
     } else if (type == "Patient") {
-      out = Patient(r, id);
+      out.push_back(Patient(r, id, key));
     } else if (type == "Observation") {
-      out = Observation(r, key);
+      out.push_back(Observation(r, key));
     } else if (type == "MedicationRequest" || type == "MedicationDispense") {
-      out = Medication(r, type, key);
+      out.push_back(Medication(r, type, key));
     } else if (type == "Condition") {
-      out = Condition(r, key);
+      out.push_back(Condition(r, key));
     } else if (type == "Basic") {
-      out = Basic(r, key);
+      out.push_back(Basic(r, key));
     } else {
-      out = Outcome::Skip(std::string(type) + " (not used)");
-    }
-    if (!db_error_.ok()) return db_error_;
-    switch (out.kind) {
-      case Outcome::kWritten:
-        ++summary.written;
-        break;
-      case Outcome::kUnchanged:
-        ++summary.unchanged;
-        break;
-      case Outcome::kSkipped:
-        ++summary.skipped;
-        ++summary.skipped_by_reason[out.reason];
-        break;
-      case Outcome::kInvalid:
-        Problem(key + ": " + out.reason);
-        break;
-    }
-    last_line_ = line_;
-    if (++pending_ >= o_.batch_size) return Flush();
-    return Status::Ok();
-  }
-
-  void Problem(const std::string& what) {
-    ++summary.invalid;
-    if (summary.problems.size() < kMaxProblems) {
-      summary.problems.push_back(file_ + ":" + std::to_string(line_) + ": " + what);
+      out.push_back(Skip(key, std::string(type) + " (not used)"));
     }
   }
 
-  // The patient's row id (created with no details if the Patient resource has not come yet).
-  int64_t PatientId(const std::string& ref) {
-    auto it = ids_.find(ref);
-    if (it != ids_.end()) return it->second;
-    bool changed = false;
-    auto id = store_.EnsurePatient(ref, changed);
-    if (!id.ok()) {
-      db_error_ = id.error();
-      return 0;
-    }
-    ids_.emplace(ref, *id);
-    return *id;
-  }
-
-  void Touch(int64_t patient_id, const std::string& ref) {
-    auto& t = touched_[patient_id];
-    t.first = ref;
-    ++t.second;
-  }
-
-  // The outcome of a store write: written, already stored, or a database failure (which stops
-  // the import).
-  Outcome Written(const Result<bool>& written, int64_t patient_id, const std::string& ref) {
-    if (!written.ok()) {
-      db_error_ = written.error();
-      return {};
-    }
-    if (!*written) return {Outcome::kUnchanged, ""};
-    Touch(patient_id, ref);
-    return {Outcome::kWritten, ""};
-  }
-
-  Outcome Patient(const element& r, const std::string& id) {
-    if (id.empty()) return Outcome::Bad("Patient without an id");
-    store::PatientRecord p;
+  Record Patient(const element& r, const std::string& id, const std::string& key) {
+    if (id.empty()) return Bad(key, "Patient without an id");
+    Record out;
+    out.kind = Record::Kind::kPatient;
+    out.key = key;
+    out.ref = id;
+    store::PatientRecord& p = out.patient;
     p.ref = id;
     const std::string_view gender = Str(r, "gender");
     if (gender == "male" || gender == "female") p.sex = gender;  // other/unknown: ask, never guess
@@ -286,37 +170,26 @@ class Importer {
     const std::string_view facts = Extension(r, kFactsExtension);
     if (!facts.empty()) {
       nlohmann::json f = nlohmann::json::parse(facts, nullptr, false);
-      if (f.is_discarded() || !f.is_object()) return Outcome::Bad("its lenacare facts are not a JSON object");
-      nlohmann::json full = f;
-      if (!p.sex.empty()) full["sex"] = p.sex;
-      if (!p.birth_date.empty()) full["birth_date"] = p.birth_date;
-      auto valid = ParsePatientJson(k_, full.dump(), o_.today);
-      if (!valid.ok()) return Outcome::Bad(valid.error().Describe());
+      if (f.is_discarded() || !f.is_object()) return Bad(key, "its lenacare facts are not a JSON object");
+      auto valid = ParsePatientJson(k_, PatientObjectJson(f.dump(), p.sex, p.birth_date), today_);
+      if (!valid.ok()) return Bad(key, valid.error().Describe());
       p.facts = f.dump();
     }
-    bool changed = false;
-    auto row = store_.UpsertPatient(p, changed);
-    if (!row.ok()) {
-      db_error_ = row.error();
-      return {};
-    }
-    ids_[p.ref] = *row;
-    return Written(changed, *row, p.ref);
+    return out;
   }
 
   // A course-file event for the patient, validated with the course-file reader.
-  Outcome Event(const std::string& ref, const std::string& body, const std::string& source) {
-    if (ref.empty()) return Outcome::Bad("no subject: a reference to a Patient is required");
+  Record Event(const std::string& ref, const std::string& body, const std::string& source) {
+    if (ref.empty()) return Bad(source, "no subject: a reference to a Patient is required");
     auto parsed = nlohmann::json::parse(body, nullptr, false);
-    if (parsed.is_discarded() || !parsed.is_object()) return Outcome::Bad("its lenacare event is not a JSON object");
+    if (parsed.is_discarded() || !parsed.is_object()) return Bad(source, "its lenacare event is not a JSON object");
     if (parsed.contains("type") && parsed["type"] == "marker") return Marker(ref, parsed, source);
     // Validated on its own (no_course_ starts before any event); the course checks come when a
     // course is read.
     auto ev = ParseEventJson(k_, body, "", no_course_);
-    if (!ev.ok()) return Outcome::Bad(ev.error().Describe());
-    store::EventRecord row;
-    row.patient_id = PatientId(ref);
-    if (!db_error_.ok()) return {};
+    if (!ev.ok()) return Bad(source, ev.error().Describe());
+    Record out = Of(Record::Kind::kEvent, source, ref);
+    store::EventRecord& row = out.event;
     row.date = ev->date.ToString();
     row.type = EventTypeId(ev->type);
     if (ev->type == EventType::kLab) {
@@ -327,23 +200,22 @@ class Importer {
     }
     row.body = parsed.dump();
     row.source = source;
-    return Written(store_.InsertEvent(row), row.patient_id, ref);
+    return out;
   }
 
   // A myeloma response marker (not a course event; kept for the response series).
-  Outcome Marker(const std::string& ref, const nlohmann::json& parsed, const std::string& source) {
+  Record Marker(const std::string& ref, const nlohmann::json& parsed, const std::string& source) {
     const std::string body = parsed.dump();
     Status valid = CheckMarkerJson(k_.units, body);
-    if (!valid.ok()) return Outcome::Bad(valid.error().Describe());
-    store::EventRecord row;
-    row.patient_id = PatientId(ref);
-    if (!db_error_.ok()) return {};
+    if (!valid.ok()) return Bad(source, valid.error().Describe());
+    Record out = Of(Record::Kind::kEvent, source, ref);
+    store::EventRecord& row = out.event;
     row.date = parsed["date"].get<std::string>();
     row.type = "marker";
     row.test = parsed["marker"].get<std::string>();
     row.body = body;
     row.source = source;
-    return Written(store_.InsertEvent(row), row.patient_id, ref);
+    return out;
   }
 
   static std::string_view DateOf(const element& r, std::initializer_list<std::string_view> fields) {
@@ -381,13 +253,13 @@ class Importer {
     return Number(v) + " " + std::string(unit);
   }
 
-  Outcome Observation(const element& r, const std::string& key) {
+  Record Observation(const element& r, const std::string& key) {
     const std::string_view exported = Extension(r, kEventExtension);
     const std::string ref(PatientRef(r, "subject"));
     if (!exported.empty()) return Event(ref, std::string(exported), key);
     const std::string_view status = Str(r, "status");
     if (!Contains({"final", "amended", "corrected"}, status)) {
-      return Outcome::Skip("Observation with status '" + std::string(status) + "' (only final results are used)");
+      return Skip(key, "Observation with status '" + std::string(status) + "' (only final results are used)");
     }
     const CodeMap::Loinc* code = nullptr;
     array codings;
@@ -401,12 +273,12 @@ class Importer {
       }
     }
     if (code == nullptr) {
-      return Outcome::Skip(first_code.empty() ? "Observation without a LOINC code"
-                                              : "Observation LOINC " + std::string(first_code) + " (not used)");
+      return Skip(key, first_code.empty() ? "Observation without a LOINC code"
+                                          : "Observation LOINC " + std::string(first_code) + " (not used)");
     }
-    if (key == "Observation/") return Outcome::Bad("Observation without an id (cannot be imported twice safely)");
+    if (key == "Observation/") return Bad(key, "Observation without an id (cannot be imported twice safely)");
     const std::string_view date = DateOf(r, {"effectiveDateTime", "effectivePeriod", "issued"});
-    if (date.empty()) return Outcome::Bad("no effectiveDateTime");
+    if (date.empty()) return Bad(key, "no effectiveDateTime");
     std::string body = "{\"date\":" + JsonText(date);
     if (code->test == "pregnancy-test") {
       std::string result;
@@ -426,16 +298,16 @@ class Importer {
       if (lower == "negative" || lower == "positive") {
         result = lower;
       } else {
-        return Outcome::Bad("a pregnancy test's result must read 'positive' or 'negative'");
+        return Bad(key, "a pregnancy test's result must read 'positive' or 'negative'");
       }
       body += ",\"type\":\"pregnancy-test\",\"result\":\"" + result + "\"}";
       return Event(ref, body, key);
     }
     element q;
-    if (r["valueQuantity"].get(q) != simdjson::SUCCESS) return Outcome::Bad("no valueQuantity");
+    if (r["valueQuantity"].get(q) != simdjson::SUCCESS) return Bad(key, "no valueQuantity");
     std::string problem;
     const std::string value = QuantityText(q, problem);
-    if (!problem.empty()) return Outcome::Bad(problem);
+    if (!problem.empty()) return Bad(key, problem);
     if (IsResponseMarkerField(code->test)) {
       return Event(
           ref, body + ",\"type\":\"marker\",\"marker\":\"" + code->test + "\",\"value\":" + JsonText(value) + "}", key);
@@ -467,27 +339,27 @@ class Importer {
     return false;
   }
 
-  Outcome Medication(const element& r, std::string_view type, const std::string& key) {
+  Record Medication(const element& r, std::string_view type, const std::string& key) {
     const std::string ref(PatientRef(r, "subject"));
     const std::string_view exported = Extension(r, kEventExtension);
     if (!exported.empty()) return Event(ref, std::string(exported), key);
-    if (!Lenalidomide(r)) return Outcome::Skip(std::string(type) + " of another drug (not used)");
+    if (!Lenalidomide(r)) return Skip(key, std::string(type) + " of another drug (not used)");
     const std::string_view status = Str(r, "status");
     if (type == "MedicationRequest") {
       if (!Contains({"active", "completed"}, status)) {
-        return Outcome::Skip("lenalidomide MedicationRequest with status '" + std::string(status) + "'");
+        return Skip(key, "lenalidomide MedicationRequest with status '" + std::string(status) + "'");
       }
       const std::string_view date = DateOf(r, {"authoredOn"});
-      if (date.empty()) return Outcome::Bad("no authoredOn");
+      if (date.empty()) return Bad(key, "no authoredOn");
       element supply;
       double days = 0;
       if (r["dispenseRequest"]["expectedSupplyDuration"].get(supply) != simdjson::SUCCESS ||
           supply["value"].get_double().get(days) != simdjson::SUCCESS) {
-        return Outcome::Bad("dispenseRequest.expectedSupplyDuration missing: the days supplied are needed");
+        return Bad(key, "dispenseRequest.expectedSupplyDuration missing: the days supplied are needed");
       }
       int64_t refills = 0;
       if (r["dispenseRequest"]["numberOfRepeatsAllowed"].get_int64().get(refills) != simdjson::SUCCESS) {
-        return Outcome::Bad("dispenseRequest.numberOfRepeatsAllowed missing: the number of refills is needed");
+        return Bad(key, "dispenseRequest.numberOfRepeatsAllowed missing: the number of refills is needed");
       }
       const std::string body = "{\"date\":" + JsonText(date) +
                                ",\"type\":\"prescription\",\"days_supply\":" + Number(days) +
@@ -495,19 +367,19 @@ class Importer {
       return Event(ref, body, key);
     }
     if (status != "completed") {
-      return Outcome::Skip("lenalidomide MedicationDispense with status '" + std::string(status) + "'");
+      return Skip(key, "lenalidomide MedicationDispense with status '" + std::string(status) + "'");
     }
     const std::string_view date = DateOf(r, {"whenHandedOver"});
-    if (date.empty()) return Outcome::Bad("no whenHandedOver");
+    if (date.empty()) return Bad(key, "no whenHandedOver");
     double days = 0;
     if (r["daysSupply"]["value"].get_double().get(days) != simdjson::SUCCESS) {
-      return Outcome::Bad("daysSupply missing");
+      return Bad(key, "daysSupply missing");
     }
     return Event(ref, "{\"date\":" + JsonText(date) + ",\"type\":\"dispense\",\"days_supply\":" + Number(days) + "}",
                  key);
   }
 
-  Outcome Condition(const element& r, const std::string& key) {
+  Record Condition(const element& r, const std::string& key) {
     const std::string ref(PatientRef(r, "subject"));
     array codings;
     const CodeMap::Condition* mapped = nullptr;
@@ -517,7 +389,7 @@ class Importer {
         if (mapped != nullptr) break;
       }
     }
-    if (mapped == nullptr) return Outcome::Skip("Condition not treated with lenalidomide (not used)");
+    if (mapped == nullptr) return Skip(key, "Condition not treated with lenalidomide (not used)");
     std::string_view verification;
     array vcodings;
     if (r["verificationStatus"]["coding"].get_array().get(vcodings) == simdjson::SUCCESS) {
@@ -527,91 +399,49 @@ class Importer {
       }
     }
     if (verification == "refuted" || verification == "entered-in-error") {
-      return Outcome::Skip("Condition " + std::string(verification));
+      return Skip(key, "Condition " + std::string(verification));
     }
-    if (ref.empty()) return Outcome::Bad("no subject: a reference to a Patient is required");
-    const int64_t pid = PatientId(ref);
-    if (!db_error_.ok()) return {};
-    return Written(store_.InsertCondition(pid, mapped->indication, std::string(DateOf(r, {"onsetDateTime"})), key), pid,
-                   ref);
+    if (ref.empty()) return Bad(key, "no subject: a reference to a Patient is required");
+    Record out = Of(Record::Kind::kCondition, key, ref);
+    out.indication = mapped->indication;
+    out.onset = std::string(DateOf(r, {"onsetDateTime"}));
+    return out;
   }
 
   // lenacare's own exported records: the course (its course-file header) and events without a
   // standard resource of their own (holds, doses taken, toxicities ...).
-  Outcome Basic(const element& r, const std::string& key) {
+  Record Basic(const element& r, const std::string& key) {
     const std::string ref(PatientRef(r, "subject"));
     const std::string_view event = Extension(r, kEventExtension);
     if (!event.empty()) return Event(ref, std::string(event), key);
     const std::string_view header = Extension(r, kCourseExtension);
-    if (header.empty()) return Outcome::Skip("Basic (not used)");
-    if (ref.empty()) return Outcome::Bad("no subject: a reference to a Patient is required");
+    if (header.empty()) return Skip(key, "Basic (not used)");
+    if (ref.empty()) return Bad(key, "no subject: a reference to a Patient is required");
     auto course = ParseCourseJson(k_, header);
-    if (!course.ok()) return Outcome::Bad(course.error().Describe());
+    if (!course.ok()) return Bad(key, course.error().Describe());
     nlohmann::json h = nlohmann::json::parse(header, nullptr, false);
     if (h.is_discarded() || !h.is_object() || h.contains("patient") || h.contains("events")) {
-      return Outcome::Bad("its lenacare course is not a course header");
+      return Bad(key, "its lenacare course is not a course header");
     }
-    store::CourseRecord c;
-    c.patient_id = PatientId(ref);
-    if (!db_error_.ok()) return {};
-    c.indication = course->indication->id;
-    c.start_date = course->start_date.ToString();
-    c.header = h.dump();
-    return Written(store_.InsertCourse(c, key), c.patient_id, ref);
+    Record out = Of(Record::Kind::kCourse, key, ref);
+    out.course.indication = course->indication->id;
+    out.course.start_date = course->start_date.ToString();
+    out.course.header = h.dump();
+    return out;
   }
 
-  store::Store& store_;
   const Knowledge& k_;
-  const ImportOptions& o_;
+  Date today_;
   simdjson::dom::parser parser_;
   Course no_course_;  // events are validated on their own; the course checks come at reading
-  std::unordered_map<std::string, int64_t> ids_;
-  std::map<int64_t, std::pair<std::string, int64_t>> touched_;
-  std::string file_;
-  int64_t line_ = 0, last_line_ = 0, pending_ = 0;
-  bool in_tx_ = false;
-  Status db_error_ = Status::Ok();
 };
 
-// Patient files first; then the rest by name.
-int FileRank(const fs::path& p) {
-  const std::string name = p.filename().string();
-  return name.rfind("Patient", 0) == 0 ? 0 : 1;
-}
+Reader::Reader(const Knowledge& k, Date today) : impl_(std::make_unique<Impl>(k, today)) {}
+Reader::~Reader() = default;
 
-}  // namespace
-
-Result<ImportSummary> Import(store::Store& store, const Knowledge& k, const std::vector<std::string>& paths,
-                             const ImportOptions& options) {
-  std::vector<fs::path> files;
-  for (const std::string& p : paths) {
-    std::error_code ec;
-    if (fs::is_directory(p, ec)) {
-      std::vector<fs::path> found;
-      for (const auto& entry : fs::directory_iterator(p, ec)) {
-        const fs::path& f = entry.path();
-        if (entry.is_regular_file() && (f.extension() == ".ndjson" || f.extension() == ".json")) found.push_back(f);
-      }
-      std::sort(found.begin(), found.end(), [](const fs::path& a, const fs::path& b) {
-        return std::make_pair(FileRank(a), a.filename()) < std::make_pair(FileRank(b), b.filename());
-      });
-      if (found.empty()) return Error::BadInput(p, "no .ndjson or .json files in this directory");
-      files.insert(files.end(), found.begin(), found.end());
-    } else if (fs::is_regular_file(p, ec)) {
-      files.emplace_back(p);
-    } else {
-      return Error::BadInput(p, "no such file or directory");
-    }
-  }
-  Importer importer(store, k, options);
-  for (const fs::path& f : files) {
-    Status s = importer.File(f);
-    if (!s.ok()) {
-      (void)importer.Abort();
-      return s.error();
-    }
-  }
-  return importer.summary;
+void Reader::Read(std::string& text, std::vector<Record>& out) {
+  out.clear();
+  impl_->Read(text, out);
 }
 
 }  // namespace lenacare::fhir
