@@ -687,7 +687,8 @@ Result<WorklistFigures> RunWorklistBenchmark(const Knowledge& k, const WorkDir& 
   // A split of the cost: the store's part alone (reading and rebuilding every course, and the
   // audit entries), without the evaluation.
   t = Clock::now();
-  Status s = store.ForEachCourse(k, as_of, [](const store::PatientRecord&, const Result<store::StoredCourse>&) {});
+  Status s =
+      store.ForEachCourse("bench", k, as_of, [](const store::PatientRecord&, const Result<store::StoredCourse>&) {});
   f.rebuild_seconds = SecondsSince(t);
   if (!s.ok()) return s.error();
 

@@ -120,7 +120,9 @@ void AddApi(Site& site, Router& router) {
                [&site, calc](const http::Request& req, const RouteParams&, const Caller& caller) {
                  auto body = Body(req);
                  if (!body.ok()) return ErrorResponse(body.error());
-                 return Answer(calc->answer(site.Calculate(caller), *body), [](const json& j) { return j; });
+                 const Result<json> answer = calc->answer(site.Calculate(caller), *body);
+                 if (!answer.ok()) return ErrorResponse(answer.error());
+                 return Json(200, *answer);  // written from the tree, never copied
                });
   }
 
@@ -237,8 +239,10 @@ void AddApi(Site& site, Router& router) {
              [&site](const http::Request&, const RouteParams& p, const Caller& c) {
                if (auto refuse = RequirePatient(c, p.at("ref"))) return *refuse;
                Site::Db db = site.Lock(c);
-               http::Response r = Answer(app::Export(db.ctx, p.at("ref")), [](const json& j) { return j; });
-               if (r.status == 200) r.content_type = "application/fhir+json";
+               const Result<json> bundle = app::Export(db.ctx, p.at("ref"));
+               if (!bundle.ok()) return ErrorResponse(bundle.error());
+               http::Response r = Json(200, *bundle);
+               r.content_type = "application/fhir+json";
                return r;
              });
 
