@@ -1,5 +1,5 @@
 // The pregnancy-prevention (Lenalidomide REMS) rules, one test per rule, written from
-// /work/shared/clinical/label-facts.md §7 (7.1 females who can become pregnant, 7.2 males, 7.3 all
+// the team's clinical facts, label-facts.md, §7 (7.1 females who can become pregnant, 7.2 males, 7.3 all
 // patients, 7.5 the REMS program). Each test builds a course in the course JSON format, asks
 // BuildRemsChecklist() about chosen days and compares the answer with the facts, so that a change of
 // an encoded value in knowledge/us/rems.toml (a window, an interval, a threshold) fails a test.
