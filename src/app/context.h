@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/result.h"
 #include "knowledge/knowledge.h"
 
 namespace lenacare::store {
@@ -26,5 +27,10 @@ struct Context {
 // answer that says it cannot assess, an answer that reports bad input it skipped (an import with
 // invalid resources), or an answer that reports a failure (an audit log that does not verify).
 enum class Outcome { kAnswered, kCannotAssess, kBadInput, kFailed };
+
+// The date a request names as "as_of" ("" for the clock's today); bad input naming "as_of".
+Result<Date> AsOf(const Context& ctx, const std::string& text);
+// Failed, naming "db", when the context has no store.
+Status NeedStore(const Context& ctx);
 
 }  // namespace lenacare::app

@@ -24,15 +24,11 @@ struct CourseAsOf {
 Result<CourseAsOf> ReadCourse(const Context& ctx, const CourseRequest& r, bool allow_before_start) {
   auto course = ParseCourseJson(ctx.k, r.course);
   if (!course.ok()) return course.error();
-  Date as_of = ctx.clock.Today();
-  if (!r.as_of.empty()) {
-    auto d = Date::Parse(r.as_of);
-    if (!d.ok()) return d.error().Under("as_of");
-    as_of = *d;
-  }
-  Status s = CheckEventsUpTo(*course, as_of, allow_before_start);
+  auto as_of = AsOf(ctx, r.as_of);
+  if (!as_of.ok()) return as_of.error();
+  Status s = CheckEventsUpTo(*course, *as_of, allow_before_start);
   if (!s.ok()) return s.error();
-  return CourseAsOf{std::move(course).value(), as_of};
+  return CourseAsOf{std::move(course).value(), *as_of};
 }
 
 // Dexamethasone per 28-day cycle from the course's companion schedule, for the clot-risk models

@@ -201,7 +201,7 @@ int FileRank(const fs::path& p) {
 }  // namespace
 
 Result<ImportAnswer> Import(const Context& ctx, const ImportRequest& r) {
-  if (ctx.store == nullptr) return Error::Failed("db", "no database is open");
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
   if (r.batch < 1 || r.batch > 1000000) return Error::BadInput("batch", "must be from 1 to 1000000");
   std::vector<fs::path> files;
   for (const std::string& p : r.paths) {

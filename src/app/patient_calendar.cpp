@@ -87,7 +87,7 @@ Result<PatientCalendar> CalendarFor(const Knowledge& k, const std::string& ref, 
 }
 
 Result<PatientCalendar> ReadPatientCalendar(const Context& ctx, const std::string& ref) {
-  if (ctx.store == nullptr) return Error::Failed("db", "no database is open");
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
   const Date today = ctx.clock.Today();
   Result<PatientCalendar> out = Error::Failed("", "");
   Status s = ctx.store->Transaction([&]() -> Status {
@@ -100,7 +100,7 @@ Result<PatientCalendar> ReadPatientCalendar(const Context& ctx, const std::strin
 }
 
 Result<PatientHome> ReadPatientHome(const Context& ctx, const std::string& ref) {
-  if (ctx.store == nullptr) return Error::Failed("db", "no database is open");
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
   store::Store& st = *ctx.store;
   PatientHome home;
   home.today = ctx.clock.Today();

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "app/transaction.h"
 #include "course/course_json.h"
 #include "course/json_input.h"
 #include "course/response_json.h"
@@ -15,18 +16,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kMarkerType = "marker";
-
-Status NeedStore(const Context& ctx) {
-  if (ctx.store == nullptr) return Error::Failed("db", "no database is open");
-  return Status::Ok();
-}
-
-Result<Date> AsOf(const Context& ctx, const std::string& text) {
-  if (text.empty()) return ctx.clock.Today();
-  auto d = Date::Parse(text);
-  if (!d.ok()) return d.error().Under("as_of");
-  return d;
-}
 
 // The course-file event object a record request describes.
 Result<json> EventObject(const RecordRequest& r) {
@@ -129,20 +118,6 @@ Result<store::EventRecord> CheckedRow(const Context& ctx, const store::PatientRe
     row.uln = ev.uln;
   }
   return row;
-}
-
-// Runs `body` in one store transaction and returns what it produced.
-template <typename T, typename F>
-Result<T> InTransaction(store::Store& st, F&& body) {
-  std::optional<T> out;
-  Status s = st.Transaction([&]() -> Status {
-    Result<T> r = body();
-    if (!r.ok()) return r.error();
-    out = std::move(r).value();
-    return Status::Ok();
-  });
-  if (!s.ok()) return s.error();
-  return std::move(*out);
 }
 
 }  // namespace

@@ -141,15 +141,12 @@ std::vector<WorkItem> ItemsFor(const Knowledge& k, const ResponseCriteria* crite
 }
 
 Result<Worklist> BuildWorklist(const Context& ctx, const WorklistRequest& r) {
-  if (ctx.store == nullptr) return Error::Failed("db", "no database is open");
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
   const Knowledge& k = ctx.k;
   const int ahead = r.look_ahead_days;
-  Date as_of = ctx.clock.Today();
-  if (!r.as_of.empty()) {
-    auto d = Date::Parse(r.as_of);
-    if (!d.ok()) return d.error().Under("as_of");
-    as_of = *d;
-  }
+  auto day = AsOf(ctx, r.as_of);
+  if (!day.ok()) return day.error();
+  const Date as_of = *day;
   if (ahead < 0 || ahead > 366) return Error::BadInput("days", "must be a whole number from 0 to 366");
   auto criteria = LoadResponseCriteria(k.root, "IMWG-2016", k.units);
   if (!criteria.ok()) return criteria.error();

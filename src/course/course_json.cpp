@@ -630,19 +630,27 @@ Result<Patient> ParsePatientJson(const Knowledge& k, std::string_view json_text,
   return c.patient;
 }
 
-std::string PatientObjectJson(std::string_view facts_json, const std::string& sex, const std::string& birth_date) {
+namespace {
+
+nlohmann::json PatientObject(std::string_view facts_json, const std::string& sex, const std::string& birth_date) {
   nlohmann::json patient = nlohmann::json::parse(facts_json, nullptr, false);
   if (!patient.is_object()) patient = nlohmann::json::object();
   if (!sex.empty()) patient["sex"] = sex;
   if (!birth_date.empty()) patient["birth_date"] = birth_date;
-  return patient.dump();
+  return patient;
+}
+
+}  // namespace
+
+std::string PatientObjectJson(std::string_view facts_json, const std::string& sex, const std::string& birth_date) {
+  return PatientObject(facts_json, sex, birth_date).dump();
 }
 
 std::string CourseFileJson(std::string_view header_json, std::string_view facts_json, const std::string& sex,
                            const std::string& birth_date) {
   nlohmann::json file = nlohmann::json::parse(header_json, nullptr, false);
   if (!file.is_object()) file = nlohmann::json::object();
-  file["patient"] = nlohmann::json::parse(PatientObjectJson(facts_json, sex, birth_date));
+  file["patient"] = PatientObject(facts_json, sex, birth_date);
   return file.dump();
 }
 

@@ -89,12 +89,6 @@ const Fields<app::StatusRequest>& AsOfFields() {
   return f;
 }
 
-const Fields<app::WorklistRequest>& WorklistFields() {
-  using R = app::WorklistRequest;
-  static const Fields<R> f = Fields<R>().Text("as_of", &R::as_of).Int("look_ahead_days", &R::look_ahead_days);
-  return f;
-}
-
 struct LimitRequest {
   int limit = 20;
 };
@@ -401,9 +395,6 @@ Result<app::ImportAnswer> ImportUpload(Site& site, const Caller& c, const std::s
   }
   app::ImportAnswer a = std::move(imported).value();
   for (std::string& p : a.summary.problems) p = strip(p);
-  std::map<std::string, int64_t> reasons;
-  for (const auto& [reason, n] : a.summary.skipped_by_reason) reasons[strip(reason)] += n;
-  a.summary.skipped_by_reason = std::move(reasons);
   return a;
 }
 

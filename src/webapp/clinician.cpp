@@ -9,6 +9,7 @@
 #include "app/worklist.h"
 #include "webapp/app.h"
 #include "webapp/clinician_course.h"
+#include "webapp/commands.h"
 #include "webapp/records.h"
 
 namespace lenacare::webapp {
@@ -63,12 +64,6 @@ std::string WorklistForm(const std::string& as_of, const std::string& days) {
          "\"></div><div><label for=\"look-ahead\">Days to look ahead</label> <input id=\"look-ahead\" "
          "name=\"look_ahead_days\" type=\"number\" min=\"0\" step=\"1\" value=\"" +
          Escape(days) + "\"></div><div><button type=\"submit\">Show</button></div></form>";
-}
-
-const Fields<app::WorklistRequest>& WorklistFields() {
-  using R = app::WorklistRequest;
-  static const Fields<R> f = Fields<R>().Text("as_of", &R::as_of).Int("look_ahead_days", &R::look_ahead_days);
-  return f;
 }
 
 http::Response WorklistPage(Site& site, const http::Request& req, const Caller& c) {

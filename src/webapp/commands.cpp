@@ -120,6 +120,12 @@ const Fields<app::VteRequest>& VteFields() {
   return f;
 }
 
+const Fields<app::WorklistRequest>& WorklistFields() {
+  using R = app::WorklistRequest;
+  static const Fields<R> f = Fields<R>().Text("as_of", &R::as_of).Int("look_ahead_days", &R::look_ahead_days);
+  return f;
+}
+
 const std::vector<CalculatorRoute>& CalculatorRoutes() {
   static const std::vector<CalculatorRoute> all = {
       Route("crcl", CrClFields(), app::CrCl,

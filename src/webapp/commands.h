@@ -11,6 +11,7 @@
 #include "app/calculators.h"
 #include "app/context.h"
 #include "app/course_checks.h"
+#include "app/worklist.h"
 #include "webapp/fields.h"
 
 namespace lenacare::webapp {
@@ -24,10 +25,11 @@ struct CalculatorRoute {
 const std::vector<CalculatorRoute>& CalculatorRoutes();
 const CalculatorRoute* FindCalculator(const std::string& name);
 
-// The field tables the web calculators share with the API.
+// The field tables the web pages share with the API.
 const Fields<app::CrClRequest>& CrClFields();
 const Fields<app::StartDoseRequest>& StartDoseFields();
 const Fields<app::MissedDoseRequest>& MissedDoseFields();
 const Fields<app::VteRequest>& VteFields();
+const Fields<app::WorklistRequest>& WorklistFields();
 
 }  // namespace lenacare::webapp
