@@ -359,7 +359,7 @@ Result<app::ImportSummary> ImportFiles(store::Store& store, const Knowledge& k, 
   app::ImportRequest r;
   r.paths = paths;
   r.batch = batch;
-  auto imported = app::Import(app::Context{k, BenchClock(), &store, "bench"}, r);
+  auto imported = app::Import(app::Context{k, BenchClock(), &store, "bench", app::Authority::Operator()}, r);
   if (!imported.ok()) return imported.error();
   return imported->summary;
 }
@@ -664,7 +664,7 @@ Result<WorklistFigures> RunWorklistBenchmark(const Knowledge& k, const WorkDir& 
 
   for (int run = 0; run < kWorklistRuns; ++run) {
     t = Clock::now();
-    auto w = app::BuildWorklist(app::Context{k, BenchClock(), &store, "bench"}, {as_of.ToString(), kLookAheadDays});
+    auto w = app::BuildWorklist(app::Context{k, BenchClock(), &store, "bench", app::Authority::Operator()}, {as_of.ToString(), kLookAheadDays});
     const double seconds = SecondsSince(t);
     if (!w.ok()) return w.error().Under("worklist");
     f.seconds.push_back(seconds);

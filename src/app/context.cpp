@@ -9,6 +9,18 @@ Result<Date> AsOf(const Context& ctx, const std::string& text) {
   return d;
 }
 
+std::string Authority::Describe() const {
+  switch (kind) {
+    case Kind::kNobody:
+      return "a caller who is not signed in";
+    case Kind::kOperator:
+      return "the command line's operator";
+    case Kind::kUser:
+      break;
+  }
+  return std::string("the ") + store::RoleName(role) + " role";
+}
+
 Status NeedStore(const Context& ctx) {
   if (ctx.store == nullptr) return Error::Failed("db", "no database is open");
   return Status::Ok();

@@ -9,18 +9,31 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "knowledge/knowledge.h"
-
-namespace lenacare::store {
-class Store;
-}
+#include "store/accounts.h"
 
 namespace lenacare::app {
+
+// What the actor may record (app/permissions.h): nothing, every act (the command line's operator,
+// who holds the database file and so could change it anyway), or what a signed-in user's role
+// allows. The default is nothing: a context must be given its authority.
+struct Authority {
+  enum class Kind { kNobody, kOperator, kUser };
+  Kind kind = Kind::kNobody;
+  store::Role role = store::Role::kPatient;  // kUser
+  std::string own_patient;                   // kUser with the patient role: their own record
+
+  static Authority Operator() { return Authority{Kind::kOperator, store::Role::kAdmin, ""}; }
+  static Authority Of(const store::User& u) { return Authority{Kind::kUser, u.role, u.patient_ref}; }
+  // "the nurse", "the command line's operator", "an anonymous caller", for messages.
+  std::string Describe() const;
+};
 
 struct Context {
   const Knowledge& k;
   const Clock& clock;
   store::Store* store = nullptr;  // the caller serialises its use (store.h)
   std::string actor;              // who the audit log names: a user, "web:anonymous", $USER
+  Authority authority = {};
 };
 
 // How an answer ends, for the adapters that map it (an exit code, an HTTP status): an answer, an

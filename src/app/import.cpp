@@ -5,6 +5,9 @@
 #include <fstream>
 #include <unordered_map>
 
+#include "app/event_checks.h"
+#include "app/permissions.h"
+#include "app/records.h"
 #include "fhir/fhir_map.h"
 #include "store/store.h"
 
@@ -18,7 +21,7 @@ constexpr size_t kMaxProblems = 100;
 class Importer {
  public:
   Importer(const Context& ctx, const ImportRequest& r)
-      : store_(*ctx.store), actor_(ctx.actor), r_(r), reader_(ctx.k, ctx.clock.Today()) {
+      : ctx_(ctx), store_(*ctx.store), actor_(ctx.actor), r_(r), reader_(ctx.k, ctx.clock.Today()) {
     records_.reserve(16);
   }
 
@@ -80,7 +83,13 @@ class Importer {
   ImportSummary summary;
 
  private:
-  enum class Written { kWritten, kUnchanged };
+  // kRefused: not stored, and counted as a problem (a role, a refused or unconfirmed write).
+  enum class Written { kWritten, kUnchanged, kRefused };
+
+  Written Refuse(const fhir::Record& rec, const Error& e) {
+    Problem(rec.key + ": " + e.Describe());
+    return Written::kRefused;
+  }
 
   // The records of one JSON text (a resource or a Bundle) from line `line` of the file.
   Status Text(std::string& text, int64_t line) {
@@ -115,6 +124,7 @@ class Importer {
       default: {
         auto written = Store(rec);
         if (!written.ok()) return written.error();
+        if (*written == Written::kRefused) break;
         ++(*written == Written::kWritten ? summary.written : summary.unchanged);
       }
     }
@@ -123,35 +133,167 @@ class Importer {
     return Status::Ok();
   }
 
-  // Writes a usable record; a database failure stops the import.
+  // Writes a usable record if the importer's role may record it and the checks let it in, as for
+  // the same act through a form; a database failure stops the import.
   Result<Written> Store(fhir::Record& rec) {
-    if (rec.kind == fhir::Record::Kind::kPatient) {
-      bool changed = false;
-      auto row = store_.UpsertPatient(rec.patient, changed);
-      if (!row.ok()) return row.error();
-      ids_[rec.patient.ref] = *row;
-      return Touched(changed, *row, rec.patient.ref);
-    }
+    const std::string& ref = rec.kind == fhir::Record::Kind::kPatient ? rec.patient.ref : rec.ref;
+    if (Status s = CheckPatientRef(ref, "patient"); !s.ok()) return Refuse(rec, s.error());
+    if (rec.kind == fhir::Record::Kind::kPatient) return StorePatient(rec);
     auto pid = PatientId(rec.ref);
-    if (!pid.ok()) return pid.error();
+    if (!pid.ok()) {
+      if (pid.error().kind == ErrorKind::kFailed) return pid.error();
+      return Refuse(rec, pid.error());
+    }
     Result<bool> written = false;
     switch (rec.kind) {
       case fhir::Record::Kind::kEvent:
-        rec.event.patient_id = *pid;
-        written = store_.InsertEvent(rec.event);
-        break;
+        return StoreEvent(rec, *pid);
+      case fhir::Record::Kind::kRetract:
+        return Retract(rec, *pid);
       case fhir::Record::Kind::kCondition:
+        if (Status s = Authorize(ctx_, Act::kPatientFacts); !s.ok()) return Refuse(rec, s.error());
         written = store_.InsertCondition(*pid, rec.indication, rec.onset, rec.key);
         break;
-      case fhir::Record::Kind::kCourse:
+      case fhir::Record::Kind::kCourse: {
+        if (Status s = Authorize(ctx_, Act::kStartCourse); !s.ok()) return Refuse(rec, s.error());
+        auto before = store_.LatestCourse(*pid);
+        if (!before.ok()) return before.error();
         rec.course.patient_id = *pid;
         written = store_.InsertCourse(rec.course, rec.key);
+        if (written.ok() && *written && *before) {
+          // A new course replaces the one in force: the audit keeps both.
+          Status a = store_.AppendAudit(actor_, "course.replace", rec.ref,
+                                        "from " + (*before)->header + " to " + rec.course.header + " (" + rec.key + ")");
+          if (!a.ok()) return a.error();
+        }
         break;
+      }
       default:
         return Error::Failed("import", "a record of an unexpected kind");
     }
     if (!written.ok()) return written.error();
     return Touched(*written, *pid, rec.ref);
+  }
+
+  // A Patient: a new one needs the role that adds patients; a change to a stored one the role that
+  // changes a patient's details, audited with the old and the new values.
+  Result<Written> StorePatient(fhir::Record& rec) {
+    const store::PatientRecord& p = rec.patient;
+    auto old = store_.FindPatient(p.ref);
+    if (!old.ok() && old.error().kind == ErrorKind::kFailed) return old.error();
+    const bool exists = old.ok();
+    const bool differs = exists && (old->name != p.name || old->sex != p.sex || old->birth_date != p.birth_date ||
+                                    (!p.facts.empty() && old->facts != p.facts));
+    if (exists && !differs) {
+      ids_[p.ref] = old->id;
+      return Written::kUnchanged;
+    }
+    if (Status s = Authorize(ctx_, exists ? Act::kPatientFacts : Act::kAddPatient); !s.ok()) return Refuse(rec, s.error());
+    bool changed = false;
+    auto row = store_.UpsertPatient(p, changed);
+    if (!row.ok()) return row.error();
+    ids_[p.ref] = *row;
+    if (exists && changed) {
+      auto describe = [](const store::PatientRecord& x) {
+        return "name '" + x.name + "', sex '" + x.sex + "', birth date '" + x.birth_date + "', facts " + x.facts;
+      };
+      store::PatientRecord now = p;
+      if (now.facts.empty()) now.facts = old->facts;
+      Status a = store_.AppendAudit(actor_, "patient.update", p.ref,
+                                    "from " + describe(*old) + " to " + describe(now) + " (" + rec.key + ")");
+      if (!a.ok()) return a.error();
+    }
+    return Touched(changed, *row, p.ref);
+  }
+
+  // An event: its act's role; a date not after today; for anything but a lab, a marker or a dose
+  // diary entry, the engine's checks of the course with it (a write that needs a reason cannot be
+  // confirmed in a file: it is reported, to be recorded through a form or the API). A second
+  // version of a stored resource (status corrected or amended) replaces the stored one.
+  Result<Written> StoreEvent(fhir::Record& rec, int64_t pid) {
+    nlohmann::json body = nlohmann::json::parse(rec.event.body, nullptr, false);
+    auto act = ActOfEvent(rec.event.type, body.is_object() ? body.value("by", "") : "");
+    if (!act.ok()) return Refuse(rec, act.error());
+    if (Status s = Authorize(ctx_, *act); !s.ok()) return Refuse(rec, s.error());
+    if (rec.event.date > today_) {
+      return Refuse(rec, Error::BadInput("date", rec.event.date + " is after today (" + today_ + ")"));
+    }
+    rec.event.patient_id = pid;
+    rec.event.recorded_by = actor_;
+    rec.event.recorded_at = now_;
+    const std::string& type = rec.event.type;
+    const bool checked = type != "lab" && type != "marker" && type != "dose-taken" && type != "dose-missed";
+    if (checked) {
+      Status s = Checks(rec, body, 0);
+      if (!s.ok()) return Refuse(rec, s.error());
+    }
+    auto written = store_.InsertEvent(rec.event);
+    if (!written.ok()) return written.error();
+    if (*written) return Touched(true, pid, rec.ref);
+    // Already stored: the same version, or a later one of the same resource.
+    auto versions = store_.VersionsOf(rec.key);
+    if (!versions.ok()) return versions.error();
+    const store::EventRecord* current = nullptr;
+    for (const store::EventRecord& v : *versions) {
+      if (v.replaced_by == 0 && v.type != store::kEnteredInError) current = &v;
+    }
+    if (versions->empty()) return Written::kUnchanged;
+    if (versions->front().patient_id != pid) return Refuse(rec, Error::BadInput("id", "is already stored for another patient"));
+    if (current == nullptr) return Written::kUnchanged;  // retracted: a repeat of the old version
+    if (current->body == rec.event.body) return Written::kUnchanged;
+    if (!rec.correction) {
+      return Refuse(rec, Error::BadInput("status", "differs from the stored version; a changed result must have "
+                                                   "status corrected or amended"));
+    }
+    rec.event.replaces = current->id;
+    rec.event.reason = "FHIR " + rec.key + " corrected";
+    rec.event.source = rec.key + "@" + std::to_string(versions->size() + 1);
+    if (checked) {
+      Status s = Checks(rec, body, current->id);
+      if (!s.ok()) return Refuse(rec, s.error());
+    }
+    written = store_.InsertEvent(rec.event);
+    if (!written.ok()) return written.error();
+    return Touched(*written, pid, rec.ref);
+  }
+
+  // The engine's checks of the course with the event (leaving out the row it replaces).
+  Status Checks(const fhir::Record& rec, const nlohmann::json& body, int64_t leave_out) {
+    auto p = store_.FindPatient(rec.ref);
+    if (!p.ok()) return p.error();
+    auto checked = CheckEvent(ctx_, *p, body, leave_out);
+    if (!checked.ok()) return checked.error();
+    store::EventRecord row = checked->row;
+    return Gate(checked->check, "", row);
+  }
+
+  // An Observation entered in error: the stored row of the same resource is retracted.
+  Result<Written> Retract(fhir::Record& rec, int64_t pid) {
+    auto versions = store_.VersionsOf(rec.key);
+    if (!versions.ok()) return versions.error();
+    const store::EventRecord* current = nullptr;
+    for (const store::EventRecord& v : *versions) {
+      if (v.replaced_by == 0 && v.type != store::kEnteredInError) current = &v;
+    }
+    if (current == nullptr) return Written::kUnchanged;  // never stored, or already retracted
+    if (current->patient_id != pid) return Refuse(rec, Error::BadInput("id", "is stored for another patient"));
+    nlohmann::json body = nlohmann::json::parse(current->body, nullptr, false);
+    auto act = ActOfEvent(current->type, body.is_object() ? body.value("by", "") : "");
+    if (!act.ok()) return Refuse(rec, act.error());
+    if (Status s = Authorize(ctx_, *act); !s.ok()) return Refuse(rec, s.error());
+    store::EventRecord row;
+    row.patient_id = pid;
+    row.date = today_;
+    row.type = std::string(store::kEnteredInError);
+    row.body = nlohmann::json{{"type", store::kEnteredInError}, {"event", current->id}}.dump();
+    row.source = rec.key + "@entered-in-error";
+    row.replaces = current->id;
+    row.reason = rec.reason;
+    row.recorded_by = actor_;
+    row.recorded_at = now_;
+    auto written = store_.InsertEvent(row);
+    if (!written.ok()) return written.error();
+    return Touched(*written, pid, rec.ref);
   }
 
   Written Touched(bool changed, int64_t patient_id, const std::string& ref) {
@@ -169,10 +311,21 @@ class Importer {
     }
   }
 
-  // The patient's row id (created with no details if the Patient resource has not come yet).
+  // The patient's row id (created with no details if the Patient resource has not come yet, when
+  // the role may add patients).
   Result<int64_t> PatientId(const std::string& ref) {
     auto it = ids_.find(ref);
     if (it != ids_.end()) return it->second;
+    auto p = store_.FindPatient(ref);
+    if (p.ok()) {
+      ids_.emplace(ref, p->id);
+      return p->id;
+    }
+    if (p.error().kind == ErrorKind::kFailed) return p.error();
+    if (!Authorize(ctx_, Act::kAddPatient).ok()) {
+      return Error::BadInput("patient", "'" + ref + "' is not in the records (and " + ctx_.authority.Describe() +
+                                            " may not add patients): import the Patient first");
+    }
     bool changed = false;
     auto id = store_.EnsurePatient(ref, changed);
     if (!id.ok()) return id.error();
@@ -180,8 +333,11 @@ class Importer {
     return *id;
   }
 
+  const Context& ctx_;
   store::Store& store_;
   const std::string& actor_;
+  const std::string today_ = ctx_.clock.Today().ToString();
+  const std::string now_ = store_.Now();
   const ImportRequest& r_;
   fhir::Reader reader_;
   std::vector<fhir::Record> records_;
@@ -202,6 +358,7 @@ int FileRank(const fs::path& p) {
 
 Result<ImportAnswer> Import(const Context& ctx, const ImportRequest& r) {
   if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  if (Status allowed = Authorize(ctx, Act::kImport); !allowed.ok()) return allowed.error();
   if (r.batch < 1 || r.batch > 1000000) return Error::BadInput("batch", "must be from 1 to 1000000");
   std::vector<fs::path> files;
   for (const std::string& p : r.paths) {

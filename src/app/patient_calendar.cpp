@@ -134,4 +134,65 @@ Result<PatientHome> ReadPatientHome(const Context& ctx, const std::string& ref) 
   return home;
 }
 
+Result<PatientMissedDoseAnswer> PatientMissedDose(const Context& ctx, const std::string& ref,
+                                                  const PatientMissedDoseRequest& r) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  const Date today = ctx.clock.Today();
+  MissedDoseRequest times{r.scheduled, r.now};
+  auto is_clock = [](const std::string& t) { return t.size() == 5 && t[2] == ':'; };
+  if (is_clock(r.scheduled) && is_clock(r.now)) {
+    if (r.due_yesterday) {
+      times.scheduled = today.AddDays(-1).ToString() + "T" + r.scheduled;
+      times.now = today.ToString() + "T" + r.now;
+    } else if (r.now < r.scheduled) {
+      return Error::BadInput("now",
+                             "is earlier than your usual time: if the dose was due yesterday, say so (\"due "
+                             "yesterday\")");
+    }
+  }
+  auto rule = MissedDose(ctx, times);
+  if (!rule.ok()) return rule.error();
+  PatientMissedDoseAnswer out;
+  out.due_on = today;
+  if (times.scheduled.size() >= 10 && times.scheduled[4] == '-') {
+    auto d = Date::Parse(times.scheduled.substr(0, 10));
+    if (!d.ok()) return d.error().Under("scheduled");
+    out.due_on = *d;
+  }
+  if (out.due_on > today) return Error::BadInput("scheduled", "is after today");
+  auto stored = ctx.store->LoadCourse(ctx.actor, ctx.k, ref, today);
+  if (!stored.ok()) {
+    if (stored.error().kind != ErrorKind::kCannotAssess) return stored.error();
+    out.no_dose = "No dose is due: no therapy course is recorded for you. Ask your care team.";
+    return out;
+  }
+  const Assessment a = Evaluate(ctx.k, stored->course, out.due_on);
+  switch (a.status) {
+    case CourseStatus::kInterrupted:
+      out.no_dose = "No dose is due: your therapy is on hold. Your care team will tell you when to restart.";
+      break;
+    case CourseStatus::kStopped:
+      out.no_dose = "No dose is due: your therapy was stopped. Do not take lenalidomide unless your care team says so.";
+      break;
+    case CourseStatus::kRest:
+      out.no_dose = "No dose was due on " + out.due_on.ToString() +
+                    ": it is a rest day of your cycle. Take your next dose on your next pill day.";
+      break;
+    case CourseStatus::kCannotAssess:
+      out.no_dose = "Your course cannot be read just now (" + a.cannot_assess +
+                    "). Ask your care team before you take a missed dose.";
+      break;
+    case CourseStatus::kTaking:
+      if (out.due_on < stored->course.start_date) {
+        out.no_dose = "No dose was due: your therapy starts on " + stored->course.start_date.ToString() + ".";
+      } else {
+        out.rule = *rule;
+        out.sources.push_back(rule->cite.source);
+        out.verified = rule->cite.verified;
+      }
+      break;
+  }
+  return out;
+}
+
 }  // namespace lenacare::app

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/calculators.h"
 #include "app/context.h"
 #include "app/records.h"
 #include "core/date.h"
@@ -47,5 +48,23 @@ struct PatientHome {
   Result<std::vector<store::SymptomEntry>> diary = std::vector<store::SymptomEntry>{};
 };
 Result<PatientHome> ReadPatientHome(const Context& ctx, const std::string& ref);
+
+// The missed-dose helper of a patient's own page: it knows the course. On the day the dose was
+// due, therapy on hold, stopped, or a rest day means no dose was due (`no_dose` says why, in
+// plain words); otherwise the label's 12-hour rule (`rule`). Times as "HH:MM" (the dose due today)
+// or "YYYY-MM-DDTHH:MM"; `due_yesterday` dates "HH:MM" times the evening before. One audited read.
+struct PatientMissedDoseRequest {
+  std::string scheduled, now;
+  bool due_yesterday = false;
+};
+struct PatientMissedDoseAnswer {
+  Date due_on;
+  std::string no_dose;                   // why no dose was due, or ""
+  std::optional<MissedDoseAdvice> rule;  // when a dose was due
+  std::vector<std::string> sources;
+  bool verified = true;
+};
+Result<PatientMissedDoseAnswer> PatientMissedDose(const Context& ctx, const std::string& ref,
+                                                  const PatientMissedDoseRequest& r);
 
 }  // namespace lenacare::app

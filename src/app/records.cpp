@@ -4,7 +4,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "app/event_checks.h"
+#include "app/permissions.h"
 #include "app/transaction.h"
+#include "app/write_checks.h"
 #include "course/course_json.h"
 #include "course/json_input.h"
 #include "course/response_json.h"
@@ -55,27 +58,84 @@ Result<json> EventObject(const RecordRequest& r) {
   return e;
 }
 
-// The row of an event checked against the patient's stored course (in the caller's transaction):
-// a lab before any course is a baseline result, REMS steps may come before the first course, and
-// the course as a whole must still hold with the new event (no dispense before a prescription).
-Result<store::EventRecord> CheckedRow(const Context& ctx, const store::PatientRecord& p, const json& event) {
+// The "check dose" findings a confirmed write was stored over, resolved by that confirmation.
+Status ResolveConfirmed(const Context& ctx, const std::string& ref, const store::EventRecord& row,
+                        const WriteCheck& check) {
+  for (const Problem& p : check.confirm) {
+    if (p.code != "check-dose") continue;
+    store::EventRecord r;
+    r.date = ctx.clock.Today().ToString();
+    r.type = std::string(store::kFindingResolved);
+    r.body = json{{"type", store::kFindingResolved}, {"finding", p.message}, {"event", row.id}}.dump();
+    r.reason = row.reason;
+    auto stored = ctx.store->RecordEvent(ctx.actor, ref, std::move(r));
+    if (!stored.ok()) return stored.error();
+  }
+  return Status::Ok();
+}
+
+// A stored row of the patient that may be amended or marked entered in error by this actor: a
+// course event or marker, not yet replaced, that the actor's role may record.
+Result<store::EventRecord> AmendableRow(const Context& ctx, const store::PatientRecord& p, int64_t id,
+                                        const std::string& field) {
+  auto events = ctx.store->EventsOf(p.id);
+  if (!events.ok()) return events.error();
+  for (const store::EventRecord& e : *events) {
+    if (e.id != id) continue;
+    if (e.type == store::kEnteredInError || e.type == store::kFindingResolved) {
+      return Error::BadInput(field, "event " + std::to_string(id) + " is a correction, not an entry to correct");
+    }
+    if (e.replaced_by != 0) {
+      return Error::BadInput(field, "event " + std::to_string(id) + " was already corrected by event " +
+                                        std::to_string(e.replaced_by) + ": correct that one");
+    }
+    json body = json::parse(e.body, nullptr, false);
+    auto act = ActOfEvent(e.type, body.is_object() ? body.value("by", "") : "");
+    if (!act.ok()) return act.error();
+    if (Status allowed = Authorize(ctx, *act, field); !allowed.ok()) return allowed.error();
+    return e;
+  }
+  return Error::BadInput(field, "'" + p.ref + "' has no event " + std::to_string(id));
+}
+
+}  // namespace
+
+// An event checked against the patient's stored course (in the caller's transaction): the row
+// to store, and what the write checks found. A lab before any course is a baseline result, REMS
+// steps may come before the first course, and the course as a whole must still hold with the new
+// event (no dispense before a prescription). `leave_out`: the row an amendment replaces.
+Result<CheckedEvent> CheckEvent(const Context& ctx, const store::PatientRecord& p, const json& event,
+                                int64_t leave_out) {
   const Knowledge& k = ctx.k;
   store::Store& st = *ctx.store;
   auto latest = st.LatestCourse(p.id);
   if (!latest.ok()) return latest.error();
-  store::EventRecord row;
+  CheckedEvent out;
+  store::EventRecord& row = out.row;
   row.patient_id = p.id;
   row.body = event.dump();
   auto type_text = json_input::Text(event, "event", "type", true);
   if (!type_text.ok()) return type_text.error();
   const std::string type = *type_text;
+  auto act = ActOfEvent(type, event.contains("by") && event["by"].is_string() ? event["by"].get<std::string>() : "");
+  if (!act.ok()) return act.error();
+  if (Status allowed = Authorize(ctx, *act); !allowed.ok()) return allowed.error();
+  // The patient's facts, for the dates (a course may not exist yet).
+  auto patient = ParsePatientJson(k, PatientObjectJson(p.facts, p.sex, p.birth_date), ctx.clock.Today());
+  if (!patient.ok()) return patient.error().Under("patient");
   if (type == kMarkerType) {
     Status valid = CheckMarkerJson(k.units, row.body);
     if (!valid.ok()) return valid.error();
     row.date = event["date"].get<std::string>();
     row.type = type;
     row.test = event["marker"].get<std::string>();
-    return row;
+    Event dated;
+    dated.type = EventType::kLab;
+    auto d = Date::Parse(row.date);
+    if (!d.ok()) return d.error().Under("event.date");
+    dated.date = *d;
+    out.check = CheckWrite(k, nullptr, nullptr, dated, event, *patient, ctx.clock.Today());
+    return out;
   }
   Event ev;
   if (!*latest) {
@@ -89,9 +149,11 @@ Result<store::EventRecord> CheckedRow(const Context& ctx, const store::PatientRe
     auto e = ParseRecordedEventJson(k, row.body, "event", none);
     if (!e.ok()) return e.error();
     ev = std::move(e).value();
+    out.check = CheckWrite(k, nullptr, nullptr, ev, event, *patient, ctx.clock.Today());
   } else {
-    auto stored = st.RebuildCourse(k, p, **latest, Date::FromCivil(9999, 12, 31));
+    auto stored = st.RebuildCourse(k, p, **latest, Date::FromCivil(9999, 12, 31), leave_out);
     if (!stored.ok()) return stored.error();
+    const Course before = stored->course;
     Course& c = stored.value().course;
     auto e = ParseRecordedEventJson(k, row.body, "event", c);
     if (!e.ok()) return e.error();
@@ -108,6 +170,7 @@ Result<store::EventRecord> CheckedRow(const Context& ctx, const store::PatientRe
       }
       return err;
     }
+    out.check = CheckWrite(k, &before, &c, ev, event, c.patient, ctx.clock.Today());
   }
   row.date = ev.date.ToString();
   row.type = EventTypeId(ev.type);
@@ -117,10 +180,23 @@ Result<store::EventRecord> CheckedRow(const Context& ctx, const store::PatientRe
     row.lln = ev.lln;
     row.uln = ev.uln;
   }
-  return row;
+  return out;
 }
 
-}  // namespace
+Status Gate(const WriteCheck& check, const std::string& reason, store::EventRecord& row) {
+  if (!check.refused.empty()) return Error::Problems(ErrorKind::kRefused, "event", check.refused);
+  if (check.confirm.empty()) {
+    row.reason = reason;
+    return Status::Ok();
+  }
+  if (reason.empty()) return Error::Problems(ErrorKind::kNeedsConfirmation, "confirm", check.confirm);
+  if (reason.size() > 1000) return Error::BadInput("confirm", "at most 1000 characters");
+  json warnings = json::array();
+  for (const Problem& p : check.confirm) warnings.push_back({{"code", p.code}, {"message", p.message}});
+  row.reason = reason;
+  row.warnings = warnings.dump();
+  return Status::Ok();
+}
 
 Result<store::PatientRecord> AddPatient(const Context& ctx, const AddPatientRequest& r) {
   if (Status s = NeedStore(ctx); !s.ok()) return s.error();
@@ -129,13 +205,8 @@ Result<store::PatientRecord> AddPatient(const Context& ctx, const AddPatientRequ
   p.name = r.name;
   p.sex = r.sex;
   p.birth_date = r.birth_date;
-  if (p.ref.empty()) return Error::BadInput("patient", "missing (a record number or other identifier)");
-  if (p.ref.size() > 64) return Error::BadInput("patient", "longer than 64 characters");
-  // The characters of a FHIR id, which every record number we have met fits.
-  if (p.ref.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_") !=
-      std::string::npos) {
-    return Error::BadInput("patient", "use only letters, digits, '.', '-' and '_'");
-  }
+  if (Status allowed = Authorize(ctx, Act::kAddPatient); !allowed.ok()) return allowed.error();
+  if (Status s = CheckPatientRef(p.ref, "patient"); !s.ok()) return s.error();
   if (p.name.size() > 200) return Error::BadInput("name", "longer than 200 characters");
   json facts = json::object();
   if (!r.facts.empty()) {
@@ -151,6 +222,63 @@ Result<store::PatientRecord> AddPatient(const Context& ctx, const AddPatientRequ
   if (!valid.ok()) return valid.error();
   p.facts = facts.dump();
   return ctx.store->AddPatient(ctx.actor, p);
+}
+
+Status CheckPatientRef(const std::string& ref, const std::string& field) {
+  if (ref.empty()) return Error::BadInput(field, "missing (a record number or other identifier)");
+  if (ref.size() > 64) return Error::BadInput(field, "longer than 64 characters");
+  // The characters of a FHIR id, which every record number we have met fits.
+  if (ref.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_") != std::string::npos) {
+    return Error::BadInput(field, "use only letters, digits, '.', '-' and '_'");
+  }
+  return Status::Ok();
+}
+
+Result<store::PatientRecord> UpdatePatient(const Context& ctx, const UpdatePatientRequest& r) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  if (Status allowed = Authorize(ctx, Act::kPatientFacts); !allowed.ok()) return allowed.error();
+  json change = json::object();
+  if (!r.facts.empty()) {
+    change = json::parse(r.facts, nullptr, false);
+    if (change.is_discarded() || !change.is_object()) return Error::BadInput("facts", "must be a JSON object");
+  }
+  for (const char* key : {"sex", "birth_date"}) {
+    if (change.contains(key)) return Error::BadInput(std::string("facts.") + key, "give it as its own field");
+  }
+  if (r.name && r.name->size() > 200) return Error::BadInput("name", "longer than 200 characters");
+  store::Store& st = *ctx.store;
+  return InTransaction<store::PatientRecord>(st, [&]() -> Result<store::PatientRecord> {
+    auto old = st.FindPatient(r.patient);
+    if (!old.ok()) return old.error();
+    store::PatientRecord p = *old;
+    if (r.name) p.name = *r.name;
+    if (r.sex) p.sex = *r.sex;
+    if (r.birth_date) p.birth_date = *r.birth_date;
+    json facts = json::parse(p.facts, nullptr, false);
+    if (!facts.is_object()) facts = json::object();
+    facts.merge_patch(change);
+    p.facts = facts.dump();
+    auto valid = ParsePatientJson(ctx.k, PatientObjectJson(p.facts, p.sex, p.birth_date), ctx.clock.Today());
+    if (!valid.ok()) return valid.error().Under("facts");
+    // The stored course must still read with the new facts (a REMS category that fits the sex).
+    auto latest = st.LatestCourse(p.id);
+    if (!latest.ok()) return latest.error();
+    if (*latest) {
+      auto c = ParseCourseJson(ctx.k, CourseFileJson((*latest)->header, p.facts, p.sex, p.birth_date));
+      if (!c.ok()) return c.error();
+    }
+    bool changed = false;
+    auto id = st.UpsertPatient(p, changed);
+    if (!id.ok()) return id.error();
+    auto describe = [](const store::PatientRecord& x) {
+      return json{{"name", x.name}, {"sex", x.sex}, {"birth_date", x.birth_date},
+                  {"facts", json::parse(x.facts, nullptr, false)}}
+          .dump();
+    };
+    Status a = st.AppendAudit(ctx.actor, "patient.update", p.ref, "from " + describe(*old) + " to " + describe(p));
+    if (!a.ok()) return a.error();
+    return p;
+  });
 }
 
 Result<std::vector<store::PatientRecord>> ListPatients(const Context& ctx) {
@@ -197,6 +325,7 @@ namespace {
 // Stores a course header for the patient `p` after checking it with the patient's facts, in the
 // caller's transaction.
 Result<store::CourseRecord> StoreCourse(const Context& ctx, const store::PatientRecord& p, const std::string& header) {
+  if (Status allowed = Authorize(ctx, Act::kStartCourse); !allowed.ok()) return allowed.error();
   json h = json::parse(header, nullptr, false);
   if (h.is_discarded() || !h.is_object()) return Error::BadInput("course", "is not valid JSON");
   for (const char* key : {"patient", "baseline", "events"}) {
@@ -206,6 +335,9 @@ Result<store::CourseRecord> StoreCourse(const Context& ctx, const store::Patient
   c.header = h.dump();
   auto parsed = ParseCourseJson(ctx.k, CourseFileJson(c.header, p.facts, p.sex, p.birth_date));
   if (!parsed.ok()) return parsed.error();
+  if (auto refused = CheckCourseStart(ctx.k, *parsed); !refused.empty()) {
+    return Error::Problems(ErrorKind::kRefused, "course", std::move(refused));
+  }
   c.indication = parsed->indication->id;
   c.start_date = parsed->start_date.ToString();
   return ctx.store->StartCourse(ctx.actor, p.ref, c);
@@ -266,9 +398,29 @@ Result<store::EventRecord> RecordEvent(const Context& ctx, const RecordRequest& 
   auto recorded = InTransaction<store::EventRecord>(st, [&]() -> Result<store::EventRecord> {
     auto p = st.FindPatient(r.patient);
     if (!p.ok()) return p.error();
-    auto row = CheckedRow(ctx, *p, *event);
-    if (!row.ok()) return row;
-    return st.RecordEvent(ctx.actor, r.patient, std::move(row).value());
+    if (r.replaces != 0) {
+      auto target = AmendableRow(ctx, *p, r.replaces, "replaces");
+      if (!target.ok()) return target.error();
+      const std::string type = (*event).value("type", "");
+      if (target->type != type) {
+        return Error::BadInput("replaces", "event " + std::to_string(r.replaces) + " is a " + target->type +
+                                               ", not a " + type + ": mark it entered in error instead");
+      }
+      if (r.correction.empty()) return Error::BadInput("correction", "missing: say why the entry is corrected");
+      if (r.correction.size() > 1000) return Error::BadInput("correction", "at most 1000 characters");
+    }
+    auto checked = CheckEvent(ctx, *p, *event, r.replaces);
+    if (!checked.ok()) return checked.error();
+    store::EventRecord row = std::move(checked->row);
+    if (Status gate = Gate(checked->check, r.confirm, row); !gate.ok()) return gate.error();
+    if (r.replaces != 0) {
+      row.replaces = r.replaces;
+      row.reason = row.reason.empty() ? r.correction : r.correction + "; " + row.reason;
+    }
+    auto stored = st.RecordEvent(ctx.actor, r.patient, std::move(row));
+    if (!stored.ok()) return stored;
+    if (Status s = ResolveConfirmed(ctx, r.patient, *stored, checked->check); !s.ok()) return s.error();
+    return stored;
   });
   if (!recorded.ok() && r.kind != "event") {
     // "event.value" -> "value": name the request's field (the event's dose_mg is the request's dose).
@@ -278,6 +430,58 @@ Result<store::EventRecord> RecordEvent(const Context& ctx, const RecordRequest& 
     return err;
   }
   return recorded;
+}
+
+Result<store::EventRecord> MarkEnteredInError(const Context& ctx, const CorrectionRequest& r) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  if (r.reason.empty()) return Error::BadInput("reason", "missing: say why the entry is wrong");
+  if (r.reason.size() > 1000) return Error::BadInput("reason", "at most 1000 characters");
+  store::Store& st = *ctx.store;
+  return InTransaction<store::EventRecord>(st, [&]() -> Result<store::EventRecord> {
+    auto p = st.FindPatient(r.patient);
+    if (!p.ok()) return p.error();
+    auto target = AmendableRow(ctx, *p, r.event, "event");
+    if (!target.ok()) return target.error();
+    // The course must still hold without the row (a prescription a dispense rests on cannot go).
+    auto latest = st.LatestCourse(p->id);
+    if (!latest.ok()) return latest.error();
+    if (*latest) {
+      auto without = st.RebuildCourse(ctx.k, *p, **latest, Date::FromCivil(9999, 12, 31), r.event);
+      if (!without.ok()) {
+        return Error::Problems(ErrorKind::kRefused, "event",
+                               {{"correction-breaks-course",
+                                 "the course does not hold without event " + std::to_string(r.event) + ": " +
+                                     without.error().Describe() + "; correct the later entries first",
+                                 ""}});
+      }
+    }
+    store::EventRecord row;
+    row.date = ctx.clock.Today().ToString();
+    row.type = std::string(store::kEnteredInError);
+    row.body = json{{"type", store::kEnteredInError}, {"event", r.event}}.dump();
+    row.replaces = r.event;
+    row.reason = r.reason;
+    return st.RecordEvent(ctx.actor, r.patient, std::move(row));
+  });
+}
+
+Result<store::EventRecord> ResolveFinding(const Context& ctx, const ResolveRequest& r) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  if (Status allowed = Authorize(ctx, Act::kResolveFinding); !allowed.ok()) return allowed.error();
+  if (r.finding.empty() || r.finding.size() > 1000) return Error::BadInput("finding", "give the finding (1 to 1000 characters)");
+  if (r.reason.empty()) return Error::BadInput("reason", "missing: say how the finding was resolved");
+  if (r.reason.size() > 1000) return Error::BadInput("reason", "at most 1000 characters");
+  store::Store& st = *ctx.store;
+  return InTransaction<store::EventRecord>(st, [&]() -> Result<store::EventRecord> {
+    auto p = st.FindPatient(r.patient);
+    if (!p.ok()) return p.error();
+    store::EventRecord row;
+    row.date = ctx.clock.Today().ToString();
+    row.type = std::string(store::kFindingResolved);
+    row.body = json{{"type", store::kFindingResolved}, {"finding", r.finding}}.dump();
+    row.reason = r.reason;
+    return st.RecordEvent(ctx.actor, r.patient, std::move(row));
+  });
 }
 
 Result<StatusAnswer> PatientStatus(const Context& ctx, const StatusRequest& r) {
@@ -340,8 +544,12 @@ Result<PatientCourseView> ReadPatientCourse(const Context& ctx, const std::strin
           v.status = check.error();
         }
         v.markers = c->markers;
+        v.resolved = c->resolved;
       }
     }
+    auto symptoms = st.SymptomsOf(v.record.patient.id);
+    if (!symptoms.ok()) return symptoms.error();
+    v.symptoms = std::move(symptoms).value();
     if (!v.markers.empty()) {
       auto start = Date::Parse(v.record.course->start_date);
       auto series = MarkerSeries(ctx.k, v.markers, start.ok() ? *start : *day, "IMWG-2016");
@@ -379,8 +587,15 @@ Result<std::vector<store::AuditEntry>> AuditLog(const Context& ctx, int limit) {
 
 Result<store::SymptomEntry> AddSymptom(const Context& ctx, const std::string& ref, store::SymptomEntry e) {
   if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  if (Status allowed = Authorize(ctx, Act::kSymptom); !allowed.ok()) return allowed.error();
+  if (ctx.authority.kind == Authority::Kind::kUser && ctx.authority.own_patient != ref) {
+    return Error::Forbidden("patient", "a patient writes only in their own symptom diary");
+  }
   auto date = Date::Parse(e.date);
   if (!date.ok()) return date.error().Under("date");
+  if (*date > ctx.clock.Today()) {
+    return Error::BadInput("date", "is after today (" + ctx.clock.Today().ToString() + ")");
+  }
   if (e.symptom.empty() || e.symptom.size() > 200) return Error::BadInput("symptom", "write 1 to 200 characters");
   if (e.severity != "mild" && e.severity != "moderate" && e.severity != "severe") {
     return Error::BadInput("severity", "mild, moderate or severe");

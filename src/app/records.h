@@ -57,10 +57,45 @@ struct RecordRequest {
   std::optional<double> dose_mg;
   std::optional<int> grade, days_supply, quantity;
   std::string event;  // kind "event": the event object as JSON text
+  // A write the engine flags is stored only with a reason (app/write_checks.h).
+  std::string confirm;
+  // An amendment: the row this entry replaces (same patient, same kind), with why.
+  int64_t replaces = 0;
+  std::string correction;
 };
 // The kinds, in the order the help lists them.
 const std::vector<std::string>& RecordKinds();
+// Checked by the act (app/permissions.h) and by the engine (app/write_checks.h) before it is
+// stored: forbidden, refused, or needs-confirmation errors carry the problems found.
 Result<store::EventRecord> RecordEvent(const Context& ctx, const RecordRequest& r);
+
+// Marks a stored row entered in error (a new row that retracts it; nothing is changed), by a role
+// that may record that kind of event, with a reason.
+struct CorrectionRequest {
+  std::string patient;
+  int64_t event = 0;
+  std::string reason;
+};
+Result<store::EventRecord> MarkEnteredInError(const Context& ctx, const CorrectionRequest& r);
+
+// Resolves a "check dose" finding of the patient's course, or a severe symptom-diary entry
+// ("symptom:ID"), with a reason: it leaves the worklist.
+struct ResolveRequest {
+  std::string patient, finding, reason;
+};
+Result<store::EventRecord> ResolveFinding(const Context& ctx, const ResolveRequest& r);
+
+// Changes a patient's details: the fields given replace the stored ones, the keys of `facts` (JSON
+// text) are merged into the stored facts (null removes a key). Audited with the old and new values.
+struct UpdatePatientRequest {
+  std::string patient;
+  std::optional<std::string> name, sex, birth_date;
+  std::string facts;
+};
+Result<store::PatientRecord> UpdatePatient(const Context& ctx, const UpdatePatientRequest& r);
+// The checks of a patient identifier on every path (the form, the API, the command line, the
+// FHIR import): 1-64 of letters, digits, '.', '-' and '_'.
+Status CheckPatientRef(const std::string& ref, const std::string& field);
 
 // `status`: everything `check` answers for the stored course as of a date ("" for today).
 struct StatusRequest {
@@ -84,6 +119,8 @@ struct PatientCourseView {
   Result<StatusAnswer> status = Error::CannotAssess("patient", "no therapy course");
   std::optional<Result<ResponseResult>> response;  // when markers and a course are stored
   std::vector<store::EventRecord> markers;         // response markers up to the date
+  std::vector<std::string> resolved;                // findings resolved with a reason
+  std::vector<store::SymptomEntry> symptoms;        // the patient's symptom diary
 };
 Result<PatientCourseView> ReadPatientCourse(const Context& ctx, const std::string& ref, const std::string& as_of);
 

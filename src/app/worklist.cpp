@@ -53,7 +53,7 @@ void AddDue(std::vector<WorkItem>& items, const std::string& what, Date due, boo
   for (const WorkItem& i : items) {
     if (i.what == what && i.due == due) return;  // the same test from evaluate and the checklist
   }
-  items.push_back({u, what, due, detail, source, verified});
+  items.push_back({u, what, due, detail, source, verified, ""});
 }
 
 // An item when the latest response category of a myeloma course's stored markers awaits its
@@ -70,7 +70,7 @@ void AddResponseItem(const Knowledge& k, const ResponseCriteria& criteria, const
   if (!parsed.ok()) {
     items.push_back({Urgency::kNeedsHuman, "cannot-assess", std::nullopt,
                      "the stored response markers do not make a series: " + parsed.error().Describe(),
-                     criteria.confirmation.source, true});
+                     criteria.confirmation.source, true, ""});
     return;
   }
   const ResponseAnswer answer = ClassifyResponse(criteria, *parsed);
@@ -82,31 +82,51 @@ void AddResponseItem(const Knowledge& k, const ResponseCriteria& criteria, const
   items.push_back({Urgency::kResponse, "response", std::nullopt,
                    std::string(ResponseCategoryId(last.category)) + " on " + last.date.ToString() +
                        " awaits a confirming assessment of the same marker",
-                   criteria.confirmation.source, criteria.confirmation.verified});
+                   criteria.confirmation.source, criteria.confirmation.verified, ""});
 }
 
 }  // namespace
 
+std::string SymptomFinding(const store::SymptomEntry& e) { return "symptom:" + std::to_string(e.id); }
+
 std::vector<WorkItem> ItemsFor(const Knowledge& k, const ResponseCriteria* criteria,
-                               const Result<store::StoredCourse>& stored, Date as_of, int ahead) {
+                               const Result<store::StoredCourse>& stored, Date as_of, int ahead,
+                               const std::vector<store::SymptomEntry>& severe) {
   std::vector<WorkItem> items;
+  const std::vector<std::string> none;
+  const std::vector<std::string>& resolved = stored.ok() ? stored->resolved : none;
+  auto is_resolved = [&](const std::string& finding) {
+    return std::find(resolved.begin(), resolved.end(), finding) != resolved.end();
+  };
+  for (const store::SymptomEntry& e : severe) {
+    const std::string finding = SymptomFinding(e);
+    if (is_resolved(finding)) continue;
+    auto date = Date::Parse(e.date);
+    items.push_back({Urgency::kNeedsHuman, "symptom", date.ok() ? std::optional<Date>(*date) : std::nullopt,
+                     "the patient rated \"" + e.symptom + "\" severe" + (e.note.empty() ? "" : ": " + e.note), "",
+                     true, finding});
+  }
   if (!stored.ok()) {
     items.push_back({Urgency::kNeedsHuman, "cannot-assess", std::nullopt,
-                     "the stored course does not read: " + stored.error().Describe(), "", true});
+                     "the stored course does not read: " + stored.error().Describe(), "", true, ""});
     return items;
   }
   const Course& c = stored->course;
   if (as_of >= c.start_date) {
     const Assessment a = Evaluate(k, c, as_of);
     if (a.status == CourseStatus::kCannotAssess) {
-      items.push_back({Urgency::kNeedsHuman, "cannot-assess", std::nullopt, a.cannot_assess, "", true});
+      items.push_back({Urgency::kNeedsHuman, "cannot-assess", std::nullopt, a.cannot_assess, "", true, ""});
+    }
+    for (const Recommendation& r : a.recommendations) {
+      if (r.action != Action::kCheckDose || is_resolved(r.reason)) continue;
+      items.push_back({Urgency::kNeedsHuman, "check-dose", std::nullopt, r.reason, r.source, r.verified, r.reason});
     }
     if (a.status == CourseStatus::kInterrupted) {
       std::string detail = "therapy interrupted";
       for (const DueTest& t : a.tests_due) {
         if (t.test == "cbc") detail += "; next blood count " + t.due.ToString();
       }
-      items.push_back({Urgency::kHold, "hold", std::nullopt, detail + ": waiting for a recovery count", "", true});
+      items.push_back({Urgency::kHold, "hold", std::nullopt, detail + ": waiting for a recovery count", "", true, ""});
     }
     for (const DueTest& t : a.tests_due)
       AddDue(items, t.test, t.due, t.overdue, as_of, ahead, t.detail, t.source, t.verified);
@@ -115,7 +135,7 @@ std::vector<WorkItem> ItemsFor(const Knowledge& k, const ResponseCriteria* crite
     auto rems = BuildRemsChecklist(k, c, as_of);
     if (!rems.ok()) {
       items.push_back(
-          {Urgency::kNeedsHuman, "cannot-assess", std::nullopt, "REMS: " + rems.error().Describe(), "", true});
+          {Urgency::kNeedsHuman, "cannot-assess", std::nullopt, "REMS: " + rems.error().Describe(), "", true, ""});
     } else {
       for (const ChecklistItem& i : rems->items) {
         if (i.id.rfind("pregnancy-tests", 0) == 0 && i.due &&
@@ -123,9 +143,9 @@ std::vector<WorkItem> ItemsFor(const Knowledge& k, const ResponseCriteria* crite
           AddDue(items, "pregnancy-test", *i.due, i.status == ItemStatus::kOverdue, as_of, ahead, i.detail, i.source,
                  i.verified);
         } else if (i.id == "authorization" && i.due && i.due->DaysSince(as_of) <= ahead) {
-          items.push_back({Urgency::kExpiring, "authorization", i.due, i.detail, i.source, i.verified});
+          items.push_back({Urgency::kExpiring, "authorization", i.due, i.detail, i.source, i.verified, ""});
         } else if (i.id == "next-fill" && i.due && i.due->DaysSince(as_of) <= ahead && *i.due >= as_of) {
-          items.push_back({Urgency::kFillWindow, "next-fill", i.due, i.detail, i.source, i.verified});
+          items.push_back({Urgency::kFillWindow, "next-fill", i.due, i.detail, i.source, i.verified, ""});
         }
       }
     }
@@ -150,13 +170,19 @@ Result<Worklist> BuildWorklist(const Context& ctx, const WorklistRequest& r) {
   if (ahead < 0 || ahead > 366) return Error::BadInput("days", "must be a whole number from 0 to 366");
   auto criteria = LoadResponseCriteria(k.root, "IMWG-2016", k.units);
   if (!criteria.ok()) return criteria.error();
+  auto severe = ctx.store->SevereSymptoms(as_of);
+  if (!severe.ok()) return severe.error();
   Worklist w;
   w.as_of = as_of;
   w.look_ahead_days = ahead;
   Status s = ctx.store->ForEachCourse(ctx.actor, k, as_of,
                                       [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
                                         ++w.patients;
-                                        std::vector<WorkItem> items = ItemsFor(k, &*criteria, c, as_of, ahead);
+                                        auto reported = severe->find(p.id);
+                                        std::vector<WorkItem> items =
+                                            ItemsFor(k, &*criteria, c, as_of, ahead,
+                                                     reported == severe->end() ? std::vector<store::SymptomEntry>{}
+                                                                               : reported->second);
                                         if (items.empty()) return;
                                         w.entries.push_back({p, c.ok() ? c->record.indication : "", std::move(items)});
                                       });

@@ -28,15 +28,20 @@ enum class Urgency {
   kFillWindow,  // the next fill window opens within the look-ahead
   kResponse,    // a myeloma response category awaits its confirming assessment
 };
+// A "check dose" finding and a severe symptom-diary entry are kNeedsHuman items until someone
+// resolves them with a reason (ResolveFinding, naming the item's `finding`).
 std::string_view UrgencyId(Urgency u);
 
 struct WorkItem {
   Urgency urgency = Urgency::kDueSoon;
-  std::string what;  // "cbc", "pregnancy-test", "authorization", "next-fill", "hold", "response", "cannot-assess"
+  // "cbc", "pregnancy-test", "authorization", "next-fill", "hold", "response", "cannot-assess",
+  // "check-dose", "symptom"
+  std::string what;
   std::optional<Date> due;
   std::string detail;
   std::string source;
   bool verified = true;
+  std::string finding;  // what resolves the item (ResolveFinding); "" for items that resolve themselves
 };
 
 struct WorkEntry {
@@ -55,8 +60,12 @@ struct Worklist {
 // The items of one course (a course that does not rebuild is one "cannot-assess" item).
 // `criteria` (the IMWG response criteria) decides the response item of a myeloma course with
 // stored markers; nullptr leaves it out.
+// `severe`: the patient's severe symptom-diary entries up to the date.
 std::vector<WorkItem> ItemsFor(const Knowledge& k, const ResponseCriteria* criteria,
-                               const Result<store::StoredCourse>& course, Date as_of, int look_ahead_days);
+                               const Result<store::StoredCourse>& course, Date as_of, int look_ahead_days,
+                               const std::vector<store::SymptomEntry>& severe = {});
+// The finding that resolves a symptom entry's item ("symptom:12").
+std::string SymptomFinding(const store::SymptomEntry& e);
 struct WorklistRequest {
   std::string as_of;  // "" for today
   int look_ahead_days = 7;

@@ -171,6 +171,9 @@ int Main(int argc, char** argv, const Program& program) {
   // Records: the store, FHIR, the worklist and the audit log.
   auto db = [&](CLI::App* sub) {
     sub->add_option("--db", o.db, "SQLite file or postgresql:// URL (default: $LENACARE_DB, else ./lenacare.db)");
+    sub->add_option("--as", o.as_user,
+                    "Act as this web account: its role decides what may be recorded (default: the operator, "
+                    "who holds the database and may record everything)");
     return sub;
   };
   auto patient_arg = [&](CLI::App* sub) {
@@ -193,6 +196,15 @@ int Main(int argc, char** argv, const Program& program) {
   CLI::App* pshow = db(Sub(*patient, "show", "A patient's facts, course and events", o));
   patient_arg(pshow);
   Bind(pshow, o, code, [&] { return RunPatientShow(o); });
+  CLI::App* pupdate = db(Sub(*patient, "update", "Change a patient's details (audited with the old values)", o));
+  patient_arg(pupdate);
+  pupdate->add_option("--name", o.name, "Name");
+  pupdate->add_option("--sex", o.sex, "male or female");
+  pupdate->add_option("--birth-date", o.birth_date, "Birth date (YYYY-MM-DD)");
+  pupdate->add_option("--facts", o.facts,
+                      "Facts to change, as a JSON object merged into the stored ones (null removes one), "
+                      "e.g. {\"rems_category\": \"female-rp\"}");
+  Bind(pupdate, o, code, [&] { return RunPatientUpdate(o); });
 
   CLI::App* course = app.add_subcommand("course", "Therapy courses in the store");
   course->footer(Footer());
@@ -259,8 +271,22 @@ int Main(int argc, char** argv, const Program& program) {
       r->add_option("--days-supply", o.days_supply, "Days of therapy dispensed")->required();
       r->add_option("--quantity", o.quantity, "Capsules dispensed");
     }
+    r->add_option("--confirm", o.confirm, "The reason to record it although the checks flag it");
+    r->add_option("--replaces", o.replaces, "Amend: the event (id) this entry replaces");
+    r->add_option("--correction", o.correction, "Amend: why the earlier entry is replaced");
     Bind(r, o, code, [&o, name] { return RunRecord(o, name); });
   }
+
+  CLI::App* eie = db(Sub(*record, "entered-in-error", "Mark an event entered in error (it stays, struck through)", o));
+  patient_arg(eie);
+  eie->add_option("--event", o.event_id, "The event's id (patient show)")->required();
+  eie->add_option("--reason", o.reason, "Why the entry is wrong")->required();
+  Bind(eie, o, code, [&] { return RunEnteredInError(o); });
+  CLI::App* resolve = db(Sub(*record, "resolve", "Resolve a \"check dose\" finding or a severe symptom entry", o));
+  patient_arg(resolve);
+  resolve->add_option("--finding", o.finding, "The finding as the worklist shows it")->required();
+  resolve->add_option("--reason", o.reason, "How it was resolved")->required();
+  Bind(resolve, o, code, [&] { return RunResolve(o); });
 
   CLI::App* status = db(Sub(app, "status", "All checks for a stored patient's course as of a date", o));
   patient_arg(status);

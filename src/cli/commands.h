@@ -58,6 +58,9 @@ struct Options {
 
   // records (store, FHIR, worklist, audit)
   std::string db;  // --db PATH|URL (else $LENACARE_DB, else lenacare.db)
+  std::string as_user;  // --as USER: act with a web account's role (else the operator: every act)
+  std::string confirm, correction, finding;
+  int64_t replaces = 0, event_id = 0;
   std::string patient, name, facts, date, test, value, reason, term, result, sensitivity, event_json, output;
   std::optional<int> grade_number, days_supply, quantity;
   std::vector<std::string> import_paths;
@@ -93,6 +96,9 @@ int RunPatientShow(const Options& o);
 int RunCourseStart(const Options& o);
 // `record KIND`: lab, dose, missed, hold, resume, toxicity, pregnancy-test, dispense, event.
 int RunRecord(const Options& o, const std::string& kind);
+int RunEnteredInError(const Options& o);
+int RunResolve(const Options& o);
+int RunPatientUpdate(const Options& o);
 int RunStatus(const Options& o);
 int RunImport(const Options& o);
 int RunExport(const Options& o);

@@ -46,11 +46,21 @@ std::string OptionName(const std::string& field, const Options& o) {
 int Fail(const Error& error, const Options& o) {
   Error e = error;
   e.field = OptionName(e.field, o);
-  int code = kBadInput;
+  int code = kBadInput;  // also forbidden, refused and needs-confirmation
   if (e.kind == ErrorKind::kCannotAssess) code = kCannotAssess;
   if (e.kind == ErrorKind::kFailed) code = kFailed;
-  std::cerr << "lenacare: " << (e.kind == ErrorKind::kCannotAssess ? "cannot assess: " : "error: ") << e.Describe()
-            << "\n";
+  if (e.problems.empty()) {
+    std::cerr << "lenacare: " << (e.kind == ErrorKind::kCannotAssess ? "cannot assess: " : "error: ") << e.Describe()
+              << "\n";
+  } else {
+    std::cerr << "lenacare: "
+              << (e.kind == ErrorKind::kRefused ? "not recorded:" : "not recorded without a reason (--confirm REASON):")
+              << "\n";
+    for (const Problem& p : e.problems) {
+      std::cerr << "  - " << p.message << " [" << p.code << "]" << (p.source.empty() ? "" : " (" + p.source + ")")
+                << "\n";
+    }
+  }
   if (o.json) std::cout << wire::ErrorJson(e).dump(2) << "\n";
   return code;
 }
@@ -118,8 +128,21 @@ Result<std::unique_ptr<Session>> Start(const Options& o, bool with_store) {
     st = std::move(opened).value();
   }
   store::Store* raw = st.get();
-  return std::unique_ptr<Session>(
-      new Session{**k, std::move(st), app::Context{**k, *o.clock, raw, store::DefaultActor()}});
+  app::Context ctx{**k, *o.clock, raw, store::DefaultActor(), app::Authority::Operator()};
+  if (!o.as_user.empty() && raw != nullptr) {
+    // --as USER: the account's role decides, and the audit log names the account.
+    store::Accounts accounts(*raw, ctx.actor);
+    auto users = accounts.ListUsers();
+    if (!users.ok()) return users.error();
+    const store::User* found = nullptr;
+    for (const store::User& u : *users) {
+      if (u.username == o.as_user) found = &u;
+    }
+    if (found == nullptr) return Error::BadInput("as", "no account '" + o.as_user + "'");
+    ctx.authority = app::Authority::Of(*found);
+    ctx.actor = found->username;
+  }
+  return std::unique_ptr<Session>(new Session{**k, std::move(st), std::move(ctx)});
 }
 
 }  // namespace lenacare::cli

@@ -102,6 +102,9 @@ int RunRecord(const Options& o, const std::string& kind) {
   r.grade = o.grade_number;
   r.days_supply = o.days_supply;
   r.quantity = o.quantity;
+  r.confirm = o.confirm;
+  r.replaces = o.replaces;
+  r.correction = o.correction;
   if (kind == "event") {
     auto event = JsonArgument(o.event_json, "json_event");
     if (!event.ok()) return Fail(event.error(), o);
@@ -111,6 +114,39 @@ int RunRecord(const Options& o, const std::string& kind) {
       o, /*with_store=*/true, [&](const app::Context& c) { return app::RecordEvent(c, r); },
       [&](const Knowledge&, const store::EventRecord& e) { return wire::RecordedJson(e, o.patient); },
       [&](const Knowledge&, const store::EventRecord& e) { return wire::RecordedText(e, o.patient); });
+}
+
+int RunEnteredInError(const Options& o) {
+  const app::CorrectionRequest r{o.patient, o.event_id, o.reason};
+  return Show<store::EventRecord>(
+      o, /*with_store=*/true, [&](const app::Context& c) { return app::MarkEnteredInError(c, r); },
+      [&](const Knowledge&, const store::EventRecord& e) { return wire::RecordedJson(e, o.patient); },
+      [&](const Knowledge&, const store::EventRecord& e) { return wire::RecordedText(e, o.patient); });
+}
+
+int RunResolve(const Options& o) {
+  const app::ResolveRequest r{o.patient, o.finding, o.reason};
+  return Show<store::EventRecord>(
+      o, /*with_store=*/true, [&](const app::Context& c) { return app::ResolveFinding(c, r); },
+      [&](const Knowledge&, const store::EventRecord& e) { return wire::RecordedJson(e, o.patient); },
+      [&](const Knowledge&, const store::EventRecord& e) { return wire::RecordedText(e, o.patient); });
+}
+
+int RunPatientUpdate(const Options& o) {
+  app::UpdatePatientRequest r;
+  r.patient = o.patient;
+  if (!o.name.empty()) r.name = o.name;
+  if (!o.sex.empty()) r.sex = o.sex;
+  if (!o.birth_date.empty()) r.birth_date = o.birth_date;
+  if (!o.facts.empty()) {
+    auto facts = JsonArgument(o.facts, "facts");
+    if (!facts.ok()) return Fail(facts.error(), o);
+    r.facts = *facts;
+  }
+  return Show<store::PatientRecord>(
+      o, /*with_store=*/true, [&](const app::Context& c) { return app::UpdatePatient(c, r); },
+      [](const Knowledge&, const store::PatientRecord& p) { return wire::PatientJson(p); },
+      [](const Knowledge&, const store::PatientRecord& p) { return "Updated " + p.ref + "."; });
 }
 
 int RunStatus(const Options& o) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace lenacare {
 
@@ -15,21 +16,42 @@ namespace lenacare {
 // needs is missing (CLI exit code 1).
 // kFailed: the input was fine but the operation failed (a database or file that cannot be used;
 // CLI exit code 3).
-enum class ErrorKind { kBadInput, kCannotAssess, kFailed };
+// kForbidden: the caller's role may not do this act (HTTP 403; CLI exit code 2).
+// kRefused: a write the rules forbid, whoever asks (HTTP 409; CLI exit code 2); `problems` says why.
+// kNeedsConfirmation: a write the engine flags; stored only when confirmed with a reason (HTTP
+// 409; CLI exit code 2); `problems` says what the user confirms.
+enum class ErrorKind { kBadInput, kCannotAssess, kFailed, kForbidden, kRefused, kNeedsConfirmation };
+
+// One reason a write is refused or needs confirmation: a stable code, a sentence, its source.
+struct Problem {
+  std::string code;     // e.g. "future-date", "not-dispensable", "check-dose"
+  std::string message;  // one sentence a clinician would accept
+  std::string source;   // the public source of the rule; "" for a rule of the records
+};
 
 struct Error {
   ErrorKind kind = ErrorKind::kBadInput;
   std::string field;    // e.g. "events[2].value"; may be empty
   std::string message;  // one line, no trailing period
+  std::vector<Problem> problems;  // kRefused, kNeedsConfirmation: every problem found
 
   static Error BadInput(std::string field, std::string message) {
-    return Error{ErrorKind::kBadInput, std::move(field), std::move(message)};
+    return Error{ErrorKind::kBadInput, std::move(field), std::move(message), {}};
   }
   static Error CannotAssess(std::string field, std::string message) {
-    return Error{ErrorKind::kCannotAssess, std::move(field), std::move(message)};
+    return Error{ErrorKind::kCannotAssess, std::move(field), std::move(message), {}};
   }
   static Error Failed(std::string field, std::string message) {
-    return Error{ErrorKind::kFailed, std::move(field), std::move(message)};
+    return Error{ErrorKind::kFailed, std::move(field), std::move(message), {}};
+  }
+  static Error Forbidden(std::string field, std::string message) {
+    return Error{ErrorKind::kForbidden, std::move(field), std::move(message), {}};
+  }
+  // A refusal or a request for confirmation listing `problems` (at least one).
+  static Error Problems(ErrorKind kind, std::string field, std::vector<Problem> problems) {
+    std::string message = kind == ErrorKind::kRefused ? "not recorded: " : "confirm with a reason: ";
+    for (size_t i = 0; i < problems.size(); ++i) message += (i == 0 ? "" : "; ") + problems[i].message;
+    return Error{kind, std::move(field), std::move(message), std::move(problems)};
   }
   // "field: message", or the message alone when no field is named.
   std::string Describe() const { return field.empty() ? message : field + ": " + message; }

@@ -253,14 +253,28 @@ struct Reader::Impl {
     return Number(v) + " " + std::string(unit);
   }
 
+  static Record Corrected(bool correction, Record rec) {
+    rec.correction = correction;
+    return rec;
+  }
+
   Record Observation(const element& r, const std::string& key) {
     const std::string_view exported = Extension(r, kEventExtension);
     const std::string ref(PatientRef(r, "subject"));
     if (!exported.empty()) return Event(ref, std::string(exported), key);
     const std::string_view status = Str(r, "status");
+    if (status == "entered-in-error" && key != "Observation/") {
+      Record out;
+      out.kind = Record::Kind::kRetract;
+      out.key = key;
+      out.ref = ref;
+      out.reason = "the Observation's status is entered-in-error";
+      return out;
+    }
     if (!Contains({"final", "amended", "corrected"}, status)) {
       return Skip(key, "Observation with status '" + std::string(status) + "' (only final results are used)");
     }
+    const bool correction = status != "final";
     const CodeMap::Loinc* code = nullptr;
     array codings;
     std::string_view first_code;
@@ -301,7 +315,7 @@ struct Reader::Impl {
         return Bad(key, "a pregnancy test's result must read 'positive' or 'negative'");
       }
       body += ",\"type\":\"pregnancy-test\",\"result\":\"" + result + "\"}";
-      return Event(ref, body, key);
+      return Corrected(correction, Event(ref, body, key));
     }
     element q;
     if (r["valueQuantity"].get(q) != simdjson::SUCCESS) return Bad(key, "no valueQuantity");
@@ -309,8 +323,8 @@ struct Reader::Impl {
     const std::string value = QuantityText(q, problem);
     if (!problem.empty()) return Bad(key, problem);
     if (IsResponseMarkerField(code->test)) {
-      return Event(
-          ref, body + ",\"type\":\"marker\",\"marker\":\"" + code->test + "\",\"value\":" + JsonText(value) + "}", key);
+      return Corrected(correction, Event(
+          ref, body + ",\"type\":\"marker\",\"marker\":\"" + code->test + "\",\"value\":" + JsonText(value) + "}", key));
     }
     body += ",\"type\":\"lab\",\"test\":\"" + code->test + "\",\"value\":" + JsonText(value);
     array ranges;
@@ -327,7 +341,7 @@ struct Reader::Impl {
       }
     }
     body += "}";
-    return Event(ref, body, key);
+    return Corrected(correction, Event(ref, body, key));
   }
 
   bool Lenalidomide(const element& r) const {

@@ -23,6 +23,7 @@ struct Record {
     kEvent,      // `event` (a course-file event or response marker; its patient_id is not set)
     kCondition,  // `indication`, `onset`
     kCourse,     // `course` (header, indication, start date; its patient_id is not set)
+    kRetract,    // an Observation entered in error: the stored row of `key` is retracted
     kSkip,       // not used by lenacare: `reason` says why
     kInvalid,    // cannot be used: `reason` is the problem
   };
@@ -30,6 +31,7 @@ struct Record {
   std::string key;  // "Observation/123": the resource's type and id, its source in the store
   std::string ref;  // the patient's identifier (the Patient id the resource refers to)
   std::string reason;
+  bool correction = false;  // status corrected or amended: replaces the stored version of `key`
   store::PatientRecord patient;
   store::EventRecord event;
   store::CourseRecord course;

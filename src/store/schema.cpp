@@ -150,6 +150,18 @@ CREATE TABLE symptoms (
 CREATE INDEX symptoms_by_patient ON symptoms (patient_id, date, id);
 )sql",
        nullptr},
+      // 5: corrections without changing a row: a row may replace (amend) or retract an earlier
+      // one; a flagged write keeps the reason it was confirmed with; who recorded a row and when.
+      {5,
+       R"sql(
+ALTER TABLE events ADD COLUMN replaces BIGINT REFERENCES events(id);
+ALTER TABLE events ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN warnings TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN recorded_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN recorded_at TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX events_replaces ON events (replaces);
+)sql",
+       nullptr},
   };
   return all;
 }

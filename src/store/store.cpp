@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "course/course_json.h"
@@ -39,7 +40,9 @@ CourseRecord CourseFrom(const Row& r, int at = 0) {
   return c;
 }
 
-constexpr std::string_view kEventColumns = "id, patient_id, date, type, test, value, lln, uln, body, source";
+constexpr std::string_view kEventColumns =
+    "id, patient_id, date, type, test, value, lln, uln, body, source, replaces, reason, warnings, recorded_by, "
+    "recorded_at";
 
 EventRecord EventFrom(const Row& r) {
   EventRecord e;
@@ -53,6 +56,11 @@ EventRecord EventFrom(const Row& r) {
   if (!r.IsNull(7)) e.uln = r.Real(7);
   e.body = r.Text(8);
   if (!r.IsNull(9)) e.source = r.Text(9);
+  if (!r.IsNull(10)) e.replaces = r.Int(10);
+  e.reason = r.Text(11);
+  e.warnings = r.Text(12);
+  e.recorded_by = r.Text(13);
+  e.recorded_at = r.Text(14);
   return e;
 }
 
@@ -62,6 +70,8 @@ Value OptText(const std::string& s) { return s.empty() ? Value(std::monostate{})
 // The columns a course is rebuilt from: the body only where the columns do not say it all.
 constexpr std::string_view kCourseEventColumns =
     "id, patient_id, date, type, test, value, lln, uln, plain, CASE WHEN plain = 1 THEN NULL ELSE body END";
+// The rows a course is rebuilt from leave out those a later row amended or retracted.
+constexpr std::string_view kInForce = " AND id NOT IN (SELECT replaces FROM events WHERE replaces IS NOT NULL)";
 
 // Rebuilds a course from its header and the patient's event rows (kCourseEventColumns, sorted by
 // date, then id). Plain rows — labs and dose-diary entries whose course-file text holds nothing
@@ -80,6 +90,7 @@ class CourseBuilder {
     out_.course.events.reserve(256);
     out_.ignored_events = 0;
     out_.markers.clear();
+    out_.resolved.clear();
     baseline_ = 0;
     return Status::Ok();
   }
@@ -89,6 +100,14 @@ class CourseBuilder {
     if (!date.ok()) return date.error().Under("event " + std::to_string(r.Int(0)));
     if (*date > as_of_) return Status::Ok();
     const std::string_view type_id = r.Text(3);
+    if (type_id == kEnteredInError) return Status::Ok();
+    if (type_id == kFindingResolved) {
+      nlohmann::json body = nlohmann::json::parse(r.Text(9), nullptr, false);
+      if (body.is_object() && body.contains("finding") && body["finding"].is_string()) {
+        out_.resolved.push_back(body["finding"].get<std::string>());
+      }
+      return Status::Ok();
+    }
     if (type_id == kMarkerType) {
       EventRecord m;
       m.id = r.Int(0);
@@ -389,10 +408,15 @@ Result<bool> Store::InsertEvent(const EventRecord& e, int64_t* id) {
                          Opt(e.uln),
                          std::string_view(e.body),
                          OptText(e.source),
-                         int64_t{Plain(e) ? 1 : 0}};
+                         int64_t{Plain(e) ? 1 : 0},
+                         e.replaces > 0 ? Value(e.replaces) : Value(std::monostate{}),
+                         std::string_view(e.reason),
+                         std::string_view(e.warnings),
+                         std::string_view(e.recorded_by),
+                         std::string_view(e.recorded_at)};
   constexpr std::string_view kInsert =
-      "INSERT INTO events (patient_id, date, type, test, value, lln, uln, body, source, plain) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+      "INSERT INTO events (patient_id, date, type, test, value, lln, uln, body, source, plain, replaces, reason, "
+      "warnings, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
   if (id == nullptr) {
     auto n = db_->Run(kInsert, params);
     if (!n.ok()) return n.error();
@@ -478,6 +502,19 @@ Result<std::vector<SymptomEntry>> Store::SymptomsOf(int64_t patient_id) {
   return out;
 }
 
+Result<std::map<int64_t, std::vector<SymptomEntry>>> Store::SevereSymptoms(Date as_of) {
+  std::map<int64_t, std::vector<SymptomEntry>> out;
+  Status s = db_->Query(
+      "SELECT patient_id, id, date, symptom, severity, note FROM symptoms WHERE severity = 'severe' AND date <= ? "
+      "ORDER BY patient_id, date, id",
+      {std::string_view(as_of.ToString())}, [&](const Row& r) {
+        out[r.Int(0)].push_back({r.Int(1), std::string(r.Text(2)), std::string(r.Text(3)), std::string(r.Text(4)),
+                                 std::string(r.Text(5))});
+      });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
 Result<std::vector<SymptomEntry>> Store::Symptoms(const std::string& actor, const std::string& ref) {
   auto p = FindPatient(ref);
   if (!p.ok()) return p.error();
@@ -510,12 +547,38 @@ Result<EventRecord> Store::RecordEvent(const std::string& actor, const std::stri
     auto p = FindPatient(ref);
     if (!p.ok()) return p.error();
     row.patient_id = p->id;
+    if (row.recorded_by.empty()) row.recorded_by = actor;
+    if (row.recorded_at.empty()) row.recorded_at = Now();
     auto written = InsertEvent(row, &row.id);
     if (!written.ok()) return written.error();
-    return AppendAudit(actor, "event.record", ref, row.type + " " + row.date);
+    std::string detail = row.type + " " + row.date;
+    if (row.replaces > 0) {
+      detail = row.type == kEnteredInError ? "event " + std::to_string(row.replaces) + " entered in error"
+                                           : row.type + " " + row.date + " amends event " + std::to_string(row.replaces);
+    }
+    if (!row.warnings.empty()) detail += "; confirmed over " + row.warnings;
+    if (!row.reason.empty()) detail += "; reason: " + row.reason;
+    return AppendAudit(actor, "event.record", ref, detail);
   });
   if (!s.ok()) return s.error();
   return row;
+}
+
+Result<std::vector<EventRecord>> Store::VersionsOf(const std::string& source) {
+  // "K", then "K@2", "K@3", "K@entered-in-error": a range of the source index.
+  const std::string from = source + "@", to = source + "@~";
+  constexpr std::string_view kWhere = " WHERE source = ? OR (source >= ? AND source < ?)";
+  const Params params = {std::string_view(source), std::string_view(from), std::string_view(to)};
+  std::vector<EventRecord> out;
+  Status s = db_->Query("SELECT " + std::string(kEventColumns) + " FROM events" + std::string(kWhere) + " ORDER BY id",
+                        params, [&](const Row& r) { out.push_back(EventFrom(r)); });
+  if (!s.ok()) return s.error();
+  for (EventRecord& e : out) {
+    for (const EventRecord& later : out) {
+      if (later.replaces == e.id) e.replaced_by = later.id;
+    }
+  }
+  return out;
 }
 
 Result<std::vector<EventRecord>> Store::EventsOf(int64_t patient_id) {
@@ -523,6 +586,15 @@ Result<std::vector<EventRecord>> Store::EventsOf(int64_t patient_id) {
   Status s = db_->Query("SELECT " + std::string(kEventColumns) + " FROM events WHERE patient_id = ? ORDER BY date, id",
                         {patient_id}, [&](const Row& r) { out.push_back(EventFrom(r)); });
   if (!s.ok()) return s.error();
+  std::map<int64_t, int64_t> replaced;  // row -> the row that replaced it
+  for (const EventRecord& e : out) {
+    if (e.replaces > 0) replaced[e.replaces] = e.id;
+  }
+  if (!replaced.empty()) {
+    for (EventRecord& e : out) {
+      if (auto it = replaced.find(e.id); it != replaced.end()) e.replaced_by = it->second;
+    }
+  }
   return out;
 }
 
@@ -537,13 +609,14 @@ Result<std::vector<EventRecord>> Store::ListEvents(const std::string& actor, con
 }
 
 Result<StoredCourse> Store::RebuildCourse(const Knowledge& k, const PatientRecord& p, const CourseRecord& c,
-                                          Date as_of) {
+                                          Date as_of, int64_t leave_out) {
   CourseBuilder builder(k, as_of);
   Status s = builder.Begin(p, c);
   if (!s.ok()) return s.error();
   Status each = Status::Ok();
-  s = db_->Query("SELECT " + std::string(kCourseEventColumns) + " FROM events WHERE patient_id = ? ORDER BY date, id",
-                 {p.id}, [&](const Row& r) {
+  s = db_->Query("SELECT " + std::string(kCourseEventColumns) + " FROM events WHERE patient_id = ? AND id <> ?" +
+                     std::string(kInForce) + " ORDER BY date, id",
+                 {p.id, leave_out}, [&](const Row& r) {
                    if (each.ok()) each = builder.Add(r);
                  });
   if (!s.ok()) return s.error();
@@ -617,8 +690,8 @@ Status Store::ForEachCourse(const std::string& actor, const Knowledge& k, Date a
     return false;
   };
   s = db_->Query("SELECT " + std::string(kCourseEventColumns) +
-                     " FROM events WHERE date <= ? AND patient_id IN (SELECT patient_id FROM courses) "
-                     "ORDER BY patient_id, date, id",
+                     " FROM events WHERE date <= ? AND patient_id IN (SELECT patient_id FROM courses)" +
+                     std::string(kInForce) + " ORDER BY patient_id, date, id",
                  {std::string_view(as_of.ToString())}, [&](const Row& r) {
                    const int64_t pid = r.Int(1);
                    if (!advance_to(pid)) return;

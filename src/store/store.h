@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,7 +52,20 @@ struct EventRecord {
   std::optional<double> value, lln, uln;  // labs: in the test's canonical unit
   std::string body;                       // the course-file event object (JSON)
   std::string source;                     // e.g. "Observation/123" for imported rows; "" otherwise
+  // Corrections (schema 5): rows are never changed. An amendment is a new row that `replaces` an
+  // earlier one; an "entered-in-error" row retracts the row it `replaces`. The course is rebuilt
+  // without replaced and retracted rows; the timeline shows them, struck through.
+  int64_t replaces = 0;
+  std::string reason;       // why: the reason a flagged write was confirmed with, or a correction's
+  std::string warnings;     // the problems confirmed with that reason (JSON array), "" when none
+  std::string recorded_by;  // who recorded the row ("" for rows older than schema 5)
+  std::string recorded_at;  // when (UTC)
+  int64_t replaced_by = 0;  // read back: the row that amended or retracted this one, 0 if none
 };
+
+// The row types that are not course events: a retraction, and a "check dose" finding resolved.
+inline constexpr std::string_view kEnteredInError = "entered-in-error";
+inline constexpr std::string_view kFindingResolved = "finding-resolved";
 
 // A stored course rebuilt for the engine, as of a date (later events are left out).
 struct StoredCourse {
@@ -60,6 +74,7 @@ struct StoredCourse {
   Course course;
   int ignored_events = 0;            // therapy events dated before the course's start (an earlier course)
   std::vector<EventRecord> markers;  // myeloma response markers (type "marker"), by date
+  std::vector<std::string> resolved;  // the findings resolved with a reason (kFindingResolved rows)
 };
 
 // One entry of a patient's symptom diary (patient-reported; not part of the course).
@@ -113,7 +128,9 @@ class Store {
   // (audited read). Cannot-assess when the patient has no course.
   Result<StoredCourse> LoadCourse(const std::string& actor, const Knowledge& k, const std::string& ref, Date as_of);
   // A course rebuilt with the events up to `as_of`, not audited (the caller audits).
-  Result<StoredCourse> RebuildCourse(const Knowledge& k, const PatientRecord& p, const CourseRecord& c, Date as_of);
+  // `leave_out`: a row to rebuild without (the one an amendment being checked replaces).
+  Result<StoredCourse> RebuildCourse(const Knowledge& k, const PatientRecord& p, const CourseRecord& c, Date as_of,
+                                     int64_t leave_out = 0);
   // Every patient's latest course, for the worklist: one pass over the events, one audit entry
   // per patient read. A course that does not rebuild is passed with its error.
   Status ForEachCourse(const std::string& actor, const Knowledge& k, Date as_of,
@@ -123,6 +140,8 @@ class Store {
   Result<SymptomEntry> AddSymptom(const std::string& actor, const std::string& ref, SymptomEntry e);
   Result<std::vector<SymptomEntry>> Symptoms(const std::string& actor, const std::string& ref);
   Result<std::vector<SymptomEntry>> SymptomsOf(int64_t patient_id);  // not audited: the caller audits
+  // Every patient's entries rated severe up to a date, by patient row id (for the worklist).
+  Result<std::map<int64_t, std::vector<SymptomEntry>>> SevereSymptoms(Date as_of);
 
   // Audit.
   Status Audit(const std::string& actor, const std::string& action, const std::string& subject,
@@ -140,6 +159,9 @@ class Store {
   // With `id`, the new row's id is stored there.
   Result<bool> InsertEvent(const EventRecord& e, int64_t* id = nullptr);
   Result<bool> InsertCourse(const CourseRecord& c, const std::string& source);
+  // The rows imported from one resource: its source ("Observation/123") and its later versions
+  // ("Observation/123@2", ...) and retraction, by id, with `replaced_by` set.
+  Result<std::vector<EventRecord>> VersionsOf(const std::string& source);
   Result<bool> InsertCondition(int64_t patient_id, const std::string& indication, const std::string& onset,
                                const std::string& source);
   // Runs `body` in one transaction: reads in it see one snapshot, and its writes and audit

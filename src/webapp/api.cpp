@@ -43,6 +43,11 @@ std::optional<http::Response> Require(const Caller& c, Capability cap, const cha
   return std::nullopt;
 }
 
+std::optional<http::Response> RequireSignedIn(const Caller& c) {
+  if (!c.signed_in()) return JsonError(401, "authorization", "sign in or send an API token (Authorization: Bearer)");
+  return std::nullopt;
+}
+
 // A cookie-authenticated write from a browser carries the session's CSRF token in a header.
 std::optional<http::Response> RequireCsrf(const http::Request& req, const Caller& c) {
   if (c.by_token) return std::nullopt;
@@ -60,29 +65,6 @@ std::optional<http::Response> RequirePatient(const Caller& c, const std::string&
   return std::nullopt;
 }
 
-const Fields<app::AddPatientRequest>& PatientFields() {
-  using R = app::AddPatientRequest;
-  static const Fields<R> f = Fields<R>()
-                                 .Text("patient", &R::patient, true)
-                                 .Text("name", &R::name)
-                                 .Text("sex", &R::sex)
-                                 .Text("birth_date", &R::birth_date)
-                                 .Object("facts", &R::facts);
-  return f;
-}
-
-const Fields<app::StartCourseRequest>& CourseFields() {
-  using R = app::StartCourseRequest;
-  static const Fields<R> f = Fields<R>()
-                                 .Text("indication", &R::indication)
-                                 .Text("start", &R::start, true)
-                                 .Real("dose", &R::dose_mg, true)
-                                 .Text("frequency", &R::frequency)
-                                 .Text("days", &R::days)
-                                 .Text("setting", &R::setting);
-  return f;
-}
-
 const Fields<app::StatusRequest>& AsOfFields() {
   using R = app::StatusRequest;
   static const Fields<R> f = Fields<R>().Text("as_of", &R::as_of);
@@ -98,6 +80,30 @@ const Fields<LimitRequest>& LimitFields() {
 }
 
 }  // namespace
+
+const Fields<app::AddPatientRequest>& PatientFields() {
+  using R = app::AddPatientRequest;
+  static const Fields<R> f = Fields<R>()
+                                 .Text("patient", &R::patient, true)
+                                 .Text("name", &R::name)
+                                 .Text("sex", &R::sex)
+                                 .Text("birth_date", &R::birth_date)
+                                 .Text("weight", &R::weight)
+                                 .Object("facts", &R::facts);
+  return f;
+}
+
+const Fields<app::StartCourseRequest>& CourseFields() {
+  using R = app::StartCourseRequest;
+  static const Fields<R> f = Fields<R>()
+                                 .Text("indication", &R::indication)
+                                 .Text("start", &R::start, true)
+                                 .Real("dose", &R::dose_mg, true)
+                                 .Text("frequency", &R::frequency)
+                                 .Text("days", &R::days)
+                                 .Text("setting", &R::setting);
+  return f;
+}
 
 void AddApi(Site& site, Router& router) {
   router.Add("GET", "/api/v1/openapi.json", [&site](const http::Request&, const RouteParams&, const Caller&) {
@@ -155,7 +161,7 @@ void AddApi(Site& site, Router& router) {
   });
 
   router.Add("POST", "/api/v1/patients", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
-    if (auto refuse = Require(c, Capability::kChangeTherapy, "add patients")) return *refuse;
+    if (auto refuse = RequireSignedIn(c)) return *refuse;
     if (auto refuse = RequireCsrf(req, c)) return *refuse;
     auto body = Body(req);
     if (!body.ok()) return ErrorResponse(body.error());
@@ -176,7 +182,7 @@ void AddApi(Site& site, Router& router) {
 
   router.Add("POST", "/api/v1/patients/{ref}/courses",
              [&site](const http::Request& req, const RouteParams& p, const Caller& c) {
-               if (auto refuse = Require(c, Capability::kChangeTherapy, "start courses")) return *refuse;
+               if (auto refuse = RequirePatient(c, p.at("ref"))) return *refuse;
                if (auto refuse = RequireCsrf(req, c)) return *refuse;
                auto body = Body(req);
                if (!body.ok()) return ErrorResponse(body.error());
@@ -202,12 +208,15 @@ void AddApi(Site& site, Router& router) {
                                                       "stop, pregnancy-test, dispense or event"));
                }
                const std::string k = kind.get<std::string>();
-               auto cap = RecordCapability(k);
-               if (!cap) return ErrorResponse(Error::BadInput("kind", "unknown kind '" + k + "'"));
-               if (auto refuse = Require(c, *cap, "record this kind of event")) return *refuse;
+               const auto& kinds = app::RecordKinds();
+               if (std::find(kinds.begin(), kinds.end(), k) == kinds.end()) {
+                 return ErrorResponse(Error::BadInput("kind", "unknown kind '" + k + "'"));
+               }
                if (auto refuse = RequireCsrf(req, c)) return *refuse;
                body.value().erase("kind");
                app::RecordRequest r;
+               Status read = CorrectionFields(body.value(), r);
+               if (!read.ok()) return ErrorResponse(read.error());
                Status s = RecordFields(k).FromJson(*body, r);
                if (!s.ok()) return ErrorResponse(s.error());
                r.patient = p.at("ref");
@@ -215,6 +224,76 @@ void AddApi(Site& site, Router& router) {
                return Answer(
                    Record(site, c, r), [&](const store::EventRecord& e) { return wire::RecordedJson(e, r.patient); },
                    201);
+             });
+
+  router.Add("POST", "/api/v1/patients/{ref}/events/{id}/entered-in-error",
+             [&site](const http::Request& req, const RouteParams& p, const Caller& c) {
+               if (auto refuse = RequirePatient(c, p.at("ref"))) return *refuse;
+               if (auto refuse = RequireCsrf(req, c)) return *refuse;
+               auto body = Body(req);
+               if (!body.ok()) return ErrorResponse(body.error());
+               app::CorrectionRequest r;
+               r.patient = p.at("ref");
+               const std::string& id = p.at("id");
+               if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) {
+                 return ErrorResponse(Error::BadInput("id", "'" + id + "' is not an event id"));
+               }
+               r.event = std::stoll(id);
+               for (auto it = body->begin(); it != body->end(); ++it) {
+                 if (it.key() != "reason") return ErrorResponse(Error::BadInput(it.key(), "not an input of this request"));
+                 if (!it.value().is_string()) return ErrorResponse(Error::BadInput("reason", "must be a text"));
+                 r.reason = it.value().get<std::string>();
+               }
+               Site::Db db = site.Lock(c);
+               return Answer(
+                   app::MarkEnteredInError(db.ctx, r),
+                   [&](const store::EventRecord& e) { return wire::RecordedJson(e, r.patient); }, 201);
+             });
+
+  router.Add("POST", "/api/v1/patients/{ref}/findings/resolve",
+             [&site](const http::Request& req, const RouteParams& p, const Caller& c) {
+               if (auto refuse = RequirePatient(c, p.at("ref"))) return *refuse;
+               if (auto refuse = RequireCsrf(req, c)) return *refuse;
+               auto body = Body(req);
+               if (!body.ok()) return ErrorResponse(body.error());
+               app::ResolveRequest r;
+               r.patient = p.at("ref");
+               for (auto it = body->begin(); it != body->end(); ++it) {
+                 std::string* slot = it.key() == "finding" ? &r.finding : it.key() == "reason" ? &r.reason : nullptr;
+                 if (slot == nullptr) return ErrorResponse(Error::BadInput(it.key(), "not an input of this request"));
+                 if (!it.value().is_string()) return ErrorResponse(Error::BadInput(it.key(), "must be a text"));
+                 *slot = it.value().get<std::string>();
+               }
+               Site::Db db = site.Lock(c);
+               return Answer(
+                   app::ResolveFinding(db.ctx, r),
+                   [&](const store::EventRecord& e) { return wire::RecordedJson(e, r.patient); }, 201);
+             });
+
+  router.Add("POST", "/api/v1/patients/{ref}/details",
+             [&site](const http::Request& req, const RouteParams& p, const Caller& c) {
+               if (auto refuse = RequirePatient(c, p.at("ref"))) return *refuse;
+               if (auto refuse = RequireCsrf(req, c)) return *refuse;
+               auto body = Body(req);
+               if (!body.ok()) return ErrorResponse(body.error());
+               app::UpdatePatientRequest r;
+               r.patient = p.at("ref");
+               for (auto it = body->begin(); it != body->end(); ++it) {
+                 if (it.key() == "facts") {
+                   if (!it.value().is_object()) return ErrorResponse(Error::BadInput("facts", "must be a JSON object"));
+                   r.facts = it.value().dump();
+                   continue;
+                 }
+                 std::optional<std::string>* slot = it.key() == "name"         ? &r.name
+                                                    : it.key() == "sex"        ? &r.sex
+                                                    : it.key() == "birth_date" ? &r.birth_date
+                                                                               : nullptr;
+                 if (slot == nullptr) return ErrorResponse(Error::BadInput(it.key(), "not an input of this request"));
+                 if (!it.value().is_string()) return ErrorResponse(Error::BadInput(it.key(), "must be a text"));
+                 *slot = it.value().get<std::string>();
+               }
+               Site::Db db = site.Lock(c);
+               return Answer(app::UpdatePatient(db.ctx, r), wire::PatientJson);
              });
 
   router.Add("GET", "/api/v1/patients/{ref}/status",
@@ -286,7 +365,8 @@ void AddApi(Site& site, Router& router) {
   });
 
   router.Add("POST", "/api/v1/import", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
-    if (auto refuse = Require(c, Capability::kImport, "import records")) return *refuse;
+    if (auto refuse = RequireSignedIn(c)) return *refuse;
+    if (!c.MayDo(app::Act::kImport)) return JsonError(403, "authorization", "your role may not import records");
     if (auto refuse = RequireCsrf(req, c)) return *refuse;
     auto imported = ImportUpload(site, c, req.body, req.Header("content-type").find("ndjson") != std::string::npos);
     if (!imported.ok()) return ErrorResponse(imported.error());
@@ -343,14 +423,29 @@ const Fields<app::RecordRequest>& RecordFields(const std::string& kind) {
   return it != tables.end() ? it->second : tables.at("event");
 }
 
-std::optional<Capability> RecordCapability(const std::string& kind) {
-  if (kind == "lab" || kind == "toxicity") return Capability::kRecordLab;
-  if (kind == "pregnancy-test") return Capability::kRecordPregnancyTest;
-  if (kind == "dispense") return Capability::kDispense;
-  if (kind == "dose" || kind == "missed" || kind == "hold" || kind == "resume" || kind == "stop" || kind == "event") {
-    return Capability::kChangeTherapy;
+Status CorrectionFields(nlohmann::json& body, app::RecordRequest& r) {
+  if (body.contains("confirm")) {
+    const nlohmann::json& confirm = body["confirm"];
+    if (!confirm.is_object() || !confirm.contains("reason") || !confirm["reason"].is_string() || confirm.size() != 1) {
+      return Error::BadInput("confirm", "must be {\"reason\": \"...\"}");
+    }
+    r.confirm = confirm["reason"].get<std::string>();
+    if (r.confirm.empty()) return Error::BadInput("confirm.reason", "missing");
+    body.erase("confirm");
   }
-  return std::nullopt;
+  if (body.contains("replaces")) {
+    if (!body["replaces"].is_number_integer() || body["replaces"].get<int64_t>() < 1) {
+      return Error::BadInput("replaces", "must be an event id");
+    }
+    r.replaces = body["replaces"].get<int64_t>();
+    body.erase("replaces");
+  }
+  if (body.contains("correction")) {
+    if (!body["correction"].is_string()) return Error::BadInput("correction", "must be a text");
+    r.correction = body["correction"].get<std::string>();
+    body.erase("correction");
+  }
+  return Status::Ok();
 }
 
 Result<store::EventRecord> Record(Site& site, const Caller& caller, const app::RecordRequest& r) {

@@ -13,15 +13,6 @@ bool Caller::May(Capability c) const {
   switch (c) {
     case Capability::kViewPatients:
       return r != Role::kPatient;
-    case Capability::kRecordLab:
-    case Capability::kRecordPregnancyTest:
-      return r == Role::kPrescriber || r == Role::kNurse;
-    case Capability::kChangeTherapy:
-      return r == Role::kPrescriber;
-    case Capability::kDispense:
-      return r == Role::kPharmacist;
-    case Capability::kImport:
-      return r == Role::kAdmin || r == Role::kPrescriber || r == Role::kNurse;
     case Capability::kManageUsers:
       return r == Role::kAdmin;
   }

@@ -5,18 +5,16 @@
 #include <optional>
 #include <string>
 
+#include "app/permissions.h"
 #include "store/accounts.h"
 
 namespace lenacare::webapp {
 
+// What a role may see and administer. What it may record is decided per act by the use cases
+// (app/permissions.h); MayDo() asks the same table to show a form only to those who may use it.
 enum class Capability {
-  kViewPatients,         // worklist, patients' courses, status, export
-  kRecordLab,            // blood counts and other labs
-  kRecordPregnancyTest,  // REMS pregnancy tests
-  kChangeTherapy,        // dose change, hold, resume, stop; new patients and courses
-  kDispense,             // dispense records
-  kImport,               // FHIR import
-  kManageUsers,          // accounts and the audit log
+  kViewPatients,  // worklist, patients' courses, status, export
+  kManageUsers,   // accounts and the audit log
 };
 
 struct Caller {
@@ -28,6 +26,7 @@ struct Caller {
   bool signed_in() const { return user.has_value(); }
   bool Is(store::Role r) const { return user && user->role == r; }
   bool May(Capability c) const;
+  bool MayDo(app::Act a) const { return user && app::RoleMay(user->role, a); }
   // Clinicians and admins (kViewPatients) see every patient; a patient only their own record.
   bool MaySeePatient(const std::string& ref) const;
   std::string name() const { return user ? user->username : "anonymous"; }

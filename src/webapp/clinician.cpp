@@ -5,6 +5,7 @@
 // CSRF token and record through the same code as the API (records.h).
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "app/worklist.h"
 #include "webapp/app.h"
@@ -116,7 +117,34 @@ http::Response WorklistPage(Site& site, const http::Request& req, const Caller& 
 
 // ---- Patients -----------------------------------------------------------------------------------
 
-http::Response PatientsPage(Site& site, const Caller& c) {
+// The new-patient form of the patients page (for the roles that add patients).
+std::string NewPatientForm(const Caller& c, const Form* values, const std::string& error) {
+  auto value = [&](const std::string& name) { return values == nullptr ? "" : Escape(Field(*values, name)); };
+  auto input = [&](const std::string& name, const std::string& label, const std::string& type, const std::string& hint,
+                   bool required) {
+    return "<div><label for=\"patient-" + name + "\">" + label +
+           (hint.empty() ? "" : " <span class=\"hint\">" + hint + "</span>") + "</label><input id=\"patient-" + name +
+           "\" name=\"" + name + "\" type=\"" + type + "\" value=\"" + value(name) + "\"" +
+           (required ? " required" : "") + "></div>";
+  };
+  const std::string sex = values == nullptr ? "" : Field(*values, "sex");
+  std::string out = "<section aria-labelledby=\"form-patient-h\"><h2 id=\"form-patient-h\">Add a patient</h2>";
+  out += "<form id=\"form-patient\" class=\"stack\" method=\"post\" action=\"/patients\">" + CsrfField(c);
+  if (!error.empty()) out += "<p class=\"error\" role=\"alert\" id=\"form-patient-error\">" + Escape(error) + "</p>";
+  out += input("patient", "Record number", "text", "(letters, digits, '.', '-' and '_')", true) +
+         input("name", "Name", "text", "", false) +
+         "<div><label for=\"patient-sex\">Sex</label><select id=\"patient-sex\" name=\"sex\"><option value=\"\"" +
+         (sex.empty() ? " selected" : "") + ">Not recorded</option><option value=\"female\"" +
+         (sex == "female" ? " selected" : "") + ">Female</option><option value=\"male\"" +
+         (sex == "male" ? " selected" : "") + ">Male</option></select></div>" +
+         input("birth_date", "Birth date", "date", "", false) +
+         input("weight", "Weight", "text", "(with its unit, e.g. 70 kg)", false) +
+         "<div><button type=\"submit\">Add patient</button></div></form></section>";
+  return out;
+}
+
+http::Response PatientsPage(Site& site, const Caller& c, int status = 200, const Form* values = nullptr,
+                            const std::string& error = "") {
   PageSpec page;
   page.title = "Patients";
   Result<std::vector<store::PatientRecord>> r = Error::Failed("", "");
@@ -140,19 +168,39 @@ http::Response PatientsPage(Site& site, const Caller& c) {
     }
     main += "</tbody></table>";
   }
+  if (c.MayDo(app::Act::kAddPatient)) main += NewPatientForm(c, values, error);
+  if (!error.empty()) {
+    main = "<div class=\"error-summary\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus><h2>Not "
+           "added</h2><ul><li><a href=\"#form-patient\">" +
+           Escape(error) + "</a></li></ul></div>" + main;
+  }
   page.main = std::move(main);
-  return Html(200, site.Page(c, page));
+  return Html(status, site.Page(c, page));
 }
 
 // ---- Recording ----------------------------------------------------------------------------------
 
 std::string RecordedFlash(const std::string& kind, const std::string& as) {
-  if (kind == "lab") return "Recorded the lab result.";
+  static const std::map<std::string, std::string> flashes = {
+      {"lab", "Recorded the lab result."},
+      {"hold", "Recorded the hold."},
+      {"stop", "Recorded the stop."},
+      {"toxicity", "Recorded the toxicity."},
+      {"pregnancy-test", "Recorded the pregnancy test."},
+      {"marker", "Recorded the response marker."},
+      {"prescription", "Recorded the prescription."},
+      {"authorization", "Recorded the REMS authorization."},
+      {"counseling", "Recorded the counselling."},
+      {"confirmation", "Recorded the confirmation number."},
+      {"dispense", "Recorded the dispense."},
+      {"rems-facts", "Saved the REMS facts."},
+      {"course", "Started the course."},
+      {"entered-in-error", "Marked the entry entered in error."},
+      {"resolve", "Resolved the finding."},
+      {"patient", "Added the patient."}};
   if (kind == "resume") return as == "dose-change" ? "Recorded the dose change." : "Recorded the resumption.";
-  if (kind == "hold") return "Recorded the hold.";
-  if (kind == "pregnancy-test") return "Recorded the pregnancy test.";
-  if (kind == "dispense") return "Recorded the dispense.";
-  return "";
+  auto it = flashes.find(kind);
+  return it == flashes.end() ? "" : it->second;
 }
 
 // The field an error names, as the form spells it ("event.days_supply" is "days_supply"; a dose
@@ -162,71 +210,205 @@ std::string FormField(std::string field) {
   return field == "dose_mg" ? "dose" : field;
 }
 
-// A dose change without an interruption: the course file's `dose-change` event, recorded as an
-// "event" (the API has no kind of its own for it).
-Status DoseChangeRequest(const std::multimap<std::string, std::string>& form, app::RecordRequest& r) {
-  json e = {{"type", "dose-change"}};
+using Form = std::multimap<std::string, std::string>;
+
+// The fields a form must have, each reported when missing (all of them, not only the first).
+const std::vector<std::string>& RequiredFields(const std::string& kind) {
+  static const std::map<std::string, std::vector<std::string>> required = {
+      {"lab", {"date", "test", "value"}},
+      {"resume", {"date"}},
+      {"hold", {"date"}},
+      {"stop", {"date", "reason"}},
+      {"toxicity", {"date", "term", "grade"}},
+      {"pregnancy-test", {"date", "result"}},
+      {"marker", {"date", "marker", "value"}},
+      {"prescription", {"date", "days_supply", "refills", "authorization_number", "risk_category"}},
+      {"authorization", {"date", "number"}},
+      {"counseling", {"date", "by"}},
+      {"confirmation", {"date", "number"}},
+      {"dispense", {"date", "days_supply"}},
+      {"course", {"indication", "start", "dose"}},
+      {"entered-in-error", {"event", "reason"}},
+      {"resolve", {"finding", "reason"}},
+      {"patient", {"patient"}}};
+  static const std::vector<std::string> none;
+  auto it = required.find(kind);
+  return it == required.end() ? none : it->second;
+}
+
+// A course-file event of `type` from a form's fields: whole numbers as numbers, the rest as text.
+Status EventFromForm(const std::string& type, const Form& form, app::RecordRequest& r) {
+  static const std::set<std::string> kWhole = {"days_supply", "refills", "quantity", "grade"};
+  static const std::set<std::string> kSkip = {"csrf", "form", "confirm", "change"};
+  json e = {{"type", type}};
   for (const auto& [name, value] : form) {
-    if (name == "csrf" || name == "change" || value.empty()) continue;
-    if (name == "date" || name == "frequency" || name == "days") {
-      e[name] = value;
-    } else if (name == "dose") {
+    if (kSkip.count(name) || value.empty()) continue;
+    if (name == "dose") {
       double mg = 0;
       size_t used = 0;
       try {
         mg = std::stod(value, &used);
-      } catch (const std::exception&) {
+      } catch (...) {
         used = 0;
       }
       if (used == 0 || used != value.size()) return Error::BadInput("dose", "'" + value + "' is not a number");
       e["dose_mg"] = mg;
+    } else if (kWhole.count(name)) {
+      if (value.size() > 9 || value.find_first_not_of("0123456789") != std::string::npos) {
+        return Error::BadInput(name, "'" + value + "' is not a whole number");
+      }
+      e[name] = std::stoi(value);
     } else {
-      return Error::BadInput(name, "not an input of this form");
+      e[name] = value;
     }
   }
-  if (!e.contains("date")) return Error::BadInput("date", "missing");
-  if (!e.contains("dose_mg")) return Error::BadInput("dose", "missing: a dose change needs the new dose");
   r.kind = "event";
   r.event = e.dump();
   return Status::Ok();
 }
 
-http::Response RecordPost(Site& site, const http::Request& req, const Caller& c, const std::string& ref,
-                          const std::string& kind) {
-  if (auto refuse = RequireClinician(site, req, c)) return *refuse;
-  if (!c.May(RecordCapability(kind).value_or(Capability::kChangeTherapy))) {
-    return Refuse(site, req, c, 403, "Your role may not record this kind of event.");
+// The result of one form's write: a redirect to the page, or the page with the form's problems.
+struct Outcome {
+  Status status = Status::Ok();
+  std::string flash_as;  // "dose-change" for the flash of a dose change
+};
+
+Outcome RunForm(Site& site, const Caller& c, const std::string& ref, const std::string& kind, const Form& form) {
+  Outcome out;
+  const std::string confirm = Field(form, "confirm");
+  if (kind == "rems-facts") {
+    app::UpdatePatientRequest r;
+    r.patient = ref;
+    json facts = json::object();
+    const std::string category = Field(form, "rems_category"), can = Field(form, "can_become_pregnant");
+    facts["rems_category"] = category.empty() ? json(nullptr) : json(category);
+    facts["can_become_pregnant"] = can.empty() ? json(nullptr) : json(can == "yes");
+    if (!can.empty() && can != "yes" && can != "no") {
+      out.status = Error::BadInput("can_become_pregnant", "yes, no or not recorded");
+      return out;
+    }
+    r.facts = facts.dump();
+    Site::Db db = site.Lock(c);
+    auto updated = app::UpdatePatient(db.ctx, r);
+    if (!updated.ok()) out.status = updated.error();
+    return out;
   }
-  const auto form = FormFields(req);
-  if (!CsrfOk(c, form)) return Refuse(site, req, c, 403, "The form was not sent from this site: reload the page.");
-  const bool dose_change = kind == "resume" && Field(form, "change") == "dose-change";
+  if (kind == "course") {
+    app::StartCourseRequest r;
+    Status read = CourseFields().FromForm(form, r, {"csrf", "form"});
+    if (!read.ok()) {
+      out.status = read;
+      return out;
+    }
+    r.patient = ref;
+    Site::Db db = site.Lock(c);
+    auto started = app::StartCourse(db.ctx, r);
+    if (!started.ok()) out.status = started.error();
+    return out;
+  }
+  if (kind == "entered-in-error") {
+    app::CorrectionRequest r;
+    r.patient = ref;
+    const std::string id = Field(form, "event");
+    if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) {
+      out.status = Error::BadInput("event", "'" + id + "' is not an event id");
+      return out;
+    }
+    r.event = std::stoll(id);
+    r.reason = Field(form, "reason");
+    Site::Db db = site.Lock(c);
+    auto marked = app::MarkEnteredInError(db.ctx, r);
+    if (!marked.ok()) out.status = marked.error();
+    return out;
+  }
+  if (kind == "resolve") {
+    Site::Db db = site.Lock(c);
+    auto resolved = app::ResolveFinding(db.ctx, {ref, Field(form, "finding"), Field(form, "reason")});
+    if (!resolved.ok()) out.status = resolved.error();
+    return out;
+  }
   app::RecordRequest request;
   request.patient = ref;
   request.kind = kind;
   Status read = Status::Ok();
-  if (dose_change) {
-    read = DoseChangeRequest(form, request);
-  } else {
-    const std::vector<std::string> ignore =
-        kind == "resume" ? std::vector<std::string>{"csrf", "change"} : std::vector<std::string>{"csrf"};
-    read = RecordFields(kind).FromForm(form, request, ignore);
-  }
-  Result<store::EventRecord> r = read.ok() ? Record(site, c, request) : Result<store::EventRecord>(read.error());
-  if (!r.ok()) {
-    const Error& e = r.error();
-    if (e.kind == ErrorKind::kBadInput && e.field == "patient" && e.message.rfind("no patient", 0) == 0) {
-      return Refuse(site, req, c, 404, "There is no patient '" + ref + "'.");
+  static const std::set<std::string> kEvents = {"marker", "prescription", "authorization", "counseling",
+                                                "confirmation"};
+  if (kind == "resume" && Field(form, "change") == "dose-change") {
+    out.flash_as = "dose-change";
+    read = EventFromForm("dose-change", form, request);
+    if (read.ok() && json::parse(request.event).count("dose_mg") == 0) {
+      read = Error::BadInput("dose", "missing: a dose change needs the new dose");
     }
-    FailedForm failed;
-    failed.kind = kind;
-    failed.values = form;
-    failed.field = FormField(e.field);
-    Error named = e;
-    named.field = failed.field;
-    failed.message = named.Describe();
-    return CoursePage(site, req, c, ref, "", ErrorStatus(e), "", &failed);
+  } else if (kEvents.count(kind)) {
+    read = EventFromForm(kind, form, request);
+  } else {
+    read = RecordFields(kind).FromForm(form, request, {"csrf", "form", "confirm", "change"});
   }
-  return Redirect("/patients/" + PathSegment(ref) + "?recorded=" + kind + (dose_change ? "&as=dose-change" : ""));
+  if (!read.ok()) {
+    out.status = read;
+    return out;
+  }
+  request.confirm = confirm;
+  Result<store::EventRecord> r = Record(site, c, request);
+  if (!r.ok()) out.status = r.error();
+  return out;
+}
+
+http::Response RecordPost(Site& site, const http::Request& req, const Caller& c, const std::string& ref,
+                          const std::string& kind) {
+  if (auto refuse = RequireClinician(site, req, c)) return *refuse;
+  const Form form = FormFields(req);
+  if (!CsrfOk(c, form)) return Refuse(site, req, c, 403, "The form was not sent from this site: reload the page.");
+  FailedForm failed;
+  failed.kind = kind;
+  failed.values = form;
+  // Every required field that is missing, at once.
+  std::vector<std::string> missing;
+  for (const std::string& name : RequiredFields(kind)) {
+    if (Field(form, name).empty()) missing.push_back(name);
+  }
+  Outcome outcome;
+  if (missing.empty()) {
+    outcome = RunForm(site, c, ref, kind, form);
+  } else {
+    std::vector<Problem> problems;
+    for (std::string name : missing) {
+      std::replace(name.begin(), name.end(), '_', ' ');
+      problems.push_back({"missing", name + ": missing", ""});
+    }
+    failed.field = missing.front();
+    failed.message = failed.field + ": missing";
+    if (missing.size() > 1) failed.problems = std::move(problems);
+    return CoursePage(site, req, c, ref, "", 400, "", &failed);
+  }
+  if (outcome.status.ok()) {
+    return Redirect("/patients/" + PathSegment(ref) + "?recorded=" + kind +
+                    (outcome.flash_as.empty() ? "" : "&as=" + outcome.flash_as) + "#record");
+  }
+  const Error& e = outcome.status.error();
+  if (e.kind == ErrorKind::kBadInput && e.field == "patient" && e.message.rfind("no patient", 0) == 0) {
+    return Refuse(site, req, c, 404, "There is no patient '" + ref + "'.");
+  }
+  if (e.kind == ErrorKind::kForbidden) return Refuse(site, req, c, 403, "Not recorded: " + e.message + ".");
+  failed.field = FormField(e.field);
+  failed.error = e.kind;
+  failed.problems = e.problems;
+  Error named = e;
+  named.field = failed.field;
+  failed.message = named.Describe();
+  return CoursePage(site, req, c, ref, "", ErrorStatus(e), "", &failed);
+}
+
+// The page's own form posts (/patients/{ref} with form=<kind>).
+http::Response PagePost(Site& site, const http::Request& req, const Caller& c, const std::string& ref) {
+  if (auto refuse = RequireClinician(site, req, c)) return *refuse;
+  const Form form = FormFields(req);
+  if (!CsrfOk(c, form)) return Refuse(site, req, c, 403, "The form was not sent from this site: reload the page.");
+  const std::string kind = Field(form, "form");
+  for (const char* k : kRecordKinds) {
+    if (kind == k) return RecordPost(site, req, c, ref, kind);
+  }
+  return Refuse(site, req, c, 400, "form: '" + kind + "' is not a form of this page.");
 }
 
 // ---- FHIR import --------------------------------------------------------------------------------
@@ -367,7 +549,7 @@ bool IsNdjson(const Part& p) {
 
 http::Response ImportPost(Site& site, const http::Request& req, const Caller& c) {
   if (auto refuse = RequireClinician(site, req, c)) return *refuse;
-  if (!c.May(Capability::kImport)) return Refuse(site, req, c, 403, "Your role may not import records.");
+  if (!c.MayDo(app::Act::kImport)) return Refuse(site, req, c, 403, "Your role may not import records.");
   if (req.body.size() > site.options.import_limit) {
     return ImportPage(site, c, 413,
                       ErrorAlert("file: larger than the import limit of " +
@@ -419,6 +601,29 @@ void AddClinicianViews(Site& site, Router& router) {
                       RecordedFlash(req.Query("recorded"), req.Query("as")), nullptr);
   });
 
+  router.Add("POST", "/patients", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
+    if (auto refuse = RequireClinician(site, req, c)) return *refuse;
+    const Form form = FormFields(req);
+    if (!CsrfOk(c, form)) return Refuse(site, req, c, 403, "The form was not sent from this site: reload the page.");
+    app::AddPatientRequest r;
+    Status read = PatientFields().FromForm(form, r);
+    Result<store::PatientRecord> added = read.ok() ? Result<store::PatientRecord>(Error::Failed("", ""))
+                                                   : Result<store::PatientRecord>(read.error());
+    if (read.ok()) {
+      Site::Db db = site.Lock(c);
+      added = app::AddPatient(db.ctx, r);
+    }
+    if (added.ok()) return Redirect("/patients/" + PathSegment(added->ref) + "?recorded=patient");
+    if (added.error().kind == ErrorKind::kForbidden) {
+      return Refuse(site, req, c, 403, "Not added: " + added.error().message + ".");
+    }
+    return PatientsPage(site, c, ErrorStatus(added.error()), &form, added.error().Describe());
+  });
+
+  router.Add("POST", "/patients/{ref}", [&site](const http::Request& req, const RouteParams& p, const Caller& c) {
+    return PagePost(site, req, c, p.at("ref"));
+  });
+
   for (const char* kind : kRecordKinds) {
     const std::string k = kind;
     router.Add("POST", "/patients/{ref}/" + k,
@@ -429,7 +634,7 @@ void AddClinicianViews(Site& site, Router& router) {
 
   router.Add("GET", "/import", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
     if (auto refuse = RequireClinician(site, req, c)) return *refuse;
-    if (!c.May(Capability::kImport)) return Refuse(site, req, c, 403, "Your role may not import records.");
+    if (!c.MayDo(app::Act::kImport)) return Refuse(site, req, c, 403, "Your role may not import records.");
     return ImportPage(site, c, 200, "");
   });
 

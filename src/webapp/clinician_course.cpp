@@ -8,6 +8,7 @@
 #include "app/records.h"
 #include "core/quantity.h"
 #include "knowledge/lab_test.h"
+#include "clinical/capsules.h"
 #include "webapp/charts.h"
 
 namespace lenacare::webapp {
@@ -128,12 +129,30 @@ std::string Header(const Knowledge& k, const app::PatientView& show, const std::
 
 // ---- Status -------------------------------------------------------------------------------------
 
-std::string StatusSection(const Result<app::StatusAnswer>& st, const app::PatientView& show, Sources& src) {
+std::string ResolveForm(const Caller& caller, const std::string& ref, const std::string& finding, size_t n) {
+  const std::string id = std::to_string(n);
+  return "<details class=\"correct\"><summary>Resolve</summary><form id=\"form-resolve-" + id +
+         "\" class=\"stack\" method=\"post\" action=\"/patients/" + PathSegment(ref) + "\">" + CsrfField(caller) +
+         "<input type=\"hidden\" name=\"form\" value=\"resolve\"><input type=\"hidden\" name=\"finding\" value=\"" +
+         Escape(finding) + "\"><div><label for=\"resolve-reason-" + id +
+         "\">How was it resolved?</label><input id=\"resolve-reason-" + id +
+         "\" name=\"reason\" type=\"text\" required maxlength=\"1000\"></div><div><button type=\"submit\">Resolve "
+         "finding</button></div></form></details>";
+}
+
+std::string StatusSection(const Result<app::StatusAnswer>& st, const app::PatientView& show, const Caller& caller,
+                          const std::vector<std::string>& resolved, Sources& src) {
+  const std::string& ref = show.patient.ref;
   std::string out = "<section id=\"status\" aria-labelledby=\"status-h\"><h2 id=\"status-h\">Status";
   if (!st.ok()) {
     const bool cannot = st.error().kind == ErrorKind::kCannotAssess;
     out += "</h2><p class=\"headline\">Status: <strong>" + std::string(cannot ? "cannot assess" : "not available") +
            "</strong></p><p>" + (cannot ? "Cannot assess: " : "") + Escape(st.error().Describe()) + "</p>";
+    if (caller.MayDo(app::Act::kPatientFacts)) {
+      out += "<p><a href=\"#form-rems-facts\">Record the patient's REMS facts</a>";
+      if (caller.MayDo(app::Act::kStartCourse)) out += " · <a href=\"#form-course\">Start a course</a>";
+      out += "</p>";
+    }
     return out + "</section>";
   }
   out += " on " + Escape(st->as_of.ToString()) + "</h2>";
@@ -163,11 +182,20 @@ std::string StatusSection(const Result<app::StatusAnswer>& st, const app::Patien
   out += "<h3>Recommendations</h3>";
   if (a.recommendations.empty()) out += "<p>None.</p>";
   out += "<ol class=\"recommendations\">";
-  for (const Recommendation& r : a.recommendations) {
+  for (size_t i = 0; i < a.recommendations.size(); ++i) {
+    const Recommendation& r = a.recommendations[i];
     const std::string action(ActionId(r.action));
     out += "<li><span class=\"tag " + Escape(action) + "\">" + Escape(ActionLabel(action)) + "</span> " +
            Escape(r.reason) + (r.informational ? " <span class=\"hint\">(reminder)</span>" : "") +
-           SourceLine(r.source, r.verified) + "</li>";
+           SourceLine(r.source, r.verified);
+    if (r.action == Action::kCheckDose) {
+      if (std::find(resolved.begin(), resolved.end(), r.reason) != resolved.end()) {
+        out += " <span class=\"hint\">(resolved)</span>";
+      } else if (caller.MayDo(app::Act::kResolveFinding)) {
+        out += ResolveForm(caller, ref, r.reason, i);
+      }
+    }
+    out += "</li>";
     src.Add(r.source, r.verified);
   }
   out += "</ol>";
@@ -217,6 +245,9 @@ std::string RemsSection(const Result<app::StatusAnswer>& st, Sources& src) {
     for (const std::string& r : rems.reasons) out += "<li>" + Escape(r) + "</li>";
     out += "</ul>";
   }
+  if (rems.may_dispense == DispenseAnswer::kCannotAssess) {
+    out += "<p><a href=\"#form-rems-facts\">Record the missing REMS facts</a></p>";
+  }
   if (!rems.verified()) {
     out += "<p class=\"unverified\">Some items are " + std::string(kUnverified) + ".</p>";
   }
@@ -247,6 +278,7 @@ struct DatedEvent {
   Date date;
   json body;
   std::string source;
+  const store::EventRecord* row = nullptr;  // the stored row (the timeline's corrections), if any
 };
 
 std::string RuleConditions(const HoldRule& r) {
@@ -566,7 +598,45 @@ std::string EventText(const Knowledge& k, const json& e) {
   return out;
 }
 
-std::string TimelineSection(const Knowledge& k, const std::vector<DatedEvent>& events, const json& course) {
+// The act that recording a row of this type needs (for the correction form's visibility).
+std::optional<app::Act> ActOfRow(const store::EventRecord& e, const json& body) {
+  auto act = app::ActOfEvent(e.type, body.is_object() ? body.value("by", "") : "");
+  if (!act.ok()) return std::nullopt;
+  return *act;
+}
+
+// A row's corrections and confirmation, as the timeline shows them.
+std::string RowNotes(const store::EventRecord& e) {
+  std::string out;
+  if (!e.warnings.empty()) {
+    const json w = json::parse(e.warnings, nullptr, false);
+    std::string list;
+    if (w.is_array()) {
+      for (const json& p : w) list += (list.empty() ? "" : "; ") + p.value("message", "");
+    }
+    out += "<br><span class=\"confirmed\">Recorded over the checks' warnings (" + Escape(list) +
+           ") with the reason: " + Escape(e.reason) + "</span>";
+  } else if (!e.reason.empty() && e.replaces != 0) {
+    out += "<br><span class=\"hint\">Correction of event " + std::to_string(e.replaces) + ": " + Escape(e.reason) +
+           "</span>";
+  }
+  if (!e.recorded_by.empty()) out += " <span class=\"hint\">— recorded by " + Escape(e.recorded_by) + "</span>";
+  return out;
+}
+
+std::string CorrectionForm(const Caller& caller, const std::string& ref, const store::EventRecord& e) {
+  const std::string id = std::to_string(e.id);
+  return "<details class=\"correct\"><summary>Mark event " + id +
+         " entered in error</summary><form id=\"form-entered-in-error-" + id +
+         "\" class=\"stack\" method=\"post\" action=\"/patients/" + PathSegment(ref) + "\">" + CsrfField(caller) +
+         "<input type=\"hidden\" name=\"form\" value=\"entered-in-error\"><input type=\"hidden\" name=\"event\" "
+         "value=\"" + id + "\"><div><label for=\"eie-reason-" + id + "\">Why is it wrong?</label><input id=\"eie-reason-" +
+         id + "\" name=\"reason\" type=\"text\" required maxlength=\"1000\"></div><div><button type=\"submit\">Mark "
+         "entered in error</button></div></form></details>";
+}
+
+std::string TimelineSection(const Knowledge& k, const Caller& caller, const std::string& ref,
+                            const std::vector<DatedEvent>& events, const json& course) {
   std::string out = "<section id=\"timeline\" aria-labelledby=\"timeline-h\"><h2 id=\"timeline-h\">Timeline</h2>";
   std::vector<DatedEvent> all = events;
   if (course.is_object()) {
@@ -576,13 +646,14 @@ std::string TimelineSection(const Knowledge& k, const std::vector<DatedEvent>& e
       if (course.contains("starting_dose_mg")) e["dose_mg"] = At(course, "starting_dose_mg");
       // Before the events of the start date: the course starts, then the day's events happen.
       auto at = std::find_if(all.begin(), all.end(), [&](const DatedEvent& d) { return d.date >= *start; });
-      all.insert(at, {*start, e, ""});
+      all.insert(at, {*start, e, "", nullptr});
     }
   }
   if (all.empty()) return out + "<p>No events are recorded.</p></section>";
   out +=
-      "<p class=\"hint\">Newest first; events of one day in the order they were recorded.</p><ol "
-      "class=\"timeline\" reversed>";
+      "<p class=\"hint\">Newest first; events of one day in the order they were recorded. Entries marked entered in "
+      "error or amended stay, struck through; the course is assessed without them.</p><ol class=\"timeline\" "
+      "reversed>";
   // Group by date, newest date first.
   size_t end = all.size();
   while (end > 0) {
@@ -592,18 +663,75 @@ std::string TimelineSection(const Knowledge& k, const std::vector<DatedEvent>& e
     out += "<li><time datetime=\"" + d + "\">" + d + "</time><ul>";
     for (size_t i = begin; i < end; ++i) {
       const DatedEvent& e = all[i];
-      std::string text =
-          Get(e.body, "type") == "course-start"
-              ? "<strong>Course started</strong>: " + Escape(IndicationText(k, Get(e.body, "indication"))) +
-                    (e.body.contains("dose_mg") ? ", " + Escape(Get(e.body, "dose_mg")) + " mg" : "")
-              : EventText(k, e.body);
+      const std::string type = Get(e.body, "type");
+      std::string text;
+      if (type == "course-start") {
+        text = "<strong>Course started</strong>: " + Escape(IndicationText(k, Get(e.body, "indication"))) +
+               (e.body.contains("dose_mg") ? ", " + Escape(Get(e.body, "dose_mg")) + " mg" : "");
+      } else if (type == store::kEnteredInError) {
+        text = "<strong>Entered in error</strong>: event " + Escape(Get(e.body, "event")) + " — " +
+               Escape(e.row != nullptr ? e.row->reason : "");
+      } else if (type == store::kFindingResolved) {
+        text = "<strong>Finding resolved</strong>: " + Escape(Get(e.body, "finding")) + " — " +
+               Escape(e.row != nullptr ? e.row->reason : "");
+      } else {
+        text = EventText(k, e.body);
+      }
       if (!e.source.empty()) text += " <span class=\"hint\">(imported from " + Escape(e.source) + ")</span>";
-      out += "<li>" + text + "</li>";
+      std::string item;
+      if (e.row != nullptr) {
+        const store::EventRecord& row = *e.row;
+        const bool correctable = type != store::kEnteredInError && type != store::kFindingResolved;
+        if (row.replaced_by != 0) {
+          text = "<del>" + text + "</del> <span class=\"tag corrected\">corrected by event " +
+                 std::to_string(row.replaced_by) + "</span>";
+        }
+        item = "<li id=\"event-" + std::to_string(row.id) + "\"><span class=\"hint\">#" + std::to_string(row.id) +
+               "</span> " + text + RowNotes(row);
+        auto act = ActOfRow(row, e.body);
+        if (correctable && row.replaced_by == 0 && act && caller.MayDo(*act)) item += CorrectionForm(caller, ref, row);
+      } else {
+        item = "<li>" + text;
+      }
+      out += item + "</li>";
     }
     out += "</ul></li>";
     end = begin;
   }
   return out + "</ol></section>";
+}
+
+// The patient's symptom diary, severe entries first marked; a clinician resolves a severe one.
+std::string SymptomsSection(const Caller& caller, const std::string& ref, const std::vector<store::SymptomEntry>& diary,
+                            const std::vector<std::string>& resolved) {
+  std::string out =
+      "<section id=\"symptoms\" aria-labelledby=\"symptoms-h\"><h2 id=\"symptoms-h\">Symptom diary</h2>";
+  if (diary.empty()) return out + "<p>The patient has written no entries.</p></section>";
+  out += "<p class=\"hint\">In the patient's own words, newest first.</p><ul class=\"diary\">";
+  for (auto it = diary.rbegin(); it != diary.rend(); ++it) {
+    const store::SymptomEntry& e = *it;
+    const std::string finding = "symptom:" + std::to_string(e.id);
+    const bool done = std::find(resolved.begin(), resolved.end(), finding) != resolved.end();
+    out += "<li><time datetime=\"" + Escape(e.date) + "\">" + Escape(e.date) + "</time> <span class=\"tag " +
+           Escape(e.severity) + "\">" + Escape(e.severity) + "</span> " + Escape(e.symptom) +
+           (e.note.empty() ? "" : " — " + Escape(e.note));
+    if (e.severity == "severe") {
+      if (done) {
+        out += " <span class=\"hint\">(reviewed)</span>";
+      } else if (caller.MayDo(app::Act::kResolveFinding)) {
+        const std::string id = std::to_string(e.id);
+        out += "<details class=\"correct\"><summary>Mark reviewed</summary><form id=\"form-resolve-symptom-" + id +
+               "\" class=\"stack\" method=\"post\" action=\"/patients/" + PathSegment(ref) + "\">" + CsrfField(caller) +
+               "<input type=\"hidden\" name=\"form\" value=\"resolve\"><input type=\"hidden\" name=\"finding\" "
+               "value=\"" + Escape(finding) + "\"><div><label for=\"resolve-symptom-" + id +
+               "\">What was done</label><input id=\"resolve-symptom-" + id +
+               "\" name=\"reason\" type=\"text\" required maxlength=\"1000\"></div><div><button "
+               "type=\"submit\">Mark reviewed</button></div></form></details>";
+      }
+    }
+    out += "</li>";
+  }
+  return out + "</ul></section>";
 }
 
 // ---- Forms --------------------------------------------------------------------------------------
@@ -649,21 +777,51 @@ class FormWriter {
     return out + "</select></div>";
   }
 
+  std::string Hidden(const std::string& name, const std::string& value) const {
+    return "<input type=\"hidden\" name=\"" + Escape(name) + "\" value=\"" + Escape(value) + "\">";
+  }
+
   std::string Open(const Caller& caller, const std::string& ref, const std::string& heading,
                    const std::string& intro) const {
     std::string out = "<section aria-labelledby=\"form-" + kind_ + "-h\"><h3 id=\"form-" + kind_ + "-h\">" +
                       Escape(heading) + "</h3>";
     if (!intro.empty()) out += "<p class=\"hint\">" + intro + "</p>";
-    out += "<form id=\"form-" + kind_ + "\" class=\"stack\" method=\"post\" action=\"/patients/" + PathSegment(ref) +
-           "/" + kind_ + "\">" + CsrfField(caller);
-    if (failed_ != nullptr) {
-      out += "<p class=\"error\" role=\"alert\" id=\"form-" + kind_ +
-             "-error\">Not recorded: " + Escape(failed_->message) + "</p>";
+    out += OpenForm(caller, ref);
+    return out;
+  }
+
+  // The <form> alone (for the small forms of the timeline and the recommendations).
+  std::string OpenForm(const Caller& caller, const std::string& ref, const std::string& id_suffix = "") const {
+    std::string out = "<form id=\"form-" + kind_ + id_suffix + "\" class=\"stack\" method=\"post\" action=\"/patients/" +
+                      PathSegment(ref) + "\">" + CsrfField(caller) + Hidden("form", kind_);
+    if (failed_ != nullptr && id_suffix.empty()) {
+      const bool confirm = failed_->error == ErrorKind::kNeedsConfirmation;
+      out += "<div class=\"error\" role=\"alert\" id=\"form-" + kind_ + "-error\"><p>" +
+             (confirm ? std::string("Not recorded yet: check these warnings, then record it with a reason or change "
+                                    "the entry.")
+                      : "Not recorded: " + Escape(failed_->problems.empty() ? failed_->message : "")) +
+             "</p>";
+      if (!failed_->problems.empty()) {
+        out += "<ul>";
+        for (const Problem& p : failed_->problems) {
+          out += "<li>" + Escape(p.message) +
+                 (p.source.empty() ? "" : " <span class=\"hint\">(" + Escape(p.source) + ")</span>") + "</li>";
+        }
+        out += "</ul>";
+      }
+      out += "</div>";
     }
     return out;
   }
 
-  static std::string Close(const std::string& button) {
+  std::string Close(const std::string& button) const {
+    std::string out;
+    if (failed_ != nullptr && failed_->error == ErrorKind::kNeedsConfirmation) {
+      out += "<div>" + Label("confirm", "Reason to record it anyway", "(kept with the entry and in the audit log)") +
+             "<textarea id=\"" + kind_ + "-confirm\" name=\"confirm\" required maxlength=\"1000\" rows=\"2\">" +
+             "</textarea></div><div><button type=\"submit\">Record with this reason</button></div></form></section>";
+      return out;
+    }
     return "<div><button type=\"submit\">" + Escape(button) + "</button></div></form></section>";
   }
 
@@ -672,11 +830,64 @@ class FormWriter {
   const FailedForm* failed_;
 };
 
+// What the dispense form shows next to its button: the checklist's verdict and the capsule plan.
+std::string DispenseAdvice(const Knowledge& k, const Result<app::StatusAnswer>& st, Sources& src) {
+  if (!st.ok()) return "<p class=\"hint\">The REMS checklist is not available: " + Escape(st.error().Describe()) + "</p>";
+  const RemsChecklist& rems = st->check.rems;
+  const std::string may(DispenseAnswerId(rems.may_dispense));
+  std::string out = "<div class=\"dispense-advice\" id=\"dispense-advice\"><p>May be dispensed today: <strong>" +
+                    Escape(may == "cannot-assess" ? "cannot assess" : may) + "</strong></p>";
+  if (!rems.reasons.empty()) {
+    out += "<ul>";
+    for (const std::string& r : rems.reasons) out += "<li>" + Escape(r) + "</li>";
+    out += "</ul>";
+  }
+  const std::optional<Assessment>& a = st->check.assessment;
+  if (a && a->dose && st->check.indication != nullptr) {
+    auto plan = PlanCapsules(k, *a->dose, st->check.indication->cycle_days);
+    if (plan.ok()) {
+      int total = 0;
+      std::string capsules;
+      for (const CapsuleCount& c : plan->capsules) {
+        total += c.quantity;
+        capsules += (capsules.empty() ? "" : " and ") + std::to_string(c.quantity) + " capsules of " +
+                    FormatNumber(c.strength_mg) + " mg";
+      }
+      out += "<p>Capsule plan for " + Escape(a->dose->Describe()) + ": <strong>" + Escape(capsules) + "</strong> (" +
+             std::to_string(total) + " capsules, " + std::to_string(plan->supply_days) + " days)" +
+             SourceLine(plan->supply_cite.source, plan->supply_cite.verified) + "</p>";
+      src.Add(plan->supply_cite.source, plan->supply_cite.verified);
+    } else {
+      out += "<p>Capsule plan: " + Escape(plan.error().Describe()) + "</p>";
+    }
+  }
+  return out + "</div>";
+}
+
+// At the top of the page after a failed submission: every problem, each a link to its form or
+// field; focused on load (autofocus) so that a screen reader reads it first.
+std::string ErrorSummary(const FailedForm& f) {
+  const bool confirm = f.error == ErrorKind::kNeedsConfirmation;
+  std::string out = "<div class=\"error-summary\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus "
+                    "aria-labelledby=\"error-summary-h\"><h2 id=\"error-summary-h\">" +
+                    std::string(confirm ? "Not recorded yet: confirm with a reason" : "Not recorded") + "</h2><ul>";
+  const std::string target = f.field.empty() ? "#form-" + f.kind : "#" + f.kind + "-" + f.field;
+  if (f.problems.empty()) {
+    out += "<li><a href=\"" + Escape(target) + "\">" + Escape(f.message) + "</a></li>";
+  }
+  for (const Problem& p : f.problems) {
+    out += "<li><a href=\"#form-" + Escape(f.kind) + "\">" + Escape(p.message) + "</a></li>";
+  }
+  return out + "</ul></div>";
+}
+
 std::string FormsSection(const Knowledge& k, const Caller& caller, const std::string& ref, const std::string& status,
-                         const FailedForm* failed, Date clock_today, Sources& src) {
+                         const Result<app::StatusAnswer>& st, bool has_course, const FailedForm* failed,
+                         Date clock_today, Sources& src) {
+  using app::Act;
   const std::string today = clock_today.ToString();
   std::string forms;
-  if (caller.May(Capability::kRecordLab)) {
+  if (caller.MayDo(Act::kLab)) {
     FormWriter f("lab", failed);
     forms += f.Open(caller, ref, "Lab result", "") + f.Input("date", "Date", "date", "", true, today) +
              f.Select("test", "Test",
@@ -691,9 +902,9 @@ std::string FormsSection(const Knowledge& k, const Caller& caller, const std::st
                      true, "", " autocomplete=\"off\"") +
              f.Input("lln", "Lower limit of normal", "text", "(optional, with its unit)", false) +
              f.Input("uln", "Upper limit of normal", "text", "(optional; needed to grade a creatinine)", false) +
-             FormWriter::Close("Record lab result");
+             f.Close("Record lab result");
   }
-  if (caller.May(Capability::kChangeTherapy)) {
+  if (caller.MayDo(Act::kTherapy) && has_course) {
     FormWriter f("resume", failed);
     forms +=
         f.Open(caller, ref, "Resume or change the dose",
@@ -708,14 +919,27 @@ std::string FormsSection(const Knowledge& k, const Caller& caller, const std::st
                 " step=\"any\" min=\"0\" inputmode=\"decimal\"") +
         f.Select("frequency", "Frequency",
                  {{"", "The default (daily)"}, {"daily", "Daily"}, {"every-other-day", "Every other day"}}, false) +
-        f.Input("days", "Pill days of each cycle", "text", "(optional, e.g. 1-21)", false) +
-        FormWriter::Close("Record");
+        f.Input("days", "Pill days of each cycle", "text", "(optional, e.g. 1-21)", false) + f.Close("Record");
     FormWriter h("hold", failed);
     forms += h.Open(caller, ref, "Hold therapy", "The course stays interrupted until a resumption is recorded.") +
              h.Input("date", "Date", "date", "", true, today) +
-             h.Input("reason", "Reason", "text", "(optional)", false) + FormWriter::Close("Record hold");
+             h.Input("reason", "Reason", "text", "(optional)", false) + h.Close("Record hold");
+    FormWriter s("stop", failed);
+    forms += s.Open(caller, ref, "Stop therapy", "Therapy ends for good; a new course is needed to start again.") +
+             s.Input("date", "Date", "date", "", true, today) + s.Input("reason", "Reason", "text", "", true) +
+             s.Close("Record stop");
   }
-  if (caller.May(Capability::kRecordPregnancyTest)) {
+  if (caller.MayDo(Act::kToxicity) && has_course) {
+    FormWriter f("toxicity", failed);
+    forms += f.Open(caller, ref, "Toxicity", "Another toxicity with its CTCAE grade (a later entry updates the grade).") +
+             f.Input("date", "Date", "date", "", true, today) +
+             f.Input("term", "CTCAE term", "text", "(e.g. rash, diarrhea)", true) +
+             f.Select("grade", "Grade",
+                      {{"", "Choose a grade"}, {"0", "0"}, {"1", "1"}, {"2", "2"}, {"3", "3"}, {"4", "4"}, {"5", "5"}},
+                      true) +
+             f.Close("Record toxicity");
+  }
+  if (caller.MayDo(Act::kPregnancyTest)) {
     FormWriter f("pregnancy-test", failed);
     forms += f.Open(caller, ref, "Pregnancy test", "") + f.Input("date", "Date", "date", "", true, today) +
              f.Select("result", "Result", {{"", "Choose a result"}, {"negative", "Negative"}, {"positive", "Positive"}},
@@ -723,9 +947,68 @@ std::string FormsSection(const Knowledge& k, const Caller& caller, const std::st
              f.Input("sensitivity", "Sensitivity", "text",
                      "(the level the test detects, e.g. 25 mIU/mL; without it the REMS check cannot assess the test)",
                      false) +
-             FormWriter::Close("Record pregnancy test");
+             f.Close("Record pregnancy test");
   }
-  if (caller.May(Capability::kDispense)) {
+  if (caller.MayDo(Act::kMarker)) {
+    FormWriter f("marker", failed);
+    forms += f.Open(caller, ref, "Response marker", "Myeloma response (IMWG): M-protein and free light chains.") +
+             f.Input("date", "Date", "date", "", true, today) +
+             f.Select("marker", "Marker",
+                      {{"", "Choose a marker"},
+                       {"serum_m_protein", "Serum M-protein"},
+                       {"urine_m_protein", "Urine M-protein (24 h)"},
+                       {"kappa_flc", "Kappa free light chain"},
+                       {"lambda_flc", "Lambda free light chain"}},
+                      true) +
+             f.Input("value", "Value", "text", "(number and unit, e.g. 1.2 g/dL, 250 mg/(24.h), 45 mg/L)", true, "",
+                     " autocomplete=\"off\"") +
+             f.Close("Record marker");
+  }
+  if (caller.MayDo(Act::kPatientFacts)) {
+    FormWriter f("rems-facts", failed);
+    std::vector<std::pair<std::string, std::string>> categories = {{"", "Not recorded"}};
+    for (const RemsCategory& c : k.safety.rems.categories) categories.emplace_back(c.id, Humanize(c.id));
+    forms += f.Open(caller, ref, "REMS facts",
+                    "The patient's risk category and whether she can become pregnant decide the pregnancy-prevention "
+                    "checks.") +
+             f.Select("rems_category", "Risk category", categories, false) +
+             f.Select("can_become_pregnant", "Can become pregnant",
+                      {{"", "Not recorded"}, {"yes", "Yes"}, {"no", "No"}}, false) +
+             f.Close("Save REMS facts");
+  }
+  if (caller.MayDo(Act::kPrescription)) {
+    FormWriter f("authorization", failed);
+    forms += f.Open(caller, ref, "REMS authorization", "The prescription authorization number from the REMS program.") +
+             f.Input("date", "Date obtained", "date", "", true, today) +
+             f.Input("number", "Authorization number", "text", "", true, "", " autocomplete=\"off\"") +
+             f.Close("Record authorization");
+    FormWriter p("prescription", failed);
+    std::vector<std::pair<std::string, std::string>> categories = {{"", "Choose a category"}};
+    for (const RemsCategory& c : k.safety.rems.categories) categories.emplace_back(c.id, Humanize(c.id));
+    forms += p.Open(caller, ref, "Prescription", "") + p.Input("date", "Date written", "date", "", true, today) +
+             p.Input("days_supply", "Days of supply", "number",
+                     k.max_supply_days > 0 ? "(at most " + std::to_string(k.max_supply_days) + ")" : "", true, "",
+                     " min=\"1\" step=\"1\"") +
+             p.Input("refills", "Refills", "number", "(the REMS allows none)", true, "0", " min=\"0\" step=\"1\"") +
+             p.Input("authorization_number", "Authorization number", "text", "", true, "", " autocomplete=\"off\"") +
+             p.Select("risk_category", "Risk category", categories, true) + p.Close("Record prescription");
+  }
+  const bool counsels = caller.MayDo(Act::kCounselingPrescriber) || caller.MayDo(Act::kCounselingPharmacist);
+  if (counsels) {
+    FormWriter f("counseling", failed);
+    const std::string by = caller.MayDo(Act::kCounselingPharmacist) ? "pharmacist" : "prescriber";
+    forms += f.Open(caller, ref, "REMS counselling", "Counselling by the " + by + ", as the REMS asks.") +
+             f.Hidden("by", by) + f.Input("date", "Date", "date", "", true, today) + f.Close("Record counselling");
+  }
+  if (caller.MayDo(Act::kConfirmation)) {
+    FormWriter f("confirmation", failed);
+    forms += f.Open(caller, ref, "REMS confirmation number",
+                    "The pharmacy's confirmation number for this dispense, obtained today.") +
+             f.Input("date", "Date obtained", "date", "", true, today) +
+             f.Input("number", "Confirmation number", "text", "", true, "", " autocomplete=\"off\"") +
+             f.Close("Record confirmation");
+  }
+  if (caller.MayDo(Act::kDispense) && has_course) {
     FormWriter f("dispense", failed);
     std::string hint;
     if (k.max_supply_days > 0) {
@@ -734,8 +1017,27 @@ std::string FormsSection(const Knowledge& k, const Caller& caller, const std::st
     }
     forms += f.Open(caller, ref, "Dispense", "") + f.Input("date", "Date", "date", "", true, today) +
              f.Input("days_supply", "Days of supply", "number", hint, true, "", " min=\"1\" step=\"1\"") +
-             f.Input("quantity", "Capsules", "number", "(optional)", false, "", " min=\"1\" step=\"1\"") +
-             FormWriter::Close("Record dispense");
+             f.Input("quantity", "Capsules", "number", "(the number handed over)", false, "", " min=\"1\" step=\"1\"") +
+             DispenseAdvice(k, st, src) + f.Close("Record dispense");
+  }
+  if (caller.MayDo(Act::kStartCourse)) {
+    FormWriter f("course", failed);
+    std::vector<std::pair<std::string, std::string>> indications = {{"", "Choose an indication"}};
+    for (const Indication& i : k.indications) indications.emplace_back(i.id, i.name);
+    forms += f.Open(caller, ref, has_course ? "Start a new course" : "Start a course",
+                    has_course ? "A new course replaces the current one (the old one stays in the record)." : "") +
+             f.Select("indication", "Indication", indications, true) +
+             f.Input("start", "Day 1 of cycle 1", "date", "", true, today) +
+             f.Input("dose", "Starting dose in mg", "number", "", true, "", " step=\"any\" min=\"0\" inputmode=\"decimal\"") +
+             f.Select("frequency", "Frequency",
+                      {{"", "The default (daily)"}, {"daily", "Daily"}, {"every-other-day", "Every other day"}}, false) +
+             f.Input("days", "Pill days of each cycle", "text", "(optional, e.g. 1-21)", false) +
+             f.Select("setting", "Myeloma setting",
+                      {{"", "Not myeloma, or not known"},
+                       {"newly-diagnosed", "Newly diagnosed"},
+                       {"previously-treated", "Previously treated"}},
+                      false) +
+             f.Close("Start course");
   }
   if (forms.empty()) return "";
   return "<section id=\"record\" aria-labelledby=\"record-h\"><h2 id=\"record-h\">Record</h2>" + forms + "</section>";
@@ -782,15 +1084,20 @@ http::Response CoursePage(Site& site, const http::Request& req, const Caller& ca
   const app::PatientView& show = view.record;
   const Result<app::StatusAnswer>& st = view.status;
   day = view.as_of;
-  // The events up to the date shown, by date (events of one date in the order recorded).
-  std::vector<DatedEvent> events;
+  // The events up to the date shown, by date (events of one date in the order recorded): every
+  // row for the timeline, those in force (not corrected, not a correction) for the charts.
+  std::vector<DatedEvent> timeline, events;
   for (const store::EventRecord& e : show.events) {
     auto d = Date::Parse(e.date);
     if (!d.ok() || *d > *day) continue;
-    events.push_back({*d, json::parse(e.body, nullptr, false), e.source});
+    timeline.push_back({*d, json::parse(e.body, nullptr, false), e.source, &e});
+    if (e.replaced_by == 0 && e.type != store::kEnteredInError && e.type != store::kFindingResolved) {
+      events.push_back(timeline.back());
+    }
   }
-  std::stable_sort(events.begin(), events.end(),
-                   [](const DatedEvent& a, const DatedEvent& b) { return a.date < b.date; });
+  auto by_date = [](const DatedEvent& a, const DatedEvent& b) { return a.date < b.date; };
+  std::stable_sort(timeline.begin(), timeline.end(), by_date);
+  std::stable_sort(events.begin(), events.end(), by_date);
 
   const json course = show.course ? json::parse(show.course->header, nullptr, false) : json();
   const std::string indication = show.course ? show.course->indication : "";
@@ -801,15 +1108,17 @@ http::Response CoursePage(Site& site, const http::Request& req, const Caller& ca
   const std::string& name = show.patient.name;
   page.title = name.empty() ? "Patient " + ref : name + " (" + ref + ")";
   page.flash = flash;
-  const std::string forms = FormsSection(k, caller, ref, evaluate_status, failed, site.clock.Today(), src);
+  const std::string forms =
+      FormsSection(k, caller, ref, evaluate_status, st, show.course.has_value(), failed, site.clock.Today(), src);
   std::string main =
       "<nav class=\"on-this-page\" aria-label=\"On this page\"><p>On this page: <a href=\"#status\">Status</a> · "
       "<a href=\"#rems\">REMS</a> · <a href=\"#counts\">Blood counts</a> · <a href=\"#response\">Response</a> · "
-      "<a href=\"#timeline\">Timeline</a>";
+      "<a href=\"#timeline\">Timeline</a> · <a href=\"#symptoms\">Symptoms</a>";
   if (!forms.empty()) main += " · <a href=\"#record\">Record</a>";
   main += "</p></nav>";
+  if (failed != nullptr) main = ErrorSummary(*failed) + main;
   main += Header(k, show, ref, day->ToString());
-  main += StatusSection(st, show, src);
+  main += StatusSection(st, show, caller, view.resolved, src);
   main += RemsSection(st, src);
   main += ReadinessSection(st, src);
   main += "<section id=\"counts\" aria-labelledby=\"counts-h\"><h2 id=\"counts-h\">Blood counts</h2>";
@@ -818,7 +1127,8 @@ http::Response CoursePage(Site& site, const http::Request& req, const Caller& ca
   main += CountChart(k, events, indication, LabTest::kHemoglobin, "chart-hemoglobin", "Hemoglobin", src);
   main += "</section>";
   main += ResponseSection(events, show.course, view.response, src);
-  main += TimelineSection(k, events, course);
+  main += TimelineSection(k, caller, ref, timeline, course);
+  main += SymptomsSection(caller, ref, view.symptoms, view.resolved);
   main += forms;
   page.main = std::move(main);
   page.sources = std::move(src.list);

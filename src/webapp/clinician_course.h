@@ -6,22 +6,30 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
+#include "core/result.h"
 #include "http/message.h"
 #include "webapp/site.h"
 
 namespace lenacare::webapp {
 
-// The kinds of event the course page records, each from its form "form-<kind>" posted to
-// /patients/{ref}/<kind> (the API's kinds).
-inline constexpr const char* kRecordKinds[] = {"lab", "resume", "hold", "pregnancy-test", "dispense"};
+// The forms of the course page, each "form-<kind>" posted to the page itself (/patients/{ref},
+// with a hidden field form=<kind>) so that a failed submission keeps the page's URL; the older
+// /patients/{ref}/<kind> routes take the same posts.
+inline constexpr const char* kRecordKinds[] = {
+    "lab",          "resume",        "hold",         "stop",      "toxicity", "pregnancy-test", "marker",
+    "prescription", "authorization", "counseling",   "confirmation", "dispense", "rems-facts", "course",
+    "entered-in-error", "resolve"};
 
-// A form sent back with an error: the values as sent, shown again, and the error naming a field.
+// A form sent back with an error: the values as sent, shown again, and every problem found.
 struct FailedForm {
   std::string kind;
   std::multimap<std::string, std::string> values;
   std::string field;    // the field the error names ("value"), or ""
   std::string message;  // "value: unit 'mg/dL' ..."
+  ErrorKind error = ErrorKind::kBadInput;
+  std::vector<Problem> problems;  // refused or needs-confirmation: what the checks found
 };
 
 // The course page of `ref` as of `as_of` ("" for today): 404 when there is no such patient.

@@ -58,7 +58,7 @@ void Shift(json& j, int days) {
 
 Result<std::vector<DemoAccount>> SeedDemo(const Knowledge& k, store::Store& store, const Clock& clock,
                                           const std::string& demo_dir) {
-  const app::Context ctx{k, clock, &store, "lenacare-demo"};
+  const app::Context ctx{k, clock, &store, "lenacare-demo", app::Authority::Operator()};
   const Date today = clock.Today();
   namespace fs = std::filesystem;
   auto index = ReadJson(fs::path(demo_dir) / "patients.json");

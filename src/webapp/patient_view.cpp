@@ -515,29 +515,27 @@ void AddPatientViews(Site& site, Router& router) {
     int status = 200;
     std::string answer, error_field;
     if (!in.scheduled.empty() || !in.now.empty()) {
-      static const std::regex kClock(R"(\d\d:\d\d)");
-      const Date today = site.clock.Today();
-      app::MissedDoseRequest o;
-      o.scheduled = in.yesterday ? today.AddDays(-1).ToString() + "T" + in.scheduled : in.scheduled;
-      o.now = in.yesterday ? today.ToString() + "T" + in.now : in.now;
       std::optional<Error> error;
-      if (!in.yesterday && std::regex_match(in.scheduled, kClock) && std::regex_match(in.now, kClock) &&
-          in.now < in.scheduled) {
-        error = Error::BadInput("now",
-                                "is earlier than your usual time: if the dose was due yesterday, tick \"The missed "
-                                "dose was due yesterday\"");
-      } else {
-        const auto r = app::MissedDose(site.Calculate(c), o);
-        if (!r.ok()) {
-          error = r.error();
-        } else {
-          answer =
-              "<div class=\"answer\" role=\"status\"><p class=\"headline\">" + Escape(r->advice) +
-              "</p><p>Hours since your usual time: " + Escape(FormatNumber(std::round(r->hours_late * 100) / 100)) +
-              "</p></div>";
-          page.sources = {r->cite.source};
-          page.unverified = !r->cite.verified;
+      Result<app::PatientMissedDoseAnswer> r = Error::Failed("", "");
+      {
+        Site::Db db = site.Lock(c);
+        r = app::PatientMissedDose(db.ctx, c.user->patient_ref, {in.scheduled, in.now, in.yesterday});
+      }
+      if (!r.ok()) {
+        error = r.error();
+        if (error->field == "now" && error->message.find("due yesterday") != std::string::npos) {
+          error->message =
+              "is earlier than your usual time: if the dose was due yesterday, tick \"The missed dose was due "
+              "yesterday\"";
         }
+      } else if (!r->no_dose.empty()) {
+        answer = "<div class=\"answer\" role=\"status\"><p class=\"headline\">" + Escape(r->no_dose) + "</p></div>";
+      } else {
+        answer = "<div class=\"answer\" role=\"status\"><p class=\"headline\">" + Escape(r->rule->advice) +
+                 "</p><p>Hours since your usual time: " +
+                 Escape(FormatNumber(std::round(r->rule->hours_late * 100) / 100)) + "</p></div>";
+        page.sources = r->sources;
+        page.unverified = !r->verified;
       }
       if (error) {
         status = 400;

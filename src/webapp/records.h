@@ -15,8 +15,13 @@ namespace lenacare::webapp {
 // The fields of an event of `kind` (lab, dose, missed, hold, resume, toxicity, stop,
 // pregnancy-test, dispense, event) as the API and the forms name them.
 const Fields<app::RecordRequest>& RecordFields(const std::string& kind);
-// The capability recording an event of `kind` needs; nullopt for an unknown kind.
-std::optional<Capability> RecordCapability(const std::string& kind);
+// The fields of a new patient and a new course, for the API and the forms.
+const Fields<app::AddPatientRequest>& PatientFields();
+const Fields<app::StartCourseRequest>& CourseFields();
+
+// Takes the write's confirmation ("confirm": {"reason": ...}) and amendment ("replaces": id,
+// "correction": why) out of a JSON request body into the request.
+Status CorrectionFields(nlohmann::json& body, app::RecordRequest& r);
 // Records the event the request describes, as `caller`.
 Result<store::EventRecord> Record(Site& site, const Caller& caller, const app::RecordRequest& r);
 

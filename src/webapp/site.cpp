@@ -30,7 +30,9 @@ app::Context Site::Calculate(const Caller& caller) const { return app::Context{k
 Site::Db Site::Lock(const Caller& caller) {
   std::unique_lock<std::mutex> lock(db_mutex_);
   const std::string actor = Actor(caller);
-  return Db{std::move(lock), app::Context{k, clock, &store_, actor}, store::Accounts(store_, actor)};
+  app::Context ctx{k, clock, &store_, actor};
+  if (caller.user) ctx.authority = app::Authority::Of(*caller.user);
+  return Db{std::move(lock), std::move(ctx), store::Accounts(store_, actor)};
 }
 
 const std::string* Site::StaticFile(const std::string& name) const {
@@ -55,7 +57,7 @@ std::string Site::Page(const Caller& caller, const PageSpec& page) const {
   std::string nav = NavItem("/info", "Drug information") + NavItem("/guides", "Guides") +
                     NavItem("/calculators", "Calculators") + NavItem("/checklists", "Checklists");
   if (caller.May(Capability::kViewPatients)) nav += NavItem("/worklist", "Worklist") + NavItem("/patients", "Patients");
-  if (caller.May(Capability::kImport)) nav += NavItem("/import", "Import");
+  if (caller.MayDo(app::Act::kImport)) nav += NavItem("/import", "Import");
   if (caller.May(Capability::kManageUsers)) nav += NavItem("/admin/users", "Users");
   if (caller.Is(store::Role::kPatient)) nav += NavItem("/me", "My therapy");
   std::string account;
@@ -127,7 +129,20 @@ http::Response Redirect(const std::string& location) {
 }
 
 int ErrorStatus(const Error& e) {
-  return e.kind == ErrorKind::kBadInput ? 400 : e.kind == ErrorKind::kCannotAssess ? 422 : 500;
+  switch (e.kind) {
+    case ErrorKind::kBadInput:
+      return 400;
+    case ErrorKind::kCannotAssess:
+      return 422;
+    case ErrorKind::kForbidden:
+      return 403;
+    case ErrorKind::kRefused:
+    case ErrorKind::kNeedsConfirmation:
+      return 409;
+    case ErrorKind::kFailed:
+      break;
+  }
+  return 500;
 }
 
 http::Response Refuse(const Site& site, const http::Request& req, const Caller& caller, int status,

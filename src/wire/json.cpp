@@ -31,11 +31,34 @@ std::string_view MissedDoseActionId(const MissedDoseAdvice& a) {
   return kActions[static_cast<int>(a.action)];
 }
 
+const char* ErrorKindId(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kBadInput:
+      return "bad-input";
+    case ErrorKind::kCannotAssess:
+      return "cannot-assess";
+    case ErrorKind::kFailed:
+      return "failed";
+    case ErrorKind::kForbidden:
+      return "forbidden";
+    case ErrorKind::kRefused:
+      return "refused";
+    case ErrorKind::kNeedsConfirmation:
+      return "needs-confirmation";
+  }
+  return "failed";
+}
+
 json ErrorJson(const Error& e) {
-  const char* kind = e.kind == ErrorKind::kCannotAssess ? "cannot-assess"
-                     : e.kind == ErrorKind::kFailed     ? "failed"
-                                                        : "bad-input";
-  return json{{"error", {{"kind", kind}, {"field", e.field}, {"message", e.message}}}};
+  json error = {{"kind", ErrorKindId(e.kind)}, {"field", e.field}, {"message", e.message}};
+  if (e.kind == ErrorKind::kRefused || e.kind == ErrorKind::kNeedsConfirmation) {
+    json problems = json::array();
+    for (const Problem& p : e.problems) {
+      problems.push_back({{"code", p.code}, {"message", p.message}, {"source", p.source}});
+    }
+    error["problems"] = std::move(problems);
+  }
+  return json{{"error", std::move(error)}};
 }
 
 // Built member by member: a braced initializer list would copy every value once more, and these
@@ -424,13 +447,27 @@ json PatientListJson(const std::vector<store::PatientRecord>& list) {
   return {{"patients", j}};
 }
 
+namespace {
+
+// The correction and confirmation columns of a row, where set.
+void AddRowFacts(json& j, const store::EventRecord& e) {
+  if (e.replaces != 0) j["replaces"] = e.replaces;
+  if (e.replaced_by != 0) j["replaced_by"] = e.replaced_by;
+  if (!e.reason.empty()) j["reason"] = e.reason;
+  if (!e.warnings.empty()) j["confirmed_over"] = json::parse(e.warnings, nullptr, false);
+}
+
+}  // namespace
+
 json PatientViewJson(const app::PatientView& v) {
   json j = PatientJson(v.patient);
   j["course"] = v.course ? json::parse(v.course->header) : json(nullptr);
   j["diagnoses"] = v.diagnoses;
   j["events"] = json::array();
   for (const auto& e : v.events) {
-    j["events"].push_back({{"id", e.id}, {"event", json::parse(e.body)}, {"source", e.source}});
+    json row = {{"id", e.id}, {"event", json::parse(e.body)}, {"source", e.source}};
+    AddRowFacts(row, e);
+    j["events"].push_back(std::move(row));
   }
   return j;
 }
@@ -440,7 +477,9 @@ json CourseStartedJson(const store::CourseRecord& c, const std::string& ref) {
 }
 
 json RecordedJson(const store::EventRecord& e, const std::string& ref) {
-  return {{"patient", ref}, {"id", e.id}, {"event", json::parse(e.body)}};
+  json j = {{"patient", ref}, {"id", e.id}, {"event", json::parse(e.body)}};
+  AddRowFacts(j, e);
+  return j;
 }
 
 json StatusJson(const Knowledge& k, const app::StatusAnswer& a) {
@@ -464,12 +503,14 @@ json WorklistJson(const app::Worklist& w) {
   for (const app::WorkEntry& e : w.entries) {
     json items = json::array();
     for (const app::WorkItem& i : e.items) {
-      items.push_back({{"urgency", app::UrgencyId(i.urgency)},
-                       {"what", i.what},
-                       {"due", i.due ? json(i.due->ToString()) : json(nullptr)},
-                       {"detail", i.detail},
-                       {"source", i.source},
-                       {"verified", i.verified}});
+      json item = {{"urgency", app::UrgencyId(i.urgency)},
+                   {"what", i.what},
+                   {"due", i.due ? json(i.due->ToString()) : json(nullptr)},
+                   {"detail", i.detail},
+                   {"source", i.source},
+                   {"verified", i.verified}};
+      if (!i.finding.empty()) item["finding"] = i.finding;
+      items.push_back(std::move(item));
     }
     entries.push_back(
         {{"patient", e.patient.ref}, {"name", e.patient.name}, {"indication", e.indication}, {"items", items}});

@@ -33,7 +33,11 @@ TEST_F(RecordsCliTest, APatientFromAdmissionToStatus) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = Run("record lab MRN-7 --date 2026-01-12 --test platelets --value '24 K/uL'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The dose of the same day, taken while the count says hold: flagged, stored only with a reason.
   r = Run("record dose MRN-7 --date 2026-01-12");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("while therapy was interrupted [check-dose]"), std::string::npos) << r.err;
+  r = Run("record dose MRN-7 --date 2026-01-12 --confirm 'taken in the morning, before the count came back'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = Run("status MRN-7 --as-of 2026-01-13 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -42,7 +46,12 @@ TEST_F(RecordsCliTest, APatientFromAdmissionToStatus) {
   EXPECT_EQ(j["evaluate"]["status"], "interrupted");  // platelets < 30: the engine's rule
   r = Run("patient show MRN-7 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(json::parse(r.out)["events"].size(), 2u);
+  // The lab, the dose (with its reason) and the finding that reason resolved.
+  const json events = json::parse(r.out)["events"];
+  ASSERT_EQ(events.size(), 3u) << r.out;
+  EXPECT_EQ(events[1]["reason"], "taken in the morning, before the count came back");
+  EXPECT_EQ(events[1]["confirmed_over"][0]["code"], "check-dose");
+  EXPECT_EQ(events[2]["event"]["type"], "finding-resolved");
   r = Run("patient list");
   EXPECT_NE(r.out.find("MRN-7  Ann Example  female  born 1961-05-02"), std::string::npos) << r.out;
   r = Run("audit log --limit 3 --json");

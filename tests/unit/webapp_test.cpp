@@ -426,7 +426,7 @@ TEST(WebApi, CalculatorsGiveTheCommandLinesAnswers) {
 }
 
 TEST(WebApi, AFhirUploadIsImportedAndItsProblemsNameTheUpload) {
-  const Credentials admin = Site().TokenFor("admin");
+  const Credentials admin = Site().TokenFor("prescriber");
   const json patient = {
       {"resourceType", "Patient"}, {"id", "fhir-upload-1"}, {"gender", "female"}, {"birthDate", "1960-04-02"}};
   http::Response r = Site().Send("POST", "/api/v1/import", patient.dump(), "application/fhir+json", &admin);
@@ -444,8 +444,18 @@ TEST(WebApi, AFhirUploadIsImportedAndItsProblemsNameTheUpload) {
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("upload.json:1"), std::string::npos) << r.body;
   EXPECT_EQ(r.body.find("/tmp"), std::string::npos) << r.body;
+  // The act decides, not the route: an administrator uploads nothing; a pharmacist may upload but
+  // not a lab result (refused, named, nothing stored).
+  const Credentials administrator = Site().TokenFor("admin");
+  EXPECT_EQ(Site().Send("POST", "/api/v1/import", bad.dump(), "application/fhir+json", &administrator).status, 403);
   const Credentials pharmacist = Site().TokenFor("pharmacist");
-  EXPECT_EQ(Site().Send("POST", "/api/v1/import", bad.dump(), "application/fhir+json", &pharmacist).status, 403);
+  json lab = bad;
+  lab["id"] = "fhir-upload-lab";
+  lab["valueQuantity"] = {{"value", 150}, {"unit", "10*9/L"}, {"code", "10*9/L"}};
+  r = Site().Send("POST", "/api/v1/import", lab.dump(), "application/fhir+json", &pharmacist);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("the pharmacist role may not record lab results"), std::string::npos) << r.body;
+  EXPECT_EQ(json::parse(Site().Get("/api/v1/patients/fhir-upload-1", &admin).body)["events"].size(), 0u);
 }
 
 TEST(WebApi, RecordingALabChangesTheStatus) {

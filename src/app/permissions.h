@@ -1,0 +1,45 @@
+// Who may record what. The act decides, never the route: a dispense needs the pharmacist whether it
+// comes from a form, the REST API, `lenacare record` or a FHIR MedicationDispense. The table is the
+// README's role matrix (policy of the records, not a clinical fact).
+#pragma once
+
+#include <string_view>
+
+#include "app/context.h"
+#include "core/result.h"
+
+namespace lenacare::app {
+
+enum class Act {
+  kAddPatient,            // a new patient record
+  kPatientFacts,          // a patient's name, sex, birth date and facts (REMS category, ...)
+  kStartCourse,           // a new therapy course
+  kLab,                   // blood counts and creatinine
+  kDoseDiary,             // doses taken or missed as the patient reports them
+  kTherapy,               // holds, resumptions, dose changes, stops, delayed cycles
+  kToxicity,              // a toxicity with its grade
+  kVitals,                // a temperature, a platelet transfusion
+  kPregnancyTest,         // REMS pregnancy tests
+  kReproductiveHistory,   // contraception confirmed, a missed period reported
+  kPrescription,          // a prescription written
+  kAuthorization,         // the REMS prescription authorization number
+  kCounselingPrescriber,  // REMS counselling by the prescriber
+  kCounselingPharmacist,  // REMS counselling by the pharmacist
+  kConfirmation,          // the pharmacy's REMS confirmation number
+  kDispense,              // capsules dispensed
+  kMarker,                // a myeloma response marker
+  kSymptom,               // the patient's own symptom diary
+  kResolveFinding,        // a "check dose" finding resolved with a reason
+  kImport,                // upload a FHIR file (each resource is then checked by its own act)
+};
+
+// "record dispenses", for messages.
+std::string_view ActText(Act a);
+bool RoleMay(store::Role role, Act a);
+// Forbidden (naming `field`) unless the context's authority may do `a`.
+Status Authorize(const Context& ctx, Act a, const std::string& field = "");
+// The act of recording a course-file event or marker of this type ("dispense", "marker"); for
+// counselling, `by` ("prescriber" or "pharmacist") decides. Bad input for an unknown type.
+Result<Act> ActOfEvent(std::string_view type, std::string_view by);
+
+}  // namespace lenacare::app
