@@ -145,7 +145,7 @@ std::string Table(const ChartSpec& c, size_t total) {
   std::string out =
       "<details><summary>" + Escape(c.title) + ": the values as a table (" + std::to_string(total) + ")</summary>";
   if (rows.empty()) return out + "<p>No results recorded.</p></details>";
-  out += "<table><caption>" + Escape(c.title) + "</caption><thead><tr><th scope=\"col\">Date</th>";
+  out += "<table tabindex=\"0\"><caption>" + Escape(c.title) + "</caption><thead><tr><th scope=\"col\">Date</th>";
   if (several) out += "<th scope=\"col\">Marker</th>";
   out += "<th scope=\"col\">Value (" + Escape(c.unit) + ")</th><th scope=\"col\">As recorded</th>";
   if (annotated) out += "<th scope=\"col\">Category</th>";

@@ -160,7 +160,7 @@ http::Response PatientsPage(Site& site, const Caller& c, int status = 200, const
   std::string main = "<p>" + std::to_string(list.size()) + " patients.</p>";
   if (!list.empty()) {
     main +=
-        "<table><caption class=\"visually-hidden\">Patients</caption><thead><tr><th scope=\"col\">Record</th><th "
+        "<table tabindex=\"0\"><caption class=\"visually-hidden\">Patients</caption><thead><tr><th scope=\"col\">Record</th><th "
         "scope=\"col\">Name</th><th scope=\"col\">Sex</th><th scope=\"col\">Born</th></tr></thead><tbody>";
     for (const store::PatientRecord& p : list) {
       main += "<tr><th scope=\"row\">" + PatientLink(p.ref, p.ref) + "</th><td>" + Escape(p.name) + "</td><td>" +
@@ -518,7 +518,7 @@ std::string ProblemText(const std::string& problem, const std::string& filename)
 std::string ImportSummary(const app::ImportSummary& sum, const std::string& filename) {
   std::string out =
       "<section id=\"import-summary\" aria-labelledby=\"import-h\"><h2 id=\"import-h\">Import "
-      "summary</h2><table><caption class=\"visually-hidden\">Import summary</caption><tbody>";
+      "summary</h2><table tabindex=\"0\"><caption class=\"visually-hidden\">Import summary</caption><tbody>";
   const std::pair<const char*, int64_t> rows[] = {{"Files", sum.files},      {"Resources read", sum.resources},
                                                   {"Written", sum.written},  {"Already stored", sum.unchanged},
                                                   {"Not used", sum.skipped}, {"Invalid", sum.invalid}};

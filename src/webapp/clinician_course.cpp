@@ -213,7 +213,7 @@ std::string StatusSection(const Result<app::StatusAnswer>& st, const app::Patien
 }
 
 std::string ItemsTable(const std::vector<ChecklistItem>& items, const std::string& caption, Sources& src) {
-  std::string out = "<table><caption>" + Escape(caption) +
+  std::string out = "<table tabindex=\"0\"><caption>" + Escape(caption) +
                     "</caption><thead><tr><th scope=\"col\">Requirement</th><th scope=\"col\">Status</th>"
                     "<th scope=\"col\">Details</th><th scope=\"col\">Due</th><th scope=\"col\">Source</th></tr>"
                     "</thead><tbody>";

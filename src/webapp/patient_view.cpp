@@ -154,7 +154,7 @@ std::string CalendarSection(const Result<app::PatientCalendar>& cal) {
         "<p class=\"unverified\">Some days in this calendar rest on facts that are not confirmed against the current "
         "label: check them with your care team.</p>";
   }
-  out += "<table id=\"calendar\"><caption>" + Escape(caption) +
+  out += "<table id=\"calendar\" tabindex=\"0\"><caption>" + Escape(caption) +
          "</caption><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Cycle day</th><th "
          "scope=\"col\">Lenalidomide</th>";
   if (companions) out += "<th scope=\"col\">Other medicines</th>";
@@ -333,7 +333,7 @@ std::string RemsSection(const Result<app::StatusAnswer>& status) {
   }
   if (rows.empty()) return out + "<p>No REMS steps are recorded for you.</p></section>";
   out +=
-      "<table><caption>Your REMS steps and when they are due</caption><thead><tr><th scope=\"col\">What</th><th "
+      "<table tabindex=\"0\"><caption>Your REMS steps and when they are due</caption><thead><tr><th scope=\"col\">What</th><th "
       "scope=\"col\">Status</th><th scope=\"col\">When</th><th scope=\"col\">Details</th></tr></thead><tbody>" +
       rows + "</tbody></table>";
   return out + "</section>";

@@ -13,11 +13,25 @@ after(async () => {
   await browser?.close();
 });
 
-const FORMS = ['lab', 'resume', 'hold', 'pregnancy-test', 'dispense'];
+// The forms of the course page and who sees them: the README's role matrix, per act.
+const FORMS = ['lab', 'resume', 'hold', 'stop', 'toxicity', 'pregnancy-test', 'marker', 'rems-facts', 'authorization',
+  'prescription', 'counseling', 'confirmation', 'dispense', 'course'];
 const MAY = {
-  prescriber: { yes: ['lab', 'resume', 'hold', 'pregnancy-test'], no: ['dispense'] },
-  nurse: { yes: ['lab', 'pregnancy-test'], no: ['resume', 'hold', 'dispense'] },
-  pharmacist: { yes: ['dispense'], no: ['lab', 'resume', 'hold', 'pregnancy-test'] },
+  prescriber: {
+    yes: ['lab', 'resume', 'hold', 'stop', 'toxicity', 'pregnancy-test', 'marker', 'rems-facts', 'authorization',
+      'prescription', 'counseling', 'course'],
+    no: ['confirmation', 'dispense'],
+  },
+  nurse: {
+    yes: ['lab', 'toxicity', 'pregnancy-test', 'marker'],
+    no: ['resume', 'hold', 'stop', 'rems-facts', 'authorization', 'prescription', 'counseling', 'confirmation',
+      'dispense', 'course'],
+  },
+  pharmacist: {
+    yes: ['counseling', 'confirmation', 'dispense'],
+    no: ['lab', 'resume', 'hold', 'stop', 'toxicity', 'pregnancy-test', 'marker', 'rems-facts', 'authorization',
+      'prescription', 'course'],
+  },
 };
 const HOME = { admin: '/admin/users', prescriber: '/worklist', pharmacist: '/worklist', nurse: '/worklist', patient: '/me' };
 
@@ -58,7 +72,9 @@ describe('roles', () => {
         const form = page.locator(`form#form-${kind}`);
         assert.equal(await form.count(), 1, `#form-${kind} is not a form`);
         assert.equal((await form.getAttribute('method'))?.toLowerCase(), 'post', `#form-${kind} method`);
-        assert.equal(await form.getAttribute('action'), `/patients/DEMO-1002/${kind}`, `#form-${kind} action`);
+        // Posted to the page itself (a failed submission keeps the page's URL), naming its form.
+        assert.equal(await form.getAttribute('action'), '/patients/DEMO-1002', `#form-${kind} action`);
+        assert.equal(await form.locator('input[type="hidden"][name="form"]').getAttribute('value'), kind);
         assert.equal(await form.locator('input[type="hidden"][name="csrf"]').count(), 1, `#form-${kind} has no csrf field`);
       }
       for (const kind of MAY[role].no) {
