@@ -162,8 +162,9 @@ class Importer {
         written = store_.InsertCourse(rec.course, rec.key);
         if (written.ok() && *written && *before) {
           // A new course replaces the one in force: the audit keeps both.
-          Status a = store_.AppendAudit(actor_, "course.replace", rec.ref,
-                                        "from " + (*before)->header + " to " + rec.course.header + " (" + rec.key + ")");
+          Status a =
+              store_.AppendAudit(actor_, "course.replace", rec.ref,
+                                 "from " + (*before)->header + " to " + rec.course.header + " (" + rec.key + ")");
           if (!a.ok()) return a.error();
         }
         break;
@@ -188,7 +189,8 @@ class Importer {
       ids_[p.ref] = old->id;
       return Written::kUnchanged;
     }
-    if (Status s = Authorize(ctx_, exists ? Act::kPatientFacts : Act::kAddPatient); !s.ok()) return Refuse(rec, s.error());
+    if (Status s = Authorize(ctx_, exists ? Act::kPatientFacts : Act::kAddPatient); !s.ok())
+      return Refuse(rec, s.error());
     bool changed = false;
     auto row = store_.UpsertPatient(p, changed);
     if (!row.ok()) return row.error();
@@ -238,12 +240,14 @@ class Importer {
       if (v.replaced_by == 0 && v.type != store::kEnteredInError) current = &v;
     }
     if (versions->empty()) return Written::kUnchanged;
-    if (versions->front().patient_id != pid) return Refuse(rec, Error::BadInput("id", "is already stored for another patient"));
+    if (versions->front().patient_id != pid)
+      return Refuse(rec, Error::BadInput("id", "is already stored for another patient"));
     if (current == nullptr) return Written::kUnchanged;  // retracted: a repeat of the old version
     if (current->body == rec.event.body) return Written::kUnchanged;
     if (!rec.correction) {
-      return Refuse(rec, Error::BadInput("status", "differs from the stored version; a changed result must have "
-                                                   "status corrected or amended"));
+      return Refuse(rec, Error::BadInput("status",
+                                         "differs from the stored version; a changed result must have "
+                                         "status corrected or amended"));
     }
     rec.event.replaces = current->id;
     rec.event.reason = "FHIR " + rec.key + " corrected";

@@ -271,7 +271,9 @@ Result<store::PatientRecord> UpdatePatient(const Context& ctx, const UpdatePatie
     auto id = st.UpsertPatient(p, changed);
     if (!id.ok()) return id.error();
     auto describe = [](const store::PatientRecord& x) {
-      return json{{"name", x.name}, {"sex", x.sex}, {"birth_date", x.birth_date},
+      return json{{"name", x.name},
+                  {"sex", x.sex},
+                  {"birth_date", x.birth_date},
                   {"facts", json::parse(x.facts, nullptr, false)}}
           .dump();
     };
@@ -468,7 +470,8 @@ Result<store::EventRecord> MarkEnteredInError(const Context& ctx, const Correcti
 Result<store::EventRecord> ResolveFinding(const Context& ctx, const ResolveRequest& r) {
   if (Status s = NeedStore(ctx); !s.ok()) return s.error();
   if (Status allowed = Authorize(ctx, Act::kResolveFinding); !allowed.ok()) return allowed.error();
-  if (r.finding.empty() || r.finding.size() > 1000) return Error::BadInput("finding", "give the finding (1 to 1000 characters)");
+  if (r.finding.empty() || r.finding.size() > 1000)
+    return Error::BadInput("finding", "give the finding (1 to 1000 characters)");
   if (r.reason.empty()) return Error::BadInput("reason", "missing: say how the finding was resolved");
   if (r.reason.size() > 1000) return Error::BadInput("reason", "at most 1000 characters");
   store::Store& st = *ctx.store;

@@ -119,8 +119,8 @@ struct PatientCourseView {
   Result<StatusAnswer> status = Error::CannotAssess("patient", "no therapy course");
   std::optional<Result<ResponseResult>> response;  // when markers and a course are stored
   std::vector<store::EventRecord> markers;         // response markers up to the date
-  std::vector<std::string> resolved;                // findings resolved with a reason
-  std::vector<store::SymptomEntry> symptoms;        // the patient's symptom diary
+  std::vector<std::string> resolved;               // findings resolved with a reason
+  std::vector<store::SymptomEntry> symptoms;       // the patient's symptom diary
 };
 Result<PatientCourseView> ReadPatientCourse(const Context& ctx, const std::string& ref, const std::string& as_of);
 

@@ -103,8 +103,8 @@ std::vector<WorkItem> ItemsFor(const Knowledge& k, const ResponseCriteria* crite
     if (is_resolved(finding)) continue;
     auto date = Date::Parse(e.date);
     items.push_back({Urgency::kNeedsHuman, "symptom", date.ok() ? std::optional<Date>(*date) : std::nullopt,
-                     "the patient rated \"" + e.symptom + "\" severe" + (e.note.empty() ? "" : ": " + e.note), "",
-                     true, finding});
+                     "the patient rated \"" + e.symptom + "\" severe" + (e.note.empty() ? "" : ": " + e.note), "", true,
+                     finding});
   }
   if (!stored.ok()) {
     items.push_back({Urgency::kNeedsHuman, "cannot-assess", std::nullopt,
@@ -175,17 +175,16 @@ Result<Worklist> BuildWorklist(const Context& ctx, const WorklistRequest& r) {
   Worklist w;
   w.as_of = as_of;
   w.look_ahead_days = ahead;
-  Status s = ctx.store->ForEachCourse(ctx.actor, k, as_of,
-                                      [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
-                                        ++w.patients;
-                                        auto reported = severe->find(p.id);
-                                        std::vector<WorkItem> items =
-                                            ItemsFor(k, &*criteria, c, as_of, ahead,
-                                                     reported == severe->end() ? std::vector<store::SymptomEntry>{}
-                                                                               : reported->second);
-                                        if (items.empty()) return;
-                                        w.entries.push_back({p, c.ok() ? c->record.indication : "", std::move(items)});
-                                      });
+  Status s = ctx.store->ForEachCourse(
+      ctx.actor, k, as_of, [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
+        ++w.patients;
+        auto reported = severe->find(p.id);
+        std::vector<WorkItem> items =
+            ItemsFor(k, &*criteria, c, as_of, ahead,
+                     reported == severe->end() ? std::vector<store::SymptomEntry>{} : reported->second);
+        if (items.empty()) return;
+        w.entries.push_back({p, c.ok() ? c->record.indication : "", std::move(items)});
+      });
   if (!s.ok()) return s.error();
   std::stable_sort(w.entries.begin(), w.entries.end(), [](const WorkEntry& a, const WorkEntry& b) {
     const WorkItem& x = a.items.front();

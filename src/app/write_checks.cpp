@@ -29,10 +29,10 @@ void CheckRegimen(const Knowledge& k, const Indication& ind, std::optional<doubl
     }
   }
   if (days && (days->First() < 1 || days->Last() > ind.cycle_days)) {
-    out.push_back({"days-outside-cycle",
-                   "pill days " + days->text() + " go beyond the " + std::to_string(ind.cycle_days) + "-day cycle of " +
-                       ind.name,
-                   ind.cite.source});
+    out.push_back(
+        {"days-outside-cycle",
+         "pill days " + days->text() + " go beyond the " + std::to_string(ind.cycle_days) + "-day cycle of " + ind.name,
+         ind.cite.source});
   }
 }
 
@@ -86,8 +86,8 @@ void CheckDispense(const Knowledge& k, const Course& before, const Event& e, con
       std::string capsules;
       for (const CapsuleCount& c : plan->capsules) {
         planned += c.quantity;
-        capsules += (capsules.empty() ? "" : " + ") + std::to_string(c.quantity) + " x " +
-                    FormatNumber(c.strength_mg) + " mg";
+        capsules +=
+            (capsules.empty() ? "" : " + ") + std::to_string(c.quantity) + " x " + FormatNumber(c.strength_mg) + " mg";
       }
       const int64_t given = body["quantity"].get<int64_t>();
       if (given != planned) {
@@ -131,8 +131,9 @@ WriteCheck CheckWrite(const Knowledge& k, const Course* before, const Course* af
                       const nlohmann::json& body, const Patient& patient, Date today) {
   WriteCheck out;
   if (e.date > today) {
-    out.refused.push_back(
-        {"future-date", "the date " + e.date.ToString() + " is after today (" + today.ToString() + ", clinic time)", ""});
+    out.refused.push_back({"future-date",
+                           "the date " + e.date.ToString() + " is after today (" + today.ToString() + ", clinic time)",
+                           ""});
   }
   if (patient.birth_date && e.date < *patient.birth_date) {
     out.refused.push_back({"before-birth",
@@ -162,8 +163,9 @@ WriteCheck CheckWrite(const Knowledge& k, const Course* before, const Course* af
       }
       if (!on_ladder) {
         out.confirm.push_back({"dose-not-on-ladder",
-                               FormatNumber(*e.dose_mg) + " mg is not one of the label's dose levels for a course "
-                                                          "that started at " +
+                               FormatNumber(*e.dose_mg) +
+                                   " mg is not one of the label's dose levels for a course "
+                                   "that started at " +
                                    before->starting.Describe(),
                                ladder->cite.source});
       }

@@ -16,8 +16,8 @@
 namespace lenacare::app {
 
 struct WriteCheck {
-  std::vector<Problem> refused;   // not stored, whoever asks
-  std::vector<Problem> confirm;   // stored only with a reason
+  std::vector<Problem> refused;  // not stored, whoever asks
+  std::vector<Problem> confirm;  // stored only with a reason
 };
 
 // `before` is the stored course (nullptr when the patient has none yet), `after` the same with

@@ -57,7 +57,7 @@ struct Options {
   bool sustained = false;
 
   // records (store, FHIR, worklist, audit)
-  std::string db;  // --db PATH|URL (else $LENACARE_DB, else lenacare.db)
+  std::string db;       // --db PATH|URL (else $LENACARE_DB, else lenacare.db)
   std::string as_user;  // --as USER: act with a web account's role (else the operator: every act)
   std::string confirm, correction, finding;
   int64_t replaces = 0, event_id = 0;

@@ -31,8 +31,8 @@ struct Problem {
 
 struct Error {
   ErrorKind kind = ErrorKind::kBadInput;
-  std::string field;    // e.g. "events[2].value"; may be empty
-  std::string message;  // one line, no trailing period
+  std::string field;              // e.g. "events[2].value"; may be empty
+  std::string message;            // one line, no trailing period
   std::vector<Problem> problems;  // kRefused, kNeedsConfirmation: every problem found
 
   static Error BadInput(std::string field, std::string message) {

@@ -323,8 +323,10 @@ struct Reader::Impl {
     const std::string value = QuantityText(q, problem);
     if (!problem.empty()) return Bad(key, problem);
     if (IsResponseMarkerField(code->test)) {
-      return Corrected(correction, Event(
-          ref, body + ",\"type\":\"marker\",\"marker\":\"" + code->test + "\",\"value\":" + JsonText(value) + "}", key));
+      return Corrected(
+          correction,
+          Event(ref, body + ",\"type\":\"marker\",\"marker\":\"" + code->test + "\",\"value\":" + JsonText(value) + "}",
+                key));
     }
     body += ",\"type\":\"lab\",\"test\":\"" + code->test + "\",\"value\":" + JsonText(value);
     array ranges;

@@ -508,8 +508,8 @@ Result<std::map<int64_t, std::vector<SymptomEntry>>> Store::SevereSymptoms(Date 
       "SELECT patient_id, id, date, symptom, severity, note FROM symptoms WHERE severity = 'severe' AND date <= ? "
       "ORDER BY patient_id, date, id",
       {std::string_view(as_of.ToString())}, [&](const Row& r) {
-        out[r.Int(0)].push_back({r.Int(1), std::string(r.Text(2)), std::string(r.Text(3)), std::string(r.Text(4)),
-                                 std::string(r.Text(5))});
+        out[r.Int(0)].push_back(
+            {r.Int(1), std::string(r.Text(2)), std::string(r.Text(3)), std::string(r.Text(4)), std::string(r.Text(5))});
       });
   if (!s.ok()) return s.error();
   return out;
@@ -553,8 +553,9 @@ Result<EventRecord> Store::RecordEvent(const std::string& actor, const std::stri
     if (!written.ok()) return written.error();
     std::string detail = row.type + " " + row.date;
     if (row.replaces > 0) {
-      detail = row.type == kEnteredInError ? "event " + std::to_string(row.replaces) + " entered in error"
-                                           : row.type + " " + row.date + " amends event " + std::to_string(row.replaces);
+      detail = row.type == kEnteredInError
+                   ? "event " + std::to_string(row.replaces) + " entered in error"
+                   : row.type + " " + row.date + " amends event " + std::to_string(row.replaces);
     }
     if (!row.warnings.empty()) detail += "; confirmed over " + row.warnings;
     if (!row.reason.empty()) detail += "; reason: " + row.reason;
@@ -608,8 +609,8 @@ Result<std::vector<EventRecord>> Store::ListEvents(const std::string& actor, con
   return out;
 }
 
-Result<StoredCourse> Store::RebuildCourse(const Knowledge& k, const PatientRecord& p, const CourseRecord& c,
-                                          Date as_of, int64_t leave_out) {
+Result<StoredCourse> Store::RebuildCourse(const Knowledge& k, const PatientRecord& p, const CourseRecord& c, Date as_of,
+                                          int64_t leave_out) {
   CourseBuilder builder(k, as_of);
   Status s = builder.Begin(p, c);
   if (!s.ok()) return s.error();

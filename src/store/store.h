@@ -72,8 +72,8 @@ struct StoredCourse {
   PatientRecord patient;
   CourseRecord record;
   Course course;
-  int ignored_events = 0;            // therapy events dated before the course's start (an earlier course)
-  std::vector<EventRecord> markers;  // myeloma response markers (type "marker"), by date
+  int ignored_events = 0;             // therapy events dated before the course's start (an earlier course)
+  std::vector<EventRecord> markers;   // myeloma response markers (type "marker"), by date
   std::vector<std::string> resolved;  // the findings resolved with a reason (kFindingResolved rows)
 };
 

@@ -240,7 +240,8 @@ void AddApi(Site& site, Router& router) {
                }
                r.event = std::stoll(id);
                for (auto it = body->begin(); it != body->end(); ++it) {
-                 if (it.key() != "reason") return ErrorResponse(Error::BadInput(it.key(), "not an input of this request"));
+                 if (it.key() != "reason")
+                   return ErrorResponse(Error::BadInput(it.key(), "not an input of this request"));
                  if (!it.value().is_string()) return ErrorResponse(Error::BadInput("reason", "must be a text"));
                  r.reason = it.value().get<std::string>();
                }

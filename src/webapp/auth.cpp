@@ -122,7 +122,8 @@ void AddAuth(Site& site, Router& router) {
       }
     }
     page.main =
-        "<table tabindex=\"0\"><caption class=\"visually-hidden\">Accounts</caption><thead><tr><th scope=\"col\">Username"
+        "<table tabindex=\"0\"><caption class=\"visually-hidden\">Accounts</caption><thead><tr><th "
+        "scope=\"col\">Username"
         "</th><th scope=\"col\">Role</th><th scope=\"col\">Patient record</th></tr></thead><tbody>" +
         rows + "</tbody></table><h2>Add an account</h2>";
     if (!error.empty()) page.main += "<p class=\"error\" role=\"alert\">" + Escape(error) + "</p>";

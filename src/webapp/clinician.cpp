@@ -160,7 +160,8 @@ http::Response PatientsPage(Site& site, const Caller& c, int status = 200, const
   std::string main = "<p>" + std::to_string(list.size()) + " patients.</p>";
   if (!list.empty()) {
     main +=
-        "<table tabindex=\"0\"><caption class=\"visually-hidden\">Patients</caption><thead><tr><th scope=\"col\">Record</th><th "
+        "<table tabindex=\"0\"><caption class=\"visually-hidden\">Patients</caption><thead><tr><th "
+        "scope=\"col\">Record</th><th "
         "scope=\"col\">Name</th><th scope=\"col\">Sex</th><th scope=\"col\">Born</th></tr></thead><tbody>";
     for (const store::PatientRecord& p : list) {
       main += "<tr><th scope=\"row\">" + PatientLink(p.ref, p.ref) + "</th><td>" + Escape(p.name) + "</td><td>" +
@@ -170,9 +171,10 @@ http::Response PatientsPage(Site& site, const Caller& c, int status = 200, const
   }
   if (c.MayDo(app::Act::kAddPatient)) main += NewPatientForm(c, values, error);
   if (!error.empty()) {
-    main = "<div class=\"error-summary\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus><h2>Not "
-           "added</h2><ul><li><a href=\"#form-patient\">" +
-           Escape(error) + "</a></li></ul></div>" + main;
+    main =
+        "<div class=\"error-summary\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus><h2>Not "
+        "added</h2><ul><li><a href=\"#form-patient\">" +
+        Escape(error) + "</a></li></ul></div>" + main;
   }
   page.main = std::move(main);
   return Html(status, site.Page(c, page));
@@ -181,23 +183,22 @@ http::Response PatientsPage(Site& site, const Caller& c, int status = 200, const
 // ---- Recording ----------------------------------------------------------------------------------
 
 std::string RecordedFlash(const std::string& kind, const std::string& as) {
-  static const std::map<std::string, std::string> flashes = {
-      {"lab", "Recorded the lab result."},
-      {"hold", "Recorded the hold."},
-      {"stop", "Recorded the stop."},
-      {"toxicity", "Recorded the toxicity."},
-      {"pregnancy-test", "Recorded the pregnancy test."},
-      {"marker", "Recorded the response marker."},
-      {"prescription", "Recorded the prescription."},
-      {"authorization", "Recorded the REMS authorization."},
-      {"counseling", "Recorded the counselling."},
-      {"confirmation", "Recorded the confirmation number."},
-      {"dispense", "Recorded the dispense."},
-      {"rems-facts", "Saved the REMS facts."},
-      {"course", "Started the course."},
-      {"entered-in-error", "Marked the entry entered in error."},
-      {"resolve", "Resolved the finding."},
-      {"patient", "Added the patient."}};
+  static const std::map<std::string, std::string> flashes = {{"lab", "Recorded the lab result."},
+                                                             {"hold", "Recorded the hold."},
+                                                             {"stop", "Recorded the stop."},
+                                                             {"toxicity", "Recorded the toxicity."},
+                                                             {"pregnancy-test", "Recorded the pregnancy test."},
+                                                             {"marker", "Recorded the response marker."},
+                                                             {"prescription", "Recorded the prescription."},
+                                                             {"authorization", "Recorded the REMS authorization."},
+                                                             {"counseling", "Recorded the counselling."},
+                                                             {"confirmation", "Recorded the confirmation number."},
+                                                             {"dispense", "Recorded the dispense."},
+                                                             {"rems-facts", "Saved the REMS facts."},
+                                                             {"course", "Started the course."},
+                                                             {"entered-in-error", "Marked the entry entered in error."},
+                                                             {"resolve", "Resolved the finding."},
+                                                             {"patient", "Added the patient."}};
   if (kind == "resume") return as == "dose-change" ? "Recorded the dose change." : "Recorded the resumption.";
   auto it = flashes.find(kind);
   return it == flashes.end() ? "" : it->second;
@@ -607,8 +608,8 @@ void AddClinicianViews(Site& site, Router& router) {
     if (!CsrfOk(c, form)) return Refuse(site, req, c, 403, "The form was not sent from this site: reload the page.");
     app::AddPatientRequest r;
     Status read = PatientFields().FromForm(form, r);
-    Result<store::PatientRecord> added = read.ok() ? Result<store::PatientRecord>(Error::Failed("", ""))
-                                                   : Result<store::PatientRecord>(read.error());
+    Result<store::PatientRecord> added =
+        read.ok() ? Result<store::PatientRecord>(Error::Failed("", "")) : Result<store::PatientRecord>(read.error());
     if (read.ok()) {
       Site::Db db = site.Lock(c);
       added = app::AddPatient(db.ctx, r);

@@ -6,9 +6,9 @@
 #include <set>
 
 #include "app/records.h"
+#include "clinical/capsules.h"
 #include "core/quantity.h"
 #include "knowledge/lab_test.h"
-#include "clinical/capsules.h"
 #include "webapp/charts.h"
 
 namespace lenacare::webapp {
@@ -630,8 +630,9 @@ std::string CorrectionForm(const Caller& caller, const std::string& ref, const s
          " entered in error</summary><form id=\"form-entered-in-error-" + id +
          "\" class=\"stack\" method=\"post\" action=\"/patients/" + PathSegment(ref) + "\">" + CsrfField(caller) +
          "<input type=\"hidden\" name=\"form\" value=\"entered-in-error\"><input type=\"hidden\" name=\"event\" "
-         "value=\"" + id + "\"><div><label for=\"eie-reason-" + id + "\">Why is it wrong?</label><input id=\"eie-reason-" +
-         id + "\" name=\"reason\" type=\"text\" required maxlength=\"1000\"></div><div><button type=\"submit\">Mark "
+         "value=\"" +
+         id + "\"><div><label for=\"eie-reason-" + id + "\">Why is it wrong?</label><input id=\"eie-reason-" + id +
+         "\" name=\"reason\" type=\"text\" required maxlength=\"1000\"></div><div><button type=\"submit\">Mark "
          "entered in error</button></div></form></details>";
 }
 
@@ -704,8 +705,7 @@ std::string TimelineSection(const Knowledge& k, const Caller& caller, const std:
 // The patient's symptom diary, severe entries first marked; a clinician resolves a severe one.
 std::string SymptomsSection(const Caller& caller, const std::string& ref, const std::vector<store::SymptomEntry>& diary,
                             const std::vector<std::string>& resolved) {
-  std::string out =
-      "<section id=\"symptoms\" aria-labelledby=\"symptoms-h\"><h2 id=\"symptoms-h\">Symptom diary</h2>";
+  std::string out = "<section id=\"symptoms\" aria-labelledby=\"symptoms-h\"><h2 id=\"symptoms-h\">Symptom diary</h2>";
   if (diary.empty()) return out + "<p>The patient has written no entries.</p></section>";
   out += "<p class=\"hint\">In the patient's own words, newest first.</p><ul class=\"diary\">";
   for (auto it = diary.rbegin(); it != diary.rend(); ++it) {
@@ -723,7 +723,8 @@ std::string SymptomsSection(const Caller& caller, const std::string& ref, const 
         out += "<details class=\"correct\"><summary>Mark reviewed</summary><form id=\"form-resolve-symptom-" + id +
                "\" class=\"stack\" method=\"post\" action=\"/patients/" + PathSegment(ref) + "\">" + CsrfField(caller) +
                "<input type=\"hidden\" name=\"form\" value=\"resolve\"><input type=\"hidden\" name=\"finding\" "
-               "value=\"" + Escape(finding) + "\"><div><label for=\"resolve-symptom-" + id +
+               "value=\"" +
+               Escape(finding) + "\"><div><label for=\"resolve-symptom-" + id +
                "\">What was done</label><input id=\"resolve-symptom-" + id +
                "\" name=\"reason\" type=\"text\" required maxlength=\"1000\"></div><div><button "
                "type=\"submit\">Mark reviewed</button></div></form></details>";
@@ -792,8 +793,9 @@ class FormWriter {
 
   // The <form> alone (for the small forms of the timeline and the recommendations).
   std::string OpenForm(const Caller& caller, const std::string& ref, const std::string& id_suffix = "") const {
-    std::string out = "<form id=\"form-" + kind_ + id_suffix + "\" class=\"stack\" method=\"post\" action=\"/patients/" +
-                      PathSegment(ref) + "\">" + CsrfField(caller) + Hidden("form", kind_);
+    std::string out = "<form id=\"form-" + kind_ + id_suffix +
+                      "\" class=\"stack\" method=\"post\" action=\"/patients/" + PathSegment(ref) + "\">" +
+                      CsrfField(caller) + Hidden("form", kind_);
     if (failed_ != nullptr && id_suffix.empty()) {
       const bool confirm = failed_->error == ErrorKind::kNeedsConfirmation;
       out += "<div class=\"error\" role=\"alert\" id=\"form-" + kind_ + "-error\"><p>" +
@@ -832,7 +834,8 @@ class FormWriter {
 
 // What the dispense form shows next to its button: the checklist's verdict and the capsule plan.
 std::string DispenseAdvice(const Knowledge& k, const Result<app::StatusAnswer>& st, Sources& src) {
-  if (!st.ok()) return "<p class=\"hint\">The REMS checklist is not available: " + Escape(st.error().Describe()) + "</p>";
+  if (!st.ok())
+    return "<p class=\"hint\">The REMS checklist is not available: " + Escape(st.error().Describe()) + "</p>";
   const RemsChecklist& rems = st->check.rems;
   const std::string may(DispenseAnswerId(rems.may_dispense));
   std::string out = "<div class=\"dispense-advice\" id=\"dispense-advice\"><p>May be dispensed today: <strong>" +
@@ -868,9 +871,10 @@ std::string DispenseAdvice(const Knowledge& k, const Result<app::StatusAnswer>& 
 // field; focused on load (autofocus) so that a screen reader reads it first.
 std::string ErrorSummary(const FailedForm& f) {
   const bool confirm = f.error == ErrorKind::kNeedsConfirmation;
-  std::string out = "<div class=\"error-summary\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus "
-                    "aria-labelledby=\"error-summary-h\"><h2 id=\"error-summary-h\">" +
-                    std::string(confirm ? "Not recorded yet: confirm with a reason" : "Not recorded") + "</h2><ul>";
+  std::string out =
+      "<div class=\"error-summary\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" autofocus "
+      "aria-labelledby=\"error-summary-h\"><h2 id=\"error-summary-h\">" +
+      std::string(confirm ? "Not recorded yet: confirm with a reason" : "Not recorded") + "</h2><ul>";
   const std::string target = f.field.empty() ? "#form-" + f.kind : "#" + f.kind + "-" + f.field;
   if (f.problems.empty()) {
     out += "<li><a href=\"" + Escape(target) + "\">" + Escape(f.message) + "</a></li>";
@@ -931,13 +935,14 @@ std::string FormsSection(const Knowledge& k, const Caller& caller, const std::st
   }
   if (caller.MayDo(Act::kToxicity) && has_course) {
     FormWriter f("toxicity", failed);
-    forms += f.Open(caller, ref, "Toxicity", "Another toxicity with its CTCAE grade (a later entry updates the grade).") +
-             f.Input("date", "Date", "date", "", true, today) +
-             f.Input("term", "CTCAE term", "text", "(e.g. rash, diarrhea)", true) +
-             f.Select("grade", "Grade",
-                      {{"", "Choose a grade"}, {"0", "0"}, {"1", "1"}, {"2", "2"}, {"3", "3"}, {"4", "4"}, {"5", "5"}},
-                      true) +
-             f.Close("Record toxicity");
+    forms +=
+        f.Open(caller, ref, "Toxicity", "Another toxicity with its CTCAE grade (a later entry updates the grade).") +
+        f.Input("date", "Date", "date", "", true, today) +
+        f.Input("term", "CTCAE term", "text", "(e.g. rash, diarrhea)", true) +
+        f.Select("grade", "Grade",
+                 {{"", "Choose a grade"}, {"0", "0"}, {"1", "1"}, {"2", "2"}, {"3", "3"}, {"4", "4"}, {"5", "5"}},
+                 true) +
+        f.Close("Record toxicity");
   }
   if (caller.MayDo(Act::kPregnancyTest)) {
     FormWriter f("pregnancy-test", failed);
@@ -1024,20 +1029,22 @@ std::string FormsSection(const Knowledge& k, const Caller& caller, const std::st
     FormWriter f("course", failed);
     std::vector<std::pair<std::string, std::string>> indications = {{"", "Choose an indication"}};
     for (const Indication& i : k.indications) indications.emplace_back(i.id, i.name);
-    forms += f.Open(caller, ref, has_course ? "Start a new course" : "Start a course",
-                    has_course ? "A new course replaces the current one (the old one stays in the record)." : "") +
-             f.Select("indication", "Indication", indications, true) +
-             f.Input("start", "Day 1 of cycle 1", "date", "", true, today) +
-             f.Input("dose", "Starting dose in mg", "number", "", true, "", " step=\"any\" min=\"0\" inputmode=\"decimal\"") +
-             f.Select("frequency", "Frequency",
-                      {{"", "The default (daily)"}, {"daily", "Daily"}, {"every-other-day", "Every other day"}}, false) +
-             f.Input("days", "Pill days of each cycle", "text", "(optional, e.g. 1-21)", false) +
-             f.Select("setting", "Myeloma setting",
-                      {{"", "Not myeloma, or not known"},
-                       {"newly-diagnosed", "Newly diagnosed"},
-                       {"previously-treated", "Previously treated"}},
-                      false) +
-             f.Close("Start course");
+    forms +=
+        f.Open(caller, ref, has_course ? "Start a new course" : "Start a course",
+               has_course ? "A new course replaces the current one (the old one stays in the record)." : "") +
+        f.Select("indication", "Indication", indications, true) +
+        f.Input("start", "Day 1 of cycle 1", "date", "", true, today) +
+        f.Input("dose", "Starting dose in mg", "number", "", true, "",
+                " step=\"any\" min=\"0\" inputmode=\"decimal\"") +
+        f.Select("frequency", "Frequency",
+                 {{"", "The default (daily)"}, {"daily", "Daily"}, {"every-other-day", "Every other day"}}, false) +
+        f.Input("days", "Pill days of each cycle", "text", "(optional, e.g. 1-21)", false) +
+        f.Select("setting", "Myeloma setting",
+                 {{"", "Not myeloma, or not known"},
+                  {"newly-diagnosed", "Newly diagnosed"},
+                  {"previously-treated", "Previously treated"}},
+                 false) +
+        f.Close("Start course");
   }
   if (forms.empty()) return "";
   return "<section id=\"record\" aria-labelledby=\"record-h\"><h2 id=\"record-h\">Record</h2>" + forms + "</section>";

@@ -17,10 +17,12 @@ namespace lenacare::webapp {
 // The forms of the course page, each "form-<kind>" posted to the page itself (/patients/{ref},
 // with a hidden field form=<kind>) so that a failed submission keeps the page's URL; the older
 // /patients/{ref}/<kind> routes take the same posts.
-inline constexpr const char* kRecordKinds[] = {
-    "lab",          "resume",        "hold",         "stop",      "toxicity", "pregnancy-test", "marker",
-    "prescription", "authorization", "counseling",   "confirmation", "dispense", "rems-facts", "course",
-    "entered-in-error", "resolve"};
+inline constexpr const char* kRecordKinds[] = {"lab",        "resume",       "hold",
+                                               "stop",       "toxicity",     "pregnancy-test",
+                                               "marker",     "prescription", "authorization",
+                                               "counseling", "confirmation", "dispense",
+                                               "rems-facts", "course",       "entered-in-error",
+                                               "resolve"};
 
 // A form sent back with an error: the values as sent, shown again, and every problem found.
 struct FailedForm {

@@ -333,7 +333,8 @@ std::string RemsSection(const Result<app::StatusAnswer>& status) {
   }
   if (rows.empty()) return out + "<p>No REMS steps are recorded for you.</p></section>";
   out +=
-      "<table tabindex=\"0\"><caption>Your REMS steps and when they are due</caption><thead><tr><th scope=\"col\">What</th><th "
+      "<table tabindex=\"0\"><caption>Your REMS steps and when they are due</caption><thead><tr><th "
+      "scope=\"col\">What</th><th "
       "scope=\"col\">Status</th><th scope=\"col\">When</th><th scope=\"col\">Details</th></tr></thead><tbody>" +
       rows + "</tbody></table>";
   return out + "</section>";
@@ -531,9 +532,10 @@ void AddPatientViews(Site& site, Router& router) {
       } else if (!r->no_dose.empty()) {
         answer = "<div class=\"answer\" role=\"status\"><p class=\"headline\">" + Escape(r->no_dose) + "</p></div>";
       } else {
-        answer = "<div class=\"answer\" role=\"status\"><p class=\"headline\">" + Escape(r->rule->advice) +
-                 "</p><p>Hours since your usual time: " +
-                 Escape(FormatNumber(std::round(r->rule->hours_late * 100) / 100)) + "</p></div>";
+        answer =
+            "<div class=\"answer\" role=\"status\"><p class=\"headline\">" + Escape(r->rule->advice) +
+            "</p><p>Hours since your usual time: " + Escape(FormatNumber(std::round(r->rule->hours_late * 100) / 100)) +
+            "</p></div>";
         page.sources = r->sources;
         page.unverified = !r->verified;
       }

@@ -60,7 +60,7 @@ async function api(page, path) {
 }
 
 const status = async (page) => (await api(page, `/api/v1/patients/${REF}/status`)).evaluate?.status;
-const eventsOf = async (page) => (await api(page, `/api/v1/patients/${REF}`)).events;
+const eventsOf = async (page, ref = REF) => (await api(page, `/api/v1/patients/${ref}`)).events;
 
 describe('workflow', () => {
   test('each role walks its part of the clinical workflow', async (t) => {
@@ -213,6 +213,64 @@ describe('workflow', () => {
     t.diagnostic(`patient ${REF}: ${(await eventsOf(nurse.page)).length} rows`);
 
     for (const s of [pres, admin, nurse, pharm]) {
+      assert.deepEqual(s.errors.filter((e) => !/status of 40\d/.test(e)), []);
+      await s.context.close();
+    }
+  });
+
+  test('each refusal and each needs-a-reason case shows its problem before anything is stored', async () => {
+    const ref = `${REF}-rules`;
+    const pres = await signedIn(browser, 'prescriber');
+    const page = pres.page;
+    await page.goto(url('/patients'));
+    const csrf = await page.locator('#form-patient input[name="csrf"]').getAttribute('value');
+    const post = async (path, data) => {
+      const r = await page.request.post(url(path), { data, headers: { 'X-CSRF-Token': csrf } });
+      assert.ok(r.status() < 300, `${path}: HTTP ${r.status()} ${await r.text()}`);
+    };
+    await post('/api/v1/patients', { patient: ref, sex: 'male', birth_date: '1950-03-04', facts: { rems_category: 'adult-male' } });
+    await post(`/api/v1/patients/${ref}/courses`, { indication: 'mm', start: day(-10), dose: 25, setting: 'newly-diagnosed' });
+    for (const event of [
+      { type: 'authorization', date: today(), number: 'R-AUTH' },
+      { type: 'prescription', date: today(), days_supply: 28, refills: 0, authorization_number: 'R-AUTH', risk_category: 'adult-male' },
+      { type: 'counseling', date: today(), by: 'prescriber' },
+    ]) {
+      await post(`/api/v1/patients/${ref}/events`, { kind: 'event', event });
+    }
+    // Submits a form of the page and checks the problem is shown, at the top and in the form, and
+    // that nothing was stored.
+    const attempt = async (who, form, fields, problem, needsReason) => {
+      await who.goto(url(`/patients/${ref}`));
+      const before = JSON.stringify(await eventsOf(who, ref));
+      const f = who.locator(`#form-${form}`);
+      await fill(f, fields);
+      assert.equal(await submit(who, f), 409, `${form} ${JSON.stringify(fields)}: ${await text(who, 'main')}`);
+      assert.match(await text(who, '#error-summary'), problem, `${form}: the summary does not say ${problem}`);
+      assert.match(await text(who, `#form-${form}-error`), problem);
+      assert.equal(await who.locator(`#form-${form} textarea[name="confirm"]`).count(), needsReason ? 1 : 0);
+      assert.equal(JSON.stringify(await eventsOf(who, ref)), before, `${form}: stored before it was confirmed`);
+    };
+    await attempt(page, 'lab', { date: '1940-01-02', test: 'anc', value: '2 10*9/L' }, /before the patient's birth date/, false);
+    await attempt(page, 'resume', { change: 'dose-change', date: today(), dose: '30' }, /above the highest dose the label gives/, false);
+    await attempt(page, 'resume', { change: 'dose-change', date: today(), dose: '20', days: '1-35' }, /go beyond the 28-day cycle/, false);
+    await attempt(page, 'prescription', { date: today(), days_supply: '28', refills: '1', authorization_number: 'R-AUTH', risk_category: 'adult-male' }, /refills/, false);
+    await attempt(page, 'resume', { change: 'resume', date: today() }, /not interrupted/, true);
+    await attempt(page, 'resume', { change: 'dose-change', date: today(), dose: '7.5' }, /not one of the label's dose levels/, true);
+
+    const pharm = await signedIn(browser, 'pharmacist', { axe: true });
+    await attempt(pharm.page, 'dispense', { date: today(), days_supply: '28' }, /confirmation number/, false);
+    await accessible(pharm.page, 'a refused dispense');
+    await pharm.page.goto(url(`/patients/${ref}`));
+    await fill(pharm.page.locator('#form-confirmation'), { date: today(), number: 'R-CONF' });
+    assert.equal(await submit(pharm.page, pharm.page.locator('#form-confirmation')), 200);
+    await attempt(pharm.page, 'dispense', { date: today(), days_supply: '35' }, /more than the 28 days/, false);
+    await attempt(pharm.page, 'dispense', { date: today(), days_supply: '28', quantity: '30' }, /differ from the capsule plan/, true);
+    await accessible(pharm.page, 'a dispense that needs a reason');
+    await page.goto(url(`/patients/${ref}`));
+    await fill(page.locator('#form-hold'), { date: today(), reason: 'infection' });
+    assert.equal(await submit(page, page.locator('#form-hold')), 200);
+    await attempt(pharm.page, 'dispense', { date: today(), days_supply: '28', quantity: '21' }, /on hold/, true);
+    for (const s of [pres, pharm]) {
       assert.deepEqual(s.errors.filter((e) => !/status of 40\d/.test(e)), []);
       await s.context.close();
     }
