@@ -664,7 +664,8 @@ Result<WorklistFigures> RunWorklistBenchmark(const Knowledge& k, const WorkDir& 
 
   for (int run = 0; run < kWorklistRuns; ++run) {
     t = Clock::now();
-    auto w = app::BuildWorklist(app::Context{k, BenchClock(), &store, "bench", app::Authority::Operator()}, {as_of.ToString(), kLookAheadDays});
+    auto w = app::BuildWorklist(app::Context{k, BenchClock(), &store, "bench", app::Authority::Operator()},
+                                {as_of.ToString(), kLookAheadDays});
     const double seconds = SecondsSince(t);
     if (!w.ok()) return w.error().Under("worklist");
     f.seconds.push_back(seconds);
