@@ -566,18 +566,22 @@ Result<EventRecord> Store::RecordEvent(const std::string& actor, const std::stri
 }
 
 Result<std::vector<EventRecord>> Store::VersionsOf(const std::string& source) {
-  // "K", then "K@2", "K@3", "K@entered-in-error": a range of the source index.
-  const std::string from = source + "@", to = source + "@~";
-  constexpr std::string_view kWhere = " WHERE source = ? OR (source >= ? AND source < ?)";
-  const Params params = {std::string_view(source), std::string_view(from), std::string_view(to)};
+  // The row stored under the source, then the chain of rows that replaced or retracted it (each
+  // names the one before in `replaces`, a unique index): no text ranges, which a database's
+  // collation could order differently.
   std::vector<EventRecord> out;
-  Status s = db_->Query("SELECT " + std::string(kEventColumns) + " FROM events" + std::string(kWhere) + " ORDER BY id",
-                        params, [&](const Row& r) { out.push_back(EventFrom(r)); });
+  Status s = db_->Query("SELECT " + std::string(kEventColumns) + " FROM events WHERE source = ?",
+                        {std::string_view(source)}, [&](const Row& r) { out.push_back(EventFrom(r)); });
   if (!s.ok()) return s.error();
-  for (EventRecord& e : out) {
-    for (const EventRecord& later : out) {
-      if (later.replaces == e.id) e.replaced_by = later.id;
-    }
+  while (!out.empty() && out.size() < 10000) {
+    const int64_t last = out.back().id;
+    std::optional<EventRecord> next;
+    s = db_->Query("SELECT " + std::string(kEventColumns) + " FROM events WHERE replaces = ?", {last},
+                   [&](const Row& r) { next = EventFrom(r); });
+    if (!s.ok()) return s.error();
+    if (!next) break;
+    out.back().replaced_by = next->id;
+    out.push_back(std::move(*next));
   }
   return out;
 }

@@ -53,7 +53,9 @@ std::string WhatLabel(const std::string& w) {
                                                             {"next-fill", "Next fill"},
                                                             {"hold", "Therapy interrupted"},
                                                             {"response", "Response assessment"},
-                                                            {"cannot-assess", "Cannot assess"}};
+                                                            {"cannot-assess", "Cannot assess"},
+                                                            {"check-dose", "Check dose"},
+                                                            {"symptom", "Severe symptom"}};
   auto it = labels.find(w);
   return it == labels.end() ? w : it->second;
 }
@@ -102,6 +104,10 @@ http::Response WorklistPage(Site& site, const http::Request& req, const Caller& 
               Escape(WhatLabel(i.what)) + "</strong>" + (due.empty() ? "" : " due " + Escape(due)) +
               (i.detail.empty() ? "" : " — " + Escape(i.detail));
       if (!i.source.empty()) main += "<br><span class=\"hint\">Source: " + Escape(i.source) + "</span>";
+      if (!i.finding.empty()) {
+        main += " <a href=\"/patients/" + PathSegment(ref) + (i.what == "symptom" ? "#symptoms" : "#status") +
+                "\">Review and resolve</a>";
+      }
       if (!i.verified) main += " <span class=\"unverified\">(unverified: confirm against the current label)</span>";
       main += "</li>";
       src.Add(i.source, i.verified);
