@@ -242,18 +242,29 @@ class Importer {
     if (versions->empty()) return Written::kUnchanged;
     if (versions->front().patient_id != pid)
       return Refuse(rec, Error::BadInput("id", "is already stored for another patient"));
-    if (current == nullptr) return Written::kUnchanged;  // retracted: a repeat of the old version
-    if (current->body == rec.event.body) return Written::kUnchanged;
-    if (!rec.correction) {
-      return Refuse(rec, Error::BadInput("status",
-                                         "differs from the stored version; a changed result must have "
-                                         "status corrected or amended"));
+    int64_t replaces = 0;
+    if (current == nullptr) {
+      // Retracted: a repeat of a version that was entered in error stays retracted; a new value is
+      // a result issued again, stored after the retraction (which it follows in the chain).
+      for (const store::EventRecord& v : *versions) {
+        if (v.body == rec.event.body) return Written::kUnchanged;
+      }
+      replaces = versions->back().id;
+      rec.event.reason = "FHIR " + rec.key + " issued again after it was entered in error";
+    } else {
+      if (current->body == rec.event.body) return Written::kUnchanged;
+      if (!rec.correction) {
+        return Refuse(rec, Error::BadInput("status",
+                                           "differs from the stored version; a changed result must have "
+                                           "status corrected or amended"));
+      }
+      replaces = current->id;
+      rec.event.reason = "FHIR " + rec.key + " corrected";
     }
-    rec.event.replaces = current->id;
-    rec.event.reason = "FHIR " + rec.key + " corrected";
+    rec.event.replaces = replaces;
     rec.event.source = rec.key + "@" + std::to_string(versions->size() + 1);
     if (checked) {
-      Status s = Checks(rec, body, current->id);
+      Status s = Checks(rec, body, current != nullptr ? current->id : 0);
       if (!s.ok()) return Refuse(rec, s.error());
     }
     written = store_.InsertEvent(rec.event);
