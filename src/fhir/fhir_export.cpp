@@ -13,9 +13,13 @@ json Extension(std::string_view url, const std::string& value) {
 
 // The resource id: the id it was imported under when it came as this resource type, else the
 // row's own ("e12"), so that an export of a re-imported Bundle keeps the ids.
+// A later version of an imported resource ("Observation/7@2") keeps the resource's id.
 std::string ResourceId(const std::string& source, std::string_view type, const std::string& fallback) {
   const std::string prefix = std::string(type) + "/";
-  if (source.rfind(prefix, 0) == 0 && source.size() > prefix.size()) return source.substr(prefix.size());
+  if (source.rfind(prefix, 0) == 0 && source.size() > prefix.size()) {
+    return source.substr(prefix.size(),
+                         source.find('@') == std::string::npos ? std::string::npos : source.find('@') - prefix.size());
+  }
   return fallback;
 }
 
@@ -49,7 +53,7 @@ json EventResource(const Knowledge& k, const store::EventRecord& e, const json& 
       auto quantity = [&](double v) { return json{{"value", v}, {"unit", unit}, {"system", kUcum}, {"code", unit}}; };
       r = {{"resourceType", "Observation"},
            {"id", ResourceId(e.source, "Observation", fallback)},
-           {"status", "final"},
+           {"status", e.source.find('@') == std::string::npos ? "final" : "corrected"},
            {"category", json::array({{{"coding", json::array({{{"system",
                                                                 "http://terminology.hl7.org/CodeSystem/"
                                                                 "observation-category"},
@@ -140,7 +144,12 @@ Result<json> ExportPatient(store::Store& store, const Knowledge& k, const std::s
   if (!s.ok()) return s.error();
   auto events = store.EventsOf(p->id);
   if (!events.ok()) return events.error();
-  for (const store::EventRecord& e : *events) entries.push_back({{"resource", EventResource(k, e, subject)}});
+  // The record as it stands: entries in force (not retracted or replaced), without the rows that
+  // only correct or resolve (the audit log keeps that history).
+  for (const store::EventRecord& e : *events) {
+    if (e.replaced_by != 0 || e.type == store::kEnteredInError || e.type == store::kFindingResolved) continue;
+    entries.push_back({{"resource", EventResource(k, e, subject)}});
+  }
   s = store.Audit(actor, "export", ref, std::to_string(entries.size()) + " resources");
   if (!s.ok()) return s.error();
   return json{{"resourceType", "Bundle"}, {"type", "collection"}, {"entry", entries}};

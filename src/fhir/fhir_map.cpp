@@ -261,8 +261,11 @@ struct Reader::Impl {
   Record Observation(const element& r, const std::string& key) {
     const std::string_view exported = Extension(r, kEventExtension);
     const std::string ref(PatientRef(r, "subject"));
-    if (!exported.empty()) return Event(ref, std::string(exported), key);
     const std::string_view status = Str(r, "status");
+    // lenacare's own event, exported: its status says whether it was corrected or retracted since.
+    if (!exported.empty() && status != "entered-in-error") {
+      return Corrected(status == "corrected" || status == "amended", Event(ref, std::string(exported), key));
+    }
     if (status == "entered-in-error" && key != "Observation/") {
       Record out;
       out.kind = Record::Kind::kRetract;

@@ -116,9 +116,13 @@ http::Response Json(int status, const json& body) {
 http::Response ErrorResponse(const Error& e) { return Json(ErrorStatus(e), wire::ErrorJson(e)); }
 
 http::Response JsonError(int status, const std::string& field, const std::string& message) {
-  return Json(
-      status,
-      json{{"error", {{"kind", status >= 500 ? "failed" : "bad-input"}, {"field", field}, {"message", message}}}});
+  return Json(status, json{{"error",
+                            {{"kind", status >= 500   ? "failed"
+                                      : status == 401 ? "unauthorized"
+                                      : status == 403 ? "forbidden"
+                                                      : "bad-input"},
+                             {"field", field},
+                             {"message", message}}}});
 }
 
 http::Response Redirect(const std::string& location) {

@@ -5,16 +5,19 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "app/import.h"
 #include "fhir/fhir_names.h"
 #include "store_support.h"
 #include "test_support.h"
 #include "webapp_support.h"
+#include "wire/json.h"
 
 namespace lenacare {
 namespace {
@@ -848,6 +851,61 @@ TEST_F(WriteRulesImport, AWriteThatNeedsAReasonIsReportedNotStored) {
   EXPECT_NE(problem.find("Observation/wr-resume"), std::string::npos) << problem;
   EXPECT_NE(problem.find("confirm with a reason"), std::string::npos) << problem;
   EXPECT_EQ(Snapshot(), before);
+}
+
+// The export of a corrected record is the record as it stands: a lab marked entered in error and
+// a FHIR result corrected to a new value import into another database as the same course, with
+// the same answer (the retracted and replaced rows and the correction rows stay behind).
+TEST_F(WriteRulesCorrections, AnExportOfACorrectedRecordImportsToTheSameAnswer) {
+  ASSERT_TRUE(testing::StoreCourseFile(site_.store(), "WR-MM", MyelomaCourse(-3)));
+  const json low = {{"kind", "lab"}, {"date", Day(0)}, {"test", "platelets"}, {"value", "5 10*9/L"}};
+  const http::Response lab = Post("nurse", "/api/v1/patients/WR-MM/events", low);
+  ASSERT_EQ(lab.status, 201) << lab.body;
+  const std::string id = std::to_string(json::parse(lab.body)["id"].get<int64_t>());
+  ASSERT_EQ(
+      Post("nurse", "/api/v1/patients/WR-MM/events/" + id + "/entered-in-error", {{"reason", "wrong patient"}}).status,
+      201);
+  ASSERT_EQ(Import("nurse", PlateletResource("plt-x", "WR-MM", "final", 250)).status, 200);
+  ASSERT_EQ(Import("nurse", PlateletResource("plt-x", "WR-MM", "corrected", 20)).status, 200);
+  ASSERT_EQ(StatusOf("WR-MM"), "interrupted");
+  const json bundle = GetJson("/api/v1/patients/WR-MM/export");
+  const std::string text = bundle.dump();
+  EXPECT_EQ(text.find("entered-in-error"), std::string::npos) << "a correction row was exported";
+  EXPECT_EQ(text.find("5 10*9/L"), std::string::npos) << "the retracted lab was exported";
+  EXPECT_EQ(text.find("plt-x@"), std::string::npos) << "a version suffix is not a FHIR id";
+
+  testing::TestDatabase other_db{"sqlite"};
+  auto other = store::Store::Open(other_db.target(), testing::TestClock());
+  ASSERT_TRUE(other.ok()) << other.error().Describe();
+  const std::string file = other_db.dir() + "/export.json";
+  std::ofstream(file) << text;
+  app::ImportRequest r;
+  r.paths = {file};
+  auto imported = app::Import(testing::TestContext(other->get()), r);
+  ASSERT_TRUE(imported.ok()) << imported.error().Describe();
+  EXPECT_EQ(imported->summary.invalid, 0) << wire::ImportJson(imported->summary).dump();
+  const Date today = testing::TestClock().Today();
+  auto mine = testing::LoadCourse(site_.store(), "WR-MM", today);
+  auto theirs = testing::LoadCourse(**other, "WR-MM", today);
+  ASSERT_TRUE(mine.ok() && theirs.ok());
+  EXPECT_EQ(testing::EngineSummary(theirs->course, today), testing::EngineSummary(mine->course, today));
+}
+
+// lenacare's own exported Observation (the event in its extension), retracted by the system that
+// received it: status entered-in-error retracts it here too. (Regression: the extension was read
+// whatever the status, and the retraction stored the event again.)
+TEST_F(WriteRulesCorrections, AnExportedObservationEnteredInErrorRetractsTheEvent) {
+  ASSERT_TRUE(testing::StoreCourseFile(site_.store(), "WR-MM", MyelomaCourse(-3)));
+  json obs = PlateletResource("plt-ext", "WR-MM", "final", 20);
+  const json event = {{"date", Day(0)}, {"type", "lab"}, {"test", "platelets"}, {"value", "20 10*9/L"}};
+  obs["extension"] = json::array({{{"url", std::string(fhir::kEventExtension)}, {"valueString", event.dump()}}});
+  ASSERT_EQ(Import("nurse", obs).status, 200);
+  ASSERT_EQ(StatusOf("WR-MM"), "interrupted");
+  obs["status"] = "entered-in-error";
+  const http::Response r = Import("nurse", obs);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["written"], 1) << r.body;
+  EXPECT_EQ(StatusOf("WR-MM"), "taking");
 }
 
 }  // namespace
