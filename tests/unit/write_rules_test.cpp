@@ -479,13 +479,46 @@ TEST_F(WriteRulesRoles, TheCoursePageFormsLetOnlyTheActsRolesWrite) {
        {{"form", "lab"}, {"date", today}, {"test", "platelets"}, {"value", "150 10*9/L"}},
        {"prescriber", "nurse"}},
       {"confirmation", "WR-FRP", {{"form", "confirmation"}, {"date", today}, {"number", "C1"}}, {"pharmacist"}},
+      {"toxicity",
+       "WR-MM",
+       {{"form", "toxicity"}, {"date", today}, {"term", "rash"}, {"grade", "1"}},
+       {"prescriber", "nurse"}},
+      {"pregnancy-test",
+       "WR-FRP",
+       {{"form", "pregnancy-test"}, {"date", today}, {"result", "negative"}, {"sensitivity", "25 m[IU]/mL"}},
+       {"prescriber", "nurse"}},
+      {"marker",
+       "WR-MM",
+       {{"form", "marker"}, {"date", today}, {"marker", "serum_m_protein"}, {"value", "1.2 g/dL"}},
+       {"prescriber", "nurse"}},
+      {"authorization", "WR-RX", {{"form", "authorization"}, {"date", today}, {"number", "A-9"}}, {"prescriber"}},
+      {"counseling (prescriber)",
+       "WR-RX",
+       {{"form", "counseling"}, {"date", today}, {"by", "prescriber"}},
+       {"prescriber"}},
+      {"counseling (pharmacist)",
+       "WR-RX",
+       {{"form", "counseling"}, {"date", today}, {"by", "pharmacist"}},
+       {"pharmacist"}},
+      {"rems-facts", "WR-NOCOURSE", {{"form", "rems-facts"}, {"rems_category", "adult-male"}}, {"prescriber"}},
+      {"course",
+       "WR-NOCOURSE",
+       {{"form", "course"}, {"indication", "mm"}, {"start", today}, {"dose", "25"}, {"setting", "newly-diagnosed"}},
+       {"prescriber"}},
       {"hold", "DEMO-1003", {{"form", "hold"}, {"date", today}, {"reason", "rash"}}, {"prescriber"}},
+      {"stop", "DEMO-1002", {{"form", "stop"}, {"date", today}, {"reason", "progression"}}, {"prescriber"}},
+      // The patients page's form (no ref: posted to /patients).
+      {"new patient",
+       "",
+       {{"patient", "WR-FORM-NEW"}, {"sex", "female"}, {"birth_date", "1961-05-02"}},
+       {"prescriber"}},
   };
   for (const FormAct& act : acts) {
     for (const std::string& role : kRoles) {
       SCOPED_TRACE(act.name + " form as " + role);
       const std::string before = Snapshot();
-      const http::Response r = site_.PostForm("/patients/" + act.ref, act.fields, &browsers[role]);
+      const http::Response r =
+          site_.PostForm(act.ref.empty() ? "/patients" : "/patients/" + act.ref, act.fields, &browsers[role]);
       if (act.allowed.count(role)) {
         EXPECT_EQ(r.status, 303) << r.body.substr(0, 2000);
         EXPECT_NE(Snapshot(), before);
