@@ -213,8 +213,13 @@ class Importer {
   // confirmed in a file: it is reported, to be recorded through a form or the API). A second
   // version of a stored resource (status corrected or amended) replaces the stored one.
   Result<Written> StoreEvent(fhir::Record& rec, int64_t pid) {
-    nlohmann::json body = nlohmann::json::parse(rec.event.body, nullptr, false);
-    auto act = ActOfEvent(rec.event.type, body.is_object() ? body.value("by", "") : "");
+    const std::string& type = rec.event.type;
+    // The event's text is parsed only where the act or the checks need it (not for the bulk of
+    // an import: labs, markers, dose-diary entries).
+    const bool checked = type != "lab" && type != "marker" && type != "dose-taken" && type != "dose-missed";
+    const nlohmann::json body =
+        checked ? nlohmann::json::parse(rec.event.body, nullptr, false) : nlohmann::json::object();
+    auto act = ActOfEvent(type, body.is_object() ? body.value("by", "") : "");
     if (!act.ok()) return Refuse(rec, act.error());
     if (Status s = Authorize(ctx_, *act); !s.ok()) return Refuse(rec, s.error());
     if (rec.event.date > today_) {
@@ -223,8 +228,6 @@ class Importer {
     rec.event.patient_id = pid;
     rec.event.recorded_by = actor_;
     rec.event.recorded_at = now_;
-    const std::string& type = rec.event.type;
-    const bool checked = type != "lab" && type != "marker" && type != "dose-taken" && type != "dose-missed";
     if (checked) {
       Status s = Checks(rec, body, 0);
       if (!s.ok()) return Refuse(rec, s.error());

@@ -609,6 +609,42 @@ TEST_F(WriteRulesChecks, ADispenseWaitsForTheRemsChecklist) {
   EXPECT_EQ(r.status, 201) << r.body;
 }
 
+// The other codes of the write rules: a date before the patient's birth, a dispense without a
+// course, a dose that is none of the label's levels, capsules other than the plan, a dispense
+// while on hold (stored once confirmed, with its reason) and after therapy was stopped.
+TEST_F(WriteRulesChecks, TheRemainingRefusalsAndReasonsHaveTheirCodes) {
+  ASSERT_NO_FATAL_FAILURE(AddRolePatients(site_.store()));
+  const json ancient = {{"kind", "lab"}, {"date", "1900-01-02"}, {"test", "platelets"}, {"value", "150 10*9/L"}};
+  EXPECT_TRUE(Has(ExpectNotStored("nurse", "WR-MM", ancient, "refused"), "before-birth"));
+  const json dispense = {{"kind", "dispense"}, {"date", Day(0)}, {"days_supply", 28}};
+  EXPECT_TRUE(Has(ExpectNotStored("pharmacist", "WR-NOCOURSE", dispense, "refused"), "no-course"));
+  const json off_ladder = {{"kind", "event"}, {"event", {{"type", "dose-change"}, {"date", Day(0)}, {"dose_mg", 7.5}}}};
+  EXPECT_TRUE(Has(ExpectNotStored("prescriber", "WR-MM", off_ladder, "needs-confirmation"), "dose-not-on-ladder"));
+
+  // WR-FRP has every REMS step but today's confirmation number.
+  const json confirmation = {{"kind", "event"},
+                             {"event", {{"type", "confirmation"}, {"date", Day(0)}, {"number", "C2"}}}};
+  ASSERT_EQ(Post("pharmacist", "/api/v1/patients/WR-FRP/events", confirmation).status, 201);
+  json odd = dispense;
+  odd["quantity"] = 30;
+  EXPECT_EQ(ExpectNotStored("pharmacist", "WR-FRP", odd, "needs-confirmation"),
+            std::vector<std::string>{"dispense-quantity"});
+  const json hold = {{"kind", "hold"}, {"date", Day(0)}, {"reason", "infection"}};
+  ASSERT_EQ(Post("prescriber", "/api/v1/patients/WR-FRP/events", hold).status, 201);
+  json planned = dispense;
+  planned["quantity"] = 21;  // 25 mg on days 1-21: 21 capsules of 25 mg
+  EXPECT_EQ(ExpectNotStored("pharmacist", "WR-FRP", planned, "needs-confirmation"),
+            std::vector<std::string>{"dispense-while-held"});
+  planned["confirm"] = {{"reason", "the hold is for one dose; the prescriber said to dispense"}};
+  const http::Response held = Post("pharmacist", "/api/v1/patients/WR-FRP/events", planned);
+  ASSERT_EQ(held.status, 201) << held.body;
+  EXPECT_EQ(ConfirmedOver(json::parse(held.body)), "dispense-while-held");
+
+  const json stop = {{"kind", "stop"}, {"date", Day(0)}, {"reason", "progression"}};
+  ASSERT_EQ(Post("prescriber", "/api/v1/patients/WR-FRP/events", stop).status, 201);
+  EXPECT_TRUE(Has(ExpectNotStored("pharmacist", "WR-FRP", dispense, "refused"), "therapy-stopped"));
+}
+
 // A resumption before the platelets recovered: refused without a reason; with one, stored with it,
 // shown with the warnings it was recorded over, written in the audit log, and its finding resolved
 // so that the worklist does not ask again.
