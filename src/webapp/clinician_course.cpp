@@ -885,9 +885,10 @@ std::string ErrorSummary(const FailedForm& f) {
   return out + "</ul></div>";
 }
 
-std::string FormsSection(const Knowledge& k, const Caller& caller, const std::string& ref, const std::string& status,
-                         const Result<app::StatusAnswer>& st, bool has_course, const FailedForm* failed,
-                         Date clock_today, Sources& src) {
+// `facts`: the patient's stored facts, shown in the REMS-facts form so that saving it keeps them.
+std::string FormsSection(const Knowledge& k, const Caller& caller, const std::string& ref, const json& facts,
+                         const std::string& status, const Result<app::StatusAnswer>& st, bool has_course,
+                         const FailedForm* failed, Date clock_today, Sources& src) {
   using app::Act;
   const std::string today = clock_today.ToString();
   std::string forms;
@@ -976,9 +977,9 @@ std::string FormsSection(const Knowledge& k, const Caller& caller, const std::st
     forms += f.Open(caller, ref, "REMS facts",
                     "The patient's risk category and whether she can become pregnant decide the pregnancy-prevention "
                     "checks.") +
-             f.Select("rems_category", "Risk category", categories, false) +
+             f.Select("rems_category", "Risk category", categories, false, Get(facts, "rems_category")) +
              f.Select("can_become_pregnant", "Can become pregnant",
-                      {{"", "Not recorded"}, {"yes", "Yes"}, {"no", "No"}}, false) +
+                      {{"", "Not recorded"}, {"yes", "Yes"}, {"no", "No"}}, false, Get(facts, "can_become_pregnant")) +
              f.Close("Save REMS facts");
   }
   if (caller.MayDo(Act::kPrescription)) {
@@ -1115,8 +1116,8 @@ http::Response CoursePage(Site& site, const http::Request& req, const Caller& ca
   const std::string& name = show.patient.name;
   page.title = name.empty() ? "Patient " + ref : name + " (" + ref + ")";
   page.flash = flash;
-  const std::string forms =
-      FormsSection(k, caller, ref, evaluate_status, st, show.course.has_value(), failed, site.clock.Today(), src);
+  const std::string forms = FormsSection(k, caller, ref, json::parse(show.patient.facts, nullptr, false),
+                                         evaluate_status, st, show.course.has_value(), failed, site.clock.Today(), src);
   std::string main =
       "<nav class=\"on-this-page\" aria-label=\"On this page\"><p>On this page: <a href=\"#status\">Status</a> · "
       "<a href=\"#rems\">REMS</a> · <a href=\"#counts\">Blood counts</a> · <a href=\"#response\">Response</a> · "

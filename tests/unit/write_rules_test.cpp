@@ -977,5 +977,18 @@ TEST_F(WriteRulesCorrections, AnExportedObservationEnteredInErrorRetractsTheEven
   EXPECT_EQ(StatusOf("WR-MM"), "taking");
 }
 
+// The REMS-facts form shows the stored facts, so that saving one of them keeps the other.
+// (Regression: both selects started at "not recorded", and saving the form erased the category.)
+TEST_F(WriteRulesRoles, TheRemsFactsFormShowsAndKeepsTheStoredFacts) {
+  ASSERT_NO_FATAL_FAILURE(AddRolePatients(site_.store()));
+  ASSERT_EQ(
+      Post("prescriber", "/api/v1/patients/WR-NOCOURSE/details", {{"facts", {{"rems_category", "adult-male"}}}}).status,
+      200);
+  const Credentials prescriber = site_.SignIn("prescriber");
+  const http::Response page = site_.Get("/patients/WR-NOCOURSE", &prescriber);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<option value=\"adult-male\" selected>"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lenacare
