@@ -61,13 +61,14 @@ int Fail(const Error& error, const Options& o) {
                 << "\n";
     }
   }
-  if (o.json) std::cout << wire::ErrorJson(e).dump(2) << "\n";
+  // Valid UTF-8 whatever the input was: an invalid byte the message quotes is replaced (U+FFFD).
+  if (o.json) std::cout << wire::ErrorJson(e).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return code;
 }
 
 int Emit(const Options& o, const nlohmann::json& j, const std::string& text, int code) {
   if (o.json) {
-    std::cout << j.dump(2) << "\n";
+    std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     std::cout << text << "\n" << wire::kDisclaimer << "\n";
   }

@@ -113,7 +113,11 @@ Result<int> WholeNumber(const json& e, const std::string& where, std::string_vie
     if (required) return Error::BadInput(Join(where, key), "missing");
     return min;
   }
-  if (!it->is_number_integer() || it->get<long long>() < min || it->get<long long>() > 100000) {
+  const bool in_range = it->is_number_unsigned() ? it->get<uint64_t>() <= 100000 &&
+                                                       it->get<uint64_t>() >= static_cast<uint64_t>(std::max(min, 0))
+                        : it->is_number_integer() ? it->get<int64_t>() >= min && it->get<int64_t>() <= 100000
+                                                  : false;
+  if (!in_range) {
     return Error::BadInput(Join(where, key), "must be a whole number, at least " + std::to_string(min));
   }
   return static_cast<int>(it->get<long long>());
@@ -270,10 +274,14 @@ Result<Event> ParseEvent(const Knowledge& k, const json& e, const std::string& w
       }
       auto g = e.find("grade");
       if (g == e.end()) return Error::BadInput(Join(where, "grade"), "missing");
-      if (!g->is_number_integer() || g->get<int>() < 0 || g->get<int>() > 5) {
+      // Checked as the 64-bit number it is, before narrowing (4294967299 is not grade 3).
+      const bool in_range = g->is_number_unsigned()  ? g->get<uint64_t>() <= 5
+                            : g->is_number_integer() ? g->get<int64_t>() >= 0 && g->get<int64_t>() <= 5
+                                                     : false;
+      if (!in_range) {
         return Error::BadInput(Join(where, "grade"), "must be a CTCAE grade, a whole number from 0 to 5");
       }
-      ev.grade = g->get<int>();
+      ev.grade = static_cast<int>(g->get<int64_t>());
       break;
     }
     case EventType::kTemperature: {

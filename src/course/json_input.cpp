@@ -1,6 +1,9 @@
 #include "course/json_input.h"
 
 #include <algorithm>
+#include <vector>
+
+#include "core/text.h"
 
 namespace lenacare::json_input {
 
@@ -49,14 +52,54 @@ std::string Position(std::string_view text, size_t byte) {
 }  // namespace
 
 Result<json> ParseObject(std::string_view text, const std::string& what) {
+  // While parsing: a key given twice in one object (which value would count?) and nesting deeper
+  // than kMaxDepth (kept out of the tree, so that nothing later recurses that deep) are refused.
+  std::vector<std::vector<std::string>> keys;  // the keys of each open object
+  std::string duplicate;
+  bool too_deep = false;
+  auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start:
+        if (depth >= kMaxDepth) {
+          too_deep = true;
+          return false;
+        }
+        if (event == json::parse_event_t::object_start) keys.emplace_back();
+        return true;
+      case json::parse_event_t::object_end:
+        if (!keys.empty()) keys.pop_back();
+        return true;
+      case json::parse_event_t::key:
+        if (!keys.empty() && parsed.is_string()) {
+          std::vector<std::string>& seen = keys.back();
+          const std::string& key = parsed.get_ref<const std::string&>();
+          if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+            if (duplicate.empty()) duplicate = key;
+          } else {
+            seen.push_back(key);
+          }
+        }
+        return true;
+      default:
+        return true;
+    }
+  };
   json root;
   try {
-    root = json::parse(text.begin(), text.end());
+    root = json::parse(text.begin(), text.end(), callback);
   } catch (const json::parse_error& e) {
     const std::string message = e.what();
     const size_t colon = message.rfind(": ");
     return Error::BadInput(what, "malformed JSON at " + Position(text, e.byte) +
                                      (colon == std::string::npos ? "" : " (" + message.substr(colon + 2) + ")"));
+  } catch (const json::exception&) {
+    // A number too large for a double (1e309): nlohmann reports it as out of range.
+    return Error::BadInput(what, "a number is out of range");
+  }
+  if (too_deep) return Error::BadInput(what, "nested deeper than " + std::to_string(kMaxDepth) + " levels");
+  if (!duplicate.empty()) {
+    return Error::BadInput(what, "the key " + Quoted(duplicate.substr(0, 64)) + " is given twice in one object");
   }
   if (!root.is_object()) return Error::BadInput(what, "must be a JSON object");
   return root;

@@ -20,7 +20,13 @@ Status CheckKeys(const nlohmann::json& obj, const std::string& where, std::initi
 // A non-empty text field; "" when it is absent and not required.
 Result<std::string> Text(const nlohmann::json& obj, const std::string& where, std::string_view key, bool required);
 
+// The deepest nesting of objects and arrays a course file or series may have (documented limit;
+// a course file needs 4).
+inline constexpr int kMaxDepth = 32;
+
 // Parses `text` as a JSON object; a syntax error is bad input on `what` naming the line and column.
+// Also bad input: a key given twice in one object, nesting deeper than kMaxDepth, a number out of
+// the range of a double.
 Result<nlohmann::json> ParseObject(std::string_view text, const std::string& what);
 
 }  // namespace lenacare::json_input
