@@ -295,8 +295,7 @@ class Importer {
     }
     if (current == nullptr) return Written::kUnchanged;  // never stored, or already retracted
     if (current->patient_id != pid) return Refuse(rec, Error::BadInput("id", "is stored for another patient"));
-    nlohmann::json body = nlohmann::json::parse(current->body, nullptr, false);
-    auto act = ActOfEvent(current->type, body.is_object() ? body.value("by", "") : "");
+    auto act = ActOfRow(*current);
     if (!act.ok()) return Refuse(rec, act.error());
     if (Status s = Authorize(ctx_, *act); !s.ok()) return Refuse(rec, s.error());
     store::EventRecord row;

@@ -1,6 +1,7 @@
 #include "app/permissions.h"
 
 #include <array>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 namespace lenacare::app {
@@ -110,6 +111,15 @@ Result<Act> ActOfEvent(std::string_view type, std::string_view by) {
     if (id == type) return act;
   }
   return Error::BadInput("event.type", "unknown event type '" + std::string(type) + "'");
+}
+
+Result<Act> ActOfRow(const store::EventRecord& row) {
+  std::string by;
+  if (row.type == "counseling") {
+    const nlohmann::json body = nlohmann::json::parse(row.body, nullptr, false);
+    if (body.is_object()) by = body.value("by", "");
+  }
+  return ActOfEvent(row.type, by);
 }
 
 }  // namespace lenacare::app

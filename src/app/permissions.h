@@ -7,6 +7,7 @@
 
 #include "app/context.h"
 #include "core/result.h"
+#include "store/store.h"
 
 namespace lenacare::app {
 
@@ -41,5 +42,7 @@ Status Authorize(const Context& ctx, Act a, const std::string& field = "");
 // The act of recording a course-file event or marker of this type ("dispense", "marker"); for
 // counselling, `by` ("prescriber" or "pharmacist") decides. Bad input for an unknown type.
 Result<Act> ActOfEvent(std::string_view type, std::string_view by);
+// The act of a stored row (its type, and for counselling the `by` of its course-file text).
+Result<Act> ActOfRow(const store::EventRecord& row);
 
 }  // namespace lenacare::app

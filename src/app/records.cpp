@@ -58,6 +58,13 @@ Result<json> EventObject(const RecordRequest& r) {
   return e;
 }
 
+// A reason a person gives (a confirmation, a correction, a resolution): 1 to 1000 characters.
+Status CheckReason(const std::string& text, const std::string& field, const std::string& missing) {
+  if (text.empty()) return Error::BadInput(field, "missing: " + missing);
+  if (text.size() > 1000) return Error::BadInput(field, "at most 1000 characters");
+  return Status::Ok();
+}
+
 // The "check dose" findings a confirmed write was stored over, resolved by that confirmation.
 Status ResolveConfirmed(const Context& ctx, const std::string& ref, const store::EventRecord& row,
                         const WriteCheck& check) {
@@ -89,8 +96,7 @@ Result<store::EventRecord> AmendableRow(const Context& ctx, const store::Patient
       return Error::BadInput(field, "event " + std::to_string(id) + " was already corrected by event " +
                                         std::to_string(e.replaced_by) + ": correct that one");
     }
-    json body = json::parse(e.body, nullptr, false);
-    auto act = ActOfEvent(e.type, body.is_object() ? body.value("by", "") : "");
+    auto act = ActOfRow(e);
     if (!act.ok()) return act.error();
     if (Status allowed = Authorize(ctx, *act, field); !allowed.ok()) return allowed.error();
     return e;
@@ -190,7 +196,7 @@ Status Gate(const WriteCheck& check, const std::string& reason, store::EventReco
     return Status::Ok();
   }
   if (reason.empty()) return Error::Problems(ErrorKind::kNeedsConfirmation, "confirm", check.confirm);
-  if (reason.size() > 1000) return Error::BadInput("confirm", "at most 1000 characters");
+  if (Status s = CheckReason(reason, "confirm", "give the reason"); !s.ok()) return s.error();
   json warnings = json::array();
   for (const Problem& p : check.confirm) warnings.push_back({{"code", p.code}, {"message", p.message}});
   row.reason = reason;
@@ -408,8 +414,9 @@ Result<store::EventRecord> RecordEvent(const Context& ctx, const RecordRequest& 
         return Error::BadInput("replaces", "event " + std::to_string(r.replaces) + " is a " + target->type +
                                                ", not a " + type + ": mark it entered in error instead");
       }
-      if (r.correction.empty()) return Error::BadInput("correction", "missing: say why the entry is corrected");
-      if (r.correction.size() > 1000) return Error::BadInput("correction", "at most 1000 characters");
+      if (Status s = CheckReason(r.correction, "correction", "say why the entry is corrected"); !s.ok()) {
+        return s.error();
+      }
     }
     auto checked = CheckEvent(ctx, *p, *event, r.replaces);
     if (!checked.ok()) return checked.error();
@@ -436,8 +443,7 @@ Result<store::EventRecord> RecordEvent(const Context& ctx, const RecordRequest& 
 
 Result<store::EventRecord> MarkEnteredInError(const Context& ctx, const CorrectionRequest& r) {
   if (Status s = NeedStore(ctx); !s.ok()) return s.error();
-  if (r.reason.empty()) return Error::BadInput("reason", "missing: say why the entry is wrong");
-  if (r.reason.size() > 1000) return Error::BadInput("reason", "at most 1000 characters");
+  if (Status s = CheckReason(r.reason, "reason", "say why the entry is wrong"); !s.ok()) return s.error();
   store::Store& st = *ctx.store;
   return InTransaction<store::EventRecord>(st, [&]() -> Result<store::EventRecord> {
     auto p = st.FindPatient(r.patient);
@@ -472,8 +478,7 @@ Result<store::EventRecord> ResolveFinding(const Context& ctx, const ResolveReque
   if (Status allowed = Authorize(ctx, Act::kResolveFinding); !allowed.ok()) return allowed.error();
   if (r.finding.empty() || r.finding.size() > 1000)
     return Error::BadInput("finding", "give the finding (1 to 1000 characters)");
-  if (r.reason.empty()) return Error::BadInput("reason", "missing: say how the finding was resolved");
-  if (r.reason.size() > 1000) return Error::BadInput("reason", "at most 1000 characters");
+  if (Status s = CheckReason(r.reason, "reason", "say how the finding was resolved"); !s.ok()) return s.error();
   store::Store& st = *ctx.store;
   return InTransaction<store::EventRecord>(st, [&]() -> Result<store::EventRecord> {
     auto p = st.FindPatient(r.patient);

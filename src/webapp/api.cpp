@@ -239,12 +239,9 @@ void AddApi(Site& site, Router& router) {
                  return ErrorResponse(Error::BadInput("id", "'" + id + "' is not an event id"));
                }
                r.event = std::stoll(id);
-               for (auto it = body->begin(); it != body->end(); ++it) {
-                 if (it.key() != "reason")
-                   return ErrorResponse(Error::BadInput(it.key(), "not an input of this request"));
-                 if (!it.value().is_string()) return ErrorResponse(Error::BadInput("reason", "must be a text"));
-                 r.reason = it.value().get<std::string>();
-               }
+               static const Fields<app::CorrectionRequest> fields =
+                   Fields<app::CorrectionRequest>().Text("reason", &app::CorrectionRequest::reason);
+               if (Status s = fields.FromJson(*body, r); !s.ok()) return ErrorResponse(s.error());
                Site::Db db = site.Lock(c);
                return Answer(
                    app::MarkEnteredInError(db.ctx, r),
@@ -259,12 +256,10 @@ void AddApi(Site& site, Router& router) {
                if (!body.ok()) return ErrorResponse(body.error());
                app::ResolveRequest r;
                r.patient = p.at("ref");
-               for (auto it = body->begin(); it != body->end(); ++it) {
-                 std::string* slot = it.key() == "finding" ? &r.finding : it.key() == "reason" ? &r.reason : nullptr;
-                 if (slot == nullptr) return ErrorResponse(Error::BadInput(it.key(), "not an input of this request"));
-                 if (!it.value().is_string()) return ErrorResponse(Error::BadInput(it.key(), "must be a text"));
-                 *slot = it.value().get<std::string>();
-               }
+               static const Fields<app::ResolveRequest> fields = Fields<app::ResolveRequest>()
+                                                                     .Text("finding", &app::ResolveRequest::finding)
+                                                                     .Text("reason", &app::ResolveRequest::reason);
+               if (Status s = fields.FromJson(*body, r); !s.ok()) return ErrorResponse(s.error());
                Site::Db db = site.Lock(c);
                return Answer(
                    app::ResolveFinding(db.ctx, r),

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "app/records.h"
+#include "app/worklist.h"
 #include "clinical/capsules.h"
 #include "core/quantity.h"
 #include "knowledge/lab_test.h"
@@ -598,13 +599,6 @@ std::string EventText(const Knowledge& k, const json& e) {
   return out;
 }
 
-// The act that recording a row of this type needs (for the correction form's visibility).
-std::optional<app::Act> ActOfRow(const store::EventRecord& e, const json& body) {
-  auto act = app::ActOfEvent(e.type, body.is_object() ? body.value("by", "") : "");
-  if (!act.ok()) return std::nullopt;
-  return *act;
-}
-
 // A row's corrections and confirmation, as the timeline shows them.
 std::string RowNotes(const store::EventRecord& e) {
   std::string out;
@@ -689,8 +683,10 @@ std::string TimelineSection(const Knowledge& k, const Caller& caller, const std:
         }
         item = "<li id=\"event-" + std::to_string(row.id) + "\"><span class=\"hint\">#" + std::to_string(row.id) +
                "</span> " + text + RowNotes(row);
-        auto act = ActOfRow(row, e.body);
-        if (correctable && row.replaced_by == 0 && act && caller.MayDo(*act)) item += CorrectionForm(caller, ref, row);
+        auto act = app::ActOfRow(row);
+        if (correctable && row.replaced_by == 0 && act.ok() && caller.MayDo(*act)) {
+          item += CorrectionForm(caller, ref, row);
+        }
       } else {
         item = "<li>" + text;
       }
@@ -710,7 +706,7 @@ std::string SymptomsSection(const Caller& caller, const std::string& ref, const 
   out += "<p class=\"hint\">In the patient's own words, newest first.</p><ul class=\"diary\">";
   for (auto it = diary.rbegin(); it != diary.rend(); ++it) {
     const store::SymptomEntry& e = *it;
-    const std::string finding = "symptom:" + std::to_string(e.id);
+    const std::string finding = app::SymptomFinding(e);
     const bool done = std::find(resolved.begin(), resolved.end(), finding) != resolved.end();
     out += "<li><time datetime=\"" + Escape(e.date) + "\">" + Escape(e.date) + "</time> <span class=\"tag " +
            Escape(e.severity) + "\">" + Escape(e.severity) + "</span> " + Escape(e.symptom) +
@@ -831,6 +827,13 @@ class FormWriter {
   std::string kind_;
   const FailedForm* failed_;
 };
+
+// The REMS risk categories of the knowledge as the options of a select, after `none`.
+std::vector<std::pair<std::string, std::string>> RemsCategoryOptions(const Knowledge& k, const std::string& none) {
+  std::vector<std::pair<std::string, std::string>> out = {{"", none}};
+  for (const RemsCategory& c : k.safety.rems.categories) out.emplace_back(c.id, Humanize(c.id));
+  return out;
+}
 
 // What the dispense form shows next to its button: the checklist's verdict and the capsule plan.
 std::string DispenseAdvice(const Knowledge& k, const Result<app::StatusAnswer>& st, Sources& src) {
@@ -972,8 +975,7 @@ std::string FormsSection(const Knowledge& k, const Caller& caller, const std::st
   }
   if (caller.MayDo(Act::kPatientFacts)) {
     FormWriter f("rems-facts", failed);
-    std::vector<std::pair<std::string, std::string>> categories = {{"", "Not recorded"}};
-    for (const RemsCategory& c : k.safety.rems.categories) categories.emplace_back(c.id, Humanize(c.id));
+    const auto categories = RemsCategoryOptions(k, "Not recorded");
     forms += f.Open(caller, ref, "REMS facts",
                     "The patient's risk category and whether she can become pregnant decide the pregnancy-prevention "
                     "checks.") +
@@ -989,8 +991,7 @@ std::string FormsSection(const Knowledge& k, const Caller& caller, const std::st
              f.Input("number", "Authorization number", "text", "", true, "", " autocomplete=\"off\"") +
              f.Close("Record authorization");
     FormWriter p("prescription", failed);
-    std::vector<std::pair<std::string, std::string>> categories = {{"", "Choose a category"}};
-    for (const RemsCategory& c : k.safety.rems.categories) categories.emplace_back(c.id, Humanize(c.id));
+    const auto categories = RemsCategoryOptions(k, "Choose a category");
     forms += p.Open(caller, ref, "Prescription", "") + p.Input("date", "Date written", "date", "", true, today) +
              p.Input("days_supply", "Days of supply", "number",
                      k.max_supply_days > 0 ? "(at most " + std::to_string(k.max_supply_days) + ")" : "", true, "",
