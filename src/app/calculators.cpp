@@ -13,7 +13,7 @@ namespace lenacare::app {
 namespace {
 
 Error UnknownIndication(const Knowledge& k, const std::string& id) {
-  return Error::BadInput("indication", "unknown indication '" + id + "' (known: " + k.IndicationIds() + ")");
+  return Error::BadInput("indication", "unknown indication " + Quoted(id) + " (known: " + k.IndicationIds() + ")");
 }
 
 bool AnyCockcroftGault(const CrClRequest& r) {

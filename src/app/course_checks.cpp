@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/quantity.h"
+#include "core/text.h"
 #include "course/calendar.h"
 #include "course/course_json.h"
 #include "course/evaluate.h"
@@ -146,7 +147,7 @@ Result<EvaluateAnswer> LowCount(const Context& ctx, const LowCountRequest& r) {
     double mg = 0;
     auto [end, ec] = std::from_chars(r.dose.data(), r.dose.data() + r.dose.size(), mg);
     if (ec != std::errc() || end != r.dose.data() + r.dose.size())
-      return Error::BadInput("dose", "'" + r.dose + "' is not a number of mg (e.g. 25)");
+      return Error::BadInput("dose", Quoted(r.dose) + " is not a number of mg (e.g. 25)");
     course["starting_dose_mg"] = mg;
   } else if (const Indication* ind = k.FindIndication(r.indication)) {
     course["starting_dose_mg"] = ind->start.dose_mg;  // the label's starting dose, as the form says

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/text.h"
 #include "course/evaluate.h"
 
 namespace lenacare::app {
@@ -110,7 +111,7 @@ Result<PatientHome> ReadPatientHome(const Context& ctx, const std::string& ref) 
     auto latest = st.LatestCourse(p->id);
     if (!latest.ok()) return latest.error();
     if (!*latest) {
-      home.status = Error::CannotAssess("patient", "'" + ref + "' has no therapy course");
+      home.status = Error::CannotAssess("patient", Quoted(ref) + " has no therapy course");
       home.calendar = home.status.error();
     } else {
       auto stored = st.RebuildCourse(ctx.k, *p, **latest, home.today);

@@ -4,6 +4,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/text.h"
+
 namespace lenacare::app {
 namespace {
 
@@ -110,7 +112,7 @@ Result<Act> ActOfEvent(std::string_view type, std::string_view by) {
   for (const auto& [id, act] : kByType) {
     if (id == type) return act;
   }
-  return Error::BadInput("event.type", "unknown event type '" + std::string(type) + "'");
+  return Error::BadInput("event.type", "unknown event type " + Quoted(std::string(type)));
 }
 
 Result<Act> ActOfRow(const store::EventRecord& row) {

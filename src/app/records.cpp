@@ -8,6 +8,7 @@
 #include "app/permissions.h"
 #include "app/transaction.h"
 #include "app/write_checks.h"
+#include "core/text.h"
 #include "course/course_json.h"
 #include "course/json_input.h"
 #include "course/response_json.h"
@@ -37,7 +38,7 @@ Result<json> EventObject(const RecordRequest& r) {
                                                             {"pregnancy-test", "pregnancy-test"},
                                                             {"dispense", "dispense"}};
   auto type = kTypes.find(r.kind);
-  if (type == kTypes.end()) return Error::BadInput("kind", "unknown kind '" + r.kind + "'");
+  if (type == kTypes.end()) return Error::BadInput("kind", "unknown kind " + Quoted(r.kind));
   json e = json::object();
   e["type"] = type->second;
   e["date"] = r.date;
@@ -101,7 +102,7 @@ Result<store::EventRecord> AmendableRow(const Context& ctx, const store::Patient
     if (Status allowed = Authorize(ctx, *act, field); !allowed.ok()) return allowed.error();
     return e;
   }
-  return Error::BadInput(field, "'" + p.ref + "' has no event " + std::to_string(id));
+  return Error::BadInput(field, Quoted(p.ref) + " has no event " + std::to_string(id));
 }
 
 }  // namespace
@@ -148,7 +149,7 @@ Result<CheckedEvent> CheckEvent(const Context& ctx, const store::PatientRecord& 
     EventType t;
     if (!ParseEventType(type, t) || (t != EventType::kLab && !IsProgramEvent(t))) {
       return Error::BadInput("patient",
-                             "'" + p.ref + "' has no therapy course: start one with `lenacare course start`");
+                             Quoted(p.ref) + " has no therapy course: start one with `lenacare course start`");
     }
     Course none;
     none.start_date = Date::FromCivil(9999, 12, 31);
@@ -539,7 +540,7 @@ Result<PatientCourseView> ReadPatientCourse(const Context& ctx, const std::strin
     v.record = std::move(record).value();
     v.as_of = *day;
     if (!v.record.course) {
-      v.status = Error::CannotAssess("patient", "'" + ref + "' has no therapy course");
+      v.status = Error::CannotAssess("patient", Quoted(ref) + " has no therapy course");
     } else {
       auto c = st.RebuildCourse(ctx.k, v.record.patient, *v.record.course, *day);
       if (!c.ok()) {

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/text.h"
 #include "wire/text.h"
 
 namespace lenacare::cli {
@@ -43,7 +44,8 @@ std::string UsageMessage(const CLI::ParseError& e) {
   if (e.get_name() == "ConversionError" && what.rfind(convert, 0) == 0) {
     const std::string rest = what.substr(convert.size());  // "--age = abc"
     const size_t eq = rest.find(" = ");
-    if (eq != std::string::npos) return rest.substr(0, eq) + ": '" + rest.substr(eq + 3) + "' is not a valid value";
+    if (eq != std::string::npos)
+      return rest.substr(0, eq) + ": " + Quoted(rest.substr(eq + 3)) + " is not a valid value";
   }
   return what;
 }

@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/text.h"
 #include "knowledge/loader.h"
 #include "store/store.h"
 #include "wire/json.h"
@@ -119,6 +120,13 @@ Result<std::string> ReadInput(const std::string& path, const std::string& field)
   return ss.str();
 }
 
+Session::~Session() {
+  if (store == nullptr || store->unrecorded_reads() == 0) return;
+  std::cerr << "note: " << store->unrecorded_reads() << (store->unrecorded_reads() == 1 ? " read was" : " reads were")
+            << " not recorded in the audit log: "
+            << (store->read_only() ? "the database is read-only" : "the disk is full") << "\n";
+}
+
 Result<std::unique_ptr<Session>> Start(const Options& o, bool with_store) {
   auto k = Load(o);
   if (!k.ok()) return k.error();
@@ -139,7 +147,7 @@ Result<std::unique_ptr<Session>> Start(const Options& o, bool with_store) {
     for (const store::User& u : *users) {
       if (u.username == o.as_user) found = &u;
     }
-    if (found == nullptr) return Error::BadInput("as", "no account '" + o.as_user + "'");
+    if (found == nullptr) return Error::BadInput("as", "no account " + Quoted(o.as_user));
     ctx.authority = app::Authority::Of(*found);
     ctx.actor = found->username;
   }

@@ -49,6 +49,9 @@ struct Session {
   const Knowledge& k;
   std::unique_ptr<store::Store> store;
   app::Context ctx;
+  // Says on stderr when reads could not be written to the audit log (a read-only or full
+  // database): the answer was given, its audit entry is missing.
+  ~Session();
 };
 Result<std::unique_ptr<Session>> Start(const Options& o, bool with_store);
 

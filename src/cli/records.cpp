@@ -12,6 +12,7 @@
 #include "app/worklist.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/text.h"
 #include "store/store.h"
 #include "wire/json.h"
 #include "wire/text.h"
@@ -166,7 +167,7 @@ int RunImport(const Options& o) {
   std::string mode = o.progress;
   if (mode == "auto") mode = isatty(STDERR_FILENO) ? "bar" : "none";
   if (mode != "bar" && mode != "lines" && mode != "none") {
-    return Fail(Error::BadInput("progress", "'" + o.progress + "' is not auto, bar, lines or none"), o);
+    return Fail(Error::BadInput("progress", Quoted(o.progress) + " is not auto, bar, lines or none"), o);
   }
   if (mode == "lines") {
     r.on_commit = [](const std::string& file, int64_t line) {

@@ -54,7 +54,8 @@ bool StartingDose::verified() const {
 Result<StartingDose> StartingDoseFor(const Knowledge& k, const std::string& indication, const RenalFunction& renal) {
   const Indication* ind = k.FindIndication(indication);
   if (ind == nullptr) {
-    return Error::BadInput("indication", "unknown indication '" + indication + "' (known: " + k.IndicationIds() + ")");
+    return Error::BadInput("indication",
+                           "unknown indication " + Quoted(indication) + " (known: " + k.IndicationIds() + ")");
   }
   auto band = RenalBandFor(k, renal);
   if (!band.ok()) return band.error();

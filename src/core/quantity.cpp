@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/text.h"
+
 namespace lenacare {
 namespace {
 
@@ -114,14 +116,14 @@ Result<double> UnitTable::ToCanonical(QuantityKind kind, const RawQuantity& q) c
   for (const auto& other : kinds_) {
     for (const auto& a : other.aliases) {
       if (a.unit == q.unit) {
-        return Error::BadInput("", "unit '" + q.unit + "' is a " + std::string(KindName(other.kind)) +
+        return Error::BadInput("", "unit " + Quoted(q.unit) + " is a " + std::string(KindName(other.kind)) +
                                        " unit and does not fit a " + std::string(KindName(kind)) + " (expected e.g. " +
                                        entry->canonical + ")");
       }
     }
   }
-  return Error::BadInput("", "unknown unit '" + q.unit + "' for a " + std::string(KindName(kind)) + " (expected e.g. " +
-                                 entry->canonical + ")");
+  return Error::BadInput("", "unknown unit " + Quoted(q.unit) + " for a " + std::string(KindName(kind)) +
+                                 " (expected e.g. " + entry->canonical + ")");
 }
 
 Result<double> UnitTable::Parse(QuantityKind kind, std::string_view text) const {

@@ -91,7 +91,7 @@ Result<Event> ParseLab(const Knowledge& k, const json& e, const std::string& whe
   if (!test.ok()) return test.error();
   if (!ParseLabTest(*test, ev.test)) {
     return Error::BadInput(Join(where, "test"),
-                           "unknown test '" + *test + "' (known: anc, platelets, wbc, hemoglobin, creatinine)");
+                           "unknown test " + Quoted(*test) + " (known: anc, platelets, wbc, hemoglobin, creatinine)");
   }
   auto v = Measurement(k, e, where, "value", LabTestId(ev.test), LabTestKind(ev.test));
   if (!v.ok()) return v.error();
@@ -239,8 +239,8 @@ Result<Event> ParseEvent(const Knowledge& k, const json& e, const std::string& w
   EventType type;
   if (!ParseEventType(*type_text, type)) {
     return Error::BadInput(Join(where, "type"),
-                           "unknown event type '" + *type_text +
-                               "' (known: lab, dose-taken, dose-missed, hold, resume, dose-change, "
+                           "unknown event type " + Quoted(*type_text) +
+                               " (known: lab, dose-taken, dose-missed, hold, resume, dose-change, "
                                "toxicity, temperature, transfusion, cycle-start, stop)");
   }
   auto date = DateField(e, where, "date");
@@ -414,7 +414,9 @@ Status ParsePatientSafety(const Knowledge& k, const json& p, Patient& patient) {
   if (p.contains("findings")) {
     const json& f = p["findings"];
     if (!f.is_object()) return Error::BadInput("patient.findings", "must be an object of true/false findings");
-    for (const auto& [key, value] : f.items()) {
+    for (auto it = f.begin(); it != f.end(); ++it) {
+      const std::string& key = it.key();
+      const json& value = it.value();
       const bool known = std::any_of(k.safety.flags.begin(), k.safety.flags.end(),
                                      [&](const SafetyFlag& x) { return x.finding == key; });
       if (!known) return Error::BadInput("patient.findings." + key, "unknown finding");
@@ -539,7 +541,7 @@ Result<Course> ParseCourseJson(const Knowledge& k, std::string_view text) {
   if (!ind.ok()) return ind.error();
   c.indication = k.FindIndication(*ind);
   if (c.indication == nullptr) {
-    return Error::BadInput("indication", "unknown indication '" + *ind + "' (known: " + k.IndicationIds() + ")");
+    return Error::BadInput("indication", "unknown indication " + Quoted(*ind) + " (known: " + k.IndicationIds() + ")");
   }
   auto start = DateField(root, "", "start_date");
   if (!start.ok()) return start.error();

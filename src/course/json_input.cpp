@@ -1,6 +1,7 @@
 #include "course/json_input.h"
 
 #include <algorithm>
+#include <unordered_set>
 #include <vector>
 
 #include "core/text.h"
@@ -54,9 +55,10 @@ std::string Position(std::string_view text, size_t byte) {
 Result<json> ParseObject(std::string_view text, const std::string& what) {
   // While parsing: a key given twice in one object (which value would count?) and nesting deeper
   // than kMaxDepth (kept out of the tree, so that nothing later recurses that deep) are refused.
-  std::vector<std::vector<std::string>> keys;  // the keys of each open object
+  std::vector<std::unordered_set<std::string>> keys;  // the keys of each open object
   std::string duplicate;
   bool too_deep = false;
+  bool too_long = false;
   auto callback = [&](int depth, json::parse_event_t event, json& parsed) {
     switch (event) {
       case json::parse_event_t::object_start:
@@ -71,14 +73,16 @@ Result<json> ParseObject(std::string_view text, const std::string& what) {
         if (!keys.empty()) keys.pop_back();
         return true;
       case json::parse_event_t::key:
-        if (!keys.empty() && parsed.is_string()) {
-          std::vector<std::string>& seen = keys.back();
-          const std::string& key = parsed.get_ref<const std::string&>();
-          if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
-            if (duplicate.empty()) duplicate = key;
-          } else {
-            seen.push_back(key);
-          }
+        if (parsed.is_string() && parsed.get_ref<const std::string&>().size() > kMaxText) too_long = true;
+        if (!keys.empty() && parsed.is_string() && !keys.back().insert(parsed.get_ref<const std::string&>()).second &&
+            duplicate.empty()) {
+          duplicate = parsed.get_ref<const std::string&>();
+        }
+        return true;
+      case json::parse_event_t::value:
+        if (parsed.is_string() && parsed.get_ref<const std::string&>().size() > kMaxText) {
+          too_long = true;
+          parsed = nullptr;  // not kept: the whole text is refused
         }
         return true;
       default:
@@ -98,8 +102,9 @@ Result<json> ParseObject(std::string_view text, const std::string& what) {
     return Error::BadInput(what, "a number is out of range");
   }
   if (too_deep) return Error::BadInput(what, "nested deeper than " + std::to_string(kMaxDepth) + " levels");
+  if (too_long) return Error::BadInput(what, "a text is longer than " + std::to_string(kMaxText) + " bytes");
   if (!duplicate.empty()) {
-    return Error::BadInput(what, "the key " + Quoted(duplicate.substr(0, 64)) + " is given twice in one object");
+    return Error::BadInput(what, "the key " + Quoted(duplicate) + " is given twice in one object");
   }
   if (!root.is_object()) return Error::BadInput(what, "must be a JSON object");
   return root;

@@ -23,10 +23,13 @@ Result<std::string> Text(const nlohmann::json& obj, const std::string& where, st
 // The deepest nesting of objects and arrays a course file or series may have (documented limit;
 // a course file needs 4).
 inline constexpr int kMaxDepth = 32;
+// The longest text (a key or a string value) it may hold, in bytes (documented limit; the longest
+// a course file needs is a note).
+inline constexpr size_t kMaxText = 4096;
 
 // Parses `text` as a JSON object; a syntax error is bad input on `what` naming the line and column.
-// Also bad input: a key given twice in one object, nesting deeper than kMaxDepth, a number out of
-// the range of a double.
+// Also bad input: a key given twice in one object, nesting deeper than kMaxDepth, a text longer
+// than kMaxText, a number out of the range of a double, invalid UTF-8.
 Result<nlohmann::json> ParseObject(std::string_view text, const std::string& what);
 
 }  // namespace lenacare::json_input

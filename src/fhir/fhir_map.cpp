@@ -17,8 +17,6 @@ using simdjson::dom::array;
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-constexpr size_t kMaxProblems = 100;
-
 // The member `key` of an object (false when `e` is not an object or has no such member).
 bool Member(const element& e, std::string_view key, element& out) {
   if (e.type() != simdjson::dom::element_type::OBJECT) return false;

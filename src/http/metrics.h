@@ -33,7 +33,18 @@ class Metrics {
     uint64_t count = 0;
   };
   mutable std::mutex mu_;
-  std::map<std::tuple<std::string, std::string, int>, uint64_t, std::less<>> requests_;
+  // Finds a (method, route, status) key given as string_views without building strings (clang 14
+  // cannot compare a tuple of strings with one of string_views through std::less<>).
+  struct KeyLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      using View = std::tuple<std::string_view, std::string_view, int>;
+      return View(std::get<0>(a), std::get<1>(a), std::get<2>(a)) <
+             View(std::get<0>(b), std::get<1>(b), std::get<2>(b));
+    }
+  };
+  std::map<std::tuple<std::string, std::string, int>, uint64_t, KeyLess> requests_;
   std::map<std::string, Histogram, std::less<>> durations_;
 };
 

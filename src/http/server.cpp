@@ -44,6 +44,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/text.h"
 #include "http/metrics.h"
 
 namespace lenacare::http {
@@ -66,6 +67,36 @@ constexpr std::chrono::seconds kLingerTime{2};
 constexpr std::chrono::seconds kForceCloseWait{2};
 // Accept failures such as EMFILE repeat at once; waiting a little avoids spinning on them.
 constexpr std::chrono::milliseconds kAcceptRetry{100};
+
+std::string_view Sv(beast::string_view s) { return {s.data(), s.size()}; }
+
+constexpr const char* kBadTarget = "malformed request target: the path must start with '/' and use valid %XX escapes";
+
+// The application's view of a parsed message (its body is moved out); false when the target is
+// not a usable origin-form path.
+bool ToRequest(bhttp::request<bhttp::string_body>& msg, Request& req) {
+  req.method = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  const std::string_view target = Sv(msg.target());
+  const size_t question = target.find('?');
+  const std::string_view raw_path = target.substr(0, question);
+  // Only origin-form targets ("/path?query"); a decoded NUL is refused because no path needs one
+  // and it truncates C strings further down.
+  if (raw_path.empty() || raw_path.front() != '/' || !PercentDecode(raw_path, req.path, false) ||
+      req.path.find('\0') != std::string::npos) {
+    return false;
+  }
+  if (question != std::string_view::npos) req.query = ParseQuery(target.substr(question + 1));
+  for (const auto& field : msg) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto [it, inserted] = req.headers.try_emplace(std::move(name), Sv(field.value()));
+    // Repeated headers are one comma-separated list (RFC 9110 5.3), except Cookie ("; ").
+    if (!inserted) it->second.append(it->first == "cookie" ? "; " : ", ").append(Sv(field.value()));
+  }
+  req.body = std::move(msg.body());
+  return true;
+}
 
 class Session;
 
@@ -158,7 +189,6 @@ Response ErrorResponse(int status, std::string_view kind, std::string_view field
 }
 
 // Beast 1.74 uses boost::string_view.
-std::string_view Sv(beast::string_view s) { return {s.data(), s.size()}; }
 
 bool IsToken(std::string_view s) {
   if (s.empty()) return false;
@@ -252,27 +282,8 @@ class Session : public std::enable_shared_from_this<Session> {
     state_ = State::kHandling;
     auto& msg = parser_->get();
     Request req;
-    req.method = method_;
-    req.target = std::string(msg.target());
-    const std::string_view target = Sv(msg.target());
-    const size_t question = target.find('?');
-    const std::string_view raw_path = target.substr(0, question);
-    // Only origin-form targets ("/path?query"); a decoded NUL is refused because no path needs one
-    // and it truncates C strings further down.
-    if (raw_path.empty() || raw_path.front() != '/' || !PercentDecode(raw_path, req.path, false) ||
-        req.path.find('\0') != std::string::npos) {
-      return SendError(400, "path", "malformed request target: the path must start with '/' and use valid %XX escapes");
-    }
+    if (!ToRequest(msg, req)) return SendError(400, "path", kBadTarget);
     path_ = req.path;
-    if (question != std::string_view::npos) req.query = ParseQuery(target.substr(question + 1));
-    for (const auto& field : msg) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      auto [it, inserted] = req.headers.try_emplace(std::move(name), Sv(field.value()));
-      // Repeated headers are one comma-separated list (RFC 9110 5.3), except Cookie ("; ").
-      if (!inserted) it->second.append(it->first == "cookie" ? "; " : ", ").append(Sv(field.value()));
-    }
-    req.body = std::move(msg.body());
     req.remote = remote_;
     Response res;
     try {
@@ -413,9 +424,9 @@ class Server::Impl {
     const auto address =
         o.host == "localhost" ? asio::ip::make_address("127.0.0.1", ec) : asio::ip::make_address(o.host, ec);
     if (ec) {
-      return Error::BadInput(
-          "--listen",
-          "invalid host '" + o.host + "': expected an IP address such as 127.0.0.1, ::1 or 0.0.0.0, or localhost");
+      return Error::BadInput("--listen",
+                             "invalid host " + Quoted(o.host) +
+                                 ": expected an IP address such as 127.0.0.1, ::1 or 0.0.0.0, or localhost");
     }
     const tcp::endpoint endpoint(address, o.port);
     const std::string where = (address.is_v6() ? "[" + o.host + "]" : o.host) + ":" + std::to_string(o.port);
@@ -554,6 +565,35 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Hand
   auto impl = std::make_unique<Impl>(options, std::move(handler));
   if (Status listening = impl->Listen(); !listening.ok()) return listening.error();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+ParsedRequest ParseRequestBytes(std::string_view bytes, size_t body_limit) {
+  ParsedRequest out;
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.body_limit(static_cast<uint64_t>(body_limit));
+  parser.header_limit(kHeaderLimit);
+  parser.eager(true);
+  beast::error_code ec;
+  size_t used = 0;
+  while (!ec && !parser.is_done() && used < bytes.size()) {
+    const size_t n = parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    if (ec == bhttp::error::need_more) break;
+    if (n == 0 && !ec) break;
+    used += n;
+  }
+  if (ec == bhttp::error::body_limit) {
+    return {413, "body", "the request body is larger than the limit of " + std::to_string(body_limit) + " bytes", {}};
+  }
+  if (ec == bhttp::error::header_limit) {
+    return {431,
+            "headers",
+            "the request headers are larger than the limit of " + std::to_string(kHeaderLimit) + " bytes",
+            {}};
+  }
+  if (ec && ec != bhttp::error::need_more) return {400, "request", "malformed request: " + ec.message(), {}};
+  if (!parser.is_done()) return {400, "request", "incomplete request", {}};
+  if (!ToRequest(parser.get(), out.request)) return {400, "path", kBadTarget, {}};
+  return out;
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

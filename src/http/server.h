@@ -15,6 +15,7 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 #include "http/message.h"
@@ -22,6 +23,16 @@
 namespace lenacare::http {
 
 using Handler = std::function<Response(const Request&)>;
+
+// One request read from `bytes` as a connection reads it (the same parser, limits and checks), for
+// the fuzz target and the tests: `status` 0 and the request, or the error status a connection
+// answers (400, 413, 431) with the field and message; an incomplete request is 400 "request".
+struct ParsedRequest {
+  int status = 0;
+  std::string field, message;
+  Request request;
+};
+ParsedRequest ParseRequestBytes(std::string_view bytes, size_t body_limit);
 
 struct ServerOptions {
   std::string host = "127.0.0.1";

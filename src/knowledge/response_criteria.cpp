@@ -248,11 +248,16 @@ bool ResponseCriteria::SingleObservation(std::string_view marker) const {
 
 Result<ResponseCriteria> LoadResponseCriteria(const std::string& knowledge_root, const std::string& version,
                                               const UnitTable& units) {
-  const bool plain = !version.empty() && std::all_of(version.begin(), version.end(), [](unsigned char ch) {
-    return std::isalnum(ch) || ch == '-' || ch == '.';
-  });
+  // A version names a knowledge file, so it is a short plain name before it comes near the file
+  // system (a 255-byte name made std::filesystem::exists throw "File name too long").
+  constexpr size_t kMaxVersion = 32;
+  const bool plain = !version.empty() && version.size() <= kMaxVersion &&
+                     std::all_of(version.begin(), version.end(),
+                                 [](unsigned char ch) { return std::isalnum(ch) || ch == '-' || ch == '.'; });
   const std::string rel = "common/" + Lower(version) + ".toml";
-  if (!plain || version.front() == '.' || !std::filesystem::exists(std::filesystem::path(knowledge_root) / rel)) {
+  std::error_code ec;
+  if (!plain || version.front() == '.' ||
+      !std::filesystem::is_regular_file(std::filesystem::path(knowledge_root) / rel, ec)) {
     return Error::BadInput(
         "criteria", "unknown criteria version " + Quoted(version) + " (known: " + KnownVersions(knowledge_root) + ")");
   }

@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "core/text.h"
 #include "store/audit.h"
 
 namespace lenacare::store {
@@ -134,7 +135,7 @@ Result<User> Accounts::AddUser(const std::string& username, Role role, const std
   }
   auto existing = FindUserBy("users.username", {std::string_view(username)});
   if (!existing.ok()) return existing.error();
-  if (existing->has_value()) return Error::BadInput("username", "'" + username + "' is taken");
+  if (existing->has_value()) return Error::BadInput("username", Quoted(username) + " is taken");
   auto hash = HashPassword(password);
   if (!hash.ok()) return hash.error();
   const std::string now = store_.Now();
@@ -243,7 +244,7 @@ Status Accounts::CloseSession(const std::string& token) {
 Result<std::string> Accounts::AddToken(const std::string& username, const std::string& name) {
   auto user = FindUserBy("users.username", {std::string_view(username)});
   if (!user.ok()) return user.error();
-  if (!user->has_value()) return Error::BadInput("username", "no account '" + username + "'");
+  if (!user->has_value()) return Error::BadInput("username", "no account " + Quoted(username));
   if (name.empty() || name.size() > 100) return Error::BadInput("name", "give the token a name of 1 to 100 characters");
   const std::string token = "lct_" + RandomSecret(), hash = SecretHash(token), now = store_.Now();
   Status s = store_.Transaction([&]() -> Status {

@@ -45,10 +45,20 @@ class Connection {
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
+  // One savepoint inside the transaction: Savepoint(), then ReleaseSavepoint() or
+  // RollbackToSavepoint() (which undoes what was written since, keeping the transaction).
+  virtual Status Savepoint() { return ExecScript("SAVEPOINT lenacare_sp"); }
+  virtual Status ReleaseSavepoint() { return ExecScript("RELEASE SAVEPOINT lenacare_sp"); }
+  virtual Status RollbackToSavepoint() { return ExecScript("ROLLBACK TO SAVEPOINT lenacare_sp"); }
+  // Opened read-only (a file or mount that cannot be written): reads work, every write fails.
+  virtual bool read_only() const { return false; }
+  // The last failure was a full disk (or a database at its size limit): nothing was written.
+  virtual bool disk_full() const { return false; }
 };
 
 // "postgresql://..." or "postgres://..." opens PostgreSQL; anything else is a SQLite file path
-// (created if missing; WAL journal, foreign keys on).
+// (created if missing; WAL journal, foreign keys on). A SQLite file that exists but cannot be
+// written (its permissions, a read-only mount) is opened read-only as an unchanging copy.
 Result<std::unique_ptr<Connection>> Open(const std::string& target);
 Result<std::unique_ptr<Connection>> OpenSqlite(const std::string& path);
 Result<std::unique_ptr<Connection>> OpenPostgres(const std::string& url);

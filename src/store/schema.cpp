@@ -3,6 +3,7 @@
 // transaction with its version row, so an existing database is upgraded in place.
 #include "store/schema.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -171,9 +172,11 @@ CREATE UNIQUE INDEX events_replaces ON events (replaces);
 int LatestSchemaVersion() { return Migrations().back().version; }
 
 Result<int> SchemaVersionOf(Connection& db) {
-  Status s =
-      db.ExecScript("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT)");
-  if (!s.ok()) return s.error();
+  if (!db.read_only()) {
+    Status s =
+        db.ExecScript("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT)");
+    if (!s.ok()) return s.error();
+  }
   auto v = QueryInt(db, "SELECT max(version) FROM schema_migrations", {}, 0);
   if (!v.ok()) return v.error();
   return static_cast<int>(*v);
@@ -186,6 +189,12 @@ Status MigrateTo(Connection& db, int up_to, const std::string& now) {
     return Error::Failed("--db", "the database has schema version " + std::to_string(*current) +
                                      ", newer than this lenacare (" + std::to_string(LatestSchemaVersion()) +
                                      "): upgrade lenacare");
+  }
+  if (db.read_only() && *current < std::min(up_to, LatestSchemaVersion())) {
+    return Error::Failed("--db", "the database has schema version " + std::to_string(*current) +
+                                     " and is read-only, so it cannot be brought to version " +
+                                     std::to_string(std::min(up_to, LatestSchemaVersion())) +
+                                     ": open a writable copy once to upgrade it");
   }
   for (const Migration& m : Migrations()) {
     if (m.version <= *current || m.version > up_to) continue;

@@ -2,7 +2,9 @@
 // at most the transaction in flight), foreign keys on, a busy timeout instead of "database is
 // locked" failures when two lenacare processes share the file.
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <string>
 #include <unordered_map>
 
@@ -29,7 +31,7 @@ class SqliteRow final : public Row {
 
 class SqliteConnection final : public Connection {
  public:
-  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  SqliteConnection(sqlite3* db, bool read_only) : db_(db), read_only_(read_only) {}
   ~SqliteConnection() override {
     for (auto& [sql, st] : cache_) sqlite3_finalize(st);
     sqlite3_close_v2(db_);
@@ -42,19 +44,22 @@ class SqliteConnection final : public Connection {
   Status ExecScript(std::string_view sql) override {
     char* message = nullptr;
     if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-      Error e = Error::Failed("", std::string("SQLite: ") + (message ? message : sqlite3_errmsg(db_)));
       sqlite3_free(message);
-      return e;
+      return Failure();
     }
     return Status::Ok();
   }
 
   Result<int64_t> Run(std::string_view sql, const Params& params) override {
+    // A transaction SQLite rolled back (a full disk) takes no more writes: outside it they would
+    // each commit on their own.
+    if (Lost()) return Failure(SQLITE_FULL);
     auto st = Prepare(sql, params);
     if (!st.ok()) return st.error();
     const int rc = sqlite3_step(*st);
     sqlite3_reset(*st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) return Failure();
+    ++writes_;
     return static_cast<int64_t>(sqlite3_changes64(db_));
   }
 
@@ -69,12 +74,56 @@ class SqliteConnection final : public Connection {
     return Status::Ok();
   }
 
-  Status Begin() override { return ExecScript("BEGIN IMMEDIATE"); }
-  Status Commit() override { return ExecScript("COMMIT"); }
-  Status Rollback() override { return ExecScript("ROLLBACK"); }
+  // A read-only file cannot take the write lock of BEGIN IMMEDIATE; its transactions only read.
+  Status Begin() override {
+    Status s = ExecScript(read_only_ ? "BEGIN" : "BEGIN IMMEDIATE");
+    in_tx_ = s.ok();
+    writes_ = 0;
+    return s;
+  }
+  Status Commit() override {
+    if (Lost()) {
+      // SQLite rolled the whole transaction back (a full disk may): fine if it had written nothing
+      // that counts (only a read's audit entry, given up under a savepoint); otherwise the caller
+      // must hear that its writes are gone.
+      in_tx_ = false;
+      return writes_ == 0 ? Status::Ok() : Status(Failure(SQLITE_FULL));
+    }
+    in_tx_ = false;
+    return ExecScript("COMMIT");
+  }
+  Status Rollback() override {
+    const bool lost = Lost();
+    in_tx_ = false;
+    return lost ? Status::Ok() : ExecScript("ROLLBACK");
+  }
+  Status Savepoint() override {
+    writes_at_savepoint_ = writes_;
+    return ExecScript("SAVEPOINT lenacare_sp");
+  }
+  Status ReleaseSavepoint() override { return Lost() ? Status::Ok() : ExecScript("RELEASE SAVEPOINT lenacare_sp"); }
+  Status RollbackToSavepoint() override {
+    writes_ = writes_at_savepoint_;
+    return Lost() ? Status::Ok() : ExecScript("ROLLBACK TO SAVEPOINT lenacare_sp");
+  }
+  bool read_only() const override { return read_only_; }
+  bool disk_full() const override { return disk_full_; }
 
  private:
-  Error Failure() const { return Error::Failed("", std::string("SQLite: ") + sqlite3_errmsg(db_)); }
+  // The last error, in words a user can act on for the two a user can fix.
+  Error Failure(int code = 0) const {
+    if (code == 0) code = sqlite3_errcode(db_);
+    disk_full_ = code == SQLITE_FULL;
+    if (code == SQLITE_FULL) {
+      return Error::Failed("db",
+                           "the disk is full (or the database reached its size limit): nothing was written; "
+                           "free some space and try again");
+    }
+    if (code == SQLITE_READONLY || (read_only_ && code == SQLITE_CANTOPEN)) {
+      return Error::Failed("db", "the database is read-only (its file or disk cannot be written): nothing was written");
+    }
+    return Error::Failed("", std::string("SQLite: ") + sqlite3_errmsg(db_));
+  }
 
   Result<sqlite3_stmt*> Prepare(std::string_view sql, const Params& params) {
     sqlite3_stmt* st = nullptr;
@@ -108,6 +157,11 @@ class SqliteConnection final : public Connection {
   }
 
   sqlite3* db_;
+  bool read_only_;
+  mutable bool disk_full_ = false;
+  bool in_tx_ = false;                            // between Begin() and Commit()/Rollback()
+  int64_t writes_ = 0, writes_at_savepoint_ = 0;  // write statements run in the transaction
+  bool Lost() const { return in_tx_ && sqlite3_get_autocommit(db_) != 0; }
   // Looked up by string_view: no string is built for a statement run a million times.
   struct Hash {
     using is_transparent = void;
@@ -118,23 +172,50 @@ class SqliteConnection final : public Connection {
 
 }  // namespace
 
+namespace {
+
+// "file:" URI of a path (RFC 3986 escapes for the characters SQLite's URI parser reads).
+std::string FileUri(const std::string& path) {
+  std::string out = "file:";
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      static const char* kHex = "0123456789ABCDEF";
+      out += '%';
+      out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+      out += kHex[static_cast<unsigned char>(c) & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Connection>> OpenSqlite(const std::string& path) {
   sqlite3* db = nullptr;
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  // A file that exists but cannot be written (permissions, EROFS): opened read-only and immutable
+  // (an archive copy or a read-only mount is not written by anyone, so SQLite needs no lock or
+  // WAL index, which it could not create there).
+  const bool read_only = !path.empty() && path != ":memory:" && access(path.c_str(), F_OK) == 0 &&
+                         access(path.c_str(), W_OK) != 0 && (errno == EACCES || errno == EROFS || errno == EPERM);
+  const int rc = read_only ? sqlite3_open_v2((FileUri(path) + "?mode=ro&immutable=1").c_str(), &db,
+                                             SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr)
+                           : sqlite3_open_v2(path.c_str(), &db,
+                                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close_v2(db);
     return Error::Failed("--db", "cannot open SQLite database '" + path + "': " + message);
   }
   sqlite3_busy_timeout(db, 10000);
-  auto conn = std::make_unique<SqliteConnection>(db);
+  auto conn = std::make_unique<SqliteConnection>(db, read_only);
   // synchronous=NORMAL in WAL mode keeps the database consistent on a crash; a power cut may lose
   // the last transactions, a killed process does not.
   // A 64 MiB page cache and memory-mapped reads: the worklist reads every course's events.
-  Status s = conn->ExecScript(
-      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
-      "PRAGMA mmap_size=1073741824;");
+  Status s = conn->ExecScript(read_only ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"
+                                        : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
+                                          "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;");
   if (!s.ok()) {
     Error e = s.error();
     e.field = "--db";

@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
 #include "course/course_json.h"
 #include "store/audit.h"
 
@@ -123,7 +124,7 @@ class CourseBuilder {
     EventType type;
     if (!ParseEventType(type_id, type)) {
       return Error::Failed("event " + std::to_string(r.Int(0)),
-                           "unknown stored event type '" + std::string(type_id) + "'");
+                           "unknown stored event type " + Quoted(std::string(type_id)));
     }
     const bool baseline = type == EventType::kLab && *date < c.start_date;
     if (!baseline && !IsProgramEvent(type) && *date < c.start_date) {
@@ -137,7 +138,7 @@ class CourseBuilder {
       if (type == EventType::kLab) {
         if (!ParseLabTest(r.Text(4), ev.test)) {
           return Error::Failed("event " + std::to_string(r.Int(0)),
-                               "unknown stored test '" + std::string(r.Text(4)) + "'");
+                               "unknown stored test " + Quoted(std::string(r.Text(4))) + "");
         }
         ev.value = r.Real(5);
         if (!r.IsNull(6)) ev.lln = r.Real(6);
@@ -212,12 +213,48 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& target, const Cloc
   return s;
 }
 
+bool Store::read_only() const { return db_->read_only(); }
+
 Result<int> Store::SchemaVersion() { return SchemaVersionOf(*db_); }
 
 Status Store::Migrate(int up_to) { return MigrateTo(*db_, up_to, Now()); }
 
+namespace {
+
+// A read ("patient.read", "patient.list"): the only kind of entry a read-only or full database
+// may go without (a write cannot happen there anyway).
+bool IsRead(std::string_view action) { return action.ends_with(".read") || action.ends_with(".list"); }
+
+}  // namespace
+
 Status Store::AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
                           const std::string& detail) {
+  if (db_->read_only() && IsRead(action)) {
+    ++unrecorded_reads_;
+    return Status::Ok();
+  }
+  // On SQLite a read's entry is written under a savepoint, so that a full disk halfway through
+  // it (the entry written, the head row not) leaves nothing behind and the read goes on. (On
+  // PostgreSQL any failure ends the transaction, so there the read fails with it.)
+  const bool guarded = IsRead(action) && depth_ > 0 && db_->dialect() == Dialect::kSqlite;
+  if (guarded) {
+    Status sp = db_->Savepoint();
+    if (!sp.ok()) return sp;
+  }
+  Status s = AppendAuditEntry(actor, action, subject, detail);
+  if (!guarded) return s;
+  if (!s.ok() && db_->disk_full()) {
+    Status undone = db_->RollbackToSavepoint();
+    if (!undone.ok()) return undone;
+    ++unrecorded_reads_;
+    s = Status::Ok();
+  }
+  Status released = db_->ReleaseSavepoint();
+  return s.ok() ? released : s;
+}
+
+Status Store::AppendAuditEntry(const std::string& actor, const std::string& action, const std::string& subject,
+                               const std::string& detail) {
   AuditEntry e;
   bool found = false;
   const char* head = db_->dialect() == Dialect::kPostgres ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
@@ -327,7 +364,7 @@ Result<PatientRecord> Store::FindPatient(const std::string& ref) {
   Status s = db_->Query("SELECT " + std::string(kPatientColumns) + " FROM patients WHERE ref = ?",
                         {std::string_view(ref)}, [&](const Row& r) { p = PatientFrom(r); });
   if (!s.ok()) return s.error();
-  if (!p) return Error::BadInput("patient", "no patient '" + ref + "' (see `lenacare patient list`)");
+  if (!p) return Error::BadInput("patient", "no patient " + Quoted(ref) + " (see `lenacare patient list`)");
   return *p;
 }
 
@@ -441,7 +478,7 @@ Result<PatientRecord> Store::AddPatient(const std::string& actor, PatientRecord 
   Status s = Transaction([&]() -> Status {
     auto existing = QueryInt(*db_, "SELECT count(*) FROM patients WHERE ref = ?", {std::string_view(p.ref)}, 0);
     if (!existing.ok()) return existing.error();
-    if (*existing > 0) return Error::BadInput("patient", "'" + p.ref + "' already exists");
+    if (*existing > 0) return Error::BadInput("patient", Quoted(p.ref) + " already exists");
     bool changed = false;
     auto id = UpsertPatient(p, changed);
     if (!id.ok()) return id.error();
@@ -635,7 +672,7 @@ Result<StoredCourse> Store::LoadCourse(const std::string& actor, const Knowledge
   if (!p.ok()) return p.error();
   auto latest = LatestCourse(p->id);
   if (!latest.ok()) return latest.error();
-  if (!*latest) return Error::CannotAssess("patient", "'" + ref + "' has no therapy course");
+  if (!*latest) return Error::CannotAssess("patient", Quoted(ref) + " has no therapy course");
   auto built = RebuildCourse(k, *p, **latest, as_of);
   if (!built.ok()) return built;
   Status s = Audit(actor, "course.read", ref, "as of " + as_of.ToString());

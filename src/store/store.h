@@ -167,9 +167,15 @@ class Store {
   // Runs `body` in one transaction: reads in it see one snapshot, and its writes and audit
   // entries commit together or not at all. A Transaction inside another's body joins it.
   Status Transaction(const std::function<Status()>& body);
-  // Appends an audit entry inside the caller's transaction.
+  // Appends an audit entry inside the caller's transaction. A read's entry ("*.read", "*.list")
+  // that cannot be written — the database is read-only, or the disk is full — is counted in
+  // unrecorded_reads() instead, so that reading and verifying an archive copy work; every other
+  // entry's failure fails the write it belongs to.
   Status AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
                      const std::string& detail);
+  // Reads whose audit entry could not be written (see AppendAudit); the adapters report them.
+  int64_t unrecorded_reads() const { return unrecorded_reads_; }
+  bool read_only() const;
   // The indications of a patient's imported conditions (for `course start` and `patient show`).
   Result<std::vector<std::string>> ConditionIndications(int64_t patient_id);
   Result<PatientRecord> FindPatient(const std::string& ref);  // not audited: the caller audits
@@ -185,11 +191,14 @@ class Store {
  private:
   Store(std::unique_ptr<Connection> db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
   Result<int64_t> InsertReturningId(std::string_view sql, const Params& params, const std::string& what);
+  Status AppendAuditEntry(const std::string& actor, const std::string& action, const std::string& subject,
+                          const std::string& detail);
 
   std::unique_ptr<Connection> db_;
   const Clock& clock_;
   int depth_ = 0;  // nesting of Transaction()
   int64_t transactions_ = 0;
+  int64_t unrecorded_reads_ = 0;
 };
 
 // The default database file: $LENACARE_DB, else lenacare.db in the working directory.

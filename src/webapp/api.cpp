@@ -7,6 +7,8 @@
 #include <fstream>
 
 #include "app/worklist.h"
+#include "core/text.h"
+#include "course/json_input.h"
 #include "webapp/app.h"
 #include "webapp/commands.h"
 #include "webapp/records.h"
@@ -23,10 +25,8 @@ Result<json> Body(const http::Request& req) {
   if (type.rfind("application/json", 0) != 0) {
     return Error::BadInput("content-type", "send the request as application/json");
   }
-  json j = json::parse(req.body, nullptr, false);
-  if (j.is_discarded()) return Error::BadInput("body", "is not valid JSON");
-  if (!j.is_object()) return Error::BadInput("body", "must be a JSON object");
-  return j;
+  // The course reader's rules: no key twice, limited nesting and text, numbers within a double.
+  return json_input::ParseObject(req.body, "body");
 }
 
 // 200 (or `status`) with the answer's JSON, or the error response.
@@ -210,7 +210,7 @@ void AddApi(Site& site, Router& router) {
                const std::string k = kind.get<std::string>();
                const auto& kinds = app::RecordKinds();
                if (std::find(kinds.begin(), kinds.end(), k) == kinds.end()) {
-                 return ErrorResponse(Error::BadInput("kind", "unknown kind '" + k + "'"));
+                 return ErrorResponse(Error::BadInput("kind", "unknown kind " + Quoted(k)));
                }
                if (auto refuse = RequireCsrf(req, c)) return *refuse;
                body.value().erase("kind");
@@ -236,7 +236,7 @@ void AddApi(Site& site, Router& router) {
                r.patient = p.at("ref");
                const std::string& id = p.at("id");
                if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) {
-                 return ErrorResponse(Error::BadInput("id", "'" + id + "' is not an event id"));
+                 return ErrorResponse(Error::BadInput("id", Quoted(id) + " is not an event id"));
                }
                r.event = std::stoll(id);
                static const Fields<app::CorrectionRequest> fields =

@@ -11,6 +11,7 @@
 #include <charconv>
 
 #include "core/quantity.h"
+#include "core/text.h"
 #include "knowledge/citation.h"
 #include "knowledge/safety.h"
 #include "webapp/app.h"
@@ -410,7 +411,7 @@ Result<Query> VteQuery(const Query& q) {
     } else if (value == "present" || value == "unknown") {
       out.emplace(value, name);
     } else if (value != "absent" && !value.empty()) {
-      return Error::BadInput(name, "'" + value + "' is not present, absent or unknown");
+      return Error::BadInput(name, Quoted(value) + " is not present, absent or unknown");
     }
   }
   return out;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "app/worklist.h"
+#include "core/text.h"
 #include "webapp/app.h"
 #include "webapp/clinician_course.h"
 #include "webapp/commands.h"
@@ -258,11 +259,11 @@ Status EventFromForm(const std::string& type, const Form& form, app::RecordReque
       } catch (...) {
         used = 0;
       }
-      if (used == 0 || used != value.size()) return Error::BadInput("dose", "'" + value + "' is not a number");
+      if (used == 0 || used != value.size()) return Error::BadInput("dose", Quoted(value) + " is not a number");
       e["dose_mg"] = mg;
     } else if (kWhole.count(name)) {
       if (value.size() > 9 || value.find_first_not_of("0123456789") != std::string::npos) {
-        return Error::BadInput(name, "'" + value + "' is not a whole number");
+        return Error::BadInput(name, Quoted(value) + " is not a whole number");
       }
       e[name] = std::stoi(value);
     } else {
@@ -318,7 +319,7 @@ Outcome RunForm(Site& site, const Caller& c, const std::string& ref, const std::
     r.patient = ref;
     const std::string id = Field(form, "event");
     if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) {
-      out.status = Error::BadInput("event", "'" + id + "' is not an event id");
+      out.status = Error::BadInput("event", Quoted(id) + " is not an event id");
       return out;
     }
     r.event = std::stoll(id);
@@ -394,7 +395,7 @@ http::Response RecordPost(Site& site, const http::Request& req, const Caller& c,
   }
   const Error& e = outcome.status.error();
   if (e.kind == ErrorKind::kBadInput && e.field == "patient" && e.message.rfind("no patient", 0) == 0) {
-    return Refuse(site, req, c, 404, "There is no patient '" + ref + "'.");
+    return Refuse(site, req, c, 404, "There is no patient " + Quoted(ref) + ".");
   }
   if (e.kind == ErrorKind::kForbidden) return Refuse(site, req, c, 403, "Not recorded: " + e.message + ".");
   failed.field = FormField(e.field);
@@ -415,7 +416,7 @@ http::Response PagePost(Site& site, const http::Request& req, const Caller& c, c
   for (const char* k : kRecordKinds) {
     if (kind == k) return RecordPost(site, req, c, ref, kind);
   }
-  return Refuse(site, req, c, 400, "form: '" + kind + "' is not a form of this page.");
+  return Refuse(site, req, c, 400, "form: " + Quoted(kind) + " is not a form of this page.");
 }
 
 // ---- FHIR import --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 #include "app/worklist.h"
 #include "clinical/capsules.h"
 #include "core/quantity.h"
+#include "core/text.h"
 #include "knowledge/lab_test.h"
 #include "webapp/charts.h"
 
@@ -1085,7 +1086,7 @@ http::Response CoursePage(Site& site, const http::Request& req, const Caller& ca
   }
   if (!read.ok()) {
     if (read.error().kind == ErrorKind::kBadInput && read.error().field == "patient") {
-      return Refuse(site, req, caller, 404, "There is no patient '" + ref + "'.");
+      return Refuse(site, req, caller, 404, "There is no patient " + Quoted(ref) + ".");
     }
     return Refuse(site, req, caller, ErrorStatus(read.error()), read.error().Describe());
   }

@@ -4,6 +4,9 @@
 #include <charconv>
 #include <functional>
 
+#include "core/text.h"
+#include "course/json_input.h"
+
 namespace lenacare::webapp {
 namespace {
 
@@ -86,7 +89,7 @@ Result<json> FromText(const std::string& name, Kind kind, const std::string& tex
       int n = 0;
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
       if (ec != std::errc() || end != text.data() + text.size()) {
-        return Error::BadInput(name, "'" + text + "' is not a whole number");
+        return Error::BadInput(name, Quoted(text) + " is not a whole number");
       }
       return json(n);
     }
@@ -94,14 +97,14 @@ Result<json> FromText(const std::string& name, Kind kind, const std::string& tex
       double d = 0;
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
       if (ec != std::errc() || end != text.data() + text.size()) {
-        return Error::BadInput(name, "'" + text + "' is not a number");
+        return Error::BadInput(name, Quoted(text) + " is not a number");
       }
       return json(d);
     }
     case Kind::kBool:
       if (text == "on" || text == "true" || text == "1") return json(true);
       if (text == "off" || text == "false" || text == "0") return json(false);
-      return Error::BadInput(name, "'" + text + "' is not true or false");
+      return Error::BadInput(name, Quoted(text) + " is not true or false");
     case Kind::kList: {
       json list = json::array();
       size_t at = 0;
@@ -118,9 +121,7 @@ Result<json> FromText(const std::string& name, Kind kind, const std::string& tex
     }
     case Kind::kObject:
     case Kind::kDocument: {
-      json j = json::parse(text, nullptr, false);
-      if (j.is_discarded() || !j.is_object()) return Error::BadInput(name, "must be a JSON object");
-      return j;
+      return json_input::ParseObject(text, name);
     }
   }
   return Error::BadInput(name, "cannot be read");

@@ -7,13 +7,20 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "http/server.h"
 #include "store_support.h"
 #include "test_support.h"
+#include "webapp_support.h"
 
 namespace lenacare {
 namespace {
 
 using nlohmann::json;
+
+json ReadJson(const std::string& path) {
+  std::ifstream in(path);
+  return json::parse(in);
+}
 
 // The documented example course with `event_text` (raw JSON text) appended to its events, written
 // to a file of its own; `lenacare evaluate FILE --as-of 2026-01-20 --json`.
@@ -74,6 +81,84 @@ TEST(HostileInput, InvalidUtf8InAnErrorIsStillValidJson) {
       EvaluateWith("{\"date\": \"2026-01-15\", \"type\": \"lab\", \"test\": \"pl\xff\xfe\", \"value\": \"1 10*9/L\"}");
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_FALSE(json::parse(r.out, nullptr, false).is_discarded()) << r.out.substr(0, 300);
+}
+
+// A response series (the documented example) with its criteria replaced, through the binary.
+testing::CommandResult ResponseWithCriteria(const std::string& criteria) {
+  json series = ReadJson(std::string(LENACARE_TEST_DATA_DIR) + "/../docs/examples/response-progression.json");
+  series["criteria"] = criteria;
+  static testing::TestDatabase dir{"sqlite"};
+  static int n = 0;
+  const std::string file = dir.dir() + "/series-" + std::to_string(++n) + ".json";
+  std::ofstream(file, std::ios::binary) << series.dump();
+  return testing::RunLenacare("response '" + file + "' --json");
+}
+
+TEST(HostileInput, ALongCriteriaNameIsAnUnknownVersionNotACrash) {
+  // 255 bytes and more made std::filesystem::exists throw "File name too long" (exit 134; HTTP 500).
+  for (const size_t n : {size_t{255}, size_t{4096}}) {
+    SCOPED_TRACE(n);
+    const testing::CommandResult r = ResponseWithCriteria(std::string(n, 'I'));
+    ExpectRefused(r, "unknown criteria version");
+    EXPECT_LT(r.err.size(), 400u) << "the message must not echo the whole name: " << r.err;
+  }
+  json series = ReadJson(std::string(LENACARE_TEST_DATA_DIR) + "/../docs/examples/response-progression.json");
+  series["criteria"] = std::string(255, 'I');
+  testing::TestSite site(testing::TestSite::Seed::kEmpty);
+  const http::Response r = site.PostJson("/api/v1/response", {{"series", series}}, nullptr);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(json::parse(r.body)["error"]["field"], "criteria") << r.body;
+}
+
+TEST(HostileInput, AMessageNeverEchoesUnboundedInput) {
+  // An unknown test name of 100,000 bytes is named by its first 80 and its length.
+  const testing::CommandResult r = EvaluateWith(R"({"date": "2026-01-15", "type": "lab", "test": ")" +
+                                                std::string(3000, 'x') + R"(", "value": "1 10*9/L"})");
+  EXPECT_EQ(r.exit_code, 2) << r.err.substr(0, 300);
+  EXPECT_LT(r.err.size(), 400u) << r.err.substr(0, 600);
+  EXPECT_NE(r.err.find("(3000 bytes)"), std::string::npos) << r.err.substr(0, 600);
+}
+
+TEST(HostileInput, ATextLongerThanTheLimitIsBadInput) {
+  ExpectRefused(
+      EvaluateWith(R"({"date": "2026-01-15", "type": "dose-missed", "reason": ")" + std::string(5000, 'x') + R"("})"),
+      "longer than 4096 bytes");
+}
+
+TEST(HostileInput, TheApiReadsABodyWithTheCourseReadersRules) {
+  // A key twice (which counts?), deep nesting, a number beyond a double: 400 naming the body.
+  testing::TestSite site(testing::TestSite::Seed::kEmpty);
+  for (const std::string& body :
+       {std::string(R"({"indication": "mm", "indication": "mds", "crcl": "45 mL/min"})"),
+        std::string(R"({"indication": "mm", "crcl": )") + std::string(64, '[') + std::string(64, ']') + "}",
+        std::string(R"({"indication": "mm", "crcl": 1e309})")}) {
+    SCOPED_TRACE(body);
+    const http::Response r = site.Send("POST", "/api/v1/start-dose", body, "application/json");
+    EXPECT_EQ(r.status, 400) << r.body;
+    const json j = json::parse(r.body, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << r.body;
+    EXPECT_EQ(j["error"]["field"], "body") << r.body;
+  }
+}
+
+TEST(HostileInput, TheRequestParserAnswersBadRequestsWithTheirStatus) {
+  const auto ok = http::ParseRequestBytes(
+      "POST /api/v1/crcl?as_of=2026-01-02 HTTP/1.1\r\nHost: x\r\nCookie: a=1\r\nCookie: b=2\r\n"
+      "Content-Length: 2\r\n\r\n{}",
+      1024);
+  ASSERT_EQ(ok.status, 0) << ok.message;
+  EXPECT_EQ(ok.request.path, "/api/v1/crcl");
+  EXPECT_EQ(ok.request.Query("as_of"), "2026-01-02");
+  EXPECT_EQ(ok.request.Cookie("b"), "2");
+  EXPECT_EQ(ok.request.body, "{}");
+  EXPECT_EQ(http::ParseRequestBytes("GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n", 1024).status, 400);
+  EXPECT_EQ(http::ParseRequestBytes("GET /a%00b HTTP/1.1\r\nHost: x\r\n\r\n", 1024).status, 400);
+  EXPECT_EQ(http::ParseRequestBytes("GET / HTTP/1.1\r\nHost: x\r\n", 1024).message, "incomplete request");
+  EXPECT_EQ(http::ParseRequestBytes("GET / HTTP/1.1\r\nX: " + std::string(20000, 'a') + "\r\n\r\n", 1024).status, 431);
+  EXPECT_EQ(
+      http::ParseRequestBytes("POST / HTTP/1.1\r\nContent-Length: 2000\r\n\r\n" + std::string(2000, 'a'), 1024).status,
+      413);
+  EXPECT_EQ(http::ParseRequestBytes("G\x01T / HTTP/1.1\r\n\r\n", 1024).status, 400);
 }
 
 }  // namespace
