@@ -238,10 +238,9 @@ Result<Event> ParseEvent(const Knowledge& k, const json& e, const std::string& w
   if (!type_text.ok()) return type_text.error();
   EventType type;
   if (!ParseEventType(*type_text, type)) {
-    return Error::BadInput(Join(where, "type"),
-                           "unknown event type " + Quoted(*type_text) +
-                               " (known: lab, dose-taken, dose-missed, hold, resume, dose-change, "
-                               "toxicity, temperature, transfusion, cycle-start, stop)");
+    return Error::BadInput(Join(where, "type"), "unknown event type " + Quoted(*type_text) +
+                                                    " (known: lab, dose-taken, dose-missed, hold, resume, dose-change, "
+                                                    "toxicity, temperature, transfusion, cycle-start, stop)");
   }
   auto date = DateField(e, where, "date");
   if (!date.ok()) return date.error();
