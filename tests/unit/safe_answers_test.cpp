@@ -1,0 +1,212 @@
+// Issue 13, part 4: the answers made safe. Each test is a bug report that failed before its fix:
+// an out-of-label dose given as "take", a cannot-assess at a low count that did not say to hold, a
+// clot-risk answer withheld although the known findings decide it, a child enrolled as an adult,
+// a capsule plan for any dose, an unknown co-medication that silenced every other check, and a
+// toxicity resumption that said "the counts have recovered". Through the real binary; the JSON
+// field names checked here are the commands' contract. Expected values come from label-facts.md
+// (§2, §3, §7.5, §8), content-facts.md (§1.2, §1.10) and standards.md (§4.1, §5.2).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "test_support.h"
+
+namespace lenacare {
+namespace {
+
+using nlohmann::json;
+using testing::CommandResult;
+using testing::RunLenacare;
+
+std::string Describe(const CommandResult& r) {
+  return "exit " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
+}
+
+json ParseOut(const CommandResult& r) {
+  json j = json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(j.is_discarded()) << "stdout is not JSON:\n" << Describe(r);
+  return j;
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+bool Mentions(const std::string& text, const std::string& what) {
+  return Lower(text).find(Lower(what)) != std::string::npos;
+}
+
+[[maybe_unused]] bool ListHas(const json& list, const std::string& value) {
+  return std::any_of(list.begin(), list.end(), [&](const json& x) { return x.is_string() && x == value; });
+}
+
+// The recommendations of an assessment with this action.
+std::vector<json> WithAction(const json& assessment, const std::string& action) {
+  std::vector<json> out;
+  for (const json& r : assessment.at("recommendations")) {
+    if (r.at("action") == action) out.push_back(r);
+  }
+  return out;
+}
+
+CommandResult RunCourse(const std::string& command, const json& course, const std::string& as_of) {
+  return RunLenacare(command + " - --as-of " + as_of + " --json", course.dump());
+}
+
+constexpr const char* kStart = "2026-03-02";
+
+json Course(const std::string& indication, double dose_mg, json events = json::array()) {
+  json c = {{"indication", indication},
+            {"start_date", kStart},
+            {"starting_dose_mg", dose_mg},
+            {"patient", {{"crcl", "90 mL/min"}}},
+            {"events", events}};
+  if (indication == "mm") c["setting"] = "newly-diagnosed";
+  if (indication == "mm-maintenance") c["starting_days"] = "1-28";
+  return c;
+}
+
+// An out-of-label dose is never a "take" instruction: status, dose_mg and the actions that scripts
+// and the patient view read.
+void ExpectNoTakeAndMaximumNamed(const json& a, const std::string& maximum) {
+  EXPECT_NE(a.at("status"), "taking") << a.dump(2);
+  EXPECT_EQ(a.at("status"), "cannot-assess") << a.dump(2);
+  EXPECT_TRUE(a.at("dose_mg").is_null()) << a.dump(2);
+  EXPECT_EQ(a.at("pill_today"), false);
+  EXPECT_TRUE(WithAction(a, "take").empty()) << a.dump(2);
+  EXPECT_TRUE(WithAction(a, "resume").empty()) << a.dump(2);
+  const std::vector<json> decide = WithAction(a, "prescriber-decides");
+  ASSERT_FALSE(decide.empty()) << a.dump(2);
+  const std::string reason = decide.front().at("reason");
+  EXPECT_TRUE(Mentions(reason, maximum)) << reason;
+  EXPECT_TRUE(Mentions(reason, "prescriber")) << reason;
+  EXPECT_FALSE(decide.front().at("source").get<std::string>().empty());
+  EXPECT_TRUE(Mentions(a.at("cannot_assess").get<std::string>(), maximum)) << a.dump(2);
+}
+
+// --- 1. an out-of-label dose ---------------------------------------------------------------------
+
+TEST(SafeAnswersDose, MyelomaAtFourTimesTheLabelMaximumIsNotATakeInstruction) {
+  // label-facts.md §2: 25 mg days 1-21 is the myeloma starting dose, and no dose level is higher.
+  const CommandResult r = RunCourse("evaluate", Course("mm", 100), "2026-03-04");
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  ExpectNoTakeAndMaximumNamed(ParseOut(r), "25 mg");
+}
+
+TEST(SafeAnswersDose, MdsAtTwentyFiveMilligramsIsNotATakeInstruction) {
+  // label-facts.md §2: MDS 10 mg once daily, and no dose level or escalation above it.
+  const CommandResult r = RunCourse("evaluate", Course("mds", 25), "2026-03-04");
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  ExpectNoTakeAndMaximumNamed(ParseOut(r), "10 mg");
+}
+
+TEST(SafeAnswersDose, AResumptionAboveTheMaximumIsNotATakeInstruction) {
+  json events = json::array(
+      {{{"date", "2026-03-04"}, {"type", "hold"}}, {{"date", "2026-03-06"}, {"type", "resume"}, {"dose_mg", 50}}});
+  const CommandResult r = RunCourse("evaluate", Course("mm", 25, events), "2026-03-09");
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  ExpectNoTakeAndMaximumNamed(ParseOut(r), "25 mg");
+}
+
+TEST(SafeAnswersDose, TheLabelMaximumItselfIsStillTaken) {
+  // Myeloma at 25 mg, the label's maximum (label-facts.md §2): still a take.
+  const CommandResult r = RunCourse("evaluate", Course("mm", 25), "2026-03-04");
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const json a = ParseOut(r);
+  EXPECT_EQ(a.at("status"), "taking");
+  EXPECT_EQ(a.at("dose_mg"), 25);
+  EXPECT_EQ(WithAction(a, "take").size(), 1u);
+}
+
+TEST(SafeAnswersDose, NoPillDayOrRegimenIsShownForAnOutOfLabelDose) {
+  // The patient view and its calendar read the same assessment: no pill day, no regimen at 100 mg.
+  const CommandResult r = RunCourse("evaluate", Course("mm", 100), "2026-03-02");
+  const json a = ParseOut(r);
+  EXPECT_EQ(a.at("pill_today"), false) << a.dump(2);
+  EXPECT_TRUE(a.at("regimen").is_null()) << a.dump(2);
+}
+
+// --- 2. a low count that no rule covers: hold now, the prescriber decides -------------------------
+
+// Every cannot-assess from a low count says to hold now (interrupt) and that the prescriber decides.
+void ExpectHoldNowPrescriberDecides(const json& a) {
+  EXPECT_EQ(a.at("status"), "cannot-assess") << a.dump(2);
+  EXPECT_TRUE(a.at("dose_mg").is_null());
+  EXPECT_TRUE(WithAction(a, "take").empty()) << a.dump(2);
+  const std::vector<json> hold = WithAction(a, "interrupt");
+  ASSERT_EQ(hold.size(), 1u) << a.dump(2);
+  const std::string reason = hold.front().at("reason");
+  EXPECT_TRUE(Mentions(reason, "hold")) << reason;
+  EXPECT_TRUE(Mentions(reason, "prescriber")) << reason;
+}
+
+TEST(SafeAnswersLowCount, MdsAtTheFloorWithAnAncOf04SaysHoldNow) {
+  // label-facts.md §3.4: MDS floor 2.5 mg; no rule covers a fall at 2.5 mg.
+  json c = Course("mds", 10,
+                  json::array({{{"date", "2026-03-09"}, {"type", "dose-change"}, {"dose_mg", 2.5}},
+                               {{"date", "2026-03-16"}, {"type", "lab"}, {"test", "anc"}, {"value", "0.4 10*9/L"}}}));
+  c["baseline"] = json::array({{{"date", "2026-02-27"}, {"test", "anc"}, {"value", "1.4 10*9/L"}},
+                               {{"date", "2026-02-27"}, {"test", "platelets"}, {"value", "150 10*9/L"}}});
+  const CommandResult r = RunCourse("evaluate", c, "2026-03-16");
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  ExpectHoldNowPrescriberDecides(ParseOut(r));
+}
+
+TEST(SafeAnswersLowCount, MaintenancePlateletsOf25SayHoldNow) {
+  // The maintenance thrombocytopenia table is not encoded (label-facts.md §3.3, open question 3).
+  json c =
+      Course("mm-maintenance", 10,
+             json::array({{{"date", "2026-03-16"}, {"type", "lab"}, {"test", "platelets"}, {"value", "25 10*9/L"}}}));
+  const CommandResult r = RunCourse("evaluate", c, "2026-03-16");
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  ExpectHoldNowPrescriberDecides(ParseOut(r));
+}
+
+TEST(SafeAnswersLowCount, ThePrescribersHoldEndsTheHoldNowAdvice) {
+  json c = Course("mm-maintenance", 10,
+                  json::array({{{"date", "2026-03-16"}, {"type", "lab"}, {"test", "platelets"}, {"value", "25 10*9/L"}},
+                               {{"date", "2026-03-17"}, {"type", "hold"}}}));
+  const CommandResult r = RunCourse("evaluate", c, "2026-03-18");
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const json a = ParseOut(r);
+  EXPECT_EQ(a.at("status"), "interrupted");
+  EXPECT_TRUE(WithAction(a, "interrupt").empty()) << a.dump(2);
+}
+
+// --- 7. what recovered ----------------------------------------------------------------------------
+
+TEST(SafeAnswersResume, AToxicityResumptionNamesTheToxicityNotTheCounts) {
+  // USPI 2.5 (label-facts.md §3.1): grade 3/4 -> hold; resume at grade 2 or less.
+  json c = Course("mm", 25,
+                  json::array({{{"date", "2026-03-09"}, {"type", "toxicity"}, {"term", "diarrhea"}, {"grade", 3}},
+                               {{"date", "2026-03-13"}, {"type", "toxicity"}, {"term", "diarrhea"}, {"grade", 2}}}));
+  const CommandResult r = RunCourse("evaluate", c, "2026-03-13");
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const json a = ParseOut(r);
+  const std::vector<json> resume = WithAction(a, "resume");
+  ASSERT_EQ(resume.size(), 1u) << a.dump(2);
+  const std::string reason = resume.front().at("reason");
+  EXPECT_FALSE(Mentions(reason, "counts")) << reason;
+  EXPECT_TRUE(Mentions(reason, "diarrhea")) << reason;
+  EXPECT_TRUE(Mentions(reason, "grade 2")) << reason;
+}
+
+TEST(SafeAnswersResume, ACountResumptionStillNamesTheCount) {
+  json c =
+      Course("mm", 25,
+             json::array({{{"date", "2026-03-09"}, {"type", "lab"}, {"test", "platelets"}, {"value", "25 10*9/L"}},
+                          {{"date", "2026-03-16"}, {"type", "lab"}, {"test", "platelets"}, {"value", "40 10*9/L"}}}));
+  const CommandResult r = RunCourse("evaluate", c, "2026-03-16");
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const std::vector<json> resume = WithAction(ParseOut(r), "resume");
+  ASSERT_EQ(resume.size(), 1u) << r.out;
+  EXPECT_TRUE(Mentions(resume.front().at("reason").get<std::string>(), "platelets")) << r.out;
+}
+
+}  // namespace
+}  // namespace lenacare
