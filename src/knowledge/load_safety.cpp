@@ -250,16 +250,18 @@ Status LoadVte(const std::string& root, const UnitTable& units, VteKnowledge& vt
         x.cite = r.Cite();
         vte.imwg_factors.push_back(x);
       }));
-  LENACARE_TRY(f->Each("imwg_recommendation",
-                       {LENACARE_CITE_KEYS, "any_therapy_factor", "individual_or_myeloma_at_least", "prophylaxis"},
-                       true, [&](EntryReader& r) {
-                         ImwgRecommendation x;
-                         x.any_therapy_factor = r.Bool("any_therapy_factor", false);
-                         x.individual_or_myeloma_at_least = r.Int("individual_or_myeloma_at_least", 0);
-                         x.prophylaxis = r.Str("prophylaxis");
-                         x.cite = r.Cite();
-                         vte.imwg_recommendations.push_back(x);
-                       }));
+  LENACARE_TRY(
+      f->Each("imwg_recommendation",
+              {LENACARE_CITE_KEYS, "any_therapy_factor", "individual_or_myeloma_at_least", "prophylaxis", "kind"}, true,
+              [&](EntryReader& r) {
+                ImwgRecommendation x;
+                x.any_therapy_factor = r.Bool("any_therapy_factor", false);
+                x.individual_or_myeloma_at_least = r.Int("individual_or_myeloma_at_least", 0);
+                x.prophylaxis = r.Str("prophylaxis");
+                x.kind = r.Str("kind");
+                x.cite = r.Cite();
+                vte.imwg_recommendations.push_back(x);
+              }));
   if (vte.imwg_recommendations.empty() || vte.imwg_recommendations.back().any_therapy_factor ||
       vte.imwg_recommendations.back().individual_or_myeloma_at_least != 0) {
     return Error::BadInput(f->rel(), "the last imwg_recommendation must apply to everyone (at least 0 factors)");

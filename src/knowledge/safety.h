@@ -125,6 +125,9 @@ struct ImwgRecommendation {
 };
 
 struct ImpedeItem {
+  // Recommendations of one kind give the same prophylaxis ("anticoagulant", "aspirin"): an answer
+  // is decided when every value of the unknown findings leads to the same kind.
+  std::string kind;
   std::string id, text;
   int points = 0;
   VteCriterion when;

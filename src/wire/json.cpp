@@ -225,6 +225,8 @@ json VteJson(const Knowledge& k, const app::VteAnswer& a) {
     imwg_j["prophylaxis"] = imwg.recommendation->prophylaxis;
     imwg_j["rule"] = imwg.recommendation->cite.id;
   }
+                 {"decided_from_known", imwg.decided_from_known},
+                 {"could_change", imwg.could_change},
   json items = json::array();
   for (const ImpedeItem* i : impede.items) {
     items.push_back({{"id", i->id}, {"points", i->points}, {"text", i->text}, {"verified", i->cite.verified}});

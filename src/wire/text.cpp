@@ -151,12 +151,19 @@ std::string VteText(const Knowledge& k, const app::VteAnswer& a) {
     for (const ImwgFactor* f : imwg.present) out << "    - " << f->text << " (" << f->group << ")\n";
     out << "  prophylaxis: " << imwg.recommendation->prophylaxis << "\n";
   }
+    out << "\n  could change the answer:";
+    for (const auto& m : imwg.could_change) out << " " << m;
   out << "IMPEDE VTE score (" << k.safety.vte.impede_citation << ")\n";
   if (!impede.complete) {
     out << "  insufficient data: give";
     for (const auto& m : impede.missing) out << " " << m;
     out << "\n";
   } else {
+    if (imwg.decided_from_known) {
+      out << "  decided from the known findings; not known, and unable to change it:";
+      for (const auto& m : imwg.missing) out << " " << m;
+      out << "\n";
+    }
     for (const ImpedeItem* i : impede.items)
       out << "    " << (i->points > 0 ? "+" : "") << i->points << "  " << i->text << "\n";
     out << "  score " << impede.score << ": " << (impede.band ? impede.band->band : "?") << " risk ("

@@ -178,6 +178,56 @@ TEST(SafeAnswersLowCount, ThePrescribersHoldEndsTheHoldNowAdvice) {
   EXPECT_TRUE(WithAction(a, "interrupt").empty()) << a.dump(2);
 }
 
+// --- 3. IMWG 2008 decided from the known findings -------------------------------------------------
+
+TEST(SafeAnswersVte, TwoIndividualFactorsDecideWhateverTheUnknownOnes) {
+  // standards.md §4.1: two or more individual/myeloma factors -> LMWH or full-dose warfarin; a
+  // therapy factor gives the same prophylaxis, so no unknown factor can change it.
+  const CommandResult r = RunLenacare(
+      R"(vte --bmi "20 kg/m2" --dexamethasone "0 mg" --prophylaxis none --present prior_vte,surgery --unknown diabetes,doxorubicin,hyperviscosity --json)");
+  const json imwg = ParseOut(r).at("imwg_2008");
+  EXPECT_EQ(imwg.at("status"), "assessed") << imwg.dump(2);
+  EXPECT_EQ(imwg.at("rule"), "imwg-two-or-more") << imwg.dump(2);
+  EXPECT_TRUE(Mentions(imwg.at("prophylaxis").get<std::string>(), "LMWH"));
+  for (const char* f : {"diabetes", "doxorubicin", "hyperviscosity"}) {
+    EXPECT_TRUE(ListHas(imwg.at("missing"), f)) << f << imwg.dump(2);
+  }
+  EXPECT_EQ(imwg.at("decided_from_known"), true) << imwg.dump(2);
+  EXPECT_TRUE(imwg.at("could_change").empty()) << imwg.dump(2);
+}
+
+TEST(SafeAnswersVte, ATherapyFactorDecidesWhateverTheUnknownOnes) {
+  const CommandResult r = RunLenacare(
+      R"(vte --bmi "20 kg/m2" --dexamethasone "0 mg" --prophylaxis none --present doxorubicin --unknown prior_vte,diabetes --json)");
+  const json imwg = ParseOut(r).at("imwg_2008");
+  EXPECT_EQ(imwg.at("status"), "assessed") << imwg.dump(2);
+  EXPECT_EQ(imwg.at("rule"), "imwg-therapy-factor");
+  EXPECT_EQ(imwg.at("decided_from_known"), true);
+}
+
+TEST(SafeAnswersVte, OneUnknownFactorAloneCannotReachTwo) {
+  // No factor known present and one unknown individual factor: at most one -> aspirin either way.
+  const CommandResult r =
+      RunLenacare(R"(vte --bmi "20 kg/m2" --dexamethasone "0 mg" --prophylaxis none --unknown diabetes --json)");
+  const json imwg = ParseOut(r).at("imwg_2008");
+  EXPECT_EQ(imwg.at("status"), "assessed") << imwg.dump(2);
+  EXPECT_EQ(imwg.at("rule"), "imwg-none-or-one");
+  EXPECT_TRUE(ListHas(imwg.at("missing"), "diabetes"));
+}
+
+TEST(SafeAnswersVte, WhenAnUnknownCouldChangeTheAnswerItIsNamed) {
+  // One individual factor known: one more (individual, myeloma or therapy) would change aspirin
+  // into LMWH or warfarin.
+  const CommandResult r = RunLenacare(
+      R"(vte --bmi "20 kg/m2" --dexamethasone "0 mg" --prophylaxis none --present prior_vte --unknown diabetes --json)");
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  const json imwg = ParseOut(r).at("imwg_2008");
+  EXPECT_EQ(imwg.at("status"), "insufficient-data") << imwg.dump(2);
+  EXPECT_FALSE(imwg.contains("prophylaxis"));
+  EXPECT_EQ(imwg.at("decided_from_known"), false);
+  EXPECT_TRUE(ListHas(imwg.at("could_change"), "diabetes")) << imwg.dump(2);
+}
+
 // --- 7. what recovered ----------------------------------------------------------------------------
 
 TEST(SafeAnswersResume, AToxicityResumptionNamesTheToxicityNotTheCounts) {

@@ -271,7 +271,7 @@ TEST(SafetyCliVte, TextOutputNamesBothModelsTheScoreAndTheDisclaimer) {
   EXPECT_TRUE(r.err.empty()) << r.err;
 }
 
-TEST(SafetyCliVte, AMissingBmiCannotBeAssessedAndGivesNoBand) {
+TEST(SafetyCliVte, AMissingBmiGivesNoImpedeBandButCannotChangeTheImwgAnswer) {
   const CommandResult r = RunLenacare(R"(vte --dexamethasone "160 mg" --prophylaxis none --json)");
   EXPECT_EQ(r.exit_code, 1) << Describe(r);
   const json j = ParseOut(r);
