@@ -391,8 +391,8 @@ KnowledgeSummary SummarizeKnowledge(const Knowledge& k) {
   for (const Citation* c :
        {&sk.rems.reproductive_potential.cite, &sk.rems.sensitivity_cite, &sk.rems.testing_during_interruption,
         &sk.rems.missed_period, &sk.rems.confirmation, &sk.rems.telephone_prescription, &sk.rems.positive_test,
-        &sk.rems.prescription, &sk.rems.confirmation_validity, &sk.rems.next_fill, &sk.vte.imwg, &sk.vte.impede,
-        &sk.vte.impede_prophylaxis_cite, &sk.thromboprophylaxis_cite}) {
+        &sk.rems.prescription, &sk.rems.confirmation_validity, &sk.rems.next_fill, &sk.rems.adult_age_cite,
+        &sk.vte.imwg, &sk.vte.impede, &sk.vte.impede_prophylaxis_cite, &sk.thromboprophylaxis_cite}) {
     count(*c);
   }
   for (const Citation* c : {&k.capsules_cite, &k.missed_dose_cite, &k.supply_cite, &k.other_toxicity.cite,

@@ -33,7 +33,7 @@ Status LoadRems(const std::string& root, const std::string& pack, const UnitTabl
       f->CheckKeys({"file", "category", "reproductive_potential", "pretreatment_test", "test_sensitivity",
                     "test_schedule", "testing_during_interruption", "missed_period", "positive_test", "obligation",
                     "prescription", "telephone_prescription", "authorization_validity", "confirmation",
-                    "confirmation_validity", "next_fill", "counseling", "contraceptive_method"}));
+                    "confirmation_validity", "next_fill", "counseling", "contraceptive_method", "adult_age"}));
   LENACARE_TRY(f->ReadHeader());
   LENACARE_TRY(
       f->Each("category", {LENACARE_CITE_KEYS, "sex", "age_group", "can_become_pregnant"}, true, [&](EntryReader& r) {
@@ -57,6 +57,11 @@ Status LoadRems(const std::string& root, const std::string& pack, const UnitTabl
         if (r.Bool("infertility_excludes")) r.Fail("infertility never exempts (label-facts.md §7.1)");
         p.cite = r.Cite();
       }));
+  LENACARE_TRY(f->One("adult_age", {LENACARE_CITE_KEYS, "adult_from_years"}, [&](EntryReader& r) {
+    rems.adult_from_years = r.Int("adult_from_years");
+    if (rems.adult_from_years <= 0) r.Fail("adult_from_years must be a positive number of years");
+    rems.adult_age_cite = r.Cite();
+  }));
   LENACARE_TRY(f->Each("pretreatment_test", {LENACARE_CITE_KEYS, "order", "window_from", "window_to", "relative_to"},
                        true, [&](EntryReader& r) {
                          PretreatmentTest t;

@@ -69,6 +69,10 @@ struct CounselingItem {
 
 struct RemsKnowledge {
   std::vector<RemsCategory> categories;
+  // The age from which a patient is enrolled in an adult category (a child below it); 0 = not in
+  // the knowledge, and a category is then not checked against the age (the checklist says so).
+  int adult_from_years = 0;
+  Citation adult_age_cite;
   ReproductivePotentialRule reproductive_potential;
   std::vector<PretreatmentTest> pretreatment_tests;
   double detection_threshold_at_most = 0;  // m[IU]/mL

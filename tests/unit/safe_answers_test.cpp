@@ -228,6 +228,69 @@ TEST(SafeAnswersVte, WhenAnUnknownCouldChangeTheAnswerItIsNamed) {
   EXPECT_TRUE(ListHas(imwg.at("could_change"), "diabetes")) << imwg.dump(2);
 }
 
+// --- 4. the REMS category agrees with the age -----------------------------------------------------
+
+// An adult woman who can become pregnant with everything the REMS asks for the first dispense
+// (as in safety_cli_test.cpp), born on `birth_date`, enrolled as `category`.
+json Woman(const std::string& birth_date, const std::string& category) {
+  auto negative = [](const std::string& d) {
+    return json{{"date", d}, {"type", "pregnancy-test"}, {"result", "negative"}, {"sensitivity", "25 mIU/mL"}};
+  };
+  return {{"indication", "mm"},
+          {"start_date", kStart},
+          {"starting_dose_mg", 25},
+          {"setting", "newly-diagnosed"},
+          {"patient",
+           {{"sex", "female"},
+            {"birth_date", birth_date},
+            {"crcl", "95 mL/min"},
+            {"rems_category", category},
+            {"menses", "regular"},
+            {"findings", {{"prior_severe_hypersensitivity", false}}}}},
+          {"events", json::array({
+                         {{"date", "2026-01-20"}, {"type", "contraception"}, {"methods", {"iud", "male-condom"}}},
+                         negative("2026-02-18"),
+                         {{"date", "2026-02-18"}, {"type", "counseling"}, {"by", "prescriber"}},
+                         negative("2026-03-01"),
+                         {{"date", "2026-03-01"}, {"type", "authorization"}, {"number", "A-200"}},
+                         {{"date", kStart},
+                          {"type", "prescription"},
+                          {"days_supply", 28},
+                          {"refills", 0},
+                          {"authorization_number", "A-200"},
+                          {"risk_category", category}},
+                         {{"date", kStart}, {"type", "confirmation"}, {"number", "C-200"}},
+                     })}};
+}
+
+TEST(SafeAnswersRems, AGirlBornIn2012EnrolledAsAnAdultMayNotBeDispensed) {
+  const CommandResult r = RunCourse("rems", Woman("2012-05-01", "adult-female-can-become-pregnant"), kStart);
+  const json j = ParseOut(r);
+  EXPECT_NE(j.at("may_dispense"), "yes") << j.dump(2);
+  const bool named = std::any_of(j.at("reasons").begin(), j.at("reasons").end(),
+                                 [](const json& x) { return Mentions(x.get<std::string>(), "18"); });
+  EXPECT_TRUE(named) << j.dump(2);
+}
+
+TEST(SafeAnswersRems, AnAdultEnrolledAsAChildMayNotBeDispensed) {
+  const CommandResult r = RunCourse("rems", Woman("1986-01-15", "female-child-can-become-pregnant"), kStart);
+  const json j = ParseOut(r);
+  EXPECT_NE(j.at("may_dispense"), "yes") << j.dump(2);
+}
+
+TEST(SafeAnswersRems, AGirlEnrolledAsAChildAndAWomanAsAnAdultMayBeDispensed) {
+  CommandResult r = RunCourse("rems", Woman("2012-05-01", "female-child-can-become-pregnant"), kStart);
+  EXPECT_EQ(ParseOut(r).at("may_dispense"), "yes") << Describe(r);
+  r = RunCourse("rems", Woman("1986-01-15", "adult-female-can-become-pregnant"), kStart);
+  EXPECT_EQ(ParseOut(r).at("may_dispense"), "yes") << Describe(r);
+  // The day before and the day of the 18th birthday (content-facts.md §1.10: under 18, a parent
+  // or guardian also signs).
+  r = RunCourse("rems", Woman("2008-03-03", "adult-female-can-become-pregnant"), kStart);
+  EXPECT_NE(ParseOut(r).at("may_dispense"), "yes") << Describe(r);
+  r = RunCourse("rems", Woman("2008-03-02", "adult-female-can-become-pregnant"), kStart);
+  EXPECT_EQ(ParseOut(r).at("may_dispense"), "yes") << Describe(r);
+}
+
 // --- 7. what recovered ----------------------------------------------------------------------------
 
 TEST(SafeAnswersResume, AToxicityResumptionNamesTheToxicityNotTheCounts) {
