@@ -113,6 +113,13 @@ json CrClJson(const app::CrClAnswer& a) {
           {"verified", a.cite.verified}};
 }
 
+json CapsulesJson(const app::CapsulesAnswer& a) {
+  json j = CapsulePlanJson(a.plan);
+  j["maximum_dose_mg"] = a.maximum_dose_mg;
+  j["warnings"] = a.warnings;
+  return j;
+}
+
 json CapsulePlanJson(const CapsulePlan& p) {
   json caps = json::array();
   for (const CapsuleCount& c : p.capsules) {

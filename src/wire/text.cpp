@@ -77,7 +77,11 @@ std::string CapsulePlanText(const CapsulePlan& p) {
   return out.str();
 }
 
-std::string CapsulesText(const app::CapsulesAnswer& a) { return a.regimen.Describe() + "\n" + CapsulePlanText(a.plan); }
+std::string CapsulesText(const app::CapsulesAnswer& a) {
+  std::string out = a.regimen.Describe() + "\n" + CapsulePlanText(a.plan);
+  for (const std::string& w : a.warnings) out += "warning: " + w + "\n";
+  return out;
+}
 
 std::string StartDoseText(const app::StartDoseAnswer& a) {
   const StartingDose& d = a.dose;

@@ -291,6 +291,37 @@ TEST(SafeAnswersRems, AGirlEnrolledAsAChildAndAWomanAsAnAdultMayBeDispensed) {
   EXPECT_EQ(ParseOut(r).at("may_dispense"), "yes") << Describe(r);
 }
 
+// --- 5. the capsule helper checks the dose against the label --------------------------------------
+
+TEST(SafeAnswersCapsules, AboveTheIndicationsMaximumIsRefused) {
+  // label-facts.md §2: MDS 10 mg, myeloma 25 mg; no higher dose level or escalation.
+  CommandResult r = RunLenacare("capsules --indication mds --dose 25 --json");
+  EXPECT_NE(r.exit_code, 0) << Describe(r);
+  EXPECT_TRUE(Mentions(r.err, "10 mg")) << Describe(r);
+  EXPECT_FALSE(Mentions(r.out, "\"capsules\"")) << Describe(r);
+  r = RunLenacare("capsules --indication mm --dose 40 --json");
+  EXPECT_NE(r.exit_code, 0) << Describe(r);
+  EXPECT_TRUE(Mentions(r.err, "25 mg")) << Describe(r);
+}
+
+TEST(SafeAnswersCapsules, ADoseOffTheLadderIsPlannedWithAWarning) {
+  const CommandResult r = RunLenacare("capsules --indication mm --dose 7.5 --json");
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const json j = ParseOut(r);
+  ASSERT_EQ(j.at("warnings").size(), 1u) << j.dump(2);
+  EXPECT_TRUE(Mentions(j.at("warnings").at(0).get<std::string>(), "7.5 mg")) << j.dump(2);
+  EXPECT_EQ(j.at("maximum_dose_mg"), 25);
+}
+
+TEST(SafeAnswersCapsules, ALabelDoseHasNoWarning) {
+  for (const char* args : {"--indication mm --dose 25", "--indication mm --dose 2.5", "--indication mds --dose 5",
+                           "--indication mm-maintenance --dose 15 --days 1-28"}) {
+    const CommandResult r = RunLenacare(std::string("capsules ") + args + " --json");
+    ASSERT_EQ(r.exit_code, 0) << args << Describe(r);
+    EXPECT_TRUE(ParseOut(r).at("warnings").empty()) << args << r.out;
+  }
+}
+
 // --- 7. what recovered ----------------------------------------------------------------------------
 
 TEST(SafeAnswersResume, AToxicityResumptionNamesTheToxicityNotTheCounts) {
