@@ -348,14 +348,18 @@ Status LoadInteractions(const std::string& root, const std::string& pack, const 
                          x.cite = r.Cite();
                          s.interactions.push_back(x);
                        }));
-  LENACARE_TRY(f->Each("no_interaction", {LENACARE_CITE_KEYS, "drugs", "brands", "classes", "answer"}, true,
+  LENACARE_TRY(f->Each("no_interaction",
+                       {LENACARE_CITE_KEYS, "drugs", "brands", "classes", "rxnorm", "answer", "severity"}, true,
                        [&](EntryReader& r) {
                          NoInteraction x;
                          x.id = r.id();
                          x.drugs = r.StrList("drugs");
                          x.brands = names(r, "brands");
                          x.classes = names(r, "classes");
+                         if (r.Array("rxnorm", false) != nullptr) x.rxnorm = names(r, "rxnorm");
                          x.answer = r.Str("answer");
+                         x.severity = r.OptStr("severity").value_or("none-expected");
+                         RequireOneOf(r, "severity", x.severity, {"none-expected", "none-described"});
                          x.cite = r.Cite();
                          s.no_interactions.push_back(x);
                        }));
@@ -373,7 +377,7 @@ Status LoadInteractions(const std::string& root, const std::string& pack, const 
     }
   }
   for (const auto& x : s.no_interactions) {
-    for (const auto* list : {&x.drugs, &x.brands, &x.classes}) {
+    for (const auto* list : {&x.drugs, &x.brands, &x.classes, &x.rxnorm}) {
       for (const auto& n : *list) LENACARE_TRY(claim(n, x.cite));
     }
   }

@@ -125,13 +125,13 @@ struct ImwgRecommendation {
   bool any_therapy_factor = false;
   int individual_or_myeloma_at_least = 0;
   std::string prophylaxis;
+  // Recommendations of one kind give the same prophylaxis ("anticoagulant", "aspirin"): an answer
+  // is decided when every value of the unknown findings leads to the same kind.
+  std::string kind;
   Citation cite;
 };
 
 struct ImpedeItem {
-  // Recommendations of one kind give the same prophylaxis ("anticoagulant", "aspirin"): an answer
-  // is decided when every value of the unknown findings leads to the same kind.
-  std::string kind;
   std::string id, text;
   int points = 0;
   VteCriterion when;
@@ -166,7 +166,10 @@ struct Interaction {
 
 struct NoInteraction {
   std::string id, answer;
-  std::vector<std::string> drugs, brands, classes;
+  // "none-expected": the sources say no interaction is expected; "none-described": a drug the
+  // knowledge knows, with which the label describes no interaction.
+  std::string severity = "none-expected";
+  std::vector<std::string> drugs, brands, classes, rxnorm;
   Citation cite;
 };
 

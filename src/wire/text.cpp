@@ -36,8 +36,11 @@ std::string InteractionText(const InteractionAnswer& a) {
         << (x.cite.verified ? "" : " (" + std::string(kUnverifiedSuffix) + ")") << "\n  source: " << x.cite.source
         << "\n";
   } else {
-    out << a.query << ": no interaction expected — " << a.no_interaction->answer
-        << "\n  source: " << a.no_interaction->cite.source << "\n";
+    const NoInteraction& x = *a.no_interaction;
+    out << a.query
+        << (x.severity == "none-described" ? ": the label describes no interaction — " : ": no interaction expected — ")
+        << x.answer << (x.cite.verified ? "" : " (" + std::string(kUnverifiedSuffix) + ")")
+        << "\n  source: " << x.cite.source << "\n";
   }
   return out.str();
 }
@@ -148,26 +151,26 @@ std::string VteText(const Knowledge& k, const app::VteAnswer& a) {
   if (!imwg.complete) {
     out << "  insufficient data: give";
     for (const auto& m : imwg.missing) out << " " << m;
+    out << "\n  could change the answer:";
+    for (const auto& m : imwg.could_change) out << " " << m;
     out << "\n";
   } else {
     out << "  factors: " << imwg.individual << " individual, " << imwg.myeloma << " myeloma-related, " << imwg.therapy
         << " therapy-related\n";
     for (const ImwgFactor* f : imwg.present) out << "    - " << f->text << " (" << f->group << ")\n";
     out << "  prophylaxis: " << imwg.recommendation->prophylaxis << "\n";
+    if (imwg.decided_from_known) {
+      out << "  decided from the known findings; not known, and unable to change it:";
+      for (const auto& m : imwg.missing) out << " " << m;
+      out << "\n";
+    }
   }
-    out << "\n  could change the answer:";
-    for (const auto& m : imwg.could_change) out << " " << m;
   out << "IMPEDE VTE score (" << k.safety.vte.impede_citation << ")\n";
   if (!impede.complete) {
     out << "  insufficient data: give";
     for (const auto& m : impede.missing) out << " " << m;
     out << "\n";
   } else {
-    if (imwg.decided_from_known) {
-      out << "  decided from the known findings; not known, and unable to change it:";
-      for (const auto& m : imwg.missing) out << " " << m;
-      out << "\n";
-    }
     for (const ImpedeItem* i : impede.items)
       out << "    " << (i->points > 0 ? "+" : "") << i->points << "  " << i->text << "\n";
     out << "  score " << impede.score << ": " << (impede.band ? impede.band->band : "?") << " risk ("
@@ -251,6 +254,7 @@ std::string CheckText(const Knowledge& k, const app::CheckAnswer& a) {
     out << "Clot prevention: no patient.vte facts recorded. The label: " << k.safety.thromboprophylaxis << "\n\n";
   }
   for (const InteractionAnswer& x : a.interactions) out << InteractionText(x);
+  for (const auto& x : a.unknown_medications) out << x.query << ": not known — " << x.message << "\n";
   return out.str();
 }
 

@@ -322,6 +322,41 @@ TEST(SafeAnswersCapsules, ALabelDoseHasNoWarning) {
   }
 }
 
+// --- 6. co-medications ------------------------------------------------------------------------------
+
+TEST(SafeAnswersInteractions, TheProphylaxisDrugsTheEsaAndTheOtherImidsAreKnown) {
+  const CommandResult r = RunLenacare("interactions aspirin enoxaparin darbepoetin thalidomide pomalidomide --json");
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const json a = ParseOut(r).at("interactions");
+  ASSERT_EQ(a.size(), 5u);
+  for (const json& x : a) EXPECT_FALSE(x.at("source").get<std::string>().empty()) << x.dump();
+  // USPI 7.2 (label-facts.md §8): ESAs raise the thrombosis risk.
+  EXPECT_EQ(a[2].at("id"), "erythropoiesis-stimulating-agents");
+  EXPECT_EQ(a[2].at("severity"), "caution");
+  // The label describes no interaction with the prophylaxis it recommends or the other IMiDs.
+  for (size_t i : {0u, 1u, 3u, 4u}) EXPECT_EQ(a[i].at("severity"), "none-described") << a[i].dump();
+  EXPECT_TRUE(Mentions(a[4].at("answer").get<std::string>(), "CYP1A2")) << a[4].dump();
+}
+
+TEST(SafeAnswersInteractions, AnUnknownCoMedicationDoesNotSilenceTheOtherChecks) {
+  json c = Woman("1986-01-15", "adult-female-can-become-pregnant");
+  c["patient"]["medications"] = {"aspirin", "notadrug", "digoxin", "zzz-unknown"};
+  const CommandResult r = RunCourse("check", c, kStart);
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  const json j = ParseOut(r);
+  EXPECT_EQ(j.at("rems").at("may_dispense"), "yes") << j.dump(2);
+  EXPECT_FALSE(j.at("readiness").is_null());
+  EXPECT_FALSE(j.at("evaluate").is_null());
+  ASSERT_EQ(j.at("interactions").size(), 2u) << j.dump(2);
+  EXPECT_EQ(j.at("interactions").at(0).at("query"), "aspirin");
+  EXPECT_EQ(j.at("interactions").at(1).at("query"), "digoxin");
+  const json& unknown = j.at("unknown_medications");
+  ASSERT_EQ(unknown.size(), 2u) << j.dump(2);
+  EXPECT_EQ(unknown.at(0).at("query"), "notadrug");
+  EXPECT_EQ(unknown.at(1).at("query"), "zzz-unknown");
+  EXPECT_TRUE(Mentions(unknown.at(0).at("message").get<std::string>(), "cannot say")) << unknown.dump();
+}
+
 // --- 7. what recovered ----------------------------------------------------------------------------
 
 TEST(SafeAnswersResume, AToxicityResumptionNamesTheToxicityNotTheCounts) {
