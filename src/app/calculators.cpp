@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "clinical/inputs.h"
+#include "clinical/maximum_dose.h"
 #include "core/quantity.h"
 #include "core/text.h"
 #include "course/evaluate.h"
@@ -253,13 +254,27 @@ Result<CapsulesAnswer> Capsules(const Context& ctx, const CapsulesRequest& in) {
     if (!d.ok()) return d.error().Under("days");
     r.days = *d;
   }
+  // The dispensing helper checks the dose against the label (clinical/maximum_dose.h): above the
+  // indication's highest dose, no plan; a dose that is none of the label's doses, a warning.
+  const MaximumDose max = MaximumDoseFor(k, *ind);
+  if (r.dose_mg > max.dose_mg) {
+    return Error::CannotAssess("dose", AboveMaximumText(*ind, r.dose_mg, max) +
+                                           ": no capsule plan is given; the prescriber must confirm the dose (" +
+                                           (max.cite != nullptr ? max.cite->source : ind->cite.source) + ")");
+  }
   auto plan = PlanCapsules(k, r, ind->cycle_days);
   if (!plan.ok()) {
     Error e = plan.error();
     e.field = "dose";
     return e;
   }
-  return CapsulesAnswer{r, std::move(plan).value()};
+  CapsulesAnswer out{r, std::move(plan).value(), max.dose_mg, {}};
+  if (!IsLabelDose(k, *ind, r.dose_mg)) {
+    out.warnings.push_back(
+        FormatNumber(r.dose_mg) + " mg is not one of the doses the label gives for " + ind->name +
+        " (its starting dose, dose levels, escalations and renal starting doses): check the prescription");
+  }
+  return out;
 }
 
 namespace {
@@ -391,8 +406,8 @@ KnowledgeSummary SummarizeKnowledge(const Knowledge& k) {
   for (const Citation* c :
        {&sk.rems.reproductive_potential.cite, &sk.rems.sensitivity_cite, &sk.rems.testing_during_interruption,
         &sk.rems.missed_period, &sk.rems.confirmation, &sk.rems.telephone_prescription, &sk.rems.positive_test,
-        &sk.rems.prescription, &sk.rems.confirmation_validity, &sk.rems.next_fill, &sk.vte.imwg, &sk.vte.impede,
-        &sk.vte.impede_prophylaxis_cite, &sk.thromboprophylaxis_cite}) {
+        &sk.rems.prescription, &sk.rems.confirmation_validity, &sk.rems.next_fill, &sk.rems.adult_age_cite,
+        &sk.vte.imwg, &sk.vte.impede, &sk.vte.impede_prophylaxis_cite, &sk.thromboprophylaxis_cite}) {
     count(*c);
   }
   for (const Citation* c : {&k.capsules_cite, &k.missed_dose_cite, &k.supply_cite, &k.other_toxicity.cite,

@@ -78,6 +78,8 @@ struct CapsulesRequest {
 struct CapsulesAnswer {
   Regimen regimen;
   CapsulePlan plan;
+  double maximum_dose_mg = 0;         // the highest dose the label gives for the indication
+  std::vector<std::string> warnings;  // a dose that is not one the label gives
 };
 Result<CapsulesAnswer> Capsules(const Context& ctx, const CapsulesRequest& r);
 

@@ -101,9 +101,15 @@ Result<CheckAnswer> CheckAll(const Knowledge& k, const Course& course, Date as_o
     out.vte = VteFromFacts(k, std::move(facts), std::move(notes));
   }
   for (size_t i = 0; i < course.patient.medications.size(); ++i) {
-    auto a = LookUpInteraction(k, course.patient.medications[i]);
-    if (!a.ok()) return a.error().Under("patient.medications[" + std::to_string(i) + "]");
-    out.interactions.push_back(std::move(a).value());
+    const std::string& drug = course.patient.medications[i];
+    auto a = LookUpInteraction(k, drug);
+    if (a.ok()) {
+      out.interactions.push_back(std::move(a).value());
+    } else if (drug.find_first_not_of(" \t") == std::string::npos) {
+      return a.error().Under("patient.medications[" + std::to_string(i) + "]");  // a blank name is bad input
+    } else {
+      out.unknown_medications.push_back({drug, a.error().message});
+    }
   }
   return out;
 }

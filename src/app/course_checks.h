@@ -50,7 +50,13 @@ struct CheckAnswer {
   RemsChecklist rems;
   Readiness readiness;
   std::optional<VteAnswer> vte;                 // when the course has patient.vte facts
-  std::vector<InteractionAnswer> interactions;  // of patient.medications
+  std::vector<InteractionAnswer> interactions;  // of patient.medications the knowledge knows
+  // The medications it does not know, each with why no answer is given; they do not stop the
+  // other checks (lenacare cannot say that no interaction exists).
+  struct UnknownMedication {
+    std::string query, message;
+  };
+  std::vector<UnknownMedication> unknown_medications;
   Outcome outcome() const;
 };
 Result<CheckAnswer> Check(const Context& ctx, const CourseRequest& r);

@@ -22,9 +22,7 @@ void CheckRegimen(const Knowledge& k, const Indication& ind, std::optional<doubl
   if (dose_mg) {
     const MaximumDose max = MaximumDoseFor(k, ind);
     if (max.dose_mg > 0 && *dose_mg > max.dose_mg) {
-      out.push_back({"above-maximum-dose",
-                     what + " of " + FormatNumber(*dose_mg) + " mg is above the highest dose the label gives for " +
-                         ind.name + " (" + FormatNumber(max.dose_mg) + " mg)",
+      out.push_back({"above-maximum-dose", what + " of " + AboveMaximumText(ind, *dose_mg, max),
                      max.cite != nullptr ? max.cite->source : ind.cite.source});
     }
   }
@@ -101,24 +99,6 @@ void CheckDispense(const Knowledge& k, const Course& before, const Event& e, con
 }
 
 }  // namespace
-
-MaximumDose MaximumDoseFor(const Knowledge& k, const Indication& ind) {
-  MaximumDose max{ind.start.dose_mg, &ind.cite};
-  auto consider = [&](double mg, const Citation& cite) {
-    if (mg > max.dose_mg) max = {mg, &cite};
-  };
-  for (const Ladder& l : k.ladders) {
-    if (!For(l.indications, ind.id)) continue;
-    for (const DoseLevel& level : l.levels) consider(level.dose_mg, level.cite);
-  }
-  for (const Escalation& x : k.escalations) {
-    if (For(x.indications, ind.id)) consider(x.to_dose_mg, x.cite);
-  }
-  for (const HoldRule& r : k.hold_rules) {
-    if (For(r.indications, ind.id) && r.resume_at == ResumeAt::kFixed) consider(r.resume_dose_mg, r.cite);
-  }
-  return max;
-}
 
 std::vector<Problem> CheckCourseStart(const Knowledge& k, const Course& course) {
   std::vector<Problem> out;

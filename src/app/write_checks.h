@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "clinical/maximum_dose.h"
 #include "core/date.h"
 #include "core/result.h"
 #include "course/course.h"
@@ -30,12 +31,9 @@ WriteCheck CheckWrite(const Knowledge& k, const Course* before, const Course* af
 // label's limits for the indication.
 std::vector<Problem> CheckCourseStart(const Knowledge& k, const Course& course);
 
-// The highest daily dose the label gives for an indication (its starting dose, dose levels,
-// escalations and fixed resumption doses), with the citation of the entry that gives it.
-struct MaximumDose {
-  double dose_mg = 0;
-  const Citation* cite = nullptr;
-};
-MaximumDose MaximumDoseFor(const Knowledge& k, const Indication& ind);
+// The highest daily dose the label gives for an indication: one definition, the engine's
+// (clinical/maximum_dose.h).
+using lenacare::MaximumDose;
+using lenacare::MaximumDoseFor;
 
 }  // namespace lenacare::app

@@ -65,7 +65,7 @@ int RunCapsules(const Options& o) {
       [&](const app::Context& c) {
         return app::Capsules(c, {o.indication, o.dose_mg, o.frequency, o.days});
       },
-      [](const Knowledge&, const app::CapsulesAnswer& a) { return wire::CapsulePlanJson(a.plan); },
+      [](const Knowledge&, const app::CapsulesAnswer& a) { return wire::CapsulesJson(a); },
       [](const Knowledge&, const app::CapsulesAnswer& a) { return wire::CapsulesText(a); });
 }
 

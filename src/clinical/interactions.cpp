@@ -42,7 +42,11 @@ Result<InteractionAnswer> LookUpInteraction(const Knowledge& k, const std::strin
     }
   }
   for (const NoInteraction& x : k.safety.no_interactions) {
-    const char* by = In(x.drugs, q) ? "name" : In(x.brands, q) ? "brand" : In(x.classes, q) ? "class" : nullptr;
+    const char* by = In(x.drugs, q)     ? "name"
+                     : In(x.brands, q)  ? "brand"
+                     : In(x.rxnorm, q)  ? "rxnorm"
+                     : In(x.classes, q) ? "class"
+                                        : nullptr;
     if (by != nullptr) {
       a.no_interaction = &x;
       a.matched_by = by;

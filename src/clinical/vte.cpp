@@ -58,16 +58,25 @@ bool ImpedeResult::verified() const {
 
 ImwgResult AssessImwg(const VteKnowledge& k, const VteFacts& facts) {
   ImwgResult r;
+  // The unknown factors: their group and the facts that would settle them.
+  struct Unknown {
+    bool therapy = false;
+    std::vector<std::string> facts;
+  };
+  std::vector<Unknown> unknown;
   for (const ImwgFactor& x : k.imwg_factors) {
     const Truth t = Holds(x.when, facts);
     if (t == Truth::kUnknown) {
+      Unknown u{x.group == "therapy", {}};
       if (x.when.any_of.empty()) {
-        Missing(r.missing, x.when.fact);
+        u.facts.push_back(x.when.fact);
       } else {
         for (const std::string& name : x.when.any_of) {
-          if (facts.yes_no.count(name) == 0) Missing(r.missing, name);
+          if (facts.yes_no.count(name) == 0) u.facts.push_back(name);
         }
       }
+      for (const std::string& name : u.facts) Missing(r.missing, name);
+      unknown.push_back(std::move(u));
     } else if (t == Truth::kYes) {
       r.present.push_back(&x);
       if (x.group == "individual") ++r.individual;
@@ -75,12 +84,43 @@ ImwgResult AssessImwg(const VteKnowledge& k, const VteFacts& facts) {
       if (x.group == "therapy") ++r.therapy;
     }
   }
-  r.complete = r.missing.empty();
-  if (!r.complete) return r;
-  for (const ImwgRecommendation& rec : k.imwg_recommendations) {
-    if (rec.any_therapy_factor ? r.therapy > 0 : r.individual + r.myeloma >= rec.individual_or_myeloma_at_least) {
-      r.recommendation = &rec;
-      break;
+  // The recommendation for a number of individual/myeloma and therapy factors (standards.md §4.1:
+  // the first that applies, in the knowledge's order).
+  auto pick = [&](int individual_or_myeloma, int therapy) -> const ImwgRecommendation* {
+    for (const ImwgRecommendation& rec : k.imwg_recommendations) {
+      if (rec.any_therapy_factor ? therapy > 0 : individual_or_myeloma >= rec.individual_or_myeloma_at_least) {
+        return &rec;
+      }
+    }
+    return nullptr;
+  };
+  auto same = [](const ImwgRecommendation* a, const ImwgRecommendation* b) {
+    return a == b || (a != nullptr && b != nullptr && !a->kind.empty() && a->kind == b->kind);
+  };
+  const int known_im = r.individual + r.myeloma;
+  const int unknown_therapy =
+      static_cast<int>(std::count_if(unknown.begin(), unknown.end(), [](const Unknown& u) { return u.therapy; }));
+  const int unknown_im = static_cast<int>(unknown.size()) - unknown_therapy;
+  // Decided when no value of the unknown factors changes the kind of prophylaxis: the answer is
+  // monotone in the factors, so the two extremes (none present, all present) settle it.
+  r.recommendation = pick(known_im, r.therapy);
+  r.complete = unknown.empty() || same(r.recommendation, pick(known_im + unknown_im, r.therapy + unknown_therapy));
+  r.decided_from_known = r.complete && !unknown.empty();
+  if (r.complete) return r;
+  r.recommendation = nullptr;
+  // An unknown factor could change the answer if, for some values of the other unknown ones,
+  // its presence changes the kind of prophylaxis.
+  for (const Unknown& u : unknown) {
+    bool matters = false;
+    for (int im = 0; im <= unknown_im - (u.therapy ? 0 : 1) && !matters; ++im) {
+      for (int t = 0; t <= unknown_therapy - (u.therapy ? 1 : 0) && !matters; ++t) {
+        const ImwgRecommendation* without = pick(known_im + im, r.therapy + t);
+        const ImwgRecommendation* with = pick(known_im + im + (u.therapy ? 0 : 1), r.therapy + t + (u.therapy ? 1 : 0));
+        matters = !same(without, with);
+      }
+    }
+    if (matters) {
+      for (const std::string& name : u.facts) Missing(r.could_change, name);
     }
   }
   return r;

@@ -21,8 +21,12 @@ struct VteFacts {
 };
 
 struct ImwgResult {
+  // An answer is given: every fact is known, or the known ones decide it whatever the unknown
+  // ones are (decided_from_known; the unknown facts are still listed in `missing`).
   bool complete = false;
-  std::vector<std::string> missing;  // facts needed and not given
+  bool decided_from_known = false;
+  std::vector<std::string> missing;       // facts needed and not given
+  std::vector<std::string> could_change;  // when not complete: the unknown facts that could change it
   std::vector<const ImwgFactor*> present;
   int individual = 0, myeloma = 0, therapy = 0;
   const ImwgRecommendation* recommendation = nullptr;

@@ -8,6 +8,7 @@
 #include <array>
 
 #include "clinical/grading.h"
+#include "clinical/maximum_dose.h"
 #include "clinical/renal.h"
 #include "core/quantity.h"
 #include "course/rems.h"
@@ -80,6 +81,9 @@ class Replay {
   void Stop(Date date, const std::string& reason, const Citation* cite);
   void CannotAssess(const std::string& reason, const Citation* cite = nullptr);
   void ClearCannotAssess();  // a prescriber acted on the open question
+  // A count too low to go on that no rule covers: cannot assess, and hold now (the prescriber decides).
+  void CannotAssessLowCount(const std::string& reason, const Citation* cite = nullptr);
+  void CheckAgainstMaximum();  // a dose in effect above the label's highest dose for the indication
   bool HasCause(LabTest t) const;
   bool OtherToxicityPresent() const;
 
@@ -102,6 +106,7 @@ class Replay {
   void AddWatchAdvice();
   void AddTestsDue(Assessment& out);
   void AddGradeAdvice();
+  std::string Recovery(bool recovered) const;  // what has recovered, or what must recover
   void DueTestFound(Assessment& out, DueTest t);
 
   const Knowledge& k_;
@@ -125,6 +130,7 @@ class Replay {
   Date anchor_;  // day 1 of cycle anchor_cycle_
   int anchor_cycle_ = 1;
   std::optional<std::string> cannot_;
+  std::optional<std::string> hold_now_;  // the low count behind cannot_, if that is its cause
   std::vector<Recommendation> recs_;
 };
 
@@ -149,9 +155,15 @@ void Replay::CannotAssess(const std::string& reason, const Citation* cite) {
   Add(Action::kCannotAssess, "cannot assess: " + reason, cite);
 }
 
+void Replay::CannotAssessLowCount(const std::string& reason, const Citation* cite) {
+  if (!hold_now_) hold_now_ = reason;
+  CannotAssess(reason, cite);
+}
+
 void Replay::ClearCannotAssess() {
   if (!cannot_) return;
   cannot_.reset();
+  hold_now_.reset();
   recs_.erase(std::remove_if(recs_.begin(), recs_.end(),
                              [](const Recommendation& r) { return r.action == Action::kCannotAssess; }),
               recs_.end());
@@ -269,9 +281,9 @@ void Replay::CheckTriggers(LabTest t, Date date) {
   }
   for (const UncoveredRule* u : uncovered_[Slot(t)]) {
     if (value < u->below) {
-      CannotAssess(std::string(LabTestName(t)) + " " + Count(value, t) + " on " + date.ToString() + ": " + u->reason +
-                       "; the prescriber decides",
-                   &u->cite);
+      CannotAssessLowCount(std::string(LabTestName(t)) + " " + Count(value, t) + " on " + date.ToString() + ": " +
+                               u->reason + "; the prescriber decides",
+                           &u->cite);
       return;
     }
   }
@@ -285,14 +297,15 @@ void Replay::CheckTriggers(LabTest t, Date date) {
   const std::string what = std::string(LabTestName(t)) + " " + Count(value, t) + " on " + date.ToString();
   const Floor* floor = k_.FindFloor(ind_.id, c_.starting.dose_mg);
   if (needs_baseline) {
-    CannotAssess(what + ": the rules for this fall depend on the baseline count, and no " +
-                 std::string(LabTestName(t)) + " on or before the start date was recorded");
+    CannotAssessLowCount(what + ": the rules for this fall depend on the baseline count, and no " +
+                         std::string(LabTestName(t)) + " on or before the start date was recorded");
   } else if (floor != nullptr && floor->dose_mg == current_.dose_mg) {
-    CannotAssess("you are at the dose floor (" + current_.Describe() + "): the label gives no rule or lower dose for " +
-                     what + " — the prescriber must decide",
-                 &floor->cite);
+    CannotAssessLowCount("you are at the dose floor (" + current_.Describe() +
+                             "): the label gives no rule or lower dose for " + what + " — the prescriber must decide",
+                         &floor->cite);
   } else {
-    CannotAssess("no label rule covers " + what + " at " + current_.Describe() + " — the prescriber must decide");
+    CannotAssessLowCount("no label rule covers " + what + " at " + current_.Describe() +
+                         " — the prescriber must decide");
   }
 }
 
@@ -620,6 +633,18 @@ void Replay::OnCycleStart(const Event& e) {
   anchor_cycle_ = starting;
 }
 
+void Replay::CheckAgainstMaximum() {
+  const MaximumDose max = MaximumDoseFor(k_, ind_);
+  if (max.dose_mg <= 0 || current_.dose_mg <= max.dose_mg) return;
+  // Never a "take": the label gives no such dose for the indication; the prescriber decides.
+  const std::string above = AboveMaximumText(ind_, current_.dose_mg, max);
+  CannotAssess("the dose in effect (" + current_.Describe() + ") is out of label: " + above);
+  Add(Action::kPrescriberDecides,
+      "Do not take " + FormatNumber(current_.dose_mg) + " mg: " + above +
+          "; the prescriber must confirm or correct the dose",
+      max.cite);
+}
+
 // --- dose targets ----------------------------------------------------------------------------
 
 Replay::Target Replay::NextLower(const Regimen& from) const {
@@ -755,6 +780,31 @@ void Replay::AddStartChecks() {
   }
 }
 
+// What recovered (each cause of the interruption and its value now), or what must recover first.
+std::string Replay::Recovery(bool recovered) const {
+  std::string out;
+  for (const Cause& c : causes_) {
+    if (c.recovered != recovered) continue;
+    std::string part;
+    if (c.kind == Cause::Kind::kCount) {
+      const std::string name(LabTestName(c.test));
+      part = recovered ? name + " recovered to " + Count(c.recovered_value, c.test) + " on " + c.recovered_on.ToString()
+                       : name + " is at least " + FormatNumber(c.rule->resume_at_least) + " x10^9/L";
+    } else if (c.kind == Cause::Kind::kToxicity) {
+      part = recovered
+                 ? c.term + " is now grade " + FormatNumber(c.recovered_value) + " (" + c.recovered_on.ToString() + ")"
+                 : c.term + " is grade " + std::to_string(k_.other_toxicity.resume_at_grade) + " or less";
+    } else if (c.kind == Cause::Kind::kPregnancyCheck) {
+      part = recovered ? "the pregnancy test of " + c.recovered_on.ToString() + " was negative"
+                       : "a pregnancy test is negative";
+    } else {
+      continue;
+    }
+    out += (out.empty() ? "" : recovered ? "; " : " and ") + part;
+  }
+  return out;
+}
+
 void Replay::AddHeldAdvice(Assessment& out) {
   const bool all_recovered = std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) { return c.recovered; });
   for (const Cause& c : causes_) {
@@ -839,9 +889,14 @@ void Replay::AddHeldAdvice(Assessment& out) {
   out.dose = t.regimen;
   const std::string target = t.how + ", " + t.regimen->Describe();
   if (all_recovered) {
-    Add(Action::kResume, "Resume at " + target + ": the counts have recovered", t.cite, rule_source);
+    Add(Action::kResume, "Resume at " + target + ": " + Recovery(true), t.cite, rule_source);
   } else {
-    Add(Action::kNote, "When the counts recover, resume at " + target + " (under the rules as they stand today)",
+    const bool counts_only = std::all_of(causes_.begin(), causes_.end(), [](const Cause& c) {
+      return c.recovered || c.kind == Cause::Kind::kCount || c.kind == Cause::Kind::kManual;
+    });
+    Add(Action::kNote,
+        "When " + (counts_only ? std::string("the counts recover") : Recovery(false)) + ", resume at " + target +
+            " (under the rules as they stand today)",
         t.cite, rule_source);
   }
 }
@@ -929,6 +984,7 @@ Assessment Replay::Run() {
     }
   }
   if (!start_checked) AddStartChecks();
+  if (!stopped_) CheckAgainstMaximum();
   out.cycle = CycleAt(as_of_, &out.cycle_day);
   if (!stopped_ && ind_.max_cycles > 0 && out.cycle > ind_.max_cycles) {
     Stop(anchor_.AddDays((ind_.max_cycles - anchor_cycle_ + 1) * ind_.cycle_days),
@@ -956,6 +1012,12 @@ Assessment Replay::Run() {
   if (!stopped_) {
     AddGradeAdvice();
     AddTestsDue(out);
+  }
+  if (cannot_ && hold_now_) {
+    // As at the dose floor with a rule that fires: hold now, and the prescriber decides.
+    Add(Action::kInterrupt,
+        "Hold lenalidomide now (interrupt): " + *hold_now_ + "; the prescriber decides when and at what dose to resume",
+        nullptr);
   }
   if (cannot_) {
     out.status = CourseStatus::kCannotAssess;

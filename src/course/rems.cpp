@@ -59,6 +59,7 @@ class Builder {
   void Item(const std::string& id, const std::string& text, ItemStatus status, const std::string& detail,
             std::optional<Date> due, bool blocks, const Citation& cite);
   bool Category();
+  void CategoryAge();
   void PretreatmentTests();
   void Contraception();
   void TestsDuringTherapy();
@@ -123,6 +124,28 @@ void Builder::Item(const std::string& id, const std::string& text, ItemStatus st
   out_.items.push_back(std::move(i));
 }
 
+// The declared category's age group against the patient's age on the date: a child enrolled as
+// an adult (or an adult as a child) must be enrolled again before a dispense.
+void Builder::CategoryAge() {
+  const Patient& p = c_.patient;
+  if (!p.birth_date) return;
+  const std::string text = "The patient's REMS risk category matches the age";
+  if (rems_.adult_from_years <= 0) {
+    Item("risk-category-age", text, ItemStatus::kUnknown,
+         "the age that separates the adult and child categories is not in the knowledge base", std::nullopt, true,
+         category_->cite);
+    return;
+  }
+  const int age = as_of_.YearsSince(*p.birth_date);
+  const bool adult = age >= rems_.adult_from_years;
+  if ((category_->age_group == "adult") == adult) return;
+  Item("risk-category-age", text, ItemStatus::kBlocking,
+       category_->id + " is " + (adult ? "a child" : "an adult") + " category, but the patient is " +
+           std::to_string(age) + " on " + as_of_.ToString() + " (adult categories from " +
+           std::to_string(rems_.adult_from_years) + "); enroll the patient in the matching category",
+       std::nullopt, true, rems_.adult_age_cite);
+}
+
 // Who the patient is for the REMS (label-facts.md §7.1, §7.5).
 bool Builder::Category() {
   const Patient& p = c_.patient;
@@ -131,6 +154,7 @@ bool Builder::Category() {
     sex_ = category_->sex;
     can_ = sex_ == "female" ? *category_->can_become_pregnant : false;
     out_.category = category_->id;
+    CategoryAge();
     return true;
   }
   const Citation& cats = rems_.categories.front().cite;

@@ -33,7 +33,7 @@ Status LoadRems(const std::string& root, const std::string& pack, const UnitTabl
       f->CheckKeys({"file", "category", "reproductive_potential", "pretreatment_test", "test_sensitivity",
                     "test_schedule", "testing_during_interruption", "missed_period", "positive_test", "obligation",
                     "prescription", "telephone_prescription", "authorization_validity", "confirmation",
-                    "confirmation_validity", "next_fill", "counseling", "contraceptive_method"}));
+                    "confirmation_validity", "next_fill", "counseling", "contraceptive_method", "adult_age"}));
   LENACARE_TRY(f->ReadHeader());
   LENACARE_TRY(
       f->Each("category", {LENACARE_CITE_KEYS, "sex", "age_group", "can_become_pregnant"}, true, [&](EntryReader& r) {
@@ -57,6 +57,11 @@ Status LoadRems(const std::string& root, const std::string& pack, const UnitTabl
         if (r.Bool("infertility_excludes")) r.Fail("infertility never exempts (label-facts.md §7.1)");
         p.cite = r.Cite();
       }));
+  LENACARE_TRY(f->One("adult_age", {LENACARE_CITE_KEYS, "adult_from_years"}, [&](EntryReader& r) {
+    rems.adult_from_years = r.Int("adult_from_years");
+    if (rems.adult_from_years <= 0) r.Fail("adult_from_years must be a positive number of years");
+    rems.adult_age_cite = r.Cite();
+  }));
   LENACARE_TRY(f->Each("pretreatment_test", {LENACARE_CITE_KEYS, "order", "window_from", "window_to", "relative_to"},
                        true, [&](EntryReader& r) {
                          PretreatmentTest t;
@@ -250,16 +255,18 @@ Status LoadVte(const std::string& root, const UnitTable& units, VteKnowledge& vt
         x.cite = r.Cite();
         vte.imwg_factors.push_back(x);
       }));
-  LENACARE_TRY(f->Each("imwg_recommendation",
-                       {LENACARE_CITE_KEYS, "any_therapy_factor", "individual_or_myeloma_at_least", "prophylaxis"},
-                       true, [&](EntryReader& r) {
-                         ImwgRecommendation x;
-                         x.any_therapy_factor = r.Bool("any_therapy_factor", false);
-                         x.individual_or_myeloma_at_least = r.Int("individual_or_myeloma_at_least", 0);
-                         x.prophylaxis = r.Str("prophylaxis");
-                         x.cite = r.Cite();
-                         vte.imwg_recommendations.push_back(x);
-                       }));
+  LENACARE_TRY(
+      f->Each("imwg_recommendation",
+              {LENACARE_CITE_KEYS, "any_therapy_factor", "individual_or_myeloma_at_least", "prophylaxis", "kind"}, true,
+              [&](EntryReader& r) {
+                ImwgRecommendation x;
+                x.any_therapy_factor = r.Bool("any_therapy_factor", false);
+                x.individual_or_myeloma_at_least = r.Int("individual_or_myeloma_at_least", 0);
+                x.prophylaxis = r.Str("prophylaxis");
+                x.kind = r.Str("kind");
+                x.cite = r.Cite();
+                vte.imwg_recommendations.push_back(x);
+              }));
   if (vte.imwg_recommendations.empty() || vte.imwg_recommendations.back().any_therapy_factor ||
       vte.imwg_recommendations.back().individual_or_myeloma_at_least != 0) {
     return Error::BadInput(f->rel(), "the last imwg_recommendation must apply to everyone (at least 0 factors)");
@@ -341,14 +348,18 @@ Status LoadInteractions(const std::string& root, const std::string& pack, const 
                          x.cite = r.Cite();
                          s.interactions.push_back(x);
                        }));
-  LENACARE_TRY(f->Each("no_interaction", {LENACARE_CITE_KEYS, "drugs", "brands", "classes", "answer"}, true,
+  LENACARE_TRY(f->Each("no_interaction",
+                       {LENACARE_CITE_KEYS, "drugs", "brands", "classes", "rxnorm", "answer", "severity"}, true,
                        [&](EntryReader& r) {
                          NoInteraction x;
                          x.id = r.id();
                          x.drugs = r.StrList("drugs");
                          x.brands = names(r, "brands");
                          x.classes = names(r, "classes");
+                         if (r.Array("rxnorm", false) != nullptr) x.rxnorm = names(r, "rxnorm");
                          x.answer = r.Str("answer");
+                         x.severity = r.OptStr("severity").value_or("none-expected");
+                         RequireOneOf(r, "severity", x.severity, {"none-expected", "none-described"});
                          x.cite = r.Cite();
                          s.no_interactions.push_back(x);
                        }));
@@ -366,7 +377,7 @@ Status LoadInteractions(const std::string& root, const std::string& pack, const 
     }
   }
   for (const auto& x : s.no_interactions) {
-    for (const auto* list : {&x.drugs, &x.brands, &x.classes}) {
+    for (const auto* list : {&x.drugs, &x.brands, &x.classes, &x.rxnorm}) {
       for (const auto& n : *list) LENACARE_TRY(claim(n, x.cite));
     }
   }

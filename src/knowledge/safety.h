@@ -69,6 +69,10 @@ struct CounselingItem {
 
 struct RemsKnowledge {
   std::vector<RemsCategory> categories;
+  // The age from which a patient is enrolled in an adult category (a child below it); 0 = not in
+  // the knowledge, and a category is then not checked against the age (the checklist says so).
+  int adult_from_years = 0;
+  Citation adult_age_cite;
   ReproductivePotentialRule reproductive_potential;
   std::vector<PretreatmentTest> pretreatment_tests;
   double detection_threshold_at_most = 0;  // m[IU]/mL
@@ -121,6 +125,9 @@ struct ImwgRecommendation {
   bool any_therapy_factor = false;
   int individual_or_myeloma_at_least = 0;
   std::string prophylaxis;
+  // Recommendations of one kind give the same prophylaxis ("anticoagulant", "aspirin"): an answer
+  // is decided when every value of the unknown findings leads to the same kind.
+  std::string kind;
   Citation cite;
 };
 
@@ -159,7 +166,10 @@ struct Interaction {
 
 struct NoInteraction {
   std::string id, answer;
-  std::vector<std::string> drugs, brands, classes;
+  // "none-expected": the sources say no interaction is expected; "none-described": a drug the
+  // knowledge knows, with which the label describes no interaction.
+  std::string severity = "none-expected";
+  std::vector<std::string> drugs, brands, classes, rxnorm;
   Citation cite;
 };
 

@@ -137,7 +137,7 @@ const std::vector<CalculatorRoute>& CalculatorRoutes() {
       Route("missed-dose", MissedDoseFields(), app::MissedDose,
             [](const Knowledge&, const MissedDoseAdvice& a) { return wire::MissedDoseJson(a); }),
       Route("capsules", CapsulesFields(), app::Capsules,
-            [](const Knowledge&, const app::CapsulesAnswer& a) { return wire::CapsulePlanJson(a.plan); }),
+            [](const Knowledge&, const app::CapsulesAnswer& a) { return wire::CapsulesJson(a); }),
       Route("vte", VteFields(), app::Vte,
             [](const Knowledge& k, const app::VteAnswer& a) { return wire::VteJson(k, a); }),
       Route("interactions", InteractionsFields(), app::Interactions,

@@ -113,6 +113,13 @@ json CrClJson(const app::CrClAnswer& a) {
           {"verified", a.cite.verified}};
 }
 
+json CapsulesJson(const app::CapsulesAnswer& a) {
+  json j = CapsulePlanJson(a.plan);
+  j["maximum_dose_mg"] = a.maximum_dose_mg;
+  j["warnings"] = a.warnings;
+  return j;
+}
+
 json CapsulePlanJson(const CapsulePlan& p) {
   json caps = json::array();
   for (const CapsuleCount& c : p.capsules) {
@@ -218,6 +225,8 @@ json VteJson(const Knowledge& k, const app::VteAnswer& a) {
                  {"citation", v.imwg_citation},
                  {"status", imwg.complete ? "assessed" : "insufficient-data"},
                  {"missing", imwg.missing},
+                 {"decided_from_known", imwg.decided_from_known},
+                 {"could_change", imwg.could_change},
                  {"factors", factors},
                  {"counts", {{"individual", imwg.individual}, {"myeloma", imwg.myeloma}, {"therapy", imwg.therapy}}},
                  {"source", v.imwg.source}};
@@ -262,10 +271,11 @@ json InteractionJson(const InteractionAnswer& a) {
     return j;
   }
   const NoInteraction& x = *a.no_interaction;
-  return {{"query", a.query},           {"id", x.id},
-          {"matched_by", a.matched_by}, {"severity", "none-expected"},
-          {"answer", x.answer},         {"source", x.cite.source},
-          {"verified", x.cite.verified}};
+  json j = {{"query", a.query},           {"id", x.id},         {"matched_by", a.matched_by},
+            {"severity", x.severity},     {"answer", x.answer}, {"source", x.cite.source},
+            {"verified", x.cite.verified}};
+  if (!x.cite.verified) j["unverified"] = kUnverifiedSuffix;
+  return j;
 }
 
 json InteractionsJson(const app::InteractionsAnswer& a) {
@@ -375,6 +385,9 @@ json CheckJson(const Knowledge& k, const app::CheckAnswer& a) {
   json interactions = json::array();
   for (const InteractionAnswer& x : a.interactions) interactions.push_back(InteractionJson(x));
   j["interactions"] = interactions;
+  json unknown = json::array();
+  for (const auto& x : a.unknown_medications) unknown.push_back({{"query", x.query}, {"message", x.message}});
+  j["unknown_medications"] = unknown;
   return j;
 }
 

@@ -35,6 +35,8 @@ nlohmann::json StartDoseJson(const app::StartDoseAnswer& a);
 nlohmann::json CalendarJson(const app::CycleCalendarAnswer& a);
 nlohmann::json MissedDoseJson(const MissedDoseAdvice& a);
 nlohmann::json CapsulePlanJson(const CapsulePlan& p);
+// The capsule plan with the dose checked against the label: `maximum_dose_mg` and `warnings`.
+nlohmann::json CapsulesJson(const app::CapsulesAnswer& a);
 nlohmann::json GradeJson(const app::GradeAnswer& a);
 nlohmann::json VteJson(const Knowledge& k, const app::VteAnswer& a);
 nlohmann::json InteractionsJson(const app::InteractionsAnswer& a);

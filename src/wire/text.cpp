@@ -36,8 +36,11 @@ std::string InteractionText(const InteractionAnswer& a) {
         << (x.cite.verified ? "" : " (" + std::string(kUnverifiedSuffix) + ")") << "\n  source: " << x.cite.source
         << "\n";
   } else {
-    out << a.query << ": no interaction expected — " << a.no_interaction->answer
-        << "\n  source: " << a.no_interaction->cite.source << "\n";
+    const NoInteraction& x = *a.no_interaction;
+    out << a.query
+        << (x.severity == "none-described" ? ": the label describes no interaction — " : ": no interaction expected — ")
+        << x.answer << (x.cite.verified ? "" : " (" + std::string(kUnverifiedSuffix) + ")")
+        << "\n  source: " << x.cite.source << "\n";
   }
   return out.str();
 }
@@ -77,7 +80,11 @@ std::string CapsulePlanText(const CapsulePlan& p) {
   return out.str();
 }
 
-std::string CapsulesText(const app::CapsulesAnswer& a) { return a.regimen.Describe() + "\n" + CapsulePlanText(a.plan); }
+std::string CapsulesText(const app::CapsulesAnswer& a) {
+  std::string out = a.regimen.Describe() + "\n" + CapsulePlanText(a.plan);
+  for (const std::string& w : a.warnings) out += "warning: " + w + "\n";
+  return out;
+}
 
 std::string StartDoseText(const app::StartDoseAnswer& a) {
   const StartingDose& d = a.dose;
@@ -144,12 +151,19 @@ std::string VteText(const Knowledge& k, const app::VteAnswer& a) {
   if (!imwg.complete) {
     out << "  insufficient data: give";
     for (const auto& m : imwg.missing) out << " " << m;
+    out << "\n  could change the answer:";
+    for (const auto& m : imwg.could_change) out << " " << m;
     out << "\n";
   } else {
     out << "  factors: " << imwg.individual << " individual, " << imwg.myeloma << " myeloma-related, " << imwg.therapy
         << " therapy-related\n";
     for (const ImwgFactor* f : imwg.present) out << "    - " << f->text << " (" << f->group << ")\n";
     out << "  prophylaxis: " << imwg.recommendation->prophylaxis << "\n";
+    if (imwg.decided_from_known) {
+      out << "  decided from the known findings; not known, and unable to change it:";
+      for (const auto& m : imwg.missing) out << " " << m;
+      out << "\n";
+    }
   }
   out << "IMPEDE VTE score (" << k.safety.vte.impede_citation << ")\n";
   if (!impede.complete) {
@@ -240,6 +254,7 @@ std::string CheckText(const Knowledge& k, const app::CheckAnswer& a) {
     out << "Clot prevention: no patient.vte facts recorded. The label: " << k.safety.thromboprophylaxis << "\n\n";
   }
   for (const InteractionAnswer& x : a.interactions) out << InteractionText(x);
+  for (const auto& x : a.unknown_medications) out << x.query << ": not known — " << x.message << "\n";
   return out.str();
 }
 

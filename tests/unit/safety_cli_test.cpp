@@ -271,13 +271,16 @@ TEST(SafetyCliVte, TextOutputNamesBothModelsTheScoreAndTheDisclaimer) {
   EXPECT_TRUE(r.err.empty()) << r.err;
 }
 
-TEST(SafetyCliVte, AMissingBmiCannotBeAssessedAndGivesNoBand) {
+TEST(SafetyCliVte, AMissingBmiGivesNoImpedeBandButCannotChangeTheImwgAnswer) {
   const CommandResult r = RunLenacare(R"(vte --dexamethasone "160 mg" --prophylaxis none --json)");
   EXPECT_EQ(r.exit_code, 1) << Describe(r);
   const json j = ParseOut(r);
-  EXPECT_EQ(j.at("imwg_2008").at("status"), "insufficient-data");
+  // IMWG 2008 (standards.md §4.1): no factor is present; obesity alone would be one factor, still
+  // aspirin. The answer says that it was decided with the BMI unknown.
+  EXPECT_EQ(j.at("imwg_2008").at("status"), "assessed");
   EXPECT_TRUE(ListHas(j.at("imwg_2008").at("missing"), "bmi"));
-  EXPECT_FALSE(j.at("imwg_2008").contains("prophylaxis"));
+  EXPECT_EQ(j.at("imwg_2008").at("decided_from_known"), true);
+  EXPECT_EQ(j.at("imwg_2008").at("rule"), "imwg-none-or-one");
   EXPECT_EQ(j.at("impede_vte").at("status"), "insufficient-data");
   EXPECT_TRUE(ListHas(j.at("impede_vte").at("missing"), "bmi"));
   EXPECT_FALSE(j.at("impede_vte").contains("band"));
@@ -829,10 +832,15 @@ TEST(SafetyCliBadInput, BadCourseFactsAreRefusedByRemsAndCheckNamingTheField) {
   }
 }
 
-TEST(SafetyCliBadInput, AnUnknownMedicationInACourseIsRefusedByCheck) {
+TEST(SafetyCliBadInput, AnUnknownMedicationInACourseIsNamedWithoutStoppingTheOtherChecks) {
+  // Issue 13: one unknown drug used to make the whole check bad input (no REMS answer at all).
   json c = MaleMyeloma();
   c["patient"]["medications"] = {"digoxin", "notadrug"};
-  ExpectBadInput(RunCourse("check", c, kStart, /*as_json=*/false), "patient.medications[1]");
+  const CommandResult r = RunCourse("check", c, kStart, /*as_json=*/false);
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_TRUE(Mentions(r.out, "notadrug: not known")) << r.out;
+  EXPECT_TRUE(Mentions(r.out, "may be dispensed today: yes")) << r.out;
+  EXPECT_FALSE(Mentions(r.out, "notadrug: no interaction")) << r.out;
 }
 
 }  // namespace
