@@ -484,6 +484,10 @@ struct Reader::Impl {
       problem = "valueQuantity has no unit";
       return {};
     }
+    if (unit.size() > 64) {  // no unit is that long; and the course reader would quote it whole
+      problem = "valueQuantity's unit " + Quote(unit) + " is not a unit";
+      return {};
+    }
     return Number(v) + " " + std::string(unit);
   }
 

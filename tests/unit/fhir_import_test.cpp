@@ -126,6 +126,11 @@ TEST(FhirImportJson, UnboundedValuesAreCutShortInMessages) {
   r["status"] = std::string(5000, 's');
   rec = ReadOne(r);
   EXPECT_LT(rec.reason.size(), 250u) << rec.reason;
+  r = SampleJson(kPlatelets);
+  r["valueQuantity"]["code"] = std::string(5000, 'u');
+  rec = ReadOne(r);
+  EXPECT_EQ(rec.kind, fhir::Record::Kind::kInvalid);
+  EXPECT_LT(rec.reason.size(), 250u) << rec.reason;
 }
 
 TEST(FhirImportJson, AGradeBeyondThirtyTwoBitsIsRefusedNotNarrowed) {
