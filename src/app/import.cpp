@@ -1,8 +1,11 @@
 #include "app/import.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <unordered_map>
 
 #include "app/event_checks.h"
@@ -25,11 +28,23 @@ class Importer {
     records_.reserve(16);
   }
 
-  Status File(const fs::path& path) {
+  // Standard input: one resource or Bundle.
+  Status Stdin(const std::string& source) {
+    ++summary.files;
+    file_ = "-";
+    source_ = source;
+    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+    Status s = Text(text, 1);
+    if (!s.ok()) return s;
+    return Flush();
+  }
+
+  Status File(const fs::path& path, const std::string& source) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return Error::BadInput(path.string(), "cannot be read");
     ++summary.files;
     file_ = path.string();
+    source_ = source;
     const uint64_t total = fs::file_size(path);
     const bool ndjson = path.extension() == ".ndjson";
     if (!ndjson) {
@@ -86,8 +101,8 @@ class Importer {
   // kRefused: not stored, and counted as a problem (a role, a refused or unconfirmed write).
   enum class Written { kWritten, kUnchanged, kRefused };
 
-  Written Refuse(const fhir::Record& rec, const Error& e) {
-    Problem(rec.key + ": " + e.Describe());
+  Written Refuse(const fhir::Record&, const Error& e) {
+    Problem(shown_key_ + ": " + e.Describe());
     return Written::kRefused;
   }
 
@@ -136,29 +151,38 @@ class Importer {
   // Writes a usable record if the importer's role may record it and the checks let it in, as for
   // the same act through a form; a database failure stops the import.
   Result<Written> Store(fhir::Record& rec) {
+    shown_key_ = rec.key;
     const std::string& ref = rec.kind == fhir::Record::Kind::kPatient ? rec.patient.ref : rec.ref;
     if (Status s = CheckPatientRef(ref, "patient"); !s.ok()) return Refuse(rec, s.error());
     if (rec.kind == fhir::Record::Kind::kPatient) return StorePatient(rec);
-    auto pid = PatientId(rec.ref);
+    auto pid = PatientId(rec);
     if (!pid.ok()) {
       if (pid.error().kind == ErrorKind::kFailed) return pid.error();
       return Refuse(rec, pid.error());
     }
+    // Stored under its source and patient (or, from lenacare's own export, the row it came from).
+    const std::string legacy = rec.key;  // before issue 13: "Observation/123"
+    rec.key = !rec.stored_as.empty() ? rec.stored_as : source_ + "|Patient/" + rec.ref + "|" + rec.key;
+    rec.ref = pid->second;
+    rec.event.source = rec.key;
+    auto stored = AlreadyStored(rec, pid->first, legacy);
+    if (!stored.ok()) return stored.error();
+    if (*stored) return Written::kUnchanged;
     Result<bool> written = false;
     switch (rec.kind) {
       case fhir::Record::Kind::kEvent:
-        return StoreEvent(rec, *pid);
+        return StoreEvent(rec, pid->first);
       case fhir::Record::Kind::kRetract:
-        return Retract(rec, *pid);
+        return Retract(rec, pid->first);
       case fhir::Record::Kind::kCondition:
         if (Status s = Authorize(ctx_, Act::kPatientFacts); !s.ok()) return Refuse(rec, s.error());
-        written = store_.InsertCondition(*pid, rec.indication, rec.onset, rec.key);
+        written = store_.InsertCondition(pid->first, rec.indication, rec.onset, rec.key);
         break;
       case fhir::Record::Kind::kCourse: {
         if (Status s = Authorize(ctx_, Act::kStartCourse); !s.ok()) return Refuse(rec, s.error());
-        auto before = store_.LatestCourse(*pid);
+        auto before = store_.LatestCourse(pid->first);
         if (!before.ok()) return before.error();
-        rec.course.patient_id = *pid;
+        rec.course.patient_id = pid->first;
         written = store_.InsertCourse(rec.course, rec.key);
         if (written.ok() && *written && *before) {
           // A new course replaces the one in force: the audit keeps both.
@@ -173,12 +197,52 @@ class Importer {
         return Error::Failed("import", "a record of an unexpected kind");
     }
     if (!written.ok()) return written.error();
-    return Touched(*written, *pid, rec.ref);
+    return Touched(*written, pid->first, rec.ref);
+  }
+
+  // Whether the record is stored already under a key that is not its own: a row of lenacare's own
+  // export that was entered by hand ("lenacare:row/events/12", stored without a source), or a
+  // resource imported before keys named their source and patient (then its key is that one).
+  Result<bool> AlreadyStored(fhir::Record& rec, int64_t pid, const std::string& legacy) {
+    const std::string table = rec.kind == fhir::Record::Kind::kCondition ? "conditions"
+                              : rec.kind == fhir::Record::Kind::kCourse  ? "courses"
+                                                                         : "events";
+    constexpr std::string_view kRow = "lenacare:row/";
+    if (rec.key.rfind(kRow, 0) == 0) {
+      const std::string rest = rec.key.substr(kRow.size());  // "events/12"
+      const size_t slash = rest.find('/');
+      if (slash == std::string::npos || rest.substr(0, slash) != table) return false;
+      int64_t id = 0;
+      if (std::from_chars(rest.data() + slash + 1, rest.data() + rest.size(), id).ec != std::errc()) return false;
+      // The very row only if it holds the same record (in another database, row 12 is another one).
+      const std::string& content = table == "events"    ? rec.event.body
+                                   : table == "courses" ? rec.course.header
+                                                        : rec.indication;
+      const std::string column = table == "events" ? "body" : table == "courses" ? "header" : "indication";
+      auto n = store::QueryInt(store_.db(),
+                               "SELECT count(*) FROM " + table + " WHERE id = ? AND patient_id = ? AND " + column +
+                                   " = ? AND source IS NULL",
+                               {id, pid, std::string_view(content)}, 0);
+      if (!n.ok()) return n.error();
+      return *n > 0;
+    }
+    if (!rec.stored_as.empty()) return false;
+    auto n = store::QueryInt(store_.db(), "SELECT count(*) FROM " + table + " WHERE source = ? AND patient_id = ?",
+                             {std::string_view(legacy), pid}, 0);
+    if (!n.ok()) return n.error();
+    if (*n == 0) return false;
+    if (table != "events") return true;  // a condition or course is never versioned
+    rec.key = legacy;                    // an event: its versions go on under the key it was stored with
+    rec.event.source = legacy;
+    return false;
   }
 
   // A Patient: a new one needs the role that adds patients; a change to a stored one the role that
   // changes a patient's details, audited with the old and the new values.
   Result<Written> StorePatient(fhir::Record& rec) {
+    auto ref = LenacareRef(rec.patient.ref, rec.lenacare_ref);
+    if (!ref.ok()) return ref.error();
+    rec.patient.ref = *ref;
     const store::PatientRecord& p = rec.patient;
     auto old = store_.FindPatient(p.ref);
     if (!old.ok() && old.error().kind == ErrorKind::kFailed) return old.error();
@@ -186,7 +250,8 @@ class Importer {
     const bool differs = exists && (old->name != p.name || old->sex != p.sex || old->birth_date != p.birth_date ||
                                     (!p.facts.empty() && old->facts != p.facts));
     if (exists && !differs) {
-      ids_[p.ref] = old->id;
+      if (Status s = Claim(old->id, rec.key, rec.lenacare_ref); !s.ok()) return s.error();
+      ids_[IdKey(rec.key.substr(8), rec.lenacare_ref)] = {old->id, p.ref};
       return Written::kUnchanged;
     }
     if (Status s = Authorize(ctx_, exists ? Act::kPatientFacts : Act::kAddPatient); !s.ok())
@@ -194,7 +259,8 @@ class Importer {
     bool changed = false;
     auto row = store_.UpsertPatient(p, changed);
     if (!row.ok()) return row.error();
-    ids_[p.ref] = *row;
+    if (Status s = Claim(*row, rec.key, rec.lenacare_ref); !s.ok()) return s.error();
+    ids_[IdKey(rec.key.substr(8), rec.lenacare_ref)] = {*row, p.ref};
     if (exists && changed) {
       auto describe = [](const store::PatientRecord& x) {
         return "name '" + x.name + "', sex '" + x.sex + "', birth date '" + x.birth_date + "', facts " + x.facts;
@@ -328,26 +394,65 @@ class Importer {
     }
   }
 
-  // The patient's row id (created with no details if the Patient resource has not come yet, when
-  // the role may add patients).
-  Result<int64_t> PatientId(const std::string& ref) {
-    auto it = ids_.find(ref);
+  // The cache key of a patient reference: a source's FHIR id, or lenacare's own identifier.
+  std::string IdKey(const std::string& id, bool lenacare_ref) const {
+    return lenacare_ref ? "lenacare|" + id : source_ + "|" + id;
+  }
+
+  // lenacare's patient identifier for the source's Patient `id`: the one imported from this source
+  // before; else `id` itself, when it is free or held by a patient with no source recorded (entered
+  // by hand, or imported before sources were recorded: the same person, as before); else, held by
+  // another source's patient (another person), "<id>-<8 hex digits of the source>".
+  Result<std::string> LenacareRef(const std::string& id, bool lenacare_ref) {
+    if (lenacare_ref) return id;
+    auto mine = store_.FindPatientBySource(source_ + "|Patient/" + id);
+    if (!mine.ok()) return mine.error();
+    if (*mine) return (*mine)->ref;
+    auto held = store_.FindPatient(id);
+    if (!held.ok()) {
+      if (held.error().kind == ErrorKind::kFailed) return held.error();
+      return id;
+    }
+    auto source = store_.PatientSource(held->id);
+    if (!source.ok()) return source.error();
+    if (source->empty()) return id;
+    uint32_t h = 2166136261u;  // FNV-1a: a short, stable tag of the source
+    for (unsigned char c : source_) h = (h ^ c) * 16777619u;
+    char tag[10];
+    std::snprintf(tag, sizeof tag, "-%08x", h);
+    return id.substr(0, 55) + tag;
+  }
+
+  // Records that patient `row` is the source's Patient `key` ("Patient/<id>").
+  Status Claim(int64_t row, const std::string& key, bool lenacare_ref) {
+    if (lenacare_ref) return Status::Ok();
+    auto set = store_.SetPatientSource(row, source_ + "|" + key);
+    return set.ok() ? Status::Ok() : Status(set.error());
+  }
+
+  // The patient's row id and lenacare identifier (created with no details if the Patient resource
+  // has not come yet, when the role may add patients).
+  Result<std::pair<int64_t, std::string>> PatientId(const fhir::Record& rec) {
+    const std::string key = IdKey(rec.ref, rec.lenacare_ref);
+    auto it = ids_.find(key);
     if (it != ids_.end()) return it->second;
-    auto p = store_.FindPatient(ref);
+    auto ref = LenacareRef(rec.ref, rec.lenacare_ref);
+    if (!ref.ok()) return ref.error();
+    auto p = store_.FindPatient(*ref);
     if (p.ok()) {
-      ids_.emplace(ref, p->id);
-      return p->id;
+      if (Status s = Claim(p->id, "Patient/" + rec.ref, rec.lenacare_ref); !s.ok()) return s.error();
+      return ids_[key] = {p->id, *ref};
     }
     if (p.error().kind == ErrorKind::kFailed) return p.error();
     if (!Authorize(ctx_, Act::kAddPatient).ok()) {
-      return Error::BadInput("patient", "'" + ref + "' is not in the records (and " + ctx_.authority.Describe() +
+      return Error::BadInput("patient", "'" + rec.ref + "' is not in the records (and " + ctx_.authority.Describe() +
                                             " may not add patients): import the Patient first");
     }
     bool changed = false;
-    auto id = store_.EnsurePatient(ref, changed);
+    auto id = store_.EnsurePatient(*ref, changed);
     if (!id.ok()) return id.error();
-    ids_.emplace(ref, *id);
-    return *id;
+    if (Status s = Claim(*id, "Patient/" + rec.ref, false); !s.ok()) return s.error();
+    return ids_[key] = {*id, *ref};
   }
 
   const Context& ctx_;
@@ -358,17 +463,18 @@ class Importer {
   const ImportRequest& r_;
   fhir::Reader reader_;
   std::vector<fhir::Record> records_;
-  std::unordered_map<std::string, int64_t> ids_;
+  std::unordered_map<std::string, std::pair<int64_t, std::string>> ids_;  // IdKey -> row, identifier
   std::map<int64_t, std::pair<std::string, int64_t>> touched_;
-  std::string file_;
+  std::string file_, source_, shown_key_;
   int64_t line_ = 0, last_line_ = 0, pending_ = 0;
   bool in_tx_ = false;
 };
 
 // Patient files first; then the rest by name.
 int FileRank(const fs::path& p) {
-  const std::string name = p.filename().string();
-  return name.rfind("Patient", 0) == 0 ? 0 : 1;
+  std::string name = p.filename().string();
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  return name.rfind("patient", 0) == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -377,10 +483,26 @@ Result<ImportAnswer> Import(const Context& ctx, const ImportRequest& r) {
   if (Status s = NeedStore(ctx); !s.ok()) return s.error();
   if (Status allowed = Authorize(ctx, Act::kImport); !allowed.ok()) return allowed.error();
   if (r.batch < 1 || r.batch > 1000000) return Error::BadInput("batch", "must be from 1 to 1000000");
-  std::vector<fs::path> files;
+  // Each file with its source: the request's, else the name of the path it was found under.
+  std::vector<std::pair<fs::path, std::string>> files;
+  // The name of the folder the data came in: a directory's own, a file's directory's (so that the
+  // files of one export are one source, and hl7-r4-examples/ and us-core-examples/ are two).
+  auto name_of = [&r](const fs::path& p, bool directory) {
+    if (!r.source.empty()) return r.source;
+    std::error_code ec;
+    fs::path clean = fs::absolute(p, ec).lexically_normal();
+    if (!clean.has_filename()) clean = clean.parent_path();
+    if (!directory) clean = clean.parent_path();
+    return clean.filename().string();
+  };
+  auto file_source = [&](const fs::path& f, const std::string& folder) {
+    return r.source_per_file ? folder + "/" + f.filename().string() : folder;
+  };
   for (const std::string& p : r.paths) {
     std::error_code ec;
-    if (fs::is_directory(p, ec)) {
+    if (p == "-") {
+      files.emplace_back(p, r.source.empty() ? "-" : r.source);
+    } else if (fs::is_directory(p, ec)) {
       std::vector<fs::path> found;
       for (const auto& entry : fs::directory_iterator(p, ec)) {
         const fs::path& f = entry.path();
@@ -390,16 +512,17 @@ Result<ImportAnswer> Import(const Context& ctx, const ImportRequest& r) {
         return std::make_pair(FileRank(a), a.filename()) < std::make_pair(FileRank(b), b.filename());
       });
       if (found.empty()) return Error::BadInput(p, "no .ndjson or .json files in this directory");
-      files.insert(files.end(), found.begin(), found.end());
+      for (const fs::path& f : found) files.emplace_back(f, file_source(f, name_of(p, true)));
     } else if (fs::is_regular_file(p, ec)) {
-      files.emplace_back(p);
+      files.emplace_back(p, file_source(p, name_of(p, false)));
     } else {
       return Error::BadInput(p, "no such file or directory");
     }
   }
   Importer importer(ctx, r);
-  for (const fs::path& f : files) {
-    Status s = importer.File(f);
+  if (r.source.size() > 1000) return Error::BadInput("source", "longer than 1,000 characters");
+  for (const auto& [f, source] : files) {
+    Status s = f == "-" ? importer.Stdin(source) : importer.File(f, source);
     if (!s.ok()) {
       (void)importer.Abort();
       return s.error();

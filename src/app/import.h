@@ -5,9 +5,13 @@
 // patients it touched. A resource that does not validate is reported with its file and line and
 // the import goes on; a database failure stops it.
 //
-// Idempotent: each resource is stored under its type and id ("Observation/123"), so importing
-// the same export again writes nothing. After each commit `on_commit` says how far the import
-// got, so a killed import loses only the batch in flight, and running it again completes it.
+// Idempotent: each resource is stored under its source, its patient and its type and id
+// ("labs.ndjson|Patient/p1|Observation/123"), so importing the same export again writes nothing,
+// and two patients' Observations with the same id, or two sources' Patients with the same id
+// (different people), stay apart. A source's Patient keeps its id as lenacare's patient identifier
+// unless a patient of another source holds it already; then it is "<id>-<8 hex digits of the
+// source>". lenacare's own export imports back onto the rows it came from. After each commit `on_commit` says how far
+// the import got, so a killed import loses only the batch in flight, and running it again completes it.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +26,14 @@
 namespace lenacare::app {
 
 struct ImportRequest {
-  std::vector<std::string> paths;
+  std::vector<std::string> paths;  // files, directories, or "-" (standard input: one resource or Bundle)
+  // The origin that resource ids are namespaced by: a FHIR server's base URL, or any name. Empty:
+  // the name of the folder the data came in (a directory's own name, a file's directory's name;
+  // "-" for standard input), so that the files of one export are one source.
+  std::string source;
+  // Each file is a source of its own ("<directory>/<file>"): for a folder of independent examples
+  // (the HL7 R4 examples reuse ids for different people and results across files).
+  bool source_per_file = false;
   int batch = 5000;  // resources per transaction
   // After each commit: the file, its last line (NDJSON) or resource number committed.
   std::function<void(const std::string& file, int64_t line)> on_commit;

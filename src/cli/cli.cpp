@@ -297,7 +297,12 @@ int Main(int argc, char** argv, const Program& program) {
 
   CLI::App* import =
       db(Sub(app, "import", "Import FHIR R4: resources, Bundles, Bulk Data NDJSON files or directories", o));
-  import->add_option("paths", o.import_paths, "Files (.json, .ndjson) or directories")->required();
+  import->add_option("paths", o.import_paths, "Files (.json, .ndjson), directories, or - (standard input)")->required();
+  import->add_option("--source", o.import_source,
+                     "Where the data comes from (a FHIR server's base URL or a name): resource ids are "
+                     "namespaced by it (default: the name of the folder the data came in, - for standard input)");
+  import->add_flag("--source-per-file", o.import_source_per_file,
+                   "Each file is a source of its own (a folder of independent examples)");
   import->add_option("--progress", o.progress, "auto (a bar on a terminal), bar, lines (each commit) or none");
   import->add_option("--batch", o.batch, "Resources per transaction (default 5000)");
   Bind(import, o, code, [&] { return RunImport(o); });

@@ -64,7 +64,9 @@ struct Options {
   std::string patient, name, facts, date, test, value, reason, term, result, sensitivity, event_json, output;
   std::optional<int> grade_number, days_supply, quantity;
   std::vector<std::string> import_paths;
-  std::string progress = "auto";  // import: auto, bar, lines, none
+  std::string import_source;
+  bool import_source_per_file = false;  // ids namespaced by it ("" = each path's name)
+  std::string progress = "auto";        // import: auto, bar, lines, none
   int batch = 5000;
   int look_ahead_days = 7;
   int limit = 20;

@@ -163,6 +163,8 @@ int RunStatus(const Options& o) {
 int RunImport(const Options& o) {
   app::ImportRequest r;
   r.paths = o.import_paths;
+  r.source = o.import_source;
+  r.source_per_file = o.import_source_per_file;
   r.batch = o.batch;
   std::string mode = o.progress;
   if (mode == "auto") mode = isatty(STDERR_FILENO) ? "bar" : "none";

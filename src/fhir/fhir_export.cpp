@@ -11,10 +11,23 @@ json Extension(std::string_view url, const std::string& value) {
   return json::array({{{"url", url}, {"valueString", value}}});
 }
 
+// Where the record is stored: its source key, or its row ("lenacare:row/events/12") when it was
+// entered by hand; imported back, it finds the very row.
+json StoredAs(const std::string& source, std::string_view table, int64_t id) {
+  return {{"url", kStoredAsExtension},
+          {"valueString", !source.empty() ? source : "lenacare:row/" + std::string(table) + "/" + std::to_string(id)}};
+}
+
 // The resource id: the id it was imported under when it came as this resource type, else the
 // row's own ("e12"), so that an export of a re-imported Bundle keeps the ids.
 // A later version of an imported resource ("Observation/7@2") keeps the resource's id.
-std::string ResourceId(const std::string& source, std::string_view type, const std::string& fallback) {
+// An imported resource's key names its source and patient first ("labs.ndjson|Patient/p1|
+// Observation/7"): the id is in its last part.
+std::string ResourceId(std::string source, std::string_view type, const std::string& fallback) {
+  if (const size_t bar = source.rfind('|'); bar != std::string::npos) source.erase(0, bar + 1);
+  if (source.rfind("lenacare:row/", 0) == 0) {  // a row entered by hand elsewhere: that row's id
+    return fallback.substr(0, fallback.find_first_of("0123456789")) + source.substr(source.rfind('/') + 1);
+  }
   const std::string prefix = std::string(type) + "/";
   if (source.rfind(prefix, 0) == 0 && source.size() > prefix.size()) {
     return source.substr(prefix.size(),
@@ -34,6 +47,99 @@ json Lenalidomide(const Knowledge& k) {
 }
 
 json Days(double days) { return {{"value", days}, {"unit", "days"}, {"system", kUcum}, {"code", "d"}}; }
+
+// A text-only CodeableConcept in lenacare's record code system (no standard code is in the
+// reviewed facts for these records).
+json RecordConcept(std::string_view code, const std::string& text) {
+  json c = RecordCode(code);
+  c["text"] = text;
+  return c;
+}
+
+std::string Text(const json& body, const char* key) {
+  return body.contains(key) && body[key].is_string() ? body[key].get<std::string>() : std::string();
+}
+
+// The events without a lab value, prescription or dispense, as standard R4 resources (the README's
+// "FHIR export" table): doses taken or missed as MedicationStatement; the prescriber's holds,
+// resumptions, dose changes and stops as MedicationRequest with its status and statusReason;
+// toxicity grades, temperatures, pregnancy tests, markers and the patient's reports as
+// Observation; REMS counselling, transfusions and new cycles as Procedure; REMS authorization and
+// confirmation numbers as Task. The event extension keeps the exact lenacare event.
+json TherapyResource(const Knowledge& k, const store::EventRecord& e, const json& body, const json& subject,
+                     const std::string& fallback) {
+  const std::string& type = e.type;
+  const std::string note = Text(body, "note");
+  json r;
+  if (type == "dose-taken" || type == "dose-missed") {
+    r = {{"resourceType", "MedicationStatement"},
+         {"id", ResourceId(e.source, "MedicationStatement", fallback)},
+         {"status", type == "dose-taken" ? "completed" : "not-taken"},
+         {"medicationCodeableConcept", Lenalidomide(k)},
+         {"subject", subject},
+         {"effectiveDateTime", e.date}};
+    if (!Text(body, "reason").empty()) r["statusReason"] = json::array({{{"text", Text(body, "reason")}}});
+  } else if (type == "hold" || type == "resume" || type == "dose-change" || type == "stop") {
+    const char* status = type == "hold" ? "on-hold" : type == "stop" ? "stopped" : "active";
+    std::string why = Text(body, "reason");
+    if (why.empty())
+      why = type == "hold"     ? "therapy interrupted"
+            : type == "stop"   ? "therapy stopped"
+            : type == "resume" ? "therapy resumed"
+                               : "dose changed";
+    r = {{"resourceType", "MedicationRequest"},
+         {"id", ResourceId(e.source, "MedicationRequest", fallback)},
+         {"status", status},
+         {"statusReason", RecordConcept(type, why)},
+         {"intent", "order"},
+         {"medicationCodeableConcept", Lenalidomide(k)},
+         {"subject", subject},
+         {"authoredOn", e.date}};
+    if (body.contains("dose_mg") && body["dose_mg"].is_number()) {
+      r["dosageInstruction"] = json::array(
+          {{{"doseAndRate",
+             json::array({{{"doseQuantity",
+                            {{"value", body["dose_mg"]}, {"unit", "mg"}, {"system", kUcum}, {"code", "mg"}}}}})}}});
+    }
+  } else if (type == "counseling" || type == "transfusion" || type == "cycle-start") {
+    r = {{"resourceType", "Procedure"},
+         {"id", ResourceId(e.source, "Procedure", fallback)},
+         {"status", "completed"},
+         {"code", RecordConcept(type, type == "counseling"    ? "REMS counselling"
+                                      : type == "transfusion" ? "platelet transfusion"
+                                                              : "day 1 of a new cycle")},
+         {"subject", subject},
+         {"performedDateTime", e.date}};
+  } else if (type == "authorization" || type == "confirmation") {
+    r = {{"resourceType", "Task"},
+         {"id", ResourceId(e.source, "Task", fallback)},
+         {"status", "completed"},
+         {"intent", "order"},
+         {"code", RecordConcept(type, type == "authorization" ? "REMS prescription authorization obtained"
+                                                              : "REMS pharmacy confirmation obtained")},
+         {"for", subject},
+         {"authoredOn", e.date}};
+  } else {
+    // toxicity, temperature, pregnancy-test, marker, missed-period, contraception, and anything
+    // else: an Observation of the patient on the date.
+    r = {{"resourceType", "Observation"},
+         {"id", ResourceId(e.source, "Observation", fallback)},
+         {"status", "final"},
+         {"code", RecordConcept(type, type)},
+         {"subject", subject},
+         {"effectiveDateTime", e.date}};
+    if (type == "toxicity" && body.contains("grade") && body["grade"].is_number_integer()) {
+      r["code"]["text"] = "CTCAE grade of " + Text(body, "term");
+      r["valueInteger"] = body["grade"];
+    } else if (type == "pregnancy-test" && !Text(body, "result").empty()) {
+      r["valueCodeableConcept"] = {{"text", Text(body, "result")}};
+    } else if (!Text(body, "value").empty()) {
+      r["valueString"] = Text(body, "value");
+    }
+  }
+  if (!note.empty()) r["note"] = json::array({{{"text", note}}});
+  return r;
+}
 
 json EventResource(const Knowledge& k, const store::EventRecord& e, const json& subject) {
   const json body = json::parse(e.body);
@@ -89,14 +195,9 @@ json EventResource(const Knowledge& k, const store::EventRecord& e, const json& 
          {"whenHandedOver", e.date},
          {"daysSupply", Days(body.value("days_supply", 0))}};
   }
-  if (r.is_null()) {
-    r = {{"resourceType", "Basic"},
-         {"id", ResourceId(e.source, "Basic", fallback)},
-         {"code", RecordCode("event")},
-         {"subject", subject},
-         {"created", e.date}};
-  }
+  if (r.is_null()) r = TherapyResource(k, e, body, subject, fallback);
   r["extension"] = Extension(kEventExtension, e.body);
+  r["extension"].push_back(StoredAs(e.source, "events", e.id));
   return r;
 }
 
@@ -108,7 +209,9 @@ Result<json> ExportPatient(store::Store& store, const Knowledge& k, const std::s
   store::Connection& db = store.db();
   const json subject = {{"reference", "Patient/" + p->ref}};
   json entries = json::array();
-  json patient = {{"resourceType", "Patient"}, {"id", p->ref}};
+  json patient = {{"resourceType", "Patient"},
+                  {"id", p->ref},
+                  {"identifier", json::array({{{"system", kPatientRefSystem}, {"value", p->ref}}})}};
   if (!p->name.empty()) patient["name"] = json::array({{{"text", p->name}}});
   if (!p->sex.empty()) patient["gender"] = p->sex;
   if (!p->birth_date.empty()) patient["birthDate"] = p->birth_date;
@@ -126,21 +229,29 @@ Result<json> ExportPatient(store::Store& store, const Knowledge& k, const std::s
                                 {"code", {{"coding", json::array({{{"system", c.system}, {"code", c.code}}})}}},
                                 {"subject", subject}};
                    if (!r.Text(2).empty()) cond["onsetDateTime"] = std::string(r.Text(2));
+                   cond["extension"] = json::array({StoredAs(std::string(r.Text(3)), "conditions", r.Int(0))});
                    entries.push_back({{"resource", cond}});
                    break;
                  }
                });
   if (!s.ok()) return s.error();
-  s = db.Query("SELECT id, header, source FROM courses WHERE patient_id = ? ORDER BY id", {p->id},
-               [&](const store::Row& r) {
-                 const std::string source = r.IsNull(2) ? "" : std::string(r.Text(2));
-                 entries.push_back({{"resource",
-                                     {{"resourceType", "Basic"},
-                                      {"id", ResourceId(source, "Basic", "course" + std::to_string(r.Int(0)))},
-                                      {"code", RecordCode("course")},
-                                      {"subject", subject},
-                                      {"extension", Extension(kCourseExtension, std::string(r.Text(1)))}}}});
-               });
+  s = db.Query(
+      "SELECT id, header, start_date, source FROM courses WHERE patient_id = ? ORDER BY id", {p->id},
+      [&](const store::Row& r) {
+        const std::string source = r.IsNull(3) ? "" : std::string(r.Text(3));
+        // The course: a CarePlan of lenalidomide therapy from its start date.
+        entries.push_back(
+            {{"resource",
+              {{"resourceType", "CarePlan"},
+               {"id", ResourceId(source, "CarePlan", "course" + std::to_string(r.Int(0)))},
+               {"status", "active"},
+               {"intent", "plan"},
+               {"category", json::array({RecordConcept("course", "lenalidomide therapy")})},
+               {"subject", subject},
+               {"period", {{"start", std::string(r.Text(2))}}},
+               {"extension",
+                {Extension(kCourseExtension, std::string(r.Text(1)))[0], StoredAs(source, "courses", r.Int(0))}}}}});
+      });
   if (!s.ok()) return s.error();
   auto events = store.EventsOf(p->id);
   if (!events.ok()) return events.error();

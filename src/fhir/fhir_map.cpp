@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <unordered_map>
 
 #include "course/course_json.h"
 #include "course/response_json.h"
@@ -30,15 +33,43 @@ std::string_view Str(const element& e, std::string_view key) {
   return out;
 }
 
-// "Patient/123" or "urn:uuid:123" -> "123"; anything else -> "".
-std::string_view PatientRef(const element& resource, std::string_view field) {
-  element ref;
-  if (resource[field].get(ref) != simdjson::SUCCESS) return {};
-  std::string_view r = Str(ref, "reference");
-  for (std::string_view prefix : {"Patient/", "urn:uuid:"}) {
-    if (r.rfind(prefix, 0) == 0) return r.substr(prefix.size());
-  }
-  return {};
+// A value quoted for a message, cut to 64 bytes (whole UTF-8 characters): input is never echoed
+// unbounded.
+std::string Quote(std::string_view s) {
+  constexpr size_t kShown = 64;
+  if (s.size() <= kShown) return "'" + std::string(s) + "'";
+  size_t cut = kShown;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return "'" + std::string(s.substr(0, cut)) + "...' (" + std::to_string(s.size()) + " bytes)";
+}
+
+// An R4 id: 1-64 of A-Z a-z 0-9 - . (FHIR R4 datatypes, id), and _ (which lenacare's patient
+// identifiers allow, and real exports use).
+bool IsFhirId(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(),
+                     [](unsigned char c) { return std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_'; });
+}
+
+// A value cut to 64 bytes (whole UTF-8 characters) for a message or a key.
+std::string Cut(std::string_view s) {
+  std::string q = Quote(s);
+  return q.substr(1, q.rfind('\'') - 1) + (s.size() > 64 ? q.substr(q.rfind('\'') + 1) : "");
+}
+
+// The id of the `type` resource a reference points to, in the R4 forms: relative "Patient/p1",
+// versioned "Patient/p1/_history/3", absolute "https://server/fhir/Patient/p1"; "" for another
+// type, a contained ("#x") or a logical reference.
+std::string_view IdIn(std::string_view reference, std::string_view type) {
+  if (const size_t h = reference.find("/_history/"); h != std::string_view::npos) reference = reference.substr(0, h);
+  const size_t slash = reference.rfind('/');
+  if (slash == std::string_view::npos || slash == 0) return {};
+  const std::string_view id = reference.substr(slash + 1);
+  std::string_view before = reference.substr(0, slash);
+  const size_t prev = before.rfind('/');
+  if (prev != std::string_view::npos) before = before.substr(prev + 1);
+  if (before != type || id.empty()) return {};
+  return id;  // not checked here: an identifier lenacare refuses is reported by the importer
 }
 
 std::string Number(double v) {
@@ -85,6 +116,55 @@ Record Bad(const std::string& key, std::string why) {
 
 }  // namespace
 
+// The structure every resource is checked for before it is read (standards.md §7; the limits are
+// documented in the README's "Limits" table): no key given twice in one object (simdjson would keep
+// the first, another reader the last), strings of at most kMaxString bytes (the R4 datatype limit
+// of 1 MB), nesting of at most kMaxDepth levels. simdjson itself refuses invalid UTF-8 and numbers
+// out of a double's range. The problem names the field, its value cut short.
+constexpr size_t kMaxString = 1024 * 1024;
+constexpr int kMaxDepth = 64;
+
+std::string CheckTree(const element& e, const std::string& where, int depth) {
+  if (depth > kMaxDepth) return where + ": nested deeper than " + std::to_string(kMaxDepth) + " levels";
+  switch (e.type()) {
+    case simdjson::dom::element_type::OBJECT: {
+      std::vector<std::string_view> keys;
+      for (auto field : object(e)) {
+        keys.push_back(field.key);
+        if (field.key.size() > 64)
+          return (where.empty() ? "" : where + ": ") + "the key " + Quote(field.key) + " is not an R4 element name";
+        std::string problem = CheckTree(
+            field.value, where.empty() ? std::string(field.key) : where + "." + std::string(field.key), depth + 1);
+        if (!problem.empty()) return problem;
+      }
+      std::sort(keys.begin(), keys.end());
+      auto twice = std::adjacent_find(keys.begin(), keys.end());
+      if (twice != keys.end()) {
+        return (where.empty() ? "" : where + ": ") + "the key " + Quote(*twice) + " is given twice in one object";
+      }
+      return {};
+    }
+    case simdjson::dom::element_type::ARRAY: {
+      size_t i = 0;
+      for (element x : array(e)) {
+        std::string problem = CheckTree(x, where + "[" + std::to_string(i++) + "]", depth + 1);
+        if (!problem.empty()) return problem;
+      }
+      return {};
+    }
+    case simdjson::dom::element_type::STRING: {
+      std::string_view v;
+      if (e.get_string().get(v) == simdjson::SUCCESS && v.size() > kMaxString) {
+        return where + ": a string of " + std::to_string(v.size()) + " bytes, longer than the limit of " +
+               std::to_string(kMaxString) + " bytes";
+      }
+      return {};
+    }
+    default:
+      return {};
+  }
+}
+
 struct Reader::Impl {
   Impl(const Knowledge& k, Date today) : k_(k), today_(today) { no_course_.start_date = Date::FromCivil(1900, 1, 1); }
 
@@ -96,45 +176,185 @@ struct Reader::Impl {
       out.push_back(Bad("", "not valid JSON (" + std::string(simdjson::error_message(err)) + ")"));
       return;
     }
-    Resource(doc, out);
+    if (std::string problem = CheckTree(doc, "", 0); !problem.empty()) {
+      out.push_back(Bad("", "not valid R4 JSON: " + problem));
+      return;
+    }
+    full_urls_.clear();
+    medications_.clear();
+    report_dates_.clear();
+    members_.clear();
+    own_dates_.clear();
+    Resource(doc, "", out);
   }
 
-  void Resource(const element& r, std::vector<Record>& out) {
+  // A Bundle's context: what its entries' references may point to (urn:uuid: and absolute
+  // fullUrls, bundled Medications, the dates of DiagnosticReports for their results).
+  void Index(const array& entries) {
+    for (element entry : entries) {
+      element inner;
+      if (entry["resource"].get(inner) != simdjson::SUCCESS) continue;
+      const std::string_view type = Str(inner, "resourceType");
+      const std::string_view full_url = Str(entry, "fullUrl");
+      std::string id(Str(inner, "id"));
+      if (id.empty()) id = IdOfFullUrl(full_url, type);
+      const std::string local = std::string(type) + "/" + id;
+      if (!full_url.empty()) full_urls_.emplace(std::string(full_url), local);
+      if (type == "Medication") {
+        medications_.emplace(local, inner);
+        if (!full_url.empty()) medications_.emplace(std::string(full_url), inner);
+      }
+      if (type == "Observation") {  // a panel: its members take its date (below)
+        array members;
+        if (inner["hasMember"].get_array().get(members) == simdjson::SUCCESS) {
+          std::vector<std::string>& to = members_[local];
+          for (element m : members) to.emplace_back(Str(m, "reference"));
+          if (!full_url.empty()) members_[std::string(full_url)] = to;
+        }
+        const std::string_view date =
+            DateOf(inner, {"effectiveDateTime", "effectiveInstant", "effectivePeriod", "effectiveTiming", "issued"});
+        if (!date.empty()) own_dates_.emplace(local, std::string(date));
+      }
+      if (type == "DiagnosticReport") {
+        const std::string_view date = DateOf(inner, {"effectiveDateTime", "effectivePeriod", "issued"});
+        array results;
+        if (date.empty() || inner["result"].get_array().get(results) != simdjson::SUCCESS) continue;
+        for (element result : results) {
+          const std::string_view to = Str(result, "reference");
+          if (!to.empty()) report_dates_.emplace(std::string(to), std::string(date));
+        }
+      }
+    }
+  }
+
+  // A panel's members take the panel's date, or the date its report gave it (two levels: a
+  // report's panel of panels).
+  void PropagateDates() {
+    for (int level = 0; level < 2; ++level) {
+      for (const auto& [panel, members] : members_) {
+        auto date = own_dates_.find(panel);
+        auto reported = report_dates_.find(panel);
+        const std::string* d = date != own_dates_.end()          ? &date->second
+                               : reported != report_dates_.end() ? &reported->second
+                                                                 : nullptr;
+        if (d == nullptr) continue;
+        for (const std::string& m : members) report_dates_.emplace(m, *d);
+      }
+    }
+  }
+
+  // The id a fullUrl gives a resource without one: "urn:uuid:X" -> X, ".../Type/X" -> X.
+  static std::string IdOfFullUrl(std::string_view full_url, std::string_view type) {
+    if (full_url.rfind("urn:uuid:", 0) == 0) {
+      std::string_view uuid = full_url.substr(9);
+      return IsFhirId(uuid) ? std::string(uuid) : std::string();
+    }
+    return std::string(IdIn(full_url, type));
+  }
+
+  // What `reference` points to as "Type/id" (through the Bundle's fullUrls), or "".
+  std::string Resolve(std::string_view reference, std::string_view type) const {
+    auto it = full_urls_.find(std::string(reference));
+    if (it != full_urls_.end()) return it->second.rfind(std::string(type) + "/", 0) == 0 ? it->second : std::string();
+    if (reference.rfind("urn:uuid:", 0) == 0) {  // an entry not in this Bundle: its uuid is its id
+      std::string_view uuid = reference.substr(9);
+      return IsFhirId(uuid) ? std::string(type) + "/" + std::string(uuid) : std::string();
+    }
+    const std::string_view id = IdIn(reference, type);
+    return id.empty() ? std::string() : std::string(type) + "/" + std::string(id);
+  }
+
+  // The Patient id the resource's `field` (subject, patient) refers to, in any R4 form; "" if none.
+  std::string PatientRef(const element& r, std::string_view field) const {
+    element ref;
+    if (r[field].get(ref) != simdjson::SUCCESS) return {};
+    const std::string to = Resolve(Str(ref, "reference"), "Patient");
+    return to.empty() ? std::string() : to.substr(8);
+  }
+
+  void Resource(const element& r, std::string_view full_url, std::vector<Record>& out) {
     const std::string_view type = Str(r, "resourceType");
     if (type == "Bundle") {
       array entries;
       if (r["entry"].get_array().get(entries) == simdjson::SUCCESS) {
+        Index(entries);
+        PropagateDates();
+        const size_t first = out.size();
         for (element entry : entries) {
           element inner;
           if (entry["resource"].get(inner) != simdjson::SUCCESS) continue;
-          Resource(inner, out);
+          Resource(inner, Str(entry, "fullUrl"), out);
+        }
+        // The same Patient twice in one Bundle (two versions of it): the last one is used, so
+        // that importing the Bundle again changes nothing.
+        std::unordered_map<std::string, size_t> last;
+        for (size_t i = first; i < out.size(); ++i) {
+          if (out[i].kind == Record::Kind::kPatient) last[out[i].key] = i;
+        }
+        for (size_t i = first; i < out.size(); ++i) {
+          if (out[i].kind == Record::Kind::kPatient && last[out[i].key] != i) {
+            out[i] = Skip(out[i].key, "an earlier version of a Patient later in the same Bundle (not used)");
+          }
         }
       }
       return;
     }
-    const std::string id(Str(r, "id"));
-    const std::string key = std::string(type.empty() ? "resource" : type) + "/" + id;
-    if (type.empty()) {
-      out.push_back(Bad(key, "no resourceType"));
-    } else if (id.empty() && type != "Observation" && type != "Patient") {
+    std::string id(Str(r, "id"));
+    if (id.empty()) id = IdOfFullUrl(full_url, type);
+    const bool type_ok = !type.empty() && type.size() <= 64 && std::isupper(static_cast<unsigned char>(type[0])) &&
+                         std::all_of(type.begin(), type.end(), [](unsigned char c) { return std::isalpha(c) != 0; });
+    if (!type_ok) {
+      out.push_back(Bad("resource/", type.empty() ? "no resourceType"
+                                                  : "resourceType " + Quote(type) + " is not an R4 resource type"));
+      return;
+    }
+    if (!id.empty() && !IsFhirId(id)) {
+      out.push_back(
+          Bad(std::string(type) + "/" + Cut(id), "id " + Quote(id) + " is not an R4 id (1-64 of A-Z a-z 0-9 - . _)"));
+      return;
+    }
+    const std::string key = std::string(type) + "/" + id;
+    const size_t before = out.size();
+    Mapped(r, type, id, key, full_url, out);
+    if (out.size() != before + 1) return;
+    // lenacare's own export: the row it came from, and lenacare's patient identifiers.
+    Record& rec = out.back();
+    rec.stored_as = std::string(Extension(r, kStoredAsExtension));
+    rec.lenacare_ref =
+        !rec.stored_as.empty() || !Extension(r, kEventExtension).empty() || !Extension(r, kCourseExtension).empty();
+    array identifiers;
+    if (type == "Patient" && r["identifier"].get_array().get(identifiers) == simdjson::SUCCESS) {
+      for (element i : identifiers) {
+        if (Str(i, "system") == kPatientRefSystem && Str(i, "value") == id) rec.lenacare_ref = true;
+      }
+    }
+  }
+
+  void Mapped(const element& r, std::string_view type, const std::string& id, const std::string& key,
+              std::string_view full_url, std::vector<Record>& out) {
+    if (id.empty() && type != "Observation" && type != "Patient") {
       out.push_back(Skip(key, std::string(type) + " without an id"));
     } else if (type == "Patient") {
       out.push_back(Patient(r, id, key));
     } else if (type == "Observation") {
-      out.push_back(Observation(r, key));
+      out.push_back(Observation(r, key, full_url));
     } else if (type == "MedicationRequest" || type == "MedicationDispense") {
       out.push_back(Medication(r, type, key));
     } else if (type == "Condition") {
       out.push_back(Condition(r, key));
-    } else if (type == "Basic") {
-      out.push_back(Basic(r, key));
+    } else if (type == "Basic" || type == "CarePlan") {
+      out.push_back(Basic(r, type, key));
+    } else if (Contains({"MedicationStatement", "Procedure", "Task"}, type) && !Extension(r, kEventExtension).empty()) {
+      // lenacare's own therapy events, exported as standard resources (fhir_export.h).
+      out.push_back(
+          Event(PatientRef(r, type == "Task" ? "for" : "subject"), std::string(Extension(r, kEventExtension)), key));
     } else {
       out.push_back(Skip(key, std::string(type) + " (not used)"));
     }
   }
 
   Record Patient(const element& r, const std::string& id, const std::string& key) {
-    if (id.empty()) return Bad(key, "Patient without an id");
+    if (id.empty()) return Skip(key, "Patient without an id (not used: nothing could refer to it)");
     Record out;
     out.kind = Record::Kind::kPatient;
     out.key = key;
@@ -144,7 +364,12 @@ struct Reader::Impl {
     const std::string_view gender = Str(r, "gender");
     if (gender == "male" || gender == "female") p.sex = gender;  // other/unknown: ask, never guess
     const std::string_view birth = Str(r, "birthDate");
-    if (birth.size() == 10 && Date::Parse(birth).ok()) p.birth_date = birth;  // a partial date is not a date
+    if (birth.size() == 10 && Date::Parse(birth).ok()) {  // a partial date is not a date
+      if (*Date::Parse(birth) > today_) {
+        return Bad(key, "birthDate " + Quote(birth) + " is after today (" + today_.ToString() + ")");
+      }
+      p.birth_date = birth;
+    }
     array names;
     if (r["name"].get_array().get(names) == simdjson::SUCCESS) {
       for (element n : names) {
@@ -178,7 +403,8 @@ struct Reader::Impl {
 
   // A course-file event for the patient, validated with the course-file reader.
   Record Event(const std::string& ref, const std::string& body, const std::string& source) {
-    if (ref.empty()) return Bad(source, "no subject: a reference to a Patient is required");
+    // Valid R4 (the subject is optional), but without a patient there is nothing to record it for.
+    if (ref.empty()) return Skip(source, "no reference to a Patient (not used)");
     auto parsed = nlohmann::json::parse(body, nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object()) return Bad(source, "its lenacare event is not a JSON object");
     if (parsed.contains("type") && parsed["type"] == "marker") return Marker(ref, parsed, source);
@@ -216,12 +442,20 @@ struct Reader::Impl {
     return out;
   }
 
+  // The date (YYYY-MM-DD, or the partial date as given) of the first of `fields` present: a
+  // dateTime or instant, a Period's start (or its end when it has only an end), a Timing with
+  // exactly one event.
   static std::string_view DateOf(const element& r, std::initializer_list<std::string_view> fields) {
     for (std::string_view f : fields) {
       std::string_view d = Str(r, f);
-      if (d.empty()) {
-        element period;
-        if (r[f].get(period) == simdjson::SUCCESS) d = Str(period, "start");
+      element inner;
+      if (d.empty() && r[f].get(inner) == simdjson::SUCCESS) {
+        d = Str(inner, "start");
+        if (d.empty()) d = Str(inner, "end");
+        array events;
+        if (d.empty() && inner["event"].get_array().get(events) == simdjson::SUCCESS && events.size() == 1) {
+          if (events.at(0).get_string().get(d) != simdjson::SUCCESS) d = {};
+        }
       }
       if (d.size() >= 10) return d.substr(0, 10);
       if (!d.empty()) return d;
@@ -237,8 +471,8 @@ struct Reader::Impl {
       return {};
     }
     if (!Str(q, "comparator").empty()) {
-      problem = "valueQuantity has a comparator ('" + std::string(Str(q, "comparator")) +
-                "'): a bound is not a result; record it by hand";
+      problem = "valueQuantity has a comparator (" + Quote(Str(q, "comparator")) +
+                "): a bound is not a result; record it by hand";
       return {};
     }
     std::string_view unit = Str(q, "system") == kUcum ? Str(q, "code") : std::string_view();
@@ -246,6 +480,10 @@ struct Reader::Impl {
     if (unit.empty()) unit = Str(q, "code");
     if (unit.empty()) {
       problem = "valueQuantity has no unit";
+      return {};
+    }
+    if (unit.size() > 64) {  // no unit is that long; and the course reader would quote it whole
+      problem = "valueQuantity's unit " + Quote(unit) + " is not a unit";
       return {};
     }
     return Number(v) + " " + std::string(unit);
@@ -256,7 +494,7 @@ struct Reader::Impl {
     return rec;
   }
 
-  Record Observation(const element& r, const std::string& key) {
+  Record Observation(const element& r, const std::string& key, std::string_view full_url) {
     const std::string_view exported = Extension(r, kEventExtension);
     const std::string ref(PatientRef(r, "subject"));
     const std::string_view status = Str(r, "status");
@@ -273,7 +511,7 @@ struct Reader::Impl {
       return out;
     }
     if (!Contains({"final", "amended", "corrected"}, status)) {
-      return Skip(key, "Observation with status '" + std::string(status) + "' (only final results are used)");
+      return Skip(key, "Observation with status " + Quote(status) + " (only final results are used)");
     }
     const bool correction = status != "final";
     const CodeMap::Loinc* code = nullptr;
@@ -289,11 +527,25 @@ struct Reader::Impl {
     }
     if (code == nullptr) {
       return Skip(key, first_code.empty() ? "Observation without a LOINC code"
-                                          : "Observation LOINC " + std::string(first_code) + " (not used)");
+                                          : "Observation LOINC " + Cut(first_code) + " (not used)");
     }
     if (key == "Observation/") return Bad(key, "Observation without an id (cannot be imported twice safely)");
-    const std::string_view date = DateOf(r, {"effectiveDateTime", "effectivePeriod", "issued"});
-    if (date.empty()) return Bad(key, "no effectiveDateTime");
+    std::string_view date =
+        DateOf(r, {"effectiveDateTime", "effectiveInstant", "effectivePeriod", "effectiveTiming", "issued"});
+    if (date.empty()) {  // a result of a DiagnosticReport in the same Bundle: the report's date
+      for (const std::string& to : {key, std::string(full_url)}) {
+        auto it = report_dates_.find(to);
+        if (!to.empty() && it != report_dates_.end()) {
+          date = it->second;
+          break;
+        }
+      }
+    }
+    if (date.empty()) {
+      return Bad(key,
+                 "no date: effectiveDateTime, effectiveInstant, effectivePeriod (start or end), effectiveTiming "
+                 "(one event) or issued, or a DiagnosticReport in the Bundle with its date");
+    }
     std::string body = "{\"date\":" + JsonText(date);
     if (code->test == "pregnancy-test") {
       std::string result;
@@ -347,13 +599,84 @@ struct Reader::Impl {
     return Corrected(correction, Event(ref, body, key));
   }
 
-  bool Lenalidomide(const element& r) const {
+  bool LenalidomideCode(const element& concept_value) const {
     array codings;
-    if (r["medicationCodeableConcept"]["coding"].get_array().get(codings) != simdjson::SUCCESS) return false;
+    if (concept_value["coding"].get_array().get(codings) != simdjson::SUCCESS) return false;
     for (element c : codings) {
       if (Str(c, "system") == kRxNorm && k_.codes.IsLenalidomide(Str(c, "code"))) return true;
     }
     return false;
+  }
+
+  // medicationCodeableConcept, or medicationReference to a contained ("#med") or bundled
+  // Medication, coded with RxNorm.
+  bool Lenalidomide(const element& r) const {
+    element coded;
+    if (r["medicationCodeableConcept"].get(coded) == simdjson::SUCCESS) return LenalidomideCode(coded);
+    element ref;
+    if (r["medicationReference"].get(ref) != simdjson::SUCCESS) return false;
+    const std::string_view reference = Str(ref, "reference");
+    if (reference.size() > 1 && reference[0] == '#') {
+      array contained;
+      if (r["contained"].get_array().get(contained) != simdjson::SUCCESS) return false;
+      for (element c : contained) {
+        element code;
+        if (Str(c, "resourceType") == "Medication" && Str(c, "id") == reference.substr(1) &&
+            c["code"].get(code) == simdjson::SUCCESS) {
+          return LenalidomideCode(code);
+        }
+      }
+      return false;
+    }
+    for (const std::string& key : {std::string(reference), Resolve(reference, "Medication")}) {
+      auto it = medications_.find(key);
+      element code;
+      if (!key.empty() && it != medications_.end() && it->second["code"].get(code) == simdjson::SUCCESS) {
+        return LenalidomideCode(code);
+      }
+    }
+    return false;
+  }
+
+  // A Duration or SimpleQuantity of days supplied, in whole days: UCUM d or wk (a week is 7 days),
+  // or the unit text day(s) / week(s) when the system is UCUM or absent. A month or a year is not a
+  // whole number of days (and standards.md gives no UCUM definition for them): refused, never
+  // guessed; so is a fraction of a day.
+  static std::optional<int64_t> WholeDays(const element& q, const std::string& field, std::string& problem) {
+    double value = 0;
+    if (q["value"].get_double().get(value) != simdjson::SUCCESS) {
+      problem = field + ".value missing: the days supplied are needed";
+      return std::nullopt;
+    }
+    const std::string_view system = Str(q, "system");
+    if (!system.empty() && system != kUcum) {
+      problem = field + ": system " + Quote(system) + " is not UCUM (" + std::string(kUcum) + ")";
+      return std::nullopt;
+    }
+    std::string_view unit = Str(q, "code");
+    if (unit.empty()) unit = Str(q, "unit");
+    if (unit.empty() && field == "daysSupply") unit = "d";  // a number of days by the element's name
+    std::string lower(unit);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    int per_unit = 0;
+    if (Contains({"d", "day", "days", "day(s)"}, lower)) per_unit = 1;
+    if (Contains({"wk", "week", "weeks", "week(s)"}, lower)) per_unit = 7;
+    if (Contains({"mo", "month", "months", "month(s)", "a", "year", "years", "year(s)"}, lower)) {
+      problem = field + ": " + Number(value) + " " + Quote(unit) +
+                " is not a whole number of days (a month or a year has no fixed number of days): give the "
+                "supply in days (d) or weeks (wk)";
+      return std::nullopt;
+    }
+    if (per_unit == 0) {
+      problem = field + ": unit " + Quote(unit) + " is not a duration in days (d) or weeks (wk)";
+      return std::nullopt;
+    }
+    const double days = value * per_unit;
+    if (!(days >= 0 && days <= 100000) || days != std::floor(days)) {
+      problem = field + ": " + Number(value) + " " + Quote(unit) + " is not a whole number of days from 0 to 100000";
+      return std::nullopt;
+    }
+    return static_cast<int64_t>(days);
   }
 
   Record Medication(const element& r, std::string_view type, const std::string& key) {
@@ -362,38 +685,45 @@ struct Reader::Impl {
     if (!exported.empty()) return Event(ref, std::string(exported), key);
     if (!Lenalidomide(r)) return Skip(key, std::string(type) + " of another drug (not used)");
     const std::string_view status = Str(r, "status");
+    std::string problem;
     if (type == "MedicationRequest") {
       if (!Contains({"active", "completed"}, status)) {
-        return Skip(key, "lenalidomide MedicationRequest with status '" + std::string(status) + "'");
+        return Skip(key, "lenalidomide MedicationRequest with status " + Quote(status));
       }
       const std::string_view date = DateOf(r, {"authoredOn"});
       if (date.empty()) return Bad(key, "no authoredOn");
       element supply;
-      double days = 0;
-      if (r["dispenseRequest"]["expectedSupplyDuration"].get(supply) != simdjson::SUCCESS ||
-          supply["value"].get_double().get(days) != simdjson::SUCCESS) {
+      if (r["dispenseRequest"]["expectedSupplyDuration"].get(supply) != simdjson::SUCCESS) {
         return Bad(key, "dispenseRequest.expectedSupplyDuration missing: the days supplied are needed");
       }
-      int64_t refills = 0;
-      if (r["dispenseRequest"]["numberOfRepeatsAllowed"].get_int64().get(refills) != simdjson::SUCCESS) {
+      const auto days = WholeDays(supply, "dispenseRequest.expectedSupplyDuration", problem);
+      if (!days) return Bad(key, problem);
+      element repeats;
+      if (r["dispenseRequest"]["numberOfRepeatsAllowed"].get(repeats) != simdjson::SUCCESS) {
         return Bad(key, "dispenseRequest.numberOfRepeatsAllowed missing: the number of refills is needed");
       }
+      // An R4 unsignedInt (0 to 2^31-1), checked as 64 bits before it is narrowed.
+      int64_t refills = -1;
+      if (repeats.get_int64().get(refills) != simdjson::SUCCESS || refills < 0 || refills > 2147483647) {
+        return Bad(key, "dispenseRequest.numberOfRepeatsAllowed must be a whole number from 0 to 2147483647");
+      }
       const std::string body = "{\"date\":" + JsonText(date) +
-                               ",\"type\":\"prescription\",\"days_supply\":" + Number(days) +
+                               ",\"type\":\"prescription\",\"days_supply\":" + std::to_string(*days) +
                                ",\"refills\":" + std::to_string(refills) + "}";
       return Event(ref, body, key);
     }
     if (status != "completed") {
-      return Skip(key, "lenalidomide MedicationDispense with status '" + std::string(status) + "'");
+      return Skip(key, "lenalidomide MedicationDispense with status " + Quote(status));
     }
     const std::string_view date = DateOf(r, {"whenHandedOver"});
     if (date.empty()) return Bad(key, "no whenHandedOver");
-    double days = 0;
-    if (r["daysSupply"]["value"].get_double().get(days) != simdjson::SUCCESS) {
-      return Bad(key, "daysSupply missing");
-    }
-    return Event(ref, "{\"date\":" + JsonText(date) + ",\"type\":\"dispense\",\"days_supply\":" + Number(days) + "}",
-                 key);
+    element supply;
+    if (r["daysSupply"].get(supply) != simdjson::SUCCESS) return Bad(key, "daysSupply missing");
+    const auto days = WholeDays(supply, "daysSupply", problem);
+    if (!days) return Bad(key, problem);
+    return Event(
+        ref, "{\"date\":" + JsonText(date) + ",\"type\":\"dispense\",\"days_supply\":" + std::to_string(*days) + "}",
+        key);
   }
 
   Record Condition(const element& r, const std::string& key) {
@@ -403,6 +733,16 @@ struct Reader::Impl {
     if (r["code"]["coding"].get_array().get(codings) == simdjson::SUCCESS) {
       for (element c : codings) {
         mapped = k_.codes.FindCondition(Str(c, "system"), Str(c, "code"));
+        if (mapped == nullptr && Str(c, "system") == kIcd10Cm) {
+          // ICD-10-CM codes come with or without the dot after the category ("C90.00", "C9000").
+          std::string code(Str(c, "code"));
+          if (code.find('.') != std::string::npos) {
+            code.erase(code.find('.'), 1);
+          } else if (code.size() > 3) {
+            code.insert(3, ".");
+          }
+          mapped = k_.codes.FindCondition(kIcd10Cm, code);
+        }
         if (mapped != nullptr) break;
       }
     }
@@ -425,14 +765,14 @@ struct Reader::Impl {
     return out;
   }
 
-  // lenacare's own exported records: the course (its course-file header) and events without a
-  // standard resource of their own (holds, doses taken, toxicities ...).
-  Record Basic(const element& r, const std::string& key) {
+  // lenacare's own exported records: the course (a CarePlan, or a Basic from an earlier lenacare,
+  // with its course-file header), and events exported as Basic by an earlier lenacare.
+  Record Basic(const element& r, std::string_view type, const std::string& key) {
     const std::string ref(PatientRef(r, "subject"));
     const std::string_view event = Extension(r, kEventExtension);
     if (!event.empty()) return Event(ref, std::string(event), key);
     const std::string_view header = Extension(r, kCourseExtension);
-    if (header.empty()) return Skip(key, "Basic (not used)");
+    if (header.empty()) return Skip(key, std::string(type) + " (not used)");
     if (ref.empty()) return Bad(key, "no subject: a reference to a Patient is required");
     auto course = ParseCourseJson(k_, header);
     if (!course.ok()) return Bad(key, course.error().Describe());
@@ -449,6 +789,12 @@ struct Reader::Impl {
 
   const Knowledge& k_;
   Date today_;
+  // The current Bundle's context (Index).
+  std::unordered_map<std::string, std::string> full_urls_;             // fullUrl -> "Type/id"
+  std::unordered_map<std::string, element> medications_;               // "Medication/id" or fullUrl -> it
+  std::unordered_map<std::string, std::string> report_dates_;          // result reference -> report date
+  std::unordered_map<std::string, std::vector<std::string>> members_;  // panel -> its hasMember references
+  std::unordered_map<std::string, std::string> own_dates_;             // Observation -> its own date
   simdjson::dom::parser parser_;
   Course no_course_;  // events are validated on their own; the course checks come at reading
 };

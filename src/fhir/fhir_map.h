@@ -32,6 +32,10 @@ struct Record {
   std::string ref;  // the patient's identifier (the Patient id the resource refers to)
   std::string reason;
   bool correction = false;  // status corrected or amended: replaces the stored version of `key`
+  // lenacare's own export (fhir_export.h): the key the record is stored under ("" for other data),
+  // and whether `ref` is lenacare's patient identifier rather than an id of the source's.
+  std::string stored_as;
+  bool lenacare_ref = false;
   store::PatientRecord patient;
   store::EventRecord event;
   store::CourseRecord course;

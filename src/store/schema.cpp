@@ -163,6 +163,14 @@ ALTER TABLE events ADD COLUMN recorded_at TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX events_replaces ON events (replaces);
 )sql",
        nullptr},
+      // 6: where an imported patient came from ("<source>|Patient/<id>"), so that two sources'
+      // patients with the same FHIR id stay two patients (NULL: entered by hand, or imported before).
+      {6,
+       R"sql(
+ALTER TABLE patients ADD COLUMN source TEXT;
+CREATE UNIQUE INDEX patients_by_source ON patients (source);
+)sql",
+       nullptr},
   };
   return all;
 }

@@ -368,6 +368,29 @@ Result<PatientRecord> Store::FindPatient(const std::string& ref) {
   return *p;
 }
 
+Result<std::optional<PatientRecord>> Store::FindPatientBySource(const std::string& source) {
+  std::optional<PatientRecord> p;
+  Status s = db_->Query("SELECT " + std::string(kPatientColumns) + " FROM patients WHERE source = ?",
+                        {std::string_view(source)}, [&](const Row& r) { p = PatientFrom(r); });
+  if (!s.ok()) return s.error();
+  return p;
+}
+
+Result<bool> Store::SetPatientSource(int64_t id, const std::string& source) {
+  auto n = db_->Run("UPDATE patients SET source = ? WHERE id = ? AND source IS NULL", {std::string_view(source), id});
+  if (!n.ok()) return n.error();
+  return *n > 0;
+}
+
+Result<std::string> Store::PatientSource(int64_t id) {
+  std::string out;
+  Status s = db_->Query("SELECT source FROM patients WHERE id = ?", {id}, [&](const Row& r) {
+    if (!r.IsNull(0)) out = std::string(r.Text(0));
+  });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
 Result<std::optional<CourseRecord>> Store::LatestCourse(int64_t patient_id) {
   std::optional<CourseRecord> c;
   Status s = db_->Query(

@@ -179,6 +179,12 @@ class Store {
   // The indications of a patient's imported conditions (for `course start` and `patient show`).
   Result<std::vector<std::string>> ConditionIndications(int64_t patient_id);
   Result<PatientRecord> FindPatient(const std::string& ref);  // not audited: the caller audits
+  // The patient imported from `source` ("<source>|Patient/<id>", migration 6), if any; not audited.
+  Result<std::optional<PatientRecord>> FindPatientBySource(const std::string& source);
+  // Records where patient `id` came from, when nothing is recorded yet (false: something was).
+  Result<bool> SetPatientSource(int64_t id, const std::string& source);
+  // The source recorded for patient `id` ("" when none).
+  Result<std::string> PatientSource(int64_t id);
   Result<std::optional<CourseRecord>> LatestCourse(int64_t patient_id);
 
   Connection& db() { return *db_; }

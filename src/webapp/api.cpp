@@ -364,7 +364,8 @@ void AddApi(Site& site, Router& router) {
     if (auto refuse = RequireSignedIn(c)) return *refuse;
     if (!c.MayDo(app::Act::kImport)) return JsonError(403, "authorization", "your role may not import records");
     if (auto refuse = RequireCsrf(req, c)) return *refuse;
-    auto imported = ImportUpload(site, c, req.body, req.Header("content-type").find("ndjson") != std::string::npos);
+    auto imported = ImportUpload(site, c, req.body, req.Header("content-type").find("ndjson") != std::string::npos,
+                                 req.Query("source"));
     if (!imported.ok()) return ErrorResponse(imported.error());
     return Json(imported->outcome() == app::Outcome::kAnswered ? 200 : 400, wire::ImportJson(imported->summary));
   });
@@ -449,7 +450,8 @@ Result<store::EventRecord> Record(Site& site, const Caller& caller, const app::R
   return app::RecordEvent(db.ctx, r);
 }
 
-Result<app::ImportAnswer> ImportUpload(Site& site, const Caller& c, const std::string& body, bool ndjson) {
+Result<app::ImportAnswer> ImportUpload(Site& site, const Caller& c, const std::string& body, bool ndjson,
+                                       const std::string& source) {
   if (body.empty()) return Error::BadInput("body", "empty: send a FHIR Bundle, resource or NDJSON");
   // The importer reads files: the upload goes to a private temporary file, removed afterwards.
   namespace fs = std::filesystem;
@@ -465,6 +467,7 @@ Result<app::ImportAnswer> ImportUpload(Site& site, const Caller& c, const std::s
   }
   app::ImportRequest r;
   r.paths = {file.string()};
+  r.source = source.empty() ? "upload" : source;  // not the temporary file's name
   Result<app::ImportAnswer> imported = Error::Failed("import", "not run");
   {
     Site::Db db = site.Lock(c);

@@ -27,7 +27,10 @@ Result<store::EventRecord> Record(Site& site, const Caller& caller, const app::R
 
 // Imports a FHIR upload (a resource or Bundle, or NDJSON) as `lenacare import` does. Problems
 // name the upload ("upload.ndjson:3: ..."), never the server's temporary directory.
-Result<app::ImportAnswer> ImportUpload(Site& site, const Caller& caller, const std::string& body, bool ndjson);
+// `source`: where the upload comes from, resource ids are namespaced by it (app::ImportRequest);
+// "" is "upload".
+Result<app::ImportAnswer> ImportUpload(Site& site, const Caller& caller, const std::string& body, bool ndjson,
+                                       const std::string& source = "");
 // The patient's pill, rest and lab days of their stored course as an RFC 5545 calendar.
 http::Response CalendarIcs(Site& site, const Caller& caller, const std::string& ref);
 

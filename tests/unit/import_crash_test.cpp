@@ -105,7 +105,10 @@ void ExpectConsistent(store::Store& s, int64_t committed, const std::string& wha
   EXPECT_GE(events, committed) << what;
   // The reported lines are exactly the first `committed` observations.
   EXPECT_EQ(
-      Count(s, "SELECT count(*) FROM events WHERE CAST(substr(source, 14) AS INTEGER) <= " + std::to_string(committed)),
+      Count(s,
+            "SELECT count(*) FROM events WHERE CAST(substr(source, instr(source, '|Observation/o') + 14) AS INTEGER) "
+            "<= " +
+                std::to_string(committed)),
       committed)
       << what;
   auto audit = s.VerifyAudit();
