@@ -78,7 +78,11 @@ std::string Number(double v) {
   return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
 }
 
-std::string JsonText(std::string_view s) { return nlohmann::json(std::string(s)).dump(); }
+// A JSON string of `s`. A piece cut out of a valid text can end inside a character (the first 10
+// bytes of a "date"); such bytes become U+FFFD, and the course-file reader then refuses the value.
+std::string JsonText(std::string_view s) {
+  return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 // A lenacare extension's text (the exported course and events carry their course-file JSON).
 std::string_view Extension(const element& resource, std::string_view url) {

@@ -302,6 +302,15 @@ TEST(FhirImportDates, EveryEffectiveFormGivesTheDate) {
             "(one event) or issued, or a DiagnosticReport in the Bundle with its date");
 }
 
+// Found by the fhir_ndjson fuzz target: a date whose 10th byte begins a two-byte character was cut
+// inside it, and writing the event's JSON aborted the import. Now it is an invalid record.
+TEST(FhirImportDates, ADateCutInsideACharacterIsInvalidNotACrash) {
+  json r = SampleJson(kPlatelets);
+  r["effectiveDateTime"] = "2013-04-0\u02f310:30:10+01:00";
+  const fhir::Record rec = ReadOne(r);
+  EXPECT_EQ(rec.kind, fhir::Record::Kind::kInvalid) << rec.reason;
+}
+
 // The HL7 example report: its results carry no date of their own; they take the report's.
 TEST(FhirImportDates, ResultsOfADiagnosticReportTakeTheReportsDate) {
   std::map<std::string, fhir::Record> by_key;

@@ -141,6 +141,18 @@ TEST(HostileInput, TheApiReadsABodyWithTheCourseReadersRules) {
   }
 }
 
+TEST(HostileInput, AFileNameThatIsNotUtf8KeepsImportJsonValid) {
+  // `import --json` aborted writing its summary when the file name (quoted in a problem) was not UTF-8.
+  testing::TestDatabase data("sqlite");
+  const std::string file = data.dir() + "/bad-\xff\xfe.ndjson";
+  std::ofstream(file, std::ios::binary) << "not json\n";
+  const testing::CommandResult r = testing::RunLenacare("import '" + file + "' --json --db '" + data.target() + "'");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  const json out = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(out.is_discarded()) << "not JSON: " << r.out.substr(0, 300);
+  EXPECT_EQ(out["invalid"], 1) << r.out;
+}
+
 TEST(HostileInput, TheRequestParserAnswersBadRequestsWithTheirStatus) {
   const auto ok = http::ParseRequestBytes(
       "POST /api/v1/crcl?as_of=2026-01-02 HTTP/1.1\r\nHost: x\r\nCookie: a=1\r\nCookie: b=2\r\n"
