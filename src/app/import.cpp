@@ -204,35 +204,30 @@ class Importer {
   // export that was entered by hand ("lenacare:row/events/12", stored without a source), or a
   // resource imported before keys named their source and patient (then its key is that one).
   Result<bool> AlreadyStored(fhir::Record& rec, int64_t pid, const std::string& legacy) {
-    const std::string table = rec.kind == fhir::Record::Kind::kCondition ? "conditions"
-                              : rec.kind == fhir::Record::Kind::kCourse  ? "courses"
-                                                                         : "events";
+    using Imported = store::Store::Imported;
+    const Imported kind = rec.kind == fhir::Record::Kind::kCondition ? Imported::kCondition
+                          : rec.kind == fhir::Record::Kind::kCourse  ? Imported::kCourse
+                                                                     : Imported::kEvent;
     constexpr std::string_view kRow = "lenacare:row/";
     if (rec.key.rfind(kRow, 0) == 0) {
       const std::string rest = rec.key.substr(kRow.size());  // "events/12"
       const size_t slash = rest.find('/');
+      const char* table = kind == Imported::kEvent ? "events" : kind == Imported::kCourse ? "courses" : "conditions";
       if (slash == std::string::npos || rest.substr(0, slash) != table) return false;
       int64_t id = 0;
       if (std::from_chars(rest.data() + slash + 1, rest.data() + rest.size(), id).ec != std::errc()) return false;
       // The very row only if it holds the same record (in another database, row 12 is another one).
-      const std::string& content = table == "events"    ? rec.event.body
-                                   : table == "courses" ? rec.course.header
-                                                        : rec.indication;
-      const std::string column = table == "events" ? "body" : table == "courses" ? "header" : "indication";
-      auto n = store::QueryInt(store_.db(),
-                               "SELECT count(*) FROM " + table + " WHERE id = ? AND patient_id = ? AND " + column +
-                                   " = ? AND source IS NULL",
-                               {id, pid, std::string_view(content)}, 0);
-      if (!n.ok()) return n.error();
-      return *n > 0;
+      return store_.HoldsEnteredRow(kind, id, pid,
+                                    kind == Imported::kEvent    ? rec.event.body
+                                    : kind == Imported::kCourse ? rec.course.header
+                                                                : rec.indication);
     }
     if (!rec.stored_as.empty()) return false;
-    auto n = store::QueryInt(store_.db(), "SELECT count(*) FROM " + table + " WHERE source = ? AND patient_id = ?",
-                             {std::string_view(legacy), pid}, 0);
-    if (!n.ok()) return n.error();
-    if (*n == 0) return false;
-    if (table != "events") return true;  // a condition or course is never versioned
-    rec.key = legacy;                    // an event: its versions go on under the key it was stored with
+    auto stored = store_.HasImported(kind, legacy, pid);
+    if (!stored.ok()) return stored.error();
+    if (!*stored) return false;
+    if (kind != Imported::kEvent) return true;  // a condition or course is never versioned
+    rec.key = legacy;                           // an event: its versions go on under the key it was stored with
     rec.event.source = legacy;
     return false;
   }

@@ -12,10 +12,6 @@
 namespace lenacare::app {
 namespace {
 
-bool For(const std::vector<std::string>& indications, const std::string& id) {
-  return std::find(indications.begin(), indications.end(), id) != indications.end();
-}
-
 // The dose and pill days a therapy event sets, against the label's limits (refused beyond them).
 void CheckRegimen(const Knowledge& k, const Indication& ind, std::optional<double> dose_mg,
                   const std::optional<DaySet>& days, const std::string& what, std::vector<Problem>& out) {
@@ -139,7 +135,7 @@ WriteCheck CheckWrite(const Knowledge& k, const Course* before, const Course* af
         for (const DoseLevel& level : ladder->levels) on_ladder = on_ladder || level.dose_mg == *e.dose_mg;
       }
       for (const Escalation& x : k.escalations) {
-        on_ladder = on_ladder || (For(x.indications, ind->id) && x.to_dose_mg == *e.dose_mg);
+        on_ladder = on_ladder || (Contains(x.indications, ind->id) && x.to_dose_mg == *e.dose_mg);
       }
       if (!on_ladder) {
         out.confirm.push_back({"dose-not-on-ladder",

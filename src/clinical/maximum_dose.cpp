@@ -9,22 +9,18 @@
 namespace lenacare {
 namespace {
 
-bool For(const std::vector<std::string>& indications, const std::string& id) {
-  return std::find(indications.begin(), indications.end(), id) != indications.end();
-}
-
 // Every dose the label gives for the indication, with its citation.
 void EachLabelDose(const Knowledge& k, const Indication& ind, const std::function<void(double, const Citation&)>& f) {
   f(ind.start.dose_mg, ind.cite);
   for (const Ladder& l : k.ladders) {
-    if (!For(l.indications, ind.id)) continue;
+    if (!Contains(l.indications, ind.id)) continue;
     for (const DoseLevel& level : l.levels) f(level.dose_mg, level.cite);
   }
   for (const Escalation& x : k.escalations) {
-    if (For(x.indications, ind.id)) f(x.to_dose_mg, x.cite);
+    if (Contains(x.indications, ind.id)) f(x.to_dose_mg, x.cite);
   }
   for (const HoldRule& r : k.hold_rules) {
-    if (For(r.indications, ind.id) && r.resume_at == ResumeAt::kFixed) f(r.resume_dose_mg, r.cite);
+    if (Contains(r.indications, ind.id) && r.resume_at == ResumeAt::kFixed) f(r.resume_dose_mg, r.cite);
   }
 }
 

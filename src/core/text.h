@@ -10,22 +10,36 @@ namespace lenacare {
 // The most of a user's input a message quotes (bytes): a message never echoes unbounded input.
 inline constexpr size_t kQuoteLimit = 80;
 
-// 'text' with single quotes, for naming a user's input in a message; beyond kQuoteLimit bytes
-// it is cut at a character boundary and "...' (N bytes)" says how long it was. (Built by
-// appending: "'" + std::string(x) trips a false -Wrestrict in g++ 12 at -O2.)
-inline std::string Quoted(std::string_view text) {
+// Where to cut `text` to at most `limit` bytes without splitting a UTF-8 character.
+inline size_t CutPoint(std::string_view text, size_t limit) {
+  size_t cut = std::min(limit, text.size());
+  while (cut > 0 && cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return cut;
+}
+
+// 'text' with single quotes, for naming a user's input in a message; beyond `limit` bytes it is
+// cut at a character boundary and "...' (N bytes)" says how long it was. (Built by appending:
+// "'" + std::string(x) trips a false -Wrestrict in g++ 12 at -O2.)
+inline std::string Quoted(std::string_view text, size_t limit = kQuoteLimit) {
   std::string out;
-  out.reserve(std::min(text.size(), kQuoteLimit) + 24);
+  out.reserve(std::min(text.size(), limit) + 24);
   out.push_back('\'');
-  if (text.size() <= kQuoteLimit) {
-    out.append(text);
+  out.append(text.substr(0, CutPoint(text, limit)));
+  if (text.size() <= limit) {
     out.push_back('\'');
     return out;
   }
-  size_t cut = kQuoteLimit;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
-  out.append(text.substr(0, cut));
   out.append("...' (");
+  out.append(std::to_string(text.size()));
+  out.append(" bytes)");
+  return out;
+}
+
+// `text` cut the same way without quotes ("abc... (N bytes)"), for a message or a key.
+inline std::string Shortened(std::string_view text, size_t limit = kQuoteLimit) {
+  if (text.size() <= limit) return std::string(text);
+  std::string out(text.substr(0, CutPoint(text, limit)));
+  out.append("... (");
   out.append(std::to_string(text.size()));
   out.append(" bytes)");
   return out;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "core/text.h"
 #include "course/course_json.h"
 #include "course/response_json.h"
 #include "fhir/fhir_names.h"
@@ -33,15 +34,11 @@ std::string_view Str(const element& e, std::string_view key) {
   return out;
 }
 
-// A value quoted for a message, cut to 64 bytes (whole UTF-8 characters): input is never echoed
-// unbounded.
-std::string Quote(std::string_view s) {
-  constexpr size_t kShown = 64;
-  if (s.size() <= kShown) return "'" + std::string(s) + "'";
-  size_t cut = kShown;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
-  return "'" + std::string(s.substr(0, cut)) + "...' (" + std::to_string(s.size()) + " bytes)";
-}
+// Values in messages (and keys) are cut to 64 bytes, whole UTF-8 characters: input is never
+// echoed unbounded.
+constexpr size_t kShown = 64;
+std::string Quote(std::string_view s) { return Quoted(s, kShown); }
+std::string Cut(std::string_view s) { return Shortened(s, kShown); }
 
 // An R4 id: 1-64 of A-Z a-z 0-9 - . (FHIR R4 datatypes, id), and _ (which lenacare's patient
 // identifiers allow, and real exports use).
@@ -49,12 +46,6 @@ bool IsFhirId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   return std::all_of(id.begin(), id.end(),
                      [](unsigned char c) { return std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_'; });
-}
-
-// A value cut to 64 bytes (whole UTF-8 characters) for a message or a key.
-std::string Cut(std::string_view s) {
-  std::string q = Quote(s);
-  return q.substr(1, q.rfind('\'') - 1) + (s.size() > 64 ? q.substr(q.rfind('\'') + 1) : "");
 }
 
 // The id of the `type` resource a reference points to, in the R4 forms: relative "Patient/p1",
@@ -128,44 +119,59 @@ Record Bad(const std::string& key, std::string why) {
 constexpr size_t kMaxString = 1024 * 1024;
 constexpr int kMaxDepth = 64;
 
-std::string CheckTree(const element& e, const std::string& where, int depth) {
-  if (depth > kMaxDepth) return where + ": nested deeper than " + std::to_string(kMaxDepth) + " levels";
+// A problem CheckTree found: the path to the element ("code.coding[0].system", "" for the
+// resource itself), filled in on the way back up, so that a valid resource (nearly all of them)
+// builds no path at all; and what is wrong there.
+struct TreeProblem {
+  std::string path, what;
+  std::string Text() const { return path.empty() ? what : path + ": " + what; }
+};
+
+// `head` ("code", "[0]") joined to the path below it.
+void Prefix(std::string head, TreeProblem& p) {
+  if (!p.path.empty()) head += p.path.front() == '[' ? p.path : "." + p.path;
+  p.path = std::move(head);
+}
+
+std::optional<TreeProblem> CheckTree(const element& e, int depth) {
+  if (depth > kMaxDepth) return TreeProblem{"", "nested deeper than " + std::to_string(kMaxDepth) + " levels"};
   switch (e.type()) {
     case simdjson::dom::element_type::OBJECT: {
       std::vector<std::string_view> keys;
       for (auto field : object(e)) {
         keys.push_back(field.key);
-        if (field.key.size() > 64)
-          return (where.empty() ? "" : where + ": ") + "the key " + Quote(field.key) + " is not an R4 element name";
-        std::string problem = CheckTree(
-            field.value, where.empty() ? std::string(field.key) : where + "." + std::string(field.key), depth + 1);
-        if (!problem.empty()) return problem;
+        if (field.key.size() > 64) return TreeProblem{"", "the key " + Quote(field.key) + " is not an R4 element name"};
+        if (auto problem = CheckTree(field.value, depth + 1)) {
+          Prefix(std::string(field.key), *problem);
+          return problem;
+        }
       }
       std::sort(keys.begin(), keys.end());
       auto twice = std::adjacent_find(keys.begin(), keys.end());
-      if (twice != keys.end()) {
-        return (where.empty() ? "" : where + ": ") + "the key " + Quote(*twice) + " is given twice in one object";
-      }
-      return {};
+      if (twice != keys.end()) return TreeProblem{"", "the key " + Quote(*twice) + " is given twice in one object"};
+      return std::nullopt;
     }
     case simdjson::dom::element_type::ARRAY: {
       size_t i = 0;
       for (element x : array(e)) {
-        std::string problem = CheckTree(x, where + "[" + std::to_string(i++) + "]", depth + 1);
-        if (!problem.empty()) return problem;
+        if (auto problem = CheckTree(x, depth + 1)) {
+          Prefix("[" + std::to_string(i) + "]", *problem);
+          return problem;
+        }
+        ++i;
       }
-      return {};
+      return std::nullopt;
     }
     case simdjson::dom::element_type::STRING: {
       std::string_view v;
       if (e.get_string().get(v) == simdjson::SUCCESS && v.size() > kMaxString) {
-        return where + ": a string of " + std::to_string(v.size()) + " bytes, longer than the limit of " +
-               std::to_string(kMaxString) + " bytes";
+        return TreeProblem{"", "a string of " + std::to_string(v.size()) + " bytes, longer than the limit of " +
+                                   std::to_string(kMaxString) + " bytes"};
       }
-      return {};
+      return std::nullopt;
     }
     default:
-      return {};
+      return std::nullopt;
   }
 }
 
@@ -180,8 +186,8 @@ struct Reader::Impl {
       out.push_back(Bad("", "not valid JSON (" + std::string(simdjson::error_message(err)) + ")"));
       return;
     }
-    if (std::string problem = CheckTree(doc, "", 0); !problem.empty()) {
-      out.push_back(Bad("", "not valid R4 JSON: " + problem));
+    if (auto problem = CheckTree(doc, 0)) {
+      out.push_back(Bad("", "not valid R4 JSON: " + problem->Text()));
       return;
     }
     full_urls_.clear();

@@ -391,6 +391,39 @@ Result<std::string> Store::PatientSource(int64_t id) {
   return out;
 }
 
+namespace {
+
+const char* TableOf(Store::Imported kind) {
+  switch (kind) {
+    case Store::Imported::kCourse:
+      return "courses";
+    case Store::Imported::kCondition:
+      return "conditions";
+    case Store::Imported::kEvent:
+      break;
+  }
+  return "events";
+}
+
+}  // namespace
+
+Result<bool> Store::HasImported(Imported kind, const std::string& source, int64_t patient_id) {
+  auto n = QueryInt(*db_, std::string("SELECT count(*) FROM ") + TableOf(kind) + " WHERE source = ? AND patient_id = ?",
+                    {std::string_view(source), patient_id}, 0);
+  if (!n.ok()) return n.error();
+  return *n > 0;
+}
+
+Result<bool> Store::HoldsEnteredRow(Imported kind, int64_t id, int64_t patient_id, const std::string& content) {
+  const char* column = kind == Imported::kEvent ? "body" : kind == Imported::kCourse ? "header" : "indication";
+  auto n = QueryInt(*db_,
+                    std::string("SELECT count(*) FROM ") + TableOf(kind) + " WHERE id = ? AND patient_id = ? AND " +
+                        column + " = ? AND source IS NULL",
+                    {id, patient_id, std::string_view(content)}, 0);
+  if (!n.ok()) return n.error();
+  return *n > 0;
+}
+
 Result<std::optional<CourseRecord>> Store::LatestCourse(int64_t patient_id) {
   std::optional<CourseRecord> c;
   Status s = db_->Query(

@@ -185,6 +185,13 @@ class Store {
   Result<bool> SetPatientSource(int64_t id, const std::string& source);
   // The source recorded for patient `id` ("" when none).
   Result<std::string> PatientSource(int64_t id);
+  // The tables an import writes its records to.
+  enum class Imported { kEvent, kCourse, kCondition };
+  // Whether the patient has a row of that kind imported from `source`; not audited.
+  Result<bool> HasImported(Imported kind, const std::string& source, int64_t patient_id);
+  // Whether row `id` of that kind is the patient's, entered by hand (no source), and holds
+  // `content` (an event's body, a course's header, a condition's indication); not audited.
+  Result<bool> HoldsEnteredRow(Imported kind, int64_t id, int64_t patient_id, const std::string& content);
   Result<std::optional<CourseRecord>> LatestCourse(int64_t patient_id);
 
   Connection& db() { return *db_; }

@@ -25,13 +25,6 @@ using testing::RunLenacare;
 
 constexpr const char* kNeverReplaces = "never replaces";
 
-// Parses stdout as JSON; a parse failure fails the test with the text that did not parse.
-json ParseOut(const CommandResult& r) {
-  json j = json::parse(r.out, nullptr, /*allow_exceptions=*/false);
-  EXPECT_FALSE(j.is_discarded()) << "stdout is not JSON:\n" << r.out << "\nstderr:\n" << r.err;
-  return j;
-}
-
 // The last non-empty line of a text.
 std::string LastLine(const std::string& text) {
   size_t end = text.find_last_not_of('\n');
@@ -39,10 +32,6 @@ std::string LastLine(const std::string& text) {
   const size_t start = text.rfind('\n', end);
   return text.substr(start == std::string::npos ? 0 : start + 1,
                      end - (start == std::string::npos ? 0 : start + 1) + 1);
-}
-
-std::string Describe(const CommandResult& r) {
-  return "exit " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
 }
 
 // A myeloma course: 25 mg from 2026-01-05, platelets fall below 30 x10^9/L on 2026-01-19 and

@@ -37,16 +37,6 @@ TEST(CtcaeVersion, AnUnknownVersionIsBadInputNamingTheVersion) {
 // ------------------------------------------------------------------------------------------------
 // `lenacare grade`: exit 0 answered, 1 cannot assess, 2 bad input naming the field.
 
-std::string Describe(const CommandResult& r) {
-  return "exit " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
-}
-
-json ParseOut(const CommandResult& r) {
-  json j = json::parse(r.out, nullptr, /*allow_exceptions=*/false);
-  EXPECT_FALSE(j.is_discarded()) << "stdout is not JSON:\n" << Describe(r);
-  return j;
-}
-
 TEST(GradeCommand, AnswersWithTheGradeAndItsSourceInJson) {
   const CommandResult r = RunLenacare(R"(grade anc "0.8 10*9/L" --json)");
   ASSERT_EQ(r.exit_code, 0) << Describe(r);

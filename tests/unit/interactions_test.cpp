@@ -21,14 +21,7 @@
 namespace lenacare {
 namespace {
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-bool Mentions(const std::string& text, const std::string& what) {
-  return Lower(text).find(Lower(what)) != std::string::npos;
-}
+using testing::Mentions;
 
 Result<InteractionAnswer> LookUp(const std::string& drug) { return LookUpInteraction(testing::K(), drug); }
 

@@ -18,30 +18,13 @@
 namespace lenacare {
 namespace {
 
+using testing::Mentions;
+
 using nlohmann::json;
 using testing::CommandResult;
 using testing::RunLenacare;
 
-std::string Describe(const CommandResult& r) {
-  return "exit " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
-}
-
-json ParseOut(const CommandResult& r) {
-  json j = json::parse(r.out, nullptr, /*allow_exceptions=*/false);
-  EXPECT_FALSE(j.is_discarded()) << "stdout is not JSON:\n" << Describe(r);
-  return j;
-}
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-bool Mentions(const std::string& text, const std::string& what) {
-  return Lower(text).find(Lower(what)) != std::string::npos;
-}
-
-[[maybe_unused]] bool ListHas(const json& list, const std::string& value) {
+bool ListHas(const json& list, const std::string& value) {
   return std::any_of(list.begin(), list.end(), [&](const json& x) { return x.is_string() && x == value; });
 }
 

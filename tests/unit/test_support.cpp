@@ -64,6 +64,24 @@ CommandResult RunLenacare(const std::string& args, const std::string& stdin_text
   return r;
 }
 
+std::string Describe(const CommandResult& r) {
+  return "exit " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
+}
+
+nlohmann::json ParseOut(const CommandResult& r) {
+  nlohmann::json j = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(j.is_discarded()) << "stdout is not JSON:\n" << Describe(r);
+  return j;
+}
+
+bool Mentions(const std::string& text, const std::string& what) {
+  auto lower = [](std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+  };
+  return lower(text).find(lower(what)) != std::string::npos;
+}
+
 std::vector<std::string> JsonFilesUnder(const std::string& dir) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;

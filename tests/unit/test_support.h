@@ -29,6 +29,12 @@ struct CommandResult {
   std::string err;
 };
 CommandResult RunLenacare(const std::string& args, const std::string& stdin_text = "");
+// "exit N", stdout and stderr, for a failure message.
+std::string Describe(const CommandResult& r);
+// Stdout parsed as JSON; text that does not parse fails the calling test, with Describe(r).
+nlohmann::json ParseOut(const CommandResult& r);
+// Whether `text` contains `what`, ignoring case.
+bool Mentions(const std::string& text, const std::string& what);
 
 // --- Scenario files (tests/scenarios, tests/rems-scenarios) --------------------------------------
 
