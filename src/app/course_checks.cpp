@@ -121,11 +121,11 @@ Result<CheckAnswer> Check(const Context& ctx, const CourseRequest& r) {
 }
 
 Result<ResponseResult> ClassifySeries(const Knowledge& k, const ResponseSeries& series) {
-  auto criteria = LoadResponseCriteria(k.root, series.criteria, k.units);
-  if (!criteria.ok()) {
-    Error e = criteria.error();
-    if (e.field != "criteria") e.message = "knowledge base refused: " + e.message;
-    return e;
+  // The criteria were loaded with the knowledge: a request's version never comes near a file.
+  const ResponseCriteria* criteria = k.FindResponseCriteria(series.criteria);
+  if (criteria == nullptr) {
+    return Error::BadInput("criteria", "unknown criteria version " + Quoted(series.criteria) +
+                                           " (known: " + k.ResponseCriteriaVersions() + ")");
   }
   return ResponseResult{ClassifyResponse(*criteria, series)};
 }

@@ -168,8 +168,7 @@ Result<Worklist> BuildWorklist(const Context& ctx, const WorklistRequest& r) {
   if (!day.ok()) return day.error();
   const Date as_of = *day;
   if (ahead < 0 || ahead > 366) return Error::BadInput("days", "must be a whole number from 0 to 366");
-  auto criteria = LoadResponseCriteria(k.root, "IMWG-2016", k.units);
-  if (!criteria.ok()) return criteria.error();
+  const ResponseCriteria* criteria = k.FindResponseCriteria("IMWG-2016");  // the loader requires it
   auto severe = ctx.store->SevereSymptoms(as_of);
   if (!severe.ok()) return severe.error();
   Worklist w;
@@ -180,7 +179,7 @@ Result<Worklist> BuildWorklist(const Context& ctx, const WorklistRequest& r) {
         ++w.patients;
         auto reported = severe->find(p.id);
         std::vector<WorkItem> items =
-            ItemsFor(k, &*criteria, c, as_of, ahead,
+            ItemsFor(k, criteria, c, as_of, ahead,
                      reported == severe->end() ? std::vector<store::SymptomEntry>{} : reported->second);
         if (items.empty()) return;
         w.entries.push_back({p, c.ok() ? c->record.indication : "", std::move(items)});

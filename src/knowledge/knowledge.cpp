@@ -100,6 +100,19 @@ const Ladder* Knowledge::FindLadder(std::string_view indication, double starting
   return nullptr;
 }
 
+const ResponseCriteria* Knowledge::FindResponseCriteria(std::string_view version) const {
+  for (const ResponseCriteria& c : response_criteria) {
+    if (c.version == version) return &c;
+  }
+  return nullptr;
+}
+
+std::string Knowledge::ResponseCriteriaVersions() const {
+  std::string out;
+  for (const ResponseCriteria& c : response_criteria) out += (out.empty() ? "" : ", ") + c.version;
+  return out.empty() ? "none" : out;
+}
+
 const Floor* Knowledge::FindFloor(std::string_view indication, double starting_dose_mg) const {
   for (const auto& f : floors) {
     if (Contains(f.indications, indication) && StartingDoseFits(f.for_starting_dose_mg, starting_dose_mg)) {

@@ -13,6 +13,7 @@
 #include "knowledge/citation.h"
 #include "knowledge/ctcae.h"
 #include "knowledge/lab_test.h"
+#include "knowledge/response_criteria.h"
 #include "knowledge/safety.h"
 #include "knowledge/schedule.h"
 
@@ -238,6 +239,7 @@ struct Knowledge {
   std::vector<Indication> indications;
   std::vector<CompanionDose> companions;
   std::vector<StartCriterion> start_criteria;
+  std::vector<ResponseCriteria> response_criteria;  // every version of common/imwg-*.toml
   std::vector<StartNote> start_notes;
   std::vector<Escalation> escalations;
   std::vector<RenalBand> renal_bands;
@@ -268,6 +270,9 @@ struct Knowledge {
   // The ladder / floor for an indication and a starting dose (nullptr if none applies).
   const Ladder* FindLadder(std::string_view indication, double starting_dose_mg) const;
   const Floor* FindFloor(std::string_view indication, double starting_dose_mg) const;
+  // The myeloma response criteria of that version ("IMWG-2016"), or nullptr; and the versions there are.
+  const ResponseCriteria* FindResponseCriteria(std::string_view version) const;
+  std::string ResponseCriteriaVersions() const;
   const CbcSchedule* FindCbcSchedule(std::string_view indication) const;
   // "anc, platelets, ..." or the indication ids joined, for messages.
   std::string IndicationIds() const;

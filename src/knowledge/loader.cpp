@@ -711,8 +711,13 @@ Result<Knowledge> LoadKnowledge(const std::string& root, const std::string& pack
   LENACARE_TRY(LoadSafety(root, pack, k.units, k.safety));
   LENACARE_TRY(LoadCtcae(root, k.units, k.ctcae));
   LENACARE_TRY(LoadCodes(root, k));
-  // The myeloma response criteria are loaded by `lenacare response`; validate them here too.
-  if (auto criteria = LoadResponseCriteria(root, "IMWG-2016", k.units); !criteria.ok()) return criteria.error();
+  // The myeloma response criteria, every version, once (IMWG-2016 is the one the records use).
+  auto criteria = LoadAllResponseCriteria(root, k.units);
+  if (!criteria.ok()) return criteria.error();
+  k.response_criteria = std::move(criteria).value();
+  if (k.FindResponseCriteria("IMWG-2016") == nullptr) {
+    return Error::BadInput("common/imwg-2016.toml", "the IMWG-2016 response criteria are missing");
+  }
   LENACARE_TRY(CrossCheck(k, pack));
   return k;
 }

@@ -59,8 +59,8 @@ std::string Upper(std::string s) {
   return s;
 }
 
-// "IMWG-2016, ..." from the files common/imwg-*.toml.
-std::string KnownVersions(const std::string& root) {
+// The versions of the files common/imwg-*.toml ("IMWG-2016").
+std::set<std::string> VersionsIn(const std::string& root) {
   namespace fs = std::filesystem;
   std::set<std::string> versions;
   std::error_code ec;
@@ -70,6 +70,12 @@ std::string KnownVersions(const std::string& root) {
       versions.insert(Upper(it->path().stem().string()));
     }
   }
+  return versions;
+}
+
+// "IMWG-2016, ..."
+std::string KnownVersions(const std::string& root) {
+  const std::set<std::string> versions = VersionsIn(root);
   std::string out;
   for (const auto& v : versions) out += (out.empty() ? "" : ", ") + v;
   return out.empty() ? "none" : out;
@@ -326,6 +332,17 @@ Result<ResponseCriteria> LoadResponseCriteria(const std::string& knowledge_root,
       }));
   LENACARE_TRY(CheckComplete(rel, c));
   return c;
+}
+
+Result<std::vector<ResponseCriteria>> LoadAllResponseCriteria(const std::string& knowledge_root,
+                                                              const UnitTable& units) {
+  std::vector<ResponseCriteria> all;
+  for (const std::string& version : VersionsIn(knowledge_root)) {
+    auto c = LoadResponseCriteria(knowledge_root, version, units);
+    if (!c.ok()) return c.error();
+    all.push_back(std::move(c).value());
+  }
+  return all;
 }
 
 }  // namespace lenacare
