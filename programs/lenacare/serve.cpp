@@ -21,7 +21,8 @@ namespace fs = std::filesystem;
 // Prints the error as the command line does and returns its exit code.
 int Fail(const Error& e) {
   cli::Options o;
-  o.option_names = {"--listen", "--threads", "--db", "--web", "--demo"};
+  o.option_names = {"--listen",          "--threads",      "--db",         "--web",           "--demo",
+                    "--max-connections", "--session-idle", "--token-days", "--token-max-days"};
   return cli::Fail(e, o);
 }
 
@@ -39,6 +40,9 @@ Result<http::ServerOptions> ListenOptions(const cli::ServeOptions& o) {
   s.port = static_cast<uint16_t>(value);
   if (o.threads < 1 || o.threads > 64) return Error::BadInput("threads", "must be 1 to 64");
   s.threads = o.threads;
+  if (o.max_connections < 1) return Error::BadInput("max-connections", "must be at least 1");
+  s.max_connections = static_cast<size_t>(o.max_connections);
+  s.heavy = [](const http::Request& req) { return webapp::WebApp::IsHeavy(req); };
   s.access_log = &std::cerr;
   return s;
 }
@@ -95,6 +99,15 @@ int RunServe(const cli::ServeOptions& o, const Clock& clock) {
   site.web_dir = o.web_dir.empty() ? cli::DataDir("LENACARE_WEB", "web", LENACARE_DEFAULT_WEB) : o.web_dir;
   site.pages_dir = (fs::path(o.knowledge_dir) / "pages").string();
   site.secure_cookies = o.secure_cookies;
+  site.public_metrics = o.public_metrics;
+  site.trusted_proxies = o.trusted_proxies;
+  if (o.session_idle_minutes < 1) return Fail(Error::BadInput("session-idle", "must be at least 1 minute"));
+  site.session_idle = std::chrono::minutes(o.session_idle_minutes);
+  if (o.token_max_days > 0) site.tokens.max_days = o.token_max_days;
+  if (o.token_days > 0) site.tokens.default_days = o.token_days;
+  if (site.tokens.default_days > site.tokens.max_days) {
+    return Fail(Error::BadInput("token-days", "the default lifetime is longer than --token-max-days"));
+  }
 
   if (o.demo) {
     store::Accounts accounts(st, "lenacare-serve");

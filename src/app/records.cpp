@@ -627,10 +627,33 @@ Result<store::User> AddUser(const Context& ctx, const std::string& username, con
   return accounts.AddUser(username, *r, password, patient);
 }
 
-Result<std::string> AddToken(const Context& ctx, const std::string& username, const std::string& name) {
+Result<std::string> AddToken(const Context& ctx, const std::string& username, const std::string& name,
+                             std::optional<int64_t> days, const store::TokenPolicy& policy) {
   if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  auto lifetime = store::TokenLifetime(days, policy);
+  if (!lifetime.ok()) return lifetime.error();
   store::Accounts accounts(*ctx.store, ctx.actor);
-  return accounts.AddToken(username, name);
+  return accounts.AddToken(username, name, *lifetime);
+}
+
+Result<std::vector<store::TokenInfo>> ListTokens(const Context& ctx, const std::string& username) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  return store::Accounts(*ctx.store, ctx.actor).ListTokens(username);
+}
+
+Status RevokeToken(const Context& ctx, int64_t id, const std::string& owner) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s;
+  return store::Accounts(*ctx.store, ctx.actor).RevokeToken(id, owner);
+}
+
+Status SetUserDisabled(const Context& ctx, const std::string& username, bool disabled) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s;
+  return store::Accounts(*ctx.store, ctx.actor).SetDisabled(username, disabled);
+}
+
+Status ResetPassword(const Context& ctx, const std::string& username, const std::string& password) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s;
+  return store::Accounts(*ctx.store, ctx.actor).ResetPassword(username, password);
 }
 
 }  // namespace lenacare::app

@@ -145,6 +145,14 @@ Result<std::vector<store::SymptomEntry>> Symptoms(const Context& ctx, const std:
 // Accounts of the web application.
 Result<store::User> AddUser(const Context& ctx, const std::string& username, const std::string& role,
                             const std::string& password, const std::string& patient);
-Result<std::string> AddToken(const Context& ctx, const std::string& username, const std::string& name);
+// A new API token for `username` (printed once), for `days` (default and maximum: the policy).
+Result<std::string> AddToken(const Context& ctx, const std::string& username, const std::string& name,
+                             std::optional<int64_t> days, const store::TokenPolicy& policy);
+// The tokens of an account ("" for all), revoking one (`owner` "": any account's), disabling or
+// enabling an account, and an administrator's password reset (every session of the account ends).
+Result<std::vector<store::TokenInfo>> ListTokens(const Context& ctx, const std::string& username);
+Status RevokeToken(const Context& ctx, int64_t id, const std::string& owner);
+Status SetUserDisabled(const Context& ctx, const std::string& username, bool disabled);
+Status ResetPassword(const Context& ctx, const std::string& username, const std::string& password);
 
 }  // namespace lenacare::app

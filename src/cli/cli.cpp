@@ -335,9 +335,34 @@ int Main(int argc, char** argv, const Program& program) {
   serve->add_flag("--demo", o.demo, "On first run, add demo patients and one account per role (passwords printed)");
   serve->add_option("--threads", o.threads, "I/O threads (default 2)");
   serve->add_option("--web", o.web_dir, "Web files directory (default: $LENACARE_WEB or the built-in one)");
-  serve->add_flag("--secure-cookies", o.secure_cookies, "Behind a TLS proxy: send cookies with the Secure attribute");
+  serve->add_flag("--secure-cookies", o.secure_cookies,
+                  "Behind a TLS proxy: cookies get the Secure attribute and the __Host- prefix");
+  serve->add_option("--trusted-proxy", o.trusted_proxies,
+                    "The address of a TLS proxy in front: its X-Forwarded-For gives the client's address "
+                    "(repeat for several)");
+  serve->add_flag("--public-metrics", o.public_metrics,
+                  "Serve /metrics without sign-in (default: administrators only)");
+  serve->add_option("--max-connections", o.max_connections, "Open connections past this get 503 (default 1000)");
+  serve->add_option("--session-idle", o.session_idle_minutes,
+                    "Minutes a session may go unused before it ends (default 30)");
+  serve->add_option("--token-days", o.token_days, "Default lifetime of a new API token in days (default 90)");
+  serve->add_option("--token-max-days", o.token_max_days, "Longest lifetime of an API token in days (default 365)");
   Bind(serve, o, code, [&] {
-    return program.serve(ServeOptions{KnowledgeDir(o), o.db, o.listen, o.web_dir, o.demo, o.secure_cookies, o.threads});
+    ServeOptions so;
+    so.knowledge_dir = KnowledgeDir(o);
+    so.db = o.db;
+    so.listen = o.listen;
+    so.web_dir = o.web_dir;
+    so.demo = o.demo;
+    so.secure_cookies = o.secure_cookies;
+    so.threads = o.threads;
+    so.public_metrics = o.public_metrics;
+    so.max_connections = o.max_connections;
+    so.trusted_proxies = o.trusted_proxies;
+    so.session_idle_minutes = o.session_idle_minutes;
+    so.token_days = o.token_days;
+    so.token_max_days = o.token_max_days;
+    return program.serve(so);
   });
 
   CLI::App* user = app.add_subcommand("user", "Accounts of the web application");
@@ -348,6 +373,17 @@ int Main(int argc, char** argv, const Program& program) {
   uadd->add_option("--role", o.role, "admin, prescriber, pharmacist, nurse or patient")->required();
   uadd->add_option("--patient", o.patient, "For a patient account: their patient record's identifier");
   Bind(uadd, o, code, [&] { return RunUserAdd(o); });
+  CLI::App* udisable =
+      db(Sub(*user, "disable", "Disable an account: its sessions end, its API tokens stop at once", o));
+  udisable->add_option("username", o.username, "The account")->required();
+  Bind(udisable, o, code, [&] { return RunUserDisable(o, true); });
+  CLI::App* uenable = db(Sub(*user, "enable", "Enable a disabled account again", o));
+  uenable->add_option("username", o.username, "The account")->required();
+  Bind(uenable, o, code, [&] { return RunUserDisable(o, false); });
+  CLI::App* upassword =
+      db(Sub(*user, "password", "Set a new password for an account (read from standard input); its sessions end", o));
+  upassword->add_option("username", o.username, "The account")->required();
+  Bind(upassword, o, code, [&] { return RunUserPassword(o); });
 
   CLI::App* token = app.add_subcommand("token", "API tokens for scripts (Authorization: Bearer ...)");
   token->footer(Footer());
@@ -355,7 +391,16 @@ int Main(int argc, char** argv, const Program& program) {
   CLI::App* tadd = db(Sub(*token, "add", "Create an API token for an account (printed once)", o));
   tadd->add_option("username", o.username, "The account")->required();
   tadd->add_option("--name", o.token_name, "What the token is for")->required();
+  tadd->add_option("--days", o.token_days, "How long it works (default 90 days)");
+  tadd->add_option("--max-days", o.token_max_days, "The longest lifetime allowed (default 365 days)");
   Bind(tadd, o, code, [&] { return RunTokenAdd(o); });
+  CLI::App* tlist =
+      db(Sub(*token, "list", "The API tokens (of one account, or of all): active, expired or revoked", o));
+  tlist->add_option("username", o.username, "Only this account's tokens");
+  Bind(tlist, o, code, [&] { return RunTokenList(o); });
+  CLI::App* trevoke = db(Sub(*token, "revoke", "Revoke an API token at once (its number from `token list`)", o));
+  trevoke->add_option("id", o.token_id, "The token's number")->required();
+  Bind(trevoke, o, code, [&] { return RunTokenRevoke(o); });
 
   CLI::App* demo = Sub(app, "demo", "An example patient's starting dose and first cycle", o);
   Bind(demo, o, code, [&] { return RunDemo(o); });

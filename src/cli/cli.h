@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 
@@ -19,6 +20,11 @@ struct ServeOptions {
   std::string web_dir;
   bool demo = false, secure_cookies = false;
   int threads = 2;
+  bool public_metrics = false;
+  int max_connections = 1000;
+  std::vector<std::string> trusted_proxies;
+  int session_idle_minutes = 30;
+  int token_days = 0, token_max_days = 0;  // 0: the policy's defaults
 };
 
 struct Program {

@@ -73,8 +73,13 @@ struct Options {
 
   // serve, user, token
   std::string listen = "127.0.0.1:8080", web_dir, username, role, token_name;
-  bool demo = false, secure_cookies = false;
+  bool demo = false, secure_cookies = false, public_metrics = false;
   int threads = 2;
+  int max_connections = 1000;
+  std::vector<std::string> trusted_proxies;
+  int session_idle_minutes = 30;
+  int token_days = 0, token_max_days = 0;  // 0: the policy's default (store::TokenPolicy)
+  int64_t token_id = 0;
 };
 
 int RunCrCl(const Options& o);
@@ -109,5 +114,9 @@ int RunAuditVerify(const Options& o);
 int RunAuditLog(const Options& o);
 int RunUserAdd(const Options& o);
 int RunTokenAdd(const Options& o);
+int RunTokenList(const Options& o);
+int RunTokenRevoke(const Options& o);
+int RunUserDisable(const Options& o, bool disabled);
+int RunUserPassword(const Options& o);
 
 }  // namespace lenacare::cli

@@ -243,15 +243,79 @@ int RunUserAdd(const Options& o) {
       });
 }
 
-int RunTokenAdd(const Options& o) {
+namespace {
+
+// A change that answers nothing but its success, as a one-line confirmation.
+Result<std::string> Done(Status s, std::string what) {
+  if (!s.ok()) return s.error();
+  return what;
+}
+
+int ShowDone(const Options& o, const std::function<Result<std::string>(const app::Context&)>& act) {
   return Show<std::string>(
-      o, /*with_store=*/true, [&](const app::Context& c) { return app::AddToken(c, o.username, o.token_name); },
+      o, /*with_store=*/true, act,
+      [](const Knowledge&, const std::string& done) {
+        return nlohmann::json{{"done", done}};
+      },
+      [](const Knowledge&, const std::string& done) { return done; });
+}
+
+}  // namespace
+
+int RunTokenAdd(const Options& o) {
+  store::TokenPolicy policy;
+  if (o.token_max_days > 0) policy.max_days = o.token_max_days;
+  const std::optional<int64_t> days = o.token_days != 0 ? std::optional<int64_t>(o.token_days) : std::nullopt;
+  return Show<std::string>(
+      o, /*with_store=*/true,
+      [&](const app::Context& c) { return app::AddToken(c, o.username, o.token_name, days, policy); },
       [&](const Knowledge&, const std::string& token) {
         return nlohmann::json{{"username", o.username}, {"name", o.token_name}, {"token", token}};
       },
       [&](const Knowledge&, const std::string& token) {
         return "API token for " + o.username + " (shown once; send it as \"Authorization: Bearer <token>\"):\n" + token;
       });
+}
+
+int RunTokenList(const Options& o) {
+  using Tokens = std::vector<store::TokenInfo>;
+  return Show<Tokens>(
+      o, /*with_store=*/true, [&](const app::Context& c) { return app::ListTokens(c, o.username); },
+      [](const Knowledge&, const Tokens& tokens) { return wire::TokensJson(tokens); },
+      [](const Knowledge&, const Tokens& tokens) {
+        if (tokens.empty()) return std::string("No API tokens.");
+        std::string out;
+        for (const store::TokenInfo& t : tokens) {
+          out += std::to_string(t.id) + "  " + t.username + "  " + t.name + "  " + t.state + "  (made " +
+                 t.created_at.substr(0, 10) + " by " + t.created_by + "; expires " + t.expires_at.substr(0, 10) +
+                 (t.revoked_at.empty() ? "" : "; revoked " + t.revoked_at.substr(0, 10)) + ")\n";
+        }
+        out.pop_back();
+        return out;
+      });
+}
+
+int RunTokenRevoke(const Options& o) {
+  return ShowDone(o, [&](const app::Context& c) {
+    return Done(app::RevokeToken(c, o.token_id, ""), "Revoked API token " + std::to_string(o.token_id) + ".");
+  });
+}
+
+int RunUserDisable(const Options& o, bool disabled) {
+  return ShowDone(o, [&](const app::Context& c) {
+    return Done(app::SetUserDisabled(c, o.username, disabled),
+                (disabled ? "Disabled " : "Enabled ") + o.username +
+                    (disabled ? ": its sessions ended and its API tokens stopped working." : "."));
+  });
+}
+
+int RunUserPassword(const Options& o) {
+  auto password = ReadPassword();
+  if (!password.ok()) return Fail(password.error(), o);
+  return ShowDone(o, [&](const app::Context& c) {
+    return Done(app::ResetPassword(c, o.username, *password),
+                "Set a new password for " + o.username + "; every session of the account ended.");
+  });
 }
 
 }  // namespace lenacare::cli

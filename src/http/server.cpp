@@ -17,6 +17,7 @@
 
 #include "http/server.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
@@ -27,6 +28,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
@@ -70,11 +73,28 @@ constexpr std::chrono::milliseconds kAcceptRetry{100};
 
 std::string_view Sv(beast::string_view s) { return {s.data(), s.size()}; }
 
-constexpr const char* kBadTarget = "malformed request target: the path must start with '/' and use valid %XX escapes";
+// Why a request is refused before the handler sees it: the field and the message of a 400.
+struct Refusal {
+  std::string field, message;
+};
 
-// The application's view of a parsed message (its body is moved out); false when the target is
-// not a usable origin-form path.
-bool ToRequest(bhttp::request<bhttp::string_body>& msg, Request& req) {
+// Obsolete line folding (a header line that begins with a space or tab continues the previous
+// one, RFC 9112 5.2): Beast joins such lines silently, and proxies disagree on them, so a folded
+// header is refused. `head` is the request up to the blank line that ends its header.
+bool HasFoldedLine(std::string_view head) {
+  for (size_t at = head.find('\n'); at != std::string_view::npos && at + 1 < head.size();
+       at = head.find('\n', at + 1)) {
+    if (head[at + 1] == ' ' || head[at + 1] == '\t') return true;
+  }
+  return false;
+}
+
+constexpr const char* kFolded =
+    "a header line begins with a space or tab (obsolete line folding is not accepted): send each header on one line";
+
+// The application's view of a parsed message (its body is moved out), or why it is refused: the
+// target is not a usable origin-form path, or an HTTP/1.1 request does not name one Host.
+std::optional<Refusal> ToRequest(bhttp::request<bhttp::string_body>& msg, Request& req) {
   req.method = std::string(msg.method_string());
   req.target = std::string(msg.target());
   const std::string_view target = Sv(msg.target());
@@ -84,7 +104,13 @@ bool ToRequest(bhttp::request<bhttp::string_body>& msg, Request& req) {
   // and it truncates C strings further down.
   if (raw_path.empty() || raw_path.front() != '/' || !PercentDecode(raw_path, req.path, false) ||
       req.path.find('\0') != std::string::npos) {
-    return false;
+    return Refusal{"path", "malformed request target: the path must start with '/' and use valid %XX escapes"};
+  }
+  // RFC 9112 3.2: an HTTP/1.1 request has exactly one Host header.
+  if (msg.version() >= 11 && msg.count(bhttp::field::host) != 1) {
+    return Refusal{"headers", msg.count(bhttp::field::host) == 0
+                                  ? "the Host header is missing: an HTTP/1.1 request must name the host"
+                                  : "the Host header is given more than once"};
   }
   if (question != std::string_view::npos) req.query = ParseQuery(target.substr(question + 1));
   for (const auto& field : msg) {
@@ -95,7 +121,7 @@ bool ToRequest(bhttp::request<bhttp::string_body>& msg, Request& req) {
     if (!inserted) it->second.append(it->first == "cookie" ? "; " : ", ").append(Sv(field.value()));
   }
   req.body = std::move(msg.body());
-  return true;
+  return std::nullopt;
 }
 
 class Session;
@@ -126,6 +152,9 @@ struct Shared {
     options.access_log->flush();
     log_buffer.clear();
   }
+
+  std::unique_ptr<asio::thread_pool> heavy_pool;  // runs the requests options.heavy picks
+  std::atomic<size_t> heavy_in_flight{0};
 
   std::atomic<bool> stopping{false};
   std::mutex mu;               // guards the members below
@@ -251,8 +280,28 @@ class Session : public std::enable_shared_from_this<Session> {
     state_ = State::kReading;
     started_ = Clock::now();
     stream_.expires_after(shared_->options.request_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+    ReadHead();
+  }
+
+  // Gathers the request's header in the buffer to check it for folded lines (which the parser
+  // would join), then lets the parser read the request.
+  void ReadHead() {
+    const std::string_view data(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    if (const size_t end = data.find("\r\n\r\n"); end != std::string_view::npos) {
+      if (HasFoldedLine(data.substr(0, end))) return SendError(400, "headers", kFolded);
+      bhttp::async_read(stream_, buffer_, *parser_,
+                        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+      return;
+    }
+    if (buffer_.size() > kHeaderLimit) {
+      return SendError(431, "headers",
+                       "the request headers are larger than the limit of " + std::to_string(kHeaderLimit) + " bytes");
+    }
+    stream_.async_read_some(buffer_.prepare(kReadChunk), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      if (ec) return self->Close();  // timeout, client gone, or shutdown
+      self->buffer_.commit(n);
+      self->ReadHead();
+    });
   }
 
   void OnRead(beast::error_code ec) {
@@ -282,18 +331,38 @@ class Session : public std::enable_shared_from_this<Session> {
     state_ = State::kHandling;
     auto& msg = parser_->get();
     Request req;
-    if (!ToRequest(msg, req)) return SendError(400, "path", kBadTarget);
+    if (auto refused = ToRequest(msg, req)) return SendError(400, refused->field, refused->message);
     path_ = req.path;
     req.remote = remote_;
-    Response res;
+    const bool keep_alive = msg.keep_alive() && !shared_->stopping;
+    if (shared_->options.heavy && shared_->options.heavy(req)) return HandleOnPool(std::move(req), keep_alive);
+    Write(Call(req), keep_alive && !shared_->stopping);
+  }
+
+  Response Call(const Request& req) {
     try {
-      res = shared_->handler(req);
+      return shared_->handler(req);
     } catch (...) {
       // The handler must not throw; if it does, the client gets a 500 rather than the server dying.
-      res = ErrorResponse(500, "failed", "", "internal error");
+      return ErrorResponse(500, "failed", "", "internal error");
     }
-    const bool keep_alive = msg.keep_alive() && !shared_->stopping;
-    Write(std::move(res), keep_alive);
+  }
+
+  // A heavy request: handled on the pool; the answer is written back on the connection's strand.
+  void HandleOnPool(Request req, bool keep_alive) {
+    if (shared_->heavy_in_flight.fetch_add(1) >= shared_->options.heavy_limit) {
+      shared_->heavy_in_flight.fetch_sub(1);
+      Response busy = ErrorResponse(503, "failed", "", "the server is busy with other sign-ins: try again in a moment");
+      busy.Header("Retry-After", "1");
+      return Write(std::move(busy), keep_alive);
+    }
+    asio::post(*shared_->heavy_pool, [self = shared_from_this(), req = std::move(req), keep_alive]() mutable {
+      Response res = self->Call(req);
+      self->shared_->heavy_in_flight.fetch_sub(1);
+      asio::dispatch(self->stream_.get_executor(), [self, res = std::move(res), keep_alive]() mutable {
+        self->Write(std::move(res), keep_alive && !self->shared_->stopping);
+      });
+    });
   }
 
   void SendError(int status, std::string_view field, const std::string& message) {
@@ -403,6 +472,36 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string route_;
 };
 
+// A connection turned away at the cap: a fixed answer, then closed the lingering way (see the top),
+// so the answer is not lost to a TCP reset.
+class TurnedAway : public std::enable_shared_from_this<TurnedAway> {
+ public:
+  explicit TurnedAway(tcp::socket socket) : stream_(std::move(socket)) {}
+  void Answer(const std::string& answer) {  // `answer` outlives the write (a static)
+    stream_.expires_after(kLingerTime);
+    asio::async_write(stream_, asio::buffer(answer), [self = shared_from_this()](beast::error_code ec, size_t) {
+      beast::error_code ignored;
+      if (ec) {
+        self->stream_.socket().close(ignored);
+        return;
+      }
+      self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      self->Drain();
+    });
+  }
+
+ private:
+  void Drain() {
+    stream_.async_read_some(asio::buffer(sink_), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (!ec) return self->Drain();
+      beast::error_code ignored;
+      self->stream_.socket().close(ignored);
+    });
+  }
+  beast::tcp_stream stream_;
+  std::array<char, kReadChunk> sink_{};
+};
+
 }  // namespace
 
 class Server::Impl {
@@ -415,6 +514,7 @@ class Server::Impl {
         signals_(strand_),
         accept_retry_(strand_) {
     shared_->options = options;
+    shared_->heavy_pool = std::make_unique<asio::thread_pool>(static_cast<size_t>(std::max(1, options.heavy_threads)));
     shared_->handler = std::move(handler);
   }
 
@@ -474,6 +574,8 @@ class Server::Impl {
         shared_->cv.wait_for(lock, kForceCloseWait, drained);
       }
     }
+    shared_->heavy_pool->stop();  // a request still on it finishes; its answer is not written
+    shared_->heavy_pool->join();
     for (auto& c : contexts_) c->stop();
     for (auto& t : threads) t.join();
     shared_->FlushLog();
@@ -517,14 +619,35 @@ class Server::Impl {
       }
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);  // without it, delayed ACKs stall small answers
-      auto session = std::make_shared<Session>(std::move(socket), shared_);
+      std::shared_ptr<Session> session;
       {
         const std::lock_guard lock(shared_->mu);
-        shared_->sessions.emplace(session.get(), session);
+        if (shared_->sessions.size() < shared_->options.max_connections) {
+          session = std::make_shared<Session>(std::move(socket), shared_);
+          shared_->sessions.emplace(session.get(), session);
+        }
       }
-      session->Start();
+      if (session) {
+        session->Start();
+      } else {
+        TurnAway(std::move(socket));
+      }
       Accept();
     });
+  }
+
+  // A connection past the cap: a fixed 503 answer, then the connection is closed. It is not
+  // registered, so it does not count against the cap itself.
+  void TurnAway(tcp::socket socket) {
+    shared_->metrics.Record("OTHER", "", 503, 0.0);
+    static const std::string kAnswer = [] {
+      const std::string body =
+          R"({"error":{"kind":"failed","field":"connection","message":"the server has too many open connections: try again in a moment"}})";
+      return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+             "Connection: close\r\nContent-Length: " +
+             std::to_string(body.size()) + "\r\n\r\n" + body;
+    }();
+    std::make_shared<TurnedAway>(std::move(socket))->Answer(kAnswer);
   }
 
   // On strand_, so it is ordered with Accept(): no connection is registered after it.
@@ -569,6 +692,9 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Hand
 
 ParsedRequest ParseRequestBytes(std::string_view bytes, size_t body_limit) {
   ParsedRequest out;
+  if (const size_t end = bytes.find("\r\n\r\n"); end != std::string_view::npos && HasFoldedLine(bytes.substr(0, end))) {
+    return {400, "headers", kFolded, {}};
+  }
   bhttp::request_parser<bhttp::string_body> parser;
   parser.body_limit(static_cast<uint64_t>(body_limit));
   parser.header_limit(kHeaderLimit);
@@ -592,7 +718,7 @@ ParsedRequest ParseRequestBytes(std::string_view bytes, size_t body_limit) {
   }
   if (ec && ec != bhttp::error::need_more) return {400, "request", "malformed request: " + ec.message(), {}};
   if (!parser.is_done()) return {400, "request", "incomplete request", {}};
-  if (!ToRequest(parser.get(), out.request)) return {400, "path", kBadTarget, {}};
+  if (auto refused = ToRequest(parser.get(), out.request)) return {400, refused->field, refused->message, {}};
   return out;
 }
 

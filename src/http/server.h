@@ -45,6 +45,15 @@ struct ServerOptions {
   // Once a request's first byte has arrived, the whole request must arrive within this time, and
   // its response must then be sent within it again; otherwise the connection is closed (slow clients).
   std::chrono::seconds request_timeout{15};
+  // Requests for which `heavy` answers true (sign-in: a password hash takes a tenth of a second of
+  // CPU) run on a pool of `heavy_threads` threads instead of an I/O thread, so they never hold up
+  // the other requests; past `heavy_limit` such requests at once, the next is answered 503.
+  std::function<bool(const Request&)> heavy;
+  int heavy_threads = 2;
+  size_t heavy_limit = 64;
+  // Open connections past this many are answered 503 (with Retry-After) and closed at once, so a
+  // flood of idle connections cannot exhaust the process's file descriptors.
+  size_t max_connections = 1000;
   std::ostream* access_log = nullptr;  // one JSON object per line; nullptr: no log
   bool handle_signals = true;          // stop on SIGINT/SIGTERM
 };

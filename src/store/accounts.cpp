@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 
 #include "core/text.h"
@@ -10,7 +11,11 @@
 namespace lenacare::store {
 namespace {
 
-constexpr const char* kUserColumns = "users.id, users.username, users.role, coalesce(patients.ref, '')";
+// The columns UserFrom reads (0-4); a query's own columns follow from 5.
+constexpr const char* kUserColumns =
+    "users.id, users.username, users.role, coalesce(patients.ref, ''), "
+    "CASE WHEN users.disabled_at IS NULL THEN 0 ELSE 1 END";
+constexpr int kAfterUser = 5;
 constexpr const char* kUsers = " FROM users LEFT JOIN patients ON patients.id = users.patient_id";
 
 bool SodiumReady() {
@@ -57,19 +62,36 @@ User UserFrom(const Row& r) {
   u.username = std::string(r.Text(1));
   u.role = ParseRole(r.Text(2)).value_or(Role::kPatient);
   u.patient_ref = std::string(r.Text(3));
+  u.disabled = r.Int(4) != 0;
   return u;
 }
 
-std::string UtcAfter(const Clock& clock, std::chrono::seconds lifetime) {
-  // UtcText() is fixed-width ISO text, so expiry times compare as text.
-  const auto t = std::chrono::system_clock::to_time_t(clock.Now() + lifetime);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
+// Expiry times are UtcText (fixed width), so they compare as text in SQL.
+std::string UtcAfter(const Clock& clock, std::chrono::seconds lifetime) { return UtcText(clock.Now() + lifetime); }
+
+// The throttle row of one rule: a hash of what it counts (an account, an address or both), so
+// every key has the same small size whatever was typed.
+std::string ThrottleKey(std::string_view rule, std::string_view a, std::string_view b = {}) {
+  std::string text;
+  text.reserve(rule.size() + a.size() + b.size() + 2);
+  text.append(rule).append(1, '\0').append(a).append(1, '\0').append(b);
+  return SecretHash(text);
 }
+
+struct ThrottleRule {
+  std::string key;
+  int free_failures;
+  std::chrono::seconds max_delay;
+};
+
+std::vector<ThrottleRule> RulesOf(const SignInAttempt& a) {
+  return {{ThrottleKey("account+address", a.username, a.address), SignInPolicy::kFreePerAccountAndAddress,
+           SignInPolicy::kMaxDelay},
+          {ThrottleKey("address", a.address), SignInPolicy::kFreePerAddress, SignInPolicy::kMaxDelay},
+          {ThrottleKey("account", a.username), SignInPolicy::kFreePerAccount, SignInPolicy::kMaxAccountDelay}};
+}
+
+int64_t Millis(std::chrono::seconds s) { return static_cast<int64_t>(s.count()) * 1000; }
 
 }  // namespace
 
@@ -116,14 +138,7 @@ Result<User> Accounts::AddUser(const std::string& username, Role role, const std
     return Error::BadInput(
         "username", "use 1 to " + std::to_string(AccountPolicy::kMaxUsernameLength) + " of a-z, 0-9, '.', '_' and '-'");
   }
-  if (password.size() < AccountPolicy::kMinPasswordLength) {
-    return Error::BadInput("password",
-                           "too short: at least " + std::to_string(AccountPolicy::kMinPasswordLength) + " characters");
-  }
-  if (password.size() > AccountPolicy::kMaxPasswordLength) {
-    return Error::BadInput("password",
-                           "too long: at most " + std::to_string(AccountPolicy::kMaxPasswordLength) + " characters");
-  }
+  if (Status p = CheckNewPassword(password); !p.ok()) return p.error();
   std::optional<int64_t> patient_id;
   if (role == Role::kPatient) {
     if (patient_ref.empty()) return Error::BadInput("patient", "missing: a patient account names its patient record");
@@ -175,41 +190,143 @@ Result<std::optional<User>> Accounts::FindUserBy(std::string_view column, const 
   return u;
 }
 
-Result<User> Accounts::CheckPassword(const std::string& username, const std::string& password) {
-  if (!SodiumReady()) return Error::Failed("password", "libsodium could not start");
+Result<std::chrono::seconds> TokenLifetime(std::optional<int64_t> days, const TokenPolicy& policy) {
+  const int64_t d = days.value_or(policy.default_days);
+  if (d < 1 || d > policy.max_days) {
+    return Error::BadInput(
+        "days", "a token lives 1 to " + std::to_string(policy.max_days) + " days (got " + std::to_string(d) + ")");
+  }
+  return std::chrono::seconds(d * 24 * 3600);
+}
+
+std::chrono::seconds ThrottleDelay(int64_t failures, int free_failures, std::chrono::seconds max_delay) {
+  if (failures < free_failures) return std::chrono::seconds(0);
+  const int64_t doublings = std::min<int64_t>(failures - free_failures, 30);
+  const auto delay = SignInPolicy::kFirstDelay * (int64_t{1} << doublings);
+  return std::min<std::chrono::seconds>(delay, max_delay);
+}
+
+std::optional<std::string> NormalUsername(std::string_view typed) {
+  // Checked for length first, so that a megabyte of "username" costs nothing more.
+  while (!typed.empty() && (typed.front() == ' ' || typed.front() == '\t')) typed.remove_prefix(1);
+  while (!typed.empty() && (typed.back() == ' ' || typed.back() == '\t')) typed.remove_suffix(1);
+  if (typed.empty() || typed.size() > AccountPolicy::kMaxUsernameLength) return std::nullopt;
+  std::string name(typed);
+  for (char& c : name) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  if (!ValidUsername(name)) return std::nullopt;
+  return name;
+}
+
+bool VerifyPassword(const std::optional<StoredCredentials>& stored, const std::string& password) {
+  if (!SodiumReady()) return false;
   // A hash to check against when the user does not exist, so both failures take as long.
   static const std::string dummy = [] {
     auto h = HashPassword(RandomSecret());
     return h.ok() ? *h : std::string();
   }();
-  std::string stored;
-  std::optional<User> user;
-  if (password.size() <= AccountPolicy::kMaxPasswordLength) {
-    Status s = store_.db().Query(
-        std::string("SELECT ") + kUserColumns + ", users.password_hash" + kUsers + " WHERE users.username = ?",
-        {std::string_view(username)}, [&](const Row& r) {
-          user = UserFrom(r);
-          stored = std::string(r.Text(4));
-        });
-    if (!s.ok()) return s.error();
-  }
-  const std::string& against = user ? stored : dummy;
+  if (password.size() > AccountPolicy::kMaxPasswordLength) return false;
+  const std::string& against = stored ? stored->password_hash : dummy;
   const bool match = crypto_pwhash_str_verify(against.c_str(), password.data(), password.size()) == 0;
-  if (!user || !match) {
-    Status a = store_.Audit(actor_, "auth.failed", ValidUsername(username) ? username : "(invalid username)", "");
+  return stored.has_value() && match;
+}
+
+Status CheckNewPassword(const std::string& password) {
+  if (password.size() < AccountPolicy::kMinPasswordLength) {
+    return Error::BadInput("password",
+                           "too short: at least " + std::to_string(AccountPolicy::kMinPasswordLength) + " characters");
+  }
+  if (password.size() > AccountPolicy::kMaxPasswordLength) {
+    return Error::BadInput("password",
+                           "too long: at most " + std::to_string(AccountPolicy::kMaxPasswordLength) + " characters");
+  }
+  return Status::Ok();
+}
+
+Result<User> Accounts::CheckPassword(const std::string& username, const std::string& password) {
+  if (!SodiumReady()) return Error::Failed("password", "libsodium could not start");
+  const std::optional<std::string> name = NormalUsername(username);
+  std::optional<StoredCredentials> stored;
+  if (name) {
+    auto found = CredentialsOf(*name);
+    if (!found.ok()) return found.error();
+    stored = std::move(found).value();
+  }
+  if (!VerifyPassword(stored, password)) {
+    Status a = store_.Audit(actor_, "auth.failed", name ? *name : "(invalid username)", "");
     if (!a.ok()) return a.error();
     return Error::BadInput("password", "the username or the password is wrong");
   }
-  return *user;
+  if (stored->disabled) {
+    return Error::Forbidden("username", "this account is disabled: ask an administrator to enable it");
+  }
+  return stored->user;
+}
+
+Result<std::optional<StoredCredentials>> Accounts::CredentialsOf(const std::string& username) {
+  std::optional<StoredCredentials> out;
+  Status s = store_.db().Query(
+      std::string("SELECT ") + kUserColumns + ", users.password_hash" + kUsers + " WHERE users.username = ?",
+      {std::string_view(username)}, [&](const Row& r) {
+        StoredCredentials c;
+        c.user = UserFrom(r);
+        c.password_hash = std::string(r.Text(kAfterUser));
+        c.disabled = c.user.disabled;
+        out = std::move(c);
+      });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+Result<int64_t> Accounts::SignInWait(const SignInAttempt& a, int64_t now_ms) {
+  int64_t wait_ms = 0;
+  for (const ThrottleRule& rule : RulesOf(a)) {
+    Status s = store_.db().Query("SELECT failures, last_failure_ms FROM sign_in_throttle WHERE key = ?",
+                                 {std::string_view(rule.key)}, [&](const Row& r) {
+                                   const int64_t failures = r.Int(0), last = r.Int(1);
+                                   if (now_ms - last >= Millis(SignInPolicy::kForgetAfter)) return;
+                                   const int64_t until =
+                                       last + Millis(ThrottleDelay(failures, rule.free_failures, rule.max_delay));
+                                   wait_ms = std::max(wait_ms, until - now_ms);
+                                 });
+    if (!s.ok()) return s.error();
+  }
+  return (wait_ms + 999) / 1000;
+}
+
+Status Accounts::SignInFailed(const SignInAttempt& a, int64_t now_ms) {
+  return store_.Transaction([&]() -> Status {
+    // Rows nobody has failed on for the forget time go, so the table holds only live attacks.
+    auto purged = store_.db().Run("DELETE FROM sign_in_throttle WHERE last_failure_ms < ?",
+                                  {now_ms - Millis(SignInPolicy::kForgetAfter)});
+    if (!purged.ok()) return purged.error();
+    for (const ThrottleRule& rule : RulesOf(a)) {
+      auto n = store_.db().Run(
+          "INSERT INTO sign_in_throttle (key, failures, last_failure_ms) VALUES (?, 1, ?) "
+          "ON CONFLICT (key) DO UPDATE SET failures = sign_in_throttle.failures + 1, last_failure_ms = ?",
+          {std::string_view(rule.key), now_ms, now_ms});
+      if (!n.ok()) return n.error();
+    }
+    return store_.AppendAudit(actor_, "auth.failed", a.username.empty() ? "(invalid username)" : a.username,
+                              "from " + a.address);
+  });
+}
+
+Status Accounts::SignInSucceeded(const SignInAttempt& a) {
+  auto n = store_.db().Run("DELETE FROM sign_in_throttle WHERE key = ?", {std::string_view(RulesOf(a).front().key)});
+  return n.ok() ? Status::Ok() : Status(n.error());
 }
 
 Result<Session> Accounts::OpenSession(const User& user, std::chrono::seconds lifetime) {
   Session session{user, RandomSecret(), RandomSecret()};
-  const std::string hash = SecretHash(session.token), expires = UtcAfter(store_.clock(), lifetime);
+  const std::string hash = SecretHash(session.token), expires = UtcAfter(store_.clock(), lifetime), now = store_.Now();
   Status s = store_.Transaction([&]() -> Status {
-    auto n =
-        store_.db().Run("INSERT INTO sessions (token_hash, user_id, csrf, expires_at) VALUES (?, ?, ?, ?)",
-                        {std::string_view(hash), user.id, std::string_view(session.csrf), std::string_view(expires)});
+    auto n = store_.db().Run(
+        "INSERT INTO sessions (token_hash, user_id, csrf, expires_at, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, "
+        "?)",
+        {std::string_view(hash), user.id, std::string_view(session.csrf), std::string_view(expires),
+         std::string_view(now), std::string_view(now)});
     if (!n.ok()) return n.error();
     return store_.AppendAudit(actor_, "auth.sign-in", user.username, std::string("role ") + RoleName(user.role));
   });
@@ -217,18 +334,28 @@ Result<Session> Accounts::OpenSession(const User& user, std::chrono::seconds lif
   return session;
 }
 
-Result<std::optional<Session>> Accounts::FindSession(const std::string& token) {
+Result<std::optional<Session>> Accounts::FindSession(const std::string& token, std::chrono::seconds idle) {
   if (token.size() != 64) return std::optional<Session>();
   std::optional<Session> found;
-  const std::string now = store_.Now(), hash = SecretHash(token);
+  std::string last_seen;
+  const auto now_time = store_.clock().Now();
+  const std::string now = UtcText(now_time), idle_since = UtcText(now_time - idle), hash = SecretHash(token);
   Status s = store_.db().Query(
       std::string("SELECT ") + kUserColumns +
-          ", sessions.csrf FROM sessions JOIN users ON users.id = sessions.user_id LEFT JOIN patients ON patients.id "
-          "= users.patient_id WHERE sessions.token_hash = ? AND sessions.expires_at > ?",
-      {std::string_view(hash), std::string_view(now)}, [&](const Row& r) {
-        found = Session{UserFrom(r), token, std::string(r.Text(4))};
+          ", sessions.csrf, sessions.last_seen_at FROM sessions JOIN users ON users.id = sessions.user_id LEFT JOIN "
+          "patients ON patients.id = users.patient_id WHERE sessions.token_hash = ? AND sessions.expires_at > ? AND "
+          "sessions.last_seen_at > ? AND users.disabled_at IS NULL",
+      {std::string_view(hash), std::string_view(now), std::string_view(idle_since)}, [&](const Row& r) {
+        found = Session{UserFrom(r), token, std::string(r.Text(kAfterUser))};
+        last_seen = std::string(r.Text(kAfterUser + 1));
       });
   if (!s.ok()) return s.error();
+  // The idle clock restarts with use; written at most once a minute, not on every request.
+  if (found && last_seen < UtcText(now_time - std::chrono::minutes(1)) && !store_.read_only()) {
+    auto n = store_.db().Run("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
+                             {std::string_view(now), std::string_view(hash)});
+    if (!n.ok()) return n.error();
+  }
   return found;
 }
 
@@ -241,17 +368,85 @@ Status Accounts::CloseSession(const std::string& token) {
   });
 }
 
-Result<std::string> Accounts::AddToken(const std::string& username, const std::string& name) {
+Result<int64_t> Accounts::PurgeSessions(std::chrono::seconds idle) {
+  const auto now_time = store_.clock().Now();
+  const std::string now = UtcText(now_time), idle_since = UtcText(now_time - idle);
+  return store_.db().Run("DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?",
+                         {std::string_view(now), std::string_view(idle_since)});
+}
+
+Result<User> Accounts::ExistingUser(const std::string& username) {
   auto user = FindUserBy("users.username", {std::string_view(username)});
   if (!user.ok()) return user.error();
   if (!user->has_value()) return Error::BadInput("username", "no account " + Quoted(username));
-  if (name.empty() || name.size() > 100) return Error::BadInput("name", "give the token a name of 1 to 100 characters");
-  const std::string token = "lct_" + RandomSecret(), hash = SecretHash(token), now = store_.Now();
-  Status s = store_.Transaction([&]() -> Status {
-    auto n = store_.db().Run("INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES (?, ?, ?, ?)",
-                             {std::string_view(hash), (*user)->id, std::string_view(name), std::string_view(now)});
+  return **user;
+}
+
+Status Accounts::SetPassword(const User& user, const std::string& new_password, const std::string& keep_session,
+                             const std::string& action) {
+  if (Status p = CheckNewPassword(new_password); !p.ok()) return p;
+  auto hash = HashPassword(new_password);
+  if (!hash.ok()) return hash.error();
+  const std::string keep = keep_session.empty() ? "" : SecretHash(keep_session);
+  return store_.Transaction([&]() -> Status {
+    auto n = store_.db().Run("UPDATE users SET password_hash = ? WHERE id = ?", {std::string_view(*hash), user.id});
     if (!n.ok()) return n.error();
-    return store_.AppendAudit(actor_, "token.add", username, name);
+    auto ended = store_.db().Run("DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+                                 {user.id, std::string_view(keep)});
+    if (!ended.ok()) return ended.error();
+    return store_.AppendAudit(actor_, action, user.username, std::to_string(*ended) + " other session(s) ended");
+  });
+}
+
+Status Accounts::ChangePassword(const std::string& username, const std::string& new_password,
+                                const std::string& keep_session) {
+  auto user = ExistingUser(username);
+  if (!user.ok()) return user.error();
+  return SetPassword(*user, new_password, keep_session, "user.password-change");
+}
+
+Status Accounts::ResetPassword(const std::string& username, const std::string& new_password) {
+  auto user = ExistingUser(username);
+  if (!user.ok()) return user.error();
+  return SetPassword(*user, new_password, "", "user.password-reset");
+}
+
+Status Accounts::SetDisabled(const std::string& username, bool disabled) {
+  auto user = ExistingUser(username);
+  if (!user.ok()) return user.error();
+  const std::string now = store_.Now();
+  return store_.Transaction([&]() -> Status {
+    Value at = disabled ? Value(std::string_view(now)) : Value(std::monostate{});
+    auto n = store_.db().Run("UPDATE users SET disabled_at = ? WHERE id = ?", {at, user->id});
+    if (!n.ok()) return n.error();
+    if (disabled) {
+      auto ended = store_.db().Run("DELETE FROM sessions WHERE user_id = ?", {user->id});
+      if (!ended.ok()) return ended.error();
+    }
+    return store_.AppendAudit(actor_, disabled ? "user.disable" : "user.enable", username, "");
+  });
+}
+
+Result<std::string> Accounts::AddToken(const std::string& username, const std::string& name,
+                                       std::chrono::seconds lifetime) {
+  auto user = ExistingUser(username);
+  if (!user.ok()) return user.error();
+  if (user->disabled) return Error::BadInput("username", Quoted(username) + " is disabled");
+  if (name.empty() || name.size() > AccountPolicy::kMaxTokenNameLength) {
+    return Error::BadInput(
+        "name", "give the token a name of 1 to " + std::to_string(AccountPolicy::kMaxTokenNameLength) + " characters");
+  }
+  if (lifetime.count() <= 0) return Error::BadInput("expires", "a token's lifetime must be at least one day");
+  const std::string token = "lct_" + RandomSecret(), hash = SecretHash(token), now = store_.Now(),
+                    expires = UtcAfter(store_.clock(), lifetime);
+  Status s = store_.Transaction([&]() -> Status {
+    auto n = store_.db().Run(
+        "INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at, scope, created_by) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {std::string_view(hash), user->id, std::string_view(name), std::string_view(now), std::string_view(expires),
+         std::string_view(RoleName(user->role)), std::string_view(actor_)});
+    if (!n.ok()) return n.error();
+    return store_.AppendAudit(actor_, "token.add", username, name + ", expires " + expires.substr(0, 10));
   });
   if (!s.ok()) return s.error();
   return token;
@@ -259,13 +454,66 @@ Result<std::string> Accounts::AddToken(const std::string& username, const std::s
 
 Result<std::optional<User>> Accounts::FindToken(const std::string& token) {
   if (token.size() != 68 || token.rfind("lct_", 0) != 0) return std::optional<User>();
-  const std::string hash = SecretHash(token);
+  const std::string hash = SecretHash(token), now = store_.Now();
   std::optional<User> found;
-  Status s = store_.db().Query(std::string("SELECT ") + kUserColumns + kUsers +
-                                   " JOIN api_tokens ON api_tokens.user_id = users.id WHERE api_tokens.token_hash = ?",
-                               {std::string_view(hash)}, [&](const Row& r) { found = UserFrom(r); });
+  // A token acts with the role it was made for and no other: after a role change it stops.
+  Status s = store_.db().Query(
+      std::string("SELECT ") + kUserColumns + kUsers +
+          " JOIN api_tokens ON api_tokens.user_id = users.id WHERE api_tokens.token_hash = ? AND "
+          "api_tokens.revoked_at IS NULL AND api_tokens.expires_at > ? AND api_tokens.scope = users.role AND "
+          "users.disabled_at IS NULL",
+      {std::string_view(hash), std::string_view(now)}, [&](const Row& r) { found = UserFrom(r); });
   if (!s.ok()) return s.error();
   return found;
+}
+
+Result<std::vector<TokenInfo>> Accounts::ListTokens(const std::string& username) {
+  std::vector<TokenInfo> out;
+  const std::string now = store_.Now();
+  std::string sql =
+      "SELECT api_tokens.id, users.username, api_tokens.name, api_tokens.scope, api_tokens.created_at, "
+      "api_tokens.created_by, api_tokens.expires_at, coalesce(api_tokens.revoked_at, '') FROM api_tokens JOIN users "
+      "ON users.id = api_tokens.user_id";
+  Params params;
+  if (!username.empty()) {
+    sql += " WHERE users.username = ?";
+    params.emplace_back(std::string_view(username));
+  }
+  sql += " ORDER BY api_tokens.id DESC";
+  Status s = store_.db().Query(sql, params, [&](const Row& r) {
+    TokenInfo t;
+    t.id = r.Int(0);
+    t.username = std::string(r.Text(1));
+    t.name = std::string(r.Text(2));
+    t.scope = std::string(r.Text(3));
+    t.created_at = std::string(r.Text(4));
+    t.created_by = std::string(r.Text(5));
+    t.expires_at = std::string(r.Text(6));
+    t.revoked_at = std::string(r.Text(7));
+    t.state = !t.revoked_at.empty() ? "revoked" : t.expires_at > now ? "active" : "expired";
+    out.push_back(std::move(t));
+  });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+Status Accounts::RevokeToken(int64_t id, const std::string& owner) {
+  std::optional<std::string> username;
+  Status s = store_.db().Query(
+      "SELECT users.username FROM api_tokens JOIN users ON users.id = api_tokens.user_id WHERE api_tokens.id = ?", {id},
+      [&](const Row& r) { username = std::string(r.Text(0)); });
+  if (!s.ok()) return s;
+  // Someone else's token is "not found" to its non-owner, as if it did not exist.
+  if (!username || (!owner.empty() && *username != owner)) {
+    return Error::BadInput("token", "no token " + std::to_string(id) + (owner.empty() ? "" : " of " + owner));
+  }
+  const std::string now = store_.Now();
+  return store_.Transaction([&]() -> Status {
+    auto n = store_.db().Run("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                             {std::string_view(now), id});
+    if (!n.ok()) return n.error();
+    return store_.AppendAudit(actor_, "token.revoke", *username, "token " + std::to_string(id));
+  });
 }
 
 }  // namespace lenacare::store

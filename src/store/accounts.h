@@ -31,6 +31,7 @@ struct User {
   std::string username;
   Role role = Role::kPatient;
   std::string patient_ref;  // patient accounts: their own record's identifier; "" otherwise
+  bool disabled = false;    // an administrator disabled the account: it cannot sign in or use tokens
 };
 
 // A signed-in session: the secret for the cookie (shown once, stored hashed) and the session's
@@ -46,6 +47,71 @@ struct AccountPolicy {
   static constexpr size_t kMinPasswordLength = 12;
   static constexpr size_t kMaxPasswordLength = 256;
   static constexpr size_t kMaxUsernameLength = 64;
+  static constexpr size_t kMaxTokenNameLength = 100;
+};
+
+// How long API tokens live (configurable per server; README "Limits"). Policy, not clinical facts.
+struct TokenPolicy {
+  int default_days = 90;
+  int max_days = 365;
+};
+
+// The lifetime of a new token: `days` if given (1 to the policy's maximum), else the default.
+Result<std::chrono::seconds> TokenLifetime(std::optional<int64_t> days, const TokenPolicy& policy);
+
+// Failed sign-ins slow further attempts with growing delays: after the free failures of a rule,
+// the next attempt waits 1 s, then 2, 4, 8 ... up to the rule's longest delay; a rule's count is
+// forgotten once no attempt has failed for kForgetAfter. The three rules (README "Limits"):
+//  - one account from one address: 5 free, then up to 15 minutes (a guesser at one account);
+//  - one address, any account: 20 free, then up to 15 minutes (a guesser at many accounts);
+//  - one account, from anywhere: 20 free, then at most 30 seconds, so that failures sent from
+//    elsewhere slow the account's owner a little but never lock them out.
+// The counts are kept in the database (every server shares them), keyed by a hash of the
+// normalised username and of the address, one fixed-size row per key: memory and rows do not
+// grow with what attackers type. Policy, not clinical facts.
+struct SignInPolicy {
+  static constexpr int kFreePerAccountAndAddress = 5;
+  static constexpr int kFreePerAddress = 20;
+  static constexpr int kFreePerAccount = 20;
+  static constexpr std::chrono::seconds kFirstDelay{1};
+  static constexpr std::chrono::seconds kMaxDelay{15 * 60};
+  static constexpr std::chrono::seconds kMaxAccountDelay{30};
+  static constexpr std::chrono::seconds kForgetAfter{15 * 60};
+};
+
+// The delay before the next attempt after `failures` failures under a rule with `free_failures`
+// free ones and a longest delay of `max_delay`.
+std::chrono::seconds ThrottleDelay(int64_t failures, int free_failures, std::chrono::seconds max_delay);
+
+// A username as typed, normalised (surrounding spaces removed, lower case), or nothing when it
+// cannot be any account's name (too long, other characters): refused before any other work.
+std::optional<std::string> NormalUsername(std::string_view typed);
+
+// One sign-in attempt: the normalised username and the client's address.
+struct SignInAttempt {
+  std::string username;
+  std::string address;
+};
+
+// A user's stored credentials, read for a sign-in; the password is checked outside the store's
+// lock (VerifyPassword), since Argon2id takes a tenth of a second.
+struct StoredCredentials {
+  User user;
+  std::string password_hash;
+  bool disabled = false;
+};
+
+// Whether `password` matches; for no account, a dummy hash is checked, so both take as long.
+bool VerifyPassword(const std::optional<StoredCredentials>& stored, const std::string& password);
+// Bad input unless the password follows AccountPolicy.
+Status CheckNewPassword(const std::string& password);
+
+// An API token as listed (its secret is never kept).
+struct TokenInfo {
+  int64_t id = 0;
+  std::string username, name, scope, created_at, created_by, expires_at, last_used_at, revoked_at;
+  // "active", "expired" or "revoked", as of the time the list was made.
+  std::string state;
 };
 
 class Accounts {
@@ -60,21 +126,52 @@ class Accounts {
   Result<int64_t> CountUsers();
   Result<std::vector<User>> ListUsers();
 
-  // The user whose password this is. A wrong username or password gives the same error (and costs
-  // the same time), so sign-in does not reveal which accounts exist.
+  // The user whose password this is (the whole sign-in check in one call, for the command line
+  // and tests; the web app runs the steps below itself). A wrong username or password gives the
+  // same error (and costs the same time), so sign-in does not reveal which accounts exist.
   Result<User> CheckPassword(const std::string& username, const std::string& password);
 
-  Result<Session> OpenSession(const User& user, std::chrono::seconds lifetime);
-  // The session of a cookie secret, if it exists and has not expired.
-  Result<std::optional<Session>> FindSession(const std::string& token);
-  Status CloseSession(const std::string& token);
+  // Sign-in throttling (SignInPolicy): how many seconds the attempt must wait (0: go ahead),
+  // recording a failure (audited as auth.failed), forgetting the account's failures from that
+  // address after a success. `now_ms`: milliseconds since the epoch.
+  Result<int64_t> SignInWait(const SignInAttempt& a, int64_t now_ms);
+  Status SignInFailed(const SignInAttempt& a, int64_t now_ms);
+  Status SignInSucceeded(const SignInAttempt& a);
+  // The stored credentials of a normalised username, if such an account exists.
+  Result<std::optional<StoredCredentials>> CredentialsOf(const std::string& username);
 
-  // A new API token for a user (returned once; only its hash is kept).
-  Result<std::string> AddToken(const std::string& username, const std::string& name);
+  Result<Session> OpenSession(const User& user, std::chrono::seconds lifetime);
+  // The session of a cookie secret, if it exists, has not expired, has been used within `idle`
+  // and its account is enabled; its last use is then moved to now (at most once a minute).
+  Result<std::optional<Session>> FindSession(const std::string& token,
+                                             std::chrono::seconds idle = std::chrono::hours(24 * 365));
+  Status CloseSession(const std::string& token);
+  // Deletes the sessions that have expired or been idle longer than `idle`; returns how many.
+  Result<int64_t> PurgeSessions(std::chrono::seconds idle);
+
+  // Credentials: a new password for the account (the caller has checked the current one), which
+  // ends the account's other sessions (`keep_session`: the cookie secret of the one making the
+  // change, or ""); an administrator's reset, which ends every session; disabling an account
+  // ends its sessions, and its tokens stop working at once.
+  Status ChangePassword(const std::string& username, const std::string& new_password, const std::string& keep_session);
+  Status ResetPassword(const std::string& username, const std::string& new_password);
+  Status SetDisabled(const std::string& username, bool disabled);
+
+  // A new API token for a user (returned once; only its hash is kept), valid for `lifetime`, with
+  // the scope of the user's role: it acts as that role and no more, and stops working if the
+  // account's role changes, it expires, it is revoked or the account is disabled.
+  Result<std::string> AddToken(const std::string& username, const std::string& name, std::chrono::seconds lifetime);
   Result<std::optional<User>> FindToken(const std::string& token);
+  // The tokens of `username` ("" for every account's), newest first.
+  Result<std::vector<TokenInfo>> ListTokens(const std::string& username);
+  // Revokes token `id`; with `owner` not "", only if it is that user's.
+  Status RevokeToken(int64_t id, const std::string& owner);
 
  private:
   Result<std::optional<User>> FindUserBy(std::string_view column, const Params& params);
+  Result<User> ExistingUser(const std::string& username);
+  Status SetPassword(const User& user, const std::string& new_password, const std::string& keep_session,
+                     const std::string& action);
 
   Store& store_;
   std::string actor_;

@@ -171,6 +171,30 @@ ALTER TABLE patients ADD COLUMN source TEXT;
 CREATE UNIQUE INDEX patients_by_source ON patients (source);
 )sql",
        nullptr},
+      // 7: the credentials' lifecycle and shared sign-in throttling: disabled accounts; sessions
+      // with an idle time; API tokens with an expiry, the role they were made for, who made them
+      // and their revocation (tokens made before have no expiry and stop working: make new ones);
+      // failed sign-ins counted per hashed key, shared by every server on the database.
+      {7,
+       R"sql(
+ALTER TABLE users ADD COLUMN disabled_at TEXT;
+ALTER TABLE sessions ADD COLUMN created_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN last_seen_at TEXT NOT NULL DEFAULT '';
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+ALTER TABLE api_tokens ADD COLUMN expires_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT '';
+ALTER TABLE api_tokens ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE api_tokens ADD COLUMN revoked_at TEXT;
+CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
+CREATE TABLE sign_in_throttle (
+  key TEXT PRIMARY KEY,
+  failures BIGINT NOT NULL,
+  last_failure_ms BIGINT NOT NULL
+);
+CREATE INDEX sign_in_throttle_by_time ON sign_in_throttle (last_failure_ms);
+)sql",
+       nullptr},
   };
   return all;
 }

@@ -137,22 +137,6 @@ void AddApi(Site& site, Router& router) {
                       {"patient", c.user->patient_ref.empty() ? json(nullptr) : json(c.user->patient_ref)}});
   });
 
-  router.Add("POST", "/api/v1/tokens", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
-    if (!c.signed_in()) return JsonError(401, "authorization", "sign in or send an API token (Authorization: Bearer)");
-    if (auto refuse = RequireCsrf(req, c)) return *refuse;
-    auto body = Body(req);
-    if (!body.ok()) return ErrorResponse(body.error());
-    const json name = body->value("name", json());
-    if (!name.is_string()) return ErrorResponse(Error::BadInput("name", "missing: give the token a name"));
-    for (auto it = body->begin(); it != body->end(); ++it) {
-      if (it.key() != "name") return ErrorResponse(Error::BadInput(it.key(), "not an input of this request"));
-    }
-    Site::Db db = site.Lock(c);
-    auto token = db.accounts.AddToken(c.user->username, name.get<std::string>());
-    if (!token.ok()) return ErrorResponse(token.error());
-    return Json(201, {{"token", *token}, {"name", name}, {"username", c.user->username}});
-  });
-
   // Records.
   router.Add("GET", "/api/v1/patients", [&site](const http::Request&, const RouteParams&, const Caller& c) {
     if (auto refuse = Require(c, Capability::kViewPatients, "list patients")) return *refuse;

@@ -55,7 +55,13 @@ WebApp::WebApp(std::unique_ptr<Site> site) : site_(std::move(site)) {
   router_.Add("GET", "/healthz", [](const http::Request&, const RouteParams&, const Caller&) {
     return Json(200, {{"status", "ok"}});
   });
-  router_.Add("GET", "/metrics", [this](const http::Request&, const RouteParams&, const Caller&) {
+  router_.Add("GET", "/metrics", [this, &s](const http::Request& req, const RouteParams&, const Caller& caller) {
+    // Request counts (failed sign-ins among them) are for the operators, not for anyone passing.
+    if (!s.options.public_metrics) {
+      if (!caller.signed_in()) return Refuse(s, req, caller, 401, "Sign in as an administrator to see the metrics.");
+      if (!caller.May(Capability::kManageUsers))
+        return Refuse(s, req, caller, 403, "Only administrators see the metrics.");
+    }
     http::Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.body = metrics_ ? metrics_() : "";
@@ -64,6 +70,7 @@ WebApp::WebApp(std::unique_ptr<Site> site) : site_(std::move(site)) {
   AddPublicPages(s, router_);
   AddCalculators(s, router_);
   AddAuth(s, router_);
+  AddAccountPages(s, router_);
   AddClinicianViews(s, router_);
   AddPatientViews(s, router_);
   AddApi(s, router_);
@@ -72,7 +79,7 @@ WebApp::WebApp(std::unique_ptr<Site> site) : site_(std::move(site)) {
 Caller WebApp::Identify(const http::Request& req) {
   Caller caller;
   const std::string auth = req.Header("authorization");
-  const std::string cookie = req.Cookie("lenacare_session");
+  const std::string cookie = req.Cookie(SessionCookie(site_->options));
   if (auth.empty() && cookie.empty()) return caller;
   Site::Db db = site_->Lock(caller);
   if (auth.rfind("Bearer ", 0) == 0) {
@@ -84,7 +91,7 @@ Caller WebApp::Identify(const http::Request& req) {
     return caller;
   }
   if (!cookie.empty()) {
-    auto session = db.accounts.FindSession(cookie);
+    auto session = db.accounts.FindSession(cookie, site_->options.session_idle);
     if (session.ok() && session->has_value()) {
       caller.user = (*session)->user;
       caller.session_token = cookie;
@@ -94,13 +101,19 @@ Caller WebApp::Identify(const http::Request& req) {
   return caller;
 }
 
+bool WebApp::IsHeavy(const http::Request& req) {
+  return req.method == "POST" &&
+         (req.path == "/sign-in" || req.path == "/account/password" || req.path == "/api/v1/account/password");
+}
+
 http::Response WebApp::Handle(const http::Request& req) {
   http::Response r;
   Caller caller;
   try {
     caller = Identify(req);
     if (!req.Header("authorization").empty() && !caller.signed_in()) {
-      r = JsonError(401, "authorization", "the API token is not valid");
+      r = JsonError(401, "authorization",
+                    "the API token is not valid: it is unknown, expired or revoked, or its account is disabled");
     } else {
       RouteParams params;
       bool path_known = false;

@@ -22,6 +22,9 @@ class WebApp {
                                                 SiteOptions options);
 
   http::Response Handle(const http::Request& req);
+  // The requests that check a password (Argon2id, a tenth of a second of CPU): the server runs
+  // them on its pool for heavy requests (http::ServerOptions::heavy).
+  static bool IsHeavy(const http::Request& req);
   const Router& router() const { return router_; }
   Site& site() { return *site_; }
   // The server's metrics text, served at /metrics.
@@ -40,6 +43,7 @@ class WebApp {
 void AddPublicPages(Site& site, Router& router);
 void AddCalculators(Site& site, Router& router);
 void AddAuth(Site& site, Router& router);
+void AddAccountPages(Site& site, Router& router);
 void AddClinicianViews(Site& site, Router& router);
 void AddPatientViews(Site& site, Router& router);
 void AddApi(Site& site, Router& router);

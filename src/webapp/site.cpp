@@ -62,7 +62,7 @@ std::string Site::Page(const Caller& caller, const PageSpec& page) const {
   if (caller.Is(store::Role::kPatient)) nav += NavItem("/me", "My therapy");
   std::string account;
   if (caller.signed_in()) {
-    account = "<span>Signed in as <strong>" + Escape(caller.user->username) + "</strong> (" +
+    account = "<span>Signed in as <a href=\"/account\"><strong>" + Escape(caller.user->username) + "</strong></a> (" +
               store::RoleName(caller.user->role) + ")</span><form method=\"post\" action=\"/sign-out\">" +
               CsrfField(caller) + "<button class=\"link\" type=\"submit\">Sign out</button></form>";
   } else {
@@ -93,6 +93,34 @@ std::string Site::Page(const Caller& caller, const PageSpec& page) const {
   const size_t at = out.find("{{main}}");
   if (at != std::string::npos) out.replace(at, 8, page.main);
   return out;
+}
+
+std::string SessionCookie(const SiteOptions& o) {
+  return o.secure_cookies ? "__Host-lenacare_session" : "lenacare_session";
+}
+
+std::string PreLoginCookie(const SiteOptions& o) {
+  return o.secure_cookies ? "__Host-lenacare_login" : "lenacare_login";
+}
+
+std::string ClientAddress(const SiteOptions& o, const http::Request& req) {
+  const auto trusted = [&o](std::string_view a) {
+    return std::find(o.trusted_proxies.begin(), o.trusted_proxies.end(), a) != o.trusted_proxies.end();
+  };
+  if (!trusted(req.remote)) return req.remote;
+  // Each proxy appends the address it received from; read from the right, past our own proxies.
+  const std::string forwarded = req.Header("x-forwarded-for");
+  std::string_view chain = forwarded;
+  while (!chain.empty()) {
+    const size_t comma = chain.rfind(',');
+    std::string_view hop = comma == std::string_view::npos ? chain : chain.substr(comma + 1);
+    chain = comma == std::string_view::npos ? std::string_view() : chain.substr(0, comma);
+    while (!hop.empty() && hop.front() == ' ') hop.remove_prefix(1);
+    while (!hop.empty() && hop.back() == ' ') hop.remove_suffix(1);
+    if (hop.empty() || hop.size() > 64) break;  // not an address: trust the proxy itself
+    if (!trusted(hop)) return std::string(hop);
+  }
+  return req.remote;
 }
 
 http::Response Html(int status, std::string body) {

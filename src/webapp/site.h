@@ -30,8 +30,15 @@ namespace lenacare::webapp {
 struct SiteOptions {
   std::string web_dir;          // layout.html, style.css, print.css, openapi.json
   std::string pages_dir;        // the Markdown pages (knowledge/pages)
-  bool secure_cookies = false;  // behind TLS: cookies get `Secure`
+  bool secure_cookies = false;  // behind TLS: cookies get `Secure` and the `__Host-` prefix
   std::chrono::seconds session_lifetime{std::chrono::hours(12)};
+  std::chrono::seconds session_idle{std::chrono::minutes(30)};  // a session unused this long ends
+  store::TokenPolicy tokens;
+  // /metrics: for an administrator (session or token) unless this is set, e.g. when the port is
+  // reachable only from the monitoring network.
+  bool public_metrics = false;
+  // The TLS proxies in front (their addresses): only from them is X-Forwarded-For believed.
+  std::vector<std::string> trusted_proxies;
   size_t import_limit = 1 << 20;  // bytes of one FHIR upload through the web (= the server's body limit)
 };
 
@@ -86,6 +93,14 @@ class Site {
   std::string layout_;
   std::map<std::string, std::string> static_files_;
 };
+
+// The session cookie's name: with the `__Host-` prefix behind TLS (the browser then keeps it only
+// for this host, Secure, on path /), plain for local use over HTTP.
+std::string SessionCookie(const SiteOptions& o);
+std::string PreLoginCookie(const SiteOptions& o);
+// The client's address: the peer's, or, when the peer is a trusted proxy, the last address in
+// X-Forwarded-For that is not a trusted proxy itself.
+std::string ClientAddress(const SiteOptions& o, const http::Request& req);
 
 // Responses.
 http::Response Html(int status, std::string body);

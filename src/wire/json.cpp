@@ -552,6 +552,22 @@ json AuditLogJson(const std::vector<store::AuditEntry>& log) {
   return {{"entries", j}};
 }
 
+json TokensJson(const std::vector<store::TokenInfo>& tokens) {
+  json j = json::array();
+  for (const store::TokenInfo& t : tokens) {
+    j.push_back({{"id", t.id},
+                 {"username", t.username},
+                 {"name", t.name},
+                 {"scope", t.scope},
+                 {"state", t.state},
+                 {"created_at", t.created_at},
+                 {"created_by", t.created_by},
+                 {"expires_at", t.expires_at},
+                 {"revoked_at", t.revoked_at.empty() ? json(nullptr) : json(t.revoked_at)}});
+  }
+  return {{"tokens", j}};
+}
+
 json SymptomJson(const store::SymptomEntry& e) {
   return {{"id", e.id}, {"date", e.date}, {"symptom", e.symptom}, {"severity", e.severity}, {"note", e.note}};
 }

@@ -64,6 +64,9 @@ nlohmann::json ImportJson(const app::ImportSummary& s);
 nlohmann::json WorklistJson(const app::Worklist& w);
 nlohmann::json AuditCheckJson(const store::AuditCheck& c);
 nlohmann::json AuditLogJson(const std::vector<store::AuditEntry>& log);
+// {"tokens": [{id, username, name, scope, state, created_at, created_by, expires_at, revoked_at}]}
+// (never a token's secret, which is not kept).
+nlohmann::json TokensJson(const std::vector<store::TokenInfo>& tokens);
 nlohmann::json SymptomJson(const store::SymptomEntry& e);
 nlohmann::json SymptomsJson(const std::string& ref, const std::vector<store::SymptomEntry>& list);
 

@@ -93,7 +93,7 @@ Credentials TestSite::SignIn(const std::string& role) {
 
 Credentials TestSite::TokenFor(const std::string& role) {
   store::Accounts accounts(*store_, "tester");
-  auto token = accounts.AddToken(Username(role), "test " + role);
+  auto token = accounts.AddToken(Username(role), "test " + role, std::chrono::hours(24));
   EXPECT_TRUE(token.ok()) << (token.ok() ? "" : token.error().Describe());
   Credentials c;
   c.token = token.ok() ? *token : "";

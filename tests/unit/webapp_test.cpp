@@ -11,7 +11,6 @@
 #include "test_support.h"
 #include "webapp/content.h"
 #include "webapp/json_writer.h"
-#include "webapp/rate_limit.h"
 #include "webapp_support.h"
 
 namespace lenacare {
@@ -147,29 +146,31 @@ TEST(WebAuth, SignInWithoutTheFormTokenIsRefused) {
 TEST(WebAuth, RepeatedFailedSignInsAreRateLimited) {
   const std::string user = "rate-limited-user";
   int last = 0;
-  for (int i = 0; i < webapp::SignInPolicy::kMaxFailuresPerUser + 1; ++i) {
+  for (int i = 0; i < store::SignInPolicy::kFreePerAccountAndAddress + 1; ++i) {
     http::Response form = Site().Get("/sign-in");
     const std::string body = "username=" + user + "&password=wrong-password-123&csrf=" + testing::CsrfOf(form.body);
     http::Response r = Site().Send("POST", "/sign-in", body, "application/x-www-form-urlencoded", nullptr,
                                    {{"cookie", "lenacare_login=" + testing::SetCookie(form, "lenacare_login")}});
     last = r.status;
-    if (i < webapp::SignInPolicy::kMaxFailuresPerUser) {
+    if (i < store::SignInPolicy::kFreePerAccountAndAddress) {
       EXPECT_EQ(r.status, 401) << i;
+    } else {
+      const std::pair<std::string, std::string> retry{"Retry-After", "1"};  // the first delay after the free ones
+      EXPECT_NE(std::find(r.headers.begin(), r.headers.end(), retry), r.headers.end());
     }
   }
   EXPECT_EQ(last, 429);
 }
 
-TEST(WebRateLimit, FailuresExpireAfterTheWindow) {
-  webapp::RateLimiter limiter(2, std::chrono::seconds(60));
-  const auto t0 = webapp::RateLimiter::Clock::now();
-  limiter.Failed("k", t0);
-  EXPECT_EQ(limiter.RetryAfter("k", t0), 0);
-  limiter.Failed("k", t0 + std::chrono::seconds(10));
-  EXPECT_EQ(limiter.RetryAfter("k", t0 + std::chrono::seconds(10)), 50);
-  EXPECT_EQ(limiter.RetryAfter("k", t0 + std::chrono::seconds(60)), 0);  // the first failure left the window
-  limiter.Succeeded("k");
-  EXPECT_EQ(limiter.RetryAfter("k", t0 + std::chrono::seconds(11)), 0);
+TEST(SignInThrottle, DelaysGrowFromOneSecondAndStopAtTheRulesLongest) {
+  using std::chrono::seconds;
+  EXPECT_EQ(store::ThrottleDelay(4, 5, seconds(900)), seconds(0));
+  EXPECT_EQ(store::ThrottleDelay(5, 5, seconds(900)), seconds(1));
+  EXPECT_EQ(store::ThrottleDelay(6, 5, seconds(900)), seconds(2));
+  EXPECT_EQ(store::ThrottleDelay(9, 5, seconds(900)), seconds(16));
+  EXPECT_EQ(store::ThrottleDelay(15, 5, seconds(900)), seconds(900));
+  EXPECT_EQ(store::ThrottleDelay(1000000, 5, seconds(900)), seconds(900));  // no overflow
+  EXPECT_EQ(store::ThrottleDelay(40, 20, seconds(30)), seconds(30));        // one account from anywhere
 }
 
 // Every form post of the site (every POST route outside the API), sent without its CSRF token by
