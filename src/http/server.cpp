@@ -336,7 +336,8 @@ class Session : public std::enable_shared_from_this<Session> {
     req.remote = remote_;
     const bool keep_alive = msg.keep_alive() && !shared_->stopping;
     if (shared_->options.heavy && shared_->options.heavy(req)) return HandleOnPool(std::move(req), keep_alive);
-    Write(Call(req), keep_alive && !shared_->stopping);
+    Response res = Call(req);
+    Write(std::move(res), keep_alive && !shared_->stopping);  // a stop requested meanwhile ends the connection
   }
 
   Response Call(const Request& req) {

@@ -298,7 +298,7 @@ Result<int64_t> Accounts::SignInWait(const SignInAttempt& a, int64_t now_ms) {
 Status Accounts::SignInFailed(const SignInAttempt& a, int64_t now_ms) {
   return store_.Transaction([&]() -> Status {
     // Rows nobody has failed on for the forget time go, so the table holds only live attacks.
-    auto purged = store_.db().Run("DELETE FROM sign_in_throttle WHERE last_failure_ms < ?",
+    auto purged = store_.db().Run("DELETE FROM sign_in_throttle WHERE last_failure_ms <= ?",
                                   {now_ms - Millis(SignInPolicy::kForgetAfter)});
     if (!purged.ok()) return purged.error();
     for (const ThrottleRule& rule : RulesOf(a)) {

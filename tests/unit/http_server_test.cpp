@@ -470,6 +470,81 @@ TEST(HttpServer, HeadersOverTheLimitGet431) {
   EXPECT_TRUE(app.seen().empty());
 }
 
+// Regression (issue 14): requests without Host, or with folded header lines, were accepted.
+TEST(HttpServer, AnHttp11RequestWithoutOneHostGets400AndTheHandlerIsNotCalled) {
+  App app;
+  TestServer server(app);
+  for (const char* request : {"GET /echo HTTP/1.1\r\n\r\n", "GET /echo HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"}) {
+    SCOPED_TRACE(request);
+    Client client(server.port());
+    const auto r = client.Exchange(request);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->status, 400);
+    EXPECT_EQ(nlohmann::json::parse(r->body)["error"]["field"], "headers");
+  }
+  EXPECT_TRUE(app.seen().empty());
+  Client http10(server.port());  // HTTP/1.0 has no Host requirement
+  const auto ok = http10.Exchange("GET /echo HTTP/1.0\r\n\r\n");
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ(ok->status, 200);
+}
+
+TEST(HttpServer, AFoldedHeaderLineGets400AndTheHandlerIsNotCalled) {
+  App app;
+  TestServer server(app);
+  for (const char* fold : {"X-A: one\r\n two\r\n", "X-A: one\r\n\ttwo\r\n"}) {
+    Client client(server.port());
+    const auto r = client.Exchange(Get("/echo", fold));
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->status, 400);
+    EXPECT_NE(nlohmann::json::parse(r->body)["error"]["message"].get<std::string>().find("folding"), std::string::npos);
+  }
+  EXPECT_TRUE(app.seen().empty());
+  const ParsedRequest parsed = ParseRequestBytes(Get("/echo", "X-A: one\r\n two\r\n"), 1024);
+  EXPECT_EQ(parsed.status, 400);
+}
+
+TEST(HttpServer, ConnectionsPastTheCapGet503AndTheOthersAreServed) {
+  App app;
+  ServerOptions options;
+  options.max_connections = 2;
+  TestServer server(app, options);
+  Client first(server.port()), second(server.port());
+  ASSERT_TRUE(first.Exchange(Get("/echo")).has_value());  // both registered before the third
+  ASSERT_TRUE(second.Exchange(Get("/echo")).has_value());
+  Client third(server.port());
+  const auto r = third.Read();
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->Header("retry-after"), "1");
+  EXPECT_TRUE(third.ClosedByServer());
+  const auto again = first.Exchange(Get("/echo"));  // the open ones go on
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->status, 200);
+}
+
+// Heavy requests (sign-in) run on their own pool: while one is still in its handler, other
+// requests on the same I/O thread are answered. (Not timed: the heavy one waits for Release.)
+TEST(HttpServer, AHeavyRequestInProgressDoesNotHoldUpOtherRequests) {
+  App app;
+  ServerOptions options;
+  options.threads = 1;
+  options.heavy = [](const Request& r) { return r.path == "/slow"; };
+  options.heavy_threads = 1;
+  TestServer server(app, options);
+  Client heavy(server.port());
+  ASSERT_TRUE(heavy.Send(Get("/slow")));
+  ASSERT_TRUE(app.WaitUntilSlowEntered());
+  Client other(server.port());
+  const auto r = other.Exchange(Get("/echo/quick"));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 200);
+  app.Release();
+  const auto slow = heavy.Read();
+  ASSERT_TRUE(slow.has_value());
+  EXPECT_EQ(slow->body, "slow answer");
+}
+
 TEST(HttpServer, AThrowingHandlerGets500AndTheServerCarriesOn) {
   App app;
   TestServer server(app);

@@ -45,7 +45,13 @@ http::Response TestSite::Send(const std::string& method, const std::string& targ
   if (!content_type.empty()) req.headers["content-type"] = content_type;
   if (who != nullptr && !who->session.empty()) req.headers["cookie"] = "lenacare_session=" + who->session;
   if (who != nullptr && !who->token.empty()) req.headers["authorization"] = "Bearer " + who->token;
-  for (const auto& [k, v] : headers) req.headers[k] = v;
+  for (const auto& [k, v] : headers) {
+    if (k == ":remote") {
+      req.remote = v;  // the peer's address, as the server would set it
+    } else {
+      req.headers[k] = v;
+    }
+  }
   return app_->Handle(req);
 }
 
@@ -66,6 +72,13 @@ http::Response TestSite::PostJson(const std::string& target, const json& body, c
 std::string TestSite::Username(const std::string& role) const {
   for (const auto& a : accounts_) {
     if (a.role == role) return a.username;
+  }
+  return "";
+}
+
+std::string TestSite::Password(const std::string& role) const {
+  for (const auto& a : accounts_) {
+    if (a.role == role) return a.password;
   }
   return "";
 }

@@ -33,6 +33,7 @@ class TestSite {
   webapp::WebApp& app() { return *app_; }
   store::Store& store() { return *store_; }
 
+  // `headers` may hold ":remote", the client's address (default 127.0.0.1).
   http::Response Send(const std::string& method, const std::string& target, const std::string& body = "",
                       const std::string& content_type = "", const Credentials* who = nullptr,
                       const std::map<std::string, std::string>& headers = {});
@@ -50,6 +51,7 @@ class TestSite {
   Credentials SignIn(const std::string& role);
   Credentials TokenFor(const std::string& role);
   std::string Username(const std::string& role) const;
+  std::string Password(const std::string& role) const;  // the demo account's
 
   // Rows of the tables a request could write (patients, courses, events, symptoms, users,
   // sessions, api_tokens), not the audit log.

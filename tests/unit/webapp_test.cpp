@@ -162,6 +162,88 @@ TEST(WebAuth, RepeatedFailedSignInsAreRateLimited) {
   EXPECT_EQ(last, 429);
 }
 
+// A sign-in through the form from `address`; the response.
+http::Response SignInFrom(testing::TestSite& site, const std::string& user, const std::string& password,
+                          const std::string& address) {
+  http::Response form = site.Get("/sign-in");
+  const std::string body = "username=" + testing::UrlEncode(user) + "&password=" + testing::UrlEncode(password) +
+                           "&csrf=" + testing::CsrfOf(form.body);
+  return site.Send("POST", "/sign-in", body, "application/x-www-form-urlencoded", nullptr,
+                   {{"cookie", "lenacare_login=" + testing::SetCookie(form, "lenacare_login")}, {":remote", address}});
+}
+
+// Regression (issue 14): five wrong passwords from any address made the right one from another
+// address get 429 for 15 minutes.
+TEST(WebAuth, FailedSignInsFromOneAddressDoNotLockTheOwnerOutOfAnother) {
+  testing::TestSite site;  // its own store: the fixed clock never lets these failures age
+  const std::string nurse = site.Username("nurse");
+  for (int i = 0; i < store::SignInPolicy::kFreePerAccountAndAddress; ++i) {
+    EXPECT_EQ(SignInFrom(site, nurse, "wrong-password-123", "203.0.113.9").status, 401) << i;
+  }
+  EXPECT_EQ(SignInFrom(site, nurse, "wrong-password-123", "203.0.113.9").status, 429);
+  const http::Response owner = SignInFrom(site, nurse, site.Password("nurse"), "198.51.100.7");
+  EXPECT_EQ(owner.status, 303);
+  EXPECT_FALSE(testing::SetCookie(owner, "lenacare_session").empty());
+}
+
+TEST(WebAuth, AUsernameNoAccountCanHaveCostsNoPasswordCheckAndLeavesNoRowOfItsOwn) {
+  testing::TestSite site(testing::TestSite::Seed::kEmpty);
+  for (int i = 0; i < 1000; ++i) {
+    const int status =
+        SignInFrom(site, std::string(2000, 'a') + std::to_string(i), "wrong-password-123", "203.0.113.10").status;
+    EXPECT_EQ(status, i < store::SignInPolicy::kFreePerAccountAndAddress ? 401 : 429) << i;
+  }
+  // One row per rule for "no valid username" from that address, whatever was typed.
+  EXPECT_EQ(site.Count("sign_in_throttle"), 3);
+}
+
+TEST(WebApi, ATokenCannotMakeTokensAndAPersonLists) {
+  const Credentials token = Site().TokenFor("nurse");
+  http::Response r = Site().PostJson("/api/v1/tokens", {{"name", "minted"}}, &token);
+  EXPECT_EQ(r.status, 403);
+  const Credentials session = Site().SignIn("nurse");
+  r = Site().PostJson("/api/v1/tokens", {{"name", "made by a person"}, {"days", 7}}, &session);
+  ASSERT_EQ(r.status, 201) << r.body;
+  r = Site().Get("/api/v1/tokens", &session);
+  ASSERT_EQ(r.status, 200);
+  const json list = json::parse(r.body)["tokens"];
+  ASSERT_FALSE(list.empty());
+  EXPECT_EQ(list[0]["name"], "made by a person");
+  EXPECT_EQ(list[0]["state"], "active");
+  EXPECT_EQ(list[0].count("token"), 0u);  // the secret is never listed
+  EXPECT_EQ(Site().PostJson("/api/v1/tokens", {{"name", "too long"}, {"days", 366}}, &session).status, 400);
+  EXPECT_EQ(Site().Get("/api/v1/tokens?all=1", &session).status, 403);
+}
+
+TEST(WebApi, ADisabledAccountsTokenStopsAtOnceAndARevokedOneToo) {
+  testing::TestSite site;
+  const Credentials admin = site.TokenFor("admin"), nurse = site.TokenFor("nurse");
+  EXPECT_EQ(site.Get("/api/v1/me", &nurse).status, 200);
+  EXPECT_EQ(site.PostJson("/api/v1/users/" + site.Username("nurse") + "/disable", json::object(), &nurse).status, 403);
+  EXPECT_EQ(site.PostJson("/api/v1/users/" + site.Username("nurse") + "/disable", json::object(), &admin).status, 200);
+  EXPECT_EQ(site.Get("/api/v1/me", &nurse).status, 401);
+  EXPECT_EQ(site.PostJson("/api/v1/users/" + site.Username("nurse") + "/enable", json::object(), &admin).status, 200);
+  EXPECT_EQ(site.Get("/api/v1/me", &nurse).status, 200);
+  const json all = json::parse(site.Get("/api/v1/tokens?all=1", &admin).body)["tokens"];
+  int64_t nurse_token = 0;
+  for (const json& t : all) {
+    if (t["username"] == site.Username("nurse")) nurse_token = t["id"].get<int64_t>();
+  }
+  ASSERT_NE(nurse_token, 0);
+  EXPECT_EQ(site.PostJson("/api/v1/tokens/" + std::to_string(nurse_token) + "/revoke", json::object(), &admin).status,
+            200);
+  EXPECT_EQ(site.Get("/api/v1/me", &nurse).status, 401);
+}
+
+// Regression (issue 14): /metrics needed no sign-in and showed failed sign-in counts.
+TEST(WebSecurity, MetricsAreForAdministratorsOnly) {
+  EXPECT_EQ(Site().Get("/metrics").status, 401);
+  const Credentials nurse = Site().TokenFor("nurse"), admin = Site().TokenFor("admin");
+  EXPECT_EQ(Site().Get("/metrics", &nurse).status, 403);
+  EXPECT_EQ(Site().Get("/metrics", &admin).status, 200);
+  EXPECT_EQ(Site().Get("/healthz").status, 200);
+}
+
 TEST(SignInThrottle, DelaysGrowFromOneSecondAndStopAtTheRulesLongest) {
   using std::chrono::seconds;
   EXPECT_EQ(store::ThrottleDelay(4, 5, seconds(900)), seconds(0));
