@@ -161,5 +161,30 @@ TEST_F(RecordsCliTest, AuditVerifyFailsAfterAnEditByHand) {
       << r.out;
 }
 
+TEST_F(RecordsCliTest, TokensAreListedAndRevokedAndADisabledAccountsTokensStop) {
+  const std::string password = "a long enough password\n";
+  ASSERT_EQ(RunLenacare("user add ops.nurse --role nurse " + Db(), password).exit_code, 0);
+  auto r = Run("token add ops.nurse --name 'lab robot' --days 400");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("1 to 365 days"), std::string::npos) << r.err;
+  r = Run("token add ops.nurse --name 'lab robot' --days 30 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Run("token list ops.nurse --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json listed = json::parse(r.out)["tokens"];
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["state"], "active");
+  EXPECT_EQ(listed[0]["scope"], "nurse");
+  EXPECT_EQ(Run("user disable ops.nurse").exit_code, 0);
+  EXPECT_EQ(Run("user enable ops.nurse").exit_code, 0);
+  r = Run("token revoke " + std::to_string(listed[0]["id"].get<int64_t>()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(Run("token list").out.find("revoked"), std::string::npos);
+  EXPECT_EQ(Run("token revoke 999").exit_code, 2);
+  r = Run("audit log --json --limit 5");
+  EXPECT_NE(r.out.find("token.revoke"), std::string::npos);
+  EXPECT_NE(r.out.find("user.disable"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lenacare
