@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 // Prints the error as the command line does and returns its exit code.
 int Fail(const Error& e) {
   cli::Options o;
-  o.option_names = {"--listen", "--threads", "--db", "--web", "--demo"};
+  o.option_names = {"--listen", "--threads", "--db", "--web", "--demo", "--audit-key", "--audit-checkpoints"};
   return cli::Fail(e, o);
 }
 
@@ -87,7 +87,7 @@ int RunServe(const cli::ServeOptions& o, const Clock& clock) {
   auto listen = ListenOptions(o);
   if (!listen.ok()) return Fail(listen.error());
   const std::string target = o.db.empty() ? store::DefaultTarget() : o.db;
-  auto opened = store::Store::Open(target, clock);
+  auto opened = store::Store::Open(target, clock, store::AuditFiles{o.audit_key, o.audit_checkpoints});
   if (!opened.ok()) return Fail(opened.error());
   store::Store& st = **opened;
 
@@ -123,6 +123,9 @@ int RunServe(const cli::ServeOptions& o, const Clock& clock) {
             << wire::kDisclaimer << "\n"
             << std::flush;
   srv.Run();
+  if (Status cp = st.Checkpoint(); !cp.ok()) {
+    std::cerr << "lenacare: warning: the audit log's checkpoint was not written: " << cp.error().Describe() << "\n";
+  }
   std::cout << "lenacare stopped.\n";
   return cli::kAnswered;
 }

@@ -173,6 +173,13 @@ int Main(int argc, char** argv, const Program& program) {
   // Records: the store, FHIR, the worklist and the audit log.
   auto db = [&](CLI::App* sub) {
     sub->add_option("--db", o.db, "SQLite file or postgresql:// URL (default: $LENACARE_DB, else ./lenacare.db)");
+    sub->add_option("--audit-key", o.audit_key,
+                    "The audit log's key: 32 random bytes, readable by its owner only (default: "
+                    "$LENACARE_AUDIT_KEY_FILE, else <db>.audit-key beside a SQLite file, created on first use; "
+                    "required for PostgreSQL)");
+    sub->add_option("--audit-checkpoints", o.audit_checkpoints,
+                    "Append-only file the audit log's head is checkpointed to (default: $LENACARE_AUDIT_CHECKPOINTS, "
+                    "else <db>.audit-checkpoints beside a SQLite file)");
     sub->add_option("--as", o.as_user,
                     "Act as this web account: its role decides what may be recorded (default: the operator, "
                     "who holds the database and may record everything)");
@@ -321,7 +328,10 @@ int Main(int argc, char** argv, const Program& program) {
   audit->footer(Footer());
   audit->require_subcommand(1);
   CLI::App* verify =
-      db(Sub(*audit, "verify", "Check the log's hash chain: exit 3 if an entry was edited or deleted", o));
+      db(Sub(*audit, "verify",
+             "Check the log's keyed hash chain and its checkpoints: exit 3 if an entry was edited or deleted, "
+             "exit 1 if keyed entries could not be checked (no key)",
+             o));
   Bind(verify, o, code, [&] { return RunAuditVerify(o); });
   CLI::App* log = db(Sub(*audit, "log", "The latest entries", o));
   log->add_option("--limit", o.limit, "How many (default 20)");
@@ -337,7 +347,8 @@ int Main(int argc, char** argv, const Program& program) {
   serve->add_option("--web", o.web_dir, "Web files directory (default: $LENACARE_WEB or the built-in one)");
   serve->add_flag("--secure-cookies", o.secure_cookies, "Behind a TLS proxy: send cookies with the Secure attribute");
   Bind(serve, o, code, [&] {
-    return program.serve(ServeOptions{KnowledgeDir(o), o.db, o.listen, o.web_dir, o.demo, o.secure_cookies, o.threads});
+    return program.serve(ServeOptions{KnowledgeDir(o), o.db, o.audit_key, o.audit_checkpoints, o.listen, o.web_dir,
+                                      o.demo, o.secure_cookies, o.threads});
   });
 
   CLI::App* user = app.add_subcommand("user", "Accounts of the web application");

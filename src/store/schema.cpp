@@ -171,6 +171,22 @@ ALTER TABLE patients ADD COLUMN source TEXT;
 CREATE UNIQUE INDEX patients_by_source ON patients (source);
 )sql",
        nullptr},
+      // 7: a keyed audit chain. Entries from `keyed_from` on are HMACs under a key kept outside
+      // the database; the entries before keep their SHA-256 (never rewritten). `key_id` (the
+      // key's fingerprint) and `mac` (the marker's own HMAC) are set when a store first opens
+      // the database with its key; `checkpoints` counts the lines written to the checkpoint file.
+      {7,
+       R"sql(
+CREATE TABLE audit_scheme (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  keyed_from BIGINT NOT NULL,
+  key_id TEXT NOT NULL,
+  mac TEXT NOT NULL,
+  checkpoints BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO audit_scheme (id, keyed_from, key_id, mac) SELECT 1, seq + 1, '', '' FROM audit_head WHERE id = 1;
+)sql",
+       nullptr},
   };
   return all;
 }

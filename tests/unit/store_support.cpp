@@ -46,6 +46,10 @@ TestDatabase::TestDatabase(const std::string& backend) : backend_(backend) {
     return;
   }
   target_ = base_url_ + (base_url_.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema_;
+  audit_.key_file = dir_ + "/audit-key";
+  audit_.checkpoints = dir_ + "/audit-checkpoints";
+  auto key = store::CreateAuditKey(audit_.key_file);
+  if (!key.ok()) ADD_FAILURE() << key.error().Describe();
 }
 
 TestDatabase::~TestDatabase() {
@@ -60,7 +64,7 @@ TestDatabase::~TestDatabase() {
 }
 
 std::unique_ptr<store::Store> TestDatabase::Open() {
-  auto s = store::Store::Open(target_, TestClock());
+  auto s = store::Store::Open(target_, TestClock(), audit_);
   if (!s.ok()) {
     ADD_FAILURE() << "cannot open the test store: " << s.error().Describe();
     return nullptr;
