@@ -161,4 +161,11 @@ Result<std::unique_ptr<Session>> Start(const Options& o, bool with_store) {
   return std::unique_ptr<Session>(new Session{**k, std::move(st), std::move(ctx)});
 }
 
+void AuditRefusal(const Session& session, const Options& o, const Error& e) {
+  if (e.kind != ErrorKind::kForbidden || session.store == nullptr) return;
+  const std::string subject = o.patient.empty() ? "*" : o.patient;
+  // Best effort: the refusal is what the user hears; a failed entry must not hide it.
+  (void)session.store->Audit(session.ctx.actor, "access.refused", subject, "refused: " + e.Describe());
+}
+
 }  // namespace lenacare::cli
