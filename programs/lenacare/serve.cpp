@@ -1,6 +1,11 @@
 #include "programs/lenacare/serve.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -43,6 +48,27 @@ Result<http::ServerOptions> ListenOptions(const cli::ServeOptions& o) {
   return s;
 }
 
+// Writes `text` to a file only its owner may read, from its first instant: a new file is created
+// 0600 (O_EXCL, so no file another user planted is written through); an old one is replaced by a
+// new one.
+Status WritePrivateFile(const std::string& path, const std::string& text) {
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return Error::Failed("db", "cannot replace " + path + ": " + std::strerror(errno));
+  }
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return Error::Failed("db", "cannot write " + path + ": " + std::strerror(errno));
+  size_t put = 0;
+  while (put < text.size()) {
+    const ssize_t n = write(fd, text.data() + put, text.size() - put);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    put += static_cast<size_t>(n);
+  }
+  const bool ok = put == text.size() && close(fd) == 0;
+  if (!ok) return Error::Failed("db", "cannot write " + path + ": " + std::strerror(errno));
+  return Status::Ok();
+}
+
 // The demo accounts' passwords, kept beside the database so that a restart prints them again.
 std::string DemoFile(const std::string& target) { return target + ".demo-accounts.json"; }
 
@@ -53,11 +79,8 @@ Status PrintDemoAccounts(const std::string& target, const std::vector<webapp::De
       accounts.push_back(
           {{"username", a.username}, {"role", a.role}, {"password", a.password}, {"patient", a.patient}});
     }
-    std::ofstream out(DemoFile(target));
-    if (!out) return Error::Failed("db", "cannot write " + DemoFile(target));
-    out << accounts.dump(2) << "\n";
-    out.close();
-    fs::permissions(DemoFile(target), fs::perms::owner_read | fs::perms::owner_write);
+    Status written = WritePrivateFile(DemoFile(target), accounts.dump(2) + "\n");
+    if (!written.ok()) return written;
   } else {
     std::ifstream in(DemoFile(target));
     if (!in) return Status::Ok();  // accounts made by hand: nothing to print

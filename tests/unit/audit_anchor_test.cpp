@@ -1,8 +1,9 @@
 // The audit log anchored outside the database (issue 14, item 4): a keyed chain whose key is not
-// in the database, and checkpoints of its head in a file beside it. The
+// in the database, checkpoints of its head in a file beside it, and the files created 0600. The
 // attacks are made the way someone holding only the database file would: with plain SQLite.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/audit.h"
@@ -339,6 +341,45 @@ TEST(AuditKeys, PostgresIsOpenedOnlyWithAKey) {
   EXPECT_NE(opened.error().message.find("LENACARE_AUDIT_KEY_FILE"), std::string::npos) << opened.error().Describe();
   auto keyed = store::Store::Open(data.target(), TestClock(), data.audit());
   ASSERT_TRUE(keyed.ok()) << keyed.error().Describe();
+}
+
+// --- Files created 0600 (issue 14, item 5) ----------------------------------------------------
+
+TEST(PrivateFiles, TheDatabaseItsWalAndShmTheKeyAndTheCheckpointsAre0600) {
+  const mode_t before = umask(022);  // the usual umask, not the program's 077
+  TestDatabase data("sqlite");
+  {
+    auto st = data.Open();
+    ASSERT_NE(st, nullptr);
+    ASSERT_TRUE(st->Audit("tester", "test.write", "", "").ok());
+    for (const char* suffix : {"", "-wal", "-shm", ".audit-key"}) {
+      EXPECT_EQ(Mode(data.target() + suffix), 0600u) << suffix;
+    }
+  }
+  EXPECT_EQ(Mode(data.target() + ".audit-checkpoints"), 0600u);
+  umask(before);
+}
+
+TEST(PrivateFiles, TheDemoAccountsFileIs0600) {
+  TestDatabase data("sqlite");
+  const std::string db = data.dir() + "/demo.db";
+  const std::string pid_file = data.dir() + "/pid";
+  const std::string cmd =
+      "cd '" + data.dir() + "' && (env LENACARE_KNOWLEDGE='" + std::string(LENACARE_TEST_KNOWLEDGE_DIR) +
+      "' LENACARE_WEB='" + std::string(LENACARE_TEST_WEB_DIR) + "' '" + std::string(LENACARE_BINARY) +
+      "' serve --demo --listen 127.0.0.1:0 --db '" + db + "' >out 2>err </dev/null & echo $! > '" + pid_file + "')";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const std::string accounts = db + ".demo-accounts.json";
+  for (int i = 0; i < 600 && Slurp(data.dir() + "/out").find("serving on") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const pid_t pid = static_cast<pid_t>(std::stol("0" + Slurp(pid_file)));
+  ASSERT_GT(pid, 0);
+  EXPECT_EQ(Mode(accounts), 0600u) << Slurp(data.dir() + "/err");
+  for (const char* suffix : {"", "-wal", "-shm", ".audit-key"}) EXPECT_EQ(Mode(db + suffix), 0600u) << suffix;
+  kill(pid, SIGTERM);
+  for (int i = 0; i < 200 && kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(Mode(db + ".audit-checkpoints"), 0600u) << Slurp(data.dir() + "/err");
 }
 
 }  // namespace
