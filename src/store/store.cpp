@@ -526,6 +526,31 @@ Result<std::vector<CheckpointLine>> ReadCheckpoints(const std::string& path, std
 
 }  // namespace
 
+Status Store::Begin() {
+  Status s = db_->Begin();
+  if (!s.ok()) return s;
+  ++transactions_;
+  ++depth_;
+  return s;
+}
+
+Status Store::Commit() {
+  --depth_;
+  Status s = db_->Commit();
+  if (s.ok()) {
+    AuditCommitted();
+  } else {
+    AuditRolledBack();
+  }
+  return s;
+}
+
+Status Store::Rollback() {
+  --depth_;
+  AuditRolledBack();
+  return db_->Rollback();
+}
+
 Result<AuditCheck> Store::VerifyAudit() {
   AuditCheck check;
   auto scheme = ReadScheme();

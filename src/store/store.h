@@ -201,6 +201,12 @@ class Store {
   // Runs `body` in one transaction: reads in it see one snapshot, and its writes and audit
   // entries commit together or not at all. A Transaction inside another's body joins it.
   Status Transaction(const std::function<Status()>& body);
+  // A transaction its caller ends itself (the importer's batches): Begin(), then Commit() or
+  // Rollback(). Transaction() inside it joins it. Through the store, not db(), so that the audit
+  // checkpoints follow what was committed.
+  Status Begin();
+  Status Commit();
+  Status Rollback();
   // Appends an audit entry inside the caller's transaction. A read's entry ("*.read", "*.list")
   // that cannot be written — the database is read-only, or the disk is full — is counted in
   // unrecorded_reads() instead, so that reading and verifying an archive copy work; every other
