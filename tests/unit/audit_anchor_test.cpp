@@ -343,6 +343,24 @@ TEST(AuditKeys, PostgresIsOpenedOnlyWithAKey) {
   ASSERT_TRUE(keyed.ok()) << keyed.error().Describe();
 }
 
+// The command line's refused act (a web account's role may not) is audited as the web's 403 is.
+TEST(AuditRefusals, AnActTheAccountMayNotDoFromTheCommandLineIsAudited) {
+  TestDatabase data("sqlite");
+  const std::string db = " --db '" + data.target() + "'";
+  ASSERT_EQ(testing::RunLenacare("user add nurse1 --role nurse" + db, "a-long-password-123\n").exit_code, 0);
+  ASSERT_EQ(testing::RunLenacare("patient add P1 --sex male --birth-date 1950-01-01" + db).exit_code, 0);
+  const std::string day = TestClock().Today().AddDays(-1).ToString();
+  const auto refused = testing::RunLenacare("record hold P1 --date " + day + " --reason rash --as nurse1" + db);
+  ASSERT_EQ(refused.exit_code, 2) << testing::Describe(refused);
+  const auto log = testing::RunLenacare("audit log --limit 1 --json" + db);
+  const json last = testing::ParseOut(log)[0];
+  EXPECT_EQ(last["action"], "access.refused") << last.dump();
+  EXPECT_EQ(last["actor"], "nurse1") << last.dump();
+  EXPECT_EQ(last["subject"], "P1") << last.dump();
+  EXPECT_NE(last["detail"].get<std::string>().find("the nurse role may not"), std::string::npos) << last.dump();
+  EXPECT_EQ(testing::RunLenacare("audit verify" + db).exit_code, 0);
+}
+
 // --- Files created 0600 (issue 14, item 5) ----------------------------------------------------
 
 TEST(PrivateFiles, TheDatabaseItsWalAndShmTheKeyAndTheCheckpointsAre0600) {
