@@ -656,6 +656,11 @@ Result<AuditCheck> Store::VerifyAudit() {
     check.problem = "the checkpoint file '" + audit_paths_.checkpoints + "' has " + std::to_string(checkpoints.size()) +
                     " checkpoints but " + std::to_string(sc.checkpoints) + " were written (lines removed)";
   }
+  if (audit_paths_.checkpoints.empty()) {
+    check.note =
+        "no checkpoint file was given, so the log was not compared with checkpoints kept outside the database "
+        "(--audit-checkpoints FILE or LENACARE_AUDIT_CHECKPOINTS)";
+  }
   if (check.unverified > 0) {
     check.note = "entries " + std::to_string(keyed_from) + " to " + std::to_string(expected - 1) +
                  " are keyed and no audit key was given, so their hashes and the checkpoints' MACs were not checked (" +

@@ -369,7 +369,7 @@ std::string AuditCheckText(const store::AuditCheck& c) {
            std::to_string(c.entries) + " entries and " + checkpoints + " match, but " + c.note + ".";
   }
   return "The audit log verifies: " + std::to_string(c.entries) + " entries, hash chain intact, " + checkpoints +
-         " match.";
+         " match" + (c.note.empty() ? "" : " (" + c.note + ")") + ".";
 }
 
 std::string AuditLogText(const std::vector<store::AuditEntry>& log) {

@@ -341,6 +341,14 @@ TEST(AuditKeys, PostgresIsOpenedOnlyWithAKey) {
   EXPECT_NE(opened.error().message.find("LENACARE_AUDIT_KEY_FILE"), std::string::npos) << opened.error().Describe();
   auto keyed = store::Store::Open(data.target(), TestClock(), data.audit());
   ASSERT_TRUE(keyed.ok()) << keyed.error().Describe();
+  // Nor is there a default checkpoint file: verify says the log was not compared with any.
+  keyed.value().reset();
+  auto without_checkpoints = store::Store::Open(data.target(), TestClock(), {data.audit().key_file, ""});
+  ASSERT_TRUE(without_checkpoints.ok()) << without_checkpoints.error().Describe();
+  auto check = (*without_checkpoints)->VerifyAudit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->ok) << check->problem;
+  EXPECT_NE(check->note.find("no checkpoint file was given"), std::string::npos) << check->note;
 }
 
 // The command line's refused act (a web account's role may not) is audited as the web's 403 is.
@@ -353,7 +361,7 @@ TEST(AuditRefusals, AnActTheAccountMayNotDoFromTheCommandLineIsAudited) {
   const auto refused = testing::RunLenacare("record hold P1 --date " + day + " --reason rash --as nurse1" + db);
   ASSERT_EQ(refused.exit_code, 2) << testing::Describe(refused);
   const auto log = testing::RunLenacare("audit log --limit 1 --json" + db);
-  const json last = testing::ParseOut(log)[0];
+  const json last = testing::ParseOut(log)["entries"][0];
   EXPECT_EQ(last["action"], "access.refused") << last.dump();
   EXPECT_EQ(last["actor"], "nurse1") << last.dump();
   EXPECT_EQ(last["subject"], "P1") << last.dump();
