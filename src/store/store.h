@@ -105,7 +105,8 @@ struct AuditCheck {
 
 // How often a store writes its audit head to the checkpoint file while it runs (policy, in the
 // README's Limits): after the commit that leaves `entries` entries unanchored, or the first commit
-// `interval` after the last checkpoint; and always when the store closes after writing.
+// `interval` after the last checkpoint; and always when the store closes after writing. (`lenacare
+// serve` also calls Checkpoint() every `interval`, so that an idle server anchors its last entries.)
 struct CheckpointPolicy {
   int64_t entries = 100;
   std::chrono::seconds interval{60};
