@@ -1,6 +1,8 @@
 // The composition root of the `lenacare` program: the one place that sees every layer. It builds
 // the clock, hands the command line its `serve` command (the web application over the HTTP
 // server), and runs the command line.
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -32,6 +34,10 @@ Status UseClinicTimeZone() {
 
 int main(int argc, char** argv) {
   using namespace lenacare;
+  // Every file lenacare creates (the database and its -wal and -shm files, the audit key and
+  // checkpoints, the demo accounts' passwords, exports) holds patient data or secrets: readable
+  // by its owner only. The files that matter are also created 0600 explicitly.
+  umask(077);
   Status zone = programs::UseClinicTimeZone();
   if (!zone.ok()) {
     std::cerr << "lenacare: error: " << zone.error().Describe() << "\n";

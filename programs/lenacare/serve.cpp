@@ -1,9 +1,18 @@
 #include "programs/lenacare/serve.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cctype>
 #include <charconv>
+#include <condition_variable>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "cli/common.h"
 #include "http/server.h"
@@ -21,8 +30,17 @@ namespace fs = std::filesystem;
 // Prints the error as the command line does and returns its exit code.
 int Fail(const Error& e) {
   cli::Options o;
-  o.option_names = {"--listen",          "--threads",      "--db",         "--web",           "--demo",
-                    "--max-connections", "--session-idle", "--token-days", "--token-max-days"};
+  o.option_names = {"--listen",
+                    "--threads",
+                    "--db",
+                    "--web",
+                    "--demo",
+                    "--max-connections",
+                    "--session-idle",
+                    "--token-days",
+                    "--token-max-days",
+                    "--audit-key",
+                    "--audit-checkpoints"};
   return cli::Fail(e, o);
 }
 
@@ -47,8 +65,39 @@ Result<http::ServerOptions> ListenOptions(const cli::ServeOptions& o) {
   return s;
 }
 
-// The demo accounts' passwords, kept beside the database so that a restart prints them again.
-std::string DemoFile(const std::string& target) { return target + ".demo-accounts.json"; }
+// Writes `text` to a file only its owner may read, from its first instant: a new file is created
+// 0600 (O_EXCL, so no file another user planted is written through); an old one is replaced by a
+// new one.
+Status WritePrivateFile(const std::string& path, const std::string& text) {
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return Error::Failed("db", "cannot replace " + path + ": " + std::strerror(errno));
+  }
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return Error::Failed("db", "cannot write " + path + ": " + std::strerror(errno));
+  size_t put = 0;
+  while (put < text.size()) {
+    const ssize_t n = write(fd, text.data() + put, text.size() - put);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    put += static_cast<size_t>(n);
+  }
+  const bool ok = put == text.size() && close(fd) == 0;
+  if (!ok) return Error::Failed("db", "cannot write " + path + ": " + std::strerror(errno));
+  return Status::Ok();
+}
+
+// The demo accounts' passwords, kept beside the database so that a restart prints them again; for
+// a PostgreSQL database (no file to be beside, and its URL is no file name) in the working
+// directory, named after the database.
+std::string DemoFile(const std::string& target) {
+  if (!store::IsPostgresUrl(target)) return target + ".demo-accounts.json";
+  std::string name = target.substr(target.rfind('/') + 1);
+  name = name.substr(0, name.find('?'));
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
+  }
+  return "lenacare-" + (name.empty() ? std::string("postgres") : name) + ".demo-accounts.json";
+}
 
 Status PrintDemoAccounts(const std::string& target, const std::vector<webapp::DemoAccount>* fresh) {
   nlohmann::json accounts = nlohmann::json::array();
@@ -57,11 +106,8 @@ Status PrintDemoAccounts(const std::string& target, const std::vector<webapp::De
       accounts.push_back(
           {{"username", a.username}, {"role", a.role}, {"password", a.password}, {"patient", a.patient}});
     }
-    std::ofstream out(DemoFile(target));
-    if (!out) return Error::Failed("db", "cannot write " + DemoFile(target));
-    out << accounts.dump(2) << "\n";
-    out.close();
-    fs::permissions(DemoFile(target), fs::perms::owner_read | fs::perms::owner_write);
+    Status written = WritePrivateFile(DemoFile(target), accounts.dump(2) + "\n");
+    if (!written.ok()) return written;
   } else {
     std::ifstream in(DemoFile(target));
     if (!in) return Status::Ok();  // accounts made by hand: nothing to print
@@ -78,6 +124,38 @@ Status PrintDemoAccounts(const std::string& target, const std::vector<webapp::De
   return Status::Ok();
 }
 
+// Checkpoints the audit log every policy interval while the server runs, idle or not: a commit
+// checkpoints by the policy too, but the entries of a last burst before a quiet night would stay
+// unanchored until the next write. Runs under the site's lock, as every use of the store does.
+class CheckpointTimer {
+ public:
+  CheckpointTimer(webapp::WebApp& web, store::Store& st)
+      : thread_([this, &web, &st] {
+          std::unique_lock<std::mutex> lock(mutex_);
+          const auto every = store::CheckpointPolicy{}.interval;
+          while (!wake_.wait_for(lock, every, [this] { return stop_; })) {
+            webapp::Site::Db db = web.site().Lock(webapp::Caller{});
+            (void)st.Checkpoint();  // a failure is tried again at the next tick and at shutdown
+          }
+        }) {}
+  ~CheckpointTimer() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  CheckpointTimer(const CheckpointTimer&) = delete;
+  CheckpointTimer& operator=(const CheckpointTimer&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;  // last: starts once the members above exist
+};
+
 }  // namespace
 
 int RunServe(const cli::ServeOptions& o, const Clock& clock) {
@@ -91,7 +169,7 @@ int RunServe(const cli::ServeOptions& o, const Clock& clock) {
   auto listen = ListenOptions(o);
   if (!listen.ok()) return Fail(listen.error());
   const std::string target = o.db.empty() ? store::DefaultTarget() : o.db;
-  auto opened = store::Store::Open(target, clock);
+  auto opened = store::Store::Open(target, clock, store::AuditFiles{o.audit_key, o.audit_checkpoints});
   if (!opened.ok()) return Fail(opened.error());
   store::Store& st = **opened;
 
@@ -135,7 +213,13 @@ int RunServe(const cli::ServeOptions& o, const Clock& clock) {
             << "; Ctrl-C stops it)\n"
             << wire::kDisclaimer << "\n"
             << std::flush;
-  srv.Run();
+  {
+    CheckpointTimer checkpoints(web, st);
+    srv.Run();
+  }
+  if (Status cp = st.Checkpoint(); !cp.ok()) {
+    std::cerr << "lenacare: warning: the audit log's checkpoint was not written: " << cp.error().Describe() << "\n";
+  }
   std::cout << "lenacare stopped.\n";
   return cli::kAnswered;
 }

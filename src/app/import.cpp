@@ -79,7 +79,7 @@ class Importer {
       if (!s.ok()) return s;
     }
     touched_.clear();
-    Status s = store_.db().Commit();
+    Status s = store_.Commit();
     in_tx_ = false;
     pending_ = 0;
     if (!s.ok()) return s;
@@ -90,7 +90,7 @@ class Importer {
   Status Abort() {
     if (in_tx_) {
       in_tx_ = false;
-      return store_.db().Rollback();
+      return store_.Rollback();
     }
     return Status::Ok();
   }
@@ -124,7 +124,7 @@ class Importer {
       return Status::Ok();
     }
     if (!in_tx_) {
-      Status s = store_.db().Begin();
+      Status s = store_.Begin();
       if (!s.ok()) return s;
       in_tx_ = true;
     }

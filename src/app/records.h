@@ -133,7 +133,11 @@ Result<nlohmann::json> Export(const Context& ctx, const std::string& ref);
 
 struct AuditVerifyAnswer {
   store::AuditCheck check;
-  Outcome outcome() const { return check.ok ? Outcome::kAnswered : Outcome::kFailed; }
+  // Tampered: failed (exit 3); keyed entries left unchecked for want of the key: cannot assess.
+  Outcome outcome() const {
+    if (!check.ok) return Outcome::kFailed;
+    return check.unverified > 0 ? Outcome::kCannotAssess : Outcome::kAnswered;
+  }
 };
 Result<AuditVerifyAnswer> VerifyAudit(const Context& ctx);
 Result<std::vector<store::AuditEntry>> AuditLog(const Context& ctx, int limit);

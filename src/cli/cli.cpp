@@ -173,6 +173,13 @@ int Main(int argc, char** argv, const Program& program) {
   // Records: the store, FHIR, the worklist and the audit log.
   auto db = [&](CLI::App* sub) {
     sub->add_option("--db", o.db, "SQLite file or postgresql:// URL (default: $LENACARE_DB, else ./lenacare.db)");
+    sub->add_option("--audit-key", o.audit_key,
+                    "The audit log's key: 32 random bytes, readable by its owner only (default: "
+                    "$LENACARE_AUDIT_KEY_FILE, else <db>.audit-key beside a SQLite file, created on first use; "
+                    "required for PostgreSQL)");
+    sub->add_option("--audit-checkpoints", o.audit_checkpoints,
+                    "Append-only file the audit log's head is checkpointed to (default: $LENACARE_AUDIT_CHECKPOINTS, "
+                    "else <db>.audit-checkpoints beside a SQLite file)");
     sub->add_option("--as", o.as_user,
                     "Act as this web account: its role decides what may be recorded (default: the operator, "
                     "who holds the database and may record everything)");
@@ -321,7 +328,10 @@ int Main(int argc, char** argv, const Program& program) {
   audit->footer(Footer());
   audit->require_subcommand(1);
   CLI::App* verify =
-      db(Sub(*audit, "verify", "Check the log's hash chain: exit 3 if an entry was edited or deleted", o));
+      db(Sub(*audit, "verify",
+             "Check the log's keyed hash chain and its checkpoints: exit 3 if an entry was edited or deleted, "
+             "exit 1 if keyed entries could not be checked (no key)",
+             o));
   Bind(verify, o, code, [&] { return RunAuditVerify(o); });
   CLI::App* log = db(Sub(*audit, "log", "The latest entries", o));
   log->add_option("--limit", o.limit, "How many (default 20)");
@@ -351,6 +361,8 @@ int Main(int argc, char** argv, const Program& program) {
     ServeOptions so;
     so.knowledge_dir = KnowledgeDir(o);
     so.db = o.db;
+    so.audit_key = o.audit_key;
+    so.audit_checkpoints = o.audit_checkpoints;
     so.listen = o.listen;
     so.web_dir = o.web_dir;
     so.demo = o.demo;

@@ -57,8 +57,9 @@ struct Options {
   bool sustained = false;
 
   // records (store, FHIR, worklist, audit)
-  std::string db;       // --db PATH|URL (else $LENACARE_DB, else lenacare.db)
-  std::string as_user;  // --as USER: act with a web account's role (else the operator: every act)
+  std::string db;                            // --db PATH|URL (else $LENACARE_DB, else lenacare.db)
+  std::string as_user;                       // --as USER: act with a web account's role (else the operator: every act)
+  std::string audit_key, audit_checkpoints;  // --audit-key FILE, --audit-checkpoints FILE (store/audit_key.h)
   std::string confirm, correction, finding;
   int64_t replaces = 0, event_id = 0;
   std::string patient, name, facts, date, test, value, reason, term, result, sensitivity, event_json, output;

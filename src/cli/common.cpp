@@ -121,7 +121,13 @@ Result<std::string> ReadInput(const std::string& path, const std::string& field)
 }
 
 Session::~Session() {
-  if (store == nullptr || store->unrecorded_reads() == 0) return;
+  if (store == nullptr) return;
+  // The last checkpoint of the audit log, now rather than in the store's destructor, to say so
+  // when it cannot be written.
+  if (Status cp = store->Checkpoint(); !cp.ok()) {
+    std::cerr << "lenacare: warning: the audit log's checkpoint was not written: " << cp.error().Describe() << "\n";
+  }
+  if (store->unrecorded_reads() == 0) return;
   std::cerr << "note: " << store->unrecorded_reads() << (store->unrecorded_reads() == 1 ? " read was" : " reads were")
             << " not recorded in the audit log: "
             << (store->read_only() ? "the database is read-only" : "the disk is full") << "\n";
@@ -132,7 +138,8 @@ Result<std::unique_ptr<Session>> Start(const Options& o, bool with_store) {
   if (!k.ok()) return k.error();
   std::unique_ptr<store::Store> st;
   if (with_store) {
-    auto opened = store::Store::Open(o.db.empty() ? store::DefaultTarget() : o.db, *o.clock);
+    auto opened = store::Store::Open(o.db.empty() ? store::DefaultTarget() : o.db, *o.clock,
+                                     store::AuditFiles{o.audit_key, o.audit_checkpoints});
     if (!opened.ok()) return opened.error();
     st = std::move(opened).value();
   }
@@ -152,6 +159,13 @@ Result<std::unique_ptr<Session>> Start(const Options& o, bool with_store) {
     ctx.actor = found->username;
   }
   return std::unique_ptr<Session>(new Session{**k, std::move(st), std::move(ctx)});
+}
+
+void AuditRefusal(const Session& session, const Options& o, const Error& e) {
+  if (e.kind != ErrorKind::kForbidden || session.store == nullptr) return;
+  const std::string subject = o.patient.empty() ? "*" : o.patient;
+  // Best effort: the refusal is what the user hears; a failed entry must not hide it.
+  (void)session.store->Audit(session.ctx.actor, "access.refused", subject, "refused: " + e.Describe());
 }
 
 }  // namespace lenacare::cli

@@ -54,6 +54,9 @@ struct Session {
   ~Session();
 };
 Result<std::unique_ptr<Session>> Start(const Options& o, bool with_store);
+// Records in the audit log that the session's account was refused an act (a forbidden error),
+// as the web application does for a 403: who tried what on which patient.
+void AuditRefusal(const Session& session, const Options& o, const Error& e);
 
 // Runs a use case (`call` with the session's context) and prints its answer: `json` and `text`
 // render it (given the knowledge and the answer); an answer with an outcome() gives its exit code.
@@ -63,7 +66,10 @@ int Show(const Options& o, bool with_store, Call call, ToJson json, ToText text)
   if (!session.ok()) return Fail(session.error(), o);
   const app::Context& ctx = (*session)->ctx;
   Result<Answer> a = call(ctx);
-  if (!a.ok()) return Fail(a.error(), o);
+  if (!a.ok()) {
+    AuditRefusal(**session, o, a.error());
+    return Fail(a.error(), o);
+  }
   int code = kAnswered;
   if constexpr (requires(const Answer& x) { x.outcome(); }) code = ExitCode(a->outcome());
   return Emit(o, json(ctx.k, *a), o.json ? std::string() : text(ctx.k, *a), code);

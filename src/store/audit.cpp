@@ -7,31 +7,54 @@
 #include <ctime>
 #include <string_view>
 
+#include "store/audit_key.h"
 #include "store/store.h"
 
 namespace lenacare::store {
+namespace {
+
+template <typename Digest>
+std::string Hex(const Digest& digest) {
+  char hex[sizeof digest * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return hex;
+}
+
+// Feeds length-prefixed fields to `update`: no two different lists give the same text.
+template <typename Update>
+void AddFields(std::initializer_list<std::string_view> fields, Update update) {
+  for (std::string_view field : fields) {
+    const std::string length = std::to_string(field.size()) + ":";
+    update(reinterpret_cast<const unsigned char*>(length.data()), length.size());
+    update(reinterpret_cast<const unsigned char*>(field.data()), field.size());
+  }
+}
+
+}  // namespace
 
 std::string AuditHash(const AuditEntry& e) {
   crypto_hash_sha256_state state;
   crypto_hash_sha256_init(&state);
-  // Length-prefixed fields: no two different entries hash the same text.
-  auto add = [&](std::string_view field) {
-    const std::string length = std::to_string(field.size()) + ":";
-    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(length.data()), length.size());
-    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(field.data()), field.size());
-  };
-  add(e.prev_hash);
-  add(std::to_string(e.seq));
-  add(e.at);
-  add(e.actor);
-  add(e.action);
-  add(e.subject);
-  add(e.detail);
+  const std::string seq = std::to_string(e.seq);
+  AddFields({e.prev_hash, seq, e.at, e.actor, e.action, e.subject, e.detail},
+            [&](const unsigned char* p, size_t n) { crypto_hash_sha256_update(&state, p, n); });
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&state, digest);
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
+  return Hex(digest);
+}
+
+std::string FieldsMac(std::initializer_list<std::string_view> fields, const AuditKey& key) {
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, key.data(), AuditKey::kBytes);
+  AddFields(fields, [&](const unsigned char* p, size_t n) { crypto_auth_hmacsha256_update(&state, p, n); });
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_final(&state, mac);
+  return Hex(mac);
+}
+
+std::string AuditMac(const AuditEntry& e, const AuditKey& key) {
+  const std::string seq = std::to_string(e.seq);
+  return FieldsMac({e.prev_hash, seq, e.at, e.actor, e.action, e.subject, e.detail}, key);
 }
 
 std::string UtcText(std::chrono::system_clock::time_point now) {

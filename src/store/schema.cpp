@@ -171,11 +171,27 @@ ALTER TABLE patients ADD COLUMN source TEXT;
 CREATE UNIQUE INDEX patients_by_source ON patients (source);
 )sql",
        nullptr},
-      // 7: the credentials' lifecycle and shared sign-in throttling: disabled accounts; sessions
+      // 7: a keyed audit chain. Entries from `keyed_from` on are HMACs under a key kept outside
+      // the database; the entries before keep their SHA-256 (never rewritten). `key_id` (the
+      // key's fingerprint) and `mac` (the marker's own HMAC) are set when a store first opens
+      // the database with its key; `checkpoints` counts the lines written to the checkpoint file.
+      {7,
+       R"sql(
+CREATE TABLE audit_scheme (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  keyed_from BIGINT NOT NULL,
+  key_id TEXT NOT NULL,
+  mac TEXT NOT NULL,
+  checkpoints BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO audit_scheme (id, keyed_from, key_id, mac) SELECT 1, seq + 1, '', '' FROM audit_head WHERE id = 1;
+)sql",
+       nullptr},
+      // 8: the credentials' lifecycle and shared sign-in throttling: disabled accounts; sessions
       // with an idle time; API tokens with an expiry, the role they were made for, who made them
       // and their revocation (tokens made before have no expiry and stop working: make new ones);
       // failed sign-ins counted per hashed key, shared by every server on the database.
-      {7,
+      {8,
        R"sql(
 ALTER TABLE users ADD COLUMN disabled_at TEXT;
 ALTER TABLE sessions ADD COLUMN created_at TEXT NOT NULL DEFAULT '';

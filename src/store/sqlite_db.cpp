@@ -1,6 +1,7 @@
 // The SQLite driver: one file, WAL journal (readers do not block the writer, and a crash loses
 // at most the transaction in flight), foreign keys on, a busy timeout instead of "database is
 // locked" failures when two lenacare processes share the file.
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -192,7 +193,21 @@ std::string FileUri(const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+// Creates a missing database file empty, mode 0600: SQLite would create it 0644 (less the umask),
+// and it gives the -wal and -shm files the database file's mode, so all three hold patient data
+// readable by their owner only from the first instant.
+void CreatePrivately(const std::string& path) {
+  if (path.empty() || path == ":memory:") return;
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) close(fd);  // EEXIST and other failures: SQLite's own open reports what matters
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Connection>> OpenSqlite(const std::string& path) {
+  CreatePrivately(path);
   sqlite3* db = nullptr;
   // A file that exists but cannot be written (permissions, EROFS): opened read-only and immutable
   // (an archive copy or a read-only mount is not written by anyone, so SQLite needs no lock or

@@ -1,9 +1,14 @@
 #include "store/store.h"
 
 #include <sodium.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -196,28 +201,140 @@ std::string DefaultActor() {
   return "unknown";
 }
 
-Result<std::unique_ptr<Store>> Store::OpenUnmigrated(const std::string& target, const Clock& clock) {
+Result<std::unique_ptr<Store>> Store::OpenUnmigrated(const std::string& target, const Clock& clock,
+                                                     const AuditFiles& audit) {
   if (sodium_init() < 0) return Error::Failed("", "libsodium could not be initialised");
   auto db = store::Open(target);
   if (!db.ok()) return db.error();
-  return std::unique_ptr<Store>(new Store(std::move(db).value(), clock));
+  std::unique_ptr<Store> st(new Store(std::move(db).value(), clock));
+  Status key = st->LoadAuditKey(audit, target);
+  if (!key.ok()) return key.error();
+  return st;
 }
 
 std::string Store::Now() const { return UtcText(clock_.Now()); }
 
-Result<std::unique_ptr<Store>> Store::Open(const std::string& target, const Clock& clock) {
-  auto s = OpenUnmigrated(target, clock);
+Result<std::unique_ptr<Store>> Store::Open(const std::string& target, const Clock& clock, const AuditFiles& audit) {
+  auto s = OpenUnmigrated(target, clock, audit);
   if (!s.ok()) return s;
+  // No default key for a server database: a key created on the server's own disk would sit
+  // beside whoever can rewrite the database. The operator gives one.
+  if (!(*s)->key_ && IsPostgresUrl(target)) {
+    return Error::Failed("--audit-key",
+                         "a PostgreSQL database is opened only with its audit key: " + HowToGiveAnAuditKey());
+  }
   Status m = (*s)->Migrate(LatestSchemaVersion());
   if (!m.ok()) return m.error();
   return s;
 }
 
+Store::~Store() { (void)Checkpoint(); }
+
 bool Store::read_only() const { return db_->read_only(); }
 
 Result<int> Store::SchemaVersion() { return SchemaVersionOf(*db_); }
 
-Status Store::Migrate(int up_to) { return MigrateTo(*db_, up_to, Now()); }
+Status Store::Migrate(int up_to) {
+  Status s = MigrateTo(*db_, up_to, Now());
+  if (!s.ok()) return s;
+  return LoadAuditScheme();
+}
+
+Status Store::LoadAuditKey(const AuditFiles& given, const std::string& target) {
+  if (target == ":memory:") {
+    // A database that dies with the process: a key that dies with it.
+    std::array<unsigned char, AuditKey::kBytes> bytes{};
+    randombytes_buf(bytes.data(), bytes.size());
+    key_.emplace(bytes);
+    return Status::Ok();
+  }
+  audit_paths_ = ResolveAuditPaths(given, IsPostgresUrl(target) ? "" : target);
+  const std::string& path = audit_paths_.key_file;
+  if (path.empty()) return Status::Ok();
+  if (access(path.c_str(), F_OK) != 0) {
+    if (audit_paths_.key_is_default) return Status::Ok();  // created by LoadAuditScheme when the database has none
+    return Error::Failed("--audit-key", "audit key file '" + path + "' does not exist: " + HowToGiveAnAuditKey());
+  }
+  auto key = ReadAuditKey(path);
+  if (!key.ok()) return key.error();
+  key_.emplace(std::move(key).value());
+  return Status::Ok();
+}
+
+Result<Store::Scheme> Store::ReadScheme() {
+  Scheme out;
+  auto version = SchemaVersionOf(*db_);
+  if (!version.ok()) return version.error();
+  if (*version < 7) return out;
+  Status s =
+      db_->Query("SELECT keyed_from, key_id, mac, checkpoints FROM audit_scheme WHERE id = 1", {}, [&](const Row& r) {
+        out.present = true;
+        out.keyed_from = r.Int(0);
+        out.key_id = r.Text(1);
+        out.mac = r.Text(2);
+        out.checkpoints = r.Int(3);
+      });
+  if (!s.ok()) return s.error();
+  if (!out.present) return Error::Failed("audit", "the audit scheme row is missing: run `lenacare audit verify`");
+  return out;
+}
+
+namespace {
+
+std::string SchemeMac(int64_t keyed_from, const std::string& key_id, const AuditKey& key) {
+  return FieldsMac({"audit-scheme", std::to_string(keyed_from), key_id}, key);
+}
+
+}  // namespace
+
+Status Store::LoadAuditScheme() {
+  auto scheme = ReadScheme();
+  if (!scheme.ok()) return scheme.error();
+  scheme_ = std::move(scheme).value();
+  if (!scheme_.present) return Status::Ok();
+  const std::string& path = audit_paths_.key_file;
+  if (!key_ && scheme_.key_id.empty() && audit_paths_.key_is_default && !db_->read_only()) {
+    auto created = CreateAuditKey(path);
+    if (!created.ok()) return created.error();
+    key_.emplace(std::move(created).value());
+  }
+  if (!key_) {
+    if (db_->read_only()) return Status::Ok();  // verifies what it can; writes fail anyway
+    return Error::Failed("--audit-key", "this database's audit log is keyed" +
+                                            (scheme_.key_id.empty() ? "" : " (key " + scheme_.key_id + ")") +
+                                            " and its key file " + (path.empty() ? "" : "'" + path + "' ") +
+                                            "is missing: " + HowToGiveAnAuditKey());
+  }
+  if (scheme_.key_id.empty() && !db_->read_only()) {
+    // First use of the keyed scheme: tie the key to the database, the mark MACed under it. No
+    // entry can have been keyed before this, so the mark must be just past the head; a mark
+    // anywhere else was moved by hand (to pass rewritten entries off as old unkeyed ones).
+    auto head = QueryInt(*db_, "SELECT seq FROM audit_head WHERE id = 1", {}, -1);
+    if (!head.ok()) return head.error();
+    if (scheme_.keyed_from != *head + 1) {
+      return Error::Failed("audit", "the audit log's mark of its first keyed entry (" +
+                                        std::to_string(scheme_.keyed_from) + ") was changed by hand: the log ends at " +
+                                        std::to_string(*head) + ": the audit log was tampered with");
+    }
+    scheme_.key_id = key_->fingerprint();
+    scheme_.mac = SchemeMac(scheme_.keyed_from, scheme_.key_id, *key_);
+    Status s = InTransaction(*db_, [&]() -> Status {
+      auto n = db_->Run("UPDATE audit_scheme SET key_id = ?, mac = ? WHERE id = 1 AND key_id = ''",
+                        {std::string_view(scheme_.key_id), std::string_view(scheme_.mac)});
+      return n.ok() ? Status::Ok() : Status(n.error());
+    });
+    if (!s.ok()) return s;
+    auto again = ReadScheme();  // another process may have tied its key first
+    if (!again.ok()) return again.error();
+    scheme_ = std::move(again).value();
+  }
+  if (!scheme_.key_id.empty() && scheme_.key_id != key_->fingerprint()) {
+    return Error::Failed("--audit-key", "the audit key does not match this database (key file '" + path + "' is key " +
+                                            key_->fingerprint() + ", the database's log is keyed with " +
+                                            scheme_.key_id + "): give the key this database was written with");
+  }
+  return Status::Ok();
+}
 
 namespace {
 
@@ -241,11 +358,16 @@ Status Store::AppendAudit(const std::string& actor, const std::string& action, c
     Status sp = db_->Savepoint();
     if (!sp.ok()) return sp;
   }
+  const Head pending_before = pending_;
+  const int64_t pending_entries_before = pending_entries_;
   Status s = AppendAuditEntry(actor, action, subject, detail);
+  if (s.ok() && depth_ == 0) AuditCommitted();  // outside a transaction each statement commits
   if (!guarded) return s;
   if (!s.ok() && db_->disk_full()) {
     Status undone = db_->RollbackToSavepoint();
     if (!undone.ok()) return undone;
+    pending_ = pending_before;
+    pending_entries_ = pending_entries_before;
     ++unrecorded_reads_;
     s = Status::Ok();
   }
@@ -271,7 +393,13 @@ Status Store::AppendAuditEntry(const std::string& actor, const std::string& acti
   e.action = action;
   e.subject = subject;
   e.detail = detail;
-  e.hash = AuditHash(e);
+  if (scheme_.present && e.seq >= scheme_.keyed_from) {
+    if (!key_)
+      return Error::Failed("--audit-key", "no audit key, so nothing can be recorded: " + HowToGiveAnAuditKey());
+    e.hash = AuditMac(e, *key_);
+  } else {
+    e.hash = AuditHash(e);  // a database not yet at schema 7 (the upgrade tests)
+  }
   auto r = db_->Run(
       "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       {e.seq, std::string_view(e.at), std::string_view(e.actor), std::string_view(e.action),
@@ -279,7 +407,57 @@ Status Store::AppendAuditEntry(const std::string& actor, const std::string& acti
        std::string_view(e.hash)});
   if (!r.ok()) return r.error();
   r = db_->Run("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", {e.seq, std::string_view(e.hash)});
-  return r.ok() ? Status::Ok() : Status(r.error());
+  if (!r.ok()) return r.error();
+  pending_ = {e.seq, e.hash};
+  ++pending_entries_;
+  return Status::Ok();
+}
+
+void Store::AuditCommitted() {
+  if (pending_entries_ == 0) return;
+  committed_ = pending_;
+  unanchored_ += pending_entries_;
+  pending_entries_ = 0;
+  const bool due = unanchored_ >= checkpoint_policy_.entries ||
+                   std::chrono::steady_clock::now() - last_checkpoint_ >= checkpoint_policy_.interval;
+  // The entries are committed whatever happens here; a checkpoint that fails is tried again at
+  // the next commit and when the store closes.
+  if (due) (void)Checkpoint();
+}
+
+namespace {
+
+// A checkpoint line's fields in the order its MAC covers them.
+std::string CheckpointMac(int64_t seq, const std::string& hash, const std::string& at, int64_t keyed_from,
+                          const std::string& key_id, const AuditKey& key) {
+  return FieldsMac({"audit-checkpoint", std::to_string(seq), hash, at, std::to_string(keyed_from), key_id}, key);
+}
+
+}  // namespace
+
+Status Store::Checkpoint() {
+  // Inside a transaction the head is not committed yet: the commit checkpoints.
+  if (depth_ > 0) return Status::Ok();
+  if (unanchored_ == 0 || audit_paths_.checkpoints.empty() || !key_ || !scheme_.present || db_->read_only()) {
+    return Status::Ok();
+  }
+  const std::string at = Now();
+  const json line = {
+      {"seq", committed_.seq},
+      {"hash", committed_.hash},
+      {"at", at},
+      {"keyed_from", scheme_.keyed_from},
+      {"key_id", scheme_.key_id},
+      {"mac", CheckpointMac(committed_.seq, committed_.hash, at, scheme_.keyed_from, scheme_.key_id, *key_)}};
+  Status s = AppendLine(audit_paths_.checkpoints, line.dump());
+  if (!s.ok()) return s;
+  unanchored_ = 0;
+  last_checkpoint_ = std::chrono::steady_clock::now();
+  // The database counts the lines, so that lines cut from the end of the file are noticed.
+  return InTransaction(*db_, [&]() -> Status {
+    auto n = db_->Run("UPDATE audit_scheme SET checkpoints = checkpoints + 1 WHERE id = 1", {});
+    return n.ok() ? Status::Ok() : Status(n.error());
+  });
 }
 
 Status Store::Audit(const std::string& actor, const std::string& action, const std::string& subject,
@@ -293,11 +471,108 @@ Status Store::Transaction(const std::function<Status()>& body) {
   ++depth_;
   Status s = InTransaction(*db_, body);
   --depth_;
+  if (s.ok()) {
+    AuditCommitted();
+  } else {
+    AuditRolledBack();
+  }
   return s;
+}
+
+namespace {
+
+// One line of the checkpoint file, as read back.
+struct CheckpointLine {
+  int line = 0;
+  int64_t seq = 0, keyed_from = 0;
+  std::string hash, at, key_id, mac;
+};
+
+std::string LineName(const CheckpointLine& c) {
+  return "checkpoint " + std::to_string(c.line) + " (entry " + std::to_string(c.seq) + ")";
+}
+
+// The lines of the checkpoint file; a line that is not a checkpoint is a problem.
+Result<std::vector<CheckpointLine>> ReadCheckpoints(const std::string& path, std::string& problem) {
+  std::vector<CheckpointLine> out;
+  if (access(path.c_str(), F_OK) != 0) return out;  // none written yet
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Error::Failed("--audit-checkpoints",
+                         "cannot read the audit checkpoint file '" + path + "': " + std::strerror(errno));
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  int number = 0;
+  for (size_t at = 0; at < text.size();) {
+    const size_t end = text.find('\n', at);
+    ++number;
+    const std::string line = text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    const json j = json::parse(line, nullptr, false);
+    const bool shape = end != std::string::npos && j.is_object() && j.contains("seq") && j["seq"].is_number_integer() &&
+                       j.contains("keyed_from") && j["keyed_from"].is_number_integer();
+    for (const char* key : {"hash", "at", "key_id", "mac"}) {
+      if (!shape || !j.contains(key) || !j[key].is_string()) {
+        problem = "checkpoint " + std::to_string(number) + " of '" + path +
+                  "' is not a whole checkpoint line (edited or cut)";
+        return out;
+      }
+    }
+    out.push_back({number, j["seq"].get<int64_t>(), j["keyed_from"].get<int64_t>(), j["hash"].get<std::string>(),
+                   j["at"].get<std::string>(), j["key_id"].get<std::string>(), j["mac"].get<std::string>()});
+    at = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Status Store::Begin() {
+  Status s = db_->Begin();
+  if (!s.ok()) return s;
+  ++transactions_;
+  ++depth_;
+  return s;
+}
+
+Status Store::Commit() {
+  --depth_;
+  Status s = db_->Commit();
+  if (s.ok()) {
+    AuditCommitted();
+  } else {
+    AuditRolledBack();
+  }
+  return s;
+}
+
+Status Store::Rollback() {
+  --depth_;
+  AuditRolledBack();
+  return db_->Rollback();
 }
 
 Result<AuditCheck> Store::VerifyAudit() {
   AuditCheck check;
+  auto scheme = ReadScheme();
+  if (!scheme.ok()) return scheme.error();
+  const Scheme& sc = *scheme;
+  const int64_t keyed_from = sc.present ? sc.keyed_from : std::numeric_limits<int64_t>::max();
+  check.keyed_from = sc.present ? sc.keyed_from : 0;
+  if (key_ && !sc.key_id.empty() && sc.key_id != key_->fingerprint()) {
+    return Error::Failed("--audit-key", "the audit key does not match this database (key " + key_->fingerprint() +
+                                            ", the database's log is keyed with " + sc.key_id +
+                                            "): give the key this database was written with");
+  }
+  // The checkpoints' sequence numbers, to compare with the hashes the log has there.
+  std::string checkpoint_problem;
+  std::vector<CheckpointLine> checkpoints;
+  if (!audit_paths_.checkpoints.empty()) {
+    auto read = ReadCheckpoints(audit_paths_.checkpoints, checkpoint_problem);
+    if (!read.ok()) return read.error();
+    checkpoints = std::move(read).value();
+  }
+  std::map<int64_t, std::string> hashes;  // the log's hash at each checkpoint's entry
+  for (const CheckpointLine& c : checkpoints) hashes[c.seq];
   std::string prev;
   int64_t expected = 1;
   Status s = db_->Query("SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq", {},
@@ -311,15 +586,18 @@ Result<AuditCheck> Store::VerifyAudit() {
                                        std::string(r.Text(6)),
                                        std::string(r.Text(7))};
                           ++check.entries;
+                          if (auto h = hashes.find(e.seq); h != hashes.end()) h->second = e.hash;
                           if (!check.ok) return;
                           const std::string at = "entry " + std::to_string(e.seq);
+                          const bool keyed = e.seq >= keyed_from;
+                          if (keyed && !key_) ++check.unverified;
                           if (e.seq != expected) {
                             check.ok = false;
                             check.problem = "entry " + std::to_string(expected) + " is missing (deleted)";
                           } else if (e.prev_hash != prev) {
                             check.ok = false;
                             check.problem = at + ": does not follow the entry before it";
-                          } else if (AuditHash(e) != e.hash) {
+                          } else if (keyed ? key_ && AuditMac(e, *key_) != e.hash : AuditHash(e) != e.hash) {
                             check.ok = false;
                             check.problem = at + ": its contents do not match its hash (edited)";
                           }
@@ -341,6 +619,52 @@ Result<AuditCheck> Store::VerifyAudit() {
                                    : "the log ends at entry " + std::to_string(expected - 1) + " but its head says " +
                                          std::to_string(head_seq) + " (entries deleted or head edited)";
     }
+  }
+  if (check.ok && sc.present && key_ && SchemeMac(sc.keyed_from, sc.key_id, *key_) != sc.mac) {
+    check.ok = false;
+    check.problem = "the mark saying from which entry on the log is keyed (entry " + std::to_string(sc.keyed_from) +
+                    ") does not match its MAC (edited)";
+  }
+  if (check.ok) {
+    check.ok = checkpoint_problem.empty();
+    check.problem = checkpoint_problem;
+  }
+  if (check.ok) {
+    for (const CheckpointLine& c : checkpoints) {
+      ++check.checkpoints;
+      std::string problem;
+      if (key_ && CheckpointMac(c.seq, c.hash, c.at, c.keyed_from, c.key_id, *key_) != c.mac) {
+        problem = LineName(c) + " does not match its MAC (edited or forged)";
+      } else if (c.seq > expected - 1) {
+        problem = LineName(c) + ": the log ends at entry " + std::to_string(expected - 1) +
+                  " (entries deleted, or the log rebuilt)";
+      } else if (hashes[c.seq] != c.hash) {
+        problem =
+            LineName(c) + ": the log's entry " + std::to_string(c.seq) + " has another hash (the log was rewritten)";
+      } else if (sc.present && c.keyed_from != sc.keyed_from) {
+        problem = LineName(c) + ": the log's mark of its first keyed entry was changed (edited)";
+      }
+      if (!problem.empty()) {
+        check.ok = false;
+        check.problem = problem;
+        break;
+      }
+    }
+  }
+  if (check.ok && static_cast<int64_t>(checkpoints.size()) < sc.checkpoints) {
+    check.ok = false;
+    check.problem = "the checkpoint file '" + audit_paths_.checkpoints + "' has " + std::to_string(checkpoints.size()) +
+                    " checkpoints but " + std::to_string(sc.checkpoints) + " were written (lines removed)";
+  }
+  if (audit_paths_.checkpoints.empty()) {
+    check.note =
+        "no checkpoint file was given, so the log was not compared with checkpoints kept outside the database "
+        "(--audit-checkpoints FILE or LENACARE_AUDIT_CHECKPOINTS)";
+  }
+  if (check.unverified > 0) {
+    check.note = "entries " + std::to_string(keyed_from) + " to " + std::to_string(expected - 1) +
+                 " are keyed and no audit key was given, so their hashes and the checkpoints' MACs were not checked (" +
+                 HowToGiveAnAuditKey() + ")";
   }
   return check;
 }

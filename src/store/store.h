@@ -6,6 +6,7 @@
 // of a patient's data appends an audit entry too (store/audit.h), naming the actor it is given.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -19,6 +20,7 @@
 #include "core/result.h"
 #include "course/course.h"
 #include "knowledge/knowledge.h"
+#include "store/audit_key.h"
 #include "store/db.h"
 #include "store/schema.h"
 
@@ -94,7 +96,20 @@ struct AuditEntry {
 struct AuditCheck {
   bool ok = true;
   int64_t entries = 0;
-  std::string problem;  // the first entry that does not verify, and why
+  std::string problem;      // the first entry or checkpoint that does not verify, and why
+  int64_t keyed_from = 0;   // the first entry whose hash is keyed (0: the database predates keying)
+  int64_t unverified = 0;   // keyed entries whose hash was not checked: no audit key was given
+  int64_t checkpoints = 0;  // checkpoint lines checked against the log
+  std::string note;         // what could not be checked, and why ("" when everything was)
+};
+
+// How often a store writes its audit head to the checkpoint file while it runs (policy, in the
+// README's Limits): after the commit that leaves `entries` entries unanchored, or the first commit
+// `interval` after the last checkpoint; and always when the store closes after writing. (`lenacare
+// serve` also calls Checkpoint() every `interval`, so that an idle server anchors its last entries.)
+struct CheckpointPolicy {
+  int64_t entries = 100;
+  std::chrono::seconds interval{60};
 };
 
 // Persistence only: the store checks nothing clinical (the use cases in src/app validate every
@@ -104,9 +119,20 @@ class Store {
  public:
   // Opens (and creates) the database and brings its schema to the latest version.
   // `clock` stamps audit entries and sessions; it must outlive the store.
-  static Result<std::unique_ptr<Store>> Open(const std::string& target, const Clock& clock);
+  // `audit` names the audit key and checkpoint files (store/audit_key.h; the defaults for a
+  // SQLite file are beside it, and its key is created on first use). A PostgreSQL database needs
+  // a key; a key that does not match the database's is refused. A read-only database is opened
+  // without a key when none is found (its keyed entries then cannot be verified).
+  static Result<std::unique_ptr<Store>> Open(const std::string& target, const Clock& clock,
+                                             const AuditFiles& audit = {});
   // For tests of the upgrade path: opens without migrating.
-  static Result<std::unique_ptr<Store>> OpenUnmigrated(const std::string& target, const Clock& clock);
+  static Result<std::unique_ptr<Store>> OpenUnmigrated(const std::string& target, const Clock& clock,
+                                                       const AuditFiles& audit = {});
+  // Writes a last checkpoint when entries were appended since the one before (errors are lost
+  // here: call Checkpoint() first to hear them).
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
 
   Result<int> SchemaVersion();
   Status Migrate(int up_to);
@@ -146,7 +172,16 @@ class Store {
   // Audit.
   Status Audit(const std::string& actor, const std::string& action, const std::string& subject,
                const std::string& detail);
+  // Recomputes the chain (keyed entries with the key) and checks every line of the checkpoint
+  // file against it. Fails (rather than reporting tampering) when the key is not this database's.
   Result<AuditCheck> VerifyAudit();
+  // Appends the audit head (the last committed entry) to the checkpoint file, if entries were
+  // appended since the last checkpoint. Transactions call it by the policy; a caller that closes
+  // the store calls it to hear a failure.
+  Status Checkpoint();
+  void set_checkpoint_policy(CheckpointPolicy p) { checkpoint_policy_ = p; }
+  const std::string& checkpoint_file() const { return audit_paths_.checkpoints; }
+  const std::string& audit_key_file() const { return audit_paths_.key_file; }
   Result<std::vector<AuditEntry>> AuditLog(int64_t limit);
 
   // Low-level writes for the importer, inside Transaction(); the importer validates first.
@@ -167,6 +202,12 @@ class Store {
   // Runs `body` in one transaction: reads in it see one snapshot, and its writes and audit
   // entries commit together or not at all. A Transaction inside another's body joins it.
   Status Transaction(const std::function<Status()>& body);
+  // A transaction its caller ends itself (the importer's batches): Begin(), then Commit() or
+  // Rollback(). Transaction() inside it joins it. Through the store, not db(), so that the audit
+  // checkpoints follow what was committed.
+  Status Begin();
+  Status Commit();
+  Status Rollback();
   // Appends an audit entry inside the caller's transaction. A read's entry ("*.read", "*.list")
   // that cannot be written — the database is read-only, or the disk is full — is counted in
   // unrecorded_reads() instead, so that reading and verifying an archive copy work; every other
@@ -206,12 +247,41 @@ class Store {
   Result<int64_t> InsertReturningId(std::string_view sql, const Params& params, const std::string& what);
   Status AppendAuditEntry(const std::string& actor, const std::string& action, const std::string& subject,
                           const std::string& detail);
+  // The audit key: read when its file exists; created beside a SQLite database that has none yet.
+  Status LoadAuditKey(const AuditFiles& given, const std::string& target);
+  // Reads the keyed-from mark (schema 7) and ties the key to the database on first use.
+  Status LoadAuditScheme();
+  Status CheckCheckpoints(AuditCheck& check, const std::map<int64_t, std::string>& hashes, int64_t last_seq);
+  void AuditCommitted();
+  void AuditRolledBack() { pending_entries_ = 0; }
+
+  struct Head {
+    int64_t seq = 0;
+    std::string hash;
+  };
+  struct Scheme {
+    bool present = false;  // schema 7 or later
+    int64_t keyed_from = 0;
+    std::string key_id, mac;
+    int64_t checkpoints = 0;
+  };
+  Result<Scheme> ReadScheme();
 
   std::unique_ptr<Connection> db_;
   const Clock& clock_;
   int depth_ = 0;  // nesting of Transaction()
   int64_t transactions_ = 0;
   int64_t unrecorded_reads_ = 0;
+
+  AuditPaths audit_paths_;
+  std::optional<AuditKey> key_;
+  bool key_created_ = false;  // this store created the default key file (the database had no key)
+  Scheme scheme_;
+  Head pending_, committed_;     // the last entry appended in the open transaction / committed
+  int64_t pending_entries_ = 0;  // entries appended in the open transaction
+  int64_t unanchored_ = 0;       // entries committed since the last checkpoint
+  std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
+  CheckpointPolicy checkpoint_policy_;
 };
 
 // The default database file: $LENACARE_DB, else lenacare.db in the working directory.

@@ -1,5 +1,6 @@
 #include "webapp/app.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -27,6 +28,39 @@ void SecurityHeaders(const http::Request& req, http::Response& r) {
   // Pages with patient data are never cached; public pages and static files may be.
   const bool cacheable = req.path.rfind("/static/", 0) == 0;
   r.Header("Cache-Control", cacheable ? "public, max-age=3600" : "no-store");
+}
+
+// Whether a route serves patients' data (their records, the worklist, imports, the audit log, a
+// patient's own pages): a request refused there is an access attempt the audit log keeps.
+bool OnPatientData(const std::string& pattern) {
+  size_t at = 0;
+  while (at < pattern.size()) {
+    const size_t end = std::min(pattern.find('/', at + 1), pattern.size());
+    const std::string segment = pattern.substr(at + 1, end - at - 1);
+    for (const char* data : {"patients", "worklist", "import", "me", "audit"}) {
+      if (segment == data) return true;
+    }
+    at = end;
+  }
+  return false;
+}
+
+// Why a request was refused, as the response tells the caller: the API's error message, or the
+// page's alert paragraph (HTML-escaped text).
+std::string RefusalReason(const http::Response& r) {
+  if (r.content_type == "application/json") {
+    const nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
+    if (j.is_object() && j.contains("error") && j["error"].is_object() && j["error"].contains("message") &&
+        j["error"]["message"].is_string()) {
+      return j["error"]["message"].get<std::string>();
+    }
+    return "";
+  }
+  const std::string open = "role=\"alert\">";
+  const size_t at = r.body.find(open);
+  if (at == std::string::npos) return "";
+  const size_t start = at + open.size();
+  return r.body.substr(start, r.body.find("</p>", start) - start);
 }
 
 }  // namespace
@@ -109,13 +143,13 @@ bool WebApp::IsHeavy(const http::Request& req) {
 http::Response WebApp::Handle(const http::Request& req) {
   http::Response r;
   Caller caller;
+  RouteParams params;
   try {
     caller = Identify(req);
     if (!req.Header("authorization").empty() && !caller.signed_in()) {
       r = JsonError(401, "authorization",
                     "the API token is not valid: it is unknown, expired or revoked, or its account is disabled");
     } else {
-      RouteParams params;
       bool path_known = false;
       const Route* route = router_.Find(req.method, req.path, params, path_known);
       if (route != nullptr) {
@@ -132,8 +166,21 @@ http::Response WebApp::Handle(const http::Request& req) {
     r = Refuse(*site_, req, caller, 500,
                "Something went wrong on the server. Please try again; if it happens again, tell the administrator.");
   }
+  if ((r.status == 401 || r.status == 403) && OnPatientData(r.route)) AuditRefusal(req, params, caller, r);
   SecurityHeaders(req, r);
   return r;
+}
+
+void WebApp::AuditRefusal(const http::Request& req, const RouteParams& params, const Caller& caller,
+                          const http::Response& r) {
+  // One place for every route: whichever handler refused, the refusal is recorded here.
+  auto ref = params.find("ref");
+  const std::string subject = ref != params.end() ? ref->second : req.path;
+  std::string detail = std::to_string(r.status) + " " + req.method + " " + req.path;
+  if (const std::string reason = RefusalReason(r); !reason.empty()) detail += ": " + reason;
+  Site::Db db = site_->Lock(caller);
+  // Best effort: the caller is refused either way; a full disk must not turn a 403 into a 500.
+  (void)db.ctx.store->Audit(db.ctx.actor, "access.refused", subject, detail);
 }
 
 }  // namespace lenacare::webapp

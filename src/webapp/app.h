@@ -33,6 +33,8 @@ class WebApp {
  private:
   explicit WebApp(std::unique_ptr<Site> site);
   Caller Identify(const http::Request& req);
+  // Appends an "access.refused" entry for a 401 or 403 on patients' data: who, what, why.
+  void AuditRefusal(const http::Request& req, const RouteParams& params, const Caller& caller, const http::Response& r);
 
   std::unique_ptr<Site> site_;
   Router router_;

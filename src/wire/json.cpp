@@ -535,7 +535,13 @@ json WorklistJson(const app::Worklist& w) {
 }
 
 json AuditCheckJson(const store::AuditCheck& c) {
-  return {{"ok", c.ok}, {"entries", c.entries}, {"problem", c.problem}};
+  return {{"ok", c.ok},
+          {"entries", c.entries},
+          {"problem", c.problem},
+          {"keyed_from", c.keyed_from},
+          {"unverified", c.unverified},
+          {"checkpoints", c.checkpoints},
+          {"note", c.note}};
 }
 
 json AuditLogJson(const std::vector<store::AuditEntry>& log) {

@@ -363,7 +363,13 @@ std::string WorklistText(const app::Worklist& w) {
 
 std::string AuditCheckText(const store::AuditCheck& c) {
   if (!c.ok) return "The audit log does NOT verify: " + c.problem + ".";
-  return "The audit log verifies: " + std::to_string(c.entries) + " entries, hash chain intact.";
+  const std::string checkpoints = std::to_string(c.checkpoints) + (c.checkpoints == 1 ? " checkpoint" : " checkpoints");
+  if (c.unverified > 0) {
+    return "The audit log could NOT be fully verified: " + std::to_string(c.entries - c.unverified) + " of " +
+           std::to_string(c.entries) + " entries and " + checkpoints + " match, but " + c.note + ".";
+  }
+  return "The audit log verifies: " + std::to_string(c.entries) + " entries, hash chain intact, " + checkpoints +
+         " match" + (c.note.empty() ? "" : " (" + c.note + ")") + ".";
 }
 
 std::string AuditLogText(const std::vector<store::AuditEntry>& log) {

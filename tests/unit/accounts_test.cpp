@@ -41,9 +41,8 @@ class AccountsTest : public ::testing::TestWithParam<std::string> {
       if (testing::PostgresRequired()) FAIL() << "PostgreSQL is required";
       GTEST_SKIP() << "no PostgreSQL";
     }
-    auto s = store::Store::Open(db_.target(), clock_);
-    ASSERT_TRUE(s.ok()) << s.error().Describe();
-    store_ = std::move(s).value();
+    store_ = db_.Open(clock_);
+    ASSERT_NE(store_, nullptr);
     accounts_ = std::make_unique<store::Accounts>(*store_, "admin-tester");
     auto u = accounts_->AddUser("nurse.one", store::Role::kNurse, kPassword, "");
     ASSERT_TRUE(u.ok()) << u.error().Describe();

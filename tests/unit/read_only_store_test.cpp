@@ -60,13 +60,22 @@ class ReadOnlyStore : public ::testing::Test {
     copy_ = copy_dir_ + "/copy.db";
     fs::copy_file(data_.target(), copy_);
     chmod(copy_.c_str(), 0444);
+    // The audit key and checkpoints archived with it (the key readable by the reader only).
+    fs::copy_file(data_.target() + ".audit-checkpoints", copy_ + ".audit-checkpoints");
+    chmod((copy_ + ".audit-checkpoints").c_str(), 0444);
+    key_ = copy_dir_ + "/archive.key";
+    fs::copy_file(data_.target() + ".audit-key", key_);
+    chmod(key_.c_str(), 0600);
+    if (geteuid() == 0) {
+      ASSERT_EQ(chown(key_.c_str(), 65534, 65534), 0);
+    }
     chmod(data_.dir().c_str(), 0755);
     chmod(copy_dir_.c_str(), 0777);
     before_ = Slurp(copy_);
   }
 
   testing::TestDatabase data_{"sqlite"};
-  std::string copy_dir_, copy_, before_;
+  std::string copy_dir_, copy_, before_, key_;
 };
 
 TEST_F(ReadOnlyStore, StatusAndAuditVerifyWorkAndSayTheReadIsNotRecorded) {
@@ -75,13 +84,31 @@ TEST_F(ReadOnlyStore, StatusAndAuditVerifyWorkAndSayTheReadIsNotRecorded) {
   EXPECT_EQ(json::parse(r.out)["evaluate"]["status"], "interrupted") << r.out;
   EXPECT_NE(r.err.find("not recorded in the audit log: the database is read-only"), std::string::npos) << r.err;
 
-  r = RunAsReader(copy_dir_, "audit verify --json --db '" + copy_ + "'");
+  r = RunAsReader(copy_dir_, "audit verify --json --db '" + copy_ + "' --audit-key '" + key_ + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   EXPECT_EQ(json::parse(r.out)["ok"], true) << r.out;
+  EXPECT_EQ(json::parse(r.out)["checkpoints"], 3) << r.out;
 
   r = RunAsReader(copy_dir_, "patient show P1 --json --db '" + copy_ + "'");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Slurp(copy_), before_) << "a read changed the read-only copy";
+}
+
+// Without its key, a read-only copy's keyed entries cannot be checked: verify says so plainly
+// (exit 1, cannot assess), checks what it can (the chain's links, the checkpoints' hashes), and
+// neither creates a key nor writes a checkpoint beside the copy.
+TEST_F(ReadOnlyStore, AuditVerifyWithoutTheKeySaysWhatItCouldNotCheck) {
+  auto r = RunAsReader(copy_dir_, "audit verify --json --db '" + copy_ + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
+  const json check = json::parse(r.out);
+  EXPECT_EQ(check["ok"], true) << r.out;
+  EXPECT_EQ(check["unverified"], 3) << r.out;
+  EXPECT_NE(check["note"].get<std::string>().find("no audit key was given"), std::string::npos) << r.out;
+  r = RunAsReader(copy_dir_, "audit verify --db '" + copy_ + "'");
+  EXPECT_NE(r.out.find("could NOT be fully verified"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(copy_ + ".audit-key"));
+  EXPECT_EQ(Slurp(copy_ + ".audit-checkpoints"), Slurp(data_.target() + ".audit-checkpoints"));
+  EXPECT_EQ(Slurp(copy_), before_);
 }
 
 TEST_F(ReadOnlyStore, AWriteIsRefusedClearlyAndChangesNothing) {

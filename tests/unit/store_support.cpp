@@ -46,6 +46,10 @@ TestDatabase::TestDatabase(const std::string& backend) : backend_(backend) {
     return;
   }
   target_ = base_url_ + (base_url_.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema_;
+  audit_.key_file = dir_ + "/audit-key";
+  audit_.checkpoints = dir_ + "/audit-checkpoints";
+  auto key = store::CreateAuditKey(audit_.key_file);
+  if (!key.ok()) ADD_FAILURE() << key.error().Describe();
 }
 
 TestDatabase::~TestDatabase() {
@@ -59,8 +63,10 @@ TestDatabase::~TestDatabase() {
   }
 }
 
-std::unique_ptr<store::Store> TestDatabase::Open() {
-  auto s = store::Store::Open(target_, TestClock());
+std::unique_ptr<store::Store> TestDatabase::Open() { return Open(TestClock()); }
+
+std::unique_ptr<store::Store> TestDatabase::Open(const Clock& clock) {
+  auto s = store::Store::Open(target_, clock, audit_);
   if (!s.ok()) {
     ADD_FAILURE() << "cannot open the test store: " << s.error().Describe();
     return nullptr;

@@ -28,10 +28,15 @@ class TestDatabase {
   bool available() const { return !target_.empty(); }
   const std::string& target() const { return target_; }
   const std::string& dir() const { return dir_; }  // a temporary directory for files
+  // The audit key and checkpoint files: for SQLite the defaults beside the file (created on
+  // first open); for PostgreSQL, which has no default, a key and a checkpoint file in dir().
+  const store::AuditFiles& audit() const { return audit_; }
   std::unique_ptr<store::Store> Open();
+  std::unique_ptr<store::Store> Open(const Clock& clock);  // with another clock than TestClock()
 
  private:
   std::string backend_, target_, dir_, schema_, base_url_;
+  store::AuditFiles audit_;
 };
 
 // Is the PostgreSQL server required (CI) rather than optional (a developer's machine)?

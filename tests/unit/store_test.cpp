@@ -89,7 +89,7 @@ TEST_P(StoreTest, OpensAtTheLatestSchemaVersionAndReopensUnchanged) {
 
 TEST_P(StoreTest, UpgradesAVersionOneDatabaseInPlace) {
   TestDatabase fresh(GetParam());
-  auto old = store::Store::OpenUnmigrated(fresh.target(), TestClock());
+  auto old = store::Store::OpenUnmigrated(fresh.target(), TestClock(), fresh.audit());
   ASSERT_TRUE(old.ok()) << old.error().Describe();
   ASSERT_TRUE((*old)->Migrate(1).ok());
   EXPECT_EQ(*(*old)->SchemaVersion(), 1);
@@ -126,7 +126,7 @@ TEST_P(StoreTest, UpgradesAVersionOneDatabaseInPlace) {
           })
           .ok());
   // ... is there after the upgrade, and version 2's append-only rule holds.
-  auto upgraded = store::Store::Open(fresh.target(), TestClock());
+  auto upgraded = store::Store::Open(fresh.target(), TestClock(), fresh.audit());
   ASSERT_TRUE(upgraded.ok()) << upgraded.error().Describe();
   EXPECT_EQ(*(*upgraded)->SchemaVersion(), store::LatestSchemaVersion());
   auto p = (*upgraded)->ShowPatient("tester", "OLD-1");

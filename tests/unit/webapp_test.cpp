@@ -671,5 +671,50 @@ TEST(WebReads, TheCoursePageAndMyTherapyReadOnceAndAuditOnce) {
   }
 }
 
+// A request refused on patients' data leaves an audit entry, whichever route refused it and
+// however (a page or the API, 401 or 403): who tried, on what, and why they were refused. (Issue
+// 14, item 4.)
+TEST(WebReads, ARefusedAccessToPatientsDataIsAudited) {
+  const Credentials patient = Site().TokenFor("patient");
+  const Credentials nurse = Site().TokenFor("nurse");
+  const Credentials patient_session = Site().SignIn("patient");
+  const json hold = {{"kind", "hold"}, {"date", Today()}, {"reason", "test"}};
+  struct Case {
+    std::string method, path;
+    const Credentials* who;
+    int status;
+    std::string actor, subject, detail;
+  } cases[] = {
+      {"GET", "/api/v1/patients/DEMO-1002/status", &patient, 403, Site().Username("patient"), "DEMO-1002",
+       "403 GET /api/v1/patients/DEMO-1002/status: "},
+      {"POST", "/api/v1/patients/DEMO-1003/events", &nurse, 403, Site().Username("nurse"), "DEMO-1003",
+       "403 POST /api/v1/patients/DEMO-1003/events: "},
+      {"GET", "/patients/DEMO-1002", &patient_session, 403, Site().Username("patient"), "DEMO-1002",
+       "403 GET /patients/DEMO-1002: "},
+      {"GET", "/api/v1/worklist", nullptr, 401, "web:anonymous", "/api/v1/worklist", "401 GET /api/v1/worklist"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.method + " " + c.path);
+    const int64_t seq = LastAuditSeq();
+    const http::Response r = c.method == "GET" ? Site().Get(c.path, c.who) : Site().PostJson(c.path, hold, c.who);
+    EXPECT_EQ(r.status, c.status);
+    std::vector<std::string> entries;
+    Status s =
+        Site().store().db().Query("SELECT actor, action, subject, detail FROM audit WHERE seq > ? ORDER BY seq", {seq},
+                                  [&](const store::Row& row) {
+                                    entries.push_back(std::string(row.Text(0)) + "|" + std::string(row.Text(1)) + "|" +
+                                                      std::string(row.Text(2)) + "|" + std::string(row.Text(3)));
+                                  });
+    ASSERT_TRUE(s.ok());
+    ASSERT_EQ(entries.size(), 1u);
+    EXPECT_EQ(entries[0].rfind(c.actor + "|access.refused|" + c.subject + "|" + c.detail, 0), 0u) << entries[0];
+  }
+  // A refusal that is not about patients' data (a public page's wrong method) is not an access attempt.
+  const int64_t seq = LastAuditSeq();
+  EXPECT_EQ(Site().Send("POST", "/calculators").status, 405);
+  EXPECT_EQ(LastAuditSeq(), seq);
+  EXPECT_TRUE(Site().store().VerifyAudit()->ok);
+}
+
 }  // namespace
 }  // namespace lenacare

@@ -947,7 +947,7 @@ TEST_F(WriteRulesCorrections, AnExportOfACorrectedRecordImportsToTheSameAnswer) 
   EXPECT_EQ(text.find("\"id\":\"plt-x@"), std::string::npos) << "a version suffix is not a FHIR id";
 
   testing::TestDatabase other_db{"sqlite"};
-  auto other = store::Store::Open(other_db.target(), testing::TestClock());
+  auto other = store::Store::Open(other_db.target(), testing::TestClock(), other_db.audit());
   ASSERT_TRUE(other.ok()) << other.error().Describe();
   const std::string file = other_db.dir() + "/export.json";
   std::ofstream(file) << text;

@@ -1,0 +1,144 @@
+#include "store/audit_key.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace lenacare::store {
+namespace {
+
+std::string Hex(const unsigned char* bytes, size_t n) {
+  std::string hex(n * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), bytes, n);
+  hex.pop_back();
+  return hex;
+}
+
+Error KeyError(const std::string& path, const std::string& problem) {
+  return Error::Failed("--audit-key", "audit key file '" + path + "' " + problem);
+}
+
+// Closes the descriptor on every path out.
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) close(fd);
+  }
+};
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
+}
+
+}  // namespace
+
+AuditKey::AuditKey(const std::array<unsigned char, kBytes>& bytes) : bytes_(bytes) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, bytes_.data(), bytes_.size());
+  fingerprint_ = Hex(digest, 8);
+}
+
+std::string HowToGiveAnAuditKey() {
+  return "give --audit-key FILE or set LENACARE_AUDIT_KEY_FILE (a file of 32 random bytes that only its owner may "
+         "read, e.g. `(umask 077; head -c 32 /dev/urandom > FILE)`)";
+}
+
+Result<AuditKey> ReadAuditKey(const std::string& path) {
+  if (sodium_init() < 0) return Error::Failed("", "libsodium could not be initialised");
+  Fd f{open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)};
+  if (f.fd < 0) return KeyError(path, std::string("cannot be read: ") + std::strerror(errno));
+  struct stat st {};
+  if (fstat(f.fd, &st) != 0) return KeyError(path, std::string("cannot be read: ") + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) return KeyError(path, "is not a regular file");
+  // A key others may read is a key others may have copied: refuse it rather than trust it.
+  if ((st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return KeyError(
+        path, std::string("may be read by others (mode ") + mode + "): make it readable by its owner only (chmod 600)");
+  }
+  std::array<unsigned char, AuditKey::kBytes + 1> buf{};
+  size_t got = 0;
+  while (got < buf.size()) {
+    const ssize_t n = read(f.fd, buf.data() + got, buf.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return KeyError(path, std::string("cannot be read: ") + std::strerror(errno));
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  if (got != AuditKey::kBytes) {
+    const std::string holds = got > AuditKey::kBytes ? "more than 32" : std::to_string(got);
+    return KeyError(path, "must hold exactly 32 bytes (it holds " + holds + ")");
+  }
+  std::array<unsigned char, AuditKey::kBytes> key{};
+  std::memcpy(key.data(), buf.data(), key.size());
+  sodium_memzero(buf.data(), buf.size());
+  return AuditKey(key);
+}
+
+Result<AuditKey> CreateAuditKey(const std::string& path) {
+  if (sodium_init() < 0) return Error::Failed("", "libsodium could not be initialised");
+  // O_EXCL with mode 0600: the file is never readable by others, not even for an instant, and a
+  // file that appeared meanwhile (another process) is read rather than overwritten.
+  Fd f{open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)};
+  if (f.fd < 0 && errno == EEXIST) return ReadAuditKey(path);
+  if (f.fd < 0) return KeyError(path, std::string("cannot be created: ") + std::strerror(errno));
+  std::array<unsigned char, AuditKey::kBytes> key{};
+  randombytes_buf(key.data(), key.size());
+  size_t put = 0;
+  while (put < key.size()) {
+    const ssize_t n = write(f.fd, key.data() + put, key.size() - put);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const std::string why = std::strerror(errno);
+      unlink(path.c_str());
+      return KeyError(path, "cannot be written: " + why);
+    }
+    put += static_cast<size_t>(n);
+  }
+  if (fsync(f.fd) != 0) {
+    const std::string why = std::strerror(errno);
+    unlink(path.c_str());
+    return KeyError(path, "cannot be written: " + why);
+  }
+  return AuditKey(key);
+}
+
+AuditPaths ResolveAuditPaths(const AuditFiles& given, const std::string& sqlite_path) {
+  AuditPaths out;
+  const bool beside = !sqlite_path.empty() && sqlite_path != ":memory:";
+  out.key_file = given.key_file;
+  if (out.key_file.empty()) out.key_file = Env("LENACARE_AUDIT_KEY_FILE");
+  if (out.key_file.empty() && beside) {
+    out.key_file = sqlite_path + ".audit-key";
+    out.key_is_default = true;
+  }
+  out.checkpoints = given.checkpoints;
+  if (out.checkpoints.empty()) out.checkpoints = Env("LENACARE_AUDIT_CHECKPOINTS");
+  if (out.checkpoints.empty() && beside) out.checkpoints = sqlite_path + ".audit-checkpoints";
+  return out;
+}
+
+Status AppendLine(const std::string& path, const std::string& line) {
+  Fd f{open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)};
+  if (f.fd < 0) {
+    return Error::Failed("--audit-checkpoints",
+                         "cannot open the audit checkpoint file '" + path + "': " + std::strerror(errno));
+  }
+  const std::string text = line + "\n";
+  // One write() of a short line to an O_APPEND file: lines of two processes never interleave.
+  const ssize_t n = write(f.fd, text.data(), text.size());
+  if (n != static_cast<ssize_t>(text.size()) || fsync(f.fd) != 0) {
+    return Error::Failed("--audit-checkpoints",
+                         "cannot write the audit checkpoint file '" + path + "': " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+}  // namespace lenacare::store
