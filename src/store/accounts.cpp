@@ -7,6 +7,7 @@
 
 #include "core/text.h"
 #include "store/audit.h"
+#include "store/hex.h"
 
 namespace lenacare::store {
 namespace {
@@ -21,13 +22,6 @@ constexpr const char* kUsers = " FROM users LEFT JOIN patients ON patients.id = 
 bool SodiumReady() {
   static const bool ready = sodium_init() >= 0;
   return ready;
-}
-
-std::string Hex(const unsigned char* bytes, size_t n) {
-  std::string out(n * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), bytes, n);
-  out.pop_back();
-  return out;
 }
 
 // The stored form of a session or API-token secret.
@@ -258,7 +252,7 @@ Result<User> Accounts::CheckPassword(const std::string& username, const std::str
     if (!a.ok()) return a.error();
     return Error::BadInput("password", "the username or the password is wrong");
   }
-  if (stored->disabled) {
+  if (stored->user.disabled) {
     return Error::Forbidden("username", "this account is disabled: ask an administrator to enable it");
   }
   return stored->user;
@@ -272,7 +266,6 @@ Result<std::optional<StoredCredentials>> Accounts::CredentialsOf(const std::stri
         StoredCredentials c;
         c.user = UserFrom(r);
         c.password_hash = std::string(r.Text(kAfterUser));
-        c.disabled = c.user.disabled;
         out = std::move(c);
       });
   if (!s.ok()) return s.error();

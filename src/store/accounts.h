@@ -98,7 +98,6 @@ struct SignInAttempt {
 struct StoredCredentials {
   User user;
   std::string password_hash;
-  bool disabled = false;
 };
 
 // Whether `password` matches; for no account, a dummy hash is checked, so both take as long.
@@ -143,8 +142,7 @@ class Accounts {
   Result<Session> OpenSession(const User& user, std::chrono::seconds lifetime);
   // The session of a cookie secret, if it exists, has not expired, has been used within `idle`
   // and its account is enabled; its last use is then moved to now (at most once a minute).
-  Result<std::optional<Session>> FindSession(const std::string& token,
-                                             std::chrono::seconds idle = std::chrono::hours(24 * 365));
+  Result<std::optional<Session>> FindSession(const std::string& token, std::chrono::seconds idle);
   Status CloseSession(const std::string& token);
   // Deletes the sessions that have expired or been idle longer than `idle`; returns how many.
   Result<int64_t> PurgeSessions(std::chrono::seconds idle);

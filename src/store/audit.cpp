@@ -8,17 +8,11 @@
 #include <string_view>
 
 #include "store/audit_key.h"
+#include "store/hex.h"
 #include "store/store.h"
 
 namespace lenacare::store {
 namespace {
-
-template <typename Digest>
-std::string Hex(const Digest& digest) {
-  char hex[sizeof digest * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
-}
 
 // Feeds length-prefixed fields to `update`: no two different lists give the same text.
 template <typename Update>
@@ -40,7 +34,7 @@ std::string AuditHash(const AuditEntry& e) {
             [&](const unsigned char* p, size_t n) { crypto_hash_sha256_update(&state, p, n); });
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&state, digest);
-  return Hex(digest);
+  return Hex(digest, sizeof digest);
 }
 
 std::string FieldsMac(std::initializer_list<std::string_view> fields, const AuditKey& key) {
@@ -49,7 +43,7 @@ std::string FieldsMac(std::initializer_list<std::string_view> fields, const Audi
   AddFields(fields, [&](const unsigned char* p, size_t n) { crypto_auth_hmacsha256_update(&state, p, n); });
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_final(&state, mac);
-  return Hex(mac);
+  return Hex(mac, sizeof mac);
 }
 
 std::string AuditMac(const AuditEntry& e, const AuditKey& key) {

@@ -9,15 +9,10 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "store/hex.h"
+
 namespace lenacare::store {
 namespace {
-
-std::string Hex(const unsigned char* bytes, size_t n) {
-  std::string hex(n * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), bytes, n);
-  hex.pop_back();
-  return hex;
-}
 
 Error KeyError(const std::string& path, const std::string& problem) {
   return Error::Failed("--audit-key", "audit key file '" + path + "' " + problem);

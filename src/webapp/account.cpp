@@ -2,19 +2,14 @@
 // (/account, /api/v1/account, /api/v1/tokens), and the administrator's side — disabling and
 // enabling accounts, resetting passwords, every account's tokens (/admin/users, /api/v1/users).
 // A token never makes tokens or changes a password: both need a signed-in person.
-#include <algorithm>
-
-#include "course/json_input.h"
 #include "store/accounts.h"
+#include "webapp/api_support.h"
 #include "webapp/app.h"
+#include "webapp/fields.h"
 #include "wire/json.h"
 
 namespace lenacare::webapp {
 namespace {
-
-using nlohmann::json;
-
-const char* const kSignIn = "sign in or send an API token (Authorization: Bearer)";
 
 // A number from a path segment ("/tokens/{id}"), or nothing.
 std::optional<int64_t> IdOf(const std::string& text) {
@@ -22,59 +17,65 @@ std::optional<int64_t> IdOf(const std::string& text) {
   return std::stoll(text);
 }
 
-// The request body's JSON object with only the `allowed` keys, or the error.
-Result<json> BodyWith(const http::Request& req, std::initializer_list<std::string_view> allowed) {
-  if (req.Header("content-type").rfind("application/json", 0) != 0) {
-    return Error::BadInput("content-type", "send the request as application/json");
-  }
-  auto body = json_input::ParseObject(req.body, "body");
-  if (!body.ok()) return body;
-  for (auto it = body->begin(); it != body->end(); ++it) {
-    if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) {
-      return Error::BadInput(it.key(), "not an input of this request");
-    }
-  }
-  return body;
+// What the token forms and the token API take.
+struct TokenRequest {
+  std::string name;
+  std::optional<int> days;  // the policy's default when not given
+};
+const Fields<TokenRequest>& TokenFields() {
+  static const Fields<TokenRequest> f =
+      Fields<TokenRequest>().Text("name", &TokenRequest::name, true).Int("days", &TokenRequest::days);
+  return f;
 }
 
-std::string TextOf(const json& body, const char* key) {
-  auto it = body.find(key);
-  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+struct PasswordChange {
+  std::string current_password, new_password;
+};
+const Fields<PasswordChange>& PasswordChangeFields() {
+  static const Fields<PasswordChange> f = Fields<PasswordChange>()
+                                              .Text("current_password", &PasswordChange::current_password, true)
+                                              .Text("new_password", &PasswordChange::new_password, true);
+  return f;
 }
 
-// A browser session's write carries its CSRF token (a header in the API, a field in forms).
-bool CsrfHeaderOk(const http::Request& req, const Caller& c) {
-  return c.by_token || (!c.csrf.empty() && store::SameSecret(req.Header("x-csrf-token"), c.csrf));
+struct PasswordReset {
+  std::string password;
+};
+const Fields<PasswordReset>& PasswordResetFields() {
+  static const Fields<PasswordReset> f = Fields<PasswordReset>().Text("password", &PasswordReset::password);
+  return f;
 }
 
-// Changes the caller's password after checking the current one. The check (Argon2id) runs
-// outside the store's lock; a wrong current password counts as a failed sign-in.
-Status ChangeOwnPassword(Site& site, const http::Request& req, const Caller& c, const std::string& current,
-                         const std::string& next) {
-  if (Status s = store::CheckNewPassword(next); !s.ok()) return s;
-  const store::SignInAttempt attempt{c.user->username, ClientAddress(site.options, req)};
-  const int64_t now_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(site.clock.Now().time_since_epoch()).count();
-  std::optional<store::StoredCredentials> stored;
-  {
-    Site::Db db = site.Lock(c);
-    auto wait = db.accounts.SignInWait(attempt, now_ms);
-    if (!wait.ok()) return wait.error();
-    if (*wait > 0) {
-      return Error::BadInput("current_password",
-                             "too many wrong passwords: wait " + std::to_string(*wait) + " seconds and try again");
-    }
-    auto found = db.accounts.CredentialsOf(c.user->username);
-    if (!found.ok()) return found.error();
-    stored = std::move(found).value();
-  }
-  const bool match = store::VerifyPassword(stored, current);
+Result<std::string> MakeToken(Site& site, const Caller& c, const TokenRequest& r) {
   Site::Db db = site.Lock(c);
-  if (!match) {
-    if (Status f = db.accounts.SignInFailed(attempt, now_ms); !f.ok()) return f;
-    return Error::BadInput("current_password", "is not your current password");
+  const std::optional<int64_t> days = r.days ? std::optional<int64_t>(*r.days) : std::nullopt;
+  return app::AddToken(db.ctx, c.user->username, r.name, days, site.options.tokens);
+}
+
+// Changes the caller's password once the current one is checked the way sign-in checks it (a
+// wrong one counts as a failed sign-in).
+Status ChangeOwnPassword(Site& site, const http::Request& req, const Caller& c, const PasswordChange& r) {
+  if (Status s = store::CheckNewPassword(r.new_password); !s.ok()) return s;
+  const store::SignInAttempt attempt{c.user->username, ClientAddress(site.options, req)};
+  auto checked = CheckPasswordOffLock(site, c, attempt, r.current_password);
+  if (!checked.ok()) return checked.error();
+  if (checked->wait_seconds > 0) {
+    return Error::BadInput("current_password", "too many wrong passwords: wait " +
+                                                   std::to_string(checked->wait_seconds) + " seconds and try again");
   }
-  return db.accounts.ChangePassword(c.user->username, next, c.session_token);
+  if (!checked->matched) return Error::BadInput("current_password", "is not your current password");
+  Site::Db db = site.Lock(c);
+  return db.accounts.ChangePassword(c.user->username, r.new_password, c.session_token);
+}
+
+// An administrator's act on an account ("disable", "enable" or "password"), for the page and the API.
+Status ActOnAccount(const app::Context& ctx, const Caller& c, const std::string& what, const std::string& username,
+                    const std::string& password) {
+  if (what == "password") return app::ResetPassword(ctx, username, password);
+  if (what == "disable" && username == c.user->username) {
+    return Error::BadInput("username", "you cannot disable your own account");
+  }
+  return app::SetUserDisabled(ctx, username, what == "disable");
 }
 
 std::string TokenRows(const std::vector<store::TokenInfo>& tokens, const Caller& c, const std::string& action_base,
@@ -149,17 +150,63 @@ http::Response AccountPage(Site& site, const Caller& c, int status, const std::s
   return Html(status, site.Page(c, page));
 }
 
+http::Response UsersPage(Site& site, const Caller& caller, int status, const std::string& flash,
+                         const std::string& error) {
+  PageSpec page;
+  page.title = "Users";
+  page.flash = flash;
+  Site::Db db = site.Lock(caller);
+  auto list = db.accounts.ListUsers();
+  auto tokens = db.accounts.ListTokens("");
+  db.lock.unlock();
+  std::string rows;
+  if (list.ok()) {
+    for (const store::User& u : *list) {
+      const std::string base = "/admin/users/" + Escape(u.username);
+      rows += "<tr><td>" + Escape(u.username) + "</td><td>" + store::RoleName(u.role) + "</td><td>" +
+              Escape(u.patient_ref) + "</td><td>" + (u.disabled ? "disabled" : "active") + "</td><td>";
+      if (u.username != caller.user->username || u.disabled) {
+        rows += "<form method=\"post\" action=\"" + base + (u.disabled ? "/enable" : "/disable") + "\">" +
+                CsrfField(caller) + "<button type=\"submit\">" + (u.disabled ? "Enable" : "Disable") +
+                "</button></form>";
+      }
+      rows += "<form class=\"inline\" method=\"post\" action=\"" + base + "/password\">" + CsrfField(caller) +
+              "<label class=\"visually-hidden\" for=\"reset-" + Escape(u.username) + "\">New password for " +
+              Escape(u.username) + "</label><input id=\"reset-" + Escape(u.username) +
+              "\" name=\"password\" type=\"password\" autocomplete=\"new-password\" required><button "
+              "type=\"submit\">Set password</button></form></td></tr>";
+    }
+  }
+  page.main =
+      "<table tabindex=\"0\"><caption class=\"visually-hidden\">Accounts</caption><thead><tr><th "
+      "scope=\"col\">Username</th><th scope=\"col\">Role</th><th scope=\"col\">Patient record</th><th "
+      "scope=\"col\">State</th><th scope=\"col\">Actions</th></tr></thead><tbody>" +
+      rows +
+      "</tbody></table><p class=\"hint\">Disabling an account ends its sessions and stops its API tokens at once; "
+      "a new password ends its sessions.</p><h2>API tokens</h2>" +
+      TokenTable(TokenRows(tokens.ok() ? *tokens : std::vector<store::TokenInfo>{}, caller, "/admin/tokens/", true),
+                 true) +
+      "<h2>Add an account</h2>";
+  if (!error.empty()) page.main += "<p class=\"error\" role=\"alert\">" + Escape(error) + "</p>";
+  page.main += "<form class=\"stack\" method=\"post\" action=\"/admin/users\">" + CsrfField(caller) +
+               "<div><label for=\"new-username\">Username</label><input id=\"new-username\" name=\"username\" "
+               "required></div><div><label for=\"role\">Role</label><select id=\"role\" name=\"role\">"
+               "<option>prescriber</option><option>pharmacist</option><option>nurse</option><option>patient</option>"
+               "<option>admin</option></select></div><div><label for=\"patient\">Patient record <span "
+               "class=\"hint\">(patient accounts only)</span></label><input id=\"patient\" name=\"patient\"></div>"
+               "<div><label for=\"new-password\">Password <span class=\"hint\">(at least " +
+               std::to_string(store::AccountPolicy::kMinPasswordLength) +
+               " characters)</span></label><input id=\"new-password\" name=\"password\" type=\"password\" "
+               "autocomplete=\"new-password\" required></div><div><button type=\"submit\">Add account</button></div>"
+               "</form>";
+  return Html(status, site.Page(caller, page));
+}
+
 // A signed-in person (not a token) for the account pages.
 std::optional<http::Response> RequirePerson(Site& site, const http::Request& req, const Caller& c) {
   if (!c.signed_in()) return Refuse(site, req, c, 401, "Sign in to see this page.");
   if (c.by_token) return Refuse(site, req, c, 403, "An API token cannot do this: sign in with your password.");
   return std::nullopt;
-}
-
-std::optional<int64_t> DaysOf(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  if (text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos) return -1;
-  return std::stoll(text);
 }
 
 }  // namespace
@@ -174,7 +221,9 @@ void AddAccountPages(Site& site, Router& router) {
     if (auto refuse = RequirePerson(site, req, c)) return *refuse;
     const auto form = FormFields(req);
     if (!CsrfOk(c, form)) return Refuse(site, req, c, 403, "The form was not sent from this site.");
-    Status s = ChangeOwnPassword(site, req, c, Field(form, "current_password"), Field(form, "new_password"));
+    PasswordChange r;
+    Status s = PasswordChangeFields().FromForm(form, r);
+    if (s.ok()) s = ChangeOwnPassword(site, req, c, r);
     if (!s.ok()) return AccountPage(site, c, ErrorStatus(s.error()), "", s.error().Describe());
     return AccountPage(site, c, 200, "Your password was changed; your other sessions ended.", "");
   });
@@ -183,12 +232,9 @@ void AddAccountPages(Site& site, Router& router) {
     if (auto refuse = RequirePerson(site, req, c)) return *refuse;
     const auto form = FormFields(req);
     if (!CsrfOk(c, form)) return Refuse(site, req, c, 403, "The form was not sent from this site.");
-    Result<std::string> token = Error::Failed("", "");
-    {
-      Site::Db db = site.Lock(c);
-      token = app::AddToken(db.ctx, c.user->username, Field(form, "name"), DaysOf(Field(form, "days")),
-                            site.options.tokens);
-    }
+    TokenRequest r;
+    Status read = TokenFields().FromForm(form, r);
+    const Result<std::string> token = read.ok() ? MakeToken(site, c, r) : Result<std::string>(read.error());
     if (!token.ok()) return AccountPage(site, c, ErrorStatus(token.error()), "", token.error().Describe());
     return AccountPage(site, c, 201, "Made an API token.", "", *token);
   });
@@ -208,7 +254,29 @@ void AddAccountPages(Site& site, Router& router) {
                return AccountPage(site, c, 200, "Revoked token " + p.at("id") + ".", "");
              });
 
-  // The administrator's actions on an account; the page itself is /admin/users (auth.cpp).
+  router.Add("GET", "/admin/users", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
+    if (!c.signed_in()) return Refuse(site, req, c, 401, "Sign in to see this page.");
+    if (!c.May(Capability::kManageUsers)) return Refuse(site, req, c, 403, "Only administrators manage accounts.");
+    return UsersPage(site, c, 200, "", "");
+  });
+
+  router.Add("POST", "/admin/users", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
+    if (!c.signed_in()) return Refuse(site, req, c, 401, "Sign in to see this page.");
+    if (!c.May(Capability::kManageUsers)) return Refuse(site, req, c, 403, "Only administrators manage accounts.");
+    const auto form = FormFields(req);
+    if (!CsrfOk(c, form)) return Refuse(site, req, c, 403, "The form was not sent from this site.");
+    auto role = store::ParseRole(Field(form, "role"));
+    if (!role) return UsersPage(site, c, 400, "", "role: must be " + store::RoleNames());
+    Result<store::User> added = Error::Failed("", "");
+    {
+      Site::Db db = site.Lock(c);
+      added = db.accounts.AddUser(Field(form, "username"), *role, Field(form, "password"), Field(form, "patient"));
+    }
+    if (!added.ok()) return UsersPage(site, c, 400, "", added.error().Describe());
+    return UsersPage(site, c, 200, "Added " + added->username + " (" + store::RoleName(added->role) + ").", "");
+  });
+
+  // The administrator's actions on an account and its tokens.
   const auto admin_act = [&site](const std::string& what) {
     return [&site, what](const http::Request& req, const RouteParams& p, const Caller& c) {
       if (auto refuse = RequirePerson(site, req, c)) return *refuse;
@@ -219,14 +287,8 @@ void AddAccountPages(Site& site, Router& router) {
       Status s = Status::Ok();
       {
         Site::Db db = site.Lock(c);
-        if (what == "disable" || what == "enable") {
-          if (what == "disable" && username == c.user->username) {
-            s = Error::BadInput("username", "you cannot disable your own account");
-          } else {
-            s = app::SetUserDisabled(db.ctx, username, what == "disable");
-          }
-        } else if (what == "password") {
-          s = app::ResetPassword(db.ctx, username, Field(form, "password"));
+        if (what != "revoke") {
+          s = ActOnAccount(db.ctx, c, what, username, Field(form, "password"));
         } else {
           const auto id = IdOf(p.at("id"));
           s = id ? app::RevokeToken(db.ctx, *id, "") : Status(Error::BadInput("id", "not a token number"));
@@ -243,7 +305,7 @@ void AddAccountPages(Site& site, Router& router) {
 
   // The API.
   router.Add("GET", "/api/v1/tokens", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
-    if (!c.signed_in()) return JsonError(401, "authorization", kSignIn);
+    if (auto refuse = RequireSignedIn(c)) return *refuse;
     const bool all = req.query.count("all") > 0;
     if (all && !c.May(Capability::kManageUsers)) {
       return JsonError(403, "all", "only an administrator lists every account's tokens");
@@ -255,32 +317,22 @@ void AddAccountPages(Site& site, Router& router) {
   });
 
   router.Add("POST", "/api/v1/tokens", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
-    if (!c.signed_in()) return JsonError(401, "authorization", kSignIn);
+    if (auto refuse = RequireSignedIn(c)) return *refuse;
     if (c.by_token) return JsonError(403, "authorization", "a token cannot make tokens: sign in with your password");
-    if (!CsrfHeaderOk(req, c)) {
-      return JsonError(403, "x-csrf-token", "missing or wrong: a browser session must send its CSRF token");
-    }
-    auto body = BodyWith(req, {"name", "days"});
+    if (auto refuse = RequireCsrf(req, c)) return *refuse;
+    auto body = Body(req);
     if (!body.ok()) return ErrorResponse(body.error());
-    const json name = body->value("name", json());
-    if (!name.is_string()) return ErrorResponse(Error::BadInput("name", "missing: give the token a name"));
-    std::optional<int64_t> days;
-    if (body->contains("days")) {
-      if (!(*body)["days"].is_number_integer()) return ErrorResponse(Error::BadInput("days", "a whole number of days"));
-      days = (*body)["days"].get<int64_t>();
-    }
-    Site::Db db = site.Lock(c);
-    auto token = app::AddToken(db.ctx, c.user->username, name.get<std::string>(), days, site.options.tokens);
+    TokenRequest r;
+    if (Status s = TokenFields().FromJson(*body, r); !s.ok()) return ErrorResponse(s.error());
+    auto token = MakeToken(site, c, r);
     if (!token.ok()) return ErrorResponse(token.error());
-    return Json(201, {{"token", *token}, {"name", name}, {"username", c.user->username}});
+    return Json(201, {{"token", *token}, {"name", r.name}, {"username", c.user->username}});
   });
 
   router.Add("POST", "/api/v1/tokens/{id}/revoke",
              [&site](const http::Request& req, const RouteParams& p, const Caller& c) {
-               if (!c.signed_in()) return JsonError(401, "authorization", kSignIn);
-               if (!CsrfHeaderOk(req, c)) {
-                 return JsonError(403, "x-csrf-token", "missing or wrong: a browser session must send its CSRF token");
-               }
+               if (auto refuse = RequireSignedIn(c)) return *refuse;
+               if (auto refuse = RequireCsrf(req, c)) return *refuse;
                const auto id = IdOf(p.at("id"));
                if (!id) return ErrorResponse(Error::BadInput("id", "not a token number"));
                Site::Db db = site.Lock(c);
@@ -290,42 +342,37 @@ void AddAccountPages(Site& site, Router& router) {
                return Json(200, {{"revoked", *id}});
              });
 
-  router.Add(
-      "POST", "/api/v1/account/password", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
-        if (!c.signed_in()) return JsonError(401, "authorization", kSignIn);
-        if (c.by_token) {
-          return JsonError(403, "authorization", "a token cannot change a password: sign in with it");
-        }
-        if (!CsrfHeaderOk(req, c)) {
-          return JsonError(403, "x-csrf-token", "missing or wrong: a browser session must send its CSRF token");
-        }
-        auto body = BodyWith(req, {"current_password", "new_password"});
-        if (!body.ok()) return ErrorResponse(body.error());
-        Status s = ChangeOwnPassword(site, req, c, TextOf(*body, "current_password"), TextOf(*body, "new_password"));
-        if (!s.ok()) return ErrorResponse(s.error());
-        return Json(200, {{"changed", true}});
-      });
+  router.Add("POST", "/api/v1/account/password",
+             [&site](const http::Request& req, const RouteParams&, const Caller& c) {
+               if (auto refuse = RequireSignedIn(c)) return *refuse;
+               if (c.by_token) {
+                 return JsonError(403, "authorization", "a token cannot change a password: sign in with it");
+               }
+               if (auto refuse = RequireCsrf(req, c)) return *refuse;
+               auto body = Body(req);
+               if (!body.ok()) return ErrorResponse(body.error());
+               PasswordChange r;
+               Status s = PasswordChangeFields().FromJson(*body, r);
+               if (s.ok()) s = ChangeOwnPassword(site, req, c, r);
+               if (!s.ok()) return ErrorResponse(s.error());
+               return Json(200, {{"changed", true}});
+             });
 
   const auto api_admin = [&site](const std::string& what) {
     return [&site, what](const http::Request& req, const RouteParams& p, const Caller& c) {
-      if (!c.signed_in()) return JsonError(401, "authorization", kSignIn);
+      if (auto refuse = RequireSignedIn(c)) return *refuse;
       if (!c.May(Capability::kManageUsers))
         return JsonError(403, "authorization", "only administrators manage accounts");
-      if (!CsrfHeaderOk(req, c)) {
-        return JsonError(403, "x-csrf-token", "missing or wrong: a browser session must send its CSRF token");
-      }
+      if (auto refuse = RequireCsrf(req, c)) return *refuse;
       const std::string& username = p.at("username");
-      auto body = BodyWith(req, {"password"});
-      if (!body.ok() && !req.body.empty()) return ErrorResponse(body.error());
-      Site::Db db = site.Lock(c);
-      Status s = Status::Ok();
-      if (what == "password") {
-        s = app::ResetPassword(db.ctx, username, body.ok() ? TextOf(*body, "password") : "");
-      } else if (what == "disable" && username == c.user->username) {
-        s = Error::BadInput("username", "you cannot disable your own account");
-      } else {
-        s = app::SetUserDisabled(db.ctx, username, what == "disable");
+      PasswordReset r;  // disable and enable take no body
+      if (!req.body.empty()) {
+        auto body = Body(req);
+        if (!body.ok()) return ErrorResponse(body.error());
+        if (Status read = PasswordResetFields().FromJson(*body, r); !read.ok()) return ErrorResponse(read.error());
       }
+      Site::Db db = site.Lock(c);
+      Status s = ActOnAccount(db.ctx, c, what, username, r.password);
       if (!s.ok()) return ErrorResponse(s.error());
       return Json(200, {{"username", username}, {"done", what}});
     };

@@ -9,38 +9,21 @@
 #include "app/worklist.h"
 #include "core/text.h"
 #include "course/json_input.h"
+#include "webapp/api_support.h"
 #include "webapp/app.h"
 #include "webapp/commands.h"
 #include "webapp/records.h"
 #include "wire/json.h"
 
 namespace lenacare::webapp {
-namespace {
 
-using nlohmann::json;
-
-// The request's JSON object, or the error response.
-Result<json> Body(const http::Request& req) {
+Result<nlohmann::json> Body(const http::Request& req) {
   const std::string type = req.Header("content-type");
   if (type.rfind("application/json", 0) != 0) {
     return Error::BadInput("content-type", "send the request as application/json");
   }
   // The course reader's rules: no key twice, limited nesting and text, numbers within a double.
   return json_input::ParseObject(req.body, "body");
-}
-
-// 200 (or `status`) with the answer's JSON, or the error response.
-template <typename T, typename Write>
-http::Response Answer(const Result<T>& r, Write write, int status = 200) {
-  if (!r.ok()) return ErrorResponse(r.error());
-  return Json(status, write(*r));
-}
-
-// Who may call: 401 without credentials, 403 without the capability.
-std::optional<http::Response> Require(const Caller& c, Capability cap, const char* what) {
-  if (!c.signed_in()) return JsonError(401, "authorization", "sign in or send an API token (Authorization: Bearer)");
-  if (!c.May(cap)) return JsonError(403, "authorization", std::string("your role may not ") + what);
-  return std::nullopt;
 }
 
 std::optional<http::Response> RequireSignedIn(const Caller& c) {
@@ -55,6 +38,24 @@ std::optional<http::Response> RequireCsrf(const http::Request& req, const Caller
   if (c.csrf.empty() || !store::SameSecret(sent, c.csrf)) {
     return JsonError(403, "x-csrf-token", "missing or wrong: a browser session must send its CSRF token");
   }
+  return std::nullopt;
+}
+
+namespace {
+
+using nlohmann::json;
+
+// 200 (or `status`) with the answer's JSON, or the error response.
+template <typename T, typename Write>
+http::Response Answer(const Result<T>& r, Write write, int status = 200) {
+  if (!r.ok()) return ErrorResponse(r.error());
+  return Json(status, write(*r));
+}
+
+// Who may call: 401 without credentials, 403 without the capability.
+std::optional<http::Response> Require(const Caller& c, Capability cap, const char* what) {
+  if (!c.signed_in()) return JsonError(401, "authorization", "sign in or send an API token (Authorization: Bearer)");
+  if (!c.May(cap)) return JsonError(403, "authorization", std::string("your role may not ") + what);
   return std::nullopt;
 }
 

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/message.h"
@@ -40,6 +41,17 @@ class WebApp {
   Router router_;
   std::function<std::string()> metrics_;
 };
+
+// A password checked the way sign-in checks it, for sign-in and password changes (auth.cpp): the
+// throttle's wait, the stored credentials read under the store's lock, Argon2id outside it, a
+// mismatch recorded as a failed sign-in. `matched` holds the account when the password is right;
+// an attempt with an empty username (no account can have the typed one) never matches.
+struct PasswordCheck {
+  int64_t wait_seconds = 0;  // > 0: too many failures, nothing was checked
+  std::optional<store::StoredCredentials> matched;
+};
+Result<PasswordCheck> CheckPasswordOffLock(Site& site, const Caller& caller, const store::SignInAttempt& attempt,
+                                           const std::string& password);
 
 // Route registration, one file each.
 void AddPublicPages(Site& site, Router& router);

@@ -1,4 +1,4 @@
-// Sign-in and sign-out, and the administrator's accounts page.
+// Sign-in and sign-out, and the password check they share with password changes.
 #include <memory>
 
 #include "store/audit.h"
@@ -55,6 +55,27 @@ std::string WaitText(int64_t seconds) {
 
 }  // namespace
 
+Result<PasswordCheck> CheckPasswordOffLock(Site& site, const Caller& caller, const store::SignInAttempt& attempt,
+                                           const std::string& password) {
+  const int64_t now_ms = NowMs(site.clock);
+  std::optional<store::StoredCredentials> stored;
+  {
+    Site::Db db = site.Lock(caller);
+    auto wait = db.accounts.SignInWait(attempt, now_ms);
+    if (!wait.ok()) return wait.error();
+    if (*wait > 0) return PasswordCheck{*wait, std::nullopt};
+    if (!attempt.username.empty()) {  // "": a name no account can have, refused without a check
+      auto found = db.accounts.CredentialsOf(attempt.username);
+      if (!found.ok()) return found.error();
+      stored = std::move(found).value();
+    }
+  }
+  if (!attempt.username.empty() && store::VerifyPassword(stored, password)) return PasswordCheck{0, std::move(stored)};
+  Site::Db db = site.Lock(caller);
+  if (Status failed = db.accounts.SignInFailed(attempt, now_ms); !failed.ok()) return failed.error();
+  return PasswordCheck{0, std::nullopt};
+}
+
 void AddAuth(Site& site, Router& router) {
   router.Add("GET", "/sign-in", [&site](const http::Request&, const RouteParams&, const Caller& caller) {
     if (caller.signed_in()) return Redirect(HomeOf(caller));
@@ -71,36 +92,22 @@ void AddAuth(Site& site, Router& router) {
     }
     const std::string typed = Field(form, "username"), password = Field(form, "password");
     // A name no account can have (too long, other characters) is refused before any other work.
-    const std::optional<std::string> username = store::NormalUsername(typed);
-    const std::string shown = username.value_or("");
+    const std::string shown = store::NormalUsername(typed).value_or("");
     const store::SignInAttempt attempt{shown, ClientAddress(site.options, req)};
-    const int64_t now_ms = NowMs(site.clock);
-    std::optional<store::StoredCredentials> stored;
-    {
-      Site::Db db = site.Lock(caller);
-      auto wait = db.accounts.SignInWait(attempt, now_ms);
-      if (!wait.ok()) return SignInPage(site, caller, 500, wait.error().message, shown);
-      if (*wait > 0) {
-        http::Response r = SignInPage(site, caller, 429,
-                                      "Too many failed sign-ins: wait " + WaitText(*wait) + " and try again.", shown);
-        r.Header("Retry-After", std::to_string(*wait));
-        return r;
-      }
-      if (username) {
-        auto found = db.accounts.CredentialsOf(*username);
-        if (!found.ok()) return SignInPage(site, caller, 500, found.error().message, shown);
-        stored = std::move(found).value();
-      }
+    auto checked = CheckPasswordOffLock(site, caller, attempt, password);
+    if (!checked.ok()) return SignInPage(site, caller, 500, checked.error().message, shown);
+    if (checked->wait_seconds > 0) {
+      http::Response r =
+          SignInPage(site, caller, 429,
+                     "Too many failed sign-ins: wait " + WaitText(checked->wait_seconds) + " and try again.", shown);
+      r.Header("Retry-After", std::to_string(checked->wait_seconds));
+      return r;
     }
-    const bool match = username.has_value() && store::VerifyPassword(stored, password);
+    if (!checked->matched) return SignInPage(site, caller, 401, "the username or the password is wrong", shown);
+    const store::User& user = checked->matched->user;
     Site::Db db = site.Lock(caller);
-    if (!match) {
-      Status failed = db.accounts.SignInFailed(attempt, now_ms);
-      if (!failed.ok()) return SignInPage(site, caller, 500, failed.error().message, shown);
-      return SignInPage(site, caller, 401, "the username or the password is wrong", shown);
-    }
-    if (stored->disabled) {
-      (void)db.ctx.store->Audit(stored->user.username, "auth.refused", stored->user.username, "account disabled");
+    if (user.disabled) {
+      (void)db.ctx.store->Audit(user.username, "auth.refused", user.username, "account disabled");
       return SignInPage(site, caller, 403, "This account is disabled: ask an administrator to enable it.", shown);
     }
     if (Status ok = db.accounts.SignInSucceeded(attempt); !ok.ok()) {
@@ -108,7 +115,6 @@ void AddAuth(Site& site, Router& router) {
     }
     (void)db.accounts.PurgeSessions(site.options.session_idle);  // expired sessions go; a failure here is harmless
     // The sign-in is the user's own act in the audit log.
-    const store::User& user = stored->user;
     auto session = store::Accounts(*db.ctx.store, user.username).OpenSession(user, site.options.session_lifetime);
     if (!session.ok()) return SignInPage(site, caller, 500, session.error().message, shown);
     Caller who;
@@ -131,95 +137,6 @@ void AddAuth(Site& site, Router& router) {
     r.Header("Set-Cookie", SessionCookie(site.options) + "=" + CookieAttributes(site) + "; Max-Age=0");
     return r;
   });
-
-  auto users_page = [&site](const Caller& caller, int status, const std::string& flash, const std::string& error) {
-    PageSpec page;
-    page.title = "Users";
-    page.flash = flash;
-    Site::Db db = site.Lock(caller);
-    auto list = db.accounts.ListUsers();
-    auto tokens = db.accounts.ListTokens("");
-    db.lock.unlock();
-    std::string rows;
-    if (list.ok()) {
-      for (const store::User& u : *list) {
-        const std::string base = "/admin/users/" + Escape(u.username);
-        rows += "<tr><td>" + Escape(u.username) + "</td><td>" + store::RoleName(u.role) + "</td><td>" +
-                Escape(u.patient_ref) + "</td><td>" + (u.disabled ? "disabled" : "active") + "</td><td>";
-        if (u.username != caller.user->username || u.disabled) {
-          rows += "<form method=\"post\" action=\"" + base + (u.disabled ? "/enable" : "/disable") + "\">" +
-                  CsrfField(caller) + "<button type=\"submit\">" + (u.disabled ? "Enable" : "Disable") +
-                  "</button></form>";
-        }
-        rows += "<form class=\"inline\" method=\"post\" action=\"" + base + "/password\">" + CsrfField(caller) +
-                "<label class=\"visually-hidden\" for=\"reset-" + Escape(u.username) + "\">New password for " +
-                Escape(u.username) + "</label><input id=\"reset-" + Escape(u.username) +
-                "\" name=\"password\" type=\"password\" autocomplete=\"new-password\" required><button "
-                "type=\"submit\">Set password</button></form></td></tr>";
-      }
-    }
-    std::string token_rows;
-    if (tokens.ok()) {
-      for (const store::TokenInfo& t : *tokens) {
-        token_rows += "<tr><td>" + std::to_string(t.id) + "</td><td>" + Escape(t.username) + "</td><td>" +
-                      Escape(t.name) + "</td><td>" + Escape(t.state) + "</td><td>" +
-                      Escape(t.expires_at.substr(0, 10)) + "</td><td>";
-        if (t.state == "active") {
-          token_rows += "<form method=\"post\" action=\"/admin/tokens/" + std::to_string(t.id) + "/revoke\">" +
-                        CsrfField(caller) + "<button type=\"submit\">Revoke</button></form>";
-        }
-        token_rows += "</td></tr>";
-      }
-    }
-    page.main =
-        "<table tabindex=\"0\"><caption class=\"visually-hidden\">Accounts</caption><thead><tr><th "
-        "scope=\"col\">Username</th><th scope=\"col\">Role</th><th scope=\"col\">Patient record</th><th "
-        "scope=\"col\">State</th><th scope=\"col\">Actions</th></tr></thead><tbody>" +
-        rows +
-        "</tbody></table><p class=\"hint\">Disabling an account ends its sessions and stops its API tokens at once; "
-        "a new password ends its sessions.</p><h2>API tokens</h2><table tabindex=\"0\"><caption "
-        "class=\"visually-hidden\">Every account's API tokens</caption><thead><tr><th scope=\"col\">No.</th><th "
-        "scope=\"col\">Account</th><th scope=\"col\">Name</th><th scope=\"col\">State</th><th "
-        "scope=\"col\">Expires</th><th scope=\"col\"><span class=\"visually-hidden\">Action</span></th></tr></thead>"
-        "<tbody>" +
-        token_rows + "</tbody></table><h2>Add an account</h2>";
-    if (!error.empty()) page.main += "<p class=\"error\" role=\"alert\">" + Escape(error) + "</p>";
-    page.main += "<form class=\"stack\" method=\"post\" action=\"/admin/users\">" + CsrfField(caller) +
-                 "<div><label for=\"new-username\">Username</label><input id=\"new-username\" name=\"username\" "
-                 "required></div><div><label for=\"role\">Role</label><select id=\"role\" name=\"role\">"
-                 "<option>prescriber</option><option>pharmacist</option><option>nurse</option><option>patient</option>"
-                 "<option>admin</option></select></div><div><label for=\"patient\">Patient record <span "
-                 "class=\"hint\">(patient accounts only)</span></label><input id=\"patient\" name=\"patient\"></div>"
-                 "<div><label for=\"new-password\">Password <span class=\"hint\">(at least " +
-                 std::to_string(store::AccountPolicy::kMinPasswordLength) +
-                 " characters)</span></label><input id=\"new-password\" name=\"password\" type=\"password\" "
-                 "autocomplete=\"new-password\" required></div><div><button type=\"submit\">Add account</button></div>"
-                 "</form>";
-    return Html(status, site.Page(caller, page));
-  };
-
-  router.Add("GET", "/admin/users", [&site, users_page](const http::Request& req, const RouteParams&, const Caller& c) {
-    if (!c.signed_in()) return Refuse(site, req, c, 401, "Sign in to see this page.");
-    if (!c.May(Capability::kManageUsers)) return Refuse(site, req, c, 403, "Only administrators manage accounts.");
-    return users_page(c, 200, "", "");
-  });
-
-  router.Add(
-      "POST", "/admin/users", [&site, users_page](const http::Request& req, const RouteParams&, const Caller& c) {
-        if (!c.signed_in()) return Refuse(site, req, c, 401, "Sign in to see this page.");
-        if (!c.May(Capability::kManageUsers)) return Refuse(site, req, c, 403, "Only administrators manage accounts.");
-        const auto form = FormFields(req);
-        if (!CsrfOk(c, form)) return Refuse(site, req, c, 403, "The form was not sent from this site.");
-        auto role = store::ParseRole(Field(form, "role"));
-        if (!role) return users_page(c, 400, "", "role: must be " + store::RoleNames());
-        Result<store::User> added = Error::Failed("", "");
-        {
-          Site::Db db = site.Lock(c);
-          added = db.accounts.AddUser(Field(form, "username"), *role, Field(form, "password"), Field(form, "patient"));
-        }
-        if (!added.ok()) return users_page(c, 400, "", added.error().Describe());
-        return users_page(c, 200, "Added " + added->username + " (" + store::RoleName(added->role) + ").", "");
-      });
 }
 
 }  // namespace lenacare::webapp
