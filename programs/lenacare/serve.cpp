@@ -18,6 +18,7 @@
 #include "http/server.h"
 #include "knowledge/loader.h"
 #include "store/accounts.h"
+#include "store/pool.h"
 #include "webapp/app.h"
 #include "webapp/demo.h"
 #include "wire/text.h"
@@ -126,16 +127,17 @@ Status PrintDemoAccounts(const std::string& target, const std::vector<webapp::De
 
 // Checkpoints the audit log every policy interval while the server runs, idle or not: a commit
 // checkpoints by the policy too, but the entries of a last burst before a quiet night would stay
-// unanchored until the next write. Runs under the site's lock, as every use of the store does.
+// unanchored until the next write. Each connection of the pool anchors what it committed, while
+// no request holds it.
 class CheckpointTimer {
  public:
-  CheckpointTimer(webapp::WebApp& web, store::Store& st)
-      : thread_([this, &web, &st] {
+  explicit CheckpointTimer(store::StorePool& pool)
+      : thread_([this, &pool] {
           std::unique_lock<std::mutex> lock(mutex_);
           const auto every = store::CheckpointPolicy{}.interval;
           while (!wake_.wait_for(lock, every, [this] { return stop_; })) {
-            webapp::Site::Db db = web.site().Lock(webapp::Caller{});
-            (void)st.Checkpoint();  // a failure is tried again at the next tick and at shutdown
+            // A failure is tried again at the next tick and at shutdown.
+            (void)pool.ForEach([](store::Store& st) { return st.Checkpoint(); });
           }
         }) {}
   ~CheckpointTimer() {
@@ -169,9 +171,10 @@ int RunServe(const cli::ServeOptions& o, const Clock& clock) {
   auto listen = ListenOptions(o);
   if (!listen.ok()) return Fail(listen.error());
   const std::string target = o.db.empty() ? store::DefaultTarget() : o.db;
-  auto opened = store::Store::Open(target, clock, store::AuditFiles{o.audit_key, o.audit_checkpoints});
+  const int connections = o.db_connections > 0 ? o.db_connections : listen->threads + listen->heavy_threads;
+  auto opened = store::StorePool::Open(target, clock, store::AuditFiles{o.audit_key, o.audit_checkpoints}, connections);
   if (!opened.ok()) return Fail(opened.error());
-  store::Store& st = **opened;
+  store::StorePool& pool = **opened;
 
   webapp::SiteOptions site;
   site.web_dir = o.web_dir.empty() ? cli::DataDir("LENACARE_WEB", "web", LENACARE_DEFAULT_WEB) : o.web_dir;
@@ -188,6 +191,8 @@ int RunServe(const cli::ServeOptions& o, const Clock& clock) {
   }
 
   if (o.demo) {
+    store::StorePool::Lease lease = pool.Acquire();
+    store::Store& st = lease.store();
     store::Accounts accounts(st, "lenacare-serve");
     auto count = accounts.CountUsers();
     if (!count.ok()) return Fail(count.error());
@@ -202,7 +207,7 @@ int RunServe(const cli::ServeOptions& o, const Clock& clock) {
     }
   }
 
-  auto app = webapp::WebApp::Create(k, st, clock, site);
+  auto app = webapp::WebApp::Create(k, pool, clock, site);
   if (!app.ok()) return Fail(app.error());
   webapp::WebApp& web = **app;
   auto server = http::Server::Start(*listen, [&web](const http::Request& req) { return web.Handle(req); });
@@ -214,10 +219,10 @@ int RunServe(const cli::ServeOptions& o, const Clock& clock) {
             << wire::kDisclaimer << "\n"
             << std::flush;
   {
-    CheckpointTimer checkpoints(web, st);
+    CheckpointTimer checkpoints(pool);
     srv.Run();
   }
-  if (Status cp = st.Checkpoint(); !cp.ok()) {
+  if (Status cp = pool.ForEach([](store::Store& st) { return st.Checkpoint(); }); !cp.ok()) {
     std::cerr << "lenacare: warning: the audit log's checkpoint was not written: " << cp.error().Describe() << "\n";
   }
   std::cout << "lenacare stopped.\n";

@@ -91,7 +91,7 @@ Result<PatientCalendar> ReadPatientCalendar(const Context& ctx, const std::strin
   if (Status s = NeedStore(ctx); !s.ok()) return s.error();
   const Date today = ctx.clock.Today();
   Result<PatientCalendar> out = Error::Failed("", "");
-  Status s = ctx.store->Transaction([&]() -> Status {
+  Status s = ctx.store->Read([&]() -> Status {
     auto stored = ctx.store->LoadCourse(ctx.actor, ctx.k, ref, today);
     out = stored.ok() ? CalendarFor(ctx.k, ref, stored->course, today) : Result<PatientCalendar>(stored.error());
     return Status::Ok();
@@ -105,7 +105,7 @@ Result<PatientHome> ReadPatientHome(const Context& ctx, const std::string& ref) 
   store::Store& st = *ctx.store;
   PatientHome home;
   home.today = ctx.clock.Today();
-  Status s = st.Transaction([&]() -> Status {
+  Status s = st.Read([&]() -> Status {
     auto p = st.FindPatient(ref);
     if (!p.ok()) return p.error();
     auto latest = st.LatestCourse(p->id);

@@ -320,7 +320,7 @@ Result<PatientView> ReadRecord(store::Store& st, const std::string& ref) {
 Result<PatientView> ShowPatient(const Context& ctx, const std::string& ref) {
   if (Status s = NeedStore(ctx); !s.ok()) return s.error();
   store::Store& st = *ctx.store;
-  return InTransaction<PatientView>(st, [&]() -> Result<PatientView> {
+  return InRead<PatientView>(st, [&]() -> Result<PatientView> {
     auto v = ReadRecord(st, ref);
     if (!v.ok()) return v;
     Status a = st.AppendAudit(ctx.actor, "patient.read", ref, std::to_string(v->events.size()) + " events");
@@ -498,7 +498,7 @@ Result<StatusAnswer> PatientStatus(const Context& ctx, const StatusRequest& r) {
   auto as_of = AsOf(ctx, r.as_of);
   if (!as_of.ok()) return as_of.error();
   store::Store& st = *ctx.store;
-  return InTransaction<StatusAnswer>(st, [&]() -> Result<StatusAnswer> {
+  return InRead<StatusAnswer>(st, [&]() -> Result<StatusAnswer> {
     auto c = st.LoadCourse(ctx.actor, ctx.k, r.patient, *as_of);
     if (!c.ok()) return c.error();
     auto check = CheckAll(ctx.k, c->course, *as_of);
@@ -533,7 +533,7 @@ Result<PatientCourseView> ReadPatientCourse(const Context& ctx, const std::strin
   auto day = AsOf(ctx, as_of);
   if (!day.ok()) return day.error();
   store::Store& st = *ctx.store;
-  return InTransaction<PatientCourseView>(st, [&]() -> Result<PatientCourseView> {
+  return InRead<PatientCourseView>(st, [&]() -> Result<PatientCourseView> {
     auto record = ReadRecord(st, ref);
     if (!record.ok()) return record.error();
     PatientCourseView v;

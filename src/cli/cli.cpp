@@ -353,6 +353,8 @@ int Main(int argc, char** argv, const Program& program) {
   serve->add_flag("--public-metrics", o.public_metrics,
                   "Serve /metrics without sign-in (default: administrators only)");
   serve->add_option("--max-connections", o.max_connections, "Open connections past this get 503 (default 1000)");
+  serve->add_option("--db-connections", o.db_connections,
+                    "Database connections, each serving one request at a time (default: the I/O threads plus 2)");
   serve->add_option("--session-idle", o.session_idle_minutes,
                     "Minutes a session may go unused before it ends (default 30)");
   serve->add_option("--token-days", o.token_days, "Default lifetime of a new API token in days (default 90)");
@@ -370,6 +372,7 @@ int Main(int argc, char** argv, const Program& program) {
     so.threads = o.threads;
     so.public_metrics = o.public_metrics;
     so.max_connections = o.max_connections;
+    so.db_connections = o.db_connections;
     so.trusted_proxies = o.trusted_proxies;
     so.session_idle_minutes = o.session_idle_minutes;
     so.token_days = o.token_days;

@@ -23,6 +23,7 @@ struct ServeOptions {
   int threads = 2;
   bool public_metrics = false;
   int max_connections = 1000;
+  int db_connections = 0;  // 0: --threads plus the heavy-request threads
   std::vector<std::string> trusted_proxies;
   int session_idle_minutes = 30;
   int token_days = 0, token_max_days = 0;  // 0: the policy's defaults

@@ -43,6 +43,8 @@ class Connection {
   // Runs one query and calls `each` for every row, in order.
   virtual Status Query(std::string_view sql, const Params& params, const std::function<void(const Row&)>& each) = 0;
   virtual Status Begin() = 0;
+  // A transaction that only reads, from one snapshot, taking no write lock.
+  virtual Status BeginRead() { return Begin(); }
   virtual Status Commit() = 0;
   virtual Status Rollback() = 0;
   // One savepoint inside the transaction: Savepoint(), then ReleaseSavepoint() or

@@ -177,6 +177,7 @@ class PostgresConnection : public Connection {
   }
 
   Status Begin() override { return ExecScript("BEGIN"); }
+  Status BeginRead() override { return ExecScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
 
   Status Commit() override {
     auto result = Exec("COMMIT");

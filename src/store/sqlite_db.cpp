@@ -82,6 +82,13 @@ class SqliteConnection final : public Connection {
     writes_ = 0;
     return s;
   }
+  // Deferred: in WAL mode a reader waits for no writer and holds none up.
+  Status BeginRead() override {
+    Status s = ExecScript("BEGIN");
+    in_tx_ = s.ok();
+    writes_ = 0;
+    return s;
+  }
   Status Commit() override {
     if (Lost()) {
       // SQLite rolled the whole transaction back (a full disk may): fine if it had written nothing

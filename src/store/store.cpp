@@ -346,6 +346,16 @@ bool IsRead(std::string_view action) { return action.ends_with(".read") || actio
 
 Status Store::AppendAudit(const std::string& actor, const std::string& action, const std::string& subject,
                           const std::string& detail) {
+  if (reading_) {
+    if (!IsRead(action)) return Error::Failed("store", "\"" + action + "\" is a write, inside a read transaction");
+    AuditEntry e;
+    e.actor = actor;
+    e.action = action;
+    e.subject = subject;
+    e.detail = detail;
+    deferred_.push_back(std::move(e));
+    return Status::Ok();
+  }
   if (db_->read_only() && IsRead(action)) {
     ++unrecorded_reads_;
     return Status::Ok();
@@ -462,10 +472,12 @@ Status Store::Checkpoint() {
 
 Status Store::Audit(const std::string& actor, const std::string& action, const std::string& subject,
                     const std::string& detail) {
+  if (reading_) return AppendAudit(actor, action, subject, detail);
   return Transaction([&] { return AppendAudit(actor, action, subject, detail); });
 }
 
 Status Store::Transaction(const std::function<Status()>& body) {
+  if (reading_) return Error::Failed("store", "a write transaction inside a read transaction");
   if (depth_ > 0) return body();  // joins the transaction in progress
   ++transactions_;
   ++depth_;
@@ -477,6 +489,28 @@ Status Store::Transaction(const std::function<Status()>& body) {
     AuditRolledBack();
   }
   return s;
+}
+
+Status Store::Read(const std::function<Status()>& body) {
+  if (depth_ > 0 || reading_) return body();
+  ++transactions_;
+  reading_ = true;
+  Status s = db_->BeginRead();
+  if (s.ok()) {
+    s = body();
+    Status end = s.ok() ? db_->Commit() : db_->Rollback();
+    if (s.ok()) s = end;
+  }
+  reading_ = false;
+  std::vector<AuditEntry> entries = std::move(deferred_);
+  deferred_.clear();
+  if (!s.ok() || entries.empty()) return s;
+  return Transaction([&]() -> Status {
+    for (const AuditEntry& e : entries) {
+      if (Status a = AppendAudit(e.actor, e.action, e.subject, e.detail); !a.ok()) return a;
+    }
+    return Status::Ok();
+  });
 }
 
 namespace {
@@ -872,21 +906,25 @@ Result<PatientRecord> Store::AddPatient(const std::string& actor, PatientRecord 
 }
 
 Result<std::vector<PatientRecord>> Store::ListPatients(const std::string& actor) {
-  std::vector<PatientRecord> out;
-  Status s = db_->Query("SELECT " + std::string(kPatientColumns) + " FROM patients ORDER BY ref", {},
-                        [&](const Row& r) { out.push_back(PatientFrom(r)); });
-  if (!s.ok()) return s.error();
-  s = Audit(actor, "patient.list", "*", std::to_string(out.size()) + " patients");
-  if (!s.ok()) return s.error();
-  return out;
+  return InRead<std::vector<PatientRecord>>(*this, [&]() -> Result<std::vector<PatientRecord>> {
+    std::vector<PatientRecord> out;
+    Status s = db_->Query("SELECT " + std::string(kPatientColumns) + " FROM patients ORDER BY ref", {},
+                          [&](const Row& r) { out.push_back(PatientFrom(r)); });
+    if (!s.ok()) return s.error();
+    s = Audit(actor, "patient.list", "*", std::to_string(out.size()) + " patients");
+    if (!s.ok()) return s.error();
+    return out;
+  });
 }
 
 Result<PatientRecord> Store::ShowPatient(const std::string& actor, const std::string& ref) {
-  auto p = FindPatient(ref);
-  if (!p.ok()) return p;
-  Status s = Audit(actor, "patient.read", ref, "");
-  if (!s.ok()) return s.error();
-  return p;
+  return InRead<PatientRecord>(*this, [&]() -> Result<PatientRecord> {
+    auto p = FindPatient(ref);
+    if (!p.ok()) return p;
+    Status s = Audit(actor, "patient.read", ref, "");
+    if (!s.ok()) return s.error();
+    return p;
+  });
 }
 
 Result<SymptomEntry> Store::AddSymptom(const std::string& actor, const std::string& ref, SymptomEntry e) {
@@ -933,13 +971,15 @@ Result<std::map<int64_t, std::vector<SymptomEntry>>> Store::SevereSymptoms(Date 
 }
 
 Result<std::vector<SymptomEntry>> Store::Symptoms(const std::string& actor, const std::string& ref) {
-  auto p = FindPatient(ref);
-  if (!p.ok()) return p.error();
-  auto out = SymptomsOf(p->id);
-  if (!out.ok()) return out;
-  Status s = Audit(actor, "symptom.read", ref, "");
-  if (!s.ok()) return s.error();
-  return out;
+  return InRead<std::vector<SymptomEntry>>(*this, [&]() -> Result<std::vector<SymptomEntry>> {
+    auto p = FindPatient(ref);
+    if (!p.ok()) return p.error();
+    auto out = SymptomsOf(p->id);
+    if (!out.ok()) return out;
+    Status s = Audit(actor, "symptom.read", ref, "");
+    if (!s.ok()) return s.error();
+    return out;
+  });
 }
 
 Result<CourseRecord> Store::StartCourse(const std::string& actor, const std::string& ref, CourseRecord c) {
@@ -1021,13 +1061,15 @@ Result<std::vector<EventRecord>> Store::EventsOf(int64_t patient_id) {
 }
 
 Result<std::vector<EventRecord>> Store::ListEvents(const std::string& actor, const std::string& ref) {
-  auto p = FindPatient(ref);
-  if (!p.ok()) return p.error();
-  auto out = EventsOf(p->id);
-  if (!out.ok()) return out;
-  Status s = Audit(actor, "events.read", ref, std::to_string(out->size()) + " events");
-  if (!s.ok()) return s.error();
-  return out;
+  return InRead<std::vector<EventRecord>>(*this, [&]() -> Result<std::vector<EventRecord>> {
+    auto p = FindPatient(ref);
+    if (!p.ok()) return p.error();
+    auto out = EventsOf(p->id);
+    if (!out.ok()) return out;
+    Status s = Audit(actor, "events.read", ref, std::to_string(out->size()) + " events");
+    if (!s.ok()) return s.error();
+    return out;
+  });
 }
 
 Result<StoredCourse> Store::RebuildCourse(const Knowledge& k, const PatientRecord& p, const CourseRecord& c, Date as_of,
@@ -1048,16 +1090,18 @@ Result<StoredCourse> Store::RebuildCourse(const Knowledge& k, const PatientRecor
 
 Result<StoredCourse> Store::LoadCourse(const std::string& actor, const Knowledge& k, const std::string& ref,
                                        Date as_of) {
-  auto p = FindPatient(ref);
-  if (!p.ok()) return p.error();
-  auto latest = LatestCourse(p->id);
-  if (!latest.ok()) return latest.error();
-  if (!*latest) return Error::CannotAssess("patient", Quoted(ref) + " has no therapy course");
-  auto built = RebuildCourse(k, *p, **latest, as_of);
-  if (!built.ok()) return built;
-  Status s = Audit(actor, "course.read", ref, "as of " + as_of.ToString());
-  if (!s.ok()) return s.error();
-  return built;
+  return InRead<StoredCourse>(*this, [&]() -> Result<StoredCourse> {
+    auto p = FindPatient(ref);
+    if (!p.ok()) return p.error();
+    auto latest = LatestCourse(p->id);
+    if (!latest.ok()) return latest.error();
+    if (!*latest) return Error::CannotAssess("patient", Quoted(ref) + " has no therapy course");
+    auto built = RebuildCourse(k, *p, **latest, as_of);
+    if (!built.ok()) return built;
+    Status s = Audit(actor, "course.read", ref, "as of " + as_of.ToString());
+    if (!s.ok()) return s.error();
+    return built;
+  });
 }
 
 Status Store::ForEachCourse(const std::string& actor, const Knowledge& k, Date as_of,

@@ -202,6 +202,12 @@ class Store {
   // Runs `body` in one transaction: reads in it see one snapshot, and its writes and audit
   // entries commit together or not at all. A Transaction inside another's body joins it.
   Status Transaction(const std::function<Status()>& body);
+  // Runs `body` as a read: one snapshot of the records and no write lock (SQLite: a deferred
+  // transaction, which in WAL mode waits for no writer and holds none up; PostgreSQL: REPEATABLE
+  // READ, READ ONLY), so a long read holds up no one. The audit entries of its reads are appended
+  // after it, in a short transaction of their own; a failure there fails the read. Anything but a
+  // read's audit entry inside it fails. Inside a Transaction (or another Read) it joins it.
+  Status Read(const std::function<Status()>& body);
   // A transaction its caller ends itself (the importer's batches): Begin(), then Commit() or
   // Rollback(). Transaction() inside it joins it. Through the store, not db(), so that the audit
   // checkpoints follow what was committed.
@@ -270,6 +276,9 @@ class Store {
   std::unique_ptr<Connection> db_;
   const Clock& clock_;
   int depth_ = 0;  // nesting of Transaction()
+  // Inside Read(): the audit entries of its reads, appended when it ends.
+  bool reading_ = false;
+  std::vector<AuditEntry> deferred_;
   int64_t transactions_ = 0;
   int64_t unrecorded_reads_ = 0;
 
@@ -283,6 +292,34 @@ class Store {
   std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
   CheckpointPolicy checkpoint_policy_;
 };
+
+// Runs `body` (returning Result<T>) in one transaction, or one read (Store::Read): its error rolls
+// back and is returned; its value is returned once the transaction has committed (a read's audit
+// entries with it).
+template <typename T, typename F>
+Result<T> InTransaction(Store& st, F&& body) {
+  std::optional<T> out;
+  Status s = st.Transaction([&]() -> Status {
+    Result<T> r = body();
+    if (!r.ok()) return r.error();
+    out = std::move(r).value();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.error();
+  return std::move(*out);
+}
+template <typename T, typename F>
+Result<T> InRead(Store& st, F&& body) {
+  std::optional<T> out;
+  Status s = st.Read([&]() -> Status {
+    Result<T> r = body();
+    if (!r.ok()) return r.error();
+    out = std::move(r).value();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s.error();
+  return std::move(*out);
+}
 
 // The default database file: $LENACARE_DB, else lenacare.db in the working directory.
 std::string DefaultTarget();

@@ -47,7 +47,7 @@ const Fields<PasswordReset>& PasswordResetFields() {
 }
 
 Result<std::string> MakeToken(Site& site, const Caller& c, const TokenRequest& r) {
-  Site::Db db = site.Lock(c);
+  Site::Db db = site.Connect(c);
   const std::optional<int64_t> days = r.days ? std::optional<int64_t>(*r.days) : std::nullopt;
   return app::AddToken(db.ctx, c.user->username, r.name, days, site.options.tokens);
 }
@@ -57,14 +57,14 @@ Result<std::string> MakeToken(Site& site, const Caller& c, const TokenRequest& r
 Status ChangeOwnPassword(Site& site, const http::Request& req, const Caller& c, const PasswordChange& r) {
   if (Status s = store::CheckNewPassword(r.new_password); !s.ok()) return s;
   const store::SignInAttempt attempt{c.user->username, ClientAddress(site.options, req)};
-  auto checked = CheckPasswordOffLock(site, c, attempt, r.current_password);
+  auto checked = CheckPasswordOffConnection(site, c, attempt, r.current_password);
   if (!checked.ok()) return checked.error();
   if (checked->wait_seconds > 0) {
     return Error::BadInput("current_password", "too many wrong passwords: wait " +
                                                    std::to_string(checked->wait_seconds) + " seconds and try again");
   }
   if (!checked->matched) return Error::BadInput("current_password", "is not your current password");
-  Site::Db db = site.Lock(c);
+  Site::Db db = site.Connect(c);
   return db.accounts.ChangePassword(c.user->username, r.new_password, c.session_token);
 }
 
@@ -112,7 +112,7 @@ http::Response AccountPage(Site& site, const Caller& c, int status, const std::s
   page.flash = flash;
   std::vector<store::TokenInfo> tokens;
   {
-    Site::Db db = site.Lock(c);
+    Site::Db db = site.Connect(c);
     auto list = db.accounts.ListTokens(c.user->username);
     if (list.ok()) tokens = std::move(list).value();
   }
@@ -155,10 +155,10 @@ http::Response UsersPage(Site& site, const Caller& caller, int status, const std
   PageSpec page;
   page.title = "Users";
   page.flash = flash;
-  Site::Db db = site.Lock(caller);
-  auto list = db.accounts.ListUsers();
-  auto tokens = db.accounts.ListTokens("");
-  db.lock.unlock();
+  auto [list, tokens] = [&] {  // the connection goes back before the page is rendered
+    Site::Db db = site.Connect(caller);
+    return std::make_pair(db.accounts.ListUsers(), db.accounts.ListTokens(""));
+  }();
   std::string rows;
   if (list.ok()) {
     for (const store::User& u : *list) {
@@ -247,7 +247,7 @@ void AddAccountPages(Site& site, Router& router) {
                const auto id = IdOf(p.at("id"));
                Status s = Error::BadInput("id", "not a token number");
                if (id) {
-                 Site::Db db = site.Lock(c);
+                 Site::Db db = site.Connect(c);
                  s = app::RevokeToken(db.ctx, *id, c.user->username);
                }
                if (!s.ok()) return AccountPage(site, c, ErrorStatus(s.error()), "", s.error().Describe());
@@ -269,7 +269,7 @@ void AddAccountPages(Site& site, Router& router) {
     if (!role) return UsersPage(site, c, 400, "", "role: must be " + store::RoleNames());
     Result<store::User> added = Error::Failed("", "");
     {
-      Site::Db db = site.Lock(c);
+      Site::Db db = site.Connect(c);
       added = db.accounts.AddUser(Field(form, "username"), *role, Field(form, "password"), Field(form, "patient"));
     }
     if (!added.ok()) return UsersPage(site, c, 400, "", added.error().Describe());
@@ -286,7 +286,7 @@ void AddAccountPages(Site& site, Router& router) {
       const std::string username = p.count("username") > 0 ? p.at("username") : "";
       Status s = Status::Ok();
       {
-        Site::Db db = site.Lock(c);
+        Site::Db db = site.Connect(c);
         if (what != "revoke") {
           s = ActOnAccount(db.ctx, c, what, username, Field(form, "password"));
         } else {
@@ -310,7 +310,7 @@ void AddAccountPages(Site& site, Router& router) {
     if (all && !c.May(Capability::kManageUsers)) {
       return JsonError(403, "all", "only an administrator lists every account's tokens");
     }
-    Site::Db db = site.Lock(c);
+    Site::Db db = site.Connect(c);
     auto tokens = app::ListTokens(db.ctx, all ? "" : c.user->username);
     if (!tokens.ok()) return ErrorResponse(tokens.error());
     return Json(200, wire::TokensJson(*tokens));
@@ -335,7 +335,7 @@ void AddAccountPages(Site& site, Router& router) {
                if (auto refuse = RequireCsrf(req, c)) return *refuse;
                const auto id = IdOf(p.at("id"));
                if (!id) return ErrorResponse(Error::BadInput("id", "not a token number"));
-               Site::Db db = site.Lock(c);
+               Site::Db db = site.Connect(c);
                // An administrator revokes any token; anyone else only their own.
                Status s = app::RevokeToken(db.ctx, *id, c.May(Capability::kManageUsers) ? "" : c.user->username);
                if (!s.ok()) return ErrorResponse(s.error());
@@ -371,7 +371,7 @@ void AddAccountPages(Site& site, Router& router) {
         if (!body.ok()) return ErrorResponse(body.error());
         if (Status read = PasswordResetFields().FromJson(*body, r); !read.ok()) return ErrorResponse(read.error());
       }
-      Site::Db db = site.Lock(c);
+      Site::Db db = site.Connect(c);
       Status s = ActOnAccount(db.ctx, c, what, username, r.password);
       if (!s.ok()) return ErrorResponse(s.error());
       return Json(200, {{"username", username}, {"done", what}});

@@ -141,7 +141,7 @@ void AddApi(Site& site, Router& router) {
   // Records.
   router.Add("GET", "/api/v1/patients", [&site](const http::Request&, const RouteParams&, const Caller& c) {
     if (auto refuse = Require(c, Capability::kViewPatients, "list patients")) return *refuse;
-    Site::Db db = site.Lock(c);
+    Site::Db db = site.Connect(c);
     return Answer(app::ListPatients(db.ctx), wire::PatientListJson);
   });
 
@@ -153,13 +153,13 @@ void AddApi(Site& site, Router& router) {
     app::AddPatientRequest r;
     Status s = PatientFields().FromJson(*body, r);
     if (!s.ok()) return ErrorResponse(s.error());
-    Site::Db db = site.Lock(c);
+    Site::Db db = site.Connect(c);
     return Answer(app::AddPatient(db.ctx, r), wire::PatientJson, 201);
   });
 
   auto show = [&site](const http::Request&, const RouteParams& p, const Caller& c) {
     if (auto refuse = RequirePatient(c, p.at("ref"))) return *refuse;
-    Site::Db db = site.Lock(c);
+    Site::Db db = site.Connect(c);
     return Answer(app::ShowPatient(db.ctx, p.at("ref")), wire::PatientViewJson);
   };
   router.Add("GET", "/api/v1/patients/{ref}", show);
@@ -175,7 +175,7 @@ void AddApi(Site& site, Router& router) {
                Status s = CourseFields().FromJson(*body, r);
                if (!s.ok()) return ErrorResponse(s.error());
                r.patient = p.at("ref");
-               Site::Db db = site.Lock(c);
+               Site::Db db = site.Connect(c);
                return Answer(
                    app::StartCourse(db.ctx, r),
                    [&](const store::CourseRecord& course) { return wire::CourseStartedJson(course, r.patient); }, 201);
@@ -227,7 +227,7 @@ void AddApi(Site& site, Router& router) {
                static const Fields<app::CorrectionRequest> fields =
                    Fields<app::CorrectionRequest>().Text("reason", &app::CorrectionRequest::reason);
                if (Status s = fields.FromJson(*body, r); !s.ok()) return ErrorResponse(s.error());
-               Site::Db db = site.Lock(c);
+               Site::Db db = site.Connect(c);
                return Answer(
                    app::MarkEnteredInError(db.ctx, r),
                    [&](const store::EventRecord& e) { return wire::RecordedJson(e, r.patient); }, 201);
@@ -245,7 +245,7 @@ void AddApi(Site& site, Router& router) {
                                                                      .Text("finding", &app::ResolveRequest::finding)
                                                                      .Text("reason", &app::ResolveRequest::reason);
                if (Status s = fields.FromJson(*body, r); !s.ok()) return ErrorResponse(s.error());
-               Site::Db db = site.Lock(c);
+               Site::Db db = site.Connect(c);
                return Answer(
                    app::ResolveFinding(db.ctx, r),
                    [&](const store::EventRecord& e) { return wire::RecordedJson(e, r.patient); }, 201);
@@ -273,7 +273,7 @@ void AddApi(Site& site, Router& router) {
                  if (!it.value().is_string()) return ErrorResponse(Error::BadInput(it.key(), "must be a text"));
                  *slot = it.value().get<std::string>();
                }
-               Site::Db db = site.Lock(c);
+               Site::Db db = site.Connect(c);
                return Answer(app::UpdatePatient(db.ctx, r), wire::PatientJson);
              });
 
@@ -284,7 +284,7 @@ void AddApi(Site& site, Router& router) {
                Status s = AsOfFields().FromForm(req.query, r);
                if (!s.ok()) return ErrorResponse(s.error());
                r.patient = p.at("ref");
-               Site::Db db = site.Lock(c);
+               Site::Db db = site.Connect(c);
                return Answer(app::PatientStatus(db.ctx, r),
                              [&](const app::StatusAnswer& a) { return wire::StatusJson(site.k, a); });
              });
@@ -292,7 +292,7 @@ void AddApi(Site& site, Router& router) {
   router.Add("GET", "/api/v1/patients/{ref}/export",
              [&site](const http::Request&, const RouteParams& p, const Caller& c) {
                if (auto refuse = RequirePatient(c, p.at("ref"))) return *refuse;
-               Site::Db db = site.Lock(c);
+               Site::Db db = site.Connect(c);
                const Result<json> bundle = app::Export(db.ctx, p.at("ref"));
                if (!bundle.ok()) return ErrorResponse(bundle.error());
                http::Response r = Json(200, *bundle);
@@ -309,7 +309,7 @@ void AddApi(Site& site, Router& router) {
   router.Add("GET", "/api/v1/patients/{ref}/symptoms",
              [&site](const http::Request&, const RouteParams& p, const Caller& c) {
                if (auto refuse = RequirePatient(c, p.at("ref"))) return *refuse;
-               Site::Db db = site.Lock(c);
+               Site::Db db = site.Connect(c);
                return Answer(app::Symptoms(db.ctx, p.at("ref")), [&](const std::vector<store::SymptomEntry>& list) {
                  return wire::SymptomsJson(p.at("ref"), list);
                });
@@ -332,7 +332,7 @@ void AddApi(Site& site, Router& router) {
                  if (!it.value().is_string()) return ErrorResponse(Error::BadInput(it.key(), "must be a text"));
                  *slot = it.value().get<std::string>();
                }
-               Site::Db db = site.Lock(c);
+               Site::Db db = site.Connect(c);
                return Answer(app::AddSymptom(db.ctx, p.at("ref"), e), wire::SymptomJson, 201);
              });
 
@@ -341,7 +341,7 @@ void AddApi(Site& site, Router& router) {
     app::WorklistRequest r;
     Status s = WorklistFields().FromForm(req.query, r);
     if (!s.ok()) return ErrorResponse(s.error());
-    Site::Db db = site.Lock(c);
+    Site::Db db = site.Connect(c);
     return Answer(app::BuildWorklist(db.ctx, r), wire::WorklistJson);
   });
 
@@ -357,7 +357,7 @@ void AddApi(Site& site, Router& router) {
 
   router.Add("GET", "/api/v1/audit/verify", [&site](const http::Request&, const RouteParams&, const Caller& c) {
     if (auto refuse = Require(c, Capability::kManageUsers, "read the audit log")) return *refuse;
-    Site::Db db = site.Lock(c);
+    Site::Db db = site.Connect(c);
     return Answer(app::VerifyAudit(db.ctx),
                   [](const app::AuditVerifyAnswer& a) { return wire::AuditCheckJson(a.check); });
   });
@@ -367,7 +367,7 @@ void AddApi(Site& site, Router& router) {
     LimitRequest r;
     Status s = LimitFields().FromForm(req.query, r);
     if (!s.ok()) return ErrorResponse(s.error());
-    Site::Db db = site.Lock(c);
+    Site::Db db = site.Connect(c);
     return Answer(app::AuditLog(db.ctx, r.limit), wire::AuditLogJson);
   });
 }
@@ -431,7 +431,7 @@ Status CorrectionFields(nlohmann::json& body, app::RecordRequest& r) {
 }
 
 Result<store::EventRecord> Record(Site& site, const Caller& caller, const app::RecordRequest& r) {
-  Site::Db db = site.Lock(caller);
+  Site::Db db = site.Connect(caller);
   return app::RecordEvent(db.ctx, r);
 }
 
@@ -455,7 +455,7 @@ Result<app::ImportAnswer> ImportUpload(Site& site, const Caller& c, const std::s
   r.source = source.empty() ? "upload" : source;  // not the temporary file's name
   Result<app::ImportAnswer> imported = Error::Failed("import", "not run");
   {
-    Site::Db db = site.Lock(c);
+    Site::Db db = site.Connect(c);
     imported = app::Import(db.ctx, r);
   }
   fs::remove_all(dir, ec);

@@ -67,6 +67,14 @@ std::string RefusalReason(const http::Response& r) {
 
 Result<std::unique_ptr<WebApp>> WebApp::Create(const Knowledge& k, store::Store& store, const Clock& clock,
                                                SiteOptions options) {
+  auto pool = std::make_unique<store::StorePool>(store);
+  auto app = Create(k, *pool, clock, std::move(options));
+  if (app.ok()) (*app)->own_pool_ = std::move(pool);
+  return app;
+}
+
+Result<std::unique_ptr<WebApp>> WebApp::Create(const Knowledge& k, store::StorePool& pool, const Clock& clock,
+                                               SiteOptions options) {
   auto content = LoadContent(options.pages_dir);
   if (!content.ok()) return content.error().Under("pages");
   namespace fs = std::filesystem;
@@ -78,7 +86,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const Knowledge& k, store::Store&
     if (!f.ok()) return f.error();
     files[name] = std::move(f).value();
   }
-  auto site = std::make_unique<Site>(k, store, clock, std::move(options), std::move(content).value(),
+  auto site = std::make_unique<Site>(k, pool, clock, std::move(options), std::move(content).value(),
                                      std::move(layout).value(), std::move(files));
   std::unique_ptr<WebApp> app(new WebApp(std::move(site)));
   return app;
@@ -115,7 +123,7 @@ Caller WebApp::Identify(const http::Request& req) {
   const std::string auth = req.Header("authorization");
   const std::string cookie = req.Cookie(SessionCookie(site_->options));
   if (auth.empty() && cookie.empty()) return caller;
-  Site::Db db = site_->Lock(caller);
+  Site::Db db = site_->Connect(caller);
   if (auth.rfind("Bearer ", 0) == 0) {
     auto user = db.accounts.FindToken(auth.substr(7));
     if (user.ok() && user->has_value()) {
@@ -178,7 +186,7 @@ void WebApp::AuditRefusal(const http::Request& req, const RouteParams& params, c
   const std::string subject = ref != params.end() ? ref->second : req.path;
   std::string detail = std::to_string(r.status) + " " + req.method + " " + req.path;
   if (const std::string reason = RefusalReason(r); !reason.empty()) detail += ": " + reason;
-  Site::Db db = site_->Lock(caller);
+  Site::Db db = site_->Connect(caller);
   // Best effort: the caller is refused either way; a full disk must not turn a 403 into a 500.
   (void)db.ctx.store->Audit(db.ctx.actor, "access.refused", subject, detail);
 }

@@ -19,6 +19,10 @@ namespace lenacare::webapp {
 class WebApp {
  public:
   // Loads the pages and the web files; refuses to start on a page without sources.
+  // The records are the pool's connections (store/pool.h); the Store& form serves one request at
+  // a time on that store (tests, tools).
+  static Result<std::unique_ptr<WebApp>> Create(const Knowledge& k, store::StorePool& pool, const Clock& clock,
+                                                SiteOptions options);
   static Result<std::unique_ptr<WebApp>> Create(const Knowledge& k, store::Store& store, const Clock& clock,
                                                 SiteOptions options);
 
@@ -37,21 +41,22 @@ class WebApp {
   // Appends an "access.refused" entry for a 401 or 403 on patients' data: who, what, why.
   void AuditRefusal(const http::Request& req, const RouteParams& params, const Caller& caller, const http::Response& r);
 
+  std::unique_ptr<store::StorePool> own_pool_;  // the Store& form's pool of one
   std::unique_ptr<Site> site_;
   Router router_;
   std::function<std::string()> metrics_;
 };
 
 // A password checked the way sign-in checks it, for sign-in and password changes (auth.cpp): the
-// throttle's wait, the stored credentials read under the store's lock, Argon2id outside it, a
+// throttle's wait, the stored credentials read on a connection, Argon2id after it went back, a
 // mismatch recorded as a failed sign-in. `matched` holds the account when the password is right;
 // an attempt with an empty username (no account can have the typed one) never matches.
 struct PasswordCheck {
   int64_t wait_seconds = 0;  // > 0: too many failures, nothing was checked
   std::optional<store::StoredCredentials> matched;
 };
-Result<PasswordCheck> CheckPasswordOffLock(Site& site, const Caller& caller, const store::SignInAttempt& attempt,
-                                           const std::string& password);
+Result<PasswordCheck> CheckPasswordOffConnection(Site& site, const Caller& caller, const store::SignInAttempt& attempt,
+                                                 const std::string& password);
 
 // Route registration, one file each.
 void AddPublicPages(Site& site, Router& router);

@@ -55,12 +55,12 @@ std::string WaitText(int64_t seconds) {
 
 }  // namespace
 
-Result<PasswordCheck> CheckPasswordOffLock(Site& site, const Caller& caller, const store::SignInAttempt& attempt,
-                                           const std::string& password) {
+Result<PasswordCheck> CheckPasswordOffConnection(Site& site, const Caller& caller, const store::SignInAttempt& attempt,
+                                                 const std::string& password) {
   const int64_t now_ms = NowMs(site.clock);
   std::optional<store::StoredCredentials> stored;
   {
-    Site::Db db = site.Lock(caller);
+    Site::Db db = site.Connect(caller);
     auto wait = db.accounts.SignInWait(attempt, now_ms);
     if (!wait.ok()) return wait.error();
     if (*wait > 0) return PasswordCheck{*wait, std::nullopt};
@@ -71,7 +71,7 @@ Result<PasswordCheck> CheckPasswordOffLock(Site& site, const Caller& caller, con
     }
   }
   if (!attempt.username.empty() && store::VerifyPassword(stored, password)) return PasswordCheck{0, std::move(stored)};
-  Site::Db db = site.Lock(caller);
+  Site::Db db = site.Connect(caller);
   if (Status failed = db.accounts.SignInFailed(attempt, now_ms); !failed.ok()) return failed.error();
   return PasswordCheck{0, std::nullopt};
 }
@@ -83,7 +83,7 @@ void AddAuth(Site& site, Router& router) {
   });
 
   // Runs on the server's pool for heavy requests (WebApp::IsHeavy): the password check takes a
-  // tenth of a second of CPU and runs outside the store's lock.
+  // tenth of a second of CPU and runs holding no database connection.
   router.Add("POST", "/sign-in", [&site](const http::Request& req, const RouteParams&, const Caller& caller) {
     const auto form = FormFields(req);
     const std::string pre = req.Cookie(PreLoginCookie(site.options)), sent = Field(form, "csrf");
@@ -94,7 +94,7 @@ void AddAuth(Site& site, Router& router) {
     // A name no account can have (too long, other characters) is refused before any other work.
     const std::string shown = store::NormalUsername(typed).value_or("");
     const store::SignInAttempt attempt{shown, ClientAddress(site.options, req)};
-    auto checked = CheckPasswordOffLock(site, caller, attempt, password);
+    auto checked = CheckPasswordOffConnection(site, caller, attempt, password);
     if (!checked.ok()) return SignInPage(site, caller, 500, checked.error().message, shown);
     if (checked->wait_seconds > 0) {
       http::Response r =
@@ -105,7 +105,7 @@ void AddAuth(Site& site, Router& router) {
     }
     if (!checked->matched) return SignInPage(site, caller, 401, "the username or the password is wrong", shown);
     const store::User& user = checked->matched->user;
-    Site::Db db = site.Lock(caller);
+    Site::Db db = site.Connect(caller);
     if (user.disabled) {
       (void)db.ctx.store->Audit(user.username, "auth.refused", user.username, "account disabled");
       return SignInPage(site, caller, 403, "This account is disabled: ask an administrator to enable it.", shown);
@@ -130,7 +130,7 @@ void AddAuth(Site& site, Router& router) {
     if (!caller.signed_in() || caller.by_token) return Redirect("/");
     if (!CsrfOk(caller, FormFields(req)))
       return Refuse(site, req, caller, 403, "The form was not sent from this site.");
-    Site::Db db = site.Lock(caller);
+    Site::Db db = site.Connect(caller);
     Status s = db.accounts.CloseSession(caller.session_token);
     if (!s.ok()) return Refuse(site, req, caller, 500, s.error().message);
     http::Response r = Redirect("/");

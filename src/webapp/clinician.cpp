@@ -77,7 +77,7 @@ http::Response WorklistPage(Site& site, const http::Request& req, const Caller& 
   Status s = WorklistFields().FromForm(req.query, request);
   Result<app::Worklist> r = s.ok() ? Result<app::Worklist>(Error::Failed("", "")) : Result<app::Worklist>(s.error());
   if (s.ok()) {
-    Site::Db db = site.Lock(c);
+    Site::Db db = site.Connect(c);
     r = app::BuildWorklist(db.ctx, request);
   }
   if (!r.ok()) {
@@ -156,7 +156,7 @@ http::Response PatientsPage(Site& site, const Caller& c, int status = 200, const
   page.title = "Patients";
   Result<std::vector<store::PatientRecord>> r = Error::Failed("", "");
   {
-    Site::Db db = site.Lock(c);
+    Site::Db db = site.Connect(c);
     r = app::ListPatients(db.ctx);
   }
   if (!r.ok()) {
@@ -296,7 +296,7 @@ Outcome RunForm(Site& site, const Caller& c, const std::string& ref, const std::
       return out;
     }
     r.facts = facts.dump();
-    Site::Db db = site.Lock(c);
+    Site::Db db = site.Connect(c);
     auto updated = app::UpdatePatient(db.ctx, r);
     if (!updated.ok()) out.status = updated.error();
     return out;
@@ -309,7 +309,7 @@ Outcome RunForm(Site& site, const Caller& c, const std::string& ref, const std::
       return out;
     }
     r.patient = ref;
-    Site::Db db = site.Lock(c);
+    Site::Db db = site.Connect(c);
     auto started = app::StartCourse(db.ctx, r);
     if (!started.ok()) out.status = started.error();
     return out;
@@ -324,13 +324,13 @@ Outcome RunForm(Site& site, const Caller& c, const std::string& ref, const std::
     }
     r.event = std::stoll(id);
     r.reason = Field(form, "reason");
-    Site::Db db = site.Lock(c);
+    Site::Db db = site.Connect(c);
     auto marked = app::MarkEnteredInError(db.ctx, r);
     if (!marked.ok()) out.status = marked.error();
     return out;
   }
   if (kind == "resolve") {
-    Site::Db db = site.Lock(c);
+    Site::Db db = site.Connect(c);
     auto resolved = app::ResolveFinding(db.ctx, {ref, Field(form, "finding"), Field(form, "reason")});
     if (!resolved.ok()) out.status = resolved.error();
     return out;
@@ -618,7 +618,7 @@ void AddClinicianViews(Site& site, Router& router) {
     Result<store::PatientRecord> added =
         read.ok() ? Result<store::PatientRecord>(Error::Failed("", "")) : Result<store::PatientRecord>(read.error());
     if (read.ok()) {
-      Site::Db db = site.Lock(c);
+      Site::Db db = site.Connect(c);
       added = app::AddPatient(db.ctx, r);
     }
     if (added.ok()) return Redirect("/patients/" + PathSegment(added->ref) + "?recorded=patient");

@@ -1081,7 +1081,7 @@ http::Response CoursePage(Site& site, const http::Request& req, const Caller& ca
   }
   Result<app::PatientCourseView> read = Error::Failed("", "");
   {
-    Site::Db db = site.Lock(caller);
+    Site::Db db = site.Connect(caller);
     read = app::ReadPatientCourse(db.ctx, ref, day ? day->ToString() : "");
   }
   if (!read.ok()) {

@@ -181,7 +181,7 @@ http::Response IcsResponse(const app::PatientCalendar& cal, const Clock& clock) 
 http::Response CalendarIcs(Site& site, const Caller& caller, const std::string& ref) {
   Result<app::PatientCalendar> cal = Error::Failed("", "");
   {
-    Site::Db db = site.Lock(caller);
+    Site::Db db = site.Connect(caller);
     cal = app::ReadPatientCalendar(db.ctx, ref);
   }
   if (!cal.ok()) return ErrorResponse(cal.error());

@@ -422,7 +422,7 @@ http::Response MePage(Site& site, const Caller& caller, int http_status, const S
   const std::string ref = caller.user->patient_ref;
   Result<app::PatientHome> read = Error::Failed("", "");
   {
-    Site::Db db = site.Lock(caller);
+    Site::Db db = site.Connect(caller);
     read = app::ReadPatientHome(db.ctx, ref);
   }
   app::PatientHome home;
@@ -483,7 +483,7 @@ void AddPatientViews(Site& site, Router& router) {
     if (!form.failed) {
       Result<store::SymptomEntry> added = Error::Failed("", "");
       {
-        Site::Db db = site.Lock(c);
+        Site::Db db = site.Connect(c);
         added = app::AddSymptom(db.ctx, c.user->patient_ref, form.entry);
       }
       if (added.ok()) return Redirect("/me?saved=symptom");
@@ -497,7 +497,7 @@ void AddPatientViews(Site& site, Router& router) {
     if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
     Result<app::PatientCalendar> cal = Error::Failed("", "");
     {
-      Site::Db db = site.Lock(c);
+      Site::Db db = site.Connect(c);
       cal = app::ReadPatientCalendar(db.ctx, c.user->patient_ref);
     }
     if (cal.ok()) return IcsResponse(*cal, site.clock);
@@ -519,7 +519,7 @@ void AddPatientViews(Site& site, Router& router) {
       std::optional<Error> error;
       Result<app::PatientMissedDoseAnswer> r = Error::Failed("", "");
       {
-        Site::Db db = site.Lock(c);
+        Site::Db db = site.Connect(c);
         r = app::PatientMissedDose(db.ctx, c.user->patient_ref, {in.scheduled, in.now, in.yesterday});
       }
       if (!r.ok()) {

@@ -8,13 +8,13 @@ namespace lenacare::webapp {
 
 using nlohmann::json;
 
-Site::Site(const Knowledge& knowledge, store::Store& store, const Clock& c_clock, SiteOptions o, Content c,
+Site::Site(const Knowledge& knowledge, store::StorePool& pool, const Clock& c_clock, SiteOptions o, Content c,
            std::string layout, std::map<std::string, std::string> static_files)
     : k(knowledge),
       clock(c_clock),
       options(std::move(o)),
       content(std::move(c)),
-      store_(store),
+      pool_(pool),
       layout_(std::move(layout)),
       static_files_(std::move(static_files)) {}
 
@@ -27,12 +27,13 @@ std::string Actor(const Caller& caller) { return caller.user ? caller.user->user
 
 app::Context Site::Calculate(const Caller& caller) const { return app::Context{k, clock, nullptr, Actor(caller)}; }
 
-Site::Db Site::Lock(const Caller& caller) {
-  std::unique_lock<std::mutex> lock(db_mutex_);
+Site::Db Site::Connect(const Caller& caller) {
+  store::StorePool::Lease lease = pool_.Acquire();
+  store::Store& st = lease.store();
   const std::string actor = Actor(caller);
-  app::Context ctx{k, clock, &store_, actor};
+  app::Context ctx{k, clock, &st, actor};
   if (caller.user) ctx.authority = app::Authority::Of(*caller.user);
-  return Db{std::move(lock), std::move(ctx), store::Accounts(store_, actor)};
+  return Db{std::move(lease), std::move(ctx), store::Accounts(st, actor)};
 }
 
 const std::string* Site::StaticFile(const std::string& name) const {

@@ -4,14 +4,14 @@
 // clinician.cpp, patient_view.cpp and api.cpp register their routes on the Router with it.
 //
 // Thread-safety: handlers run on several I/O threads. The knowledge, the content and the layout
-// are immutable after Create(); the store is used only through Db(), which holds the lock.
+// are immutable after Create(); the records are reached only through Connect(), which lends the
+// request one connection of the pool (store/pool.h) for as long as it holds the Db.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -20,6 +20,7 @@
 #include "http/message.h"
 #include "knowledge/knowledge.h"
 #include "store/accounts.h"
+#include "store/pool.h"
 #include "store/store.h"
 #include "webapp/caller.h"
 #include "webapp/content.h"
@@ -64,7 +65,7 @@ struct PageSpec {
 
 class Site {
  public:
-  Site(const Knowledge& k, store::Store& store, const Clock& clock, SiteOptions options, Content content,
+  Site(const Knowledge& k, store::StorePool& pool, const Clock& clock, SiteOptions options, Content content,
        std::string layout, std::map<std::string, std::string> static_files);
 
   const Knowledge& k;
@@ -75,21 +76,22 @@ class Site {
   // The context of a use case that needs no records (the calculators), acting as `caller`.
   app::Context Calculate(const Caller& caller) const;
 
-  // The records under their lock, for one request's database work: the use cases' context
-  // (acting as `caller`) and the accounts.
+  // The records, for one request's database work: a connection of the pool, the use cases'
+  // context on it (acting as `caller`) and the accounts. Other requests run on other connections
+  // meanwhile; a request that needs none should not hold a Db (it may wait for a free one).
   struct Db {
-    std::unique_lock<std::mutex> lock;
+    store::StorePool::Lease lease;
     app::Context ctx;
     store::Accounts accounts;
   };
-  Db Lock(const Caller& caller);
+  Db Connect(const Caller& caller);
+  store::StorePool& pool() { return pool_; }
 
   std::string Page(const Caller& caller, const PageSpec& page) const;
   const std::string* StaticFile(const std::string& name) const;
 
  private:
-  std::mutex db_mutex_;
-  store::Store& store_;
+  store::StorePool& pool_;
   std::string layout_;
   std::map<std::string, std::string> static_files_;
 };
