@@ -296,10 +296,12 @@ class Store {
 // Runs `body` (returning Result<T>) in one transaction, or one read (Store::Read): its error rolls
 // back and is returned; its value is returned once the transaction has committed (a read's audit
 // entries with it).
-template <typename T, typename F>
-Result<T> InTransaction(Store& st, F&& body) {
+namespace detail {
+// Runs `body` through `run` (a transaction or a read) and keeps the value it produced.
+template <typename T, typename Run, typename F>
+Result<T> Keeping(Run&& run, F&& body) {
   std::optional<T> out;
-  Status s = st.Transaction([&]() -> Status {
+  Status s = run([&]() -> Status {
     Result<T> r = body();
     if (!r.ok()) return r.error();
     out = std::move(r).value();
@@ -308,17 +310,14 @@ Result<T> InTransaction(Store& st, F&& body) {
   if (!s.ok()) return s.error();
   return std::move(*out);
 }
+}  // namespace detail
+template <typename T, typename F>
+Result<T> InTransaction(Store& st, F&& body) {
+  return detail::Keeping<T>([&st](const std::function<Status()>& b) { return st.Transaction(b); }, body);
+}
 template <typename T, typename F>
 Result<T> InRead(Store& st, F&& body) {
-  std::optional<T> out;
-  Status s = st.Read([&]() -> Status {
-    Result<T> r = body();
-    if (!r.ok()) return r.error();
-    out = std::move(r).value();
-    return Status::Ok();
-  });
-  if (!s.ok()) return s.error();
-  return std::move(*out);
+  return detail::Keeping<T>([&st](const std::function<Status()>& b) { return st.Read(b); }, body);
 }
 
 // The default database file: $LENACARE_DB, else lenacare.db in the working directory.

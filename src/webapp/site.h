@@ -85,7 +85,6 @@ class Site {
     store::Accounts accounts;
   };
   Db Connect(const Caller& caller);
-  store::StorePool& pool() { return pool_; }
 
   std::string Page(const Caller& caller, const PageSpec& page) const;
   const std::string* StaticFile(const std::string& name) const;
