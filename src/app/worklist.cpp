@@ -1,9 +1,13 @@
 #include "app/worklist.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "app/records.h"
+#include "core/text.h"
 #include "course/assessment.h"
 #include "course/evaluate.h"
 #include "course/rems.h"
@@ -160,39 +164,331 @@ std::vector<WorkItem> ItemsFor(const Knowledge& k, const ResponseCriteria* crite
   return items;
 }
 
+namespace {
+
+// ---- An entry's place in the list ----------------------------------------------------------------
+// (urgency, due date or "", patient reference): the order of the worklist, and of its pages. The
+// stored worklist's query (Store::StoredWorklist) orders by the same key.
+using Key = std::tuple<int64_t, std::string, std::string>;
+
+bool DependsOnLookAhead(Urgency u) {
+  return u == Urgency::kExpiring || u == Urgency::kDueSoon || u == Urgency::kFillWindow;
+}
+
+// The items of the longest look-ahead that a shorter one keeps (those due by its last day).
+std::vector<WorkItem> WithinLookAhead(std::vector<WorkItem> items, Date until) {
+  items.erase(
+      std::remove_if(items.begin(), items.end(),
+                     [&](const WorkItem& i) { return DependsOnLookAhead(i.urgency) && i.due && *i.due > until; }),
+      items.end());
+  return items;
+}
+
+Key EntryKey(const std::vector<WorkItem>& items, const std::string& ref) {
+  const WorkItem& first = items.front();
+  return {static_cast<int64_t>(first.urgency), first.due ? first.due->ToString() : "", ref};
+}
+
+// A page's `next`: the key of its last entry, as hex text (opaque to the caller).
+std::string Cursor(const Key& k) {
+  const std::string plain = std::to_string(std::get<0>(k)) + '\x1f' + std::get<1>(k) + '\x1f' + std::get<2>(k);
+  static const char* digits = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char c : plain) {
+    hex += digits[c >> 4];
+    hex += digits[c & 15];
+  }
+  return hex;
+}
+
+Result<std::optional<Key>> ParseCursor(const std::string& text) {
+  if (text.empty()) return std::optional<Key>();
+  const Error bad = Error::BadInput("after", "is not a page's \"next\" value: ask for the first page again");
+  if (text.size() % 2 != 0 || text.size() > 4096) return bad;
+  std::string plain;
+  for (size_t i = 0; i < text.size(); i += 2) {
+    int v = 0;
+    for (char c : text.substr(i, 2)) {
+      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      if (d < 0) return bad;
+      v = v * 16 + d;
+    }
+    plain += static_cast<char>(v);
+  }
+  const size_t a = plain.find('\x1f');
+  const size_t b = a == std::string::npos ? a : plain.find('\x1f', a + 1);
+  if (b == std::string::npos || a != 1 || plain[0] < '0' || plain[0] > '7') return bad;
+  const std::string due = plain.substr(a + 1, b - a - 1);
+  if (!due.empty() && !Date::Parse(due).ok()) return bad;
+  return std::optional<Key>(Key{plain[0] - '0', due, plain.substr(b + 1)});
+}
+
+// ---- The stored items --------------------------------------------------------------------------
+
+std::string ItemsText(const std::vector<WorkItem>& items) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const WorkItem& i : items) {
+    a.push_back({{"u", static_cast<int>(i.urgency)},
+                 {"w", i.what},
+                 {"d", i.due ? nlohmann::json(i.due->ToString()) : nlohmann::json(nullptr)},
+                 {"t", i.detail},
+                 {"s", i.source},
+                 {"v", i.verified},
+                 {"f", i.finding}});
+  }
+  return a.dump();
+}
+
+Result<std::vector<WorkItem>> ItemsFrom(const std::string& text) {
+  std::vector<WorkItem> items;
+  try {
+    for (const nlohmann::json& j : nlohmann::json::parse(text)) {
+      WorkItem i;
+      const int u = j.at("u").get<int>();
+      if (u < 0 || u > static_cast<int>(Urgency::kResponse)) throw std::out_of_range("urgency");
+      i.urgency = static_cast<Urgency>(u);
+      i.what = j.at("w").get<std::string>();
+      if (!j.at("d").is_null()) {
+        auto d = Date::Parse(j.at("d").get<std::string>());
+        if (!d.ok()) throw std::out_of_range("due");
+        i.due = *d;
+      }
+      i.detail = j.at("t").get<std::string>();
+      i.source = j.at("s").get<std::string>();
+      i.verified = j.at("v").get<bool>();
+      i.finding = j.at("f").get<std::string>();
+      items.push_back(std::move(i));
+    }
+  } catch (const std::exception& e) {
+    return Error::Failed("worklist", std::string("a stored worklist answer does not read (") + e.what() +
+                                         "): run `lenacare worklist refresh`");
+  }
+  return items;
+}
+
+// The stored answer of one course for `day`.
+store::CourseStatus StatusOf(const Knowledge& k, const ResponseCriteria* criteria, const store::PatientRecord& p,
+                             const Result<store::StoredCourse>& course, const std::vector<store::SymptomEntry>& severe,
+                             Date day, int64_t version) {
+  const std::vector<WorkItem> items = ItemsFor(k, criteria, course, day, kLongestLookAheadDays, severe);
+  store::CourseStatus s;
+  s.patient_id = p.id;
+  s.version = version;
+  s.computed_on = day.ToString();
+  s.knowledge = k.fingerprint;
+  s.ref = p.ref;
+  s.indication = course.ok() ? course->record.indication : "";
+  for (const WorkItem& i : items) {  // most urgent first: the first of each kind is its earliest
+    const std::string due = i.due ? i.due->ToString() : "";
+    if (i.urgency == Urgency::kExpiring) {
+      if (s.expiring_due.empty()) s.expiring_due = due;
+    } else if (i.urgency == Urgency::kDueSoon) {
+      if (s.soon_due.empty()) s.soon_due = due;
+    } else if (i.urgency == Urgency::kFillWindow) {
+      if (s.fill_due.empty()) s.fill_due = due;
+    } else if (i.urgency == Urgency::kResponse) {
+      s.response = true;
+    } else if (!s.fixed_rank) {
+      s.fixed_rank = static_cast<int64_t>(i.urgency);
+      s.fixed_due = due;
+    }
+  }
+  const std::vector<WorkItem> shown = WithinLookAhead(items, day.AddDays(kDefaultLookAheadDays));
+  if (!shown.empty()) {
+    const Key key = EntryKey(shown, p.ref);
+    s.key_rank = std::get<0>(key);
+    s.key_due = std::get<1>(key);
+  }
+  s.items = ItemsText(items);
+  return s;
+}
+
+// Recomputes the stored answers of `rows` (by patient id) for `day`, in the caller's transaction.
+Status RecomputeStatuses(const Knowledge& k, store::Store& st, Date day,
+                         const std::vector<store::StatusVersion>& rows) {
+  if (rows.empty()) return Status::Ok();
+  std::map<int64_t, int64_t> version;
+  for (const store::StatusVersion& r : rows) version[r.patient_id] = r.version;
+  const int64_t first = version.begin()->first, last = version.rbegin()->first;
+  const ResponseCriteria* criteria = k.FindResponseCriteria("IMWG-2016");
+  auto severe = st.SevereSymptoms(day, first, last);
+  if (!severe.ok()) return severe.error();
+  Status put = Status::Ok();
+  Status s =
+      st.CoursesBetween(k, day, first, last, [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
+        auto wanted = version.find(p.id);
+        if (!put.ok() || wanted == version.end()) return;
+        auto reported = severe->find(p.id);
+        const store::CourseStatus status = StatusOf(
+            k, criteria, p, c, reported == severe->end() ? std::vector<store::SymptomEntry>{} : reported->second, day,
+            wanted->second);
+        auto written = st.PutStatus(status);  // false: changed since; stays stale
+        if (!written.ok()) put = written.error();
+      });
+  if (!s.ok()) return s;
+  return put;
+}
+
+// Audits the entries shown: one entry per thousand patients, naming them.
+Status AuditShown(store::Store& st, const std::string& actor, const Worklist& w) {
+  for (size_t at = 0; at < w.entries.size(); at += 1000) {
+    std::string refs;
+    for (size_t i = at; i < w.entries.size() && i < at + 1000; ++i)
+      refs += (refs.empty() ? "" : " ") + w.entries[i].patient.ref;
+    Status s =
+        st.Audit(actor, "worklist.read", "*",
+                 "as of " + w.as_of.ToString() + ", " + std::to_string(w.look_ahead_days) + " days ahead: " + refs);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// A page of the entries (sorted by key): those after `after`, up to `limit` (0: all).
+void Page(std::vector<WorkEntry>& entries, const std::optional<Key>& after, int limit, Worklist& w) {
+  auto key = [](const WorkEntry& e) { return EntryKey(e.items, e.patient.ref); };
+  auto from = entries.begin();
+  if (after) from = std::find_if(entries.begin(), entries.end(), [&](const WorkEntry& e) { return key(e) > *after; });
+  entries.erase(entries.begin(), from);
+  if (limit > 0 && entries.size() > static_cast<size_t>(limit)) {
+    entries.resize(static_cast<size_t>(limit));
+    w.next = Cursor(key(entries.back()));
+  }
+  w.entries = std::move(entries);
+}
+
+// Another day's worklist: every course replayed as of that day.
+Status ReplayWorklist(const Context& ctx, const std::optional<Key>& after, int limit, Worklist& w) {
+  const Knowledge& k = ctx.k;
+  const ResponseCriteria* criteria = k.FindResponseCriteria("IMWG-2016");  // the loader requires it
+  return ctx.store->Read([&]() -> Status {
+    auto severe = ctx.store->SevereSymptoms(w.as_of);
+    if (!severe.ok()) return severe.error();
+    std::vector<WorkEntry> entries;
+    Status s = ctx.store->CoursesBetween(
+        k, w.as_of, 0, std::numeric_limits<int64_t>::max(),
+        [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
+          ++w.patients;
+          auto reported = severe->find(p.id);
+          std::vector<WorkItem> items =
+              ItemsFor(k, criteria, c, w.as_of, w.look_ahead_days,
+                       reported == severe->end() ? std::vector<store::SymptomEntry>{} : reported->second);
+          if (items.empty()) return;
+          entries.push_back({p, c.ok() ? c->record.indication : "", std::move(items)});
+        });
+    if (!s.ok()) return s;
+    std::sort(entries.begin(), entries.end(), [](const WorkEntry& a, const WorkEntry& b) {
+      return EntryKey(a.items, a.patient.ref) < EntryKey(b.items, b.patient.ref);
+    });
+    Page(entries, after, limit, w);
+    return AuditShown(*ctx.store, ctx.actor, w);
+  });
+}
+
+// Today's worklist from the stored answers. Done when the snapshot it read holds no stale answer
+// (a write committed after the refresh, by a server without the keeper, or the day turned):
+// `complete` false asks the caller to refresh and read again.
+Status StoredWorklist(const Context& ctx, const std::optional<Key>& after, int limit, Worklist& w, bool& complete) {
+  const Knowledge& k = ctx.k;
+  store::Store& st = *ctx.store;
+  return st.Read([&]() -> Status {
+    const std::string day = w.as_of.ToString();
+    auto stale = st.StaleStatuses(day, k.fingerprint, 0, 1);
+    if (!stale.ok()) return stale.error();
+    complete = stale->empty();
+    if (!complete) return Status::Ok();
+    auto count = st.CountStatuses();
+    if (!count.ok()) return count.error();
+    w.patients = static_cast<int>(*count);
+    store::StatusQuery q;
+    q.day = day;
+    q.knowledge = k.fingerprint;
+    q.default_key = w.look_ahead_days == kDefaultLookAheadDays;
+    const Date until = w.as_of.AddDays(w.look_ahead_days);
+    q.until = until.ToString();
+    q.after = after;
+    q.limit = limit > 0 ? limit + 1 : 0;  // one more says whether there is a next page
+    Status bad = Status::Ok();
+    std::vector<WorkEntry> entries;
+    Status s = st.StoredWorklist(q, [&](store::StatusRow&& row) {
+      if (!bad.ok()) return;
+      auto items = ItemsFrom(row.items);
+      if (!items.ok()) {
+        bad = items.error();
+        return;
+      }
+      std::vector<WorkItem> shown = WithinLookAhead(std::move(*items), until);
+      if (shown.empty()) {
+        bad = Error::Failed("worklist", "the stored answer of " + Quoted(row.patient.ref) +
+                                            " does not match its key: run `lenacare worklist refresh`");
+        return;
+      }
+      entries.push_back({std::move(row.patient), std::move(row.indication), std::move(shown)});
+    });
+    if (!s.ok()) return s;
+    if (!bad.ok()) return bad;
+    Page(entries, std::nullopt, limit, w);
+    return AuditShown(st, ctx.actor, w);
+  });
+}
+
+}  // namespace
+
+void KeepWorklist(store::Store& store, const Knowledge& k) {
+  store.set_status_keeper([&k](store::Store& st, const std::vector<int64_t>& patients) -> Status {
+    auto versions = st.StatusVersions(patients);
+    if (!versions.ok()) return versions.error();
+    for (const store::StatusVersion& v : *versions) {  // one at a time: a range would reread the others
+      if (Status s = RecomputeStatuses(k, st, st.clock().Today(), {v}); !s.ok()) return s;
+    }
+    return Status::Ok();
+  });
+}
+
+Result<int64_t> RefreshWorklist(const Knowledge& k, store::Store& st, Date day, int64_t batch) {
+  int64_t done = 0, after = 0;
+  for (;;) {
+    auto stale = st.StaleStatuses(day.ToString(), k.fingerprint, after, batch);
+    if (!stale.ok()) return stale.error();
+    if (stale->empty()) return done;
+    Status s = st.Transaction([&] { return RecomputeStatuses(k, st, day, *stale); });
+    if (!s.ok()) return s.error();
+    done += static_cast<int64_t>(stale->size());
+    after = stale->back().patient_id;
+  }
+}
+
 Result<Worklist> BuildWorklist(const Context& ctx, const WorklistRequest& r) {
   if (Status s = NeedStore(ctx); !s.ok()) return s.error();
-  const Knowledge& k = ctx.k;
-  const int ahead = r.look_ahead_days;
   auto day = AsOf(ctx, r.as_of);
   if (!day.ok()) return day.error();
-  const Date as_of = *day;
-  if (ahead < 0 || ahead > 366) return Error::BadInput("days", "must be a whole number from 0 to 366");
-  const ResponseCriteria* criteria = k.FindResponseCriteria("IMWG-2016");  // the loader requires it
-  auto severe = ctx.store->SevereSymptoms(as_of);
-  if (!severe.ok()) return severe.error();
+  if (r.look_ahead_days < 0 || r.look_ahead_days > kLongestLookAheadDays) {
+    return Error::BadInput("days", "must be a whole number from 0 to " + std::to_string(kLongestLookAheadDays));
+  }
+  if (r.limit < 0 || r.limit > kLongestPage) {
+    return Error::BadInput("limit", "must be a whole number of entries per page from 1 to " +
+                                        std::to_string(kLongestPage) + " (leave it out for every entry)");
+  }
+  auto after = ParseCursor(r.after);
+  if (!after.ok()) return after.error();
   Worklist w;
-  w.as_of = as_of;
-  w.look_ahead_days = ahead;
-  Status s = ctx.store->ForEachCourse(
-      ctx.actor, k, as_of, [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
-        ++w.patients;
-        auto reported = severe->find(p.id);
-        std::vector<WorkItem> items =
-            ItemsFor(k, criteria, c, as_of, ahead,
-                     reported == severe->end() ? std::vector<store::SymptomEntry>{} : reported->second);
-        if (items.empty()) return;
-        w.entries.push_back({p, c.ok() ? c->record.indication : "", std::move(items)});
-      });
-  if (!s.ok()) return s.error();
-  std::stable_sort(w.entries.begin(), w.entries.end(), [](const WorkEntry& a, const WorkEntry& b) {
-    const WorkItem& x = a.items.front();
-    const WorkItem& y = b.items.front();
-    if (x.urgency != y.urgency) return x.urgency < y.urgency;
-    const Date dx = x.due.value_or(Date::FromDays(0)), dy = y.due.value_or(Date::FromDays(0));
-    if (dx != dy) return dx < dy;
-    return a.patient.ref < b.patient.ref;
-  });
+  w.as_of = *day;
+  w.look_ahead_days = r.look_ahead_days;
+  w.paged = r.limit > 0;
+  if (*day != ctx.clock.Today()) {
+    if (Status s = ReplayWorklist(ctx, *after, r.limit, w); !s.ok()) return s.error();
+    return w;
+  }
+  // Today: the stored answers, refreshed first. A few rounds when writes keep making answers stale
+  // between the refresh and the read (only writers without the keeper can); then the replay.
+  for (int round = 0; round < 3; ++round) {
+    auto refreshed = RefreshWorklist(ctx.k, *ctx.store, *day);
+    if (!refreshed.ok()) return refreshed.error();
+    bool complete = false;
+    Worklist page = w;
+    if (Status s = StoredWorklist(ctx, *after, r.limit, page, complete); !s.ok()) return s.error();
+    if (complete) return page;
+  }
+  if (Status s = ReplayWorklist(ctx, *after, r.limit, w); !s.ok()) return s.error();
   return w;
 }
 

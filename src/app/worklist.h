@@ -55,6 +55,8 @@ struct Worklist {
   int look_ahead_days = 0;
   int patients = 0;  // patients with a course
   std::vector<WorkEntry> entries;
+  bool paged = false;  // the request asked for a page (a limit)
+  std::string next;    // paged: where the next page starts (WorklistRequest::after); "" after the last
 };
 
 // The items of one course (a course that does not rebuild is one "cannot-assess" item).
@@ -66,10 +68,34 @@ std::vector<WorkItem> ItemsFor(const Knowledge& k, const ResponseCriteria* crite
                                const std::vector<store::SymptomEntry>& severe = {});
 // The finding that resolves a symptom entry's item ("symptom:12").
 std::string SymptomFinding(const store::SymptomEntry& e);
+inline constexpr int kDefaultLookAheadDays = 7;
+inline constexpr int kLongestLookAheadDays = 366;
+inline constexpr int kLongestPage = 1000;
+
 struct WorklistRequest {
   std::string as_of;  // "" for today
-  int look_ahead_days = 7;
+  int look_ahead_days = kDefaultLookAheadDays;
+  int limit = 0;      // entries per page, 1 to kLongestPage; 0: every entry
+  std::string after;  // a page's `next`: start after its last entry
 };
+// The worklist, or a page of it (entries in a stable order: urgency, due date, patient
+// reference; a page resumes after the last entry of the page before, however the list changed).
+// Today's worklist reads the answers stored for each course (course_status), first recomputing
+// those that do not hold for today (RefreshWorklist); another day's replays every course. The
+// entries shown are audited ("worklist.read", their references).
 Result<Worklist> BuildWorklist(const Context& ctx, const WorklistRequest& r);
+
+// ---- The stored answers (course_status) -------------------------------------------------------
+// The stored answer of each course holds for one day and one knowledge pack: written when the
+// course changes (the keeper below, in the write's own transaction) and for every course whose
+// answer does not hold for `day` (RefreshWorklist: at the first worklist of the day, or ahead of
+// it by `lenacare worklist refresh` and `serve`'s daily refresh).
+
+// Makes every write transaction of `store` recompute the answers of the courses it changed (for
+// the store clock's today). `k` must outlive the store.
+void KeepWorklist(store::Store& store, const Knowledge& k);
+// Recomputes, in transactions of up to `batch` courses, every answer that does not hold for `day`
+// and `k`; the number recomputed.
+Result<int64_t> RefreshWorklist(const Knowledge& k, store::Store& store, Date day, int64_t batch = 500);
 
 }  // namespace lenacare::app

@@ -322,7 +322,14 @@ int Main(int argc, char** argv, const Program& program) {
   CLI::App* work = db(Sub(app, "worklist", "Every patient with something to do, most urgent first", o));
   work->add_option("--as-of", o.as_of, "The date (YYYY-MM-DD; default today)");
   work->add_option("--days", o.look_ahead_days, "How many days ahead \"due soon\" reaches (default 7)");
-  Bind(work, o, code, [&] { return RunWorklist(o); });
+  work->add_option("--limit", o.page, "Entries per page, 1-1000 (default: every entry)");
+  work->add_option("--after", o.after, "Where the page starts: the page before's \"next\"");
+  CLI::App* refresh = db(Sub(*work, "refresh",
+                             "Recompute the stored worklist answers that do not hold for today (run it after "
+                             "midnight, or after upgrading the knowledge)",
+                             o));
+  Bind(refresh, o, code, [&] { return RunWorklistRefresh(o); });
+  Bind(work, o, code, [&, refresh] { return refresh->parsed() ? code : RunWorklist(o); });
 
   CLI::App* audit = app.add_subcommand("audit", "The audit log of every read and change of patient data");
   audit->footer(Footer());

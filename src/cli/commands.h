@@ -71,6 +71,8 @@ struct Options {
   int batch = 5000;
   int look_ahead_days = 7;
   int limit = 20;
+  int page = 0;       // worklist --limit (0: every entry)
+  std::string after;  // worklist --after
 
   // serve, user, token
   std::string listen = "127.0.0.1:8080", web_dir, username, role, token_name;
@@ -112,6 +114,7 @@ int RunStatus(const Options& o);
 int RunImport(const Options& o);
 int RunExport(const Options& o);
 int RunWorklist(const Options& o);
+int RunWorklistRefresh(const Options& o);
 int RunAuditVerify(const Options& o);
 int RunAuditLog(const Options& o);
 int RunUserAdd(const Options& o);

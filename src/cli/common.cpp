@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "app/worklist.h"
 #include "core/text.h"
 #include "knowledge/loader.h"
 #include "store/store.h"
@@ -142,6 +143,7 @@ Result<std::unique_ptr<Session>> Start(const Options& o, bool with_store) {
                                      store::AuditFiles{o.audit_key, o.audit_checkpoints});
     if (!opened.ok()) return opened.error();
     st = std::move(opened).value();
+    app::KeepWorklist(*st, **k);
   }
   store::Store* raw = st.get();
   app::Context ctx{**k, *o.clock, raw, store::DefaultActor(), app::Authority::Operator()};

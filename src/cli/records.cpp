@@ -207,10 +207,33 @@ int RunWorklist(const Options& o) {
   return Show<app::Worklist>(
       o, /*with_store=*/true,
       [&](const app::Context& c) {
-        return app::BuildWorklist(c, {o.as_of, o.look_ahead_days});
+        return app::BuildWorklist(c, {o.as_of, o.look_ahead_days, o.page, o.after});
       },
       [](const Knowledge&, const app::Worklist& w) { return wire::WorklistJson(w); },
       [](const Knowledge&, const app::Worklist& w) { return wire::WorklistText(w); });
+}
+
+int RunWorklistRefresh(const Options& o) {
+  struct Refreshed {
+    Date day;
+    int64_t recomputed = 0;
+  };
+  return Show<Refreshed>(
+      o, /*with_store=*/true,
+      [&](const app::Context& c) -> Result<Refreshed> {
+        if (Status s = app::NeedStore(c); !s.ok()) return s.error();
+        const Date today = c.clock.Today();
+        auto n = app::RefreshWorklist(c.k, *c.store, today);
+        if (!n.ok()) return n.error();
+        return Refreshed{today, *n};
+      },
+      [](const Knowledge&, const Refreshed& r) {
+        return nlohmann::json{{"day", r.day.ToString()}, {"recomputed", r.recomputed}};
+      },
+      [](const Knowledge&, const Refreshed& r) {
+        return "Recomputed " + std::to_string(r.recomputed) + " stored worklist " +
+               (r.recomputed == 1 ? "answer" : "answers") + " for " + r.day.ToString() + ".";
+      });
 }
 
 int RunAuditVerify(const Options& o) {

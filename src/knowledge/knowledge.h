@@ -223,6 +223,10 @@ struct CodeMap {
 
 struct Knowledge {
   std::string root;  // the directory it was loaded from
+  // The pack and a digest (FNV-1a, 64 bits, hex) of every file under `root`, by relative path: two
+  // processes that loaded the same files have the same fingerprint (the worklist's stored answers
+  // hold for one).
+  std::string fingerprint;
   PackInfo pack;
   UnitTable units;
   CockcroftGault cockcroft_gault;

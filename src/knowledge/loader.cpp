@@ -1,8 +1,11 @@
 #include "knowledge/loader.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <set>
 
 #include "core/text.h"
@@ -695,6 +698,38 @@ Status LoadCodes(const std::string& root, Knowledge& k) {
   });
 }
 
+namespace {
+
+std::string Fingerprint(const std::string& root, const std::string& pack) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec)) files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  uint64_t h = 14695981039346656037ull;
+  auto mix = [&h](std::string_view bytes) {
+    for (unsigned char c : bytes) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;  // a separator, so that moving bytes between two parts changes the digest
+    h *= 1099511628211ull;
+  };
+  mix(pack);
+  for (const fs::path& f : files) {
+    mix(fs::relative(f, root, ec).generic_string());
+    std::ifstream in(f, std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    mix(content);
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return pack + ":" + hex;
+}
+
+}  // namespace
+
 Result<Knowledge> LoadKnowledge(const std::string& root, const std::string& pack) {
   if (!fs::is_directory(root)) return Error::BadInput(root, "knowledge directory not found");
   Knowledge k;
@@ -719,6 +754,7 @@ Result<Knowledge> LoadKnowledge(const std::string& root, const std::string& pack
     return Error::BadInput("common/imwg-2016.toml", "the IMWG-2016 response criteria are missing");
   }
   LENACARE_TRY(CrossCheck(k, pack));
+  k.fingerprint = Fingerprint(root, pack);
   return k;
 }
 

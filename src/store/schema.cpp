@@ -211,6 +211,101 @@ CREATE TABLE sign_in_throttle (
 CREATE INDEX sign_in_throttle_by_time ON sign_in_throttle (last_failure_ms);
 )sql",
        nullptr},
+      // 9: the worklist's stored answer for each patient's latest course (app/worklist.h), so that
+      // the worklist is one indexed query instead of a replay of every course. A row holds for one
+      // day (`computed_on`) and one knowledge pack (`knowledge`, a fingerprint). The database marks
+      // a row stale itself (computed_on NULL, `version` + 1) when anything the answer depends on
+      // changes: a course, an event, a symptom, the patient's sex, birth date or facts. A row is
+      // written only for the version it was computed from, so a change committed meanwhile by
+      // another server is never overwritten with an older answer. The key columns order the
+      // entries: `fixed_rank`/`fixed_due` the most urgent item that does not depend on the
+      // look-ahead; `expiring_due`, `soon_due` and `fill_due` the earliest item of those kinds;
+      // `key_rank`/`key_due` the entry's key for the default look-ahead (indexed).
+      {9,
+       R"sql(
+CREATE TABLE course_status (
+  patient_id BIGINT PRIMARY KEY REFERENCES patients(id),
+  version BIGINT NOT NULL DEFAULT 1,
+  computed_on TEXT,
+  knowledge TEXT NOT NULL DEFAULT '',
+  ref TEXT NOT NULL DEFAULT '',
+  indication TEXT NOT NULL DEFAULT '',
+  fixed_rank BIGINT,
+  fixed_due TEXT NOT NULL DEFAULT '',
+  expiring_due TEXT,
+  soon_due TEXT,
+  fill_due TEXT,
+  response BIGINT NOT NULL DEFAULT 0,
+  key_rank BIGINT,
+  key_due TEXT NOT NULL DEFAULT '',
+  items TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX course_status_by_key ON course_status (computed_on, key_rank, key_due, ref);
+INSERT INTO course_status (patient_id) SELECT DISTINCT patient_id FROM courses;
+CREATE TRIGGER course_status_course AFTER INSERT ON courses BEGIN
+  INSERT INTO course_status (patient_id) VALUES (NEW.patient_id)
+    ON CONFLICT (patient_id) DO UPDATE SET computed_on = NULL, version = course_status.version + 1;
+END;
+CREATE TRIGGER course_status_event AFTER INSERT ON events BEGIN
+  UPDATE course_status SET computed_on = NULL, version = version + 1 WHERE patient_id = NEW.patient_id;
+END;
+CREATE TRIGGER course_status_event_change AFTER UPDATE ON events BEGIN
+  UPDATE course_status SET computed_on = NULL, version = version + 1 WHERE patient_id IN (OLD.patient_id, NEW.patient_id);
+END;
+CREATE TRIGGER course_status_symptom AFTER INSERT ON symptoms BEGIN
+  UPDATE course_status SET computed_on = NULL, version = version + 1 WHERE patient_id = NEW.patient_id;
+END;
+CREATE TRIGGER course_status_patient AFTER UPDATE OF sex, birth_date, facts ON patients BEGIN
+  UPDATE course_status SET computed_on = NULL, version = version + 1 WHERE patient_id = NEW.id;
+END;
+)sql",
+       // PostgreSQL: statement-level triggers over the transition table, so that a bulk insert
+       // marks each patient once; `ref` sorts byte-wise, as the worklist's keyset pages compare it.
+       R"sql(
+CREATE TABLE course_status (
+  patient_id BIGINT PRIMARY KEY REFERENCES patients(id),
+  version BIGINT NOT NULL DEFAULT 1,
+  computed_on TEXT,
+  knowledge TEXT NOT NULL DEFAULT '',
+  ref TEXT COLLATE "C" NOT NULL DEFAULT '',
+  indication TEXT NOT NULL DEFAULT '',
+  fixed_rank BIGINT,
+  fixed_due TEXT COLLATE "C" NOT NULL DEFAULT '',
+  expiring_due TEXT COLLATE "C",
+  soon_due TEXT COLLATE "C",
+  fill_due TEXT COLLATE "C",
+  response BIGINT NOT NULL DEFAULT 0,
+  key_rank BIGINT,
+  key_due TEXT COLLATE "C" NOT NULL DEFAULT '',
+  items TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX course_status_by_key ON course_status (computed_on, key_rank, key_due, ref);
+INSERT INTO course_status (patient_id) SELECT DISTINCT patient_id FROM courses;
+CREATE FUNCTION course_status_stale() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_TABLE_NAME = 'courses' THEN
+    INSERT INTO course_status (patient_id) SELECT DISTINCT patient_id FROM new_rows
+      ON CONFLICT (patient_id) DO UPDATE SET computed_on = NULL, version = course_status.version + 1;
+  ELSIF TG_TABLE_NAME = 'patients' THEN
+    UPDATE course_status SET computed_on = NULL, version = version + 1
+      WHERE patient_id IN (SELECT id FROM new_rows);
+  ELSE
+    UPDATE course_status SET computed_on = NULL, version = version + 1
+      WHERE patient_id IN (SELECT patient_id FROM new_rows);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER course_status_course AFTER INSERT ON courses REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION course_status_stale();
+CREATE TRIGGER course_status_event AFTER INSERT ON events REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION course_status_stale();
+CREATE TRIGGER course_status_event_change AFTER UPDATE ON events REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION course_status_stale();
+CREATE TRIGGER course_status_symptom AFTER INSERT ON symptoms REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION course_status_stale();
+CREATE TRIGGER course_status_patient AFTER UPDATE ON patients REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION course_status_stale();
+)sql"},
   };
   return all;
 }

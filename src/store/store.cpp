@@ -481,7 +481,12 @@ Status Store::Transaction(const std::function<Status()>& body) {
   if (depth_ > 0) return body();  // joins the transaction in progress
   ++transactions_;
   ++depth_;
-  Status s = InTransaction(*db_, body);
+  touched_.clear();
+  Status s = InTransaction(*db_, [&]() -> Status {
+    Status b = body();
+    return b.ok() ? KeepStatuses() : b;
+  });
+  touched_.clear();
   --depth_;
   if (s.ok()) {
     AuditCommitted();
@@ -565,11 +570,18 @@ Status Store::Begin() {
   if (!s.ok()) return s;
   ++transactions_;
   ++depth_;
+  touched_.clear();
   return s;
 }
 
 Status Store::Commit() {
+  Status kept = KeepStatuses();
   --depth_;
+  if (!kept.ok()) {
+    AuditRolledBack();
+    (void)db_->Rollback();
+    return kept;
+  }
   Status s = db_->Commit();
   if (s.ok()) {
     AuditCommitted();
@@ -581,6 +593,7 @@ Status Store::Commit() {
 
 Status Store::Rollback() {
   --depth_;
+  touched_.clear();
   AuditRolledBack();
   return db_->Rollback();
 }
@@ -812,6 +825,7 @@ Result<int64_t> Store::UpsertPatient(const PatientRecord& p, bool& changed) {
   changed = *n > 0;
   auto id = QueryInt(*db_, "SELECT id FROM patients WHERE ref = ?", {std::string_view(p.ref)}, 0);
   if (!id.ok()) return id.error();
+  if (changed) Touch(*id);
   return *id;
 }
 
@@ -829,6 +843,7 @@ Result<bool> Store::InsertCourse(const CourseRecord& c, const std::string& sourc
       {c.patient_id, std::string_view(c.indication), std::string_view(c.start_date), std::string_view(c.header),
        std::string_view(source)});
   if (!n.ok()) return n.error();
+  if (*n > 0) Touch(c.patient_id);
   return *n > 0;
 }
 
@@ -871,11 +886,13 @@ Result<bool> Store::InsertEvent(const EventRecord& e, int64_t* id) {
   if (id == nullptr) {
     auto n = db_->Run(kInsert, params);
     if (!n.ok()) return n.error();
+    if (*n > 0) Touch(e.patient_id);
     return *n > 0;
   }
   auto inserted = InsertReturningId(std::string(kInsert) + " RETURNING id", params, "event");
   if (!inserted.ok()) return inserted.error();
   *id = *inserted;
+  Touch(e.patient_id);
   return true;
 }
 
@@ -899,6 +916,7 @@ Result<PatientRecord> Store::AddPatient(const std::string& actor, PatientRecord 
     p.id = *id;
     auto n = db_->Run("UPDATE patients SET facts = ? WHERE id = ?", {std::string_view(p.facts), p.id});
     if (!n.ok()) return n.error();
+    Touch(p.id);
     return AppendAudit(actor, "patient.add", p.ref, "");
   });
   if (!s.ok()) return s.error();
@@ -940,6 +958,7 @@ Result<SymptomEntry> Store::AddSymptom(const std::string& actor, const std::stri
         "symptom");
     if (!id.ok()) return id.error();
     e.id = *id;
+    Touch(p->id);
     return AppendAudit(actor, "symptom.add", ref, e.date);
   });
   if (!s.ok()) return s.error();
@@ -957,12 +976,12 @@ Result<std::vector<SymptomEntry>> Store::SymptomsOf(int64_t patient_id) {
   return out;
 }
 
-Result<std::map<int64_t, std::vector<SymptomEntry>>> Store::SevereSymptoms(Date as_of) {
+Result<std::map<int64_t, std::vector<SymptomEntry>>> Store::SevereSymptoms(Date as_of, int64_t first, int64_t last) {
   std::map<int64_t, std::vector<SymptomEntry>> out;
   Status s = db_->Query(
-      "SELECT patient_id, id, date, symptom, severity, note FROM symptoms WHERE severity = 'severe' AND date <= ? "
-      "ORDER BY patient_id, date, id",
-      {std::string_view(as_of.ToString())}, [&](const Row& r) {
+      "SELECT patient_id, id, date, symptom, severity, note FROM symptoms WHERE patient_id BETWEEN ? AND ? AND "
+      "severity = 'severe' AND date <= ? ORDER BY patient_id, date, id",
+      {first, last, std::string_view(as_of.ToString())}, [&](const Row& r) {
         out[r.Int(0)].push_back(
             {r.Int(1), std::string(r.Text(2)), std::string(r.Text(3)), std::string(r.Text(4)), std::string(r.Text(5))});
       });
@@ -993,6 +1012,7 @@ Result<CourseRecord> Store::StartCourse(const std::string& actor, const std::str
         "course");
     if (!id.ok()) return id.error();
     c.id = *id;
+    Touch(c.patient_id);
     return AppendAudit(actor, "course.start", ref, c.indication + " from " + c.start_date);
   });
   if (!s.ok()) return s.error();
@@ -1104,9 +1124,9 @@ Result<StoredCourse> Store::LoadCourse(const std::string& actor, const Knowledge
   });
 }
 
-Status Store::ForEachCourse(const std::string& actor, const Knowledge& k, Date as_of,
-                            const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each) {
-  // Every patient with their latest course, in patient id order.
+Status Store::CoursesBetween(const Knowledge& k, Date as_of, int64_t first, int64_t last,
+                             const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each) {
+  // Every patient in the range with their latest course, in patient id order.
   struct Header {
     PatientRecord patient;
     CourseRecord course;
@@ -1115,8 +1135,8 @@ Status Store::ForEachCourse(const std::string& actor, const Knowledge& k, Date a
   Status s = db_->Query(
       "SELECT p.id, p.ref, p.name, p.sex, p.birth_date, p.facts, c.id, c.patient_id, c.indication, c.start_date, "
       "c.header FROM patients p JOIN courses c ON c.patient_id = p.id "
-      "WHERE c.id = (SELECT max(id) FROM courses WHERE patient_id = p.id) ORDER BY p.id",
-      {}, [&](const Row& r) {
+      "WHERE p.id BETWEEN ? AND ? AND c.id = (SELECT max(id) FROM courses WHERE patient_id = p.id) ORDER BY p.id",
+      {first, last}, [&](const Row& r) {
         headers.push_back({PatientFrom(r, 0), CourseFrom(r, 6)});
       });
   if (!s.ok()) return s;
@@ -1156,9 +1176,10 @@ Status Store::ForEachCourse(const std::string& actor, const Knowledge& k, Date a
     return false;
   };
   s = db_->Query("SELECT " + std::string(kCourseEventColumns) +
-                     " FROM events WHERE date <= ? AND patient_id IN (SELECT patient_id FROM courses)" +
+                     " FROM events WHERE patient_id BETWEEN ? AND ? AND date <= ? AND patient_id IN (SELECT "
+                     "patient_id FROM courses)" +
                      std::string(kInForce) + " ORDER BY patient_id, date, id",
-                 {std::string_view(as_of.ToString())}, [&](const Row& r) {
+                 {first, last, std::string_view(as_of.ToString())}, [&](const Row& r) {
                    const int64_t pid = r.Int(1);
                    if (!advance_to(pid)) return;
                    if (current.ok()) current = builder.Add(r);
@@ -1169,12 +1190,105 @@ Status Store::ForEachCourse(const std::string& actor, const Knowledge& k, Date a
     begin(at);
     finish();
   }
-  return Transaction([&]() -> Status {
-    for (const Header& h : headers) {
-      Status a = AppendAudit(actor, "course.read", h.patient.ref, "worklist as of " + as_of.ToString());
-      if (!a.ok()) return a;
-    }
-    return Status::Ok();
+  return Status::Ok();
+}
+
+// ---- The worklist's stored answers ---------------------------------------------------------------
+
+Status Store::KeepStatuses() {
+  if (!status_keeper_ || touched_.empty()) return Status::Ok();
+  std::vector<int64_t> patients = std::move(touched_);
+  touched_.clear();
+  std::sort(patients.begin(), patients.end());
+  patients.erase(std::unique(patients.begin(), patients.end()), patients.end());
+  return status_keeper_(*this, patients);
+}
+
+Result<std::vector<StatusVersion>> Store::StatusVersions(const std::vector<int64_t>& patients) {
+  std::vector<StatusVersion> out;
+  for (int64_t id : patients) {
+    Status s =
+        db_->Query("SELECT patient_id, version FROM course_status WHERE patient_id = ?", {id}, [&](const Row& r) {
+          out.push_back({r.Int(0), r.Int(1)});
+        });
+    if (!s.ok()) return s.error();
+  }
+  return out;
+}
+
+Result<std::vector<StatusVersion>> Store::StaleStatuses(const std::string& day, const std::string& knowledge,
+                                                        int64_t after, int64_t limit) {
+  std::vector<StatusVersion> out;
+  Status s = db_->Query(
+      "SELECT patient_id, version FROM course_status WHERE patient_id > ? AND (computed_on IS NULL OR computed_on <> ? "
+      "OR knowledge <> ?) ORDER BY patient_id LIMIT ?",
+      {after, std::string_view(day), std::string_view(knowledge), limit}, [&](const Row& r) {
+        out.push_back({r.Int(0), r.Int(1)});
+      });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+Result<bool> Store::PutStatus(const CourseStatus& c) {
+  auto opt_int = [](const std::optional<int64_t>& v) { return v ? Value(*v) : Value(std::monostate{}); };
+  auto opt_text = [](const std::string& v) { return v.empty() ? Value(std::monostate{}) : Value(std::string_view(v)); };
+  auto n = db_->Run(
+      "UPDATE course_status SET computed_on = ?, knowledge = ?, ref = ?, indication = ?, fixed_rank = ?, fixed_due = "
+      "?, "
+      "expiring_due = ?, soon_due = ?, fill_due = ?, response = ?, key_rank = ?, key_due = ?, items = ? "
+      "WHERE patient_id = ? AND version = ?",
+      {std::string_view(c.computed_on), std::string_view(c.knowledge), std::string_view(c.ref),
+       std::string_view(c.indication), opt_int(c.fixed_rank), std::string_view(c.fixed_due), opt_text(c.expiring_due),
+       opt_text(c.soon_due), opt_text(c.fill_due), int64_t{c.response ? 1 : 0}, opt_int(c.key_rank),
+       std::string_view(c.key_due), std::string_view(c.items), c.patient_id, c.version});
+  if (!n.ok()) return n.error();
+  return *n > 0;
+}
+
+Result<int64_t> Store::CountStatuses() { return QueryInt(*db_, "SELECT count(*) FROM course_status", {}, 0); }
+
+Status Store::StoredWorklist(const StatusQuery& q, const std::function<void(StatusRow&&)>& each) {
+  // The entry's key for the look-ahead that ends on `until` (app/worklist.cpp, EntryKey, is the
+  // same order in C++): the fixed item first; else the earliest expiring authorization, test due
+  // soon or fill window within the look-ahead; else a response awaiting confirmation.
+  Params params;
+  std::string rank = "s.key_rank", due = "s.key_due";
+  if (!q.default_key) {
+    rank =
+        "CASE WHEN s.fixed_rank IS NOT NULL THEN s.fixed_rank WHEN s.expiring_due <= ? THEN 4 WHEN s.soon_due <= ? "
+        "THEN 5 WHEN s.fill_due <= ? THEN 6 WHEN s.response = 1 THEN 7 END";
+    due =
+        "CASE WHEN s.fixed_rank IS NOT NULL THEN s.fixed_due WHEN s.expiring_due <= ? THEN s.expiring_due WHEN "
+        "s.soon_due <= ? THEN s.soon_due WHEN s.fill_due <= ? THEN s.fill_due ELSE '' END";
+    for (int i = 0; i < 6; ++i) params.emplace_back(std::string_view(q.until));
+  }
+  std::string sql =
+      "SELECT t.patient_id, p.ref, p.name, p.sex, p.birth_date, p.facts, t.indication, t.items, t.k_rank, "
+      "t.k_due FROM (SELECT s.patient_id, s.ref, s.indication, s.items, " +
+      rank + " AS k_rank, " + due +
+      " AS k_due FROM course_status s WHERE s.computed_on = ? AND s.knowledge = ?) t "
+      "JOIN patients p ON p.id = t.patient_id WHERE t.k_rank IS NOT NULL";
+  params.emplace_back(std::string_view(q.day));
+  params.emplace_back(std::string_view(q.knowledge));
+  if (q.after) {
+    sql += " AND (t.k_rank, t.k_due, t.ref) > (?, ?, ?)";
+    params.emplace_back(std::get<0>(*q.after));
+    params.emplace_back(std::string_view(std::get<1>(*q.after)));
+    params.emplace_back(std::string_view(std::get<2>(*q.after)));
+  }
+  sql += " ORDER BY t.k_rank, t.k_due, t.ref";
+  if (q.limit > 0) {
+    sql += " LIMIT ?";
+    params.emplace_back(q.limit);
+  }
+  return db_->Query(sql, params, [&](const Row& r) {
+    StatusRow row;
+    row.patient = PatientFrom(r, 0);
+    row.indication = std::string(r.Text(6));
+    row.items = std::string(r.Text(7));
+    row.rank = r.Int(8);
+    row.due = std::string(r.Text(9));
+    each(std::move(row));
   });
 }
 

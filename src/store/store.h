@@ -9,10 +9,12 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/clock.h"
@@ -88,6 +90,43 @@ struct SymptomEntry {
   std::string note;      // up to 1000 characters
 };
 
+// The worklist's stored answer for a patient's latest course (course_status, schema 9), computed
+// by the application layer (app/worklist.h) for one day and one knowledge pack. The database marks
+// a row stale when anything it depends on changes, and bumps its version.
+struct CourseStatus {
+  int64_t patient_id = 0;
+  int64_t version = 0;      // the version it was computed from: written only while it is current
+  std::string computed_on;  // YYYY-MM-DD: the day it holds for
+  std::string knowledge;    // Knowledge::fingerprint
+  std::string ref, indication;
+  // The entry's order: the most urgent item that does not depend on the look-ahead (rank and
+  // due, "" for none); the earliest item of each kind that does ("" for none); a response item.
+  std::optional<int64_t> fixed_rank;
+  std::string fixed_due, expiring_due, soon_due, fill_due;
+  bool response = false;
+  std::optional<int64_t> key_rank;  // the entry's key for the default look-ahead (none: no entry)
+  std::string key_due;
+  std::string items;  // the items (JSON), for the longest look-ahead
+};
+struct StatusVersion {
+  int64_t patient_id = 0;
+  int64_t version = 0;
+};
+// A page of the stored worklist: the order, the look-ahead's last day, where to start.
+struct StatusQuery {
+  std::string day, knowledge;
+  bool default_key = true;  // order by the stored key (the default look-ahead), else by `until`
+  std::string until;        // the look-ahead's last day (YYYY-MM-DD)
+  std::optional<std::tuple<int64_t, std::string, std::string>> after;  // (rank, due, ref) of the last entry seen
+  int64_t limit = 0;                                                   // 0: every entry
+};
+struct StatusRow {
+  PatientRecord patient;
+  std::string indication, items;
+  int64_t rank = 0;
+  std::string due;
+};
+
 struct AuditEntry {
   int64_t seq = 0;
   std::string at, actor, action, subject, detail, prev_hash, hash;
@@ -157,17 +196,38 @@ class Store {
   // `leave_out`: a row to rebuild without (the one an amendment being checked replaces).
   Result<StoredCourse> RebuildCourse(const Knowledge& k, const PatientRecord& p, const CourseRecord& c, Date as_of,
                                      int64_t leave_out = 0);
-  // Every patient's latest course, for the worklist: one pass over the events, one audit entry
-  // per patient read. A course that does not rebuild is passed with its error.
-  Status ForEachCourse(const std::string& actor, const Knowledge& k, Date as_of,
-                       const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each);
+
+  // The latest course of every patient with a row id from first to last, for the worklist: one
+  // pass over their events; unaudited and in no transaction of its own (the caller's). A course
+  // that does not rebuild is passed with its error.
+  Status CoursesBetween(const Knowledge& k, Date as_of, int64_t first, int64_t last,
+                        const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each);
+
+  // The worklist's stored answers (course_status). The keeper, if set, is called at the end of
+  // every write transaction (before it commits) with the patients whose records it changed, so
+  // that their answers are recomputed in the same transaction.
+  using StatusKeeper = std::function<Status(Store&, const std::vector<int64_t>& patients)>;
+  void set_status_keeper(StatusKeeper keeper) { status_keeper_ = std::move(keeper); }
+  // The current versions of these patients' rows (patients without a course have none).
+  Result<std::vector<StatusVersion>> StatusVersions(const std::vector<int64_t>& patients);
+  // Up to `limit` rows, by patient id after `after`, that do not hold for `day` and `knowledge`.
+  Result<std::vector<StatusVersion>> StaleStatuses(const std::string& day, const std::string& knowledge, int64_t after,
+                                                   int64_t limit);
+  // Writes a row computed from `s.version`; false when the row has changed since (it stays stale).
+  Result<bool> PutStatus(const CourseStatus& s);
+  // Rows (patients with a course).
+  Result<int64_t> CountStatuses();
+  // The entries of a page, in order; unaudited (the caller audits what it shows).
+  Status StoredWorklist(const StatusQuery& q, const std::function<void(StatusRow&&)>& each);
 
   // The symptom diary (audited write and read); the entry is stored as given.
   Result<SymptomEntry> AddSymptom(const std::string& actor, const std::string& ref, SymptomEntry e);
   Result<std::vector<SymptomEntry>> Symptoms(const std::string& actor, const std::string& ref);
   Result<std::vector<SymptomEntry>> SymptomsOf(int64_t patient_id);  // not audited: the caller audits
   // Every patient's entries rated severe up to a date, by patient row id (for the worklist).
-  Result<std::map<int64_t, std::vector<SymptomEntry>>> SevereSymptoms(Date as_of);
+  // (Of the patients with row ids from first to last.)
+  Result<std::map<int64_t, std::vector<SymptomEntry>>> SevereSymptoms(
+      Date as_of, int64_t first = 0, int64_t last = std::numeric_limits<int64_t>::max());
 
   // Audit.
   Status Audit(const std::string& actor, const std::string& action, const std::string& subject,
@@ -273,8 +333,17 @@ class Store {
   };
   Result<Scheme> ReadScheme();
 
+  // Records that a write changed patient `id`'s records (for the status keeper).
+  void Touch(int64_t id) {
+    if (status_keeper_ && id > 0) touched_.push_back(id);
+  }
+  // Runs the status keeper over the touched patients (at the end of a write transaction).
+  Status KeepStatuses();
+
   std::unique_ptr<Connection> db_;
   const Clock& clock_;
+  StatusKeeper status_keeper_;
+  std::vector<int64_t> touched_;
   int depth_ = 0;  // nesting of Transaction()
   // Inside Read(): the audit entries of its reads, appended when it ends.
   bool reading_ = false;

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/worklist.h"
+
 namespace lenacare::webapp {
 namespace {
 
@@ -86,6 +88,12 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const Knowledge& k, store::StoreP
     if (!f.ok()) return f.error();
     files[name] = std::move(f).value();
   }
+  // Every write recomputes the worklist's stored answers of the courses it changed.
+  Status kept = pool.ForEach([&k](store::Store& st) {
+    app::KeepWorklist(st, k);
+    return Status::Ok();
+  });
+  if (!kept.ok()) return kept.error();
   auto site = std::make_unique<Site>(k, pool, clock, std::move(options), std::move(content).value(),
                                      std::move(layout).value(), std::move(files));
   std::unique_ptr<WebApp> app(new WebApp(std::move(site)));

@@ -122,7 +122,11 @@ const Fields<app::VteRequest>& VteFields() {
 
 const Fields<app::WorklistRequest>& WorklistFields() {
   using R = app::WorklistRequest;
-  static const Fields<R> f = Fields<R>().Text("as_of", &R::as_of).Int("look_ahead_days", &R::look_ahead_days);
+  static const Fields<R> f = Fields<R>()
+                                 .Text("as_of", &R::as_of)
+                                 .Int("look_ahead_days", &R::look_ahead_days)
+                                 .Int("limit", &R::limit)
+                                 .Text("after", &R::after);
   return f;
 }
 

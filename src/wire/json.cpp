@@ -528,10 +528,12 @@ json WorklistJson(const app::Worklist& w) {
     entries.push_back(
         {{"patient", e.patient.ref}, {"name", e.patient.name}, {"indication", e.indication}, {"items", items}});
   }
-  return {{"as_of", w.as_of.ToString()},
-          {"look_ahead_days", w.look_ahead_days},
-          {"patients_with_a_course", w.patients},
-          {"entries", entries}};
+  json out = {{"as_of", w.as_of.ToString()},
+              {"look_ahead_days", w.look_ahead_days},
+              {"patients_with_a_course", w.patients},
+              {"entries", entries}};
+  if (w.paged) out["next"] = w.next.empty() ? json(nullptr) : json(w.next);
+  return out;
 }
 
 json AuditCheckJson(const store::AuditCheck& c) {

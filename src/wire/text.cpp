@@ -347,8 +347,13 @@ std::string ImportText(const app::ImportSummary& s) {
 
 std::string WorklistText(const app::Worklist& w) {
   std::ostringstream out;
-  out << "Worklist as of " << w.as_of.ToString() << " (looking " << w.look_ahead_days
-      << " days ahead): " << w.entries.size() << " of " << w.patients << " patients with a course need something.\n";
+  out << "Worklist as of " << w.as_of.ToString() << " (looking " << w.look_ahead_days << " days ahead): ";
+  if (w.paged) {
+    out << "a page of " << w.entries.size() << " patients who need something, of " << w.patients
+        << " patients with a course.\n";
+  } else {
+    out << w.entries.size() << " of " << w.patients << " patients with a course need something.\n";
+  }
   for (const app::WorkEntry& e : w.entries) {
     out << "\n"
         << e.patient.ref << (e.patient.name.empty() ? "" : " (" + e.patient.name + ")") << " — " << e.indication
@@ -358,6 +363,7 @@ std::string WorklistText(const app::Worklist& w) {
           << i.detail << (i.verified ? "" : " (unverified: confirm against the current label)") << "\n";
     }
   }
+  if (w.paged) out << (w.next.empty() ? "\nThis is the last page.\n" : "\nThe next page: --after " + w.next + "\n");
   return out.str();
 }
 

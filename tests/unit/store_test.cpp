@@ -540,7 +540,7 @@ TEST_P(StoreTest, ResponseMarkersMakeAResponseItemUntilTheChangeIsConfirmed) {
 
   auto response_items = [&](Date as_of) {
     std::vector<std::string> out;
-    auto w = app::BuildWorklist(TestContext(store_.get()), {as_of.ToString(), 0});
+    auto w = app::BuildWorklist(TestContext(store_.get()), {as_of.ToString(), 0, 0, ""});
     EXPECT_TRUE(w.ok());
     for (const auto& e : w->entries) {
       for (const auto& i : e.items) {
@@ -592,7 +592,7 @@ TEST_P(StoreTest, TheWorklistPutsTheMostUrgentFirstAndLeavesOutWhoNeedsNothing) 
   none.ref = "NONE";
   ASSERT_TRUE(AddPatient(*store_, none).ok());
 
-  auto w = app::BuildWorklist(TestContext(store_.get()), {as_of.ToString(), 3});
+  auto w = app::BuildWorklist(TestContext(store_.get()), {as_of.ToString(), 3, 0, ""});
   ASSERT_TRUE(w.ok()) << w.error().Describe();
   EXPECT_EQ(w->patients, 3);
   std::vector<std::string> order;
