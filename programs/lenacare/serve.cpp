@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "app/worklist.h"
 #include "cli/common.h"
 #include "http/server.h"
 #include "knowledge/loader.h"
@@ -125,22 +126,28 @@ Status PrintDemoAccounts(const std::string& target, const std::vector<webapp::De
   return Status::Ok();
 }
 
-// Checkpoints the audit log every policy interval while the server runs, idle or not: a commit
-// checkpoints by the policy too, but the entries of a last burst before a quiet night would stay
-// unanchored until the next write. Each connection of the pool anchors what it committed, while
-// no request holds it.
-class CheckpointTimer {
+// The server's housekeeping, on a thread of its own while it runs, idle or not:
+// - the audit log is checkpointed every policy interval: a commit checkpoints by the policy too,
+//   but the entries of a last burst before a quiet night would stay unanchored until the next
+//   write. Each connection of the pool anchors what it committed, while no request holds it.
+// - the worklist's stored answers that do not hold for today are recomputed (at start, and after
+//   midnight every course's), so that the first worklist of the day finds them ready.
+class Housekeeping {
  public:
-  explicit CheckpointTimer(store::StorePool& pool)
-      : thread_([this, &pool] {
+  Housekeeping(store::StorePool& pool, const Knowledge& k, const Clock& clock)
+      : thread_([this, &pool, &k, &clock] {
           std::unique_lock<std::mutex> lock(mutex_);
           const auto every = store::CheckpointPolicy{}.interval;
-          while (!wake_.wait_for(lock, every, [this] { return stop_; })) {
+          for (;;) {
+            lock.unlock();
+            RefreshWorklist(pool, k, clock);
+            lock.lock();
+            if (wake_.wait_for(lock, every, [this] { return stop_; })) return;
             // A failure is tried again at the next tick and at shutdown.
             (void)pool.ForEach([](store::Store& st) { return st.Checkpoint(); });
           }
         }) {}
-  ~CheckpointTimer() {
+  ~Housekeeping() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stop_ = true;
@@ -148,10 +155,23 @@ class CheckpointTimer {
     wake_.notify_all();
     thread_.join();
   }
-  CheckpointTimer(const CheckpointTimer&) = delete;
-  CheckpointTimer& operator=(const CheckpointTimer&) = delete;
+  Housekeeping(const Housekeeping&) = delete;
+  Housekeeping& operator=(const Housekeeping&) = delete;
 
  private:
+  void RefreshWorklist(store::StorePool& pool, const Knowledge& k, const Clock& clock) {
+    store::StorePool::Lease lease = pool.Acquire();
+    auto n = app::RefreshWorklist(k, lease.store(), clock.Today(), 500, [this] {
+      std::lock_guard<std::mutex> lock(mutex_);
+      return !stop_;
+    });
+    if (!n.ok()) {
+      std::cerr << "lenacare: warning: the worklist's stored answers were not refreshed (the worklist recomputes "
+                   "them when it is asked for): "
+                << n.error().Describe() << "\n";
+    }
+  }
+
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;
@@ -219,7 +239,7 @@ int RunServe(const cli::ServeOptions& o, const Clock& clock) {
             << wire::kDisclaimer << "\n"
             << std::flush;
   {
-    CheckpointTimer checkpoints(pool);
+    Housekeeping housekeeping(pool, k, clock);
     srv.Run();
   }
   if (Status cp = pool.ForEach([](store::Store& st) { return st.Checkpoint(); }); !cp.ok()) {

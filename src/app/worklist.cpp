@@ -444,9 +444,11 @@ void KeepWorklist(store::Store& store, const Knowledge& k) {
   });
 }
 
-Result<int64_t> RefreshWorklist(const Knowledge& k, store::Store& st, Date day, int64_t batch) {
+Result<int64_t> RefreshWorklist(const Knowledge& k, store::Store& st, Date day, int64_t batch,
+                                const std::function<bool()>& go_on) {
   int64_t done = 0, after = 0;
   for (;;) {
+    if (go_on && !go_on()) return done;
     auto stale = st.StaleStatuses(day.ToString(), k.fingerprint, after, batch);
     if (!stale.ok()) return stale.error();
     if (stale->empty()) return done;

@@ -5,6 +5,7 @@
 // ahead "due soon" reaches (workflow policy, not a clinical fact).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -95,7 +96,8 @@ Result<Worklist> BuildWorklist(const Context& ctx, const WorklistRequest& r);
 // the store clock's today). `k` must outlive the store.
 void KeepWorklist(store::Store& store, const Knowledge& k);
 // Recomputes, in transactions of up to `batch` courses, every answer that does not hold for `day`
-// and `k`; the number recomputed.
-Result<int64_t> RefreshWorklist(const Knowledge& k, store::Store& store, Date day, int64_t batch = 500);
+// and `k`; the number recomputed. `go_on`, if given, is asked before each batch (false stops).
+Result<int64_t> RefreshWorklist(const Knowledge& k, store::Store& store, Date day, int64_t batch = 500,
+                                const std::function<bool()>& go_on = nullptr);
 
 }  // namespace lenacare::app

@@ -61,6 +61,8 @@ std::string WhatLabel(const std::string& w) {
   return it == labels.end() ? w : it->second;
 }
 
+constexpr int kWorklistPage = 100;  // entries on a page of the worklist (the API's default is every entry)
+
 std::string WorklistForm(const std::string& as_of, const std::string& days) {
   return "<form class=\"as-of\" method=\"get\" action=\"/worklist\"><div><label for=\"as-of\">As of</label> <input "
          "id=\"as-of\" name=\"as_of\" type=\"date\" value=\"" +
@@ -75,6 +77,8 @@ http::Response WorklistPage(Site& site, const http::Request& req, const Caller& 
   page.title = "Worklist";
   app::WorklistRequest request;
   Status s = WorklistFields().FromForm(req.query, request);
+  // A page at a time: a clinic's whole list would be a page of megabytes.
+  if (request.limit == 0) request.limit = kWorklistPage;
   Result<app::Worklist> r = s.ok() ? Result<app::Worklist>(Error::Failed("", "")) : Result<app::Worklist>(s.error());
   if (s.ok()) {
     Site::Db db = site.Connect(c);
@@ -87,10 +91,18 @@ http::Response WorklistPage(Site& site, const http::Request& req, const Caller& 
   const app::Worklist& w = *r;
   const std::string as_of = w.as_of.ToString(), days = std::to_string(w.look_ahead_days);
   std::string main = WorklistForm(as_of, days);
-  main += "<p>As of " + Escape(as_of) + ": " + std::to_string(w.entries.size()) + " of " + std::to_string(w.patients) +
-          " patients with a course have something to do (looking " + Escape(days) +
-          " days ahead), most urgent first.</p>";
-  if (w.entries.empty()) main += "<p>Nothing to do.</p>";
+  const bool first_page = request.after.empty();
+  if (first_page && w.next.empty()) {
+    main += "<p>As of " + Escape(as_of) + ": " + std::to_string(w.entries.size()) + " of " +
+            std::to_string(w.patients) + " patients with a course have something to do (looking " + Escape(days) +
+            " days ahead), most urgent first.</p>";
+  } else {
+    main += "<p>As of " + Escape(as_of) + ", of " + std::to_string(w.patients) +
+            " patients with a course, those with something to do (looking " + Escape(days) +
+            " days ahead), most urgent first, " + std::to_string(request.limit) + " to a page" +
+            (first_page ? "" : " (a later page)") + ".</p>";
+  }
+  if (w.entries.empty()) main += first_page ? "<p>Nothing to do.</p>" : "<p>Nothing more to do.</p>";
   main += "<ol class=\"worklist\">";
   SourceList src;
   for (const app::WorkEntry& e : w.entries) {
@@ -116,6 +128,15 @@ http::Response WorklistPage(Site& site, const http::Request& req, const Caller& 
     main += "</ul></li>";
   }
   main += "</ol>";
+  const std::string here = "/worklist?as_of=" + PathSegment(as_of) + "&look_ahead_days=" + PathSegment(days) +
+                           "&limit=" + std::to_string(request.limit);
+  if (!first_page || !w.next.empty()) {
+    main += "<nav class=\"pages\" aria-label=\"Worklist pages\">";
+    if (!first_page) main += "<a href=\"" + Escape(here) + "\">First page</a> ";
+    if (!w.next.empty())
+      main += "<a rel=\"next\" href=\"" + Escape(here + "&after=" + PathSegment(w.next)) + "\">Next page</a>";
+    main += "</nav>";
+  }
   page.main = std::move(main);
   page.sources = std::move(src.list);
   page.unverified = src.unverified;

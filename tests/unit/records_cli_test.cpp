@@ -146,6 +146,40 @@ TEST_F(RecordsCliTest, WorklistListsWhoNeedsSomething) {
   EXPECT_NE(r.out.find("never replaces"), std::string::npos);
 }
 
+// The stored answers: a write through the command line stores its course's; one by another
+// writer leaves it stale until `worklist refresh` (or the next worklist) recomputes it.
+TEST_F(RecordsCliTest, WorklistRefreshRecomputesTheStaleAnswersAndPagesResume) {
+  ASSERT_EQ(Run("patient add P1").exit_code, 0);
+  ASSERT_EQ(Run("course start P1 --indication mm --start 2026-01-05 --dose 25").exit_code, 0);
+  ASSERT_EQ(Run("patient add P2").exit_code, 0);
+  ASSERT_EQ(Run("course start P2 --indication mm --start 2026-01-05 --dose 25").exit_code, 0);
+  auto r = Run("worklist refresh --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["recomputed"], 0);  // the writes stored them
+  {
+    auto s = store::Store::Open(dir_.dir() + "/cli.db", testing::TestClock());
+    ASSERT_TRUE(s.ok());
+    ASSERT_TRUE((*s)->db().Run("UPDATE patients SET facts = '{\"weight\":\"70 kg\"}' WHERE ref = 'P1'", {}).ok());
+  }
+  r = Run("worklist refresh");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Recomputed 1 stored worklist answer for "), std::string::npos) << r.out;
+  r = Run("worklist --limit 1 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json first = json::parse(r.out);
+  ASSERT_EQ(first["entries"].size(), 1u);
+  ASSERT_TRUE(first["next"].is_string());
+  r = Run("worklist --limit 1 --json --after " + first["next"].get<std::string>());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json second = json::parse(r.out);
+  ASSERT_EQ(second["entries"].size(), 1u);
+  EXPECT_NE(second["entries"][0]["patient"], first["entries"][0]["patient"]);
+  EXPECT_TRUE(second["next"].is_null());
+  r = Run("worklist --limit 1 --after zz");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--after"), std::string::npos) << r.err;
+}
+
 TEST_F(RecordsCliTest, AuditVerifyFailsAfterAnEditByHand) {
   ASSERT_EQ(Run("patient add P1").exit_code, 0);
   ASSERT_EQ(Run("patient show P1").exit_code, 0);

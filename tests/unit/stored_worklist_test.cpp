@@ -121,7 +121,8 @@ TEST_P(StoredWorklistTest, AWriteStoresItsCoursesAnswerAndTheWorklistReadsIt) {
   p.sex = "male";
   p.birth_date = "1955-04-02";
   ASSERT_TRUE(testing::AddPatient(*st, p).ok());
-  ASSERT_TRUE(testing::StartCourse(*st, "HOLD", R"({"indication":"mm","start_date":"2026-01-05","starting_dose_mg":25})").ok());
+  ASSERT_TRUE(
+      testing::StartCourse(*st, "HOLD", R"({"indication":"mm","start_date":"2026-01-05","starting_dose_mg":25})").ok());
   ASSERT_TRUE(
       testing::RecordEvent(*st, "HOLD", R"({"date":"2026-01-12","type":"lab","test":"anc","value":"0.8 10*9/L"})")
           .ok());
@@ -161,7 +162,8 @@ TEST_P(StoredWorklistTest, AnAnswerComputedBeforeAChangeIsNeverWrittenOverIt) {
   p.sex = "male";
   p.birth_date = "1955-04-02";
   ASSERT_TRUE(testing::AddPatient(*st, p).ok());
-  ASSERT_TRUE(testing::StartCourse(*st, "P", R"({"indication":"mm","start_date":"2026-01-05","starting_dose_mg":25})").ok());
+  ASSERT_TRUE(
+      testing::StartCourse(*st, "P", R"({"indication":"mm","start_date":"2026-01-05","starting_dose_mg":25})").ok());
   auto before = st->StaleStatuses(day.ToString(), testing::K().fingerprint, 0, 10);
   ASSERT_TRUE(before.ok());
   ASSERT_EQ(before->size(), 1u);
@@ -212,9 +214,9 @@ TEST_P(StoredWorklistTest, BadPagesAreRefusedNamingTheFieldAndNothingIsWritten) 
     int limit;
     std::string after, field;
   };
-  for (const Case& c : {Case{-1, "", "limit"}, Case{1001, "", "limit"}, Case{5, "zz", "after"},
-                        Case{5, "abc", "after"}, Case{5, "3031", "after"}, Case{5, "381f1f58", "after"},
-                        Case{5, "331f323032362d31332d34301f58", "after"}}) {
+  for (const Case& c :
+       {Case{-1, "", "limit"}, Case{1001, "", "limit"}, Case{5, "zz", "after"}, Case{5, "abc", "after"},
+        Case{5, "3031", "after"}, Case{5, "381f1f58", "after"}, Case{5, "331f323032362d31332d34301f58", "after"}}) {
     auto w = app::BuildWorklist(Ctx(*st, today), {day.ToString(), 7, c.limit, c.after});
     ASSERT_FALSE(w.ok()) << c.limit << " " << c.after;
     EXPECT_EQ(w.error().kind, ErrorKind::kBadInput);

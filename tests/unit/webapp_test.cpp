@@ -197,6 +197,41 @@ TEST(WebAuth, AUsernameNoAccountCanHaveCostsNoPasswordCheckAndLeavesNoRowOfItsOw
   EXPECT_EQ(site.Count("sign_in_throttle"), 3);
 }
 
+// Issue 14: long lists come in pages. The pages of the worklist, each resuming after the last
+// entry of the one before, make the whole list; the worklist page shows one page and links the next.
+TEST(WebApi, TheWorklistComesInPagesThatMakeTheWholeList) {
+  const Credentials nurse = Site().TokenFor("nurse");
+  const http::Response whole = Site().Get("/api/v1/worklist?look_ahead_days=366", &nurse);
+  ASSERT_EQ(whole.status, 200) << whole.body;
+  const json all = json::parse(whole.body);
+  ASSERT_GE(all["entries"].size(), 3u);
+  EXPECT_FALSE(all.contains("next"));  // the answer without a limit is as it was
+  json pages = json::array();
+  std::string after;
+  int requests = 0;
+  for (; requests < 100; ++requests) {
+    const http::Response r =
+        Site().Get("/api/v1/worklist?look_ahead_days=366&limit=2" + (after.empty() ? "" : "&after=" + after), &nurse);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json page = json::parse(r.body);
+    EXPECT_LE(page["entries"].size(), 2u);
+    for (const json& e : page["entries"]) pages.push_back(e);
+    if (page["next"].is_null()) break;
+    after = page["next"].get<std::string>();
+  }
+  EXPECT_EQ(pages, all["entries"]);
+  EXPECT_EQ(requests + 1, static_cast<int>((all["entries"].size() + 1) / 2));
+  for (const std::string bad : {"limit=0x10", "limit=1001", "limit=-1", "limit=2&after=not-a-cursor"}) {
+    const http::Response r = Site().Get("/api/v1/worklist?" + bad, &nurse);
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
+  }
+  const Credentials session = Site().SignIn("nurse");
+  const http::Response html = Site().Get("/worklist?look_ahead_days=366&limit=1", &session);
+  ASSERT_EQ(html.status, 200);
+  EXPECT_NE(html.body.find("rel=\"next\" href=\"/worklist?as_of="), std::string::npos) << html.body;
+  EXPECT_NE(html.body.find("&amp;after="), std::string::npos);
+}
+
 TEST(WebApi, ATokenCannotMakeTokensAndAPersonLists) {
   const Credentials token = Site().TokenFor("nurse");
   http::Response r = Site().PostJson("/api/v1/tokens", {{"name", "minted"}}, &token);
