@@ -313,20 +313,22 @@ Status RecomputeStatuses(const Knowledge& k, store::Store& st, Date day,
   const ResponseCriteria* criteria = k.FindResponseCriteria("IMWG-2016");
   auto severe = st.SevereSymptoms(day, first, last);
   if (!severe.ok()) return severe.error();
-  Status put = Status::Ok();
+  std::vector<store::CourseStatus> computed;  // written once the courses' rows (streamed) are read
   Status s =
       st.CoursesBetween(k, day, first, last, [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
         auto wanted = version.find(p.id);
-        if (!put.ok() || wanted == version.end()) return;
+        if (wanted == version.end()) return;
         auto reported = severe->find(p.id);
-        const store::CourseStatus status = StatusOf(
-            k, criteria, p, c, reported == severe->end() ? std::vector<store::SymptomEntry>{} : reported->second, day,
-            wanted->second);
-        auto written = st.PutStatus(status);  // false: changed since; stays stale
-        if (!written.ok()) put = written.error();
+        computed.push_back(StatusOf(k, criteria, p, c,
+                                    reported == severe->end() ? std::vector<store::SymptomEntry>{} : reported->second,
+                                    day, wanted->second));
       });
   if (!s.ok()) return s;
-  return put;
+  for (const store::CourseStatus& status : computed) {
+    auto written = st.PutStatus(status);  // false: changed since it was read; it stays stale
+    if (!written.ok()) return written.error();
+  }
+  return Status::Ok();
 }
 
 // Audits the entries shown: one entry per thousand patients, naming them.

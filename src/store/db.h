@@ -42,6 +42,12 @@ class Connection {
   virtual Result<int64_t> Run(std::string_view sql, const Params& params) = 0;
   // Runs one query and calls `each` for every row, in order.
   virtual Status Query(std::string_view sql, const Params& params, const std::function<void(const Row&)>& each) = 0;
+  // Query for results of any length, held one row at a time (PostgreSQL: libpq's single-row
+  // mode; SQLite steps a statement anyway): memory does not grow with the result. `each` must not
+  // run another statement on this connection, which is busy until the last row.
+  virtual Status Stream(std::string_view sql, const Params& params, const std::function<void(const Row&)>& each) {
+    return Query(sql, params, each);
+  }
   virtual Status Begin() = 0;
   // A transaction that only reads, from one snapshot, taking no write lock.
   virtual Status BeginRead() { return Begin(); }

@@ -176,6 +176,41 @@ class PostgresConnection : public Connection {
     return Status::Ok();
   }
 
+  Status Stream(std::string_view sql, const Params& params, const std::function<void(const Row&)>& each) override {
+    auto name = Prepared(sql, params.size());
+    if (!name.ok()) return name.error();
+    auto texts = ParamTexts(params);
+    if (!texts.ok()) return texts.error();
+    std::vector<const char*> values(params.size(), nullptr);
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (!std::holds_alternative<std::monostate>(params[i])) values[i] = (*texts)[i].c_str();
+    }
+    if (PQsendQueryPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(), nullptr, nullptr,
+                            0) == 0) {
+      return Failure(nullptr);
+    }
+    if (PQsetSingleRowMode(conn_) == 0) {
+      Drain();
+      return Error::Failed("", "PostgreSQL: cannot read the rows one at a time");
+    }
+    Status s = Status::Ok();
+    try {
+      while (PGresult* raw = PQgetResult(conn_)) {
+        ResultPtr result(raw);
+        const ExecStatusType status = PQresultStatus(raw);
+        if (status == PGRES_SINGLE_TUPLE) {
+          if (s.ok()) each(PostgresRow(raw, 0));
+        } else if (status != PGRES_TUPLES_OK && s.ok()) {
+          s = Failure(raw);  // the rows so far were passed; the query ends with this error
+        }
+      }
+    } catch (...) {
+      Drain();  // the connection must be idle again before anyone uses it
+      throw;
+    }
+    return s;
+  }
+
   Status Begin() override { return ExecScript("BEGIN"); }
   Status BeginRead() override { return ExecScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
 
@@ -226,13 +261,10 @@ class PostgresConnection : public Connection {
     return name;
   }
 
-  Result<ResultPtr> Execute(std::string_view sql, const Params& params) {
-    auto name = Prepared(sql, params.size());
-    if (!name.ok()) return name.error();
-    // Text-format parameters are read as C strings (libpq ignores their lengths), so each is
-    // copied with its terminating NUL; PostgreSQL text cannot hold a NUL byte anyway.
+  // Text-format parameters are read as C strings (libpq ignores their lengths), so each is
+  // copied with its terminating NUL; PostgreSQL text cannot hold a NUL byte anyway.
+  static Result<std::vector<std::string>> ParamTexts(const Params& params) {
     std::vector<std::string> texts(params.size());
-    std::vector<const char*> values(params.size(), nullptr);
     for (size_t i = 0; i < params.size(); ++i) {
       const Value& param = params[i];
       if (std::holds_alternative<std::monostate>(param)) continue;
@@ -248,10 +280,26 @@ class PostgresConnection : public Connection {
         }
         texts[i] = std::string(text);
       }
-      values[i] = texts[i].c_str();
+    }
+    return texts;
+  }
+
+  Result<ResultPtr> Execute(std::string_view sql, const Params& params) {
+    auto name = Prepared(sql, params.size());
+    if (!name.ok()) return name.error();
+    auto texts = ParamTexts(params);
+    if (!texts.ok()) return texts.error();
+    std::vector<const char*> values(params.size(), nullptr);
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (!std::holds_alternative<std::monostate>(params[i])) values[i] = (*texts)[i].c_str();
     }
     return Checked(PQexecPrepared(conn_, name.value().c_str(), static_cast<int>(params.size()), values.data(), nullptr,
                                   nullptr, 0));
+  }
+
+  // Reads and drops what is left of a result being received.
+  void Drain() {
+    while (PGresult* raw = PQgetResult(conn_)) PQclear(raw);
   }
 
   PGconn* conn_;

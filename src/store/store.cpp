@@ -718,7 +718,7 @@ Result<AuditCheck> Store::VerifyAudit() {
 
 Result<std::vector<AuditEntry>> Store::AuditLog(int64_t limit) {
   std::vector<AuditEntry> out;
-  Status s = db_->Query(
+  Status s = db_->Stream(
       "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq DESC "
       "LIMIT ?",
       {limit}, [&](const Row& r) {
@@ -926,7 +926,7 @@ Result<PatientRecord> Store::AddPatient(const std::string& actor, PatientRecord 
 Result<std::vector<PatientRecord>> Store::ListPatients(const std::string& actor) {
   return InRead<std::vector<PatientRecord>>(*this, [&]() -> Result<std::vector<PatientRecord>> {
     std::vector<PatientRecord> out;
-    Status s = db_->Query("SELECT " + std::string(kPatientColumns) + " FROM patients ORDER BY ref", {},
+    Status s = db_->Stream("SELECT " + std::string(kPatientColumns) + " FROM patients ORDER BY ref", {},
                           [&](const Row& r) { out.push_back(PatientFrom(r)); });
     if (!s.ok()) return s.error();
     s = Audit(actor, "patient.list", "*", std::to_string(out.size()) + " patients");
@@ -1175,8 +1175,8 @@ Status Store::CoursesBetween(const Knowledge& k, Date as_of, int64_t first, int6
     }
     return false;
   };
-  s = db_->Query("SELECT " + std::string(kCourseEventColumns) +
-                     " FROM events WHERE patient_id BETWEEN ? AND ? AND date <= ? AND patient_id IN (SELECT "
+  s = db_->Stream("SELECT " + std::string(kCourseEventColumns) +
+                      " FROM events WHERE patient_id BETWEEN ? AND ? AND date <= ? AND patient_id IN (SELECT "
                      "patient_id FROM courses)" +
                      std::string(kInForce) + " ORDER BY patient_id, date, id",
                  {first, last, std::string_view(as_of.ToString())}, [&](const Row& r) {
@@ -1281,7 +1281,7 @@ Status Store::StoredWorklist(const StatusQuery& q, const std::function<void(Stat
     sql += " LIMIT ?";
     params.emplace_back(q.limit);
   }
-  return db_->Query(sql, params, [&](const Row& r) {
+  return db_->Stream(sql, params, [&](const Row& r) {
     StatusRow row;
     row.patient = PatientFrom(r, 0);
     row.indication = std::string(r.Text(6));

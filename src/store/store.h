@@ -199,7 +199,8 @@ class Store {
 
   // The latest course of every patient with a row id from first to last, for the worklist: one
   // pass over their events; unaudited and in no transaction of its own (the caller's). A course
-  // that does not rebuild is passed with its error.
+  // that does not rebuild is passed with its error. The rows are streamed: `each` must not use
+  // the store.
   Status CoursesBetween(const Knowledge& k, Date as_of, int64_t first, int64_t last,
                         const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each);
 
@@ -217,7 +218,8 @@ class Store {
   Result<bool> PutStatus(const CourseStatus& s);
   // Rows (patients with a course).
   Result<int64_t> CountStatuses();
-  // The entries of a page, in order; unaudited (the caller audits what it shows).
+  // The entries of a page, in order; unaudited (the caller audits what it shows). Streamed: `each`
+  // must not use the store.
   Status StoredWorklist(const StatusQuery& q, const std::function<void(StatusRow&&)>& each);
 
   // The symptom diary (audited write and read); the entry is stored as given.

@@ -121,6 +121,34 @@ TEST(PoolOpen, RefusesAnImpossibleSize) {
   EXPECT_EQ(pool.error().field, "db-connections");
 }
 
+// Long lists are streamed (PostgreSQL: single-row mode): every row arrives, in order; a query
+// that fails after some rows says so; and the connection is ready for the next statement.
+TEST_P(PoolTest, AStreamedQueryPassesEveryRowAndLeavesTheConnectionReady) {
+  store::StorePool::Lease lease = pool_->Acquire();
+  store::Connection& db = lease.store().db();
+  const std::string series = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) ";
+  int64_t rows = 0, last = 0;
+  bool ordered = true;
+  Status s = db.Stream(series + "SELECT i FROM n", {}, [&](const store::Row& r) {
+    ++rows;
+    ordered = ordered && r.Int(0) == last + 1;
+    last = r.Int(0);
+  });
+  ASSERT_TRUE(s.ok()) << s.error().Describe();
+  EXPECT_EQ(rows, 100000);
+  EXPECT_TRUE(ordered);
+  if (db.dialect() == store::Dialect::kPostgres) {
+    rows = 0;
+    s = db.Stream(series + "SELECT 1 / (i - 50000) FROM n", {}, [&](const store::Row&) { ++rows; });
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("division by zero"), std::string::npos) << s.error().Describe();
+    EXPECT_EQ(rows, 49999);
+  }
+  auto one = store::QueryInt(db, "SELECT 1", {});
+  ASSERT_TRUE(one.ok()) << one.error().Describe();
+  EXPECT_EQ(*one, 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, PoolTest, ::testing::Values("sqlite", "postgres"));
 
 }  // namespace
