@@ -295,6 +295,22 @@ Result<std::vector<store::PatientRecord>> ListPatients(const Context& ctx) {
   return ctx.store->ListPatients(ctx.actor);
 }
 
+Result<PatientPage> ListPatientsPage(const Context& ctx, int limit, const std::string& after) {
+  if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  if (limit < 1 || limit > kLongestListPage) {
+    return Error::BadInput("limit",
+                           "must be a whole number of patients per page from 1 to " + std::to_string(kLongestListPage));
+  }
+  auto list = ctx.store->ListPatients(ctx.actor, limit + 1, after);  // one more: is there a next page?
+  if (!list.ok()) return list.error();
+  PatientPage page{std::move(list).value(), ""};
+  if (page.patients.size() > static_cast<size_t>(limit)) {
+    page.patients.resize(static_cast<size_t>(limit));
+    page.next = page.patients.back().ref;
+  }
+  return page;
+}
+
 namespace {
 
 // The record of a patient, read in the caller's transaction (not audited).
@@ -588,10 +604,14 @@ Result<AuditVerifyAnswer> VerifyAudit(const Context& ctx) {
   return AuditVerifyAnswer{std::move(check).value()};
 }
 
-Result<std::vector<store::AuditEntry>> AuditLog(const Context& ctx, int limit) {
+Result<std::vector<store::AuditEntry>> AuditLog(const Context& ctx, int limit, int64_t before) {
   if (Status s = NeedStore(ctx); !s.ok()) return s.error();
-  if (limit < 1) return Error::BadInput("limit", "must be at least 1");
-  return ctx.store->AuditLog(limit);
+  if (limit < 1 || limit > kLongestListPage) {
+    return Error::BadInput("limit", "must be a whole number of entries from 1 to " + std::to_string(kLongestListPage) +
+                                        " (page back with `before`: the lowest seq shown)");
+  }
+  if (before < 0) return Error::BadInput("before", "must be an entry's seq (1 or more)");
+  return ctx.store->AuditLog(limit, before);
 }
 
 Result<store::SymptomEntry> AddSymptom(const Context& ctx, const std::string& ref, store::SymptomEntry e) {

@@ -25,7 +25,15 @@ struct AddPatientRequest {
   std::string patient, name, sex, birth_date, weight, facts;
 };
 Result<store::PatientRecord> AddPatient(const Context& ctx, const AddPatientRequest& r);
+inline constexpr int kLongestListPage = 1000;  // the most rows a page of a list holds
 Result<std::vector<store::PatientRecord>> ListPatients(const Context& ctx);
+// A page of the patients by reference: `limit` (1 to 1000) after the reference `after` ("" for the
+// first page); `next` is the last one's reference when there may be more ("" after the last).
+struct PatientPage {
+  std::vector<store::PatientRecord> patients;
+  std::string next;
+};
+Result<PatientPage> ListPatientsPage(const Context& ctx, int limit, const std::string& after);
 
 // A patient's record: facts, latest course header, imported diagnoses and every event.
 struct PatientView {
@@ -140,7 +148,9 @@ struct AuditVerifyAnswer {
   }
 };
 Result<AuditVerifyAnswer> VerifyAudit(const Context& ctx);
-Result<std::vector<store::AuditEntry>> AuditLog(const Context& ctx, int limit);
+// The latest `limit` entries (1 to 1000), or those before entry `before` (the lowest `seq` of the
+// page before), oldest first.
+Result<std::vector<store::AuditEntry>> AuditLog(const Context& ctx, int limit, int64_t before = 0);
 
 // The symptom diary (patient-reported; not part of the course).
 Result<store::SymptomEntry> AddSymptom(const Context& ctx, const std::string& ref, store::SymptomEntry e);

@@ -201,6 +201,8 @@ int Main(int argc, char** argv, const Program& program) {
                    "Other facts as the course file's \"patient\" object: a JSON file, - or inline {...}");
   Bind(padd, o, code, [&] { return RunPatientAdd(o); });
   CLI::App* plist = db(Sub(*patient, "list", "List the patients", o));
+  plist->add_option("--limit", o.page, "Patients per page, 1-1000 (default: every patient)");
+  plist->add_option("--after", o.after, "Where the page starts: the page before's \"next\" (a reference)");
   Bind(plist, o, code, [&] { return RunPatientList(o); });
   CLI::App* pshow = db(Sub(*patient, "show", "A patient's facts, course and events", o));
   patient_arg(pshow);
@@ -341,7 +343,8 @@ int Main(int argc, char** argv, const Program& program) {
              o));
   Bind(verify, o, code, [&] { return RunAuditVerify(o); });
   CLI::App* log = db(Sub(*audit, "log", "The latest entries", o));
-  log->add_option("--limit", o.limit, "How many (default 20)");
+  log->add_option("--limit", o.limit, "How many, 1-1000 (default 20)");
+  log->add_option("--before", o.before, "Entries before this one (the lowest seq of the page before)");
   Bind(log, o, code, [&] { return RunAuditLog(o); });
 
   // The web application and its accounts.

@@ -71,8 +71,9 @@ struct Options {
   int batch = 5000;
   int look_ahead_days = 7;
   int limit = 20;
-  int page = 0;       // worklist --limit (0: every entry)
-  std::string after;  // worklist --after
+  int page = 0;        // worklist --limit (0: every entry)
+  std::string after;   // worklist --after, patient list --after
+  int64_t before = 0;  // audit log --before
 
   // serve, user, token
   std::string listen = "127.0.0.1:8080", web_dir, username, role, token_name;

@@ -62,6 +62,15 @@ int RunPatientAdd(const Options& o) {
 }
 
 int RunPatientList(const Options& o) {
+  if (o.page > 0 || !o.after.empty()) {
+    return Show<app::PatientPage>(
+        o, /*with_store=*/true, [&](const app::Context& c) { return app::ListPatientsPage(c, o.page, o.after); },
+        [](const Knowledge&, const app::PatientPage& p) { return wire::PatientPageJson(p); },
+        [](const Knowledge&, const app::PatientPage& p) {
+          return wire::PatientListText(p.patients) +
+                 (p.next.empty() ? "\nThis is the last page." : "\nThe next page: --after " + p.next);
+        });
+  }
   using List = std::vector<store::PatientRecord>;
   return Show<List>(
       o, /*with_store=*/true, [](const app::Context& c) { return app::ListPatients(c); },
@@ -246,7 +255,7 @@ int RunAuditVerify(const Options& o) {
 int RunAuditLog(const Options& o) {
   using Log = std::vector<store::AuditEntry>;
   return Show<Log>(
-      o, /*with_store=*/true, [&](const app::Context& c) { return app::AuditLog(c, o.limit); },
+      o, /*with_store=*/true, [&](const app::Context& c) { return app::AuditLog(c, o.limit, o.before); },
       [](const Knowledge&, const Log& l) { return wire::AuditLogJson(l); },
       [](const Knowledge&, const Log& l) { return wire::AuditLogText(l); });
 }

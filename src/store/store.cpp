@@ -716,12 +716,12 @@ Result<AuditCheck> Store::VerifyAudit() {
   return check;
 }
 
-Result<std::vector<AuditEntry>> Store::AuditLog(int64_t limit) {
+Result<std::vector<AuditEntry>> Store::AuditLog(int64_t limit, int64_t before) {
   std::vector<AuditEntry> out;
   Status s = db_->Stream(
-      "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq DESC "
+      "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit WHERE seq < ? ORDER BY seq DESC "
       "LIMIT ?",
-      {limit}, [&](const Row& r) {
+      {before > 0 ? before : std::numeric_limits<int64_t>::max(), limit}, [&](const Row& r) {
         out.push_back({r.Int(0), std::string(r.Text(1)), std::string(r.Text(2)), std::string(r.Text(3)),
                        std::string(r.Text(4)), std::string(r.Text(5)), std::string(r.Text(6)), std::string(r.Text(7))});
       });
@@ -923,11 +923,22 @@ Result<PatientRecord> Store::AddPatient(const std::string& actor, PatientRecord 
   return p;
 }
 
-Result<std::vector<PatientRecord>> Store::ListPatients(const std::string& actor) {
+Result<std::vector<PatientRecord>> Store::ListPatients(const std::string& actor, int64_t limit,
+                                                       const std::string& after) {
   return InRead<std::vector<PatientRecord>>(*this, [&]() -> Result<std::vector<PatientRecord>> {
     std::vector<PatientRecord> out;
-    Status s = db_->Stream("SELECT " + std::string(kPatientColumns) + " FROM patients ORDER BY ref", {},
-                          [&](const Row& r) { out.push_back(PatientFrom(r)); });
+    std::string sql = "SELECT " + std::string(kPatientColumns) + " FROM patients";
+    Params params;
+    if (!after.empty()) {
+      sql += " WHERE ref > ?";
+      params.emplace_back(std::string_view(after));
+    }
+    sql += " ORDER BY ref";
+    if (limit > 0) {
+      sql += " LIMIT ?";
+      params.emplace_back(limit);
+    }
+    Status s = db_->Stream(sql, params, [&](const Row& r) { out.push_back(PatientFrom(r)); });
     if (!s.ok()) return s.error();
     s = Audit(actor, "patient.list", "*", std::to_string(out.size()) + " patients");
     if (!s.ok()) return s.error();
@@ -1177,13 +1188,13 @@ Status Store::CoursesBetween(const Knowledge& k, Date as_of, int64_t first, int6
   };
   s = db_->Stream("SELECT " + std::string(kCourseEventColumns) +
                       " FROM events WHERE patient_id BETWEEN ? AND ? AND date <= ? AND patient_id IN (SELECT "
-                     "patient_id FROM courses)" +
-                     std::string(kInForce) + " ORDER BY patient_id, date, id",
-                 {first, last, std::string_view(as_of.ToString())}, [&](const Row& r) {
-                   const int64_t pid = r.Int(1);
-                   if (!advance_to(pid)) return;
-                   if (current.ok()) current = builder.Add(r);
-                 });
+                      "patient_id FROM courses)" +
+                      std::string(kInForce) + " ORDER BY patient_id, date, id",
+                  {first, last, std::string_view(as_of.ToString())}, [&](const Row& r) {
+                    const int64_t pid = r.Int(1);
+                    if (!advance_to(pid)) return;
+                    if (current.ok()) current = builder.Add(r);
+                  });
   if (!s.ok()) return s;
   finish();
   while (at < headers.size()) {

@@ -178,7 +178,10 @@ class Store {
 
   // Patients: adds a new patient (bad input if the ref exists); `p.facts` is stored as given.
   Result<PatientRecord> AddPatient(const std::string& actor, PatientRecord p);
-  Result<std::vector<PatientRecord>> ListPatients(const std::string& actor);  // audited as one read
+  // By reference: every patient, or `limit` (> 0) of them after the reference `after`; audited as
+  // one read.
+  Result<std::vector<PatientRecord>> ListPatients(const std::string& actor, int64_t limit = 0,
+                                                  const std::string& after = "");
   Result<PatientRecord> ShowPatient(const std::string& actor, const std::string& ref);
 
   // Stores a therapy course (`c.header`, `c.indication`, `c.start_date`) for the patient.
@@ -244,7 +247,8 @@ class Store {
   void set_checkpoint_policy(CheckpointPolicy p) { checkpoint_policy_ = p; }
   const std::string& checkpoint_file() const { return audit_paths_.checkpoints; }
   const std::string& audit_key_file() const { return audit_paths_.key_file; }
-  Result<std::vector<AuditEntry>> AuditLog(int64_t limit);
+  // The latest `limit` entries, or those before entry `before` (> 0), oldest first.
+  Result<std::vector<AuditEntry>> AuditLog(int64_t limit, int64_t before = 0);
 
   // Low-level writes for the importer, inside Transaction(); the importer validates first.
   // Inserts or updates a patient by ref (name, sex, birth date; the facts only when not empty);

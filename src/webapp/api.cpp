@@ -74,9 +74,21 @@ const Fields<app::StatusRequest>& AsOfFields() {
 
 struct LimitRequest {
   int limit = 20;
+  int before = 0;
 };
 const Fields<LimitRequest>& LimitFields() {
-  static const Fields<LimitRequest> f = Fields<LimitRequest>().Int("limit", &LimitRequest::limit);
+  static const Fields<LimitRequest> f =
+      Fields<LimitRequest>().Int("limit", &LimitRequest::limit).Int("before", &LimitRequest::before);
+  return f;
+}
+// A page of patients: `limit` after the reference `after`.
+struct PageRequest {
+  int limit = 100;
+  std::string after;
+};
+const Fields<PageRequest>& PageFields() {
+  static const Fields<PageRequest> f =
+      Fields<PageRequest>().Int("limit", &PageRequest::limit).Text("after", &PageRequest::after);
   return f;
 }
 
@@ -139,10 +151,16 @@ void AddApi(Site& site, Router& router) {
   });
 
   // Records.
-  router.Add("GET", "/api/v1/patients", [&site](const http::Request&, const RouteParams&, const Caller& c) {
+  router.Add("GET", "/api/v1/patients", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
     if (auto refuse = Require(c, Capability::kViewPatients, "list patients")) return *refuse;
+    PageRequest r;
+    Status s = PageFields().FromForm(req.query, r);
+    if (!s.ok()) return ErrorResponse(s.error());
     Site::Db db = site.Connect(c);
-    return Answer(app::ListPatients(db.ctx), wire::PatientListJson);
+    if (req.query.count("limit") == 0 && r.after.empty()) {
+      return Answer(app::ListPatients(db.ctx), wire::PatientListJson);
+    }
+    return Answer(app::ListPatientsPage(db.ctx, r.limit, r.after), wire::PatientPageJson);
   });
 
   router.Add("POST", "/api/v1/patients", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
@@ -368,7 +386,7 @@ void AddApi(Site& site, Router& router) {
     Status s = LimitFields().FromForm(req.query, r);
     if (!s.ok()) return ErrorResponse(s.error());
     Site::Db db = site.Connect(c);
-    return Answer(app::AuditLog(db.ctx, r.limit), wire::AuditLogJson);
+    return Answer(app::AuditLog(db.ctx, r.limit, r.before), wire::AuditLogJson);
   });
 }
 

@@ -460,6 +460,12 @@ json PatientListJson(const std::vector<store::PatientRecord>& list) {
   return {{"patients", j}};
 }
 
+json PatientPageJson(const app::PatientPage& page) {
+  json j = PatientListJson(page.patients);
+  j["next"] = page.next.empty() ? json(nullptr) : json(page.next);
+  return j;
+}
+
 namespace {
 
 // The correction and confirmation columns of a row, where set.

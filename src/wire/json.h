@@ -55,6 +55,7 @@ nlohmann::json ResponseJson(const ResponseAnswer& a);
 // Records.
 nlohmann::json PatientJson(const store::PatientRecord& p);
 nlohmann::json PatientListJson(const std::vector<store::PatientRecord>& list);
+nlohmann::json PatientPageJson(const app::PatientPage& page);  // with "next": the next page's `after`, or null
 nlohmann::json PatientViewJson(const app::PatientView& v);
 nlohmann::json CourseStartedJson(const store::CourseRecord& c, const std::string& ref);
 nlohmann::json RecordedJson(const store::EventRecord& e, const std::string& ref);

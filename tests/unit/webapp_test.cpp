@@ -232,6 +232,41 @@ TEST(WebApi, TheWorklistComesInPagesThatMakeTheWholeList) {
   EXPECT_NE(html.body.find("&amp;after="), std::string::npos);
 }
 
+// The patient list and the audit log page too: by reference after `after`, and back from `before`.
+TEST(WebApi, ThePatientListAndTheAuditLogComeInPages) {
+  const Credentials nurse = Site().TokenFor("nurse");
+  const json all = json::parse(Site().Get("/api/v1/patients", &nurse).body);
+  ASSERT_GE(all["patients"].size(), 3u);
+  EXPECT_FALSE(all.contains("next"));
+  json pages = json::array();
+  std::string after;
+  for (int i = 0; i < 100; ++i) {
+    const http::Response r =
+        Site().Get("/api/v1/patients?limit=2" + (after.empty() ? "" : "&after=" + testing::UrlEncode(after)), &nurse);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json page = json::parse(r.body);
+    for (const json& p : page["patients"]) pages.push_back(p);
+    if (page["next"].is_null()) break;
+    after = page["next"].get<std::string>();
+  }
+  EXPECT_EQ(pages, all["patients"]);
+  EXPECT_EQ(Site().Get("/api/v1/patients?limit=1001", &nurse).status, 400);
+  EXPECT_EQ(Site().Get("/api/v1/patients?limit=0", &nurse).status, 400);
+
+  const Credentials admin = Site().TokenFor("admin");
+  const http::Response log = Site().Get("/api/v1/audit/log?limit=3", &admin);
+  ASSERT_EQ(log.status, 200) << log.body;
+  const json latest = json::parse(log.body)["entries"];
+  ASSERT_EQ(latest.size(), 3u);
+  const int64_t lowest = latest[0]["seq"].get<int64_t>();
+  const json earlier =
+      json::parse(Site().Get("/api/v1/audit/log?limit=3&before=" + std::to_string(lowest), &admin).body)["entries"];
+  ASSERT_EQ(earlier.size(), 3u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(earlier[i]["seq"].get<int64_t>(), lowest - 3 + i);
+  EXPECT_EQ(Site().Get("/api/v1/audit/log?limit=1001", &admin).status, 400);
+  EXPECT_EQ(Site().Get("/api/v1/audit/log?before=-1", &admin).status, 400);
+}
+
 TEST(WebApi, ATokenCannotMakeTokensAndAPersonLists) {
   const Credentials token = Site().TokenFor("nurse");
   http::Response r = Site().PostJson("/api/v1/tokens", {{"name", "minted"}}, &token);
