@@ -282,16 +282,24 @@ CREATE TABLE course_status (
 CREATE INDEX course_status_by_key ON course_status (computed_on, key_rank, key_due, ref);
 INSERT INTO course_status (patient_id) SELECT DISTINCT patient_id FROM courses;
 CREATE FUNCTION course_status_stale() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  changed BIGINT;
 BEGIN
+  -- One statement per patient, by primary key: a join with the transition table (which has no
+  -- statistics) could be planned as a scan of every row.
   IF TG_TABLE_NAME = 'courses' THEN
-    INSERT INTO course_status (patient_id) SELECT DISTINCT patient_id FROM new_rows
-      ON CONFLICT (patient_id) DO UPDATE SET computed_on = NULL, version = course_status.version + 1;
+    FOR changed IN SELECT DISTINCT patient_id FROM new_rows LOOP
+      INSERT INTO course_status (patient_id) VALUES (changed)
+        ON CONFLICT (patient_id) DO UPDATE SET computed_on = NULL, version = course_status.version + 1;
+    END LOOP;
   ELSIF TG_TABLE_NAME = 'patients' THEN
-    UPDATE course_status SET computed_on = NULL, version = version + 1
-      WHERE patient_id IN (SELECT id FROM new_rows);
+    FOR changed IN SELECT DISTINCT id FROM new_rows LOOP
+      UPDATE course_status SET computed_on = NULL, version = version + 1 WHERE patient_id = changed;
+    END LOOP;
   ELSE
-    UPDATE course_status SET computed_on = NULL, version = version + 1
-      WHERE patient_id IN (SELECT patient_id FROM new_rows);
+    FOR changed IN SELECT DISTINCT patient_id FROM new_rows LOOP
+      UPDATE course_status SET computed_on = NULL, version = version + 1 WHERE patient_id = changed;
+    END LOOP;
   END IF;
   RETURN NULL;
 END $$;

@@ -356,6 +356,12 @@ Status Store::AppendAudit(const std::string& actor, const std::string& action, c
     deferred_.push_back(std::move(e));
     return Status::Ok();
   }
+  if (depth_ > 0 && !flushing_) {
+    // Held to the end of the transaction (FlushAudit): every writer waits for the audit head
+    // row from the first entry to the commit, so the entries go last.
+    held_.push_back(AuditEntry{0, "", actor, action, subject, detail, "", ""});
+    return Status::Ok();
+  }
   if (db_->read_only() && IsRead(action)) {
     ++unrecorded_reads_;
     return Status::Ok();
@@ -383,6 +389,19 @@ Status Store::AppendAudit(const std::string& actor, const std::string& action, c
   }
   Status released = db_->ReleaseSavepoint();
   return s.ok() ? released : s;
+}
+
+Status Store::FlushAudit() {
+  std::vector<AuditEntry> entries = std::move(held_);
+  held_.clear();
+  flushing_ = true;
+  Status s = Status::Ok();
+  for (const AuditEntry& e : entries) {
+    s = AppendAudit(e.actor, e.action, e.subject, e.detail);
+    if (!s.ok()) break;
+  }
+  flushing_ = false;
+  return s;
 }
 
 Status Store::AppendAuditEntry(const std::string& actor, const std::string& action, const std::string& subject,
@@ -482,11 +501,14 @@ Status Store::Transaction(const std::function<Status()>& body) {
   ++transactions_;
   ++depth_;
   touched_.clear();
+  held_.clear();
   Status s = InTransaction(*db_, [&]() -> Status {
     Status b = body();
-    return b.ok() ? KeepStatuses() : b;
+    if (b.ok()) b = KeepStatuses();
+    return b.ok() ? FlushAudit() : b;
   });
   touched_.clear();
+  held_.clear();
   --depth_;
   if (s.ok()) {
     AuditCommitted();
@@ -571,11 +593,14 @@ Status Store::Begin() {
   ++transactions_;
   ++depth_;
   touched_.clear();
+  held_.clear();
   return s;
 }
 
 Status Store::Commit() {
   Status kept = KeepStatuses();
+  if (kept.ok()) kept = FlushAudit();
+  held_.clear();
   --depth_;
   if (!kept.ok()) {
     AuditRolledBack();
@@ -594,6 +619,7 @@ Status Store::Commit() {
 Status Store::Rollback() {
   --depth_;
   touched_.clear();
+  held_.clear();
   AuditRolledBack();
   return db_->Rollback();
 }

@@ -345,11 +345,15 @@ class Store {
   }
   // Runs the status keeper over the touched patients (at the end of a write transaction).
   Status KeepStatuses();
+  // Appends the audit entries held in the transaction (at its end, after the keeper).
+  Status FlushAudit();
 
   std::unique_ptr<Connection> db_;
   const Clock& clock_;
   StatusKeeper status_keeper_;
   std::vector<int64_t> touched_;
+  std::vector<AuditEntry> held_;  // a write transaction's audit entries, appended at its end
+  bool flushing_ = false;
   int depth_ = 0;  // nesting of Transaction()
   // Inside Read(): the audit entries of its reads, appended when it ends.
   bool reading_ = false;
