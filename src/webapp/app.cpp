@@ -1,6 +1,7 @@
 #include "webapp/app.h"
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -152,8 +153,18 @@ Caller WebApp::Identify(const http::Request& req) {
 }
 
 bool WebApp::IsHeavy(const http::Request& req) {
-  return req.method == "POST" &&
-         (req.path == "/sign-in" || req.path == "/account/password" || req.path == "/api/v1/account/password");
+  if (req.method == "POST") {
+    return req.path == "/sign-in" || req.path == "/account/password" || req.path == "/api/v1/account/password";
+  }
+  // A whole list (the worklist, the patients) grows with the records: on the heavy pool, so that it
+  // never holds up the I/O thread of other requests. (A page of 100 or fewer entries is light.)
+  if (req.method != "GET") return false;
+  if (req.path != "/api/v1/worklist" && req.path != "/worklist" && req.path != "/api/v1/patients") return false;
+  auto limit = req.query.find("limit");
+  if (limit == req.query.end()) return req.path != "/worklist";  // the page shows 100 unless asked for more
+  int n = 0;
+  auto [end, ec] = std::from_chars(limit->second.data(), limit->second.data() + limit->second.size(), n);
+  return ec != std::errc() || end != limit->second.data() + limit->second.size() || n > 100;
 }
 
 http::Response WebApp::Handle(const http::Request& req) {

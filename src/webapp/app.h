@@ -27,8 +27,9 @@ class WebApp {
                                                 SiteOptions options);
 
   http::Response Handle(const http::Request& req);
-  // The requests that check a password (Argon2id, a tenth of a second of CPU): the server runs
-  // them on its pool for heavy requests (http::ServerOptions::heavy).
+  // The requests that check a password (Argon2id, a tenth of a second of CPU) or read a whole list
+  // (the worklist, the patients: it grows with the records): the server runs them on its pool for
+  // heavy requests (http::ServerOptions::heavy), at a lower CPU priority.
   static bool IsHeavy(const http::Request& req);
   const Router& router() const { return router_; }
   Site& site() { return *site_; }

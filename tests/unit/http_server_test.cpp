@@ -4,7 +4,9 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -190,6 +192,10 @@ class App {
       cv_.wait_for(lock, kWait, [this] { return released_; });
       res.route = "/slow";
       res.body = "slow answer";
+    } else if (r.path == "/nice") {
+      // The scheduling priority of the thread that runs the request.
+      res.route = "/nice";
+      res.body = std::to_string(::getpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid))));
     } else if (r.path == "/throw") {
       throw std::runtime_error("handler bug");
     } else {
@@ -543,6 +549,23 @@ TEST(HttpServer, AHeavyRequestInProgressDoesNotHoldUpOtherRequests) {
   const auto slow = heavy.Read();
   ASSERT_TRUE(slow.has_value());
   EXPECT_EQ(slow->body, "slow answer");
+}
+
+// Heavy requests yield the CPU to the quick ones: their threads run at nice 10 or more; the I/O
+// threads keep the process's priority.
+TEST(HttpServer, HeavyRequestsRunAtALowerCpuPriority) {
+  App app;
+  ServerOptions options;
+  options.heavy = [](const Request& r) { return r.path == "/nice" && r.query.count("heavy") > 0; };
+  TestServer server(app, options);
+  Client client(server.port());
+  const int own = ::getpriority(PRIO_PROCESS, 0);
+  const auto quick = client.Exchange(Get("/nice"));
+  ASSERT_TRUE(quick.has_value());
+  EXPECT_EQ(quick->body, std::to_string(own));
+  const auto heavy = client.Exchange(Get("/nice?heavy=1"));
+  ASSERT_TRUE(heavy.has_value());
+  EXPECT_EQ(heavy->body, std::to_string(std::max(own, 10)));
 }
 
 TEST(HttpServer, AThrowingHandlerGets500AndTheServerCarriesOn) {

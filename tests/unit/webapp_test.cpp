@@ -232,6 +232,28 @@ TEST(WebApi, TheWorklistComesInPagesThatMakeTheWholeList) {
   EXPECT_NE(html.body.find("&amp;after="), std::string::npos);
 }
 
+// Whole lists run on the heavy pool (off the I/O threads, at a lower priority); pages do not.
+TEST(WebApi, WholeListsAreHeavyRequestsAndPagesAreNot) {
+  auto get = [](const std::string& path, std::multimap<std::string, std::string> query = {}) {
+    http::Request r;
+    r.method = "GET";
+    r.path = path;
+    r.query = std::move(query);
+    return r;
+  };
+  EXPECT_TRUE(webapp::WebApp::IsHeavy(get("/api/v1/worklist")));
+  EXPECT_TRUE(webapp::WebApp::IsHeavy(get("/api/v1/patients")));
+  EXPECT_TRUE(webapp::WebApp::IsHeavy(get("/api/v1/worklist", {{"limit", "1000"}})));
+  EXPECT_TRUE(webapp::WebApp::IsHeavy(get("/worklist", {{"limit", "500"}})));
+  EXPECT_TRUE(webapp::WebApp::IsHeavy(get("/api/v1/worklist", {{"limit", "x"}})));
+  EXPECT_FALSE(webapp::WebApp::IsHeavy(get("/api/v1/worklist", {{"limit", "50"}})));
+  EXPECT_FALSE(webapp::WebApp::IsHeavy(get("/worklist")));
+  EXPECT_FALSE(webapp::WebApp::IsHeavy(get("/api/v1/patients/DEMO-1001/status")));
+  http::Request sign_in = get("/sign-in");
+  sign_in.method = "POST";
+  EXPECT_TRUE(webapp::WebApp::IsHeavy(sign_in));
+}
+
 // The patient list and the audit log page too: by reference after `after`, and back from `before`.
 TEST(WebApi, ThePatientListAndTheAuditLogComeInPages) {
   const Credentials nurse = Site().TokenFor("nurse");
