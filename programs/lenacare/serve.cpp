@@ -1,6 +1,8 @@
 #include "programs/lenacare/serve.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -127,24 +129,30 @@ Status PrintDemoAccounts(const std::string& target, const std::vector<webapp::De
 }
 
 // The server's housekeeping, on a thread of its own while it runs, idle or not:
+// - the worklist's stored answers that do not hold (the writes marked them stale; a new day; a new
+//   knowledge pack) are recomputed every second, many courses to a transaction;
 // - the audit log is checkpointed every policy interval: a commit checkpoints by the policy too,
 //   but the entries of a last burst before a quiet night would stay unanchored until the next
 //   write. Each connection of the pool anchors what it committed, while no request holds it.
-// - the worklist's stored answers that do not hold for today are recomputed (at start, and after
-//   midnight every course's), so that the first worklist of the day finds them ready.
 class Housekeeping {
  public:
   Housekeeping(store::StorePool& pool, const Knowledge& k, const Clock& clock)
       : thread_([this, &pool, &k, &clock] {
+          // Background work: it yields the CPU to the requests (nice 10, this thread only).
+          (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10);
           std::unique_lock<std::mutex> lock(mutex_);
-          const auto every = store::CheckpointPolicy{}.interval;
+          const auto checkpoint_every = store::CheckpointPolicy{}.interval;
+          auto last_checkpoint = std::chrono::steady_clock::now();
           for (;;) {
             lock.unlock();
             RefreshWorklist(pool, k, clock);
+            if (std::chrono::steady_clock::now() - last_checkpoint >= checkpoint_every) {
+              // A failure is tried again at the next interval and at shutdown.
+              (void)pool.ForEach([](store::Store& st) { return st.Checkpoint(); });
+              last_checkpoint = std::chrono::steady_clock::now();
+            }
             lock.lock();
-            if (wake_.wait_for(lock, every, [this] { return stop_; })) return;
-            // A failure is tried again at the next tick and at shutdown.
-            (void)pool.ForEach([](store::Store& st) { return st.Checkpoint(); });
+            if (wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) return;
           }
         }) {}
   ~Housekeeping() {
@@ -166,6 +174,10 @@ class Housekeeping {
       return !stop_;
     });
     if (!n.ok()) {
+      // Said once a minute at most while it goes on failing.
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_warning_ < std::chrono::minutes(1)) return;
+      last_warning_ = now;
       std::cerr << "lenacare: warning: the worklist's stored answers were not refreshed (the worklist recomputes "
                    "them when it is asked for): "
                 << n.error().Describe() << "\n";
@@ -175,6 +187,7 @@ class Housekeeping {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;
+  std::chrono::steady_clock::time_point last_warning_{};
   std::thread thread_;  // last: starts once the members above exist
 };
 
@@ -202,6 +215,7 @@ int RunServe(const cli::ServeOptions& o, const Clock& clock) {
   site.secure_cookies = o.secure_cookies;
   site.public_metrics = o.public_metrics;
   site.trusted_proxies = o.trusted_proxies;
+  site.keep_worklist_in_writes = false;  // Housekeeping recomputes them in batches
   if (o.session_idle_minutes < 1) return Fail(Error::BadInput("session-idle", "must be at least 1 minute"));
   site.session_idle = std::chrono::minutes(o.session_idle_minutes);
   if (o.token_max_days > 0) site.tokens.max_days = o.token_max_days;

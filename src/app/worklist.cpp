@@ -303,32 +303,35 @@ store::CourseStatus StatusOf(const Knowledge& k, const ResponseCriteria* criteri
   return s;
 }
 
-// Recomputes the stored answers of `rows` (by patient id) for `day`, in the caller's transaction.
-Status RecomputeStatuses(const Knowledge& k, store::Store& st, Date day,
-                         const std::vector<store::StatusVersion>& rows) {
-  if (rows.empty()) return Status::Ok();
+// Recomputes the stored answers of `rows` (by patient id) for `day`, in the caller's transaction;
+// the number written (an answer whose row changed since its version was read is not).
+Result<int64_t> RecomputeStatuses(const Knowledge& k, store::Store& st, Date day,
+                                  const std::vector<store::StatusVersion>& rows) {
+  if (rows.empty()) return int64_t{0};
   std::map<int64_t, int64_t> version;
   for (const store::StatusVersion& r : rows) version[r.patient_id] = r.version;
-  const int64_t first = version.begin()->first, last = version.rbegin()->first;
+  std::vector<int64_t> ids;
+  for (const auto& [id, v] : version) ids.push_back(id);
   const ResponseCriteria* criteria = k.FindResponseCriteria("IMWG-2016");
-  auto severe = st.SevereSymptoms(day, first, last);
+  auto severe = st.SevereSymptoms(day, ids.front(), ids.back());
   if (!severe.ok()) return severe.error();
   std::vector<store::CourseStatus> computed;  // written once the courses' rows (streamed) are read
-  Status s =
-      st.CoursesBetween(k, day, first, last, [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
-        auto wanted = version.find(p.id);
-        if (wanted == version.end()) return;
-        auto reported = severe->find(p.id);
-        computed.push_back(StatusOf(k, criteria, p, c,
-                                    reported == severe->end() ? std::vector<store::SymptomEntry>{} : reported->second,
-                                    day, wanted->second));
-      });
-  if (!s.ok()) return s;
+  Status s = st.CoursesOf(k, day, ids, [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
+    auto wanted = version.find(p.id);
+    if (wanted == version.end()) return;
+    auto reported = severe->find(p.id);
+    computed.push_back(StatusOf(k, criteria, p, c,
+                                reported == severe->end() ? std::vector<store::SymptomEntry>{} : reported->second, day,
+                                wanted->second));
+  });
+  if (!s.ok()) return s.error();
+  int64_t written = 0;
   for (const store::CourseStatus& status : computed) {
-    auto written = st.PutStatus(status);  // false: changed since it was read; it stays stale
-    if (!written.ok()) return written.error();
+    auto put = st.PutStatus(status);  // false: changed since it was read; it stays stale
+    if (!put.ok()) return put.error();
+    written += *put ? 1 : 0;
   }
-  return Status::Ok();
+  return written;
 }
 
 // Audits the entries shown: one entry per thousand patients, naming them.
@@ -394,7 +397,7 @@ Status StoredWorklist(const Context& ctx, const std::optional<Key>& after, int l
   store::Store& st = *ctx.store;
   return st.Read([&]() -> Status {
     const std::string day = w.as_of.ToString();
-    auto stale = st.StaleStatuses(day, k.fingerprint, 0, 1);
+    auto stale = st.StaleStatuses(day, k.fingerprint, 1);
     if (!stale.ok()) return stale.error();
     complete = stale->empty();
     if (!complete) return Status::Ok();
@@ -439,25 +442,31 @@ void KeepWorklist(store::Store& store, const Knowledge& k) {
   store.set_status_keeper([&k](store::Store& st, const std::vector<int64_t>& patients) -> Status {
     auto versions = st.StatusVersions(patients);
     if (!versions.ok()) return versions.error();
-    for (const store::StatusVersion& v : *versions) {  // one at a time: a range would reread the others
-      if (Status s = RecomputeStatuses(k, st, st.clock().Today(), {v}); !s.ok()) return s;
-    }
-    return Status::Ok();
+    auto n = RecomputeStatuses(k, st, st.clock().Today(), *versions);
+    return n.ok() ? Status::Ok() : Status(n.error());
   });
 }
 
 Result<int64_t> RefreshWorklist(const Knowledge& k, store::Store& st, Date day, int64_t batch,
                                 const std::function<bool()>& go_on) {
-  int64_t done = 0, after = 0;
+  int64_t done = 0;
   for (;;) {
     if (go_on && !go_on()) return done;
-    auto stale = st.StaleStatuses(day.ToString(), k.fingerprint, after, batch);
+    auto stale = st.StaleStatuses(day.ToString(), k.fingerprint, batch);
     if (!stale.ok()) return stale.error();
     if (stale->empty()) return done;
-    Status s = st.Transaction([&] { return RecomputeStatuses(k, st, day, *stale); });
+    int64_t written = 0;
+    Status s = st.Transaction([&]() -> Status {
+      auto n = RecomputeStatuses(k, st, day, *stale);
+      if (!n.ok()) return n.error();
+      written = *n;
+      return Status::Ok();
+    });
     if (!s.ok()) return s.error();
-    done += static_cast<int64_t>(stale->size());
-    after = stale->back().patient_id;
+    done += written;
+    // None written: every one changed meanwhile (writes faster than this); the next refresh, or
+    // the worklist, takes them up.
+    if (written == 0) return done;
   }
 }
 

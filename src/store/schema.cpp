@@ -220,7 +220,8 @@ CREATE INDEX sign_in_throttle_by_time ON sign_in_throttle (last_failure_ms);
       // another server is never overwritten with an older answer. The key columns order the
       // entries: `fixed_rank`/`fixed_due` the most urgent item that does not depend on the
       // look-ahead; `expiring_due`, `soon_due` and `fill_due` the earliest item of those kinds;
-      // `key_rank`/`key_due` the entry's key for the default look-ahead (indexed).
+      // `key_rank`/`key_due` the entry's key for the default look-ahead. The index serves both
+      // today's worklist and the search for stale rows (NULL, another day, another pack).
       {9,
        R"sql(
 CREATE TABLE course_status (
@@ -240,7 +241,7 @@ CREATE TABLE course_status (
   key_due TEXT NOT NULL DEFAULT '',
   items TEXT NOT NULL DEFAULT '[]'
 );
-CREATE INDEX course_status_by_key ON course_status (computed_on, key_rank, key_due, ref);
+CREATE INDEX course_status_by_key ON course_status (computed_on, knowledge, key_rank, key_due, ref);
 INSERT INTO course_status (patient_id) SELECT DISTINCT patient_id FROM courses;
 CREATE TRIGGER course_status_course AFTER INSERT ON courses BEGIN
   INSERT INTO course_status (patient_id) VALUES (NEW.patient_id)
@@ -279,7 +280,7 @@ CREATE TABLE course_status (
   key_due TEXT COLLATE "C" NOT NULL DEFAULT '',
   items TEXT NOT NULL DEFAULT '[]'
 );
-CREATE INDEX course_status_by_key ON course_status (computed_on, key_rank, key_due, ref);
+CREATE INDEX course_status_by_key ON course_status (computed_on, knowledge, key_rank, key_due, ref);
 INSERT INTO course_status (patient_id) SELECT DISTINCT patient_id FROM courses;
 CREATE FUNCTION course_status_stale() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE

@@ -1163,7 +1163,34 @@ Result<StoredCourse> Store::LoadCourse(const std::string& actor, const Knowledge
 
 Status Store::CoursesBetween(const Knowledge& k, Date as_of, int64_t first, int64_t last,
                              const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each) {
-  // Every patient in the range with their latest course, in patient id order.
+  return CoursesWhere(k, as_of, "BETWEEN ? AND ?", {first, last}, each);
+}
+
+Status Store::CoursesOf(const Knowledge& k, Date as_of, const std::vector<int64_t>& patients,
+                        const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each) {
+  // In lists of a few fixed lengths (padded with 0, which no row has), so that a handful of
+  // statements is prepared rather than one per length.
+  for (size_t at = 0; at < patients.size();) {
+    const size_t n = std::min<size_t>(patients.size() - at, 512);
+    size_t width = 1;
+    while (width < n) width *= 8;
+    width = std::min<size_t>(width, 512);
+    std::string in = "IN (";
+    Params ids;
+    for (size_t i = 0; i < width; ++i) {
+      in += i == 0 ? "?" : ", ?";
+      ids.emplace_back(i < n ? patients[at + i] : int64_t{0});
+    }
+    in += ")";
+    if (Status s = CoursesWhere(k, as_of, in, ids, each); !s.ok()) return s;
+    at += n;
+  }
+  return Status::Ok();
+}
+
+Status Store::CoursesWhere(const Knowledge& k, Date as_of, const std::string& patients, const Params& ids,
+                           const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each) {
+  // Every patient chosen with their latest course, in patient id order.
   struct Header {
     PatientRecord patient;
     CourseRecord course;
@@ -1172,13 +1199,15 @@ Status Store::CoursesBetween(const Knowledge& k, Date as_of, int64_t first, int6
   Status s = db_->Query(
       "SELECT p.id, p.ref, p.name, p.sex, p.birth_date, p.facts, c.id, c.patient_id, c.indication, c.start_date, "
       "c.header FROM patients p JOIN courses c ON c.patient_id = p.id "
-      "WHERE p.id BETWEEN ? AND ? AND c.id = (SELECT max(id) FROM courses WHERE patient_id = p.id) ORDER BY p.id",
-      {first, last}, [&](const Row& r) {
+      "WHERE p.id " +
+          patients + " AND c.id = (SELECT max(id) FROM courses WHERE patient_id = p.id) ORDER BY p.id",
+      ids, [&](const Row& r) {
         headers.push_back({PatientFrom(r, 0), CourseFrom(r, 6)});
       });
   if (!s.ok()) return s;
 
   // One pass over the events of those patients, in (patient, date, id) order.
+  const std::string day = as_of.ToString();
   CourseBuilder builder(k, as_of);
   size_t at = 0;
   Status current = Status::Ok();
@@ -1212,11 +1241,12 @@ Status Store::CoursesBetween(const Knowledge& k, Date as_of, int64_t first, int6
     }
     return false;
   };
-  s = db_->Stream("SELECT " + std::string(kCourseEventColumns) +
-                      " FROM events WHERE patient_id BETWEEN ? AND ? AND date <= ? AND patient_id IN (SELECT "
-                      "patient_id FROM courses)" +
-                      std::string(kInForce) + " ORDER BY patient_id, date, id",
-                  {first, last, std::string_view(as_of.ToString())}, [&](const Row& r) {
+  Params with_day = ids;
+  with_day.emplace_back(std::string_view(day));
+  s = db_->Stream("SELECT " + std::string(kCourseEventColumns) + " FROM events WHERE patient_id " + patients +
+                      " AND date <= ? AND patient_id IN (SELECT patient_id FROM courses)" + std::string(kInForce) +
+                      " ORDER BY patient_id, date, id",
+                  with_day, [&](const Row& r) {
                     const int64_t pid = r.Int(1);
                     if (!advance_to(pid)) return;
                     if (current.ok()) current = builder.Add(r);
@@ -1254,15 +1284,21 @@ Result<std::vector<StatusVersion>> Store::StatusVersions(const std::vector<int64
 }
 
 Result<std::vector<StatusVersion>> Store::StaleStatuses(const std::string& day, const std::string& knowledge,
-                                                        int64_t after, int64_t limit) {
+                                                        int64_t limit) {
+  // Ranges of the index (computed_on, knowledge, ...), so that finding none among 100,000 fresh
+  // rows reads none of them.
   std::vector<StatusVersion> out;
   Status s = db_->Query(
-      "SELECT patient_id, version FROM course_status WHERE patient_id > ? AND (computed_on IS NULL OR computed_on <> ? "
-      "OR knowledge <> ?) ORDER BY patient_id LIMIT ?",
-      {after, std::string_view(day), std::string_view(knowledge), limit}, [&](const Row& r) {
+      "SELECT patient_id, version FROM course_status WHERE computed_on IS NULL OR computed_on < ? OR computed_on > ? "
+      "OR (computed_on = ? AND (knowledge < ? OR knowledge > ?)) LIMIT ?",
+      {std::string_view(day), std::string_view(day), std::string_view(day), std::string_view(knowledge),
+       std::string_view(knowledge), limit},
+      [&](const Row& r) {
         out.push_back({r.Int(0), r.Int(1)});
       });
   if (!s.ok()) return s.error();
+  std::sort(out.begin(), out.end(),
+            [](const StatusVersion& a, const StatusVersion& b) { return a.patient_id < b.patient_id; });
   return out;
 }
 

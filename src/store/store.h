@@ -206,6 +206,9 @@ class Store {
   // the store.
   Status CoursesBetween(const Knowledge& k, Date as_of, int64_t first, int64_t last,
                         const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each);
+  // The same for the patients with these row ids (any order; each passed once, by id).
+  Status CoursesOf(const Knowledge& k, Date as_of, const std::vector<int64_t>& patients,
+                   const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each);
 
   // The worklist's stored answers (course_status). The keeper, if set, is called at the end of
   // every write transaction (before it commits) with the patients whose records it changed, so
@@ -214,9 +217,8 @@ class Store {
   void set_status_keeper(StatusKeeper keeper) { status_keeper_ = std::move(keeper); }
   // The current versions of these patients' rows (patients without a course have none).
   Result<std::vector<StatusVersion>> StatusVersions(const std::vector<int64_t>& patients);
-  // Up to `limit` rows, by patient id after `after`, that do not hold for `day` and `knowledge`.
-  Result<std::vector<StatusVersion>> StaleStatuses(const std::string& day, const std::string& knowledge, int64_t after,
-                                                   int64_t limit);
+  // Up to `limit` rows that do not hold for `day` and `knowledge`, by patient id.
+  Result<std::vector<StatusVersion>> StaleStatuses(const std::string& day, const std::string& knowledge, int64_t limit);
   // Writes a row computed from `s.version`; false when the row has changed since (it stays stale).
   Result<bool> PutStatus(const CourseStatus& s);
   // Rows (patients with a course).
@@ -343,6 +345,9 @@ class Store {
   void Touch(int64_t id) {
     if (status_keeper_ && id > 0) touched_.push_back(id);
   }
+  // CoursesBetween and CoursesOf: `patients` is the SQL after "patient_id " that picks them.
+  Status CoursesWhere(const Knowledge& k, Date as_of, const std::string& patients, const Params& ids,
+                      const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each);
   // Runs the status keeper over the touched patients (at the end of a write transaction).
   Status KeepStatuses();
   // Appends the audit entries held in the transaction (at its end, after the keeper).

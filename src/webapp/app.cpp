@@ -89,12 +89,13 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const Knowledge& k, store::StoreP
     if (!f.ok()) return f.error();
     files[name] = std::move(f).value();
   }
-  // Every write recomputes the worklist's stored answers of the courses it changed.
-  Status kept = pool.ForEach([&k](store::Store& st) {
-    app::KeepWorklist(st, k);
-    return Status::Ok();
-  });
-  if (!kept.ok()) return kept.error();
+  if (options.keep_worklist_in_writes) {  // every write recomputes the answers of the courses it changed
+    Status kept = pool.ForEach([&k](store::Store& st) {
+      app::KeepWorklist(st, k);
+      return Status::Ok();
+    });
+    if (!kept.ok()) return kept.error();
+  }
   auto site = std::make_unique<Site>(k, pool, clock, std::move(options), std::move(content).value(),
                                      std::move(layout).value(), std::move(files));
   std::unique_ptr<WebApp> app(new WebApp(std::move(site)));

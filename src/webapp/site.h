@@ -41,6 +41,11 @@ struct SiteOptions {
   // The TLS proxies in front (their addresses): only from them is X-Forwarded-For believed.
   std::vector<std::string> trusted_proxies;
   size_t import_limit = 1 << 20;  // bytes of one FHIR upload through the web (= the server's body limit)
+  // Whether each write recomputes the worklist's stored answer of its course in its own
+  // transaction (app::KeepWorklist). `serve` leaves it to its housekeeping, which recomputes what
+  // the writes marked stale every second, many courses to a transaction; the worklist recomputes
+  // whatever is still stale before it reads, so either way its answer is the same.
+  bool keep_worklist_in_writes = true;
 };
 
 // The sources an answer rests on, each once, in the order met; and whether any is unverified.

@@ -127,7 +127,7 @@ TEST_P(StoredWorklistTest, AWriteStoresItsCoursesAnswerAndTheWorklistReadsIt) {
       testing::RecordEvent(*st, "HOLD", R"({"date":"2026-01-12","type":"lab","test":"anc","value":"0.8 10*9/L"})")
           .ok());
   // Stored for today by the writes themselves: nothing is stale.
-  auto stale = st->StaleStatuses(day.ToString(), testing::K().fingerprint, 0, 10);
+  auto stale = st->StaleStatuses(day.ToString(), testing::K().fingerprint, 10);
   ASSERT_TRUE(stale.ok());
   EXPECT_TRUE(stale->empty());
   EXPECT_EQ(Count(*st, "SELECT count(*) FROM course_status WHERE key_rank = 2"), 1);  // a hold
@@ -164,7 +164,7 @@ TEST_P(StoredWorklistTest, AnAnswerComputedBeforeAChangeIsNeverWrittenOverIt) {
   ASSERT_TRUE(testing::AddPatient(*st, p).ok());
   ASSERT_TRUE(
       testing::StartCourse(*st, "P", R"({"indication":"mm","start_date":"2026-01-05","starting_dose_mg":25})").ok());
-  auto before = st->StaleStatuses(day.ToString(), testing::K().fingerprint, 0, 10);
+  auto before = st->StaleStatuses(day.ToString(), testing::K().fingerprint, 10);
   ASSERT_TRUE(before.ok());
   ASSERT_EQ(before->size(), 1u);
   // Another server records a lab after this one read the version ...
