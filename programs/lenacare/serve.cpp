@@ -61,6 +61,9 @@ Result<http::ServerOptions> ListenOptions(const cli::ServeOptions& o) {
   }
   s.port = static_cast<uint16_t>(value);
   if (o.threads < 1 || o.threads > 64) return Error::BadInput("threads", "must be 1 to 64");
+  if (o.worklist_refresh_seconds < 0 || o.worklist_refresh_seconds > 86400) {
+    return Error::BadInput("worklist-refresh", "must be 0 to 86400 seconds");
+  }
   s.threads = o.threads;
   if (o.max_connections < 1) return Error::BadInput("max-connections", "must be at least 1");
   s.max_connections = static_cast<size_t>(o.max_connections);
@@ -136,16 +139,23 @@ Status PrintDemoAccounts(const std::string& target, const std::vector<webapp::De
 //   write. Each connection of the pool anchors what it committed, while no request holds it.
 class Housekeeping {
  public:
-  Housekeeping(store::StorePool& pool, const Knowledge& k, const Clock& clock)
-      : thread_([this, &pool, &k, &clock] {
+  // `refresh_every` 0: the worklist recomputes them itself when asked for (and at start).
+  Housekeeping(store::StorePool& pool, const Knowledge& k, const Clock& clock, std::chrono::seconds refresh_every)
+      : thread_([this, &pool, &k, &clock, refresh_every] {
           // Background work: it yields the CPU to the requests (nice 10, this thread only).
           (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10);
           std::unique_lock<std::mutex> lock(mutex_);
           const auto checkpoint_every = store::CheckpointPolicy{}.interval;
           auto last_checkpoint = std::chrono::steady_clock::now();
+          auto last_refresh = std::chrono::steady_clock::time_point{};
           for (;;) {
             lock.unlock();
-            RefreshWorklist(pool, k, clock);
+            const auto now = std::chrono::steady_clock::now();
+            if (last_refresh == std::chrono::steady_clock::time_point{} ||
+                (refresh_every.count() > 0 && now - last_refresh >= refresh_every)) {
+              RefreshWorklist(pool, k, clock);
+              last_refresh = std::chrono::steady_clock::now();
+            }
             if (std::chrono::steady_clock::now() - last_checkpoint >= checkpoint_every) {
               // A failure is tried again at the next interval and at shutdown.
               (void)pool.ForEach([](store::Store& st) { return st.Checkpoint(); });
@@ -253,7 +263,7 @@ int RunServe(const cli::ServeOptions& o, const Clock& clock) {
             << wire::kDisclaimer << "\n"
             << std::flush;
   {
-    Housekeeping housekeeping(pool, k, clock);
+    Housekeeping housekeeping(pool, k, clock, std::chrono::seconds(o.worklist_refresh_seconds));
     srv.Run();
   }
   if (Status cp = pool.ForEach([](store::Store& st) { return st.Checkpoint(); }); !cp.ok()) {

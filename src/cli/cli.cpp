@@ -363,6 +363,9 @@ int Main(int argc, char** argv, const Program& program) {
   serve->add_flag("--public-metrics", o.public_metrics,
                   "Serve /metrics without sign-in (default: administrators only)");
   serve->add_option("--max-connections", o.max_connections, "Open connections past this get 503 (default 1000)");
+  serve->add_option("--worklist-refresh", o.worklist_refresh_seconds,
+                    "Seconds between recomputations of the worklist's answers that writes made stale (default 1; 0: "
+                    "only when a worklist is asked for)");
   serve->add_option("--db-connections", o.db_connections,
                     "Database connections, each serving one request at a time (default: the I/O threads plus 2)");
   serve->add_option("--session-idle", o.session_idle_minutes,
@@ -383,6 +386,7 @@ int Main(int argc, char** argv, const Program& program) {
     so.public_metrics = o.public_metrics;
     so.max_connections = o.max_connections;
     so.db_connections = o.db_connections;
+    so.worklist_refresh_seconds = o.worklist_refresh_seconds;
     so.trusted_proxies = o.trusted_proxies;
     so.session_idle_minutes = o.session_idle_minutes;
     so.token_days = o.token_days;

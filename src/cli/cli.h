@@ -23,7 +23,8 @@ struct ServeOptions {
   int threads = 2;
   bool public_metrics = false;
   int max_connections = 1000;
-  int db_connections = 0;  // 0: --threads plus the heavy-request threads
+  int db_connections = 0;            // 0: --threads plus the heavy-request threads
+  int worklist_refresh_seconds = 1;  // how often the worklist's stale answers are recomputed (0: never)
   std::vector<std::string> trusted_proxies;
   int session_idle_minutes = 30;
   int token_days = 0, token_max_days = 0;  // 0: the policy's defaults

@@ -81,6 +81,7 @@ struct Options {
   int threads = 2;
   int max_connections = 1000;
   int db_connections = 0;  // 0: --threads plus the heavy-request threads
+  int worklist_refresh_seconds = 1;
   std::vector<std::string> trusted_proxies;
   int session_idle_minutes = 30;
   int token_days = 0, token_max_days = 0;  // 0: the policy's default (store::TokenPolicy)
