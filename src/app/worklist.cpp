@@ -487,7 +487,8 @@ Result<Worklist> BuildWorklist(const Context& ctx, const WorklistRequest& r) {
   w.as_of = *day;
   w.look_ahead_days = r.look_ahead_days;
   w.paged = r.limit > 0;
-  if (*day != ctx.clock.Today()) {
+  // Another day, or a store that cannot store answers (a read-only archive copy): the replay.
+  if (*day != ctx.clock.Today() || ctx.store->read_only()) {
     if (Status s = ReplayWorklist(ctx, *after, r.limit, w); !s.ok()) return s.error();
     return w;
   }
@@ -495,7 +496,10 @@ Result<Worklist> BuildWorklist(const Context& ctx, const WorklistRequest& r) {
   // between the refresh and the read (only writers without the keeper can); then the replay.
   for (int round = 0; round < 3; ++round) {
     auto refreshed = RefreshWorklist(ctx.k, *ctx.store, *day);
-    if (!refreshed.ok()) return refreshed.error();
+    if (!refreshed.ok()) {
+      if (!ctx.store->db().disk_full()) return refreshed.error();
+      break;  // a full disk stores no answer: the replay still reads
+    }
     bool complete = false;
     Worklist page = w;
     if (Status s = StoredWorklist(ctx, *after, r.limit, page, complete); !s.ok()) return s.error();

@@ -53,6 +53,12 @@ class ReadOnlyStore : public ::testing::Test {
     ASSERT_EQ(testing::RunLenacare("course start P1 --indication mm --start 2026-01-05 --dose 25 " + db).exit_code, 0);
     ASSERT_EQ(
         testing::RunLenacare("record lab P1 --date 2026-01-12 --test platelets --value '24 K/uL' " + db).exit_code, 0);
+    // The worklist's stored answers do not hold for the day the copy is read (as a copy archived
+    // yesterday): they cannot be recomputed in it.
+    {
+      auto st = data_.Open();
+      ASSERT_TRUE(st->db().Run("UPDATE course_status SET computed_on = '2000-01-01'", {}).ok());
+    }
     // The archive: a copy of the file, readable by all, writable by none, in a directory the
     // reader can enter and write its output to.
     copy_dir_ = data_.dir() + "/archive";
@@ -91,6 +97,10 @@ TEST_F(ReadOnlyStore, StatusAndAuditVerifyWorkAndSayTheReadIsNotRecorded) {
 
   r = RunAsReader(copy_dir_, "patient show P1 --json --db '" + copy_ + "'");
   EXPECT_EQ(r.exit_code, 0) << r.err;
+  // Today's worklist cannot store its answers in the copy: it replays the course instead.
+  r = RunAsReader(copy_dir_, "worklist --days 366 --json --db '" + copy_ + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(json::parse(r.out)["patients_with_a_course"], 1) << r.out;
   EXPECT_EQ(Slurp(copy_), before_) << "a read changed the read-only copy";
 }
 
