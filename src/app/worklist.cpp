@@ -223,6 +223,14 @@ Result<std::optional<Key>> ParseCursor(const std::string& text) {
   return std::optional<Key>(Key{plain[0] - '0', due, plain.substr(b + 1)});
 }
 
+// A patient's severe symptom-diary entries, from Store::SevereSymptoms (none: empty).
+const std::vector<store::SymptomEntry>& SevereOf(const std::map<int64_t, std::vector<store::SymptomEntry>>& severe,
+                                                 int64_t patient_id) {
+  static const std::vector<store::SymptomEntry> none;
+  auto found = severe.find(patient_id);
+  return found == severe.end() ? none : found->second;
+}
+
 // ---- The stored items --------------------------------------------------------------------------
 
 std::string ItemsText(const std::vector<WorkItem>& items) {
@@ -319,10 +327,7 @@ Result<int64_t> RecomputeStatuses(const Knowledge& k, store::Store& st, Date day
   Status s = st.CoursesOf(k, day, ids, [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
     auto wanted = version.find(p.id);
     if (wanted == version.end()) return;
-    auto reported = severe->find(p.id);
-    computed.push_back(StatusOf(k, criteria, p, c,
-                                reported == severe->end() ? std::vector<store::SymptomEntry>{} : reported->second, day,
-                                wanted->second));
+    computed.push_back(StatusOf(k, criteria, p, c, SevereOf(*severe, p.id), day, wanted->second));
   });
   if (!s.ok()) return s.error();
   int64_t written = 0;
@@ -369,17 +374,14 @@ Status ReplayWorklist(const Context& ctx, const std::optional<Key>& after, int l
     auto severe = ctx.store->SevereSymptoms(w.as_of);
     if (!severe.ok()) return severe.error();
     std::vector<WorkEntry> entries;
-    Status s = ctx.store->CoursesBetween(
-        k, w.as_of, 0, std::numeric_limits<int64_t>::max(),
-        [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
-          ++w.patients;
-          auto reported = severe->find(p.id);
-          std::vector<WorkItem> items =
-              ItemsFor(k, criteria, c, w.as_of, w.look_ahead_days,
-                       reported == severe->end() ? std::vector<store::SymptomEntry>{} : reported->second);
-          if (items.empty()) return;
-          entries.push_back({p, c.ok() ? c->record.indication : "", std::move(items)});
-        });
+    Status s = ctx.store->CoursesBetween(k, w.as_of, 0, std::numeric_limits<int64_t>::max(),
+                                         [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
+                                           ++w.patients;
+                                           std::vector<WorkItem> items = ItemsFor(
+                                               k, criteria, c, w.as_of, w.look_ahead_days, SevereOf(*severe, p.id));
+                                           if (items.empty()) return;
+                                           entries.push_back({p, c.ok() ? c->record.indication : "", std::move(items)});
+                                         });
     if (!s.ok()) return s;
     std::sort(entries.begin(), entries.end(), [](const WorkEntry& a, const WorkEntry& b) {
       return EntryKey(a.items, a.patient.ref) < EntryKey(b.items, b.patient.ref);

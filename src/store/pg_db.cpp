@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -177,16 +178,11 @@ class PostgresConnection : public Connection {
   }
 
   Status Stream(std::string_view sql, const Params& params, const std::function<void(const Row&)>& each) override {
-    auto name = Prepared(sql, params.size());
-    if (!name.ok()) return name.error();
-    auto texts = ParamTexts(params);
-    if (!texts.ok()) return texts.error();
-    std::vector<const char*> values(params.size(), nullptr);
-    for (size_t i = 0; i < params.size(); ++i) {
-      if (!std::holds_alternative<std::monostate>(params[i])) values[i] = (*texts)[i].c_str();
-    }
-    if (PQsendQueryPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(), nullptr, nullptr,
-                            0) == 0) {
+    auto bound = Bind(sql, params);
+    if (!bound.ok()) return bound.error();
+    const std::vector<const char*> values = bound->Values();
+    if (PQsendQueryPrepared(conn_, bound->name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                            nullptr, 0) == 0) {
       return Failure(nullptr);
     }
     if (PQsetSingleRowMode(conn_) == 0) {
@@ -261,39 +257,48 @@ class PostgresConnection : public Connection {
     return name;
   }
 
-  // Text-format parameters are read as C strings (libpq ignores their lengths), so each is
-  // copied with its terminating NUL; PostgreSQL text cannot hold a NUL byte anyway.
-  static Result<std::vector<std::string>> ParamTexts(const Params& params) {
-    std::vector<std::string> texts(params.size());
+  // A prepared statement and its parameters as text. Text-format parameters are read as C
+  // strings (libpq ignores their lengths), so each is copied with its terminating NUL; PostgreSQL
+  // text cannot hold a NUL byte anyway. NULL parameters have no text.
+  struct Bound {
+    std::string name;
+    std::vector<std::optional<std::string>> texts;
+    // The parameters for libpq: valid while this lives.
+    std::vector<const char*> Values() const {
+      std::vector<const char*> values;
+      for (const auto& t : texts) values.push_back(t ? t->c_str() : nullptr);
+      return values;
+    }
+  };
+
+  Result<Bound> Bind(std::string_view sql, const Params& params) {
+    auto name = Prepared(sql, params.size());
+    if (!name.ok()) return name.error();
+    Bound bound{std::move(name).value(), std::vector<std::optional<std::string>>(params.size())};
     for (size_t i = 0; i < params.size(); ++i) {
       const Value& param = params[i];
       if (std::holds_alternative<std::monostate>(param)) continue;
       if (const auto* integer = std::get_if<int64_t>(&param)) {
-        texts[i] = std::to_string(*integer);
+        bound.texts[i] = std::to_string(*integer);
       } else if (const auto* real = std::get_if<double>(&param)) {
-        texts[i] = DoubleText(*real);
+        bound.texts[i] = DoubleText(*real);
       } else {
         const std::string_view text = std::get<std::string_view>(param);
         if (text.find('\0') != std::string_view::npos) {
           return Error::Failed("", "PostgreSQL: parameter " + std::to_string(i + 1) +
                                        " contains a NUL byte, which PostgreSQL text cannot store");
         }
-        texts[i] = std::string(text);
+        bound.texts[i] = std::string(text);
       }
     }
-    return texts;
+    return bound;
   }
 
   Result<ResultPtr> Execute(std::string_view sql, const Params& params) {
-    auto name = Prepared(sql, params.size());
-    if (!name.ok()) return name.error();
-    auto texts = ParamTexts(params);
-    if (!texts.ok()) return texts.error();
-    std::vector<const char*> values(params.size(), nullptr);
-    for (size_t i = 0; i < params.size(); ++i) {
-      if (!std::holds_alternative<std::monostate>(params[i])) values[i] = (*texts)[i].c_str();
-    }
-    return Checked(PQexecPrepared(conn_, name.value().c_str(), static_cast<int>(params.size()), values.data(), nullptr,
+    auto bound = Bind(sql, params);
+    if (!bound.ok()) return bound.error();
+    const std::vector<const char*> values = bound->Values();
+    return Checked(PQexecPrepared(conn_, bound->name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
                                   nullptr, 0));
   }
 

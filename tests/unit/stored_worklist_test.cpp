@@ -61,6 +61,16 @@ class StoredWorklistTest : public ::testing::TestWithParam<std::string> {
     }
     return days;
   }
+  // A man with a myeloma course from 2026-01-05 at 25 mg.
+  static void AddMmPatient(store::Store& st, const std::string& ref) {
+    store::PatientRecord p;
+    p.ref = ref;
+    p.sex = "male";
+    p.birth_date = "1955-04-02";
+    ASSERT_TRUE(testing::AddPatient(st, p).ok());
+    ASSERT_TRUE(
+        testing::StartCourse(st, ref, R"({"indication":"mm","start_date":"2026-01-05","starting_dose_mg":25})").ok());
+  }
   static int64_t Count(store::Store& st, const std::string& sql) {
     auto n = store::QueryInt(st.db(), sql, {});
     EXPECT_TRUE(n.ok()) << n.error().Describe();
@@ -116,13 +126,7 @@ TEST_P(StoredWorklistTest, AWriteStoresItsCoursesAnswerAndTheWorklistReadsIt) {
   const FixedClock today(day);
   auto st = Open(today);
   app::KeepWorklist(*st, testing::K());
-  store::PatientRecord p;
-  p.ref = "HOLD";
-  p.sex = "male";
-  p.birth_date = "1955-04-02";
-  ASSERT_TRUE(testing::AddPatient(*st, p).ok());
-  ASSERT_TRUE(
-      testing::StartCourse(*st, "HOLD", R"({"indication":"mm","start_date":"2026-01-05","starting_dose_mg":25})").ok());
+  AddMmPatient(*st, "HOLD");
   ASSERT_TRUE(
       testing::RecordEvent(*st, "HOLD", R"({"date":"2026-01-12","type":"lab","test":"anc","value":"0.8 10*9/L"})")
           .ok());
@@ -157,13 +161,7 @@ TEST_P(StoredWorklistTest, AnAnswerComputedBeforeAChangeIsNeverWrittenOverIt) {
   const Date day = Date::FromCivil(2026, 1, 14);
   const FixedClock today(day);
   auto st = Open(today);
-  store::PatientRecord p;
-  p.ref = "P";
-  p.sex = "male";
-  p.birth_date = "1955-04-02";
-  ASSERT_TRUE(testing::AddPatient(*st, p).ok());
-  ASSERT_TRUE(
-      testing::StartCourse(*st, "P", R"({"indication":"mm","start_date":"2026-01-05","starting_dose_mg":25})").ok());
+  AddMmPatient(*st, "P");
   auto before = st->StaleStatuses(day.ToString(), testing::K().fingerprint, 10);
   ASSERT_TRUE(before.ok());
   ASSERT_EQ(before->size(), 1u);
