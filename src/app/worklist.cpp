@@ -1,6 +1,7 @@
 #include "app/worklist.h"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -391,18 +392,53 @@ Status ReplayWorklist(const Context& ctx, const std::optional<Key>& after, int l
   });
 }
 
-// Today's worklist from the stored answers. Done when the snapshot it read holds no stale answer
-// (a write committed after the refresh, by a server without the keeper, or the day turned):
-// `complete` false asks the caller to refresh and read again.
+// The courses whose stored answer is stale in the snapshot, computed there (not stored: a read
+// writes nothing): those with something to do, sorted by key.
+Result<std::vector<WorkEntry>> StaleEntries(const Context& ctx, const std::vector<store::StatusVersion>& stale,
+                                            const Worklist& w) {
+  std::vector<WorkEntry> entries;
+  if (stale.empty()) return entries;
+  std::vector<int64_t> ids;
+  for (const store::StatusVersion& v : stale) ids.push_back(v.patient_id);
+  auto severe = ctx.store->SevereSymptoms(w.as_of, ids.front(), ids.back());
+  if (!severe.ok()) return severe.error();
+  const ResponseCriteria* criteria = ctx.k.FindResponseCriteria("IMWG-2016");
+  Status s = ctx.store->CoursesOf(
+      ctx.k, w.as_of, ids, [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
+        auto reported = severe->find(p.id);
+        std::vector<WorkItem> items =
+            ItemsFor(ctx.k, criteria, c, w.as_of, w.look_ahead_days,
+                     reported == severe->end() ? std::vector<store::SymptomEntry>{} : reported->second);
+        if (!items.empty()) entries.push_back({p, c.ok() ? c->record.indication : "", std::move(items)});
+      });
+  if (!s.ok()) return s.error();
+  std::sort(entries.begin(), entries.end(), [](const WorkEntry& a, const WorkEntry& b) {
+    return EntryKey(a.items, a.patient.ref) < EntryKey(b.items, b.patient.ref);
+  });
+  return entries;
+}
+
+// Today's worklist from the stored answers, in one snapshot. The few answers that are stale in it
+// (written after the refresh by a server that leaves them to its housekeeping) are computed there
+// and merged in by key. `complete` false (more than a batch is stale) asks the caller to refresh
+// and read again.
 Status StoredWorklist(const Context& ctx, const std::optional<Key>& after, int limit, Worklist& w, bool& complete) {
+  constexpr int64_t kMergedAtMost = 500;
   const Knowledge& k = ctx.k;
   store::Store& st = *ctx.store;
   return st.Read([&]() -> Status {
     const std::string day = w.as_of.ToString();
-    auto stale = st.StaleStatuses(day, k.fingerprint, 1);
+    auto stale = st.StaleStatuses(day, k.fingerprint, kMergedAtMost + 1);
     if (!stale.ok()) return stale.error();
-    complete = stale->empty();
+    complete = static_cast<int64_t>(stale->size()) <= kMergedAtMost;
     if (!complete) return Status::Ok();
+    auto fresh = StaleEntries(ctx, *stale, w);
+    if (!fresh.ok()) return fresh.error();
+    std::vector<WorkEntry> computed = std::move(fresh).value();
+    std::vector<WorkEntry> merged_in;
+    for (WorkEntry& e : computed) {
+      if (!after || EntryKey(e.items, e.patient.ref) > *after) merged_in.push_back(std::move(e));
+    }
     auto count = st.CountStatuses();
     if (!count.ok()) return count.error();
     w.patients = static_cast<int>(*count);
@@ -433,6 +469,15 @@ Status StoredWorklist(const Context& ctx, const std::optional<Key>& after, int l
     });
     if (!s.ok()) return s;
     if (!bad.ok()) return bad;
+    if (!merged_in.empty()) {
+      std::vector<WorkEntry> both;
+      both.reserve(entries.size() + merged_in.size());
+      auto key = [](const WorkEntry& e) { return EntryKey(e.items, e.patient.ref); };
+      std::merge(std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()),
+                 std::make_move_iterator(merged_in.begin()), std::make_move_iterator(merged_in.end()),
+                 std::back_inserter(both), [&](const WorkEntry& a, const WorkEntry& b) { return key(a) < key(b); });
+      entries = std::move(both);
+    }
     Page(entries, std::nullopt, limit, w);
     return AuditShown(st, ctx.actor, w);
   });
@@ -494,18 +539,19 @@ Result<Worklist> BuildWorklist(const Context& ctx, const WorklistRequest& r) {
     if (Status s = ReplayWorklist(ctx, *after, r.limit, w); !s.ok()) return s.error();
     return w;
   }
-  // Today: the stored answers, refreshed first. A few rounds when writes keep making answers stale
-  // between the refresh and the read (only writers without the keeper can); then the replay.
+  // Today: the stored answers, in a read when few are stale (those are computed in it). When many
+  // are (a new day), they are recomputed and stored first, and it reads again; if writes keep
+  // outpacing that, the replay.
   for (int round = 0; round < 3; ++round) {
+    bool complete = false;
+    Worklist page = w;
+    if (Status s = StoredWorklist(ctx, *after, r.limit, page, complete); !s.ok()) return s.error();
+    if (complete) return page;
     auto refreshed = RefreshWorklist(ctx.k, *ctx.store, *day);
     if (!refreshed.ok()) {
       if (!ctx.store->db().disk_full()) return refreshed.error();
       break;  // a full disk stores no answer: the replay still reads
     }
-    bool complete = false;
-    Worklist page = w;
-    if (Status s = StoredWorklist(ctx, *after, r.limit, page, complete); !s.ok()) return s.error();
-    if (complete) return page;
   }
   if (Status s = ReplayWorklist(ctx, *after, r.limit, w); !s.ok()) return s.error();
   return w;

@@ -81,9 +81,10 @@ struct WorklistRequest {
 };
 // The worklist, or a page of it (entries in a stable order: urgency, due date, patient
 // reference; a page resumes after the last entry of the page before, however the list changed).
-// Today's worklist reads the answers stored for each course (course_status), first recomputing
-// those that do not hold for today (RefreshWorklist); another day's replays every course. The
-// entries shown are audited ("worklist.read", their references).
+// Today's worklist reads the answers stored for each course (course_status): up to 500 that do
+// not hold for today it computes in its read and merges in; more, it recomputes and stores first
+// (RefreshWorklist). Another day's, or a read-only store's, replays every course. The entries
+// shown are audited ("worklist.read", their references).
 Result<Worklist> BuildWorklist(const Context& ctx, const WorklistRequest& r);
 
 // ---- The stored answers (course_status) -------------------------------------------------------

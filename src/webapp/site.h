@@ -43,8 +43,8 @@ struct SiteOptions {
   size_t import_limit = 1 << 20;  // bytes of one FHIR upload through the web (= the server's body limit)
   // Whether each write recomputes the worklist's stored answer of its course in its own
   // transaction (app::KeepWorklist). `serve` leaves it to its housekeeping, which recomputes what
-  // the writes marked stale every second, many courses to a transaction; the worklist recomputes
-  // whatever is still stale before it reads, so either way its answer is the same.
+  // the writes marked stale every second, many courses to a transaction; the worklist computes
+  // whatever is still stale itself, so either way its answer is the same.
   bool keep_worklist_in_writes = true;
 };
 
