@@ -20,9 +20,23 @@ using nlohmann::json;
 using testing::Credentials;
 using testing::TestSite;
 
+// One seeded store for the suites (Argon2id is slow on purpose), removed with its directory when
+// the tests end.
+TestSite* shared_site = nullptr;
+
+class SharedSiteCleanup : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    delete shared_site;
+    shared_site = nullptr;
+  }
+};
+[[maybe_unused]] ::testing::Environment* const shared_site_cleanup =
+    ::testing::AddGlobalTestEnvironment(new SharedSiteCleanup);
+
 TestSite& Site() {
-  static TestSite* site = new TestSite();  // one seeded store for the suite: Argon2id is slow on purpose
-  return *site;
+  if (shared_site == nullptr) shared_site = new TestSite();
+  return *shared_site;
 }
 
 json ReadJsonFile(const std::string& path) {
