@@ -132,8 +132,9 @@ Status PrintDemoAccounts(const std::string& target, const std::vector<webapp::De
 }
 
 // The server's housekeeping, on a thread of its own while it runs, idle or not:
-// - the worklist's stored answers that do not hold (the writes marked them stale; a new day; a new
-//   knowledge pack) are recomputed every second, many courses to a transaction;
+// - the worklist's stored answers that do not hold (a new day; a new knowledge pack; writes by a
+//   server or a tool that does not keep them) are recomputed every second, many courses to a
+//   transaction (this server's writes store their courses' answers themselves);
 // - the audit log is checkpointed every policy interval: a commit checkpoints by the policy too,
 //   but the entries of a last burst before a quiet night would stay unanchored until the next
 //   write. Each connection of the pool anchors what it committed, while no request holds it.
@@ -225,7 +226,6 @@ int RunServe(const cli::ServeOptions& o, const Clock& clock) {
   site.secure_cookies = o.secure_cookies;
   site.public_metrics = o.public_metrics;
   site.trusted_proxies = o.trusted_proxies;
-  site.keep_worklist_in_writes = false;  // Housekeeping recomputes them in batches
   if (o.session_idle_minutes < 1) return Fail(Error::BadInput("session-idle", "must be at least 1 minute"));
   site.session_idle = std::chrono::minutes(o.session_idle_minutes);
   if (o.token_max_days > 0) site.tokens.max_days = o.token_max_days;

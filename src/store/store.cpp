@@ -101,7 +101,10 @@ class CourseBuilder {
     return Status::Ok();
   }
 
-  Status Add(const Row& r) {
+  // `parsed`: the row's body as an earlier Add of the same course read it (it depends only on
+  // the body and the course's start), so that it is not parsed again. `read`, if given, receives
+  // the event this row's body was read as.
+  Status Add(const Row& r, const Event* parsed = nullptr, std::optional<Event>* read = nullptr) {
     auto date = Date::Parse(r.Text(2));
     if (!date.ok()) return date.error().Under("event " + std::to_string(r.Int(0)));
     if (*date > as_of_) return Status::Ok();
@@ -149,15 +152,18 @@ class CourseBuilder {
         if (!r.IsNull(6)) ev.lln = r.Real(6);
         if (!r.IsNull(7)) ev.uln = r.Real(7);
       }
+    } else if (parsed != nullptr) {
+      ev = *parsed;
     } else {
       const std::string where = "event " + std::to_string(r.Int(0));
       const std::string_view body = r.Text(9);
-      auto parsed = ParseRecordedEventJson(k_, body, where, c);
-      if (!parsed.ok()) {
+      auto from_body = ParseRecordedEventJson(k_, body, where, c);
+      if (!from_body.ok()) {
         c.events.pop_back();
-        return parsed.error();
+        return from_body.error();
       }
-      ev = std::move(parsed).value();
+      ev = std::move(from_body).value();
+      if (read != nullptr) *read = ev;
     }
     ev.index = baseline ? -1 - baseline_++ : static_cast<int>(c.events.size()) - 1;
     return Status::Ok();
@@ -186,6 +192,79 @@ bool Plain(const EventRecord& e) {
   const bool kind = (e.type == "lab" && e.value) || e.type == "dose-taken" || e.type == "dose-missed";
   return kind && e.body.find("\"note\"") == std::string::npos && e.body.find("\"reason\"") == std::string::npos;
 }
+
+// A kept event row read as the database would give it (kCourseEventColumns).
+class KeptRow final : public Row {
+ public:
+  explicit KeptRow(const CourseEventRow& r) : r_(r) {}
+  bool IsNull(int column) const override {
+    switch (column) {
+      case 4:
+        return !r_.test;
+      case 5:
+        return !r_.value;
+      case 6:
+        return !r_.lln;
+      case 7:
+        return !r_.uln;
+      case 9:
+        return !r_.body;
+      default:
+        return false;
+    }
+  }
+  int64_t Int(int column) const override {
+    switch (column) {
+      case 0:
+        return r_.id;
+      case 1:
+        return r_.patient_id;
+      case 8:
+        return r_.plain;
+      default:
+        return 0;
+    }
+  }
+  double Real(int column) const override {
+    const std::optional<double>& v = column == 5 ? r_.value : column == 6 ? r_.lln : r_.uln;
+    return v.value_or(0.0);
+  }
+  std::string_view Text(int column) const override {
+    switch (column) {
+      case 2:
+        return r_.date;
+      case 3:
+        return r_.type;
+      case 4:
+        return r_.test ? std::string_view(*r_.test) : std::string_view();
+      case 9:
+        return r_.body ? std::string_view(*r_.body) : std::string_view();
+      default:
+        return {};
+    }
+  }
+
+ private:
+  const CourseEventRow& r_;
+};
+
+CourseEventRow KeepRow(const Row& r) {
+  CourseEventRow k;
+  k.id = r.Int(0);
+  k.patient_id = r.Int(1);
+  k.date = r.Text(2);
+  k.type = r.Text(3);
+  if (!r.IsNull(4)) k.test = std::string(r.Text(4));
+  if (!r.IsNull(5)) k.value = r.Real(5);
+  if (!r.IsNull(6)) k.lln = r.Real(6);
+  if (!r.IsNull(7)) k.uln = r.Real(7);
+  k.plain = r.Int(8);
+  if (!r.IsNull(9)) k.body = std::string(r.Text(9));
+  return k;
+}
+
+// Courses kept per write transaction at most (an import may rebuild many; the rest are read again).
+constexpr size_t kKeptCourses = 64;
 
 }  // namespace
 
@@ -407,16 +486,22 @@ Status Store::FlushAudit() {
 Status Store::AppendAuditEntry(const std::string& actor, const std::string& action, const std::string& subject,
                                const std::string& detail) {
   AuditEntry e;
-  bool found = false;
-  const char* head = db_->dialect() == Dialect::kPostgres ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
-                                                          : "SELECT seq, hash FROM audit_head WHERE id = 1";
-  Status s = db_->Query(head, {}, [&](const Row& r) {
-    e.seq = r.Int(0) + 1;
-    e.prev_hash = r.Text(1);
-    found = true;
-  });
-  if (!s.ok()) return s;
-  if (!found) return Error::Failed("audit", "the audit head row is missing: run `lenacare audit verify`");
+  const bool postgres = db_->dialect() == Dialect::kPostgres;
+  if (pending_entries_ > 0) {  // the head is this transaction's (locked) since its first entry
+    e.seq = pending_.seq + 1;
+    e.prev_hash = pending_.hash;
+  } else {
+    bool found = false;
+    Status s = db_->Query(postgres ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+                                   : "SELECT seq, hash FROM audit_head WHERE id = 1",
+                          {}, [&](const Row& r) {
+                            e.seq = r.Int(0) + 1;
+                            e.prev_hash = r.Text(1);
+                            found = true;
+                          });
+    if (!s.ok()) return s;
+    if (!found) return Error::Failed("audit", "the audit head row is missing: run `lenacare audit verify`");
+  }
   e.at = Now();
   e.actor = actor;
   e.action = action;
@@ -429,14 +514,31 @@ Status Store::AppendAuditEntry(const std::string& actor, const std::string& acti
   } else {
     e.hash = AuditHash(e);  // a database not yet at schema 7 (the upgrade tests)
   }
-  auto r = db_->Run(
-      "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      {e.seq, std::string_view(e.at), std::string_view(e.actor), std::string_view(e.action),
-       std::string_view(e.subject), std::string_view(e.detail), std::string_view(e.prev_hash),
-       std::string_view(e.hash)});
-  if (!r.ok()) return r.error();
-  r = db_->Run("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", {e.seq, std::string_view(e.hash)});
-  if (!r.ok()) return r.error();
+  const Params row = {e.seq,
+                      std::string_view(e.at),
+                      std::string_view(e.actor),
+                      std::string_view(e.action),
+                      std::string_view(e.subject),
+                      std::string_view(e.detail),
+                      std::string_view(e.prev_hash),
+                      std::string_view(e.hash)};
+  if (postgres) {  // one statement: the head stays locked one round trip less
+    Params both = row;
+    both.emplace_back(e.seq);
+    both.emplace_back(std::string_view(e.hash));
+    auto r = db_->Run(
+        "WITH entry AS (INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)) UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
+        both);
+    if (!r.ok()) return r.error();
+  } else {
+    auto r = db_->Run(
+        "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        row);
+    if (!r.ok()) return r.error();
+    r = db_->Run("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", {e.seq, std::string_view(e.hash)});
+    if (!r.ok()) return r.error();
+  }
   pending_ = {e.seq, e.hash};
   ++pending_entries_;
   return Status::Ok();
@@ -502,6 +604,7 @@ Status Store::Transaction(const std::function<Status()>& body) {
   ++depth_;
   touched_.clear();
   held_.clear();
+  course_rows_.clear();
   Status s = InTransaction(*db_, [&]() -> Status {
     Status b = body();
     if (b.ok()) b = KeepStatuses();
@@ -509,6 +612,7 @@ Status Store::Transaction(const std::function<Status()>& body) {
   });
   touched_.clear();
   held_.clear();
+  course_rows_.clear();
   --depth_;
   if (s.ok()) {
     AuditCommitted();
@@ -918,8 +1022,37 @@ Result<bool> Store::InsertEvent(const EventRecord& e, int64_t* id) {
   auto inserted = InsertReturningId(std::string(kInsert) + " RETURNING id", params, "event");
   if (!inserted.ok()) return inserted.error();
   *id = *inserted;
-  Touch(e.patient_id);
+  touched_.push_back(e.patient_id);
+  EventRecord row = e;
+  row.id = *id;
+  Inserted(row);
   return true;
+}
+
+void Store::Inserted(const EventRecord& e) {
+  if (!status_keeper_ || e.patient_id <= 0) return;
+  auto kept = course_rows_.find(e.patient_id);
+  if (kept == course_rows_.end()) return;
+  std::vector<CourseEventRow>& rows = kept->second.rows;
+  if (e.replaces > 0) {
+    std::erase_if(rows, [&](const CourseEventRow& r) { return r.id == e.replaces; });
+    if (kept->second.awaiting == e.replaces) kept->second.awaiting = 0;
+  }
+  CourseEventRow r;
+  r.id = e.id;
+  r.patient_id = e.patient_id;
+  r.date = e.date;
+  r.type = e.type;
+  if (!e.test.empty()) r.test = e.test;
+  r.value = e.value;
+  r.lln = e.lln;
+  r.uln = e.uln;
+  r.plain = Plain(e) ? 1 : 0;
+  if (r.plain == 0) r.body = e.body;
+  // By date, then id: the new row has the highest id, so it goes after every row of its date.
+  auto at = std::upper_bound(rows.begin(), rows.end(), r.date,
+                             [](const std::string& date, const CourseEventRow& x) { return date < x.date; });
+  rows.insert(at, std::move(r));
 }
 
 Result<int64_t> Store::InsertReturningId(std::string_view sql, const Params& params, const std::string& what) {
@@ -1134,14 +1267,28 @@ Result<StoredCourse> Store::RebuildCourse(const Knowledge& k, const PatientRecor
   CourseBuilder builder(k, as_of);
   Status s = builder.Begin(p, c);
   if (!s.ok()) return s.error();
+  // In a write transaction with a status keeper, the rows are kept for it (see CourseRows).
+  CourseRows* kept = nullptr;
+  if (depth_ > 0 && status_keeper_ && (course_rows_.size() < kKeptCourses || course_rows_.contains(p.id))) {
+    kept = &course_rows_[p.id];
+    *kept = CourseRows{p, c, {}, leave_out};
+  }
   Status each = Status::Ok();
   s = db_->Query("SELECT " + std::string(kCourseEventColumns) + " FROM events WHERE patient_id = ? AND id <> ?" +
                      std::string(kInForce) + " ORDER BY date, id",
                  {p.id, leave_out}, [&](const Row& r) {
-                   if (each.ok()) each = builder.Add(r);
+                   if (kept == nullptr) {
+                     if (each.ok()) each = builder.Add(r);
+                     return;
+                   }
+                   CourseEventRow& row = kept->rows.emplace_back(KeepRow(r));
+                   if (each.ok()) each = builder.Add(r, nullptr, &row.parsed);
                  });
-  if (!s.ok()) return s.error();
-  if (!each.ok()) return each.error();
+  if (s.ok()) s = each;
+  if (!s.ok()) {
+    if (kept != nullptr) course_rows_.erase(p.id);
+    return s.error();
+  }
   return builder.Finish();
 }
 
@@ -1168,10 +1315,31 @@ Status Store::CoursesBetween(const Knowledge& k, Date as_of, int64_t first, int6
 
 Status Store::CoursesOf(const Knowledge& k, Date as_of, const std::vector<int64_t>& patients,
                         const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each) {
+  std::vector<int64_t> unkept;
+  for (int64_t id : patients) {
+    auto kept = course_rows_.find(id);
+    if (kept == course_rows_.end() || kept->second.awaiting != 0) {
+      unkept.push_back(id);
+      continue;
+    }
+    const CourseRows& c = kept->second;
+    CourseBuilder builder(k, as_of);
+    Status s = builder.Begin(c.patient, c.course);
+    for (const CourseEventRow& r : c.rows) {
+      if (!s.ok()) break;
+      s = builder.Add(KeptRow(r), r.parsed ? &*r.parsed : nullptr);
+    }
+    if (s.ok()) {
+      each(c.patient, builder.Finish());
+    } else {
+      each(c.patient, s.error());
+    }
+  }
+  const std::vector<int64_t>& rest = unkept;
   // In lists of a few fixed lengths (padded with 0, which no row has), so that a handful of
   // statements is prepared rather than one per length.
-  for (size_t at = 0; at < patients.size();) {
-    const size_t n = std::min<size_t>(patients.size() - at, 512);
+  for (size_t at = 0; at < rest.size();) {
+    const size_t n = std::min<size_t>(rest.size() - at, 512);
     size_t width = 1;
     while (width < n) width *= 8;
     width = std::min<size_t>(width, 512);
@@ -1179,7 +1347,7 @@ Status Store::CoursesOf(const Knowledge& k, Date as_of, const std::vector<int64_
     Params ids;
     for (size_t i = 0; i < width; ++i) {
       in += i == 0 ? "?" : ", ?";
-      ids.emplace_back(i < n ? patients[at + i] : int64_t{0});
+      ids.emplace_back(i < n ? rest[at + i] : int64_t{0});
     }
     in += ")";
     if (Status s = CoursesWhere(k, as_of, in, ids, each); !s.ok()) return s;

@@ -90,6 +90,18 @@ struct SymptomEntry {
   std::string note;      // up to 1000 characters
 };
 
+// An event row as a course is rebuilt from it (the columns the store reads for that).
+struct CourseEventRow {
+  int64_t id = 0;
+  int64_t patient_id = 0;
+  std::string date, type;
+  std::optional<std::string> test;
+  std::optional<double> value, lln, uln;
+  int64_t plain = 0;                // 1: the columns say everything (no body read)
+  std::optional<std::string> body;  // the course-file text, when not plain
+  std::optional<Event> parsed;      // the body as read for the course (not a column: kept to read it once)
+};
+
 // The worklist's stored answer for a patient's latest course (course_status, schema 9), computed
 // by the application layer (app/worklist.h) for one day and one knowledge pack. The database marks
 // a row stale when anything it depends on changes, and bumps its version.
@@ -206,7 +218,9 @@ class Store {
   // the store.
   Status CoursesBetween(const Knowledge& k, Date as_of, int64_t first, int64_t last,
                         const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each);
-  // The same for the patients with these row ids (any order; each passed once, by id).
+  // The same for the patients with these row ids (any order; each passed once, by id; in a write
+  // transaction, the courses it rebuilt and changed only by inserting events come first, rebuilt
+  // from the rows it read then).
   Status CoursesOf(const Knowledge& k, Date as_of, const std::vector<int64_t>& patients,
                    const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each);
 
@@ -343,8 +357,23 @@ class Store {
 
   // Records that a write changed patient `id`'s records (for the status keeper).
   void Touch(int64_t id) {
-    if (status_keeper_ && id > 0) touched_.push_back(id);
+    if (status_keeper_ && id > 0) {
+      touched_.push_back(id);
+      course_rows_.erase(id);
+    }
   }
+  // A write transaction's copy of the rows it rebuilt a patient's latest course from, kept equal
+  // to the rows in force by the events it inserts: the status keeper rebuilds that course from it
+  // instead of reading the rows again (CoursesOf). Any other change to the patient drops it, and
+  // so does the end of the transaction.
+  struct CourseRows {
+    PatientRecord patient;
+    CourseRecord course;
+    std::vector<CourseEventRow> rows;  // in force, by date and id
+    int64_t awaiting = 0;              // the row the rebuild left out, until a row replacing it is inserted
+  };
+  // Keeps `course_rows_` equal to the rows in force after inserting `e` (with its id).
+  void Inserted(const EventRecord& e);
   // CoursesBetween and CoursesOf: `patients` is the SQL after "patient_id " that picks them.
   Status CoursesWhere(const Knowledge& k, Date as_of, const std::string& patients, const Params& ids,
                       const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each);
@@ -357,7 +386,8 @@ class Store {
   const Clock& clock_;
   StatusKeeper status_keeper_;
   std::vector<int64_t> touched_;
-  std::vector<AuditEntry> held_;  // a write transaction's audit entries, appended at its end
+  std::map<int64_t, CourseRows> course_rows_;  // by patient id
+  std::vector<AuditEntry> held_;               // a write transaction's audit entries, appended at its end
   bool flushing_ = false;
   int depth_ = 0;  // nesting of Transaction()
   // Inside Read(): the audit entries of its reads, appended when it ends.

@@ -42,9 +42,9 @@ struct SiteOptions {
   std::vector<std::string> trusted_proxies;
   size_t import_limit = 1 << 20;  // bytes of one FHIR upload through the web (= the server's body limit)
   // Whether each write recomputes the worklist's stored answer of its course in its own
-  // transaction (app::KeepWorklist). `serve` leaves it to its housekeeping, which recomputes what
-  // the writes marked stale every second, many courses to a transaction; the worklist computes
-  // whatever is still stale itself, so either way its answer is the same.
+  // transaction (app::KeepWorklist), from the rows it already read to check the write. Without
+  // it, the answers the writes mark stale are left to `serve`'s housekeeping and to the worklist,
+  // which computes whatever is still stale itself: either way its answer is the same.
   bool keep_worklist_in_writes = true;
 };
 

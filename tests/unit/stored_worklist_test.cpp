@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "app/records.h"
 #include "app/worklist.h"
 #include "store_support.h"
 #include "test_support.h"
@@ -162,6 +163,81 @@ TEST_P(StoredWorklistTest, AWriteStoresItsCoursesAnswerAndTheWorklistReadsIt) {
   EXPECT_EQ(after, Replay(*st, day, 7));
   EXPECT_NE(after, w);  // the recovery count changed the answer
   EXPECT_EQ(Count(*st, "SELECT count(*) FROM course_status WHERE computed_on IS NULL"), 1);  // a read wrote nothing
+}
+
+// A write stores its course's answer from the rows it rebuilt the course from for its own checks,
+// kept current by the rows it inserts (Store::CourseRows), not read again. Regression: that answer
+// must equal the one recomputed from the database, after labs, a confirmed dose and the finding it
+// resolved, an amendment, a baseline count and an entry marked in error.
+TEST_P(StoredWorklistTest, TheAnswerAWriteStoresEqualsTheOneRecomputedFromTheDatabase) {
+  const Date day = Date::FromCivil(2026, 1, 14);
+  const FixedClock today(day);
+  auto st = Open(today);
+  app::KeepWorklist(*st, testing::K());
+  AddMmPatient(*st, "W");
+  AddMmPatient(*st, "OTHER");
+  const app::Context ctx = Ctx(*st, today);
+  auto row = [&](const std::string& ref) {
+    std::string out;
+    EXPECT_TRUE(st->db()
+                    .Query("SELECT computed_on, knowledge, ref, indication, fixed_rank, fixed_due, expiring_due, "
+                           "soon_due, fill_due, response, key_rank, key_due, items FROM course_status WHERE ref = ?",
+                           {std::string_view(ref)},
+                           [&](const store::Row& r) {
+                             for (int c = 0; c < 13; ++c) out += (r.IsNull(c) ? "NULL" : std::string(r.Text(c))) + "|";
+                           })
+                    .ok());
+    return out;
+  };
+  auto same_as_recomputed = [&](const std::string& what) {
+    const std::string stored = row("W");
+    EXPECT_NE(stored.find(day.ToString()), std::string::npos) << what << ": not stored by the write: " << stored;
+    ASSERT_TRUE(st->db().Run("UPDATE course_status SET computed_on = NULL, version = version + 1", {}).ok());
+    ASSERT_TRUE(app::RefreshWorklist(testing::K(), *st, day).ok());
+    EXPECT_EQ(stored, row("W")) << what;
+  };
+  auto request = [](const std::string& kind, const std::string& date, const std::string& test = "",
+                    const std::string& value = "") {
+    app::RecordRequest r;
+    r.patient = "W";
+    r.kind = kind;
+    r.date = date;
+    r.test = test;
+    r.value = value;
+    return r;
+  };
+  auto record = [&](const app::RecordRequest& r) {
+    auto stored = app::RecordEvent(ctx, r);
+    EXPECT_TRUE(stored.ok()) << stored.error().Describe();
+    return stored.ok() ? stored->id : 0;
+  };
+  app::RecordRequest lab = request("lab", "2026-01-12", "platelets", "24 K/uL");
+  const int64_t low = record(lab);
+  same_as_recomputed("a low count (a hold)");
+  app::RecordRequest dose = request("dose", "2026-01-12");
+  EXPECT_FALSE(app::RecordEvent(ctx, dose).ok());  // taken during the hold: needs a reason
+  dose.confirm = "taken in the morning, before the count came back";
+  const int64_t taken = record(dose);
+  EXPECT_EQ(Count(*st, "SELECT count(*) FROM events WHERE type = 'finding-resolved'"), 1);
+  same_as_recomputed("a confirmed dose and the finding it resolved");
+  lab.date = "2026-01-11";  // the day before: the count of the 12th is gone, and with it the hold
+  lab.value = "84 K/uL";
+  lab.replaces = low;
+  lab.correction = "the count of another patient, on another day, was typed";
+  record(lab);
+  same_as_recomputed("an amended count");
+  record(request("lab", "2026-01-02", "anc", "2.1 10*9/L"));
+  same_as_recomputed("a count before the course (a baseline)");
+  app::RecordRequest hold = request("hold", "2026-01-13");  // a row read from its text, not its columns
+  hold.reason = "grade 3 rash";
+  record(hold);
+  same_as_recomputed("a hold");
+  auto wrong = app::MarkEnteredInError(ctx, {"W", taken, "recorded for the wrong day"});
+  ASSERT_TRUE(wrong.ok()) << wrong.error().Describe();
+  same_as_recomputed("a dose marked entered in error");
+  record(request("lab", "2026-01-13", "anc", "0.4 10*9/L"));
+  same_as_recomputed("another low count");
+  EXPECT_NE(row("W"), row("OTHER"));
 }
 
 TEST_P(StoredWorklistTest, AnAnswerComputedBeforeAChangeIsNeverWrittenOverIt) {
