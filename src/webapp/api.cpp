@@ -12,6 +12,7 @@
 #include "webapp/api_support.h"
 #include "webapp/app.h"
 #include "webapp/commands.h"
+#include "webapp/json_writer.h"
 #include "webapp/records.h"
 #include "wire/json.h"
 
@@ -360,7 +361,14 @@ void AddApi(Site& site, Router& router) {
     Status s = WorklistFields().FromForm(req.query, r);
     if (!s.ok()) return ErrorResponse(s.error());
     Site::Db db = site.Connect(c);
-    return Answer(app::BuildWorklist(db.ctx, r), wire::WorklistJson);
+    auto w = app::BuildWorklist(db.ctx, r);
+    if (!w.ok()) return ErrorResponse(w.error());
+    http::Response out;  // written as it is walked: a whole list is tens of megabytes
+    out.status = 200;
+    out.content_type = "application/json";
+    WriteWorklistJson(*w, out.body);
+    out.body += "\n";
+    return out;
   });
 
   router.Add("POST", "/api/v1/import", [&site](const http::Request& req, const RouteParams&, const Caller& c) {

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <string_view>
 
 namespace lenacare::webapp {
 namespace {
@@ -27,7 +28,7 @@ size_t Utf8Length(const unsigned char* s, size_t i, size_t n) {
   return 0;
 }
 
-void WriteString(const std::string& text, std::string& out) {
+void WriteString(std::string_view text, std::string& out) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   out += '"';
@@ -146,6 +147,86 @@ void WriteJson(const nlohmann::json& j, std::string& out) {
       out += "null";
       return;
   }
+}
+
+void WriteWorklistJson(const app::Worklist& w, std::string& out) {
+  // Keys in the order nlohmann::json's objects keep them (sorted), as WriteJson writes them.
+  auto key = [&out](std::string_view k) {
+    out += '"';
+    out += k;
+    out += "\":";
+  };
+  out += '{';
+  key("as_of");
+  WriteString(w.as_of.ToString(), out);
+  out += ',';
+  key("entries");
+  out += '[';
+  for (size_t e = 0; e < w.entries.size(); ++e) {
+    const app::WorkEntry& entry = w.entries[e];
+    if (e > 0) out += ',';
+    out += '{';
+    key("indication");
+    WriteString(entry.indication, out);
+    out += ',';
+    key("items");
+    out += '[';
+    for (size_t i = 0; i < entry.items.size(); ++i) {
+      const app::WorkItem& item = entry.items[i];
+      if (i > 0) out += ',';
+      out += '{';
+      key("detail");
+      WriteString(item.detail, out);
+      out += ',';
+      key("due");
+      if (item.due) {
+        WriteString(item.due->ToString(), out);
+      } else {
+        out += "null";
+      }
+      out += ',';
+      if (!item.finding.empty()) {
+        key("finding");
+        WriteString(item.finding, out);
+        out += ',';
+      }
+      key("source");
+      WriteString(item.source, out);
+      out += ',';
+      key("urgency");
+      WriteString(app::UrgencyId(item.urgency), out);
+      out += ',';
+      key("verified");
+      out += item.verified ? "true" : "false";
+      out += ',';
+      key("what");
+      WriteString(item.what, out);
+      out += '}';
+    }
+    out += "],";
+    key("name");
+    WriteString(entry.patient.name, out);
+    out += ',';
+    key("patient");
+    WriteString(entry.patient.ref, out);
+    out += '}';
+  }
+  out += "],";
+  key("look_ahead_days");
+  out += std::to_string(w.look_ahead_days);
+  out += ',';
+  if (w.paged) {
+    key("next");
+    if (w.next.empty()) {
+      out += "null";
+    } else {
+      WriteString(w.next, out);
+    }
+    out += ',';
+  }
+  key("patients_with_a_course");
+  out += std::to_string(w.patients);
+  out += '}';
 }
 
 }  // namespace lenacare::webapp

@@ -7,8 +7,15 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "app/worklist.h"
+
 namespace lenacare::webapp {
 
 void WriteJson(const nlohmann::json& j, std::string& out);
+
+// The worklist answer written as it is walked: the same text as WriteJson(wire::WorklistJson(w)),
+// without the tree (a worklist of 68,590 entries is 44 MB of JSON; building the tree first cost
+// most of its time in allocation).
+void WriteWorklistJson(const app::Worklist& w, std::string& out);
 
 }  // namespace lenacare::webapp

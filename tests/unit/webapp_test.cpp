@@ -12,6 +12,7 @@
 #include "webapp/content.h"
 #include "webapp/json_writer.h"
 #include "webapp_support.h"
+#include "wire/json.h"
 
 namespace lenacare {
 namespace {
@@ -687,6 +688,58 @@ TEST(WebJson, TheWriterMatchesNlohmannByteForByte) {
   std::string out;
   webapp::WriteJson(json(std::string("a\xff\xc3") + "b"), out);
   EXPECT_EQ(out, json(std::string("a\xff\xc3") + "b").dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+// The worklist is written as it is walked, not through a JSON tree: the same text, for whole lists
+// and pages, items with and without a due date, findings and unverified sources, and text that
+// needs escaping (a name with quotes, a backslash, a control character and invalid UTF-8).
+TEST(WebJson, TheWorklistWrittenDirectlyIsTheTreesText) {
+  app::Worklist w;
+  w.as_of = Date::FromCivil(2026, 3, 2);
+  w.look_ahead_days = 7;
+  w.patients = 3;
+  app::WorkEntry a;
+  a.patient.ref = "MRN-1";
+  a.patient.name = std::string("Ann \"Nan\" O\\Brien\x01 \xff é");
+  a.indication = "mm";
+  app::WorkItem hold;
+  hold.urgency = app::Urgency::kHold;
+  hold.what = "hold";
+  hold.detail = "therapy interrupted; next blood count 2026-03-09";
+  hold.source = "USPI 2.2";
+  app::WorkItem cbc = hold;
+  cbc.urgency = app::Urgency::kDueSoon;
+  cbc.what = "cbc";
+  cbc.due = Date::FromCivil(2026, 3, 9);
+  cbc.verified = false;
+  cbc.finding = "check-dose: a dose during the hold";
+  a.items = {hold, cbc};
+  app::WorkEntry b;
+  b.patient.ref = "MRN-2";
+  b.indication = "mds";
+  w.entries = {a, b};
+  for (bool paged : {false, true}) {
+    for (const std::string& next : {std::string(), std::string("4d524e2d32")}) {
+      w.paged = paged;
+      w.next = next;
+      std::string tree, direct;
+      webapp::WriteJson(wire::WorklistJson(w), tree);
+      webapp::WriteWorklistJson(w, direct);
+      EXPECT_EQ(direct, tree);
+    }
+  }
+  // And through the API, the demo's worklist whole and in pages.
+  const Credentials nurse = Site().SignIn("nurse");
+  for (const std::string target :
+       {"/api/v1/worklist", "/api/v1/worklist?limit=2", "/api/v1/worklist?look_ahead_days=366"}) {
+    const http::Response r = Site().Get(target, &nurse);
+    ASSERT_EQ(r.status, 200) << target << ": " << r.body;
+    const json parsed = json::parse(r.body);
+    EXPECT_FALSE(parsed["entries"].empty()) << target;
+    std::string tree;
+    webapp::WriteJson(parsed, tree);
+    EXPECT_EQ(r.body, tree + "\n") << target;
+  }
 }
 
 TEST(WebPages, EveryTextPageRendersWithItsSourcesAndTheDisclaimer) {
