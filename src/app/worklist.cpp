@@ -232,6 +232,11 @@ const std::vector<store::SymptomEntry>& SevereOf(const std::map<int64_t, std::ve
   return found == severe.end() ? none : found->second;
 }
 
+// Entries in the worklist's order (urgency, due date, patient reference).
+bool ByKey(const WorkEntry& a, const WorkEntry& b) {
+  return EntryKey(a.items, a.patient.ref) < EntryKey(b.items, b.patient.ref);
+}
+
 // ---- The stored items --------------------------------------------------------------------------
 
 std::string ItemsText(const std::vector<WorkItem>& items) {
@@ -384,9 +389,7 @@ Status ReplayWorklist(const Context& ctx, const std::optional<Key>& after, int l
                                            entries.push_back({p, c.ok() ? c->record.indication : "", std::move(items)});
                                          });
     if (!s.ok()) return s;
-    std::sort(entries.begin(), entries.end(), [](const WorkEntry& a, const WorkEntry& b) {
-      return EntryKey(a.items, a.patient.ref) < EntryKey(b.items, b.patient.ref);
-    });
+    std::sort(entries.begin(), entries.end(), ByKey);
     Page(entries, after, limit, w);
     return AuditShown(*ctx.store, ctx.actor, w);
   });
@@ -405,16 +408,11 @@ Result<std::vector<WorkEntry>> StaleEntries(const Context& ctx, const std::vecto
   const ResponseCriteria* criteria = ctx.k.FindResponseCriteria("IMWG-2016");
   Status s = ctx.store->CoursesOf(
       ctx.k, w.as_of, ids, [&](const store::PatientRecord& p, const Result<store::StoredCourse>& c) {
-        auto reported = severe->find(p.id);
-        std::vector<WorkItem> items =
-            ItemsFor(ctx.k, criteria, c, w.as_of, w.look_ahead_days,
-                     reported == severe->end() ? std::vector<store::SymptomEntry>{} : reported->second);
+        std::vector<WorkItem> items = ItemsFor(ctx.k, criteria, c, w.as_of, w.look_ahead_days, SevereOf(*severe, p.id));
         if (!items.empty()) entries.push_back({p, c.ok() ? c->record.indication : "", std::move(items)});
       });
   if (!s.ok()) return s.error();
-  std::sort(entries.begin(), entries.end(), [](const WorkEntry& a, const WorkEntry& b) {
-    return EntryKey(a.items, a.patient.ref) < EntryKey(b.items, b.patient.ref);
-  });
+  std::sort(entries.begin(), entries.end(), ByKey);
   return entries;
 }
 
@@ -434,11 +432,8 @@ Status StoredWorklist(const Context& ctx, const std::optional<Key>& after, int l
     if (!complete) return Status::Ok();
     auto fresh = StaleEntries(ctx, *stale, w);
     if (!fresh.ok()) return fresh.error();
-    std::vector<WorkEntry> computed = std::move(fresh).value();
-    std::vector<WorkEntry> merged_in;
-    for (WorkEntry& e : computed) {
-      if (!after || EntryKey(e.items, e.patient.ref) > *after) merged_in.push_back(std::move(e));
-    }
+    std::vector<WorkEntry> merged_in = std::move(fresh).value();
+    if (after) std::erase_if(merged_in, [&](const WorkEntry& e) { return EntryKey(e.items, e.patient.ref) <= *after; });
     auto count = st.CountStatuses();
     if (!count.ok()) return count.error();
     w.patients = static_cast<int>(*count);
@@ -472,10 +467,9 @@ Status StoredWorklist(const Context& ctx, const std::optional<Key>& after, int l
     if (!merged_in.empty()) {
       std::vector<WorkEntry> both;
       both.reserve(entries.size() + merged_in.size());
-      auto key = [](const WorkEntry& e) { return EntryKey(e.items, e.patient.ref); };
       std::merge(std::make_move_iterator(entries.begin()), std::make_move_iterator(entries.end()),
                  std::make_move_iterator(merged_in.begin()), std::make_move_iterator(merged_in.end()),
-                 std::back_inserter(both), [&](const WorkEntry& a, const WorkEntry& b) { return key(a) < key(b); });
+                 std::back_inserter(both), ByKey);
       entries = std::move(both);
     }
     Page(entries, std::nullopt, limit, w);

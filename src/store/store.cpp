@@ -1023,13 +1023,11 @@ Result<bool> Store::InsertEvent(const EventRecord& e, int64_t* id) {
   if (!inserted.ok()) return inserted.error();
   *id = *inserted;
   touched_.push_back(e.patient_id);
-  EventRecord row = e;
-  row.id = *id;
-  Inserted(row);
+  Inserted(e, *id);
   return true;
 }
 
-void Store::Inserted(const EventRecord& e) {
+void Store::Inserted(const EventRecord& e, int64_t id) {
   if (!status_keeper_ || e.patient_id <= 0) return;
   auto kept = course_rows_.find(e.patient_id);
   if (kept == course_rows_.end()) return;
@@ -1039,7 +1037,7 @@ void Store::Inserted(const EventRecord& e) {
     if (kept->second.awaiting == e.replaces) kept->second.awaiting = 0;
   }
   CourseEventRow r;
-  r.id = e.id;
+  r.id = id;
   r.patient_id = e.patient_id;
   r.date = e.date;
   r.type = e.type;
@@ -1335,11 +1333,10 @@ Status Store::CoursesOf(const Knowledge& k, Date as_of, const std::vector<int64_
       each(c.patient, s.error());
     }
   }
-  const std::vector<int64_t>& rest = unkept;
   // In lists of a few fixed lengths (padded with 0, which no row has), so that a handful of
   // statements is prepared rather than one per length.
-  for (size_t at = 0; at < rest.size();) {
-    const size_t n = std::min<size_t>(rest.size() - at, 512);
+  for (size_t at = 0; at < unkept.size();) {
+    const size_t n = std::min<size_t>(unkept.size() - at, 512);
     size_t width = 1;
     while (width < n) width *= 8;
     width = std::min<size_t>(width, 512);
@@ -1347,7 +1344,7 @@ Status Store::CoursesOf(const Knowledge& k, Date as_of, const std::vector<int64_
     Params ids;
     for (size_t i = 0; i < width; ++i) {
       in += i == 0 ? "?" : ", ?";
-      ids.emplace_back(i < n ? rest[at + i] : int64_t{0});
+      ids.emplace_back(i < n ? unkept[at + i] : int64_t{0});
     }
     in += ")";
     if (Status s = CoursesWhere(k, as_of, in, ids, each); !s.ok()) return s;

@@ -372,8 +372,8 @@ class Store {
     std::vector<CourseEventRow> rows;  // in force, by date and id
     int64_t awaiting = 0;              // the row the rebuild left out, until a row replacing it is inserted
   };
-  // Keeps `course_rows_` equal to the rows in force after inserting `e` (with its id).
-  void Inserted(const EventRecord& e);
+  // Keeps `course_rows_` equal to the rows in force after inserting `e` as row `id`.
+  void Inserted(const EventRecord& e, int64_t id);
   // CoursesBetween and CoursesOf: `patients` is the SQL after "patient_id " that picks them.
   Status CoursesWhere(const Knowledge& k, Date as_of, const std::string& patients, const Params& ids,
                       const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each);

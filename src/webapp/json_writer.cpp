@@ -156,9 +156,12 @@ void WriteWorklistJson(const app::Worklist& w, std::string& out) {
     out += k;
     out += "\":";
   };
+  auto field = [&](std::string_view k, std::string_view text) {
+    key(k);
+    WriteString(text, out);
+  };
   out += '{';
-  key("as_of");
-  WriteString(w.as_of.ToString(), out);
+  field("as_of", w.as_of.ToString());
   out += ',';
   key("entries");
   out += '[';
@@ -166,8 +169,7 @@ void WriteWorklistJson(const app::Worklist& w, std::string& out) {
     const app::WorkEntry& entry = w.entries[e];
     if (e > 0) out += ',';
     out += '{';
-    key("indication");
-    WriteString(entry.indication, out);
+    field("indication", entry.indication);
     out += ',';
     key("items");
     out += '[';
@@ -175,8 +177,7 @@ void WriteWorklistJson(const app::Worklist& w, std::string& out) {
       const app::WorkItem& item = entry.items[i];
       if (i > 0) out += ',';
       out += '{';
-      key("detail");
-      WriteString(item.detail, out);
+      field("detail", item.detail);
       out += ',';
       key("due");
       if (item.due) {
@@ -186,29 +187,23 @@ void WriteWorklistJson(const app::Worklist& w, std::string& out) {
       }
       out += ',';
       if (!item.finding.empty()) {
-        key("finding");
-        WriteString(item.finding, out);
+        field("finding", item.finding);
         out += ',';
       }
-      key("source");
-      WriteString(item.source, out);
+      field("source", item.source);
       out += ',';
-      key("urgency");
-      WriteString(app::UrgencyId(item.urgency), out);
+      field("urgency", app::UrgencyId(item.urgency));
       out += ',';
       key("verified");
       out += item.verified ? "true" : "false";
       out += ',';
-      key("what");
-      WriteString(item.what, out);
+      field("what", item.what);
       out += '}';
     }
     out += "],";
-    key("name");
-    WriteString(entry.patient.name, out);
+    field("name", entry.patient.name);
     out += ',';
-    key("patient");
-    WriteString(entry.patient.ref, out);
+    field("patient", entry.patient.ref);
     out += '}';
   }
   out += "],";
