@@ -67,16 +67,16 @@ Status CheckReason(const std::string& text, const std::string& field, const std:
 }
 
 // The "check dose" findings a confirmed write was stored over, resolved by that confirmation.
-Status ResolveConfirmed(const Context& ctx, const std::string& ref, const store::EventRecord& row,
+Status ResolveConfirmed(const Context& ctx, const store::PatientRecord& p, const store::EventRecord& row,
                         const WriteCheck& check) {
-  for (const Problem& p : check.confirm) {
-    if (p.code != "check-dose") continue;
+  for (const Problem& finding : check.confirm) {
+    if (finding.code != "check-dose") continue;
     store::EventRecord r;
     r.date = ctx.clock.Today().ToString();
     r.type = std::string(store::kFindingResolved);
-    r.body = json{{"type", store::kFindingResolved}, {"finding", p.message}, {"event", row.id}}.dump();
+    r.body = json{{"type", store::kFindingResolved}, {"finding", finding.message}, {"event", row.id}}.dump();
     r.reason = row.reason;
-    auto stored = ctx.store->RecordEvent(ctx.actor, ref, std::move(r));
+    auto stored = ctx.store->RecordEvent(ctx.actor, p, std::move(r));
     if (!stored.ok()) return stored.error();
   }
   return Status::Ok();
@@ -160,13 +160,15 @@ Result<CheckedEvent> CheckEvent(const Context& ctx, const store::PatientRecord& 
   } else {
     auto stored = st.RebuildCourse(k, p, **latest, Date::FromCivil(9999, 12, 31), leave_out);
     if (!stored.ok()) return stored.error();
-    const Course before = stored->course;
     Course& c = stored.value().course;
     auto e = ParseRecordedEventJson(k, row.body, "event", c);
     if (!e.ok()) return e.error();
     ev = std::move(e).value();
-    c.events.push_back(ev);
-    std::stable_sort(c.events.begin(), c.events.end(), [](const Event& a, const Event& b) { return a.date < b.date; });
+    // Checked without the event, then with it added in place: after the events of its date.
+    PendingWriteCheck pending = CheckBefore(k, &c, ev, event, c.patient, ctx.clock.Today());
+    c.events.insert(std::upper_bound(c.events.begin(), c.events.end(), ev.date,
+                                     [](Date d, const Event& x) { return d < x.date; }),
+                    ev);
     Status whole = lenacare::CheckCourse(k, c);
     if (!whole.ok()) {
       // "events[3].date" of the rebuilt course -> "event.date" of the event being recorded.
@@ -177,7 +179,7 @@ Result<CheckedEvent> CheckEvent(const Context& ctx, const store::PatientRecord& 
       }
       return err;
     }
-    out.check = CheckWrite(k, &before, &c, ev, event, c.patient, ctx.clock.Today());
+    out.check = CheckAfter(k, std::move(pending), &c);
   }
   row.date = ev.date.ToString();
   row.type = EventTypeId(ev.type);
@@ -443,9 +445,9 @@ Result<store::EventRecord> RecordEvent(const Context& ctx, const RecordRequest& 
       row.replaces = r.replaces;
       row.reason = row.reason.empty() ? r.correction : r.correction + "; " + row.reason;
     }
-    auto stored = st.RecordEvent(ctx.actor, r.patient, std::move(row));
+    auto stored = st.RecordEvent(ctx.actor, *p, std::move(row));
     if (!stored.ok()) return stored;
-    if (Status s = ResolveConfirmed(ctx, r.patient, *stored, checked->check); !s.ok()) return s.error();
+    if (Status s = ResolveConfirmed(ctx, *p, *stored, checked->check); !s.ok()) return s.error();
     return stored;
   });
   if (!recorded.ok() && r.kind != "event") {
@@ -486,7 +488,7 @@ Result<store::EventRecord> MarkEnteredInError(const Context& ctx, const Correcti
     row.body = json{{"type", store::kEnteredInError}, {"event", r.event}}.dump();
     row.replaces = r.event;
     row.reason = r.reason;
-    return st.RecordEvent(ctx.actor, r.patient, std::move(row));
+    return st.RecordEvent(ctx.actor, *p, std::move(row));
   });
 }
 
@@ -505,7 +507,7 @@ Result<store::EventRecord> ResolveFinding(const Context& ctx, const ResolveReque
     row.type = std::string(store::kFindingResolved);
     row.body = json{{"type", store::kFindingResolved}, {"finding", r.finding}}.dump();
     row.reason = r.reason;
-    return st.RecordEvent(ctx.actor, r.patient, std::move(row));
+    return st.RecordEvent(ctx.actor, *p, std::move(row));
   });
 }
 

@@ -318,9 +318,10 @@ store::CourseStatus StatusOf(const Knowledge& k, const ResponseCriteria* criteri
 }
 
 // Recomputes the stored answers of `rows` (by patient id) for `day`, in the caller's transaction;
-// the number written (an answer whose row changed since its version was read is not).
+// the number written (an answer whose row changed since its version was read is not). `in_write`:
+// the transaction changed these patients, which locked their rows (Store::KeepStatus).
 Result<int64_t> RecomputeStatuses(const Knowledge& k, store::Store& st, Date day,
-                                  const std::vector<store::StatusVersion>& rows) {
+                                  const std::vector<store::StatusVersion>& rows, bool in_write) {
   if (rows.empty()) return int64_t{0};
   std::map<int64_t, int64_t> version;
   for (const store::StatusVersion& r : rows) version[r.patient_id] = r.version;
@@ -338,6 +339,11 @@ Result<int64_t> RecomputeStatuses(const Knowledge& k, store::Store& st, Date day
   if (!s.ok()) return s.error();
   int64_t written = 0;
   for (const store::CourseStatus& status : computed) {
+    if (in_write) {
+      if (Status kept = st.KeepStatus(status); !kept.ok()) return kept.error();
+      ++written;
+      continue;
+    }
     auto put = st.PutStatus(status);  // false: changed since it was read; it stays stale
     if (!put.ok()) return put.error();
     written += *put ? 1 : 0;
@@ -481,9 +487,9 @@ Status StoredWorklist(const Context& ctx, const std::optional<Key>& after, int l
 
 void KeepWorklist(store::Store& store, const Knowledge& k) {
   store.set_status_keeper([&k](store::Store& st, const std::vector<int64_t>& patients) -> Status {
-    auto versions = st.StatusVersions(patients);
-    if (!versions.ok()) return versions.error();
-    auto n = RecomputeStatuses(k, st, st.clock().Today(), *versions);
+    std::vector<store::StatusVersion> rows;  // no versions: the write holds the rows (KeepStatus)
+    for (int64_t id : patients) rows.push_back({id, 0});
+    auto n = RecomputeStatuses(k, st, st.clock().Today(), rows, true);
     return n.ok() ? Status::Ok() : Status(n.error());
   });
 }
@@ -498,7 +504,7 @@ Result<int64_t> RefreshWorklist(const Knowledge& k, store::Store& st, Date day, 
     if (stale->empty()) return done;
     int64_t written = 0;
     Status s = st.Transaction([&]() -> Status {
-      auto n = RecomputeStatuses(k, st, day, *stale);
+      auto n = RecomputeStatuses(k, st, day, *stale, false);
       if (!n.ok()) return n.error();
       written = *n;
       return Status::Ok();

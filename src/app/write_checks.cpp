@@ -105,7 +105,13 @@ std::vector<Problem> CheckCourseStart(const Knowledge& k, const Course& course) 
 
 WriteCheck CheckWrite(const Knowledge& k, const Course* before, const Course* after, const Event& e,
                       const nlohmann::json& body, const Patient& patient, Date today) {
-  WriteCheck out;
+  return CheckAfter(k, CheckBefore(k, before, e, body, patient, today), after);
+}
+
+PendingWriteCheck CheckBefore(const Knowledge& k, const Course* before, const Event& e, const nlohmann::json& body,
+                              const Patient& patient, Date today) {
+  PendingWriteCheck pending;
+  WriteCheck& out = pending.check;
   if (e.date > today) {
     out.refused.push_back({"future-date",
                            "the date " + e.date.ToString() + " is after today (" + today.ToString() + ", clinic time)",
@@ -117,11 +123,11 @@ WriteCheck CheckWrite(const Knowledge& k, const Course* before, const Course* af
                                patient.birth_date->ToString() + ")",
                            ""});
   }
-  if (before == nullptr || after == nullptr) {
+  if (before == nullptr) {
     if (e.type == EventType::kDispense) {
       out.refused.push_back({"no-course", "the patient has no therapy course to dispense for", ""});
     }
-    return out;
+    return pending;
   }
   const Indication* ind = before->indication;
   if ((e.type == EventType::kResume || e.type == EventType::kDoseChange) && ind != nullptr) {
@@ -164,11 +170,18 @@ WriteCheck CheckWrite(const Knowledge& k, const Course* before, const Course* af
   // What the engine flags once the event is part of the course: a resumption before the counts
   // recovered or above the rule's dose, a resumption while not on hold, a dose raised without a
   // rule, a dose taken on a rest day... Evaluated as of the later of today and the event.
-  const Date as_of = std::max(today, e.date);
-  const std::multiset<std::string> had = DoseFindings(Evaluate(k, *before, as_of));
-  for (const Recommendation& r : Evaluate(k, *after, as_of).recommendations) {
+  pending.course = true;
+  pending.as_of = std::max(today, e.date);
+  pending.had = DoseFindings(Evaluate(k, *before, pending.as_of));
+  return pending;
+}
+
+WriteCheck CheckAfter(const Knowledge& k, PendingWriteCheck pending, const Course* after) {
+  WriteCheck out = std::move(pending.check);
+  if (!pending.course || after == nullptr) return out;
+  for (const Recommendation& r : Evaluate(k, *after, pending.as_of).recommendations) {
     if (r.action != Action::kCheckDose) continue;
-    if (had.count(r.reason) > 0) continue;
+    if (pending.had.count(r.reason) > 0) continue;
     out.confirm.push_back({"check-dose", r.reason, r.source});
   }
   return out;

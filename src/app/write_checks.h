@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "clinical/maximum_dose.h"
@@ -26,6 +28,18 @@ struct WriteCheck {
 // fields the engine does not keep, such as a dispense's quantity).
 WriteCheck CheckWrite(const Knowledge& k, const Course* before, const Course* after, const Event& event,
                       const nlohmann::json& body, const Patient& patient, Date today);
+
+// CheckWrite in two steps, for a caller that adds the event to the course in place rather than
+// copying the course: CheckBefore with the course without the event, then CheckAfter with it.
+struct PendingWriteCheck {
+  WriteCheck check;
+  bool course = false;               // there was a course to evaluate
+  std::multiset<std::string> had;    // the engine's dose findings before the event
+  Date as_of;                        // the later of today and the event's date
+};
+PendingWriteCheck CheckBefore(const Knowledge& k, const Course* before, const Event& event, const nlohmann::json& body,
+                              const Patient& patient, Date today);
+WriteCheck CheckAfter(const Knowledge& k, PendingWriteCheck pending, const Course* after);
 
 // Checks of a course header before it is stored: the starting dose and pill days against the
 // label's limits for the indication.

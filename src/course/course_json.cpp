@@ -615,16 +615,30 @@ Result<Event> ParseEventJson(const Knowledge& k, std::string_view json_text, con
   return ParseEvent(k, *parsed, where, course);
 }
 
-Result<Event> ParseRecordedEventJson(const Knowledge& k, std::string_view json_text, const std::string& where,
-                                     const Course& course) {
-  auto parsed = json_input::ParseObject(json_text, where);
-  if (!parsed.ok()) return parsed.error();
-  const json& e = *parsed;
+namespace {
+
+Result<Event> RecordedEvent(const Knowledge& k, const json& e, const std::string& where, const Course& course) {
   if (e.contains("type") && e["type"] == "lab" && e.contains("date") && e["date"].is_string()) {
     auto date = Date::Parse(e["date"].get<std::string>());
     if (date.ok() && *date < course.start_date) return ParseBaseline(k, e, where, course.start_date);
   }
   return ParseEvent(k, e, where, course);
+}
+
+}  // namespace
+
+Result<Event> ParseRecordedEventJson(const Knowledge& k, std::string_view json_text, const std::string& where,
+                                     const Course& course) {
+  auto parsed = json_input::ParseObject(json_text, where);
+  if (!parsed.ok()) return parsed.error();
+  return RecordedEvent(k, *parsed, where, course);
+}
+
+Result<Event> ParseStoredEventJson(const Knowledge& k, std::string_view json_text, const std::string& where,
+                                   const Course& course) {
+  auto parsed = json_input::ParseWrittenObject(json_text, where);
+  if (!parsed.ok()) return parsed.error();
+  return RecordedEvent(k, *parsed, where, course);
 }
 
 Result<Patient> ParsePatientJson(const Knowledge& k, std::string_view json_text, Date on) {

@@ -24,6 +24,10 @@ Result<Event> ParseEventJson(const Knowledge& k, std::string_view json_text, con
 // as a baseline result (its "type": "lab" allowed), every other event as ParseEventJson reads it.
 Result<Event> ParseRecordedEventJson(const Knowledge& k, std::string_view json_text, const std::string& where,
                                      const Course& course);
+// ParseRecordedEventJson of a body the store holds, which was written by this program
+// (json_input::ParseWrittenObject): rebuilding a course reads many.
+Result<Event> ParseStoredEventJson(const Knowledge& k, std::string_view json_text, const std::string& where,
+                                   const Course& course);
 // The checks a course gets as a whole once all its events are read: the REMS category against
 // the patient's facts, and program events in order (no dispense before a prescription).
 Status CheckCourse(const Knowledge& k, const Course& course);

@@ -31,8 +31,9 @@ Result<std::string> Text(const json& obj, const std::string& where, std::string_
     return std::string();
   }
   if (!it->is_string()) return Error::BadInput(field, "must be text");
-  if (it->get<std::string>().empty()) return Error::BadInput(field, "is empty");
-  return it->get<std::string>();
+  const std::string& text = it->get_ref<const std::string&>();
+  if (text.empty()) return Error::BadInput(field, "is empty");
+  return text;
 }
 
 namespace {
@@ -107,6 +108,30 @@ Result<json> ParseObject(std::string_view text, const std::string& what) {
     return Error::BadInput(what, "the key " + Quoted(duplicate) + " is given twice in one object");
   }
   if (!root.is_object()) return Error::BadInput(what, "must be a JSON object");
+  return root;
+}
+
+Result<json> ParseWrittenObject(std::string_view text, const std::string& what) {
+  int depth = 0;
+  bool in_text = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_text) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot end the text
+      } else if (c == '"') {
+        in_text = false;
+      }
+    } else if (c == '"') {
+      in_text = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > kMaxDepth) return ParseObject(text, what);
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  json root = json::parse(text.begin(), text.end(), nullptr, false);
+  if (root.is_discarded() || !root.is_object()) return ParseObject(text, what);
   return root;
 }
 

@@ -40,6 +40,14 @@ class Connection {
   virtual Status ExecScript(std::string_view sql) = 0;
   // Runs one statement; returns the number of rows it changed.
   virtual Result<int64_t> Run(std::string_view sql, const Params& params) = 0;
+  // Runs one statement, inside a transaction, whose outcome nobody waits for (not its rows, not
+  // its count): PostgreSQL sends it with the transaction's next statement or its Commit, in one
+  // round trip, and a failure is reported there (the transaction fails either way). SQLite, and
+  // PostgreSQL outside a transaction, run it now.
+  virtual Status Later(std::string_view sql, const Params& params) {
+    auto n = Run(sql, params);
+    return n.ok() ? Status::Ok() : Status(n.error());
+  }
   // Runs one query and calls `each` for every row, in order.
   virtual Status Query(std::string_view sql, const Params& params, const std::function<void(const Row&)>& each) = 0;
   // Query for results of any length, held one row at a time (PostgreSQL: libpq's single-row
@@ -48,6 +56,7 @@ class Connection {
   virtual Status Stream(std::string_view sql, const Params& params, const std::function<void(const Row&)>& each) {
     return Query(sql, params, each);
   }
+  // Begins a transaction (PostgreSQL sends BEGIN with the first statement: one round trip less).
   virtual Status Begin() = 0;
   // A transaction that only reads, from one snapshot, taking no write lock.
   virtual Status BeginRead() { return Begin(); }

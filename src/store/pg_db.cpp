@@ -125,12 +125,19 @@ class PostgresRow : public Row {
     const char* text = PQgetvalue(result_, row_, column);
     if (text == nullptr) return 0;
     if (PQftype(result_, column) == kBoolOid) return text[0] == 't' ? 1 : 0;  // SQLite has 1 and 0
-    return std::strtoll(text, nullptr, 10);
+    int64_t value = 0;
+    std::from_chars(text, text + PQgetlength(result_, row_, column), value);  // not a number: 0
+    return value;
   }
 
   double Real(int column) const override {
     const char* text = PQgetvalue(result_, row_, column);
-    return text == nullptr ? 0.0 : std::strtod(text, nullptr);
+    if (text == nullptr) return 0.0;
+    double value = 0;
+    const char* end = text + PQgetlength(result_, row_, column);
+    // "NaN", "Infinity", "-Infinity" as PostgreSQL writes them are read by from_chars too.
+    if (std::from_chars(text, end, value).ec != std::errc()) return std::strtod(text, nullptr);
+    return value;
   }
 
   std::string_view Text(int column) const override {
@@ -154,8 +161,18 @@ class PostgresConnection : public Connection {
   Dialect dialect() const override { return Dialect::kPostgres; }
 
   Status ExecScript(std::string_view sql) override {
+    auto sent = Flush(nullptr);
+    if (!sent.ok()) return sent.error();
     auto result = Exec(std::string(sql));
     if (!result.ok()) return result.error();
+    return Status::Ok();
+  }
+
+  Status Later(std::string_view sql, const Params& params) override {
+    if (queued_.empty() && PQtransactionStatus(conn_) == PQTRANS_IDLE) return Connection::Later(sql, params);
+    auto bound = Bind(sql, params);
+    if (!bound.ok()) return bound.error();
+    queued_.push_back(std::move(bound).value());
     return Status::Ok();
   }
 
@@ -178,6 +195,8 @@ class PostgresConnection : public Connection {
   }
 
   Status Stream(std::string_view sql, const Params& params, const std::function<void(const Row&)>& each) override {
+    auto sent = Flush(nullptr);  // single-row mode is not for pipelines
+    if (!sent.ok()) return sent.error();
     auto bound = Bind(sql, params);
     if (!bound.ok()) return bound.error();
     const std::vector<const char*> values = bound->Values();
@@ -207,12 +226,22 @@ class PostgresConnection : public Connection {
     return s;
   }
 
-  Status Begin() override { return ExecScript("BEGIN"); }
-  Status BeginRead() override { return ExecScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
+  Status Begin() override { return QueueBegin("BEGIN"); }
+  Status BeginRead() override { return QueueBegin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
 
   Status Commit() override {
-    auto result = Exec("COMMIT");
-    if (!result.ok()) return result.error();
+    if (begin_queued_ && queued_.size() == 1) {  // nothing was sent: there is no transaction to end
+      queued_.clear();
+      begin_queued_ = false;
+      return Status::Ok();
+    }
+    const Bound commit{"", "COMMIT", {}};
+    auto result = Flush(&commit);
+    if (!result.ok()) {
+      // A statement sent with the COMMIT failed, which leaves the transaction open and failed.
+      if (PQtransactionStatus(conn_) != PQTRANS_IDLE) (void)Exec("ROLLBACK");
+      return result.error();
+    }
     // COMMIT of a transaction in which a statement failed succeeds, as "ROLLBACK": say so.
     if (std::strcmp(PQcmdStatus(result.value().get()), "ROLLBACK") == 0) {
       return Error::Failed("", "PostgreSQL: the transaction was rolled back because a statement in it failed");
@@ -220,7 +249,12 @@ class PostgresConnection : public Connection {
     return Status::Ok();
   }
 
-  Status Rollback() override { return ExecScript("ROLLBACK"); }
+  Status Rollback() override {
+    const bool begun = !begin_queued_;  // else the BEGIN and what followed it were never sent
+    queued_.clear();
+    begin_queued_ = false;
+    return begun ? ExecScript("ROLLBACK") : Status::Ok();
+  }
 
  private:
   Error Failure(const PGresult* result) const {
@@ -261,7 +295,8 @@ class PostgresConnection : public Connection {
   // strings (libpq ignores their lengths), so each is copied with its terminating NUL; PostgreSQL
   // text cannot hold a NUL byte anyway. NULL parameters have no text.
   struct Bound {
-    std::string name;
+    std::string name;  // empty: `sql`, a statement without parameters, is sent as it is
+    std::string sql;
     std::vector<std::optional<std::string>> texts;
     // The parameters for libpq: valid while this lives.
     std::vector<const char*> Values() const {
@@ -274,7 +309,7 @@ class PostgresConnection : public Connection {
   Result<Bound> Bind(std::string_view sql, const Params& params) {
     auto name = Prepared(sql, params.size());
     if (!name.ok()) return name.error();
-    Bound bound{std::move(name).value(), std::vector<std::optional<std::string>>(params.size())};
+    Bound bound{std::move(name).value(), "", std::vector<std::optional<std::string>>(params.size())};
     for (size_t i = 0; i < params.size(); ++i) {
       const Value& param = params[i];
       if (std::holds_alternative<std::monostate>(param)) continue;
@@ -297,9 +332,66 @@ class PostgresConnection : public Connection {
   Result<ResultPtr> Execute(std::string_view sql, const Params& params) {
     auto bound = Bind(sql, params);
     if (!bound.ok()) return bound.error();
-    const std::vector<const char*> values = bound->Values();
-    return Checked(PQexecPrepared(conn_, bound->name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
-                                  nullptr, 0));
+    return Flush(&*bound);
+  }
+
+  Status QueueBegin(const char* sql) {
+    if (!queued_.empty() || PQtransactionStatus(conn_) != PQTRANS_IDLE) return ExecScript(sql);
+    queued_.push_back(Bound{"", sql, {}});
+    begin_queued_ = true;
+    return Status::Ok();
+  }
+
+  bool Send(const Bound& b) {
+    if (b.name.empty()) return PQsendQueryParams(conn_, b.sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+    const std::vector<const char*> values = b.Values();
+    return PQsendQueryPrepared(conn_, b.name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                               nullptr, 0) == 1;
+  }
+
+  // Runs the queued statements (Begin, Later) and then `last`, if given, in one pipeline: one
+  // round trip. The first failure, else `last`'s result (none without `last`).
+  Result<ResultPtr> Flush(const Bound* last) {
+    std::vector<Bound> batch = std::move(queued_);
+    queued_.clear();
+    begin_queued_ = false;
+    if (batch.empty()) {
+      if (last == nullptr) return ResultPtr();
+      if (last->name.empty()) return Exec(last->sql);
+      const std::vector<const char*> values = last->Values();
+      return Checked(PQexecPrepared(conn_, last->name.c_str(), static_cast<int>(values.size()), values.data(),
+                                    nullptr, nullptr, 0));
+    }
+    if (last != nullptr) batch.push_back(*last);
+    if (PQenterPipelineMode(conn_) == 0) return Failure(nullptr);
+    std::optional<Error> failure;
+    size_t sent = 0;
+    while (sent < batch.size() && Send(batch[sent])) ++sent;
+    if (sent < batch.size()) failure = Failure(nullptr);
+    ResultPtr kept;
+    if (PQpipelineSync(conn_) == 1) {
+      for (size_t i = 0; i < sent; ++i) {
+        while (PGresult* raw = PQgetResult(conn_)) {  // each statement's results end with a null
+          ResultPtr result(raw);
+          const ExecStatusType status = PQresultStatus(raw);
+          if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+            if (last != nullptr && i + 1 == batch.size()) kept = std::move(result);
+          } else if (status != PGRES_PIPELINE_ABORTED && !failure) {
+            failure = Failure(raw);  // the statements after it are skipped ("aborted")
+          }
+        }
+      }
+      while (PGresult* raw = PQgetResult(conn_)) {  // the synchronisation point
+        const bool sync = PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
+        PQclear(raw);
+        if (sync) break;
+      }
+    } else if (!failure) {
+      failure = Failure(nullptr);
+    }
+    if (PQexitPipelineMode(conn_) == 0 && !failure) failure = Failure(nullptr);
+    if (failure) return *failure;
+    return kept;
   }
 
   // Reads and drops what is left of a result being received.
@@ -309,6 +401,8 @@ class PostgresConnection : public Connection {
 
   PGconn* conn_;
   std::unordered_map<std::string, std::string> statements_;  // SQL text -> prepared statement name
+  std::vector<Bound> queued_;  // to go with the next statement (Begin, Later)
+  bool begin_queued_ = false;  // queued_ starts with a BEGIN: the transaction is not open yet
 };
 
 void IgnoreNotice(void* /*arg*/, const char* /*message*/) {}

@@ -87,12 +87,18 @@ class CourseBuilder {
  public:
   CourseBuilder(const Knowledge& k, Date as_of) : k_(k), as_of_(as_of) {}
 
-  Status Begin(const PatientRecord& p, const CourseRecord& c) {
-    auto course = ParseCourseJson(k_, CourseFileJson(c.header, p.facts, p.sex, p.birth_date));
-    if (!course.ok()) return course.error().Under("course " + std::to_string(c.id));
+  // `header`: the course as an earlier Begin of the same course read it (without events), so that
+  // it is not parsed again.
+  Status Begin(const PatientRecord& p, const CourseRecord& c, const Course* header = nullptr) {
+    if (header != nullptr) {
+      out_.course = *header;
+    } else {
+      auto course = ParseCourseJson(k_, CourseFileJson(c.header, p.facts, p.sex, p.birth_date));
+      if (!course.ok()) return course.error().Under("course " + std::to_string(c.id));
+      out_.course = std::move(course).value();
+    }
     out_.patient = p;
     out_.record = c;
-    out_.course = std::move(course).value();
     out_.course.events.reserve(256);
     out_.ignored_events = 0;
     out_.markers.clear();
@@ -101,10 +107,19 @@ class CourseBuilder {
     return Status::Ok();
   }
 
-  // `parsed`: the row's body as an earlier Add of the same course read it (it depends only on
-  // the body and the course's start), so that it is not parsed again. `read`, if given, receives
-  // the event this row's body was read as.
+  // The course as Begin read it, before any Add.
+  const Course& course() const { return out_.course; }
+
+  // `parsed`: the event an earlier Add of the same course read this row as (it depends only on
+  // the row and the course's start), so that it is not read again. `read`, if given, receives the
+  // event this row was read as (none for a row that adds no event).
   Status Add(const Row& r, const Event* parsed = nullptr, std::optional<Event>* read = nullptr) {
+    if (parsed != nullptr) {
+      if (parsed->date > as_of_) return Status::Ok();
+      if (LeftOut(parsed->type, parsed->date)) return Status::Ok();
+      Number(out_.course.events.emplace_back(*parsed));
+      return Status::Ok();
+    }
     auto date = Date::Parse(r.Text(2));
     if (!date.ok()) return date.error().Under("event " + std::to_string(r.Int(0)));
     if (*date > as_of_) return Status::Ok();
@@ -134,11 +149,7 @@ class CourseBuilder {
       return Error::Failed("event " + std::to_string(r.Int(0)),
                            "unknown stored event type " + Quoted(std::string(type_id)));
     }
-    const bool baseline = type == EventType::kLab && *date < c.start_date;
-    if (!baseline && !IsProgramEvent(type) && *date < c.start_date) {
-      ++out_.ignored_events;
-      return Status::Ok();
-    }
+    if (LeftOut(type, *date)) return Status::Ok();
     Event& ev = c.events.emplace_back();
     if (r.Int(8) == 1) {
       ev.type = type;
@@ -152,21 +163,33 @@ class CourseBuilder {
         if (!r.IsNull(6)) ev.lln = r.Real(6);
         if (!r.IsNull(7)) ev.uln = r.Real(7);
       }
-    } else if (parsed != nullptr) {
-      ev = *parsed;
     } else {
-      const std::string where = "event " + std::to_string(r.Int(0));
-      const std::string_view body = r.Text(9);
-      auto from_body = ParseRecordedEventJson(k_, body, where, c);
+      auto from_body = ParseStoredEventJson(k_, r.Text(9), "event " + std::to_string(r.Int(0)), c);
       if (!from_body.ok()) {
         c.events.pop_back();
         return from_body.error();
       }
       ev = std::move(from_body).value();
-      if (read != nullptr) *read = ev;
     }
-    ev.index = baseline ? -1 - baseline_++ : static_cast<int>(c.events.size()) - 1;
+    Number(ev);
+    if (read != nullptr) *read = ev;
     return Status::Ok();
+  }
+
+  // Before the start, a lab is a baseline result and a program event counts; any other event is
+  // left out (and counted).
+  bool LeftOut(EventType type, Date date) {
+    const bool out = date < out_.course.start_date && type != EventType::kLab && !IsProgramEvent(type);
+    if (out) ++out_.ignored_events;
+    return out;
+  }
+
+  // The index of the event just added: its place among the events, or for a baseline result,
+  // -1, -2 ... in order.
+  void Number(Event& ev) {
+    const Course& c = out_.course;
+    const bool baseline = ev.type == EventType::kLab && ev.date < c.start_date;
+    ev.index = baseline ? -1 - baseline_++ : static_cast<int>(c.events.size()) - 1;
   }
 
   Result<StoredCourse> Finish() {
@@ -526,11 +549,13 @@ Status Store::AppendAuditEntry(const std::string& actor, const std::string& acti
     Params both = row;
     both.emplace_back(e.seq);
     both.emplace_back(std::string_view(e.hash));
-    auto r = db_->Run(
+    // Sent with the COMMIT (or the transaction's next statement): the head is locked, so this
+    // cannot miss it.
+    Status r = db_->Later(
         "WITH entry AS (INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)) UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1",
         both);
-    if (!r.ok()) return r.error();
+    if (!r.ok()) return r;
   } else {
     auto r = db_->Run(
         "INSERT INTO audit (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -860,9 +885,16 @@ Result<std::vector<AuditEntry>> Store::AuditLog(int64_t limit, int64_t before) {
   return out;
 }
 
+std::string Store::PatientLock() const {
+  // In a write, a patient's row stays locked from when it is found to the end: writes to one
+  // patient take turns, so each is checked against (and keeps the answer of) the course as the
+  // previous one left it. SQLite's writes take turns anyway (BEGIN IMMEDIATE).
+  return depth_ > 0 && db_->dialect() == Dialect::kPostgres ? " FOR NO KEY UPDATE" : "";
+}
+
 Result<PatientRecord> Store::FindPatient(const std::string& ref) {
   std::optional<PatientRecord> p;
-  Status s = db_->Query("SELECT " + std::string(kPatientColumns) + " FROM patients WHERE ref = ?",
+  Status s = db_->Query("SELECT " + std::string(kPatientColumns) + " FROM patients WHERE ref = ?" + PatientLock(),
                         {std::string_view(ref)}, [&](const Row& r) { p = PatientFrom(r); });
   if (!s.ok()) return s.error();
   if (!p) return Error::BadInput("patient", "no patient " + Quoted(ref) + " (see `lenacare patient list`)");
@@ -953,7 +985,7 @@ Result<int64_t> Store::UpsertPatient(const PatientRecord& p, bool& changed) {
        facts ? std::string_view(p.facts) : std::string_view("{}")});
   if (!n.ok()) return n.error();
   changed = *n > 0;
-  auto id = QueryInt(*db_, "SELECT id FROM patients WHERE ref = ?", {std::string_view(p.ref)}, 0);
+  auto id = QueryInt(*db_, "SELECT id FROM patients WHERE ref = ?" + PatientLock(), {std::string_view(p.ref)}, 0);
   if (!id.ok()) return id.error();
   if (changed) Touch(*id);
   return *id;
@@ -1187,11 +1219,9 @@ Result<CourseRecord> Store::StartCourse(const std::string& actor, const std::str
   return c;
 }
 
-Result<EventRecord> Store::RecordEvent(const std::string& actor, const std::string& ref, EventRecord row) {
+Result<EventRecord> Store::RecordEvent(const std::string& actor, const PatientRecord& p, EventRecord row) {
   Status s = Transaction([&]() -> Status {
-    auto p = FindPatient(ref);
-    if (!p.ok()) return p.error();
-    row.patient_id = p->id;
+    row.patient_id = p.id;
     if (row.recorded_by.empty()) row.recorded_by = actor;
     if (row.recorded_at.empty()) row.recorded_at = Now();
     auto written = InsertEvent(row, &row.id);
@@ -1204,7 +1234,7 @@ Result<EventRecord> Store::RecordEvent(const std::string& actor, const std::stri
     }
     if (!row.warnings.empty()) detail += "; confirmed over " + row.warnings;
     if (!row.reason.empty()) detail += "; reason: " + row.reason;
-    return AppendAudit(actor, "event.record", ref, detail);
+    return AppendAudit(actor, "event.record", p.ref, detail);
   });
   if (!s.ok()) return s.error();
   return row;
@@ -1269,7 +1299,7 @@ Result<StoredCourse> Store::RebuildCourse(const Knowledge& k, const PatientRecor
   CourseRows* kept = nullptr;
   if (depth_ > 0 && status_keeper_ && (course_rows_.size() < kKeptCourses || course_rows_.contains(p.id))) {
     kept = &course_rows_[p.id];
-    *kept = CourseRows{p, c, {}, leave_out};
+    *kept = CourseRows{p, c, {}, leave_out, builder.course()};
   }
   Status each = Status::Ok();
   s = db_->Query("SELECT " + std::string(kCourseEventColumns) + " FROM events WHERE patient_id = ? AND id <> ?" +
@@ -1322,7 +1352,7 @@ Status Store::CoursesOf(const Knowledge& k, Date as_of, const std::vector<int64_
     }
     const CourseRows& c = kept->second;
     CourseBuilder builder(k, as_of);
-    Status s = builder.Begin(c.patient, c.course);
+    Status s = builder.Begin(c.patient, c.course, &c.header);
     for (const CourseEventRow& r : c.rows) {
       if (!s.ok()) break;
       s = builder.Add(KeptRow(r), r.parsed ? &*r.parsed : nullptr);
@@ -1436,18 +1466,6 @@ Status Store::KeepStatuses() {
   return status_keeper_(*this, patients);
 }
 
-Result<std::vector<StatusVersion>> Store::StatusVersions(const std::vector<int64_t>& patients) {
-  std::vector<StatusVersion> out;
-  for (int64_t id : patients) {
-    Status s =
-        db_->Query("SELECT patient_id, version FROM course_status WHERE patient_id = ?", {id}, [&](const Row& r) {
-          out.push_back({r.Int(0), r.Int(1)});
-        });
-    if (!s.ok()) return s.error();
-  }
-  return out;
-}
-
 Result<std::vector<StatusVersion>> Store::StaleStatuses(const std::string& day, const std::string& knowledge,
                                                         int64_t limit) {
   // Ranges of the index (computed_on, knowledge, ...), so that finding none among 100,000 fresh
@@ -1467,20 +1485,41 @@ Result<std::vector<StatusVersion>> Store::StaleStatuses(const std::string& day, 
   return out;
 }
 
-Result<bool> Store::PutStatus(const CourseStatus& c) {
+namespace {
+
+// The statement that writes a stored answer: with its version (PutStatus) or without (KeepStatus).
+const std::string& StatusUpdate(bool versioned) {
+  static const std::string set =
+      "UPDATE course_status SET computed_on = ?, knowledge = ?, ref = ?, indication = ?, fixed_rank = ?, "
+      "fixed_due = ?, expiring_due = ?, soon_due = ?, fill_due = ?, response = ?, key_rank = ?, key_due = ?, "
+      "items = ? WHERE patient_id = ?";
+  static const std::string put = set + " AND version = ?";
+  return versioned ? put : set;
+}
+
+// StatusUpdate's parameters (without the version's: the last); they refer to `c`.
+Params StatusParams(const CourseStatus& c) {
   auto opt_int = [](const std::optional<int64_t>& v) { return v ? Value(*v) : Value(std::monostate{}); };
   auto opt_text = [](const std::string& v) { return v.empty() ? Value(std::monostate{}) : Value(std::string_view(v)); };
-  auto n = db_->Run(
-      "UPDATE course_status SET computed_on = ?, knowledge = ?, ref = ?, indication = ?, fixed_rank = ?, fixed_due = "
-      "?, "
-      "expiring_due = ?, soon_due = ?, fill_due = ?, response = ?, key_rank = ?, key_due = ?, items = ? "
-      "WHERE patient_id = ? AND version = ?",
-      {std::string_view(c.computed_on), std::string_view(c.knowledge), std::string_view(c.ref),
-       std::string_view(c.indication), opt_int(c.fixed_rank), std::string_view(c.fixed_due), opt_text(c.expiring_due),
-       opt_text(c.soon_due), opt_text(c.fill_due), int64_t{c.response ? 1 : 0}, opt_int(c.key_rank),
-       std::string_view(c.key_due), std::string_view(c.items), c.patient_id, c.version});
+  return {std::string_view(c.computed_on), std::string_view(c.knowledge), std::string_view(c.ref),
+          std::string_view(c.indication),  opt_int(c.fixed_rank),         std::string_view(c.fixed_due),
+          opt_text(c.expiring_due),        opt_text(c.soon_due),          opt_text(c.fill_due),
+          int64_t{c.response ? 1 : 0},     opt_int(c.key_rank),           std::string_view(c.key_due),
+          std::string_view(c.items),       c.patient_id,                  c.version};
+}
+
+}  // namespace
+
+Result<bool> Store::PutStatus(const CourseStatus& c) {
+  auto n = db_->Run(StatusUpdate(true), StatusParams(c));
   if (!n.ok()) return n.error();
   return *n > 0;
+}
+
+Status Store::KeepStatus(const CourseStatus& c) {
+  Params params = StatusParams(c);
+  params.pop_back();
+  return db_->Later(StatusUpdate(false), params);
 }
 
 Result<int64_t> Store::CountStatuses() { return QueryInt(*db_, "SELECT count(*) FROM course_status", {}, 0); }

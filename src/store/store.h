@@ -99,7 +99,7 @@ struct CourseEventRow {
   std::optional<double> value, lln, uln;
   int64_t plain = 0;                // 1: the columns say everything (no body read)
   std::optional<std::string> body;  // the course-file text, when not plain
-  std::optional<Event> parsed;      // the body as read for the course (not a column: kept to read it once)
+  std::optional<Event> parsed;      // the event it was read as (not a column: kept to read it once)
 };
 
 // The worklist's stored answer for a patient's latest course (course_status, schema 9), computed
@@ -199,8 +199,9 @@ class Store {
   // Stores a therapy course (`c.header`, `c.indication`, `c.start_date`) for the patient.
   Result<CourseRecord> StartCourse(const std::string& actor, const std::string& ref, CourseRecord c);
 
-  // Stores one event row for the patient (the body already validated by the caller).
-  Result<EventRecord> RecordEvent(const std::string& actor, const std::string& ref, EventRecord row);
+  // Stores one event row for the patient (found by the caller in this transaction; the body
+  // already validated by the caller).
+  Result<EventRecord> RecordEvent(const std::string& actor, const PatientRecord& p, EventRecord row);
   Result<std::vector<EventRecord>> ListEvents(const std::string& actor, const std::string& ref);  // audited read
   Result<std::vector<EventRecord>> EventsOf(int64_t patient_id);  // not audited: the caller audits
 
@@ -229,12 +230,14 @@ class Store {
   // that their answers are recomputed in the same transaction.
   using StatusKeeper = std::function<Status(Store&, const std::vector<int64_t>& patients)>;
   void set_status_keeper(StatusKeeper keeper) { status_keeper_ = std::move(keeper); }
-  // The current versions of these patients' rows (patients without a course have none).
-  Result<std::vector<StatusVersion>> StatusVersions(const std::vector<int64_t>& patients);
   // Up to `limit` rows that do not hold for `day` and `knowledge`, by patient id.
   Result<std::vector<StatusVersion>> StaleStatuses(const std::string& day, const std::string& knowledge, int64_t limit);
   // Writes a row computed from `s.version`; false when the row has changed since (it stays stale).
   Result<bool> PutStatus(const CourseStatus& s);
+  // PutStatus in a write transaction that changed the patient, from the course as the write left
+  // it: its change locked the row (and bumped the version, which stays), so no version is needed
+  // and nobody waits for the count. Sent with the transaction's next statement.
+  Status KeepStatus(const CourseStatus& s);
   // Rows (patients with a course).
   Result<int64_t> CountStatuses();
   // The entries of a page, in order; unaudited (the caller audits what it shows). Streamed: `each`
@@ -371,6 +374,7 @@ class Store {
     CourseRecord course;
     std::vector<CourseEventRow> rows;  // in force, by date and id
     int64_t awaiting = 0;              // the row the rebuild left out, until a row replacing it is inserted
+    Course header;                     // the course as read from its header, without events
   };
   // Keeps `course_rows_` equal to the rows in force after inserting `e` as row `id`.
   void Inserted(const EventRecord& e, int64_t id);
@@ -390,6 +394,7 @@ class Store {
   std::vector<AuditEntry> held_;               // a write transaction's audit entries, appended at its end
   bool flushing_ = false;
   int depth_ = 0;  // nesting of Transaction()
+  std::string PatientLock() const;  // what a write's query of a patient row ends with
   // Inside Read(): the audit entries of its reads, appended when it ends.
   bool reading_ = false;
   std::vector<AuditEntry> deferred_;
