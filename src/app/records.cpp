@@ -166,9 +166,9 @@ Result<CheckedEvent> CheckEvent(const Context& ctx, const store::PatientRecord& 
     ev = std::move(e).value();
     // Checked without the event, then with it added in place: after the events of its date.
     PendingWriteCheck pending = CheckBefore(k, &c, ev, event, c.patient, ctx.clock.Today());
-    c.events.insert(std::upper_bound(c.events.begin(), c.events.end(), ev.date,
-                                     [](Date d, const Event& x) { return d < x.date; }),
-                    ev);
+    c.events.insert(
+        std::upper_bound(c.events.begin(), c.events.end(), ev.date, [](Date d, const Event& x) { return d < x.date; }),
+        ev);
     Status whole = lenacare::CheckCourse(k, c);
     if (!whole.ok()) {
       // "events[3].date" of the rebuilt course -> "event.date" of the event being recorded.

@@ -33,9 +33,9 @@ WriteCheck CheckWrite(const Knowledge& k, const Course* before, const Course* af
 // copying the course: CheckBefore with the course without the event, then CheckAfter with it.
 struct PendingWriteCheck {
   WriteCheck check;
-  bool course = false;               // there was a course to evaluate
-  std::multiset<std::string> had;    // the engine's dose findings before the event
-  Date as_of;                        // the later of today and the event's date
+  bool course = false;             // there was a course to evaluate
+  std::multiset<std::string> had;  // the engine's dose findings before the event
+  Date as_of;                      // the later of today and the event's date
 };
 PendingWriteCheck CheckBefore(const Knowledge& k, const Course* before, const Event& event, const nlohmann::json& body,
                               const Patient& patient, Date today);

@@ -345,8 +345,8 @@ class PostgresConnection : public Connection {
   bool Send(const Bound& b) {
     if (b.name.empty()) return PQsendQueryParams(conn_, b.sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
     const std::vector<const char*> values = b.Values();
-    return PQsendQueryPrepared(conn_, b.name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
-                               nullptr, 0) == 1;
+    return PQsendQueryPrepared(conn_, b.name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr,
+                               0) == 1;
   }
 
   // Runs the queued statements (Begin, Later) and then `last`, if given, in one pipeline: one
@@ -359,8 +359,8 @@ class PostgresConnection : public Connection {
       if (last == nullptr) return ResultPtr();
       if (last->name.empty()) return Exec(last->sql);
       const std::vector<const char*> values = last->Values();
-      return Checked(PQexecPrepared(conn_, last->name.c_str(), static_cast<int>(values.size()), values.data(),
-                                    nullptr, nullptr, 0));
+      return Checked(PQexecPrepared(conn_, last->name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                                    nullptr, 0));
     }
     if (last != nullptr) batch.push_back(*last);
     if (PQenterPipelineMode(conn_) == 0) return Failure(nullptr);
@@ -401,7 +401,7 @@ class PostgresConnection : public Connection {
 
   PGconn* conn_;
   std::unordered_map<std::string, std::string> statements_;  // SQL text -> prepared statement name
-  std::vector<Bound> queued_;  // to go with the next statement (Begin, Later)
+  std::vector<Bound> queued_;                                // to go with the next statement (Begin, Later)
   bool begin_queued_ = false;  // queued_ starts with a BEGIN: the transaction is not open yet
 };
 

@@ -1501,11 +1501,21 @@ const std::string& StatusUpdate(bool versioned) {
 Params StatusParams(const CourseStatus& c) {
   auto opt_int = [](const std::optional<int64_t>& v) { return v ? Value(*v) : Value(std::monostate{}); };
   auto opt_text = [](const std::string& v) { return v.empty() ? Value(std::monostate{}) : Value(std::string_view(v)); };
-  return {std::string_view(c.computed_on), std::string_view(c.knowledge), std::string_view(c.ref),
-          std::string_view(c.indication),  opt_int(c.fixed_rank),         std::string_view(c.fixed_due),
-          opt_text(c.expiring_due),        opt_text(c.soon_due),          opt_text(c.fill_due),
-          int64_t{c.response ? 1 : 0},     opt_int(c.key_rank),           std::string_view(c.key_due),
-          std::string_view(c.items),       c.patient_id,                  c.version};
+  return {std::string_view(c.computed_on),
+          std::string_view(c.knowledge),
+          std::string_view(c.ref),
+          std::string_view(c.indication),
+          opt_int(c.fixed_rank),
+          std::string_view(c.fixed_due),
+          opt_text(c.expiring_due),
+          opt_text(c.soon_due),
+          opt_text(c.fill_due),
+          int64_t{c.response ? 1 : 0},
+          opt_int(c.key_rank),
+          std::string_view(c.key_due),
+          std::string_view(c.items),
+          c.patient_id,
+          c.version};
 }
 
 }  // namespace

@@ -393,7 +393,7 @@ class Store {
   std::map<int64_t, CourseRows> course_rows_;  // by patient id
   std::vector<AuditEntry> held_;               // a write transaction's audit entries, appended at its end
   bool flushing_ = false;
-  int depth_ = 0;  // nesting of Transaction()
+  int depth_ = 0;                   // nesting of Transaction()
   std::string PatientLock() const;  // what a write's query of a patient row ends with
   // Inside Read(): the audit entries of its reads, appended when it ends.
   bool reading_ = false;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "course/json_input.h"
 #include "http/server.h"
 #include "store_support.h"
 #include "test_support.h"
@@ -171,6 +172,36 @@ TEST(HostileInput, TheRequestParserAnswersBadRequestsWithTheirStatus) {
       http::ParseRequestBytes("POST / HTTP/1.1\r\nContent-Length: 2000\r\n\r\n" + std::string(2000, 'a'), 1024).status,
       413);
   EXPECT_EQ(http::ParseRequestBytes("G\x01T / HTTP/1.1\r\n\r\n", 1024).status, 400);
+}
+
+// Stored event bodies are read without the per-key checks of typed input (the store wrote them
+// as dumps of checked objects), but a body altered in the database still cannot nest deep enough
+// to exhaust the stack, and anything wrong is reported as the checked reader reports it.
+TEST(HostileInput, AWrittenObjectIsReadAsTheCheckedReaderReadsItAndDeepNestingIsStillRefused) {
+  using json_input::ParseObject;
+  using json_input::ParseWrittenObject;
+  const std::string body =
+      R"({"type":"hold","date":"2026-01-12","note":"a \"[[[[\" and {{ in a text","n":[1,{"x":2}]})";
+  auto written = ParseWrittenObject(body, "event 7");
+  auto checked = ParseObject(body, "event 7");
+  ASSERT_TRUE(written.ok()) << written.error().Describe();
+  ASSERT_TRUE(checked.ok());
+  EXPECT_EQ(*written, *checked);
+  const std::string brackets_in_text = R"({"note":")" + std::string(100, '[') + R"("})";
+  EXPECT_TRUE(ParseWrittenObject(brackets_in_text, "event 7").ok());
+  const int depth = json_input::kMaxDepth;
+  for (const std::string& bad : {R"({"a":)" + std::string(depth, '[') + std::string(depth, ']') + "}",
+                                 R"({"a":)" + std::string(100000, '[') + std::string(100000, ']') + "}",
+                                 std::string(R"({"a": 1)"), std::string("[1]"), std::string(R"({"a": 1e309})")}) {
+    auto w = ParseWrittenObject(bad, "event 7");
+    auto c = ParseObject(bad, "event 7");
+    ASSERT_FALSE(w.ok()) << bad.substr(0, 40);
+    ASSERT_FALSE(c.ok());
+    EXPECT_EQ(w.error().Describe(), c.error().Describe());
+  }
+  const std::string just_deep_enough = R"({"a":)" + std::string(depth - 1, '[') + std::string(depth - 1, ']') + "}";
+  EXPECT_TRUE(ParseWrittenObject(just_deep_enough, "event 7").ok());
+  EXPECT_TRUE(ParseObject(just_deep_enough, "event 7").ok());
 }
 
 }  // namespace

@@ -74,6 +74,57 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
+// --- The connection -----------------------------------------------------------------------------
+
+// A statement run Later (PostgreSQL sends it with the next one, in one round trip) fails the
+// transaction it is in, wherever that is reported, and nothing of the transaction stays; the
+// connection is usable at once. A transaction whose BEGIN was never sent ends cleanly.
+TEST_P(StoreTest, AStatementRunLaterThatFailsFailsItsTransactionAndLeavesNothing) {
+  store::Connection& db = store_->db();
+  ASSERT_TRUE(db.ExecScript("CREATE TABLE later_t (id BIGINT PRIMARY KEY, note TEXT NOT NULL)").ok());
+  auto count = [&] { return *store::QueryInt(db, "SELECT count(*) FROM later_t", {}); };
+  // Reported by the next statement.
+  ASSERT_TRUE(db.Begin().ok());
+  ASSERT_TRUE(db.Run("INSERT INTO later_t (id, note) VALUES (1, 'a')", {}).ok());
+  Status later = db.Later("INSERT INTO later_t (id, note) VALUES (1, 'again')", {});  // a duplicate key
+  Status next = later;
+  if (later.ok()) {
+    auto run = db.Run("INSERT INTO later_t (id, note) VALUES (2, 'b')", {});
+    if (!run.ok()) next = run.error();
+  }
+  EXPECT_FALSE(next.ok());
+  ASSERT_TRUE(db.Rollback().ok());
+  EXPECT_EQ(count(), 0);
+  // Reported by the commit.
+  ASSERT_TRUE(db.Begin().ok());
+  ASSERT_TRUE(db.Run("INSERT INTO later_t (id, note) VALUES (1, 'a')", {}).ok());
+  later = db.Later("INSERT INTO later_t (id, note) VALUES (?, ?)", {int64_t{3}, std::monostate{}});  // NOT NULL
+  Status committed = later.ok() ? db.Commit() : later;
+  EXPECT_FALSE(committed.ok());
+  if (later.ok()) {
+    EXPECT_NE(committed.error().message.find("not-null"), std::string::npos) << committed.error().Describe();
+  } else {
+    ASSERT_TRUE(db.Rollback().ok());  // SQLite ran it at once
+  }
+  EXPECT_EQ(count(), 0);
+  // Statements that work are all there, in order.
+  ASSERT_TRUE(db.Begin().ok());
+  ASSERT_TRUE(db.Later("INSERT INTO later_t (id, note) VALUES (1, 'a')", {}).ok());
+  ASSERT_TRUE(db.Later("UPDATE later_t SET note = 'b' WHERE id = 1", {}).ok());
+  EXPECT_EQ(*store::QueryInt(db, "SELECT count(*) FROM later_t WHERE note = 'b'", {}), 1);
+  ASSERT_TRUE(db.Later("UPDATE later_t SET note = 'c' WHERE id = 1", {}).ok());
+  ASSERT_TRUE(db.Commit().ok());
+  EXPECT_EQ(*store::QueryInt(db, "SELECT count(*) FROM later_t WHERE note = 'c'", {}), 1);
+  // A transaction that sent nothing.
+  ASSERT_TRUE(db.Begin().ok());
+  ASSERT_TRUE(db.Commit().ok());
+  ASSERT_TRUE(db.Begin().ok());
+  ASSERT_TRUE(db.Rollback().ok());
+  ASSERT_TRUE(db.BeginRead().ok());
+  EXPECT_EQ(count(), 1);
+  ASSERT_TRUE(db.Commit().ok());
+}
+
 // --- Schema and migrations --------------------------------------------------------------------
 
 TEST_P(StoreTest, OpensAtTheLatestSchemaVersionAndReopensUnchanged) {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "app/records.h"
 #include "app/worklist.h"
@@ -238,6 +239,69 @@ TEST_P(StoredWorklistTest, TheAnswerAWriteStoresEqualsTheOneRecomputedFromTheDat
   record(request("lab", "2026-01-13", "anc", "0.4 10*9/L"));
   same_as_recomputed("another low count");
   EXPECT_NE(row("W"), row("OTHER"));
+}
+
+// Two servers write to one patient at once (PostgreSQL; SQLite's writes take turns by its write
+// lock). The second write must wait for the first and then see it: its checks and the answer it
+// keeps are those of the course with both events. Before the patient's row was locked, the second
+// read the course without the first (not yet committed), and stored an answer without its hold.
+TEST_P(StoredWorklistTest, TwoWritesToOnePatientTakeTurnsAndTheSecondKeepsTheAnswerWithBoth) {
+  if (GetParam() != "postgres") GTEST_SKIP() << "SQLite's writes take turns by its write lock";
+  const Date day = Date::FromCivil(2026, 1, 14);
+  const FixedClock today(day);
+  auto a = Open(today), b = Open(today), holder = Open(today), watcher = Open(today);
+  app::KeepWorklist(*a, testing::K());
+  app::KeepWorklist(*b, testing::K());
+  AddMmPatient(*a, "P");
+  auto pid = [](store::Store& st) { return store::QueryInt(st.db(), "SELECT pg_backend_pid()", {}).value(); };
+  const std::string ab = std::to_string(pid(*a)) + ", " + std::to_string(pid(*b));
+  // Waits until `n` of the two writers wait for a lock.
+  auto waiting = [&](int64_t n) {
+    for (int i = 0; i < 3000; ++i) {
+      auto w = store::QueryInt(
+          watcher->db(), "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid IN (" + ab + ")",
+          {});
+      if (w.ok() && *w >= n) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  };
+  // The audit head held: the first write stops at its end, with its event inserted.
+  ASSERT_TRUE(holder->db().Begin().ok());
+  ASSERT_TRUE(store::QueryInt(holder->db(), "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE", {}).ok());
+  app::RecordRequest low;
+  low.patient = "P";
+  low.kind = "lab";
+  low.date = day.ToString();
+  low.test = "anc";
+  low.value = "0.4 10*9/L";
+  Result<store::EventRecord> first = Error::Failed("", "not run"), second = Error::Failed("", "not run");
+  std::thread one([&] { first = app::RecordEvent(Ctx(*a, today), low); });
+  const bool first_waits = waiting(1);
+  app::RecordRequest normal = low;
+  normal.test = "platelets";
+  normal.value = "210 K/uL";
+  std::thread two([&] { second = app::RecordEvent(Ctx(*b, today), normal); });
+  const bool second_waits = waiting(2);
+  ASSERT_TRUE(holder->db().Rollback().ok());
+  one.join();
+  two.join();
+  ASSERT_TRUE(first_waits && second_waits);
+  ASSERT_TRUE(first.ok()) << first.error().Describe();
+  ASSERT_TRUE(second.ok()) << second.error().Describe();
+  auto stored = [&] {
+    std::string items;
+    EXPECT_TRUE(watcher->db()
+                    .Query("SELECT computed_on, items FROM course_status WHERE ref = 'P'", {},
+                           [&](const store::Row& r) { items = std::string(r.Text(0)) + " " + std::string(r.Text(1)); })
+                    .ok());
+    return items;
+  };
+  const std::string kept = stored();
+  EXPECT_NE(kept.find(day.ToString()), std::string::npos) << kept;
+  ASSERT_TRUE(watcher->db().Run("UPDATE course_status SET computed_on = NULL, version = version + 1", {}).ok());
+  ASSERT_TRUE(app::RefreshWorklist(testing::K(), *watcher, day).ok());
+  EXPECT_EQ(kept, stored());
 }
 
 TEST_P(StoredWorklistTest, AnAnswerComputedBeforeAChangeIsNeverWrittenOverIt) {
