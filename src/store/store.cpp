@@ -631,6 +631,12 @@ Status Store::Transaction(const std::function<Status()>& body) {
   held_.clear();
   course_rows_.clear();
   Status s = InTransaction(*db_, [&]() -> Status {
+    if (status_keeper_ && db_->dialect() == Dialect::kPostgres) {
+      // The keeper writes the answers of what this transaction changes: the triggers leave them
+      // (schema 10).
+      Status keeps = db_->Later("SELECT set_config('lenacare.keeps_status', 'on', true)", {});
+      if (!keeps.ok()) return keeps;
+    }
     Status b = body();
     if (b.ok()) b = KeepStatuses();
     return b.ok() ? FlushAudit() : b;
@@ -1146,10 +1152,10 @@ Result<PatientRecord> Store::ShowPatient(const std::string& actor, const std::st
 }
 
 Result<SymptomEntry> Store::AddSymptom(const std::string& actor, const std::string& ref, SymptomEntry e) {
-  auto p = FindPatient(ref);
-  if (!p.ok()) return p.error();
   const std::string now = Now();
   Status s = Transaction([&]() -> Status {
+    auto p = FindPatient(ref);  // in the write: locked, as every write to a patient is
+    if (!p.ok()) return p.error();
     auto id = InsertReturningId(
         "INSERT INTO symptoms (patient_id, date, symptom, severity, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?) "
         "RETURNING id",
@@ -1492,9 +1498,10 @@ const std::string& StatusUpdate(bool versioned) {
   static const std::string set =
       "UPDATE course_status SET computed_on = ?, knowledge = ?, ref = ?, indication = ?, fixed_rank = ?, "
       "fixed_due = ?, expiring_due = ?, soon_due = ?, fill_due = ?, response = ?, key_rank = ?, key_due = ?, "
-      "items = ? WHERE patient_id = ?";
-  static const std::string put = set + " AND version = ?";
-  return versioned ? put : set;
+      "items = ?";
+  static const std::string put = set + " WHERE patient_id = ? AND version = ?";
+  static const std::string keep = set + ", version = version + 1 WHERE patient_id = ?";
+  return versioned ? put : keep;
 }
 
 // StatusUpdate's parameters (without the version's: the last); they refer to `c`.

@@ -235,8 +235,9 @@ class Store {
   // Writes a row computed from `s.version`; false when the row has changed since (it stays stale).
   Result<bool> PutStatus(const CourseStatus& s);
   // PutStatus in a write transaction that changed the patient, from the course as the write left
-  // it: its change locked the row (and bumped the version, which stays), so no version is needed
-  // and nobody waits for the count. Sent with the transaction's next statement.
+  // it (writes to one patient take turns): no version is needed, and it bumps the version, so that
+  // an answer computed before this write is not written over it (PutStatus). Nobody waits for the
+  // count: sent with the transaction's next statement.
   Status KeepStatus(const CourseStatus& s);
   // Rows (patients with a course).
   Result<int64_t> CountStatuses();

@@ -328,6 +328,40 @@ TEST_P(StoredWorklistTest, AnAnswerComputedBeforeAChangeIsNeverWrittenOverIt) {
   EXPECT_EQ(Count(*st, "SELECT count(*) FROM course_status WHERE computed_on IS NULL"), 1);
 }
 
+// The same when the write keeps the answer itself (a server): the database's triggers leave the
+// row to it (schema 10), and its answer still bumps the version.
+TEST_P(StoredWorklistTest, AnAnswerComputedBeforeAWriteThatKeepsItsAnswerIsNeverWrittenOverIt) {
+  const Date day = Date::FromCivil(2026, 1, 14);
+  const FixedClock today(day);
+  auto refresher = Open(today), server = Open(today);
+  app::KeepWorklist(*server, testing::K());
+  AddMmPatient(*server, "P");
+  ASSERT_TRUE(app::RefreshWorklist(testing::K(), *refresher, day).ok());
+  // The refresher reads the version, as a refresh of another day would ...
+  ASSERT_TRUE(refresher->db().Run("UPDATE course_status SET computed_on = NULL, version = version + 1", {}).ok());
+  auto before = refresher->StaleStatuses(day.ToString(), testing::K().fingerprint, 10);
+  ASSERT_TRUE(before.ok());
+  ASSERT_EQ(before->size(), 1u);
+  // ... the server records a low count and keeps its answer (a hold) ...
+  ASSERT_TRUE(
+      testing::RecordEvent(*server, "P", R"({"date":"2026-01-12","type":"lab","test":"anc","value":"0.4 10*9/L"})")
+          .ok());
+  const int64_t fresh = Count(*server, "SELECT count(*) FROM course_status WHERE computed_on = '2026-01-14'");
+  EXPECT_EQ(fresh, 1);
+  // ... and the refresher's answer, computed before, is not written over it.
+  store::CourseStatus old;
+  old.patient_id = before->front().patient_id;
+  old.version = before->front().version;
+  old.computed_on = day.ToString();
+  old.knowledge = testing::K().fingerprint;
+  old.ref = "P";
+  old.items = "[]";
+  auto written = refresher->PutStatus(old);
+  ASSERT_TRUE(written.ok());
+  EXPECT_FALSE(*written);
+  EXPECT_EQ(Count(*server, "SELECT count(*) FROM course_status WHERE items LIKE '%hold%'"), 1);
+}
+
 TEST_P(StoredWorklistTest, AnotherKnowledgePackMakesEveryAnswerStale) {
   const Date day = Date::FromCivil(2026, 1, 14);
   const FixedClock today(day);
