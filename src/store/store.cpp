@@ -1307,18 +1307,28 @@ Result<StoredCourse> Store::RebuildCourse(const Knowledge& k, const PatientRecor
     kept = &course_rows_[p.id];
     *kept = CourseRows{p, c, {}, leave_out, builder.course()};
   }
-  Status each = Status::Ok();
-  s = db_->Query("SELECT " + std::string(kCourseEventColumns) + " FROM events WHERE patient_id = ? AND id <> ?" +
-                     std::string(kInForce) + " ORDER BY date, id",
-                 {p.id, leave_out}, [&](const Row& r) {
-                   if (kept == nullptr) {
-                     if (each.ok()) each = builder.Add(r);
-                     return;
-                   }
-                   CourseEventRow& row = kept->rows.emplace_back(KeepRow(r));
-                   if (each.ok()) each = builder.Add(r, nullptr, &row.parsed);
+  // The patient's rows, then those in force: a row that a later one amends or retracts is named in
+  // that one's `replaces` (a row of the same patient), so they are sifted here. kInForce's subquery
+  // would hash every amendment in the table for each course read.
+  std::vector<CourseEventRow> rows;
+  std::vector<int64_t> replaced;
+  s = db_->Query("SELECT " + std::string(kCourseEventColumns) + ", replaces FROM events WHERE patient_id = ? " +
+                     "ORDER BY date, id",
+                 {p.id}, [&](const Row& r) {
+                   rows.push_back(KeepRow(r));
+                   if (!r.IsNull(10)) replaced.push_back(r.Int(10));
                  });
-  if (s.ok()) s = each;
+  std::sort(replaced.begin(), replaced.end());
+  for (CourseEventRow& row : rows) {
+    if (!s.ok()) break;
+    if (row.id == leave_out || std::binary_search(replaced.begin(), replaced.end(), row.id)) continue;
+    if (kept == nullptr) {
+      s = builder.Add(KeptRow(row));
+      continue;
+    }
+    CourseEventRow& in_force = kept->rows.emplace_back(std::move(row));
+    s = builder.Add(KeptRow(in_force), nullptr, &in_force.parsed);
+  }
   if (!s.ok()) {
     if (kept != nullptr) course_rows_.erase(p.id);
     return s.error();

@@ -225,8 +225,13 @@ TEST_P(StoredWorklistTest, TheAnswerAWriteStoresEqualsTheOneRecomputedFromTheDat
   lab.value = "84 K/uL";
   lab.replaces = low;
   lab.correction = "the count of another patient, on another day, was typed";
-  record(lab);
+  const int64_t amended = record(lab);
   same_as_recomputed("an amended count");
+  lab.value = "94 K/uL";  // the amendment amended: neither the first count nor the second is in force
+  lab.replaces = amended;
+  lab.correction = "the second digit was misread";
+  record(lab);
+  same_as_recomputed("an amended count amended again");
   record(request("lab", "2026-01-02", "anc", "2.1 10*9/L"));
   same_as_recomputed("a count before the course (a baseline)");
   app::RecordRequest hold = request("hold", "2026-01-13");  // a row read from its text, not its columns
