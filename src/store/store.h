@@ -384,6 +384,9 @@ class Store {
                       const std::function<void(const PatientRecord&, const Result<StoredCourse>&)>& each);
   // Runs the status keeper over the touched patients (at the end of a write transaction).
   Status KeepStatuses();
+  // What a write's query of a patient row ends with: the lock that makes writes to one patient
+  // take turns.
+  std::string PatientLock() const;
   // Appends the audit entries held in the transaction (at its end, after the keeper).
   Status FlushAudit();
 
@@ -394,8 +397,7 @@ class Store {
   std::map<int64_t, CourseRows> course_rows_;  // by patient id
   std::vector<AuditEntry> held_;               // a write transaction's audit entries, appended at its end
   bool flushing_ = false;
-  int depth_ = 0;                   // nesting of Transaction()
-  std::string PatientLock() const;  // what a write's query of a patient row ends with
+  int depth_ = 0;  // nesting of Transaction()
   // Inside Read(): the audit entries of its reads, appended when it ends.
   bool reading_ = false;
   std::vector<AuditEntry> deferred_;

@@ -73,6 +73,17 @@ class StoredWorklistTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(
         testing::StartCourse(st, ref, R"({"indication":"mm","start_date":"2026-01-05","starting_dose_mg":25})").ok());
   }
+  // An answer with no items for patient `ref`, computed from `read` for `day`.
+  static store::CourseStatus AnswerOf(const store::StatusVersion& read, Date day, const std::string& ref) {
+    store::CourseStatus answer;
+    answer.patient_id = read.patient_id;
+    answer.version = read.version;
+    answer.computed_on = day.ToString();
+    answer.knowledge = testing::K().fingerprint;
+    answer.ref = ref;
+    answer.items = "[]";
+    return answer;
+  }
   static int64_t Count(store::Store& st, const std::string& sql) {
     auto n = store::QueryInt(st.db(), sql, {});
     EXPECT_TRUE(n.ok()) << n.error().Describe();
@@ -321,13 +332,7 @@ TEST_P(StoredWorklistTest, AnAnswerComputedBeforeAChangeIsNeverWrittenOverIt) {
   ASSERT_TRUE(
       testing::RecordEvent(*st, "P", R"({"date":"2026-01-12","type":"lab","test":"anc","value":"0.8 10*9/L"})").ok());
   // ... so the answer computed from the version before is not written.
-  store::CourseStatus old;
-  old.patient_id = before->front().patient_id;
-  old.version = before->front().version;
-  old.computed_on = day.ToString();
-  old.knowledge = testing::K().fingerprint;
-  old.ref = "P";
-  auto written = st->PutStatus(old);
+  auto written = st->PutStatus(AnswerOf(before->front(), day, "P"));
   ASSERT_TRUE(written.ok());
   EXPECT_FALSE(*written);
   EXPECT_EQ(Count(*st, "SELECT count(*) FROM course_status WHERE computed_on IS NULL"), 1);
@@ -354,14 +359,7 @@ TEST_P(StoredWorklistTest, AnAnswerComputedBeforeAWriteThatKeepsItsAnswerIsNever
   const int64_t fresh = Count(*server, "SELECT count(*) FROM course_status WHERE computed_on = '2026-01-14'");
   EXPECT_EQ(fresh, 1);
   // ... and the refresher's answer, computed before, is not written over it.
-  store::CourseStatus old;
-  old.patient_id = before->front().patient_id;
-  old.version = before->front().version;
-  old.computed_on = day.ToString();
-  old.knowledge = testing::K().fingerprint;
-  old.ref = "P";
-  old.items = "[]";
-  auto written = refresher->PutStatus(old);
+  auto written = refresher->PutStatus(AnswerOf(before->front(), day, "P"));
   ASSERT_TRUE(written.ok());
   EXPECT_FALSE(*written);
   EXPECT_EQ(Count(*server, "SELECT count(*) FROM course_status WHERE items LIKE '%hold%'"), 1);
