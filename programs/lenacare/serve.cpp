@@ -226,6 +226,7 @@ int RunServe(const cli::ServeOptions& o, const Clock& clock) {
   site.secure_cookies = o.secure_cookies;
   site.public_metrics = o.public_metrics;
   site.trusted_proxies = o.trusted_proxies;
+  site.cds_config = o.cds_config;
   if (o.session_idle_minutes < 1) return Fail(Error::BadInput("session-idle", "must be at least 1 minute"));
   site.session_idle = std::chrono::minutes(o.session_idle_minutes);
   if (o.token_max_days > 0) site.tokens.max_days = o.token_max_days;

@@ -372,6 +372,8 @@ int Main(int argc, char** argv, const Program& program) {
                     "Minutes a session may go unused before it ends (default 30)");
   serve->add_option("--token-days", o.token_days, "Default lifetime of a new API token in days (default 90)");
   serve->add_option("--token-max-days", o.token_max_days, "Longest lifetime of an API token in days (default 365)");
+  serve->add_option("--cds-config", o.cds_config,
+                    "The CDS Hooks service's configuration: its URL and the EHRs it trusts (docs/cds-hooks.md)");
   Bind(serve, o, code, [&] {
     ServeOptions so;
     so.knowledge_dir = KnowledgeDir(o);
@@ -391,6 +393,7 @@ int Main(int argc, char** argv, const Program& program) {
     so.session_idle_minutes = o.session_idle_minutes;
     so.token_days = o.token_days;
     so.token_max_days = o.token_max_days;
+    so.cds_config = o.cds_config;
     return program.serve(so);
   });
 

@@ -28,6 +28,7 @@ struct ServeOptions {
   std::vector<std::string> trusted_proxies;
   int session_idle_minutes = 30;
   int token_days = 0, token_max_days = 0;  // 0: the policy's defaults
+  std::string cds_config;                  // the CDS Hooks service's configuration file
 };
 
 struct Program {

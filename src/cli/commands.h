@@ -85,6 +85,7 @@ struct Options {
   std::vector<std::string> trusted_proxies;
   int session_idle_minutes = 30;
   int token_days = 0, token_max_days = 0;  // 0: the policy's default (store::TokenPolicy)
+  std::string cds_config;                  // serve --cds-config
   int64_t token_id = 0;
 };
 

@@ -535,7 +535,7 @@ struct Reader::Impl {
         if (code != nullptr) break;
       }
     }
-    if (code == nullptr) {
+    if (code == nullptr || code->test == kBodyWeightTest) {  // a weight is a patient fact (chart.h)
       return Skip(key, first_code.empty() ? "Observation without a LOINC code"
                                           : "Observation LOINC " + Cut(first_code) + " (not used)");
     }

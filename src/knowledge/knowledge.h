@@ -199,12 +199,14 @@ struct CockcroftGault {
 // The measured fields of a myeloma response series that a lab result can fill
 // (docs/response-format.md): serum_m_protein, urine_m_protein, kappa_flc, lambda_flc.
 bool IsResponseMarkerField(std::string_view field);
+// The LOINC entries' test for a body weight (a patient fact, not a course event).
+inline constexpr std::string_view kBodyWeightTest = "body-weight";
 
 // Terminology codes for FHIR import and export (common/codes.toml).
 struct CodeMap {
   struct Loinc {
     std::string code;
-    std::string test;  // a lab test id of the course file, "pregnancy-test" or a response marker field
+    std::string test;  // a lab test id of the course file, "pregnancy-test", kBodyWeightTest or a response marker field
     Citation cite;
   };
   struct Condition {

@@ -677,7 +677,7 @@ Status LoadCodes(const std::string& root, Knowledge& k) {
     l.test = r.Str("test");
     LabTest t;
     const bool marker = IsResponseMarkerField(l.test);
-    if (l.test != "pregnancy-test" && !marker && !ParseLabTest(l.test, t)) {
+    if (l.test != "pregnancy-test" && l.test != kBodyWeightTest && !marker && !ParseLabTest(l.test, t)) {
       return r.Fail("unknown test '" + l.test + "'");
     }
     l.cite = r.Cite();

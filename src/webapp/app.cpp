@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "app/worklist.h"
+#include "webapp/cds_hooks.h"
 
 namespace lenacare::webapp {
 namespace {
@@ -96,9 +97,16 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const Knowledge& k, store::StoreP
     });
     if (!kept.ok()) return kept.error();
   }
+  std::shared_ptr<const CdsConfig> cds;
+  if (!options.cds_config.empty()) {
+    auto loaded = LoadCdsConfig(options.cds_config);
+    if (!loaded.ok()) return loaded.error();
+    cds = std::make_shared<const CdsConfig>(std::move(loaded).value());
+  }
   auto site = std::make_unique<Site>(k, pool, clock, std::move(options), std::move(content).value(),
                                      std::move(layout).value(), std::move(files));
   std::unique_ptr<WebApp> app(new WebApp(std::move(site)));
+  AddCdsHooks(*app->site_, app->router_, std::move(cds));
   return app;
 }
 
@@ -173,8 +181,10 @@ http::Response WebApp::Handle(const http::Request& req) {
   Caller caller;
   RouteParams params;
   try {
-    caller = Identify(req);
-    if (!req.Header("authorization").empty() && !caller.signed_in()) {
+    // A CDS Hooks call carries the EHR's JWT, which the service verifies itself (cds_hooks.h).
+    const bool cds = req.path == "/cds-services" || req.path.rfind("/cds-services/", 0) == 0;
+    if (!cds) caller = Identify(req);
+    if (!cds && !req.Header("authorization").empty() && !caller.signed_in()) {
       r = JsonError(401, "authorization",
                     "the API token is not valid: it is unknown, expired or revoked, or its account is disabled");
     } else {

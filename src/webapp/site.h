@@ -46,6 +46,8 @@ struct SiteOptions {
   // it, the answers the writes mark stale are left to `serve`'s housekeeping and to the worklist,
   // which computes whatever is still stale itself: either way its answer is the same.
   bool keep_worklist_in_writes = true;
+  // The CDS Hooks service's configuration file (cds_hooks.h); "" trusts no CDS client.
+  std::string cds_config;
 };
 
 // The sources an answer rests on, each once, in the order met; and whether any is unverified.

@@ -10,7 +10,7 @@ namespace lenacare::testing {
 
 using nlohmann::json;
 
-TestSite::TestSite(Seed seed) {
+TestSite::TestSite(Seed seed, const std::string& cds_config) {
   store_ = db_.Open();
   if (seed == Seed::kDemo) {
     auto seeded = webapp::SeedDemo(K(), *store_, TestClock(), std::string(LENACARE_TEST_WEB_DIR) + "/demo");
@@ -23,6 +23,7 @@ TestSite::TestSite(Seed seed) {
   webapp::SiteOptions o;
   o.web_dir = LENACARE_TEST_WEB_DIR;
   o.pages_dir = std::string(LENACARE_TEST_KNOWLEDGE_DIR) + "/pages";
+  o.cds_config = cds_config;
   auto app = webapp::WebApp::Create(K(), *store_, TestClock(), o);
   if (!app.ok()) {
     ADD_FAILURE() << app.error().Describe();

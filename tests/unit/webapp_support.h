@@ -29,7 +29,8 @@ class TestSite {
   // kDemo seeds the demo patients and one account per role (Argon2id: about a second); kEmpty is
   // an empty store, enough for the calculator routes, which need no sign-in.
   enum class Seed { kDemo, kEmpty };
-  explicit TestSite(Seed seed = Seed::kDemo);
+  // `cds_config`: the CDS Hooks service's configuration file (SiteOptions::cds_config).
+  explicit TestSite(Seed seed = Seed::kDemo, const std::string& cds_config = "");
   webapp::WebApp& app() { return *app_; }
   store::Store& store() { return *store_; }
 
