@@ -421,6 +421,10 @@ Result<ChartAnswer> AssessChart(const Context& ctx, const ChartRequest& r) {
                               true,
                               {}});
     }
+    if (ind == nullptr) {
+      for (const store::EventRecord& e : r.chart.events)
+        out.used.push_back("EHR: " + Described(e) + " (" + e.source + ")");
+    }
     if (ind != nullptr) {
       out.used.push_back("EHR: condition " + ind->name);
       const double dose = order && order->dose_mg ? *order->dose_mg : ind->start.dose_mg;
@@ -437,6 +441,21 @@ Result<ChartAnswer> AssessChart(const Context& ctx, const ChartRequest& r) {
         auto check = CheckAll(k, *course, today);
         if (!check.ok()) return check.error();
         if (check->assessment) AssessmentFindings(*check->assessment, false, out.findings);
+        const bool hold = std::any_of(out.findings.begin(), out.findings.end(),
+                                      [](const Finding& f) { return f.concern == Concern::kCritical; });
+        if (!order && !hold) {
+          out.findings.push_back(
+              {Concern::kInfo,
+               "ehr-only",
+               "The EHR's latest counts meet no hold rule; lenacare holds no course for this patient",
+               "lenacare has no therapy course for this patient, so the cycle, the day and earlier "
+               "holds are unknown; the EHR's latest blood counts were checked against the hold "
+               "rules of " +
+                   ind->name + ".",
+               "",
+               true,
+               {}});
+        }
         if (order) {
           const RenalStartFinding renal = CheckRenalStart(k, *course);
           const Citation* cite = renal.label && !renal.label->cites.empty() ? &renal.label->cites.back() : nullptr;

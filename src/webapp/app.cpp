@@ -41,7 +41,7 @@ bool OnPatientData(const std::string& pattern) {
   while (at < pattern.size()) {
     const size_t end = std::min(pattern.find('/', at + 1), pattern.size());
     const std::string segment = pattern.substr(at + 1, end - at - 1);
-    for (const char* data : {"patients", "worklist", "import", "me", "audit"}) {
+    for (const char* data : {"patients", "worklist", "import", "me", "audit", "fhir"}) {
       if (segment == data) return true;
     }
     at = end;
@@ -134,6 +134,7 @@ WebApp::WebApp(std::unique_ptr<Site> site) : site_(std::move(site)) {
   AddClinicianViews(s, router_);
   AddPatientViews(s, router_);
   AddApi(s, router_);
+  AddFhirApi(s, router_);
 }
 
 Caller WebApp::Identify(const http::Request& req) {

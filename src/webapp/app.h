@@ -67,5 +67,6 @@ void AddAccountPages(Site& site, Router& router);
 void AddClinicianViews(Site& site, Router& router);
 void AddPatientViews(Site& site, Router& router);
 void AddApi(Site& site, Router& router);
+void AddFhirApi(Site& site, Router& router);
 
 }  // namespace lenacare::webapp

@@ -14,11 +14,13 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <regex>
 #include <set>
 
 #include "clinical/renal.h"
 #include "core/clock.h"
+#include "http/server.h"
 #include "store_support.h"
 #include "test_support.h"
 #include "webapp_support.h"
@@ -541,6 +543,128 @@ TEST_F(CdsHooksTest, FeedbackIsStoredInTheAuditLogAndABadOneIsRefused) {
                  {{"authorization", "Bearer " + Sign(*ec_, Claims(Url(service) + "/feedback"))}});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(site_.Count("audit"), before + 1);
+}
+
+}  // namespace
+}  // namespace lenacare::testing
+
+namespace lenacare::testing {
+namespace {
+
+// A second lenacare, served on a loopback port: the EHR's FHIR server for the CDS service's
+// fetches (its FHIR read API, /fhir), a real HTTP server and not a fake.
+class FhirServer {
+ public:
+  FhirServer() : site_(TestSite::Seed::kDemo) {
+    http::ServerOptions o;
+    o.host = "127.0.0.1";
+    o.port = 0;
+    o.threads = 1;
+    o.handle_signals = false;
+    auto started = http::Server::Start(o, [this](const http::Request& r) { return site_.app().Handle(r); });
+    if (!started.ok()) throw std::runtime_error(started.error().Describe());
+    server_ = std::move(started).value();
+    running_ = std::async(std::launch::async, [s = server_.get()] { s->Run(); });
+  }
+  ~FhirServer() {
+    server_->Stop();
+    running_.wait();
+  }
+  std::string Base() const { return "http://127.0.0.1:" + std::to_string(server_->port()) + "/fhir"; }
+  TestSite& site() { return site_; }
+
+ private:
+  TestSite site_;
+  std::unique_ptr<http::Server> server_;
+  std::future<void> running_;
+};
+
+TEST(FhirReadApi, SearchesByPatientCodeAndDateWithTheSiteRoleRules) {
+  TestSite site;
+  Credentials nurse = site.TokenFor("nurse");
+  http::Response r = site.Get("/fhir/metadata");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(json::parse(r.body)["resourceType"], "CapabilityStatement");
+  EXPECT_EQ(site.Get("/fhir/Patient/DEMO-1001").status, 401);
+  r = site.Get("/fhir/Patient/DEMO-1001", &nurse);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["id"], "DEMO-1001");
+  // Platelet counts, by the knowledge's LOINC code, newest first, two of them.
+  std::string code;
+  for (const CodeMap::Loinc& l : K().codes.loinc) {
+    if (l.test == "platelets") code += (code.empty() ? "" : ",") + std::string("http://loinc.org|") + l.code;
+  }
+  r = site.Get("/fhir/Observation?patient=DEMO-1001&code=" + UrlEncode(code) + "&_sort=-date&_count=2", &nurse);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json b = json::parse(r.body);
+  EXPECT_EQ(b["type"], "searchset");
+  ASSERT_EQ(b["entry"].size(), 2u) << r.body;
+  const std::string newest = b["entry"][0]["resource"]["effectiveDateTime"];
+  const std::string older = b["entry"][1]["resource"]["effectiveDateTime"];
+  EXPECT_GE(newest, older);
+  r = site.Get("/fhir/Observation?patient=DEMO-1001&code=" + UrlEncode(code) + "&date=gt" + newest, &nurse);
+  EXPECT_EQ(json::parse(r.body)["entry"].size(), 0u);
+  // Unknown parameters and a search without a patient are refused with an OperationOutcome.
+  r = site.Get("/fhir/Observation?patient=DEMO-1001&color=red", &nurse);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(json::parse(r.body)["resourceType"], "OperationOutcome");
+  EXPECT_EQ(site.Get("/fhir/Condition", &nurse).status, 400);
+  EXPECT_EQ(site.Get("/fhir/Patient/NOBODY-1", &nurse).status, 404);
+  // A patient reads only their own record.
+  Credentials patient = site.TokenFor("patient");
+  int own = 0, refused = 0;
+  for (const char* ref : {"DEMO-1001", "DEMO-1002", "DEMO-1003", "DEMO-1004"}) {
+    const int status = site.Get(std::string("/fhir/MedicationRequest?patient=") + ref, &patient).status;
+    own += status == 200;
+    refused += status == 403;
+  }
+  EXPECT_EQ(own, 1);
+  EXPECT_GE(refused, 2);
+}
+
+class CdsFetchTest : public CdsHooksTest {};
+
+TEST_F(CdsFetchTest, AMissingPrefetchIsFetchedFromTheEhrsFhirServerASecondLenacare) {
+  FhirServer ehr;
+  Credentials token = ehr.site().TokenFor("nurse");
+  json body = {{"hook", "patient-view"},
+               {"hookInstance", "0d7b7ba5-6d0b-4c1a-9a39-5b3c2a1e8f10"},
+               {"fhirServer", ehr.Base()},
+               {"fhirAuthorization",
+                {{"access_token", token.token},
+                 {"token_type", "Bearer"},
+                 {"expires_in", 300},
+                 {"scope", "patient/*.read"},
+                 {"subject", "lenacare"}}},
+               {"context", {{"userId", "Practitioner/1"}, {"patientId", "DEMO-1001"}}}};
+  http::Response r = Call("lenacare-patient-view", body);
+  json cards = Cards(r);
+  ASSERT_FALSE(cards.empty()) << r.body;
+  // The platelets it fetched are among the data the cards say they used.
+  EXPECT_NE(r.body.find("EHR: platelets"), std::string::npos) << r.body.substr(0, 3000);
+  // A token the FHIR server refuses: nothing can be fetched, 412.
+  body["fhirAuthorization"]["access_token"] = "not-a-token";
+  r = Call("lenacare-patient-view", body);
+  EXPECT_EQ(r.status, 412) << r.body;
+}
+
+TEST_F(CdsHooksTest, APatientMatchedByIdentifierGetsTheStoredCoursesAnswerAndALinkToIt) {
+  TestSite seeded(TestSite::Seed::kDemo, (dir_ / "cds.toml").string());
+  json body = Request("patient-view", {});
+  body["prefetch"]["patient"]["identifier"].push_back(
+      {{"system", "https://lenacare.org/fhir/patient-ref"}, {"value", "DEMO-1001"}});
+  http::Response r =
+      seeded.Send("POST", "/cds-services/lenacare-patient-view", body.dump(), "application/json", nullptr,
+                  {{"authorization", "Bearer " + Sign(*ec_, Claims(Url("lenacare-patient-view")))}});
+  json cards = Cards(r);
+  bool status = false, link = false;
+  for (const json& c : cards) {
+    status = status || c["summary"].get<std::string>().rfind("Cycle ", 0) == 0;
+    link = link || (c.contains("links") && c["links"][0]["url"] == std::string(kBase) + "/patients/DEMO-1001");
+  }
+  EXPECT_TRUE(status) << r.body.substr(0, 3000);
+  EXPECT_TRUE(link);
+  EXPECT_NE(r.body.find("lenacare: the course of"), std::string::npos);
 }
 
 }  // namespace
