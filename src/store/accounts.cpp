@@ -306,6 +306,18 @@ Status Accounts::SignInFailed(const SignInAttempt& a, int64_t now_ms) {
   });
 }
 
+Result<bool> Accounts::FirstUseOfJti(const std::string& issuer, const std::string& jti, int64_t expires,
+                                     int64_t forget_before) {
+  return InTransaction<bool>(store_, [&]() -> Result<bool> {
+    auto purged = store_.db().Run("DELETE FROM cds_jti WHERE expires < ?", {forget_before});
+    if (!purged.ok()) return purged.error();
+    auto n = store_.db().Run("INSERT INTO cds_jti (issuer, jti, expires) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                             {std::string_view(issuer), std::string_view(jti), expires});
+    if (!n.ok()) return n.error();
+    return *n == 1;
+  });
+}
+
 Status Accounts::SignInSucceeded(const SignInAttempt& a) {
   auto n = store_.db().Run("DELETE FROM sign_in_throttle WHERE key = ?", {std::string_view(RulesOf(a).front().key)});
   return n.ok() ? Status::Ok() : Status(n.error());

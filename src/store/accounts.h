@@ -136,6 +136,10 @@ class Accounts {
   Result<int64_t> SignInWait(const SignInAttempt& a, int64_t now_ms);
   Status SignInFailed(const SignInAttempt& a, int64_t now_ms);
   Status SignInSucceeded(const SignInAttempt& a);
+  // A CDS client's JWT id: true the first time `jti` of `issuer` is seen (remembered until
+  // `expires`, seconds since the epoch); false when a token with it was accepted before. Ids whose
+  // tokens expired before `forget_before` are forgotten.
+  Result<bool> FirstUseOfJti(const std::string& issuer, const std::string& jti, int64_t expires, int64_t forget_before);
   // The stored credentials of a normalised username, if such an account exists.
   Result<std::optional<StoredCredentials>> CredentialsOf(const std::string& username);
 

@@ -347,6 +347,19 @@ BEGIN
 END $$;
 ALTER TABLE course_status SET (fillfactor = 70);
 )sql"},
+      // 11: the JWT ids (jti) CDS clients have used, until their tokens expire, so that a token is
+      // accepted once by all the servers on one database (webapp/cds_jwt.h).
+      {11,
+       R"sql(
+CREATE TABLE cds_jti (
+  issuer TEXT NOT NULL,
+  jti TEXT NOT NULL,
+  expires BIGINT NOT NULL,
+  PRIMARY KEY (issuer, jti)
+);
+CREATE INDEX cds_jti_by_expiry ON cds_jti (expires);
+)sql",
+       nullptr},
   };
   return all;
 }

@@ -89,6 +89,9 @@ http::Response CdsError(int status, const std::string& message) {
   return r;
 }
 
+// 401 for a token refused, 503 when it could not be checked.
+int ErrorStatusOf(const Error& e) { return e.kind == ErrorKind::kFailed ? 503 : 401; }
+
 // A random UUID (version 4), for cards and suggestions.
 std::string Uuid() {
   unsigned char b[16];
@@ -202,8 +205,8 @@ Result<JwtClaims> Authenticate(JwtVerifier& verifier, const http::Request& req, 
 
 // The EHR's data for the hook: each prefetch key present, the others (and those answered with an
 // OperationOutcome) fetched from its FHIR server. The keys that cannot be had: `missing`.
-std::vector<json> Gather(const json& body, const json& context, const Knowledge& k, std::vector<std::string>& missing,
-                         std::vector<std::string>& fetch_problems) {
+std::vector<json> Gather(const json& body, const json& context, const Knowledge& k, const CdsClient* client,
+                         std::vector<std::string>& missing, std::vector<std::string>& fetch_problems) {
   std::vector<json> values;
   const json* prefetch = body.contains("prefetch") && body["prefetch"].is_object() ? &body["prefetch"] : nullptr;
   const std::string server = Str(body, "fhirServer");
@@ -225,6 +228,12 @@ std::vector<json> Gather(const json& body, const json& context, const Knowledge&
     }
     std::string base = server;
     while (!base.empty() && base.back() == '/') base.pop_back();
+    if (client != nullptr && !client->fhir_servers.empty() &&
+        std::find(client->fhir_servers.begin(), client->fhir_servers.end(), base) == client->fhir_servers.end()) {
+      fetch_problems.push_back(key + ": fhirServer is not one this client's calls may name");
+      missing.push_back(key);
+      continue;
+    }
     HttpGetOptions o;
     o.bearer = token;
     o.accept = "application/fhir+json";
@@ -276,7 +285,7 @@ http::Response Call(Site& site, const CdsConfig& config, const Service& service,
   }
 
   std::vector<std::string> missing, fetch_problems;
-  std::vector<json> values = Gather(body, context, site.k, missing, fetch_problems);
+  std::vector<json> values = Gather(body, context, site.k, client, missing, fetch_problems);
   if (!missing.empty()) {
     std::string keys;
     for (const std::string& m : missing) keys += (keys.empty() ? "" : ", ") + m;
@@ -396,7 +405,7 @@ Result<CdsConfig> LoadCdsConfig(const std::string& path) {
   }
   CdsConfig c;
   for (const auto& [key, value] : t) {
-    if (key != "base_url" && key != "client") {
+    if (key != "base_url" && key != "client" && key != "allowed_origins") {
       return Error::BadInput("cds-config", path + ": unknown key '" + std::string(key.str()) + "'");
     }
   }
@@ -405,6 +414,17 @@ Result<CdsConfig> LoadCdsConfig(const std::string& path) {
     return Error::BadInput("cds-config", path + ": base_url: the service's URL (https://...) is required");
   }
   while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
+  if (const toml::node* origins = t.get("allowed_origins")) {
+    const toml::array* a = origins->as_array();
+    if (a == nullptr) return Error::BadInput("cds-config", path + ": allowed_origins: must be a list of strings");
+    for (const toml::node& x : *a) {
+      auto o = x.value<std::string>();
+      if (!o || (o->rfind("https://", 0) != 0 && o->rfind("http://", 0) != 0)) {
+        return Error::BadInput("cds-config", path + ": allowed_origins: each is an origin (https://host[:port])");
+      }
+      c.allowed_origins.push_back(*o);
+    }
+  }
   const toml::array* clients = t["client"].as_array();
   if (clients == nullptr) return c;
   for (size_t i = 0; i < clients->size(); ++i) {
@@ -412,8 +432,8 @@ Result<CdsConfig> LoadCdsConfig(const std::string& path) {
     const toml::table* e = (*clients)[i].as_table();
     if (e == nullptr) return Error::BadInput("cds-config", at + ": must be a table");
     for (const auto& [key, value] : *e) {
-      static const std::vector<std::string> known = {"iss", "jwks_file", "jku", "patient_identifier_systems",
-                                                     "patient_id_is_ref"};
+      static const std::vector<std::string> known = {
+          "iss", "jwks_file", "jku", "patient_identifier_systems", "patient_id_is_ref", "fhir_servers"};
       if (std::find(known.begin(), known.end(), std::string(key.str())) == known.end()) {
         return Error::BadInput("cds-config", at + ": unknown key '" + std::string(key.str()) + "'");
       }
@@ -435,6 +455,7 @@ Result<CdsConfig> LoadCdsConfig(const std::string& path) {
     };
     if (Status s = strings("jku", cl.jku); !s.ok()) return s.error();
     if (Status s = strings("patient_identifier_systems", cl.patient_identifier_systems); !s.ok()) return s.error();
+    if (Status s = strings("fhir_servers", cl.fhir_servers); !s.ok()) return s.error();
     cl.patient_id_is_ref = (*e)["patient_id_is_ref"].value_or(false);
     const std::string jwks_file = (*e)["jwks_file"].value_or(std::string());
     if (!jwks_file.empty()) {
@@ -458,17 +479,46 @@ Result<CdsConfig> LoadCdsConfig(const std::string& path) {
   return c;
 }
 
+// CORS for the browser-based EHRs of the configuration: their origin is allowed, no other.
+http::Response WithCors(const CdsConfig& config, const http::Request& req, http::Response r) {
+  const std::string origin = req.Header("origin");
+  if (!origin.empty() &&
+      std::find(config.allowed_origins.begin(), config.allowed_origins.end(), origin) != config.allowed_origins.end()) {
+    r.Header("Access-Control-Allow-Origin", origin);
+    r.Header("Vary", "Origin");
+  }
+  return r;
+}
+
 void AddCdsHooks(Site& site, Router& router, std::shared_ptr<const CdsConfig> config) {
   if (!config) config = std::make_shared<const CdsConfig>();
   std::vector<JwtClient> clients;
   for (const CdsClient& c : config->clients) clients.push_back({c.iss, c.jwks, c.jku});
-  auto verifier = std::make_shared<JwtVerifier>(std::move(clients), [](const std::string& url) {
-    HttpGetOptions o;
-    o.max_bytes = 256 * 1024;
-    return HttpGet(url, o);
-  });
+  auto verifier = std::make_shared<JwtVerifier>(
+      std::move(clients),
+      [](const std::string& url) {
+        HttpGetOptions o;
+        o.max_bytes = 256 * 1024;
+        return HttpGet(url, o);
+      },
+      [&site](const std::string& iss, const std::string& jti, int64_t exp, int64_t now) {
+        Caller nobody;
+        Site::Db db = site.Connect(nobody);
+        return db.accounts.FirstUseOfJti(iss, jti, exp, now - JwtVerifier::kLeeway);
+      });
 
-  router.Add("GET", "/cds-services", [&site](const http::Request&, const RouteParams&, const Caller&) {
+  for (const char* pattern : {"/cds-services", "/cds-services/{id}", "/cds-services/{id}/feedback"}) {
+    router.Add("OPTIONS", pattern, [config](const http::Request& req, const RouteParams&, const Caller&) {
+      http::Response r;
+      r.status = 204;
+      r = WithCors(*config, req, std::move(r));
+      r.Header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+      r.Header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+      r.Header("Access-Control-Max-Age", "600");
+      return r;
+    });
+  }
+  router.Add("GET", "/cds-services", [&site, config](const http::Request& req, const RouteParams&, const Caller&) {
     json services = json::array();
     for (const Service& s : Services()) {
       json p = json::object();
@@ -484,26 +534,32 @@ void AddCdsHooks(Site& site, Router& router, std::shared_ptr<const CdsConfig> co
             "CT or ICD-10-CM, results with LOINC and UCUM, lenalidomide with RxNorm. Decision support "
             "for professionals, not a substitute for clinical judgement."}});
     }
-    return Json(200, json{{"services", services}});
+    return WithCors(*config, req, Json(200, json{{"services", services}}));
   });
   router.Add("POST", "/cds-services/{id}",
              [&site, config, verifier](const http::Request& req, const RouteParams& params, const Caller&) {
                // The client is authenticated first: an unknown id tells nothing to a stranger.
                const std::string url = config->base_url + "/cds-services/" + params.at("id");
                auto claims = Authenticate(*verifier, req, {url}, site.clock);
-               if (!claims.ok()) return CdsError(401, claims.error().message);
+               if (!claims.ok()) {
+                 return WithCors(*config, req, CdsError(ErrorStatusOf(claims.error()), claims.error().message));
+               }
                const Service* s = FindService(params.at("id"));
-               if (s == nullptr) return CdsError(404, "no CDS service " + Quoted(params.at("id"), 64));
-               return Call(site, *config, *s, *claims, req);
+               if (s == nullptr)
+                 return WithCors(*config, req, CdsError(404, "no CDS service " + Quoted(params.at("id"), 64)));
+               return WithCors(*config, req, Call(site, *config, *s, *claims, req));
              });
   router.Add("POST", "/cds-services/{id}/feedback",
              [&site, config, verifier](const http::Request& req, const RouteParams& params, const Caller&) {
                const std::string url = config->base_url + "/cds-services/" + params.at("id");
                auto claims = Authenticate(*verifier, req, {url + "/feedback", url}, site.clock);
-               if (!claims.ok()) return CdsError(401, claims.error().message);
+               if (!claims.ok()) {
+                 return WithCors(*config, req, CdsError(ErrorStatusOf(claims.error()), claims.error().message));
+               }
                const Service* s = FindService(params.at("id"));
-               if (s == nullptr) return CdsError(404, "no CDS service " + Quoted(params.at("id"), 64));
-               return Feedback(site, *s, *claims, req);
+               if (s == nullptr)
+                 return WithCors(*config, req, CdsError(404, "no CDS service " + Quoted(params.at("id"), 64)));
+               return WithCors(*config, req, Feedback(site, *s, *claims, req));
              });
 }
 

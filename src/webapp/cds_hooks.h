@@ -14,6 +14,8 @@
 //   jku = ["https://ehr.example.org/jwks"]    # the key-set URLs its tokens may name
 //   patient_identifier_systems = ["urn:oid:1.2.3"]  # identifiers that are lenacare patient ids
 //   patient_id_is_ref = false                 # the EHR's Patient id is the lenacare id
+//   fhir_servers = ["https://ehr.example.org/fhir"]  # where its fhirServer may point (default: anywhere)
+// and, at the top, allowed_origins = ["https://ehr.example.org"] for browser-based EHRs (CORS).
 #pragma once
 
 #include <memory>
@@ -32,10 +34,15 @@ struct CdsClient {
   std::vector<std::string> jku;
   std::vector<std::string> patient_identifier_systems;
   bool patient_id_is_ref = false;
+  // The FHIR servers (base URLs) its calls may name as fhirServer; empty: any. The access token
+  // the EHR sends is only ever sent to one of them.
+  std::vector<std::string> fhir_servers;
 };
 
 struct CdsConfig {
   std::string base_url;  // without a trailing slash
+  // Browser-based EHRs (their origins, "https://ehr.example.org") that may call the service: CORS.
+  std::vector<std::string> allowed_origins;
   std::vector<CdsClient> clients;
 };
 

@@ -12,7 +12,7 @@ namespace {
 
 constexpr size_t kLongestToken = 16 * 1024;
 constexpr size_t kLongestJti = 256;
-constexpr size_t kMostRemembered = 200000;  // jti values kept at once (each until its exp)
+constexpr size_t kMostRemembered = 500000;  // jti values kept at once (each until its exp)
 constexpr int64_t kKeySetSeconds = 300;     // a fetched JWK Set is used this long
 
 Error Refused(const std::string& why) { return Error::BadInput("authorization", "the CDS client's JWT " + why); }
@@ -84,8 +84,8 @@ struct JwsFree {
 
 }  // namespace
 
-JwtVerifier::JwtVerifier(std::vector<JwtClient> clients, FetchKeys fetch)
-    : clients_(std::move(clients)), fetch_(std::move(fetch)) {}
+JwtVerifier::JwtVerifier(std::vector<JwtClient> clients, FetchKeys fetch, Remember remember)
+    : clients_(std::move(clients)), fetch_(std::move(fetch)), remember_(std::move(remember)) {}
 
 Result<JwtClaims> JwtVerifier::Verify(std::string_view token, const std::vector<std::string>& audiences, int64_t now) {
   if (token.empty()) return Refused("is missing (Authorization: Bearer <JWT>)");
@@ -161,11 +161,20 @@ Result<JwtClaims> JwtVerifier::Verify(std::string_view token, const std::vector<
   c.iat = iat->get<int64_t>();
   if (c.exp + kLeeway < now) return Refused("has expired");
   if (c.iat > now + kLeeway) return Refused("was issued in the future (iat)");
-  if (c.exp > now + kLongestLifetime) return Refused("lives too long (exp more than an hour ahead)");
+  if (c.exp > now + kLongestLifetime) return Refused("lives too long (exp more than 10 minutes ahead)");
   c.jti = Str(*payload, "jti");
   if (c.jti.empty() || c.jti.size() > kLongestJti) return Refused("has no jti (or one over 256 characters)");
   c.tenant = Str(*payload, "tenant");
-  if (!Remember(c.iss, c.jti, c.exp, now)) return Refused("was used before (jti)");
+  if (remember_) {
+    auto first = remember_(c.iss, c.jti, c.exp, now);
+    if (!first.ok())
+      return Error::Failed("authorization", "the token's id could not be checked: " + first.error().message);
+    if (!*first) return Refused("was used before (jti)");
+  } else {
+    auto first = RememberHere(c.iss, c.jti, c.exp, now);
+    if (!first.ok()) return first.error();
+    if (!*first) return Refused("was used before (jti)");
+  }
   return c;
 }
 
@@ -187,13 +196,15 @@ Result<std::string> JwtVerifier::KeySet(const JwtClient& client, const std::stri
   return *text;
 }
 
-bool JwtVerifier::Remember(const std::string& iss, const std::string& jti, int64_t exp, int64_t now) {
+Result<bool> JwtVerifier::RememberHere(const std::string& iss, const std::string& jti, int64_t exp, int64_t now) {
   std::lock_guard<std::mutex> lock(mu_);
   if (seen_.size() >= kMostRemembered) {
     for (auto it = seen_.begin(); it != seen_.end();) {
       it = it->second + kLeeway < now ? seen_.erase(it) : std::next(it);
     }
-    if (seen_.size() >= kMostRemembered) return false;  // refused rather than forgotten
+    if (seen_.size() >= kMostRemembered) {  // refused rather than forgotten
+      return Error::Failed("authorization", "too many tokens are in use at once: try again shortly");
+    }
   }
   return seen_.emplace(iss + "\n" + jti, exp).second;
 }

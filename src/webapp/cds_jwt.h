@@ -35,22 +35,30 @@ class JwtVerifier {
  public:
   // Fetches a JWK Set from an allow-listed URL (the adapter's HTTP client).
   using FetchKeys = std::function<Result<std::string>(const std::string& url)>;
-  // Tokens may live at most this long ahead of now (bounds the replay cache), in seconds.
-  static constexpr int64_t kLongestLifetime = 3600;
+  // Tokens may live at most this long ahead of now (bounds the replay cache), in seconds: twice
+  // the five minutes the specification's examples use.
+  static constexpr int64_t kLongestLifetime = 600;
   static constexpr int64_t kLeeway = 60;  // clock skew allowed for exp and iat, in seconds
 
-  JwtVerifier(std::vector<JwtClient> clients, FetchKeys fetch);
+  // Whether a token id is used for the first time (remembered until `exp`), shared by every
+  // server on one database (store::Accounts::FirstUseOfJti); without it, this process remembers.
+  using Remember =
+      std::function<Result<bool>(const std::string& iss, const std::string& jti, int64_t exp, int64_t now)>;
 
-  // The token's claims, or why it is refused (bad input: the caller answers 401 with it).
+  JwtVerifier(std::vector<JwtClient> clients, FetchKeys fetch, Remember remember = nullptr);
+
+  // The token's claims, or why it is refused (bad input: the caller answers 401 with it; failed:
+  // the replay check could not be made).
   // `audiences`: the URLs the call may be addressed to (the endpoint called).
   Result<JwtClaims> Verify(std::string_view token, const std::vector<std::string>& audiences, int64_t now);
 
  private:
   Result<std::string> KeySet(const JwtClient& client, const std::string& jku, int64_t now);
-  bool Remember(const std::string& iss, const std::string& jti, int64_t exp, int64_t now);
+  Result<bool> RememberHere(const std::string& iss, const std::string& jti, int64_t exp, int64_t now);
 
   std::vector<JwtClient> clients_;
   FetchKeys fetch_;
+  Remember remember_;
   std::mutex mu_;
   std::unordered_map<std::string, int64_t> seen_;  // iss "\n" jti -> exp
   struct Fetched {

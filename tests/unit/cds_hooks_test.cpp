@@ -23,6 +23,7 @@
 #include "http/server.h"
 #include "store_support.h"
 #include "test_support.h"
+#include "webapp/cds_jwt.h"
 #include "webapp_support.h"
 
 namespace lenacare::testing {
@@ -665,6 +666,107 @@ TEST_F(CdsHooksTest, APatientMatchedByIdentifierGetsTheStoredCoursesAnswerAndALi
   EXPECT_TRUE(status) << r.body.substr(0, 3000);
   EXPECT_TRUE(link);
   EXPECT_NE(r.body.find("lenacare: the course of"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lenacare::testing
+
+namespace lenacare::testing {
+namespace {
+
+// The specification's own example (CDS Hooks 2.0, "Trusting CDS Clients"): its ES384 JWT, signed
+// with its example key, verified with its JWK Set at a time the token was valid.
+TEST(CdsJwt, TheSpecificationsExampleTokenVerifiesWithItsKeySetAndNotOnceTampered) {
+  const std::string jwks = R"({"keys":[{"kty":"EC","use":"sig","crv":"P-384","kid":"example-kid",)"
+                           R"("x":"46SDH7Znh821wblCBglA61sNE9ZrHYKKt3qRtRTmSXyOI_FIGBLWrWa0GPUkDCEk",)"
+                           R"("y":"XMcRuuoGW7CXjQdy-F5i3FeBE0x9hPLdeFdSoDd3ELmx404tLX0VRRcqzAsPhXcI","alg":"ES384"}]})";
+  const std::string token =
+      "eyJhbGciOiJFUzM4NCIsInR5cCI6IkpXVCIsImtpZCI6ImV4YW1wbGUta2lkIiwiamt1IjoiaHR0cHM6Ly9maGlyLWVoci5leGFtcGxlLmNvbS9"
+      "qd2tfdXJpIn0.eyJpc3MiOiJodHRwczovL2ZoaXItZWhyLmV4YW1wbGUuY29tLyIsImF1ZCI6Imh0dHBzOi8vY2RzLmV4YW1wbGUub3JnL2Nkcy1"
+      "zZXJ2aWNlcy9zb21lLXNlcnZpY2UiLCJleHAiOjE0MjI1Njg4NjAsImlhdCI6MTMxMTI4MDk3MCwianRpIjoiZWUyMmIwMjEtZTFiNy00NjExLW"
+      "JhNWItOGVlYzZhMzNhYzFlIiwidGVuYW50IjoiMmRkZDZjM2EtOGU5YS00NGM2LWEzMDUtNTIxMTFhZDMwMmEyIn0."
+      "d1WfLjGRKlcWB94l9do4cM8"
+      "REXeYJLL6SGUBO8VHZhfM8mwKYP70EMxJ67War4TQblEpaQrp11wx5p7oPFm2ETYgCicS84vXWEIYTdjooZdooCSDf2L8-i4awdoUwiEb";
+  const std::string jku = "https://fhir-ehr.example.com/jwk_uri";
+  int fetched = 0;
+  auto verifier = [&] {
+    return webapp::JwtVerifier({{"https://fhir-ehr.example.com/", "", {jku}}}, [&](const std::string& url) {
+      ++fetched;
+      EXPECT_EQ(url, jku);
+      return Result<std::string>(jwks);
+    });
+  };
+  const std::vector<std::string> aud = {"https://cds.example.org/cds-services/some-service"};
+  const int64_t exp = 1422568860;
+  auto v = verifier();
+  auto ok = v.Verify(token, aud, exp - 100);
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->kid, "example-kid");
+  EXPECT_EQ(ok->tenant, "2ddd6c3a-8e9a-44c6-a305-52111ad302a2");
+  EXPECT_EQ(fetched, 1);
+  EXPECT_FALSE(v.Verify(token, aud, exp - 90).ok());  // its jti again
+  auto fresh = verifier();
+  EXPECT_FALSE(fresh.Verify(token, aud, exp + 3600).ok());                             // expired
+  EXPECT_FALSE(fresh.Verify(token, {"https://other.example.org/x"}, exp - 100).ok());  // another audience
+  std::string tampered = token;
+  tampered[tampered.rfind('.') + 5] = tampered[tampered.rfind('.') + 5] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(verifier().Verify(tampered, aud, exp - 100).ok());
+  // The key set may only come from the jku the issuer's entry allows.
+  webapp::JwtVerifier no_jku({{"https://fhir-ehr.example.com/", "", {}}},
+                             [&](const std::string&) { return Result<std::string>(jwks); });
+  EXPECT_FALSE(no_jku.Verify(token, aud, exp - 100).ok());
+}
+
+TEST_F(CdsHooksTest, ATokenUsedOnOneServerIsRefusedByAnotherOnTheSameDatabase) {
+  webapp::SiteOptions o;
+  o.web_dir = LENACARE_TEST_WEB_DIR;
+  o.pages_dir = std::string(LENACARE_TEST_KNOWLEDGE_DIR) + "/pages";
+  o.cds_config = (dir_ / "cds.toml").string();
+  auto second = webapp::WebApp::Create(K(), site_.store(), TestClock(), o);
+  ASSERT_TRUE(second.ok());
+  json body = Request("patient-view", {});
+  const std::string jwt = Sign(*ec_, Claims(Url("lenacare-patient-view")));
+  EXPECT_EQ(Call("lenacare-patient-view", body, jwt).status, 200);
+  http::Request req;
+  req.method = "POST";
+  req.target = req.path = "/cds-services/lenacare-patient-view";
+  req.body = body.dump();
+  req.headers = {{"content-type", "application/json"}, {"authorization", "Bearer " + jwt}, {"host", "lenacare.test"}};
+  EXPECT_EQ((*second)->Handle(req).status, 401);
+}
+
+TEST_F(CdsHooksTest, AFhirServerTheClientMayNotNameIsNeverSentItsToken) {
+  const fs::path config = dir_ / "cds-servers.toml";
+  std::ofstream(config) << "base_url = \"" << kBase
+                        << "\"\nallowed_origins = [\"https://ehr.test\"]\n[[client]]\niss = \"" << kIssuer
+                        << "\"\njwks_file = \"ehr-jwks.json\"\nfhir_servers = [\"https://ehr.test/fhir\"]\n";
+  TestSite restricted(TestSite::Seed::kEmpty, config.string());
+  FhirServer elsewhere;
+  json body = {
+      {"hook", "patient-view"},
+      {"hookInstance", "0d7b7ba5-6d0b-4c1a-9a39-5b3c2a1e8f11"},
+      {"fhirServer", elsewhere.Base()},
+      {"fhirAuthorization", {{"access_token", elsewhere.site().TokenFor("nurse").token}, {"token_type", "Bearer"}}},
+      {"context", {{"userId", "Practitioner/1"}, {"patientId", "DEMO-1001"}}}};
+  const int64_t reads_before = elsewhere.site().Count("audit");
+  http::Response r =
+      restricted.Send("POST", "/cds-services/lenacare-patient-view", body.dump(), "application/json", nullptr,
+                      {{"authorization", "Bearer " + Sign(*ec_, Claims(Url("lenacare-patient-view")))},
+                       {"origin", "https://ehr.test"}});
+  EXPECT_EQ(r.status, 412) << r.body;
+  EXPECT_NE(r.body.find("fhirServer is not one"), std::string::npos);
+  EXPECT_EQ(elsewhere.site().Count("audit"), reads_before);  // nothing was asked of it
+  // The allowed origin is answered with CORS headers; a preflight too.
+  bool cors = false;
+  for (const auto& [name, value] : r.headers)
+    cors = cors || (name == "Access-Control-Allow-Origin" && value == "https://ehr.test");
+  EXPECT_TRUE(cors);
+  http::Response pre = restricted.Send("OPTIONS", "/cds-services/lenacare-patient-view", "", "", nullptr,
+                                       {{"origin", "https://ehr.test"}});
+  EXPECT_EQ(pre.status, 204);
+  http::Response other = restricted.Send("OPTIONS", "/cds-services/lenacare-patient-view", "", "", nullptr,
+                                         {{"origin", "https://intruder.test"}});
+  for (const auto& [name, value] : other.headers) EXPECT_NE(name, "Access-Control-Allow-Origin");
 }
 
 }  // namespace
