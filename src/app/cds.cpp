@@ -233,7 +233,19 @@ void DoseFinding(const fhir::DraftOrder& o, const Regimen& expected, const Indic
   const bool dose_differs = std::fabs(*o.dose_mg - expected.dose_mg) > 1e-9;
   const std::string expected_frequency = expected.frequency == Frequency::kDaily ? "daily" : "every-other-day";
   const bool frequency_differs = !o.frequency.empty() && o.frequency != expected_frequency;
-  if (!dose_differs && !frequency_differs) return;
+  if (!dose_differs && !frequency_differs) {
+    // The dose is right: the card says on which days of the cycle it is taken.
+    out.push_back({Concern::kInfo,
+                   "schedule",
+                   Summary("Pill days: " + RegimenText(expected, ind)),
+                   "The order's dose is the one expected (" + why + " " + expected.Describe() + "). Give it as " +
+                       RegimenText(expected, ind) + "; the other days are rest days." +
+                       (o.text.empty() ? "" : " The order's instructions read: \"" + Shortened(o.text, 200) + "\"."),
+                   source,
+                   verified,
+                   {}});
+    return;
+  }
   Finding f;
   f.concern = Concern::kWarning;
   f.id = "dose";

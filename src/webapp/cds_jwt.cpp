@@ -13,7 +13,9 @@ namespace {
 constexpr size_t kLongestToken = 16 * 1024;
 constexpr size_t kLongestJti = 256;
 constexpr size_t kMostRemembered = 500000;  // jti values kept at once (each until its exp)
-constexpr int64_t kKeySetSeconds = 300;     // a fetched JWK Set is used this long
+constexpr int64_t kKeySetSeconds = 300;
+constexpr size_t kMostKeys =
+    256;  // imported public keys kept (cjose_jwk_import is not free)     // a fetched JWK Set is used this long
 
 Error Refused(const std::string& why) { return Error::BadInput("authorization", "the CDS client's JWT " + why); }
 
@@ -133,8 +135,7 @@ Result<JwtClaims> JwtVerifier::Verify(std::string_view token, const std::vector<
   if (Str(*key, "kty") != kty || (!Str(*key, "alg").empty() && Str(*key, "alg") != c.alg)) {
     return Refused("is signed with " + c.alg + ", which its key (kid) is not for");
   }
-  const std::string key_text = key->dump();
-  std::unique_ptr<cjose_jwk_t, JwkFree> jwk(cjose_jwk_import(key_text.c_str(), key_text.size(), nullptr));
+  auto jwk = KeyOf(key->dump());
   if (!jwk) return Refused("names a key (kid) that is not a valid public key");
   std::unique_ptr<cjose_jws_t, JwsFree> jws(cjose_jws_import(token.data(), token.size(), nullptr));
   if (!jws || !cjose_jws_verify(jws.get(), jwk.get(), nullptr)) return Refused("signature does not verify");
@@ -176,6 +177,17 @@ Result<JwtClaims> JwtVerifier::Verify(std::string_view token, const std::vector<
     if (!*first) return Refused("was used before (jti)");
   }
   return c;
+}
+
+std::shared_ptr<cjose_jwk_t> JwtVerifier::KeyOf(const std::string& jwk_json) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = keys_.find(jwk_json);
+  if (it != keys_.end()) return it->second;
+  std::shared_ptr<cjose_jwk_t> key(cjose_jwk_import(jwk_json.c_str(), jwk_json.size(), nullptr), JwkFree());
+  if (!key) return nullptr;
+  if (keys_.size() >= kMostKeys) keys_.clear();  // key sets that rotate: start again
+  keys_.emplace(jwk_json, key);
+  return key;
 }
 
 Result<std::string> JwtVerifier::KeySet(const JwtClient& client, const std::string& jku, int64_t now) {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@
 
 #include "core/result.h"
 
+struct _cjose_jwk_int;
 namespace lenacare::webapp {
 
 struct JwtClient {
@@ -54,6 +56,8 @@ class JwtVerifier {
 
  private:
   Result<std::string> KeySet(const JwtClient& client, const std::string& jku, int64_t now);
+  // The public key of a JWK's JSON text, imported once (cjose); nullptr if it is not one.
+  std::shared_ptr<_cjose_jwk_int> KeyOf(const std::string& jwk_json);
   Result<bool> RememberHere(const std::string& iss, const std::string& jti, int64_t exp, int64_t now);
 
   std::vector<JwtClient> clients_;
@@ -65,7 +69,8 @@ class JwtVerifier {
     std::string jwks;
     int64_t at = 0;
   };
-  std::map<std::string, Fetched> fetched_;  // jku -> its JWK Set, kept for a few minutes
+  std::map<std::string, Fetched> fetched_;                       // jku -> its JWK Set, kept for a few minutes
+  std::map<std::string, std::shared_ptr<_cjose_jwk_int>> keys_;  // a JWK's JSON -> its imported key
 };
 
 }  // namespace lenacare::webapp

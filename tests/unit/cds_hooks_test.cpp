@@ -448,44 +448,63 @@ TEST_F(CdsHooksTest, AnRs384TokenIsAcceptedToo) {
   EXPECT_EQ(Call("lenacare-patient-view", body, Sign(*rsa_, Claims(Url("lenacare-patient-view")))).status, 200);
 }
 
-TEST_F(CdsHooksTest, EachBadJwtIsRefusedWith401AndNothingIsAudited) {
-  const std::string service = "lenacare-patient-view";
-  json body = Request("patient-view", {});
-  auto other = EcKey("ec-1");  // the right kid, another key
-  json unknown_iss = Claims(Url(service));
-  unknown_iss["iss"] = "https://intruder.test";
-  json wrong_aud = Claims(Url("lenacare-order-sign"));
-  json expired = Claims(Url(service));
-  expired["exp"] = Now() - 3600;
-  expired["iat"] = Now() - 3900;
-  json no_jti = Claims(Url(service));
-  no_jti.erase("jti");
-  const json none_header = {{"alg", "none"}, {"typ", "JWT"}, {"kid", "ec-1"}};
-  const json hs_header = {{"alg", "HS256"}, {"typ", "JWT"}, {"kid", "ec-1"}};
-  const std::map<std::string, std::string> bad = {
-      {"wrong signature", Sign(*other, Claims(Url(service)))},
-      {"unknown iss", Sign(*ec_, unknown_iss)},
-      {"wrong aud", Sign(*ec_, wrong_aud)},
-      {"expired", Sign(*ec_, expired)},
-      {"no jti", Sign(*ec_, no_jti)},
-      {"alg none", B64Url(none_header.dump()) + "." + B64Url(Claims(Url(service)).dump()) + "."},
-      {"alg HS256", B64Url(hs_header.dump()) + "." + B64Url(Claims(Url(service)).dump()) + ".c2lnbmF0dXJl"},
-      {"unknown kid", Sign(*ec_, Claims(Url(service)), "nope")},
-      {"RS384 header on an EC key", Sign(*ec_, Claims(Url(service)), "ec-1", "RS384")},
-      {"garbage", "not-a-jwt"},
-  };
-  const int64_t audit_before = site_.Count("audit");
-  for (const auto& [what, jwt] : bad) {
-    http::Response r = Call(service, body, jwt);
-    EXPECT_EQ(r.status, 401) << what << ": " << r.body;
+// Each bad token is its own test: refused with 401, and the call leaves nothing in the audit log.
+class CdsBadJwtTest : public CdsHooksTest, public ::testing::WithParamInterface<const char*> {
+ protected:
+  std::string Token(const std::string& what) {
+    const std::string service = "lenacare-patient-view";
+    json claims = Claims(Url(service));
+    if (what == "wrong-signature") return Sign(*EcKey("ec-1"), claims);  // the right kid, another key
+    if (what == "unknown-iss") claims["iss"] = "https://intruder.test";
+    if (what == "wrong-aud") claims["aud"] = Url("lenacare-order-sign");
+    if (what == "expired") {
+      claims["exp"] = Now() - 3600;
+      claims["iat"] = Now() - 3900;
+    }
+    if (what == "no-jti") claims.erase("jti");
+    if (what == "lives-too-long") claims["exp"] = Now() + 7200;
+    if (what == "alg-none") {
+      return B64Url(json{{"alg", "none"}, {"typ", "JWT"}, {"kid", "ec-1"}}.dump()) + "." + B64Url(claims.dump()) + ".";
+    }
+    if (what == "alg-hs256") {
+      return B64Url(json{{"alg", "HS256"}, {"typ", "JWT"}, {"kid", "ec-1"}}.dump()) + "." + B64Url(claims.dump()) +
+             ".c2lnbmF0dXJl";
+    }
+    if (what == "unknown-kid") return Sign(*ec_, claims, "nope");
+    if (what == "alg-not-the-keys") return Sign(*ec_, claims, "ec-1", "RS384");
+    if (what == "garbage") return "not-a-jwt";
+    return Sign(*ec_, claims);
   }
+};
+
+TEST_P(CdsBadJwtTest, IsRefusedWith401AndNothingIsAudited) {
+  json body = Request("patient-view", {});
+  const int64_t audit_before = site_.Count("audit");
+  http::Response r = Call("lenacare-patient-view", body, Token(GetParam()));
+  EXPECT_EQ(r.status, 401) << r.body;
+  EXPECT_NE(r.body.find("JWT"), std::string::npos) << r.body;  // says why
   EXPECT_EQ(site_.Count("audit"), audit_before);
-  // No Authorization header at all.
+}
+
+INSTANTIATE_TEST_SUITE_P(EachBadToken, CdsBadJwtTest,
+                         ::testing::Values("wrong-signature", "unknown-iss", "wrong-aud", "expired", "no-jti",
+                                           "lives-too-long", "alg-none", "alg-hs256", "unknown-kid", "alg-not-the-keys",
+                                           "garbage"),
+                         [](const ::testing::TestParamInfo<const char*>& i) {
+                           std::string name = i.param;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+TEST_F(CdsHooksTest, ACallWithoutATokenOrWithOneUsedBeforeIsRefused) {
+  json body = Request("patient-view", {});
+  const std::string service = "lenacare-patient-view";
   EXPECT_EQ(site_.Send("POST", "/cds-services/" + service, body.dump(), "application/json").status, 401);
-  // A token used twice: the second call is refused.
   const std::string once = Sign(*ec_, Claims(Url(service)));
   EXPECT_EQ(Call(service, body, once).status, 200);
-  EXPECT_EQ(Call(service, body, once).status, 401);
+  http::Response again = Call(service, body, once);
+  EXPECT_EQ(again.status, 401);
+  EXPECT_NE(again.body.find("used before"), std::string::npos);
 }
 
 TEST_F(CdsHooksTest, AMissingPrefetchWithoutAFhirServerIs412) {
@@ -767,6 +786,44 @@ TEST_F(CdsHooksTest, AFhirServerTheClientMayNotNameIsNeverSentItsToken) {
   http::Response other = restricted.Send("OPTIONS", "/cds-services/lenacare-patient-view", "", "", nullptr,
                                          {{"origin", "https://intruder.test"}});
   for (const auto& [name, value] : other.headers) EXPECT_NE(name, "Access-Control-Allow-Origin");
+}
+
+}  // namespace
+}  // namespace lenacare::testing
+
+namespace lenacare::testing {
+namespace {
+
+TEST_F(CdsHooksTest, AnOrderWithAnInteractingActiveMedicationGetsTheKnowledgesInteractionCard) {
+  const Interaction* digoxin = nullptr;
+  for (const Interaction& i : K().safety.interactions) {
+    if (std::find(i.rxnorm.begin(), i.rxnorm.end(), "3407") != i.rxnorm.end()) digoxin = &i;
+  }
+  ASSERT_NE(digoxin, nullptr);
+  std::vector<json> labs = {Lab("creatinine", "2160-0", 0.8, "mg/dL", DaysAgo(1)),
+                            Lab("weight", "29463-7", 60, "kg", DaysAgo(1))};
+  json body = Request("order-sign", labs, Order("rx-5", "2-1", 25, 28, 0));
+  body["prefetch"]["medications"]["entry"].push_back(
+      {{"resource",
+        {{"resourceType", "MedicationRequest"},
+         {"id", "digoxin-1"},
+         {"status", "active"},
+         {"intent", "order"},
+         {"subject", {{"reference", "Patient/2-1"}}},
+         {"medicationCodeableConcept",
+          {{"coding", json::array({{{"system", "http://www.nlm.nih.gov/research/umls/rxnorm"},
+                                    {"code", "3407"},
+                                    {"display", "digoxin"}}})}}}}}});
+  json cards = Cards(Call("lenacare-order-sign", body));
+  const json* card = CardWith(cards, "Interaction with digoxin");
+  ASSERT_NE(card, nullptr) << cards.dump(1);
+  EXPECT_NE((*card)["detail"].get<std::string>().find(digoxin->action), std::string::npos);
+  EXPECT_NE((*card)["detail"].get<std::string>().find(digoxin->cite.source), std::string::npos);
+  // The dose fits (normal clearance, the label's starting dose): the schedule card says the pill days.
+  const json* schedule = CardWith(cards, "Pill days: ");
+  ASSERT_NE(schedule, nullptr) << cards.dump(1);
+  EXPECT_EQ((*schedule)["indicator"], "info");
+  EXPECT_EQ(CardWith(cards, "Ordered 25 mg"), nullptr);
 }
 
 }  // namespace
