@@ -1,5 +1,6 @@
 #include "webapp/cds_hooks.h"
 
+#include <simdjson.h>
 #include <sodium.h>
 #include <toml++/toml.h>
 
@@ -7,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unordered_set>
 
 #include "app/cds.h"
 #include "core/quantity.h"
@@ -74,6 +76,83 @@ std::vector<std::pair<std::string, std::string>> Prefetch(const Knowledge& k) {
   }
   out.push_back({"conditions", "Condition?patient={{context.patientId}}"});
   out.push_back({"medications", "MedicationRequest?patient={{context.patientId}}&status=active"});
+  return out;
+}
+
+// A JSON value of simdjson's tree as nlohmann's, refusing a key given twice in one object (which
+// value would count?).
+bool Convert(simdjson::dom::element e, json& out, std::string& duplicate) {
+  using simdjson::dom::element_type;
+  switch (e.type()) {
+    case element_type::ARRAY: {
+      out = json::array();
+      simdjson::dom::array items;
+      if (e.get_array().get(items) != simdjson::SUCCESS) return false;
+      for (simdjson::dom::element x : items) {
+        json v;
+        if (!Convert(x, v, duplicate)) return false;
+        out.push_back(std::move(v));
+      }
+      return true;
+    }
+    case element_type::OBJECT: {
+      out = json::object();
+      std::unordered_set<std::string_view> seen;
+      simdjson::dom::object members;
+      if (e.get_object().get(members) != simdjson::SUCCESS) return false;
+      for (simdjson::dom::key_value_pair kv : members) {
+        if (!seen.insert(kv.key).second) {
+          duplicate = std::string(kv.key);
+          return false;
+        }
+        if (!Convert(kv.value, out[std::string(kv.key)], duplicate)) return false;
+      }
+      return true;
+    }
+    case element_type::INT64:
+      out = e.get_int64().value_unsafe();
+      return true;
+    case element_type::UINT64:
+      out = e.get_uint64().value_unsafe();
+      return true;
+    case element_type::DOUBLE:
+      out = e.get_double().value_unsafe();
+      return true;
+    case element_type::STRING:
+      out = std::string(e.get_string().value_unsafe());
+      return true;
+    case element_type::BOOL:
+      out = e.get_bool().value_unsafe();
+      return true;
+    case element_type::NULL_VALUE:
+      out = nullptr;
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A hook request or a FHIR server's answer: a JSON object, strictly read (valid UTF-8, numbers
+// within a double, nesting at most json_input::kMaxDepth, no key twice in an object), but with
+// FHIR's long texts (a narrative's div) allowed, unlike a course file's 4 KB (the body limit
+// bounds them). simdjson reads it (fast: a prefetch is tens of KB).
+Result<json> ReadJsonObject(std::string_view text, const std::string& what) {
+  thread_local simdjson::dom::parser parser;
+  thread_local bool ready = parser.allocate(64 * 1024, json_input::kMaxDepth) == simdjson::SUCCESS;
+  if (!ready) return Error::Failed(what, "the JSON reader could not start");
+  simdjson::dom::element root;
+  const simdjson::error_code ec = parser.parse(text.data(), text.size(), true).get(root);
+  if (ec == simdjson::DEPTH_ERROR) {
+    return Error::BadInput(what, "nested deeper than " + std::to_string(json_input::kMaxDepth) + " levels");
+  }
+  if (ec != simdjson::SUCCESS)
+    return Error::BadInput(what, std::string("malformed JSON (") + simdjson::error_message(ec) + ")");
+  if (root.type() != simdjson::dom::element_type::OBJECT) return Error::BadInput(what, "must be a JSON object");
+  json out;
+  std::string duplicate;
+  if (!Convert(root, out, duplicate)) {
+    return Error::BadInput(what, "the key " + Quoted(duplicate, 64) + " is given twice in one object");
+  }
   return out;
 }
 
@@ -243,7 +322,7 @@ std::vector<json> Gather(const json& body, const json& context, const Knowledge&
       missing.push_back(key);
       continue;
     }
-    auto v = json_input::ParseObject(*text, key);
+    auto v = ReadJsonObject(*text, key);
     if (!v.ok()) {
       fetch_problems.push_back(key + ": the FHIR server's answer is not a JSON object");
       missing.push_back(key);
@@ -259,7 +338,7 @@ http::Response Call(Site& site, const CdsConfig& config, const Service& service,
   if (req.Header("content-type").rfind("application/json", 0) != 0) {
     return CdsError(400, "send the hook request as application/json");
   }
-  auto parsed = json_input::ParseObject(req.body, "body");
+  auto parsed = ReadJsonObject(req.body, "body");
   if (!parsed.ok()) return CdsError(400, parsed.error().Describe());
   const json& body = *parsed;
   if (Str(body, "hook") != service.hook) {
@@ -352,7 +431,7 @@ http::Response Call(Site& site, const CdsConfig& config, const Service& service,
 }
 
 http::Response Feedback(Site& site, const Service& service, const JwtClaims& claims, const http::Request& req) {
-  auto parsed = json_input::ParseObject(req.body, "body");
+  auto parsed = ReadJsonObject(req.body, "body");
   if (!parsed.ok()) return CdsError(400, parsed.error().Describe());
   const json& body = *parsed;
   if (!body.contains("feedback") || !body["feedback"].is_array() || body["feedback"].empty()) {

@@ -828,3 +828,25 @@ TEST_F(CdsHooksTest, AnOrderWithAnInteractingActiveMedicationGetsTheKnowledgesIn
 
 }  // namespace
 }  // namespace lenacare::testing
+
+namespace lenacare::testing {
+namespace {
+
+TEST_F(CdsHooksTest, AFhirNarrativeLongerThanACourseFilesTextIsReadAndAKeyGivenTwiceIsRefused) {
+  json body = Request("patient-view", {});
+  body["prefetch"]["patient"]["text"] = {
+      {"status", "generated"},
+      {"div", "<div xmlns=\"http://www.w3.org/1999/xhtml\">" + std::string(20000, 'x') + "</div>"}};
+  EXPECT_EQ(Call("lenacare-patient-view", body).status, 200);
+  std::string twice = body.dump();
+  twice.insert(twice.find("\"hook\""), "\"hook\":\"order-sign\",");
+  http::Response r = Call("lenacare-patient-view", json(), Sign(*ec_, Claims(Url("lenacare-patient-view"))));
+  EXPECT_EQ(r.status, 400);  // null: not an object
+  r = site_.Send("POST", "/cds-services/lenacare-patient-view", twice, "application/json", nullptr,
+                 {{"authorization", "Bearer " + Sign(*ec_, Claims(Url("lenacare-patient-view")))}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("given twice"), std::string::npos) << r.body;
+}
+
+}  // namespace
+}  // namespace lenacare::testing
