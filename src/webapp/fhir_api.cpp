@@ -5,6 +5,7 @@
 // administrator reads every patient, a patient only their own record. Every read is audited by the
 // export. Errors are OperationOutcomes.
 #include <algorithm>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "app/records.h"
@@ -215,8 +216,10 @@ void AddFhirApi(Site& site, Router& router) {
                        return Outcome(400, "not-supported", "_sort: date or -date");
                      sort = value;
                    } else if (name == "_count") {
-                     count = std::atoi(value.c_str());
-                     if (count < 1 || count > 1000) return Outcome(400, "invalid", "_count: a number from 1 to 1000");
+                     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), count);
+                     if (ec != std::errc() || end != value.data() + value.size() || count < 1 || count > 1000) {
+                       return Outcome(400, "invalid", "_count: a number from 1 to 1000");
+                     }
                    } else {
                      return Outcome(400, "not-supported", "unknown search parameter " + Quoted(name, 40));
                    }

@@ -86,16 +86,17 @@ std::string Sign(const Key& key, const json& payload, const std::string& kid = "
 std::string B64Url(const std::string& in) {
   static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
-  int val = 0, bits = -6;
+  uint32_t val = 0;  // only the bits not yet written are kept: no overflow
+  int bits = -6;
   for (unsigned char c : in) {
-    val = (val << 8) + c;
+    val = ((val & 0xFFFFu) << 8) | c;
     bits += 8;
     while (bits >= 0) {
       out.push_back(t[(val >> bits) & 0x3F]);
       bits -= 6;
     }
   }
-  if (bits > -6) out.push_back(t[((val << 8) >> (bits + 8)) & 0x3F]);
+  if (bits > -6) out.push_back(t[(((val & 0xFFFFu) << 8) >> (bits + 8)) & 0x3F]);
   return out;
 }
 
@@ -846,6 +847,22 @@ TEST_F(CdsHooksTest, AFhirNarrativeLongerThanACourseFilesTextIsReadAndAKeyGivenT
                  {{"authorization", "Bearer " + Sign(*ec_, Claims(Url("lenacare-patient-view")))}});
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_NE(r.body.find("given twice"), std::string::npos) << r.body;
+}
+
+}  // namespace
+}  // namespace lenacare::testing
+
+namespace lenacare::testing {
+namespace {
+
+TEST(FhirReadApi, ACountThatIsNotASmallNumberIsRefused) {
+  TestSite site;
+  Credentials nurse = site.TokenFor("nurse");
+  for (const char* bad : {"0", "1001", "99999999999999999999", "5x", "-1", ""}) {
+    http::Response r = site.Get(std::string("/fhir/Observation?patient=DEMO-1001&_count=") + bad, &nurse);
+    EXPECT_EQ(r.status, 400) << bad;
+  }
+  EXPECT_EQ(site.Get("/fhir/Observation?patient=DEMO-1001&_count=3", &nurse).status, 200);
 }
 
 }  // namespace
