@@ -867,3 +867,31 @@ TEST(FhirReadApi, ACountThatIsNotASmallNumberIsRefused) {
 
 }  // namespace
 }  // namespace lenacare::testing
+
+namespace lenacare::testing {
+namespace {
+
+// Regression (fuzz/regressions/cds_jwt): a token whose signature holds '=' made cjose's base64
+// decoder assert and abort the server. It is refused before cjose sees it; and so is a header
+// naming "alg" twice.
+TEST(CdsJwt, ATokenWithACharacterOutsideBase64UrlOrAKeyTwiceIsRefusedNotACrash) {
+  std::ifstream in(std::string(LENACARE_TEST_DATA_DIR) +
+                   "/../fuzz/regressions/cds_jwt/crash-0bcc8b6facfc7b5fc33283c615cb90623b9c1b6c");
+  std::string crash((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(crash.empty());
+  const std::string jwks = R"({"keys":[{"kty":"EC","crv":"P-384","kid":"example-kid",)"
+                           R"("x":"46SDH7Znh821wblCBglA61sNE9ZrHYKKt3qRtRTmSXyOI_FIGBLWrWa0GPUkDCEk",)"
+                           R"("y":"XMcRuuoGW7CXjQdy-F5i3FeBE0x9hPLdeFdSoDd3ELmx404tLX0VRRcqzAsPhXcI"}]})";
+  webapp::JwtVerifier v({{"https://fhir-ehr.example.com/", jwks, {"https://fhir-ehr.example.com/jwk_uri"}}},
+                        [&](const std::string&) { return Result<std::string>(jwks); });
+  const std::vector<std::string> aud = {"https://cds.example.org/cds-services/some-service"};
+  auto r = v.Verify(crash, aud, 1422568860 - 100);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kBadInput);
+  const std::string twice = B64Url(R"({"alg":"ES384","alg":"none","typ":"JWT","kid":"example-kid"})") + "." +
+                            B64Url(R"({"iss":"https://fhir-ehr.example.com/"})") + ".c2ln";
+  EXPECT_FALSE(v.Verify(twice, aud, 1422568860 - 100).ok());
+}
+
+}  // namespace
+}  // namespace lenacare::testing
