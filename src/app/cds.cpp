@@ -301,6 +301,130 @@ void RemsFindings(const RemsChecklist& rems, std::vector<Finding>& out) {
   }
 }
 
+// The renal starting dose a new course's order is checked against, or why it cannot be.
+void RenalDoseFindings(const Knowledge& k, const fhir::DraftOrder& order, const Course& course, const Indication* ind,
+                       std::vector<Finding>& out) {
+  const RenalStartFinding renal = CheckRenalStart(k, course);
+  const Citation* cite = renal.label && !renal.label->cites.empty() ? &renal.label->cites.back() : nullptr;
+  if (renal.result == RenalStartResult::kAboveLabel || renal.result == RenalStartResult::kFits) {
+    const std::string why = "the label's starting dose for CrCl " + FormatNumber(std::round(*renal.crcl_ml_min)) +
+                            " mL/min" + renal.crcl_from + " is";
+    DoseFinding(order, renal.label->regimen, ind, why, cite ? cite->source : "", renal.label->verified(), out);
+    return;
+  }
+  if (renal.result == RenalStartResult::kCannotAssess) {
+    out.push_back({Concern::kWarning,
+                   "renal-dose",
+                   Summary("The renal starting dose cannot be assessed: " + renal.problem),
+                   renal.problem,
+                   "",
+                   true,
+                   {}});
+    return;
+  }
+  std::vector<std::string> missing;
+  if (!course.patient.sex) missing.push_back("sex");
+  if (!course.patient.birth_date) missing.push_back("birth date");
+  if (!course.patient.weight_kg) missing.push_back("body weight");
+  const bool creatinine = std::any_of(course.events.begin(), course.events.end(),
+                                      [](const Event& e) { return e.test == LabTest::kCreatinine; });
+  if (!creatinine) missing.push_back("serum creatinine");
+  std::string list;
+  for (size_t i = 0; i < missing.size(); ++i) list += (i ? ", " : "") + missing[i];
+  out.push_back(
+      {Concern::kWarning,
+       "renal-dose",
+       Summary("Creatinine clearance unknown (missing: " + list + "): the renal starting dose cannot be checked"),
+       "Cockcroft-Gault needs sex, age, body weight and a serum creatinine; the EHR sent no " + list + ".",
+       "",
+       true,
+       {}});
+}
+
+// The indications of the knowledge, named, for a message.
+std::string IndicationNames(const Knowledge& k) {
+  std::string names;
+  for (const Indication& i : k.indications) names += (names.empty() ? "" : "; ") + i.name;
+  return names;
+}
+
+// A patient lenacare holds no course for: a course starting today, from the EHR's data, for the
+// one indication its Conditions name.
+Status ProvisionalChart(const Knowledge& k, const ChartRequest& r, bool has_record, Date today, ChartAnswer& out,
+                        std::vector<std::string>& problems) {
+  const fhir::DraftOrder* order = r.order ? &*r.order : nullptr;
+  out.used.push_back(has_record ? "lenacare: the patient's record (no therapy course)"
+                                : "lenacare holds no record of this patient: the EHR's data only");
+  const Indication* ind = r.chart.indications.size() == 1 ? k.FindIndication(r.chart.indications.front()) : nullptr;
+  if (r.chart.indications.size() > 1) {
+    out.findings.push_back({Concern::kWarning,
+                            "indication",
+                            "Several conditions lenalidomide is used for: the dose cannot be checked",
+                            "The EHR lists " + std::to_string(r.chart.indications.size()) +
+                                " conditions lenalidomide is indicated for; lenacare does not choose one.",
+                            "",
+                            true,
+                            {}});
+  } else if (ind == nullptr && (order || !r.chart.events.empty())) {
+    out.findings.push_back({Concern::kWarning,
+                            "indication",
+                            "No condition lenalidomide is indicated for: the dose cannot be checked",
+                            "No Condition of the EHR names an indication of lenalidomide (" + IndicationNames(k) + ").",
+                            "",
+                            true,
+                            {}});
+  }
+  if (ind == nullptr) {
+    for (const store::EventRecord& e : r.chart.events)
+      out.used.push_back("EHR: " + Described(e) + " (" + e.source + ")");
+    return Status::Ok();
+  }
+  out.used.push_back("EHR: condition " + ind->name);
+  const double dose = order && order->dose_mg ? *order->dose_mg : ind->start.dose_mg;
+  auto course = Provisional(k, r.chart, *ind, dose, today, out.used, problems);
+  if (!course.ok()) {
+    out.findings.push_back({Concern::kWarning,
+                            "cannot-assess",
+                            Summary("lenacare cannot assess the EHR's data: " + course.error().Describe()),
+                            course.error().Describe(),
+                            "",
+                            true,
+                            {}});
+    return Status::Ok();
+  }
+  auto check = CheckAll(k, *course, today);
+  if (!check.ok()) return check.error();
+  if (check->assessment) AssessmentFindings(*check->assessment, false, out.findings);
+  const bool hold = std::any_of(out.findings.begin(), out.findings.end(),
+                                [](const Finding& f) { return f.concern == Concern::kCritical; });
+  if (!order && !hold) {
+    out.findings.push_back({Concern::kInfo,
+                            "ehr-only",
+                            "The EHR's latest counts meet no hold rule; lenacare holds no course for this patient",
+                            "lenacare has no therapy course for this patient, so the cycle, the day and earlier "
+                            "holds are unknown; the EHR's latest blood counts were checked against the hold rules "
+                            "of " +
+                                ind->name + ".",
+                            "",
+                            true,
+                            {}});
+  }
+  if (order) {
+    RenalDoseFindings(k, *order, *course, ind, out.findings);
+    out.findings.push_back({Concern::kInfo,
+                            "rems",
+                            "REMS: confirm the authorization and the patient's steps before signing",
+                            "lenacare holds no REMS record of this patient: confirm in the REMS system the "
+                            "prescription authorization number and the risk category (and, for a patient who can "
+                            "become pregnant, the negative pregnancy tests).",
+                            check->rems.items.empty() ? "" : check->rems.items.front().source,
+                            true,
+                            {}});
+  }
+  out.check = std::move(check).value();
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string_view ConcernId(Concern c) {
@@ -403,121 +527,7 @@ Result<ChartAnswer> AssessChart(const Context& ctx, const ChartRequest& r) {
     }
     out.check = std::move(check).value();
   } else {
-    // No course in lenacare: a course starting today, from the EHR's data.
-    if (stored) {
-      out.used.push_back("lenacare: the patient's record (no therapy course)");
-    } else {
-      out.used.push_back("lenacare holds no record of this patient: the EHR's data only");
-    }
-    const Indication* ind = nullptr;
-    for (const std::string& id : r.chart.indications) {
-      if (ind == nullptr) ind = k.FindIndication(id);
-    }
-    if (r.chart.indications.size() > 1) {
-      out.findings.push_back({Concern::kWarning,
-                              "indication",
-                              "Several conditions lenalidomide is used for: the dose cannot be checked",
-                              "The EHR lists " + std::to_string(r.chart.indications.size()) +
-                                  " conditions lenalidomide is indicated for; lenacare does not choose one.",
-                              "",
-                              true,
-                              {}});
-      ind = nullptr;
-    } else if (ind == nullptr && (order || !r.chart.events.empty())) {
-      out.findings.push_back({Concern::kWarning,
-                              "indication",
-                              "No condition lenalidomide is indicated for: the dose cannot be checked",
-                              "No Condition of the EHR names an indication of lenalidomide (multiple myeloma, "
-                              "MDS with del(5q), mantle cell, follicular or marginal zone lymphoma).",
-                              "",
-                              true,
-                              {}});
-    }
-    if (ind == nullptr) {
-      for (const store::EventRecord& e : r.chart.events)
-        out.used.push_back("EHR: " + Described(e) + " (" + e.source + ")");
-    }
-    if (ind != nullptr) {
-      out.used.push_back("EHR: condition " + ind->name);
-      const double dose = order && order->dose_mg ? *order->dose_mg : ind->start.dose_mg;
-      auto course = Provisional(k, r.chart, *ind, dose, today, out.used, problems);
-      if (!course.ok()) {
-        out.findings.push_back({Concern::kWarning,
-                                "cannot-assess",
-                                Summary("lenacare cannot assess the EHR's data: " + course.error().Describe()),
-                                course.error().Describe(),
-                                "",
-                                true,
-                                {}});
-      } else {
-        auto check = CheckAll(k, *course, today);
-        if (!check.ok()) return check.error();
-        if (check->assessment) AssessmentFindings(*check->assessment, false, out.findings);
-        const bool hold = std::any_of(out.findings.begin(), out.findings.end(),
-                                      [](const Finding& f) { return f.concern == Concern::kCritical; });
-        if (!order && !hold) {
-          out.findings.push_back(
-              {Concern::kInfo,
-               "ehr-only",
-               "The EHR's latest counts meet no hold rule; lenacare holds no course for this patient",
-               "lenacare has no therapy course for this patient, so the cycle, the day and earlier "
-               "holds are unknown; the EHR's latest blood counts were checked against the hold "
-               "rules of " +
-                   ind->name + ".",
-               "",
-               true,
-               {}});
-        }
-        if (order) {
-          const RenalStartFinding renal = CheckRenalStart(k, *course);
-          const Citation* cite = renal.label && !renal.label->cites.empty() ? &renal.label->cites.back() : nullptr;
-          if (renal.result == RenalStartResult::kAboveLabel || renal.result == RenalStartResult::kFits) {
-            std::string why = "the label's starting dose for CrCl " + FormatNumber(std::round(*renal.crcl_ml_min)) +
-                              " mL/min" + renal.crcl_from + " is";
-            DoseFinding(*order, renal.label->regimen, ind, why, cite ? cite->source : "", renal.label->verified(),
-                        out.findings);
-          } else if (renal.result == RenalStartResult::kCannotAssess) {
-            out.findings.push_back({Concern::kWarning,
-                                    "renal-dose",
-                                    Summary("The renal starting dose cannot be assessed: " + renal.problem),
-                                    renal.problem,
-                                    "",
-                                    true,
-                                    {}});
-          } else {
-            std::vector<std::string> missing;
-            if (!course->patient.sex) missing.push_back("sex");
-            if (!course->patient.birth_date) missing.push_back("birth date");
-            if (!course->patient.weight_kg) missing.push_back("body weight");
-            bool creatinine = false;
-            for (const Event& e : course->events) creatinine = creatinine || e.test == LabTest::kCreatinine;
-            if (!creatinine) missing.push_back("serum creatinine");
-            std::string list;
-            for (size_t i = 0; i < missing.size(); ++i) list += (i ? ", " : "") + missing[i];
-            out.findings.push_back({Concern::kWarning,
-                                    "renal-dose",
-                                    Summary("Creatinine clearance unknown (missing: " + list +
-                                            "): the renal starting dose cannot be checked"),
-                                    "Cockcroft-Gault needs sex, age, body weight and a serum creatinine; the EHR "
-                                    "sent no " +
-                                        list + ".",
-                                    "",
-                                    true,
-                                    {}});
-          }
-          out.findings.push_back({Concern::kInfo,
-                                  "rems",
-                                  "REMS: confirm the authorization and the patient's steps before signing",
-                                  "lenacare holds no REMS record of this patient: confirm in the REMS system the "
-                                  "prescription authorization number and the risk category (and, for a patient "
-                                  "who can become pregnant, the negative pregnancy tests).",
-                                  check->rems.items.empty() ? "" : check->rems.items.front().source,
-                                  true,
-                                  {}});
-        }
-        out.check = std::move(check).value();
-      }
-    }
+    if (Status s = ProvisionalChart(k, r, stored.has_value(), today, out, problems); !s.ok()) return s.error();
   }
 
   if (order) {

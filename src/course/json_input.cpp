@@ -53,6 +53,12 @@ std::string Position(std::string_view text, size_t byte) {
 
 }  // namespace
 
+std::string StringOr(const json& obj, std::string_view key) {
+  if (!obj.is_object()) return {};
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 Result<json> ParseObject(std::string_view text, const std::string& what) {
   // While parsing: a key given twice in one object (which value would count?) and nesting deeper
   // than kMaxDepth (kept out of the tree, so that nothing later recurses that deep) are refused.

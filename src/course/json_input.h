@@ -17,6 +17,10 @@ std::string Join(const std::string& where, std::string_view key);
 // Bad input naming the first field of `obj` that `allowed` does not list.
 Status CheckKeys(const nlohmann::json& obj, const std::string& where, std::initializer_list<std::string_view> allowed);
 
+// The string member `key` of `obj`; "" when `obj` is not an object, or the member is absent or not
+// a string. For reading other systems' JSON (FHIR, CDS Hooks) where such a member is optional.
+std::string StringOr(const nlohmann::json& obj, std::string_view key);
+
 // A non-empty text field; "" when it is absent and not required.
 Result<std::string> Text(const nlohmann::json& obj, const std::string& where, std::string_view key, bool required);
 

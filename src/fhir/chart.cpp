@@ -5,19 +5,16 @@
 #include <cstdlib>
 
 #include "core/text.h"
+#include "course/json_input.h"
 #include "fhir/fhir_map.h"
 #include "fhir/fhir_names.h"
 
 namespace lenacare::fhir {
 namespace {
 
-using nlohmann::json;
+using json_input::StringOr;
 
-std::string StrOf(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using nlohmann::json;
 
 const json* Find(const json& j, const char* key) {
   if (!j.is_object()) return nullptr;
@@ -39,8 +36,8 @@ std::vector<const json*> Codings(const json* concept_value) {
 // Whether an Observation is coded (LOINC, common/codes.toml) as a body weight.
 bool IsBodyWeight(const Knowledge& k, const json& resource) {
   for (const json* c : Codings(Find(resource, "code"))) {
-    if (StrOf(*c, "system") != kLoinc) continue;
-    const CodeMap::Loinc* code = k.codes.FindLoinc(StrOf(*c, "code"));
+    if (StringOr(*c, "system") != kLoinc) continue;
+    const CodeMap::Loinc* code = k.codes.FindLoinc(StringOr(*c, "code"));
     if (code != nullptr) return code->test == kBodyWeightTest;
   }
   return false;
@@ -51,11 +48,11 @@ bool IsBodyWeight(const Knowledge& k, const json& resource) {
 const json* MedicationConcept(const json& r) {
   if (const json* c = Find(r, "medicationCodeableConcept")) return c;
   const json* ref = Find(r, "medicationReference");
-  const std::string reference = ref ? StrOf(*ref, "reference") : std::string();
+  const std::string reference = ref ? StringOr(*ref, "reference") : std::string();
   const json* contained = Find(r, "contained");
   if (reference.size() < 2 || reference[0] != '#' || contained == nullptr || !contained->is_array()) return nullptr;
   for (const json& m : *contained) {
-    if (StrOf(m, "resourceType") == "Medication" && StrOf(m, "id") == reference.substr(1)) return Find(m, "code");
+    if (StringOr(m, "resourceType") == "Medication" && StringOr(m, "id") == reference.substr(1)) return Find(m, "code");
   }
   return nullptr;
 }
@@ -77,10 +74,10 @@ std::optional<double> StrengthOf(const std::string& name) {
 // The name of a medication concept: its text, else its first display.
 std::string NameOf(const json* concept_value) {
   if (concept_value == nullptr) return {};
-  std::string name = StrOf(*concept_value, "text");
+  std::string name = StringOr(*concept_value, "text");
   for (const json* c : Codings(concept_value)) {
     if (!name.empty()) break;
-    name = StrOf(*c, "display");
+    name = StringOr(*c, "display");
   }
   return name;
 }
@@ -90,8 +87,8 @@ std::optional<int> DaysOf(const json* d) {
   if (d == nullptr || !d->is_object()) return std::nullopt;
   const json* v = Find(*d, "value");
   if (v == nullptr || !v->is_number()) return std::nullopt;
-  std::string unit = StrOf(*d, "code");
-  if (unit.empty()) unit = StrOf(*d, "unit");
+  std::string unit = StringOr(*d, "code");
+  if (unit.empty()) unit = StringOr(*d, "unit");
   const double per = unit == "d" || unit == "day" || unit == "days" ? 1 : unit == "wk" || unit == "week" ? 7 : 0;
   const double days = v->get<double>() * per;
   if (per == 0 || days < 0 || days > 100000 || days != std::floor(days)) return std::nullopt;
@@ -104,7 +101,7 @@ std::string Shown(const std::string& s) { return Shortened(s, 64); }
 
 bool IsLenalidomide(const Knowledge& k, const json& resource) {
   for (const json* c : Codings(MedicationConcept(resource))) {
-    if (StrOf(*c, "system") == kRxNorm && k.codes.IsLenalidomide(StrOf(*c, "code"))) return true;
+    if (StringOr(*c, "system") == kRxNorm && k.codes.IsLenalidomide(StringOr(*c, "code"))) return true;
   }
   return false;
 }
@@ -116,8 +113,8 @@ struct ChartReader::Impl {
   std::vector<Record> records;
 
   void Resource(const json& r, Chart& chart) {
-    const std::string type = StrOf(r, "resourceType");
-    const std::string key = type + "/" + Shown(StrOf(r, "id"));
+    const std::string type = StringOr(r, "resourceType");
+    const std::string key = type + "/" + Shown(StringOr(r, "id"));
     if (type == "OperationOutcome") {
       chart.problems.push_back("the EHR sent an OperationOutcome instead of data");
       return;
@@ -163,20 +160,20 @@ struct ChartReader::Impl {
     const json* ids = Find(r, "identifier");
     if (ids == nullptr || !ids->is_array()) return;
     for (const json& i : *ids) {
-      const std::string value = StrOf(i, "value");
-      if (!value.empty()) chart.identifiers.push_back(StrOf(i, "system") + "|" + value);
+      const std::string value = StringOr(i, "value");
+      if (!value.empty()) chart.identifiers.push_back(StringOr(i, "system") + "|" + value);
     }
   }
 
   void Weight(const json& r, const std::string& key, Chart& chart) {
-    const std::string status = StrOf(r, "status");
+    const std::string status = StringOr(r, "status");
     if (status != "final" && status != "amended" && status != "corrected") return;
-    std::string date = StrOf(r, "effectiveDateTime");
-    if (date.empty()) date = StrOf(r, "issued");
+    std::string date = StringOr(r, "effectiveDateTime");
+    if (date.empty()) date = StringOr(r, "issued");
     const json* q = Find(r, "valueQuantity");
     const json* v = q ? Find(*q, "value") : nullptr;
-    std::string unit = q ? StrOf(*q, "code") : std::string();
-    if (unit.empty() && q) unit = StrOf(*q, "unit");
+    std::string unit = q ? StringOr(*q, "code") : std::string();
+    if (unit.empty() && q) unit = StringOr(*q, "unit");
     if (date.size() < 10 || v == nullptr || !v->is_number() || unit.empty() || unit.size() > 16) {
       chart.problems.push_back(key + ": a body weight without a date, a value or a unit, not used");
       return;
@@ -190,12 +187,12 @@ struct ChartReader::Impl {
   }
 
   static void OtherMedication(const json& r, Chart& chart) {
-    if (StrOf(r, "status") != "active") return;
+    if (StringOr(r, "status") != "active") return;
     const json* concept_value = MedicationConcept(r);
     std::string query;
     for (const json* c : Codings(concept_value)) {
-      if (StrOf(*c, "system") == kRxNorm && !StrOf(*c, "code").empty()) {
-        query = StrOf(*c, "code");
+      if (StringOr(*c, "system") == kRxNorm && !StringOr(*c, "code").empty()) {
+        query = StringOr(*c, "code");
         break;
       }
     }
@@ -212,7 +209,7 @@ ChartReader::~ChartReader() = default;
 
 void ChartReader::Add(const json& value, Chart& chart) {
   if (!value.is_object()) return;
-  if (StrOf(value, "resourceType") != "Bundle") return impl_->Resource(value, chart);
+  if (StringOr(value, "resourceType") != "Bundle") return impl_->Resource(value, chart);
   const json* entries = Find(value, "entry");
   if (entries == nullptr || !entries->is_array()) return;
   for (const json& e : *entries) {
@@ -223,7 +220,7 @@ void ChartReader::Add(const json& value, Chart& chart) {
 
 std::vector<DraftOrder> LenalidomideOrders(const Knowledge& k, const json& orders) {
   std::vector<const json*> resources;
-  if (StrOf(orders, "resourceType") == "Bundle") {
+  if (StringOr(orders, "resourceType") == "Bundle") {
     const json* entries = Find(orders, "entry");
     if (entries != nullptr && entries->is_array()) {
       for (const json& e : *entries) {
@@ -235,23 +232,23 @@ std::vector<DraftOrder> LenalidomideOrders(const Knowledge& k, const json& order
   }
   std::vector<DraftOrder> out;
   for (const json* r : resources) {
-    if (StrOf(*r, "resourceType") != "MedicationRequest" || !IsLenalidomide(k, *r)) continue;
+    if (StringOr(*r, "resourceType") != "MedicationRequest" || !IsLenalidomide(k, *r)) continue;
     DraftOrder o;
-    o.key = "MedicationRequest/" + Shown(StrOf(*r, "id"));
+    o.key = "MedicationRequest/" + Shown(StringOr(*r, "id"));
     o.resource = *r;
     const json* concept_value = MedicationConcept(*r);
     for (const json* c : Codings(concept_value)) {
-      if (!o.strength_mg) o.strength_mg = StrengthOf(StrOf(*c, "display"));
+      if (!o.strength_mg) o.strength_mg = StrengthOf(StringOr(*c, "display"));
     }
-    if (!o.strength_mg) o.strength_mg = StrengthOf(StrOf(concept_value ? *concept_value : json(), "text"));
+    if (!o.strength_mg) o.strength_mg = StrengthOf(StringOr(concept_value ? *concept_value : json(), "text"));
     const json* dosage = Find(*r, "dosageInstruction");
     const json* first = dosage && dosage->is_array() && !dosage->empty() ? &(*dosage)[0] : nullptr;
-    o.text = first ? StrOf(*first, "text") : std::string();
+    o.text = first ? StringOr(*first, "text") : std::string();
     const json* rate = first ? Find(*first, "doseAndRate") : nullptr;
     const json* dose = rate && rate->is_array() && !rate->empty() ? Find((*rate)[0], "doseQuantity") : nullptr;
     const json* value = dose ? Find(*dose, "value") : nullptr;
-    std::string unit = dose ? StrOf(*dose, "code") : std::string();
-    if (unit.empty() && dose) unit = StrOf(*dose, "unit");
+    std::string unit = dose ? StringOr(*dose, "code") : std::string();
+    if (unit.empty() && dose) unit = StringOr(*dose, "unit");
     std::string lower = unit;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
     if (value == nullptr || !value->is_number() || !(value->get<double>() > 0)) {
@@ -273,7 +270,7 @@ std::vector<DraftOrder> LenalidomideOrders(const Knowledge& k, const json& order
     if (repeat != nullptr) {
       const json* freq = Find(*repeat, "frequency");
       const json* period = Find(*repeat, "period");
-      const std::string period_unit = StrOf(*repeat, "periodUnit");
+      const std::string period_unit = StringOr(*repeat, "periodUnit");
       if (freq && period && freq->is_number() && period->is_number() && period_unit == "d" &&
           freq->get<double>() == 1) {
         if (period->get<double>() == 1) o.frequency = "daily";

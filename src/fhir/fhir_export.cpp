@@ -1,9 +1,12 @@
 #include "fhir/fhir_export.h"
 
+#include "course/json_input.h"
 #include "fhir/fhir_names.h"
 
 namespace lenacare::fhir {
 namespace {
+
+using json_input::StringOr;
 
 using nlohmann::json;
 
@@ -56,10 +59,6 @@ json RecordConcept(std::string_view code, const std::string& text) {
   return c;
 }
 
-std::string Text(const json& body, const char* key) {
-  return body.contains(key) && body[key].is_string() ? body[key].get<std::string>() : std::string();
-}
-
 // The events without a lab value, prescription or dispense, as standard R4 resources (the README's
 // "FHIR export" table): doses taken or missed as MedicationStatement; the prescriber's holds,
 // resumptions, dose changes and stops as MedicationRequest with its status and statusReason;
@@ -69,7 +68,7 @@ std::string Text(const json& body, const char* key) {
 json TherapyResource(const Knowledge& k, const store::EventRecord& e, const json& body, const json& subject,
                      const std::string& fallback) {
   const std::string& type = e.type;
-  const std::string note = Text(body, "note");
+  const std::string note = StringOr(body, "note");
   json r;
   if (type == "dose-taken" || type == "dose-missed") {
     r = {{"resourceType", "MedicationStatement"},
@@ -78,10 +77,10 @@ json TherapyResource(const Knowledge& k, const store::EventRecord& e, const json
          {"medicationCodeableConcept", Lenalidomide(k)},
          {"subject", subject},
          {"effectiveDateTime", e.date}};
-    if (!Text(body, "reason").empty()) r["statusReason"] = json::array({{{"text", Text(body, "reason")}}});
+    if (!StringOr(body, "reason").empty()) r["statusReason"] = json::array({{{"text", StringOr(body, "reason")}}});
   } else if (type == "hold" || type == "resume" || type == "dose-change" || type == "stop") {
     const char* status = type == "hold" ? "on-hold" : type == "stop" ? "stopped" : "active";
-    std::string why = Text(body, "reason");
+    std::string why = StringOr(body, "reason");
     if (why.empty())
       why = type == "hold"     ? "therapy interrupted"
             : type == "stop"   ? "therapy stopped"
@@ -129,12 +128,12 @@ json TherapyResource(const Knowledge& k, const store::EventRecord& e, const json
          {"subject", subject},
          {"effectiveDateTime", e.date}};
     if (type == "toxicity" && body.contains("grade") && body["grade"].is_number_integer()) {
-      r["code"]["text"] = "CTCAE grade of " + Text(body, "term");
+      r["code"]["text"] = "CTCAE grade of " + StringOr(body, "term");
       r["valueInteger"] = body["grade"];
-    } else if (type == "pregnancy-test" && !Text(body, "result").empty()) {
-      r["valueCodeableConcept"] = {{"text", Text(body, "result")}};
-    } else if (!Text(body, "value").empty()) {
-      r["valueString"] = Text(body, "value");
+    } else if (type == "pregnancy-test" && !StringOr(body, "result").empty()) {
+      r["valueCodeableConcept"] = {{"text", StringOr(body, "result")}};
+    } else if (!StringOr(body, "value").empty()) {
+      r["valueString"] = StringOr(body, "value");
     }
   }
   if (!note.empty()) r["note"] = json::array({{{"text", note}}});

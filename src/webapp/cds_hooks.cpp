@@ -22,6 +22,8 @@
 namespace lenacare::webapp {
 namespace {
 
+using json_input::StringOr;
+
 using nlohmann::json;
 namespace fs = std::filesystem;
 
@@ -59,8 +61,11 @@ const Service* FindService(const std::string& id) {
 
 // The prefetch templates: the Patient, the latest results of each test by its LOINC codes
 // (common/codes.toml), the Conditions and the active MedicationRequests.
-std::vector<std::pair<std::string, std::string>> Prefetch(const Knowledge& k) {
-  std::vector<std::pair<std::string, std::string>> out = {{"patient", "Patient/{{context.patientId}}"}};
+// Prefetch templates by key, in the order the chart reads them (the Patient first).
+using Templates = std::vector<std::pair<std::string, std::string>>;
+
+Templates Prefetch(const Knowledge& k) {
+  Templates out = {{"patient", "Patient/{{context.patientId}}"}};
   const std::vector<std::pair<std::string, int>> tests = {{"anc", 5},           {"platelets", 5},  {"hemoglobin", 3},
                                                           {"wbc", 3},           {"creatinine", 3}, {"body-weight", 1},
                                                           {"pregnancy-test", 3}};
@@ -156,12 +161,6 @@ Result<json> ReadJsonObject(std::string_view text, const std::string& what) {
   return out;
 }
 
-std::string Str(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 http::Response CdsError(int status, const std::string& message) {
   http::Response r = Json(status, json{{"error", message}});
   if (status == 401) r.headers.push_back({"WWW-Authenticate", "Bearer"});
@@ -191,7 +190,7 @@ std::string Substitute(std::string t, const json& context) {
   for (const char* field : {"patientId", "userId", "encounterId"}) {
     const std::string token = std::string("{{context.") + field + "}}";
     for (size_t at = t.find(token); at != std::string::npos; at = t.find(token)) {
-      t.replace(at, token.size(), Str(context, field));
+      t.replace(at, token.size(), StringOr(context, field));
     }
   }
   return t;
@@ -284,19 +283,19 @@ Result<JwtClaims> Authenticate(JwtVerifier& verifier, const http::Request& req, 
 
 // The EHR's data for the hook: each prefetch key present, the others (and those answered with an
 // OperationOutcome) fetched from its FHIR server. The keys that cannot be had: `missing`.
-std::vector<json> Gather(const json& body, const json& context, const Knowledge& k, const CdsClient* client,
+std::vector<json> Gather(const json& body, const json& context, const Templates& templates, const CdsClient* client,
                          std::vector<std::string>& missing, std::vector<std::string>& fetch_problems) {
   std::vector<json> values;
   const json* prefetch = body.contains("prefetch") && body["prefetch"].is_object() ? &body["prefetch"] : nullptr;
-  const std::string server = Str(body, "fhirServer");
+  const std::string server = StringOr(body, "fhirServer");
   const json* authz = body.contains("fhirAuthorization") && body["fhirAuthorization"].is_object()
                           ? &body["fhirAuthorization"]
                           : nullptr;
-  const std::string token = authz ? Str(*authz, "access_token") : std::string();
-  for (const auto& [key, tmpl] : Prefetch(k)) {
+  const std::string token = authz ? StringOr(*authz, "access_token") : std::string();
+  for (const auto& [key, tmpl] : templates) {
     if (prefetch && prefetch->contains(key)) {
       const json& v = (*prefetch)[key];
-      if (Str(v, "resourceType") != "OperationOutcome") {
+      if (StringOr(v, "resourceType") != "OperationOutcome") {
         values.push_back(v);
         continue;
       }
@@ -333,23 +332,23 @@ std::vector<json> Gather(const json& body, const json& context, const Knowledge&
   return values;
 }
 
-http::Response Call(Site& site, const CdsConfig& config, const Service& service, const JwtClaims& claims,
-                    const http::Request& req) {
+http::Response Call(Site& site, const CdsConfig& config, const Templates& templates, const Service& service,
+                    const JwtClaims& claims, const http::Request& req) {
   if (req.Header("content-type").rfind("application/json", 0) != 0) {
     return CdsError(400, "send the hook request as application/json");
   }
   auto parsed = ReadJsonObject(req.body, "body");
   if (!parsed.ok()) return CdsError(400, parsed.error().Describe());
   const json& body = *parsed;
-  if (Str(body, "hook") != service.hook) {
-    return CdsError(400, "hook: this service answers " + service.hook + ", not " + Quoted(Str(body, "hook"), 40));
+  if (StringOr(body, "hook") != service.hook) {
+    return CdsError(400, "hook: this service answers " + service.hook + ", not " + Quoted(StringOr(body, "hook"), 40));
   }
-  if (Str(body, "hookInstance").empty()) return CdsError(400, "hookInstance: required");
+  if (StringOr(body, "hookInstance").empty()) return CdsError(400, "hookInstance: required");
   if (!body.contains("context") || !body["context"].is_object()) return CdsError(400, "context: required (an object)");
   const json& context = body["context"];
-  const std::string patient_id = Str(context, "patientId");
+  const std::string patient_id = StringOr(context, "patientId");
   if (patient_id.empty() || patient_id.size() > 64) return CdsError(400, "context.patientId: required (a FHIR id)");
-  const std::string user = Str(context, "userId");
+  const std::string user = StringOr(context, "userId");
   if (user.empty()) return CdsError(400, "context.userId: required");
   const bool order_hook = service.hook != "patient-view";
   if (order_hook && (!context.contains("draftOrders") || !context["draftOrders"].is_object())) {
@@ -364,13 +363,13 @@ http::Response Call(Site& site, const CdsConfig& config, const Service& service,
   }
 
   std::vector<std::string> missing, fetch_problems;
-  std::vector<json> values = Gather(body, context, site.k, client, missing, fetch_problems);
+  std::vector<json> values = Gather(body, context, templates, client, missing, fetch_problems);
   if (!missing.empty()) {
     std::string keys;
     for (const std::string& m : missing) keys += (keys.empty() ? "" : ", ") + m;
     std::string why = "the data of prefetch " + keys + " were not sent";
     why += fetch_problems.empty()
-               ? (Str(body, "fhirServer").empty() ? " and no fhirServer was given to fetch them from" : "")
+               ? (StringOr(body, "fhirServer").empty() ? " and no fhirServer was given to fetch them from" : "")
                : " and could not be fetched (" + fetch_problems.front() + ")";
     return CdsError(412, why);
   }
@@ -422,10 +421,10 @@ http::Response Call(Site& site, const CdsConfig& config, const Service& service,
     if (auto refused = assess(&o)) return *refused;
   }
   const std::string subject = matched.empty() ? "ehr:" + patient_id : matched;
-  Status audited = db.ctx.store->Audit(db.ctx.actor, "cds." + service.hook, subject,
-                                       "client " + claims.iss + ", user " + Shortened(user, 80) + ", EHR patient " +
-                                           patient_id + ", hookInstance " + Shortened(Str(body, "hookInstance"), 64) +
-                                           ": " + std::to_string(count) + " cards");
+  Status audited = db.ctx.store->Audit(
+      db.ctx.actor, "cds." + service.hook, subject,
+      "client " + claims.iss + ", user " + Shortened(user, 80) + ", EHR patient " + patient_id + ", hookInstance " +
+          Shortened(StringOr(body, "hookInstance"), 64) + ": " + std::to_string(count) + " cards");
   if (!audited.ok()) return CdsError(500, "the call could not be audited");
   return Json(200, json{{"cards", cards}});
 }
@@ -441,7 +440,8 @@ http::Response Feedback(Site& site, const Service& service, const JwtClaims& cla
   for (size_t i = 0; i < body["feedback"].size(); ++i) {
     const json& f = body["feedback"][i];
     const std::string at = "feedback[" + std::to_string(i) + "]";
-    const std::string card = Str(f, "card"), outcome = Str(f, "outcome"), when = Str(f, "outcomeTimestamp");
+    const std::string card = StringOr(f, "card"), outcome = StringOr(f, "outcome"),
+                      when = StringOr(f, "outcomeTimestamp");
     if (card.empty() || card.size() > 64) return CdsError(400, at + ".card: required (the card's uuid)");
     if (outcome != "accepted" && outcome != "overridden") {
       return CdsError(400, at + ".outcome: must be accepted or overridden");
@@ -452,15 +452,15 @@ http::Response Feedback(Site& site, const Service& service, const JwtClaims& cla
       if (!f.contains("acceptedSuggestions") || !f["acceptedSuggestions"].is_array()) {
         return CdsError(400, at + ".acceptedSuggestions: required when accepted");
       }
-      for (const json& s : f["acceptedSuggestions"]) d += "; suggestion " + Shortened(Str(s, "id"), 64);
+      for (const json& s : f["acceptedSuggestions"]) d += "; suggestion " + Shortened(StringOr(s, "id"), 64);
     }
     if (f.contains("overrideReason") && f["overrideReason"].is_object()) {
       const json& o = f["overrideReason"];
       if (o.contains("reason") && o["reason"].is_object()) {
-        d += "; reason " + Shortened(Str(o["reason"], "code"), 64) + " (" +
-             Shortened(Str(o["reason"], "display"), 120) + ")";
+        d += "; reason " + Shortened(StringOr(o["reason"], "code"), 64) + " (" +
+             Shortened(StringOr(o["reason"], "display"), 120) + ")";
       }
-      if (!Str(o, "userComment").empty()) d += "; comment: " + Shortened(Str(o, "userComment"), 500);
+      if (!StringOr(o, "userComment").empty()) d += "; comment: " + Shortened(StringOr(o, "userComment"), 500);
     }
     details.push_back(std::move(d));
   }
@@ -597,26 +597,28 @@ void AddCdsHooks(Site& site, Router& router, std::shared_ptr<const CdsConfig> co
       return r;
     });
   }
-  router.Add("GET", "/cds-services", [&site, config](const http::Request& req, const RouteParams&, const Caller&) {
-    json services = json::array();
-    for (const Service& s : Services()) {
-      json p = json::object();
-      for (const auto& [key, tmpl] : Prefetch(site.k)) p[key] = tmpl;
-      services.push_back(
-          {{"hook", s.hook},
-           {"id", s.id},
-           {"title", s.title},
-           {"description", s.description},
-           {"prefetch", p},
-           {"usageRequirements",
-            "Send every prefetch key (or fhirServer with fhirAuthorization). Conditions coded with SNOMED "
-            "CT or ICD-10-CM, results with LOINC and UCUM, lenalidomide with RxNorm. Decision support "
-            "for professionals, not a substitute for clinical judgement."}});
-    }
-    return WithCors(*config, req, Json(200, json{{"services", services}}));
+  // The prefetch templates and the discovery document, made once: both follow from the knowledge.
+  auto templates = std::make_shared<const Templates>(Prefetch(site.k));
+  json services = json::array();
+  for (const Service& s : Services()) {
+    json p = json::object();
+    for (const auto& [key, tmpl] : *templates) p[key] = tmpl;
+    services.push_back({{"hook", s.hook},
+                        {"id", s.id},
+                        {"title", s.title},
+                        {"description", s.description},
+                        {"prefetch", p},
+                        {"usageRequirements",
+                         "Send every prefetch key (or fhirServer with fhirAuthorization). Conditions coded with SNOMED "
+                         "CT or ICD-10-CM, results with LOINC and UCUM, lenalidomide with RxNorm. Decision support "
+                         "for professionals, not a substitute for clinical judgement."}});
+  }
+  auto discovery = std::make_shared<const json>(json{{"services", services}});
+  router.Add("GET", "/cds-services", [config, discovery](const http::Request& req, const RouteParams&, const Caller&) {
+    return WithCors(*config, req, Json(200, *discovery));
   });
   router.Add("POST", "/cds-services/{id}",
-             [&site, config, verifier](const http::Request& req, const RouteParams& params, const Caller&) {
+             [&site, config, verifier, templates](const http::Request& req, const RouteParams& params, const Caller&) {
                // The client is authenticated first: an unknown id tells nothing to a stranger.
                const std::string url = config->base_url + "/cds-services/" + params.at("id");
                auto claims = Authenticate(*verifier, req, {url}, site.clock);
@@ -626,7 +628,7 @@ void AddCdsHooks(Site& site, Router& router, std::shared_ptr<const CdsConfig> co
                const Service* s = FindService(params.at("id"));
                if (s == nullptr)
                  return WithCors(*config, req, CdsError(404, "no CDS service " + Quoted(params.at("id"), 64)));
-               return WithCors(*config, req, Call(site, *config, *s, *claims, req));
+               return WithCors(*config, req, Call(site, *config, *templates, *s, *claims, req));
              });
   router.Add("POST", "/cds-services/{id}/feedback",
              [&site, config, verifier](const http::Request& req, const RouteParams& params, const Caller&) {

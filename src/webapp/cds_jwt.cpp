@@ -12,6 +12,8 @@
 namespace lenacare::webapp {
 namespace {
 
+using json_input::StringOr;
+
 constexpr size_t kLongestToken = 16 * 1024;
 constexpr size_t kLongestJti = 256;
 constexpr size_t kMostRemembered = 500000;  // jti values kept at once (each until its exp)
@@ -62,11 +64,6 @@ std::optional<nlohmann::json> JsonPart(std::string_view part) {
   return std::move(j).value();
 }
 
-std::string Str(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 bool Asymmetric(const std::string& alg, const char** kty) {
   static const std::vector<std::string> ec = {"ES256", "ES384", "ES512"};
   static const std::vector<std::string> rsa = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512"};
@@ -109,16 +106,16 @@ Result<JwtClaims> JwtVerifier::Verify(std::string_view token, const std::vector<
   const auto signature = Base64Url(token.substr(dot2 + 1));
   if (!signature || signature->empty()) return Refused("signature is not base64url");
   JwtClaims c;
-  c.alg = Str(*header, "alg");
-  c.kid = Str(*header, "kid");
+  c.alg = StringOr(*header, "alg");
+  c.kid = StringOr(*header, "kid");
   const char* kty = nullptr;
   if (!Asymmetric(c.alg, &kty)) {
     return Refused("uses the algorithm " + (c.alg.empty() ? std::string("(none given)") : "'" + c.alg + "'") +
                    ": only asymmetric signatures (ES384, RS384, ...) are accepted");
   }
-  if (Str(*header, "typ") != "JWT") return Refused("header's typ is not 'JWT'");
+  if (StringOr(*header, "typ") != "JWT") return Refused("header's typ is not 'JWT'");
   if (c.kid.empty()) return Refused("header has no kid");
-  c.iss = Str(*payload, "iss");
+  c.iss = StringOr(*payload, "iss");
   const JwtClient* client = nullptr;
   for (const JwtClient& cl : clients_) {
     if (!c.iss.empty() && cl.iss == c.iss) client = &cl;
@@ -126,7 +123,7 @@ Result<JwtClaims> JwtVerifier::Verify(std::string_view token, const std::vector<
   if (client == nullptr) return Refused("names an issuer (iss) this service does not trust");
 
   // The key, and the signature.
-  const std::string jku = Str(*header, "jku");
+  const std::string jku = StringOr(*header, "jku");
   if (!jku.empty() && std::find(client->jku.begin(), client->jku.end(), jku) == client->jku.end()) {
     return Refused("names a key set (jku) that is not allowed for its issuer");
   }
@@ -136,11 +133,11 @@ Result<JwtClaims> JwtVerifier::Verify(std::string_view token, const std::vector<
   const nlohmann::json* key = nullptr;
   if (set.is_object() && set.contains("keys") && set["keys"].is_array()) {
     for (const nlohmann::json& k : set["keys"]) {
-      if (k.is_object() && Str(k, "kid") == c.kid) key = &k;
+      if (k.is_object() && StringOr(k, "kid") == c.kid) key = &k;
     }
   }
   if (key == nullptr) return Refused("names a key (kid) its issuer's key set does not have");
-  if (Str(*key, "kty") != kty || (!Str(*key, "alg").empty() && Str(*key, "alg") != c.alg)) {
+  if (StringOr(*key, "kty") != kty || (!StringOr(*key, "alg").empty() && StringOr(*key, "alg") != c.alg)) {
     return Refused("is signed with " + c.alg + ", which its key (kid) is not for");
   }
   auto jwk = KeyOf(key->dump());
@@ -171,9 +168,9 @@ Result<JwtClaims> JwtVerifier::Verify(std::string_view token, const std::vector<
   if (c.exp + kLeeway < now) return Refused("has expired");
   if (c.iat > now + kLeeway) return Refused("was issued in the future (iat)");
   if (c.exp > now + kLongestLifetime) return Refused("lives too long (exp more than 10 minutes ahead)");
-  c.jti = Str(*payload, "jti");
+  c.jti = StringOr(*payload, "jti");
   if (c.jti.empty() || c.jti.size() > kLongestJti) return Refused("has no jti (or one over 256 characters)");
-  c.tenant = Str(*payload, "tenant");
+  c.tenant = StringOr(*payload, "tenant");
   if (remember_) {
     auto first = remember_(c.iss, c.jti, c.exp, now);
     if (!first.ok())

@@ -10,11 +10,14 @@
 
 #include "app/records.h"
 #include "core/text.h"
+#include "course/json_input.h"
 #include "fhir/fhir_names.h"
 #include "webapp/app.h"
 
 namespace lenacare::webapp {
 namespace {
+
+using json_input::StringOr;
 
 using nlohmann::json;
 
@@ -33,15 +36,10 @@ http::Response Outcome(int status, const std::string& code, const std::string& t
                        {"issue", json::array({{{"severity", "error"}, {"code", code}, {"diagnostics", text}}})}});
 }
 
-std::string Str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // The date a resource is about, for date searches and sorting.
 std::string DateOf(const json& r) {
   for (const char* key : {"effectiveDateTime", "authoredOn", "whenHandedOver", "onsetDateTime", "performedDateTime"}) {
-    if (!Str(r, key).empty()) return Str(r, key);
+    if (!StringOr(r, key).empty()) return StringOr(r, key);
   }
   return {};
 }
@@ -62,7 +60,8 @@ bool CodeMatches(const json& r, const std::string& wanted) {
     for (const json* c : concepts) {
       if (!c->contains("coding") || !(*c)["coding"].is_array()) continue;
       for (const json& coding : (*c)["coding"]) {
-        if (Str(coding, "code") == code && (bar == std::string::npos || Str(coding, "system") == system)) return true;
+        if (StringOr(coding, "code") == code && (bar == std::string::npos || StringOr(coding, "system") == system))
+          return true;
       }
     }
     from = comma + 1;
@@ -90,7 +89,7 @@ bool DateMatches(const std::string& date, const std::string& param) {
 json Searchset(const std::string& base, std::vector<json> resources) {
   json b = {{"resourceType", "Bundle"}, {"type", "searchset"}, {"total", resources.size()}, {"entry", json::array()}};
   for (json& r : resources) {
-    const std::string url = base + "/" + Str(r, "resourceType") + "/" + Str(r, "id");
+    const std::string url = base + "/" + StringOr(r, "resourceType") + "/" + StringOr(r, "id");
     b["entry"].push_back({{"fullUrl", url}, {"resource", std::move(r)}, {"search", {{"mode", "match"}}}});
   }
   return b;
@@ -128,20 +127,20 @@ void AddCourseConditions(const Knowledge& k, json& bundle) {
   std::vector<json> plans;
   for (const json& e : bundle["entry"]) {
     const json& r = e["resource"];
-    if (Str(r, "resourceType") == "CarePlan") plans.push_back(r);
-    if (Str(r, "resourceType") != "Condition" || !r.contains("code")) continue;
+    if (StringOr(r, "resourceType") == "CarePlan") plans.push_back(r);
+    if (StringOr(r, "resourceType") != "Condition" || !r.contains("code")) continue;
     for (const json& c : r["code"].value("coding", json::array())) {
-      if (const CodeMap::Condition* m = k.codes.FindCondition(Str(c, "system"), Str(c, "code")))
+      if (const CodeMap::Condition* m = k.codes.FindCondition(StringOr(c, "system"), StringOr(c, "code")))
         coded.push_back(m->indication);
     }
   }
   for (const json& plan : plans) {
     std::string header;
     for (const json& x : plan.value("extension", json::array())) {
-      if (Str(x, "url") == fhir::kCourseExtension) header = Str(x, "valueString");
+      if (StringOr(x, "url") == fhir::kCourseExtension) header = StringOr(x, "valueString");
     }
     const json h = json::parse(header, nullptr, false);
-    const std::string indication = h.is_object() ? Str(h, "indication") : "";
+    const std::string indication = h.is_object() ? StringOr(h, "indication") : "";
     if (indication.empty() || std::find(coded.begin(), coded.end(), indication) != coded.end()) continue;
     const Indication* ind = k.FindIndication(indication);
     for (const CodeMap::Condition& c : k.codes.conditions) {
@@ -151,7 +150,7 @@ void AddCourseConditions(const Knowledge& k, json& bundle) {
       bundle["entry"].push_back(
           {{"resource",
             {{"resourceType", "Condition"},
-             {"id", Str(plan, "id") + "-indication"},
+             {"id", StringOr(plan, "id") + "-indication"},
              {"clinicalStatus",
               {{"coding", json::array({{{"system", "http://terminology.hl7.org/CodeSystem/condition-clinical"},
                                         {"code", "active"}}})}}},
@@ -193,7 +192,7 @@ void AddFhirApi(Site& site, Router& router) {
                auto bundle = Export(site, caller, params.at("id"), refused);
                if (!bundle.ok()) return refused;
                for (const json& e : (*bundle)["entry"]) {
-                 if (Str(e["resource"], "resourceType") == "Patient") return Fhir(200, e["resource"]);
+                 if (StringOr(e["resource"], "resourceType") == "Patient") return Fhir(200, e["resource"]);
                }
                return Outcome(404, "not-found", "no patient");
              });
@@ -233,10 +232,10 @@ void AddFhirApi(Site& site, Router& router) {
                  std::vector<json> found;
                  for (const json& e : bundle["entry"]) {
                    const json& r = e["resource"];
-                   if (Str(r, "resourceType") != type) continue;
+                   if (StringOr(r, "resourceType") != type) continue;
                    if (!code.empty() && !CodeMatches(r, code)) continue;
                    if (!date.empty() && !DateMatches(DateOf(r), date)) continue;
-                   if (!status.empty() && Str(r, "status") != status) continue;
+                   if (!status.empty() && StringOr(r, "status") != status) continue;
                    found.push_back(r);
                  }
                  if (!sort.empty()) {

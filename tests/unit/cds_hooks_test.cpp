@@ -379,7 +379,9 @@ TEST_F(CdsHooksTest, ADraftOf25MgForMyelomaWithAClearanceOf40GetsAnUpdateToTheLa
   json cards = Cards(Call("lenacare-order-sign", Request("order-sign", labs, Order("rx-1", "2-1", 25, 28, 0))));
   const Date today = TestClock().Today();
   const int age = today.YearsSince(*Date::Parse("2005-02-17"));
-  const double crcl = (140.0 - age) * 60 / (72 * 2.1) * 0.85;
+  auto cg = CockcroftGaultCrCl(K(), {age, Sex::kFemale, 60, 2.1});  // the knowledge's formula
+  ASSERT_TRUE(cg.ok());
+  const double crcl = cg->ml_min;
   ASSERT_GT(crcl, 35);
   ASSERT_LT(crcl, 45);
   auto label = StartingDoseFor(K(), "mm", RenalFunction{crcl, false});
