@@ -121,6 +121,7 @@ Result<PatientHome> ReadPatientHome(const Context& ctx, const std::string& ref) 
       } else {
         auto check = CheckAll(ctx.k, stored->course, home.today);
         if (check.ok()) {
+          home.pill_day = check->assessment && check->assessment->status == CourseStatus::kTaking;
           home.status = StatusAnswer{*p, home.today, stored->ignored_events, std::move(check).value()};
         } else {
           home.status = check.error();
@@ -129,6 +130,9 @@ Result<PatientHome> ReadPatientHome(const Context& ctx, const std::string& ref) 
       }
     }
     home.diary = st.SymptomsOf(p->id);
+    auto events = st.EventsOf(p->id);
+    if (!events.ok()) return events.error();
+    home.events = std::move(events).value();
     return st.AppendAudit(ctx.actor, "patient.read", ref, "my therapy as of " + home.today.ToString());
   });
   if (!s.ok()) return s.error();

@@ -46,6 +46,8 @@ struct PatientHome {
   Result<StatusAnswer> status = Error::CannotAssess("patient", "no therapy course");
   Result<PatientCalendar> calendar = Error::CannotAssess("patient", "no therapy course");
   Result<std::vector<store::SymptomEntry>> diary = std::vector<store::SymptomEntry>{};
+  std::vector<store::EventRecord> events;  // the patient's rows (for the doses marked today)
+  bool pill_day = false;                   // today is a pill day (the engine's "taking")
 };
 Result<PatientHome> ReadPatientHome(const Context& ctx, const std::string& ref);
 

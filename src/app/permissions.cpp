@@ -18,13 +18,13 @@ struct Rule {
 };
 
 // clang-format off
-constexpr std::array<Rule, 20> kRules = {{
+constexpr std::array<Rule, 22> kRules = {{
     //                                                      admin  prescr pharm  nurse  patient
     {Act::kAddPatient,           "add patients",              {false, true,  false, false, false}},
     {Act::kPatientFacts,         "change a patient's details", {false, true,  false, false, false}},
     {Act::kStartCourse,          "start therapy courses",     {false, true,  false, false, false}},
     {Act::kLab,                  "record lab results",        {false, true,  false, true,  false}},
-    {Act::kDoseDiary,            "record doses taken or missed", {false, true, false, true, false}},
+    {Act::kDoseDiary,            "record doses taken or missed", {false, true, false, true, true}},
     {Act::kTherapy,              "hold, resume, change or stop therapy", {false, true, false, false, false}},
     {Act::kToxicity,             "record toxicities",         {false, true,  false, true,  false}},
     {Act::kVitals,               "record temperatures and transfusions", {false, true, false, true, false}},
@@ -40,6 +40,8 @@ constexpr std::array<Rule, 20> kRules = {{
     {Act::kSymptom,              "write in a patient's symptom diary", {false, false, false, false, true}},
     {Act::kResolveFinding,       "resolve dose findings",     {false, true,  false, false, false}},
     {Act::kImport,               "import records",            {false, true,  true,  true,  false}},
+    {Act::kCalendarLink,         "make calendar reminders",   {false, false, false, false, true}},
+    {Act::kRevokeAccess,         "revoke a patient's calendar link", {false, true, true, true, true}},
 }};
 // clang-format on
 
@@ -84,6 +86,16 @@ Status Authorize(const Context& ctx, Act a, const std::string& field) {
       break;
   }
   return Error::Forbidden(field, who.Describe() + " may not " + std::string(ActText(a)));
+}
+
+Status AuthorizeFor(const Context& ctx, Act a, const std::string& ref, const std::string& field) {
+  if (Status s = Authorize(ctx, a, field); !s.ok()) return s;
+  const Authority& who = ctx.authority;
+  if (who.kind == Authority::Kind::kUser && who.role == Role::kPatient && who.own_patient != ref) {
+    return Error::Forbidden(field.empty() ? "patient" : field,
+                            "a patient may " + std::string(ActText(a)) + " only for their own record");
+  }
+  return Status::Ok();
 }
 
 Result<Act> ActOfEvent(std::string_view type, std::string_view by) {

@@ -32,6 +32,8 @@ enum class Act {
   kSymptom,               // the patient's own symptom diary
   kResolveFinding,        // a "check dose" finding resolved with a reason
   kImport,                // upload a FHIR file (each resource is then checked by its own act)
+  kCalendarLink,          // make or change a patient's calendar subscription (reminders)
+  kRevokeAccess,          // see and revoke a patient's calendar subscription
 };
 
 // "record dispenses", for messages.
@@ -39,6 +41,9 @@ std::string_view ActText(Act a);
 bool RoleMay(store::Role role, Act a);
 // Forbidden (naming `field`) unless the context's authority may do `a`.
 Status Authorize(const Context& ctx, Act a, const std::string& field = "");
+// Authorize, and for a patient account only on their own record `ref` (forbidden otherwise): every
+// act that names a patient goes through this, so a patient can never act on another's record.
+Status AuthorizeFor(const Context& ctx, Act a, const std::string& ref, const std::string& field = "");
 // The act of recording a course-file event or marker of this type ("dispense", "marker"); for
 // counselling, `by` ("prescriber" or "pharmacist") decides. Bad input for an unknown type.
 Result<Act> ActOfEvent(std::string_view type, std::string_view by);

@@ -20,6 +20,9 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kMarkerType = "marker";
+// How far back the course page sets the doses marked against the pill days (a cycle's length at
+// most; a presentation choice, not a clinical fact).
+constexpr int kAdherenceDays = 28;
 
 // The course-file event object a record request describes.
 Result<json> EventObject(const RecordRequest& r) {
@@ -99,7 +102,7 @@ Result<store::EventRecord> AmendableRow(const Context& ctx, const store::Patient
     }
     auto act = ActOfRow(e);
     if (!act.ok()) return act.error();
-    if (Status allowed = Authorize(ctx, *act, field); !allowed.ok()) return allowed.error();
+    if (Status allowed = AuthorizeFor(ctx, *act, p.ref, field); !allowed.ok()) return allowed.error();
     return e;
   }
   return Error::BadInput(field, Quoted(p.ref) + " has no event " + std::to_string(id));
@@ -126,7 +129,7 @@ Result<CheckedEvent> CheckEvent(const Context& ctx, const store::PatientRecord& 
   const std::string type = *type_text;
   auto act = ActOfEvent(type, event.contains("by") && event["by"].is_string() ? event["by"].get<std::string>() : "");
   if (!act.ok()) return act.error();
-  if (Status allowed = Authorize(ctx, *act); !allowed.ok()) return allowed.error();
+  if (Status allowed = AuthorizeFor(ctx, *act, p.ref); !allowed.ok()) return allowed.error();
   // The patient's facts, for the dates (a course may not exist yet).
   auto patient = ParsePatientJson(k, PatientObjectJson(p.facts, p.sex, p.birth_date), ctx.clock.Today());
   if (!patient.ok()) return patient.error().Under("patient");
@@ -572,6 +575,7 @@ Result<PatientCourseView> ReadPatientCourse(const Context& ctx, const std::strin
         }
         v.markers = c->markers;
         v.resolved = c->resolved;
+        v.adherence = Adherence(ctx.k, c->course, v.record.events, *day, kAdherenceDays);
       }
     }
     auto symptoms = st.SymptomsOf(v.record.patient.id);
@@ -618,10 +622,7 @@ Result<std::vector<store::AuditEntry>> AuditLog(const Context& ctx, int limit, i
 
 Result<store::SymptomEntry> AddSymptom(const Context& ctx, const std::string& ref, store::SymptomEntry e) {
   if (Status s = NeedStore(ctx); !s.ok()) return s.error();
-  if (Status allowed = Authorize(ctx, Act::kSymptom); !allowed.ok()) return allowed.error();
-  if (ctx.authority.kind == Authority::Kind::kUser && ctx.authority.own_patient != ref) {
-    return Error::Forbidden("patient", "a patient writes only in their own symptom diary");
-  }
+  if (Status allowed = AuthorizeFor(ctx, Act::kSymptom, ref); !allowed.ok()) return allowed.error();
   auto date = Date::Parse(e.date);
   if (!date.ok()) return date.error().Under("date");
   if (*date > ctx.clock.Today()) {

@@ -13,6 +13,7 @@
 
 #include "app/context.h"
 #include "app/course_checks.h"
+#include "app/doses.h"
 #include "app/import.h"
 #include "store/accounts.h"
 #include "store/store.h"
@@ -129,6 +130,7 @@ struct PatientCourseView {
   std::vector<store::EventRecord> markers;         // response markers up to the date
   std::vector<std::string> resolved;               // findings resolved with a reason
   std::vector<store::SymptomEntry> symptoms;       // the patient's symptom diary
+  std::optional<DoseAdherence> adherence;          // the last 28 days' pill days and doses marked
 };
 Result<PatientCourseView> ReadPatientCourse(const Context& ctx, const std::string& ref, const std::string& as_of);
 

@@ -32,12 +32,6 @@ constexpr struct {
     {QuantityKind::kLesionArea, "lesion-area", "plasmacytoma size"},
 };
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 std::string_view KindName(QuantityKind kind) {
@@ -98,6 +92,20 @@ std::string FormatNumber(double value) {
   return s;
 }
 
+namespace {
+
+// ASCII letters compared without case; every other byte (µ, digits, '/') as it is.
+bool SameIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 const UnitKindEntry* UnitTable::Find(QuantityKind kind) const {
   for (const auto& k : kinds_) {
     if (k.kind == kind) return &k;
@@ -112,6 +120,24 @@ Result<double> UnitTable::ToCanonical(QuantityKind kind, const RawQuantity& q) c
   }
   for (const auto& a : entry->aliases) {
     if (a.unit == q.unit) return (q.value + a.offset) * a.factor;
+  }
+  // Any case, where that is unambiguous: the spelling is no other kind's unit as typed, and every
+  // unit of this kind it matches without case converts the same way ("mg/dl", "KG", "k/uL").
+  bool exact_elsewhere = false;
+  for (const auto& other : kinds_) {
+    for (const auto& a : other.aliases) exact_elsewhere = exact_elsewhere || a.unit == q.unit;
+  }
+  const UnitAlias* folded = nullptr;
+  bool ambiguous = false;
+  for (const auto& a : entry->aliases) {
+    if (!SameIgnoringCase(a.unit, q.unit)) continue;
+    if (folded != nullptr && (folded->factor != a.factor || folded->offset != a.offset)) ambiguous = true;
+    folded = &a;
+  }
+  if (folded != nullptr && !ambiguous && !exact_elsewhere) return (q.value + folded->offset) * folded->factor;
+  if (folded != nullptr && !exact_elsewhere) {
+    return Error::BadInput("", "unit " + Quoted(q.unit) + " is ambiguous for a " + std::string(KindName(kind)) +
+                                   ": write it with its exact case (e.g. " + entry->canonical + ")");
   }
   for (const auto& other : kinds_) {
     for (const auto& a : other.aliases) {

@@ -45,4 +45,11 @@ inline std::string Shortened(std::string_view text, size_t limit = kQuoteLimit) 
   return out;
 }
 
+// `s` without the spaces and tabs around it.
+inline std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 }  // namespace lenacare

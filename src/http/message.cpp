@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/text.h"
+
 namespace lenacare::http {
 namespace {
 
@@ -34,12 +36,6 @@ std::string DecodeLeniently(std::string_view in) {
     }
   }
   return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 }  // namespace
@@ -110,3 +106,4 @@ std::string Request::Cookie(const std::string& name) const {
 }
 
 }  // namespace lenacare::http
+#include "core/text.h"

@@ -238,6 +238,8 @@ struct Knowledge {
   Citation capsules_cite;
   double missed_dose_window_hours = 0;
   Citation missed_dose_cite;
+  std::string how_to_take;  // the label's instructions for taking a dose, in the patient's words
+  Citation how_to_take_cite;
   int max_supply_days = 0;
   int refills = 0;
   Citation supply_cite;

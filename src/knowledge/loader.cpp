@@ -178,7 +178,7 @@ LabTest ReadTest(EntryReader& r, std::string_view key) {
 Status LoadProduct(const std::string& root, const std::string& pack, Knowledge& k) {
   auto f = KnowledgeFile::Open(root, pack + "/product.toml", k.units);
   if (!f.ok()) return f.error();
-  LENACARE_TRY(f->CheckKeys({"file", "capsules", "missed_dose", "supply"}));
+  LENACARE_TRY(f->CheckKeys({"file", "capsules", "missed_dose", "administration", "supply"}));
   LENACARE_TRY(f->ReadHeader());
   LENACARE_TRY(f->One("capsules", {LENACARE_CITE_KEYS, "strengths"}, [&](EntryReader& r) {
     for (const std::string& s : r.StrList("strengths")) {
@@ -195,6 +195,11 @@ Status LoadProduct(const std::string& root, const std::string& pack, Knowledge& 
   LENACARE_TRY(f->One("missed_dose", {LENACARE_CITE_KEYS, "take_if_late_at_most"}, [&](EntryReader& r) {
     k.missed_dose_window_hours = r.Qty("take_if_late_at_most", QuantityKind::kDuration) * 24.0;
     k.missed_dose_cite = r.Cite();
+  }));
+  LENACARE_TRY(f->One("administration", {LENACARE_CITE_KEYS, "instructions"}, [&](EntryReader& r) {
+    k.how_to_take = r.Str("instructions");
+    if (r.ok() && k.how_to_take.empty()) r.Fail("instructions must not be empty");
+    k.how_to_take_cite = r.Cite();
   }));
   return f->One("supply", {LENACARE_CITE_KEYS, "max_supply", "refills"}, [&](EntryReader& r) {
     k.max_supply_days = static_cast<int>(r.Qty("max_supply", QuantityKind::kDuration));

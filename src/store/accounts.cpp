@@ -521,4 +521,85 @@ Status Accounts::RevokeToken(int64_t id, const std::string& owner) {
   });
 }
 
+// --- calendar subscriptions ---------------------------------------------------------------------
+
+namespace {
+constexpr const char* kFeedColumns =
+    "SELECT calendar_feeds.id, patients.ref, calendar_feeds.dose_time, calendar_feeds.created_at, "
+    "calendar_feeds.created_by FROM calendar_feeds JOIN patients ON patients.id = calendar_feeds.patient_id ";
+
+CalendarFeed FeedFrom(const Row& r) {
+  return {r.Int(0), std::string(r.Text(1)), std::string(r.Text(2)), std::string(r.Text(3)), std::string(r.Text(4))};
+}
+}  // namespace
+
+Result<std::string> Accounts::AddCalendarFeed(const std::string& ref, const std::string& dose_time) {
+  const std::string secret = RandomSecret(), hash = SecretHash(secret), now = store_.Now();
+  Status s = store_.Transaction([&]() -> Status {
+    auto p = store_.FindPatient(ref);
+    if (!p.ok()) return p.error();
+    auto revoked =
+        store_.db().Run("UPDATE calendar_feeds SET revoked_at = ? WHERE patient_id = ? AND revoked_at IS NULL",
+                        {std::string_view(now), p->id});
+    if (!revoked.ok()) return revoked.error();
+    auto n = store_.db().Run(
+        "INSERT INTO calendar_feeds (patient_id, secret_hash, dose_time, created_at, created_by) VALUES (?, ?, ?, ?, "
+        "?)",
+        {p->id, std::string_view(hash), std::string_view(dose_time), std::string_view(now), std::string_view(actor_)});
+    if (!n.ok()) return n.error();
+    return store_.AppendAudit(actor_, "calendar-link.add", ref,
+                              "reminders at " + dose_time + (*revoked > 0 ? "; the earlier link revoked" : ""));
+  });
+  if (!s.ok()) return s.error();
+  return secret;
+}
+
+Result<std::optional<CalendarFeed>> Accounts::FindCalendarFeed(const std::string& secret) {
+  std::optional<CalendarFeed> out;
+  if (secret.size() != 64) return out;
+  Status s = store_.db().Query(
+      std::string(kFeedColumns) + "WHERE calendar_feeds.secret_hash = ? AND calendar_feeds.revoked_at IS NULL",
+      {std::string_view(SecretHash(secret))}, [&](const Row& r) { out = FeedFrom(r); });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+Result<std::optional<CalendarFeed>> Accounts::CalendarFeedOf(const std::string& ref) {
+  std::optional<CalendarFeed> out;
+  Status s =
+      store_.db().Query(std::string(kFeedColumns) + "WHERE patients.ref = ? AND calendar_feeds.revoked_at IS NULL",
+                        {std::string_view(ref)}, [&](const Row& r) { out = FeedFrom(r); });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+Result<bool> Accounts::SetCalendarFeedTime(const std::string& ref, const std::string& dose_time) {
+  return InTransaction<bool>(store_, [&]() -> Result<bool> {
+    auto n = store_.db().Run(
+        "UPDATE calendar_feeds SET dose_time = ? WHERE revoked_at IS NULL AND patient_id = (SELECT id FROM patients "
+        "WHERE ref = ?)",
+        {std::string_view(dose_time), std::string_view(ref)});
+    if (!n.ok()) return n.error();
+    if (*n == 0) return false;
+    Status s = store_.AppendAudit(actor_, "calendar-link.time", ref, "reminders at " + dose_time);
+    if (!s.ok()) return s.error();
+    return true;
+  });
+}
+
+Result<bool> Accounts::RevokeCalendarFeed(const std::string& ref) {
+  const std::string now = store_.Now();
+  return InTransaction<bool>(store_, [&]() -> Result<bool> {
+    auto n = store_.db().Run(
+        "UPDATE calendar_feeds SET revoked_at = ? WHERE revoked_at IS NULL AND patient_id = (SELECT id FROM patients "
+        "WHERE ref = ?)",
+        {std::string_view(now), std::string_view(ref)});
+    if (!n.ok()) return n.error();
+    if (*n == 0) return false;
+    Status s = store_.AppendAudit(actor_, "calendar-link.revoke", ref, "");
+    if (!s.ok()) return s.error();
+    return true;
+  });
+}
+
 }  // namespace lenacare::store

@@ -113,6 +113,14 @@ struct TokenInfo {
   std::string state;
 };
 
+// A patient's private calendar subscription (its secret is never kept, only its hash).
+struct CalendarFeed {
+  int64_t id = 0;
+  std::string patient_ref;
+  std::string dose_time;  // "HH:MM": when the patient takes the dose, and so the reminders' time
+  std::string created_at, created_by;
+};
+
 class Accounts {
  public:
   // `actor` is who the audit log names for this caller's account actions.
@@ -168,6 +176,18 @@ class Accounts {
   Result<std::vector<TokenInfo>> ListTokens(const std::string& username);
   // Revokes token `id`; with `owner` not "", only if it is that user's.
   Status RevokeToken(int64_t id, const std::string& owner);
+
+  // Calendar subscriptions. A new link for patient `ref` (the secret, returned once) revokes the
+  // patient's earlier one; the time is kept as given (the caller checks "HH:MM").
+  Result<std::string> AddCalendarFeed(const std::string& ref, const std::string& dose_time);
+  // The live link of a secret; nothing for an unknown or revoked one.
+  Result<std::optional<CalendarFeed>> FindCalendarFeed(const std::string& secret);
+  // The patient's live link, if any.
+  Result<std::optional<CalendarFeed>> CalendarFeedOf(const std::string& ref);
+  // A new reminder time for the patient's live link (false: there is none).
+  Result<bool> SetCalendarFeedTime(const std::string& ref, const std::string& dose_time);
+  // Revokes the patient's live link (false: there was none).
+  Result<bool> RevokeCalendarFeed(const std::string& ref);
 
  private:
   Result<std::optional<User>> FindUserBy(std::string_view column, const Params& params);

@@ -360,6 +360,23 @@ CREATE TABLE cds_jti (
 CREATE INDEX cds_jti_by_expiry ON cds_jti (expires);
 )sql",
        nullptr},
+      // 12: a patient's private calendar subscriptions (store/accounts.h): the hash of the secret in
+      // the URL, the time of day the patient takes the dose (the reminders' time), and when the
+      // link was made and revoked. At most one link of a patient is live.
+      {12,
+       R"sql(
+CREATE TABLE calendar_feeds (
+  id @ID@,
+  patient_id BIGINT NOT NULL REFERENCES patients(id),
+  secret_hash TEXT NOT NULL UNIQUE,
+  dose_time TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE INDEX calendar_feeds_by_patient ON calendar_feeds (patient_id);
+)sql",
+       nullptr},
   };
   return all;
 }

@@ -699,6 +699,30 @@ std::string TimelineSection(const Knowledge& k, const Caller& caller, const std:
   return out + "</ol></section>";
 }
 
+// The doses the patient (or the care team) marked taken or missed, against the engine's pill days
+// of the last days (app/doses.h).
+std::string AdherenceSection(const std::optional<app::DoseAdherence>& a) {
+  std::string out = "<section id=\"adherence\" aria-labelledby=\"adherence-h\"><h2 id=\"adherence-h\">Doses taken</h2>";
+  if (!a) return out + "<p>No course to count pill days in.</p></section>";
+  if (a->pill_days == 0) {
+    return out + "<p>No pill days from " + Escape(a->from.ToString()) + " to " + Escape(a->to.ToString()) +
+           ".</p></section>";
+  }
+  auto days = [](int n) { return std::to_string(n) + (n == 1 ? " pill day" : " pill days"); };
+  out += "<p class=\"headline\">" + std::to_string(a->taken) + " of " + days(a->pill_days) + " marked taken, " +
+         std::to_string(a->missed) + " missed, " + std::to_string(a->unmarked) + " not marked (" +
+         Escape(a->from.ToString()) + " to " + Escape(a->to.ToString()) + ").</p><ul class=\"doses\">";
+  for (auto it = a->days.rbegin(); it != a->days.rend(); ++it) {
+    const char* mark = it->mark == app::DoseMark::kTaken    ? "taken"
+                       : it->mark == app::DoseMark::kMissed ? "missed"
+                                                            : "not marked";
+    out += "<li><time datetime=\"" + it->date.ToString() + "\">" + it->date.ToString() + "</time> " + mark +
+           (it->recorded_by.empty() ? "" : " <span class=\"hint\">(marked by " + Escape(it->recorded_by) + ")</span>") +
+           (it->note.empty() ? "" : " — " + Escape(it->note)) + "</li>";
+  }
+  return out + "</ul></section>";
+}
+
 // The patient's symptom diary, severe entries first marked; a clinician resolves a severe one.
 std::string SymptomsSection(const Caller& caller, const std::string& ref, const std::vector<store::SymptomEntry>& diary,
                             const std::vector<std::string>& resolved) {
@@ -1122,13 +1146,15 @@ http::Response CoursePage(Site& site, const http::Request& req, const Caller& ca
                                          evaluate_status, st, show.course.has_value(), failed, site.clock.Today(), src);
   std::string main =
       "<nav class=\"on-this-page\" aria-label=\"On this page\"><p>On this page: <a href=\"#status\">Status</a> · "
-      "<a href=\"#rems\">REMS</a> · <a href=\"#counts\">Blood counts</a> · <a href=\"#response\">Response</a> · "
+      "<a href=\"#adherence\">Doses</a> · <a href=\"#rems\">REMS</a> · <a href=\"#counts\">Blood counts</a> · <a "
+      "href=\"#response\">Response</a> · "
       "<a href=\"#timeline\">Timeline</a> · <a href=\"#symptoms\">Symptoms</a>";
   if (!forms.empty()) main += " · <a href=\"#record\">Record</a>";
   main += "</p></nav>";
   if (failed != nullptr) main = ErrorSummary(*failed) + main;
   main += Header(k, show, ref, day->ToString());
   main += StatusSection(st, show, caller, view.resolved, src);
+  main += AdherenceSection(view.adherence);
   main += RemsSection(st, src);
   main += ReadinessSection(st, src);
   main += "<section id=\"counts\" aria-labelledby=\"counts-h\"><h2 id=\"counts-h\">Blood counts</h2>";

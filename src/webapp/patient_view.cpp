@@ -6,13 +6,17 @@
 // src/app: the patient's home (status, calendar and diary, read at once), the calendar and the
 // missed-dose rule.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <regex>
 
 #include "app/calculators.h"
 #include "app/patient_calendar.h"
+#include "app/reminders.h"
 #include "core/quantity.h"
+#include "core/text.h"
 #include "webapp/app.h"
 #include "webapp/patient_calendar.h"
 #include "webapp/records.h"
@@ -46,7 +50,7 @@ std::string TimeTag(const std::string& date) {
 }
 
 std::string Unverified(bool verified) {
-  return verified ? "" : " <span class=\"unverified\">(unverified: confirm against the current label)</span>";
+  return verified ? "" : " <span class=\"unverified\">(" + Escape(std::string(kPlainUnverified)) + ")</span>";
 }
 
 // --- today ---------------------------------------------------------------------------------------
@@ -65,8 +69,39 @@ std::string StatusHeadline(const Assessment& a) {
          Escape(a.status == CourseStatus::kCannotAssess ? a.cannot_assess : "") + ". Ask your care team.";
 }
 
-std::string StatusSection(const Result<app::StatusAnswer>& status, const Result<app::PatientCalendar>& cal,
-                          Date today) {
+// Today's dose as the patient marked it, or the buttons to mark it (on a pill day).
+std::string DoseToday(const Caller& caller, const app::PatientHome& home) {
+  const std::vector<const store::EventRecord*> rows = app::DoseRowsOn(home.events, home.today);
+  std::string out = "<div id=\"dose-today\" class=\"dose-today\">";
+  if (!rows.empty()) {
+    const store::EventRecord& r = *rows.back();
+    const bool taken = r.type == "dose-taken";
+    out += std::string("<p class=\"marked ") + (taken ? "taken" : "missed") + "\">" +
+           (taken ? "You marked today's dose as taken." : "You marked today's dose as missed.") + "</p>";
+    if (!home.pill_day) return out + "</div>";
+  } else if (!home.pill_day) {
+    return "";
+  } else {
+    out += "<p>Have you taken today's dose?</p>";
+  }
+  const std::string today = home.today.ToString();
+  auto button = [&](const char* what, const char* label) {
+    return "<form class=\"inline\" method=\"post\" action=\"/me/dose\">" + CsrfField(caller) +
+           "<input type=\"hidden\" name=\"date\" value=\"" + today +
+           "\"><input type=\"hidden\" name=\"what\" value=\"" + what + "\"><button type=\"submit\" id=\"dose-" + what +
+           "\">" + label + "</button></form>";
+  };
+  if (rows.empty()) {
+    out += button("taken", "I took it") +
+           " <a class=\"button-link\" href=\"/me/missed-dose\">I missed it: what should I do?</a>";
+  }
+  return out + "</div>";
+}
+
+std::string StatusSection(const Caller& caller, const app::PatientHome& home) {
+  const Result<app::StatusAnswer>& status = home.status;
+  const Result<app::PatientCalendar>& cal = home.calendar;
+  const Date today = home.today;
   std::string out = "<section id=\"status\" aria-labelledby=\"status-heading\"><h2 id=\"status-heading\">Today, " +
                     TimeTag(today) + "</h2>";
   if (!status.ok()) {
@@ -79,7 +114,7 @@ std::string StatusSection(const Result<app::StatusAnswer>& status, const Result<
     return out + "</div></section>";
   }
   const Assessment& a = *status->check.assessment;
-  out += "<div class=\"answer\"><p class=\"headline\">" + StatusHeadline(a) + "</p>";
+  out += "<div class=\"answer\"><p class=\"headline\">" + StatusHeadline(a) + "</p>" + DoseToday(caller, home);
   if (a.cycle > 0 && a.status != CourseStatus::kStopped && a.status != CourseStatus::kCannotAssess) {
     out += "<p>Cycle " + std::to_string(a.cycle) + ", day " + std::to_string(a.cycle_day);
     if (a.dose) {
@@ -119,72 +154,157 @@ std::string CompanionsText(const CalendarDay& d) {
   return out;
 }
 
+// One day of the calendar as a card of a list (a table does not fit a phone).
+std::string DayItem(const app::PatientCalendar& c, const CalendarDay& d) {
+  const bool today = d.date == c.today;
+  std::string lenalidomide;
+  if (d.pill) {
+    lenalidomide = "Pill day: take " + FormatNumber(d.dose_mg) + " mg of lenalidomide";
+  } else if (c.regimen.days.Contains(d.day)) {
+    lenalidomide = "No capsule today (every other day)";
+  } else {
+    lenalidomide = "Rest day: no lenalidomide";
+  }
+  std::string tests;
+  for (const std::string& t : d.labs_due) tests += (tests.empty() ? "" : ", ") + TestName(t);
+  std::string out = std::string("<li class=\"day ") + (d.pill ? "pill" : "rest") + (today ? " today" : "") +
+                    "\" data-date=\"" + d.date.ToString() + "\"" + (d.pill ? " data-pill=\"1\"" : "") +
+                    "><p class=\"day-date\">" + TimeTag(d.date) + (today ? " <strong>(today)</strong>" : "") +
+                    " <span class=\"hint\">cycle " + std::to_string(d.cycle) + ", day " + std::to_string(d.day) +
+                    "</span></p><p>" + Escape(lenalidomide) + "</p>";
+  const std::string companions = CompanionsText(d);
+  if (!companions.empty()) out += "<p>Also: " + Escape(companions) + "</p>";
+  if (!tests.empty()) out += "<p class=\"tests\">Tests: " + Escape(tests) + "</p>";
+  return out + "</li>";
+}
+
+// The days of the calendar from `from` on, at most `count` of them (0: all), as a list.
+std::string DayList(const app::PatientCalendar& c, Date from, size_t count, const std::string& label) {
+  std::string out = "<ol id=\"calendar\" class=\"days\" aria-label=\"" + Escape(label) + "\">";
+  size_t n = 0;
+  for (const CalendarDay& d : c.days) {
+    if (d.date < from) continue;
+    if (count != 0 && n == count) break;
+    out += DayItem(c, d);
+    ++n;
+  }
+  return out + "</ol>";
+}
+
+std::string CalendarNotes(const app::PatientCalendar& c) {
+  std::string out;
+  if (!c.verified) out += "<p class=\"unverified\">" + Escape(std::string(kPlainUnverified)) + "</p>";
+  std::string notes;
+  for (const Note& n : c.notes) notes += "<li>" + Escape(n.text) + Unverified(n.verified) + "</li>";
+  if (!notes.empty()) out += "<details><summary>Notes on this calendar</summary><ul>" + notes + "</ul></details>";
+  return out;
+}
+
+// On /me: the next week, a link to the whole calendar and the download.
+constexpr size_t kDaysOnHome = 7;
+
 std::string CalendarSection(const Result<app::PatientCalendar>& cal) {
-  std::string out = "<section aria-labelledby=\"calendar-heading\"><h2 id=\"calendar-heading\">Your calendar</h2>";
+  std::string out = "<section aria-labelledby=\"calendar-heading\"><h2 id=\"calendar-heading\">The next " +
+                    std::to_string(kDaysOnHome) + " days</h2>";
   if (!cal.ok()) {
     return out + "<p>There is no calendar to show: " + Escape(cal.error().message) + ".</p></section>";
   }
   const app::PatientCalendar& c = *cal;
-  bool companions = false;
-  std::vector<int> cycles;
-  for (const CalendarDay& d : c.days) {
-    companions = companions || !d.companions.empty();
-    if (std::find(cycles.begin(), cycles.end(), d.cycle) == cycles.end()) cycles.push_back(d.cycle);
-  }
-  std::string caption = "Your pill days, rest days and test days: ";
-  for (size_t i = 0; i < cycles.size(); ++i) {
-    Date first, last;
-    bool any = false;
-    for (const CalendarDay& d : c.days) {
-      if (d.cycle != cycles[i]) continue;
-      if (!any) first = d.date;
-      last = d.date;
-      any = true;
-    }
-    caption += (i == 0                   ? ""
-                : i + 1 == cycles.size() ? " and "
-                                         : ", ") +
-               std::string("cycle ") + std::to_string(cycles[i]) + " (" + LongDate(first) + " to " + LongDate(last) +
-               ")";
-  }
   out += "<p>Your dose: " + Escape(c.regimen.Describe()) +
          ". On a pill day you take your capsule; on a rest day you take no lenalidomide.</p>";
-  if (!c.verified) {
-    out +=
-        "<p class=\"unverified\">Some days in this calendar rest on facts that are not confirmed against the current "
-        "label: check them with your care team.</p>";
-  }
-  out += "<table id=\"calendar\" tabindex=\"0\"><caption>" + Escape(caption) +
-         "</caption><thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Cycle day</th><th "
-         "scope=\"col\">Lenalidomide</th>";
-  if (companions) out += "<th scope=\"col\">Other medicines</th>";
-  out += "<th scope=\"col\">Tests</th></tr></thead><tbody>";
-  for (const CalendarDay& d : c.days) {
-    const bool today = d.date == c.today;
-    std::string lenalidomide;
-    if (d.pill) {
-      lenalidomide = "Pill day: take " + FormatNumber(d.dose_mg) + " mg";
-    } else if (c.regimen.days.Contains(d.day)) {
-      lenalidomide = "No capsule today (every other day)";
-    } else {
-      lenalidomide = "Rest day: no lenalidomide";
-    }
-    std::string tests;
-    for (const std::string& t : d.labs_due) tests += (tests.empty() ? "" : ", ") + TestName(t);
-    out += std::string("<tr class=\"") + (d.pill ? "pill" : "rest") + (today ? " today" : "") +
-           "\"><th scope=\"row\">" + TimeTag(d.date) + (today ? " <strong>(today)</strong>" : "") + "</th><td>Cycle " +
-           std::to_string(d.cycle) + ", day " + std::to_string(d.day) + "</td><td>" + Escape(lenalidomide) + "</td>";
-    if (companions) out += "<td>" + Escape(CompanionsText(d)) + "</td>";
-    out += "<td>" + Escape(tests) + "</td></tr>";
-  }
-  out += "</tbody></table>";
+  out += DayList(c, c.today, kDaysOnHome, "The next " + std::to_string(kDaysOnHome) + " days");
+  out += CalendarNotes(c);
   out +=
-      "<p><a id=\"ics-link\" href=\"/me/calendar.ics\">Download your calendar (ICS file)</a> to add these pill, rest "
-      "and test days to the calendar on your phone or computer.</p>";
-  std::string notes;
-  for (const Note& n : c.notes) notes += "<li>" + Escape(n.text) + Unverified(n.verified) + "</li>";
-  if (!notes.empty()) out += "<details><summary>Notes on this calendar</summary><ul>" + notes + "</ul></details>";
+      "<p><a id=\"calendar-link\" href=\"/me/calendar\">See your whole calendar</a> · <a id=\"ics-link\" "
+      "href=\"/me/calendar.ics\">Download it (ICS file)</a></p>";
   return out + "</section>";
+}
+
+// /me/calendar: every day of this cycle and the next.
+std::string WholeCalendar(const Result<app::PatientCalendar>& cal) {
+  if (!cal.ok()) return "<p>There is no calendar to show: " + Escape(cal.error().message) + ".</p>";
+  const app::PatientCalendar& c = *cal;
+  std::string out = "<p>Your dose: " + Escape(c.regimen.Describe()) +
+                    ". On a pill day you take your capsule; on a rest day you take no lenalidomide.</p>";
+  out += DayList(c, Date::FromCivil(1, 1, 1), 0, "Your pill days, rest days and test days");
+  out += CalendarNotes(c);
+  return out +
+         "<p><a id=\"ics-link\" href=\"/me/calendar.ics\">Download your calendar (ICS file)</a> · <a "
+         "href=\"/me#reminders\">Reminders on your phone</a> · <a href=\"/me\">Back to My therapy</a></p>";
+}
+
+// --- reminders (the calendar subscription) -------------------------------------------------------
+
+std::string TimeField(const std::string& id, const std::string& value) {
+  return "<div><label for=\"" + id + "\">The time you take your capsule</label><input id=\"" + id +
+         "\" name=\"time\" type=\"time\" required value=\"" + Escape(value) + "\"></div>";
+}
+
+std::string RemindersSection(const Caller& caller, const Result<std::optional<store::CalendarFeed>>& link) {
+  std::string out =
+      "<section id=\"reminders\" aria-labelledby=\"reminders-heading\"><h2 id=\"reminders-heading\">Reminders on "
+      "your phone</h2>";
+  if (!link.ok()) return out + "<p>Your reminders cannot be shown now. Try again later.</p></section>";
+  if (*link) {
+    const store::CalendarFeed& f = **link;
+    out += "<p id=\"reminders-on\">Your reminders are on: your phone's calendar reminds you at <strong>" +
+           Escape(f.dose_time) +
+           "</strong> on each pill day, and shows your rest days and test days. When your care team changes your "
+           "dose or puts it on hold, your calendar follows.</p>";
+    out += "<form class=\"stack\" method=\"post\" action=\"/me/reminders/time\">" + CsrfField(caller) +
+           TimeField("reminder-time", f.dose_time) +
+           "<div><button type=\"submit\">Change the time</button></div></form>";
+    out +=
+        "<details><summary>Lost the link, or someone else has it?</summary><p>Make a new link: the old one stops "
+        "working at once.</p><form class=\"stack\" method=\"post\" action=\"/me/reminders\">" +
+        CsrfField(caller) + "<input type=\"hidden\" name=\"time\" value=\"" + Escape(f.dose_time) +
+        "\"><div><button type=\"submit\">Make a new link</button></div></form>"
+        "<form class=\"stack\" method=\"post\" action=\"/me/reminders/revoke\">" +
+        CsrfField(caller) +
+        "<div><button type=\"submit\" id=\"reminders-revoke\">Stop my reminders</button></div></form></details>";
+    return out + "</section>";
+  }
+  out +=
+      "<p>Your phone's own calendar can remind you to take your capsule on pill days only, and show your rest days "
+      "and test days. There is no app to install: you subscribe to a private link, and your calendar follows any "
+      "change your care team makes.</p>"
+      "<form id=\"form-reminders\" class=\"stack\" method=\"post\" action=\"/me/reminders\">" +
+      CsrfField(caller) + TimeField("reminder-time", "") +
+      "<div><button type=\"submit\">Make my calendar link</button></div></form>";
+  return out + "</section>";
+}
+
+// The feed's URL without its scheme ("host/calendar/<secret>.ics"), from the Host the browser
+// used; "" when the Host header is not a plain host name (then only the path is shown).
+std::string FeedHost(const http::Request& req) {
+  const std::string host = req.Header("Host");
+  if (host.empty() || host.size() > 255) return "";
+  for (char c : host) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != ':' && c != '[' && c != ']') {
+      return "";
+    }
+  }
+  return host;
+}
+
+http::Response LinkPage(Site& site, const http::Request& req, const Caller& caller, const std::string& secret) {
+  const std::string path = "/calendar/" + secret + ".ics", host = FeedHost(req);
+  const std::string https = host.empty() ? path : (site.options.secure_cookies ? "https://" : "http://") + host + path;
+  PageSpec page;
+  page.title = "Your calendar link";
+  page.main =
+      "<section aria-labelledby=\"link-heading\"><h2 id=\"link-heading\">Subscribe on your phone</h2>"
+      "<p>This page shows your link only once. Keep it private: anyone who has it can see your pill days.</p>";
+  if (!host.empty()) {
+    page.main += "<p><a id=\"feed-webcal\" class=\"button-link\" href=\"webcal://" + Escape(host + path) +
+                 "\">Subscribe in this phone's calendar</a></p>";
+  }
+  page.main +=
+      "<p><label for=\"feed-url\">Or copy the link into your calendar (Google Calendar: Other calendars, From "
+      "URL; iPhone: Settings, Calendar, Accounts, Add Subscribed Calendar)</label><input id=\"feed-url\" "
+      "readonly value=\"" +
+      Escape(https) + "\"></p><p><a href=\"/me#reminders\">Back to My therapy</a></p></section>";
+  return Html(200, site.Page(caller, page));  // not cached (app.cpp: no-store), like every page
 }
 
 // --- missed dose ---------------------------------------------------------------------------------
@@ -211,6 +331,23 @@ std::string MissedDoseForm(const MissedDoseInput& in, const std::string& error_f
          (in.yesterday ? " checked" : "") +
          "> The missed dose was due yesterday</label></div>"
          "<div><button type=\"submit\">What should I do?</button></div></form>";
+}
+
+// After the helper's answer: record what the patient did with that dose, the answer kept with it.
+std::string RecordMissedForms(const Caller& caller, Date due_on, const MissedDoseAdvice& advice) {
+  if (advice.action == MissedDoseAction::kNotYetDue) return "";
+  auto form = [&](const char* what, const char* label) {
+    return "<form class=\"inline\" method=\"post\" action=\"/me/dose\">" + CsrfField(caller) +
+           "<input type=\"hidden\" name=\"date\" value=\"" + due_on.ToString() +
+           "\"><input type=\"hidden\" name=\"what\" value=\"" + what +
+           "\"><input type=\"hidden\" name=\"note\" value=\"" + Escape(advice.advice) +
+           "\"><button type=\"submit\" id=\"record-" + what + "\">" + label + "</button></form>";
+  };
+  if (advice.action == MissedDoseAction::kTakeNow) {
+    return "<p>Tell your diary what you did:</p>" + form("taken", "I have taken it now") + " " +
+           form("missed", "I did not take it");
+  }
+  return "<p>Tell your diary:</p>" + form("missed", "Record this dose as missed");
 }
 
 std::string MissedDoseSection() {
@@ -421,9 +558,11 @@ http::Response MePage(Site& site, const Caller& caller, int http_status, const S
                       const std::string& flash) {
   const std::string ref = caller.user->patient_ref;
   Result<app::PatientHome> read = Error::Failed("", "");
+  Result<std::optional<store::CalendarFeed>> link = std::optional<store::CalendarFeed>();
   {
     Site::Db db = site.Connect(caller);
     read = app::ReadPatientHome(db.ctx, ref);
+    link = app::CalendarLinkOf(db.ctx, ref);
   }
   app::PatientHome home;
   home.today = site.clock.Today();
@@ -442,8 +581,9 @@ http::Response MePage(Site& site, const Caller& caller, int http_status, const S
   page.title = "My therapy";
   page.description = "Your lenalidomide therapy: today, your calendar, missed doses, what to watch for.";
   page.flash = flash;
-  page.main = StatusSection(status, cal, today) + CalendarSection(cal) + MissedDoseSection() +
-              WatchSection(site, page) + RemsSection(status) + DiarySection(caller, diary, form, today);
+  page.main = StatusSection(caller, home) + CalendarSection(cal) + RemindersSection(caller, link) +
+              MissedDoseSection() + WatchSection(site, page) + RemsSection(status) +
+              DiarySection(caller, diary, form, today);
   if (cal.ok()) {
     page.sources.insert(page.sources.begin(), cal->sources.begin(), cal->sources.end());
     page.unverified = page.unverified || !cal->verified;
@@ -456,8 +596,112 @@ http::Response MePage(Site& site, const Caller& caller, int http_status, const S
 void AddPatientViews(Site& site, Router& router) {
   router.Add("GET", "/me", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
     if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
-    const std::string flash = req.Query("saved") == "symptom" ? "Saved your diary entry." : "";
-    return MePage(site, c, 200, SymptomForm{}, flash);
+    static const std::map<std::string, std::string> kSaved = {
+        {"symptom", "Saved your diary entry."},
+        {"taken", "Recorded: you took your dose."},
+        {"missed", "Recorded: you missed your dose."},
+        {"reminders", "Your reminder time is changed."},
+        {"reminders-off", "Your reminders are stopped: the calendar link no longer works."}};
+    const auto saved = kSaved.find(req.Query("saved"));
+    return MePage(site, c, 200, SymptomForm{}, saved == kSaved.end() ? "" : saved->second);
+  });
+
+  // A dose marked taken or missed by the patient: the dose diary the engine reads, checked like
+  // every write (a dose on a rest day or during a hold is refused with the reason).
+  router.Add("POST", "/me/dose", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
+    if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
+    const auto fields = FormFields(req);
+    if (!CsrfOk(c, fields)) {
+      return Refuse(site, req, c, 403, "The form was not sent from this site: reload the page and try again.");
+    }
+    const std::string what = Field(fields, "what");
+    if (what != "taken" && what != "missed") {
+      return Refuse(site, req, c, 400, "Choose whether you took the dose or missed it.");
+    }
+    app::RecordRequest r;
+    r.patient = c.user->patient_ref;
+    r.kind = what == "taken" ? "dose" : "missed";
+    r.date = Field(fields, "date");
+    r.reason = Field(fields, "note");
+    if (r.reason.size() > 500) r.reason.resize(CutPoint(r.reason, 500));
+    Result<store::EventRecord> stored = Error::Failed("", "");
+    {
+      Site::Db db = site.Connect(c);
+      stored = app::RecordEvent(db.ctx, r);
+    }
+    if (stored.ok()) return Redirect("/me?saved=" + what);
+    return Refuse(site, req, c, ErrorStatus(stored.error()),
+                  "Your dose could not be recorded: " + PlainError(stored.error()) + ". Ask your care team.");
+  });
+
+  router.Add("POST", "/me/reminders", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
+    if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
+    const auto fields = FormFields(req);
+    if (!CsrfOk(c, fields)) {
+      return Refuse(site, req, c, 403, "The form was not sent from this site: reload the page and try again.");
+    }
+    Result<std::string> secret = Error::Failed("", "");
+    {
+      Site::Db db = site.Connect(c);
+      secret = app::MakeCalendarLink(db.ctx, c.user->patient_ref, Field(fields, "time"));
+    }
+    if (!secret.ok()) return Refuse(site, req, c, ErrorStatus(secret.error()), PlainError(secret.error()) + ".");
+    return LinkPage(site, req, c, *secret);
+  });
+
+  router.Add("POST", "/me/reminders/time", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
+    if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
+    const auto fields = FormFields(req);
+    if (!CsrfOk(c, fields)) {
+      return Refuse(site, req, c, 403, "The form was not sent from this site: reload the page and try again.");
+    }
+    Status s = Error::Failed("", "");
+    {
+      Site::Db db = site.Connect(c);
+      s = app::SetReminderTime(db.ctx, c.user->patient_ref, Field(fields, "time"));
+    }
+    if (!s.ok()) return Refuse(site, req, c, ErrorStatus(s.error()), PlainError(s.error()) + ".");
+    return Redirect("/me?saved=reminders#reminders");
+  });
+
+  router.Add("POST", "/me/reminders/revoke", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
+    if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
+    const auto fields = FormFields(req);
+    if (!CsrfOk(c, fields)) {
+      return Refuse(site, req, c, 403, "The form was not sent from this site: reload the page and try again.");
+    }
+    Result<bool> revoked = Error::Failed("", "");
+    {
+      Site::Db db = site.Connect(c);
+      revoked = app::RevokeCalendarLink(db.ctx, c.user->patient_ref);
+    }
+    if (!revoked.ok()) return Refuse(site, req, c, ErrorStatus(revoked.error()), PlainError(revoked.error()) + ".");
+    return Redirect("/me?saved=reminders-off#reminders");
+  });
+
+  // The subscription itself: no session (a phone's calendar has none); the secret is the key.
+  router.Add("GET", "/calendar/{file}", [&site](const http::Request&, const RouteParams& p, const Caller& c) {
+    std::string secret = p.at("file");
+    if (secret.size() > 4 && secret.compare(secret.size() - 4, 4, ".ics") == 0) secret.resize(secret.size() - 4);
+    Result<std::optional<app::CalendarFeedAnswer>> feed = std::optional<app::CalendarFeedAnswer>();
+    {
+      Site::Db db = site.Connect(c);
+      feed = app::ReadCalendarFeed(db.ctx, secret);
+    }
+    http::Response r;  // not cached (app.cpp: no-store): a phone refetches it and sees every change
+    if (!feed.ok()) {
+      r.status = 503;
+      r.body = "The calendar cannot be read now: try again later.\n";
+      return r;
+    }
+    if (!*feed) {
+      r.status = 404;
+      r.body = "There is no such calendar: the link was stopped or replaced by a new one.\n";
+      return r;
+    }
+    r.content_type = "text/calendar; charset=utf-8";
+    r.body = FeedText(**feed, site.clock);
+    return r;
   });
 
   router.Add("POST", "/me/symptoms", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
@@ -491,6 +735,23 @@ void AddPatientViews(Site& site, Router& router) {
       form.failed = true;
     }
     return MePage(site, c, ErrorStatus(form.error), form, "");
+  });
+
+  router.Add("GET", "/me/calendar", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
+    if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
+    Result<app::PatientCalendar> cal = Error::Failed("", "");
+    {
+      Site::Db db = site.Connect(c);
+      cal = app::ReadPatientCalendar(db.ctx, c.user->patient_ref);
+    }
+    PageSpec page;
+    page.title = "Your calendar";
+    page.main = WholeCalendar(cal);
+    if (cal.ok()) {
+      page.sources = cal->sources;
+      page.unverified = !cal->verified;
+    }
+    return Html(200, site.Page(c, page));
   });
 
   router.Add("GET", "/me/calendar.ics", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
@@ -535,7 +796,7 @@ void AddPatientViews(Site& site, Router& router) {
         answer =
             "<div class=\"answer\" role=\"status\"><p class=\"headline\">" + Escape(r->rule->advice) +
             "</p><p>Hours since your usual time: " + Escape(FormatNumber(std::round(r->rule->hours_late * 100) / 100)) +
-            "</p></div>";
+            "</p>" + RecordMissedForms(c, r->due_on, *r->rule) + "</div>";
         page.sources = r->sources;
         page.unverified = !r->verified;
       }

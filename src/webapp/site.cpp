@@ -1,6 +1,7 @@
 #include "webapp/site.h"
 
 #include "webapp/json_writer.h"
+#include "webapp/reflow.h"
 #include "wire/json.h"
 #include "wire/text.h"
 
@@ -92,7 +93,7 @@ std::string Site::Page(const Caller& caller, const PageSpec& page) const {
   ReplaceAll(out, "{{flash}}", flash);
   ReplaceAll(out, "{{sources}}", sources);
   const size_t at = out.find("{{main}}");
-  if (at != std::string::npos) out.replace(at, 8, page.main);
+  if (at != std::string::npos) out.replace(at, 8, ReflowTables(page.main));
   return out;
 }
 
@@ -244,6 +245,13 @@ std::multimap<std::string, std::string> FormFields(const http::Request& req) {
 std::string Field(const std::multimap<std::string, std::string>& form, const std::string& name) {
   auto it = form.find(name);
   return it == form.end() ? "" : it->second;
+}
+
+std::string PlainError(const Error& e) {
+  if (e.problems.empty()) return e.message;
+  std::string out;
+  for (const Problem& p : e.problems) out += (out.empty() ? "" : "; ") + p.message;
+  return out;
 }
 
 }  // namespace lenacare::webapp

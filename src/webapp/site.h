@@ -118,6 +118,9 @@ http::Response JsonError(int status, const std::string& field, const std::string
 http::Response Redirect(const std::string& location);  // 303 See Other
 // The HTTP status of an error: 400 bad input, 422 cannot assess, 500 failed.
 int ErrorStatus(const Error& e);
+// An error for a patient's or caregiver's page: what went wrong without the field's internal
+// name (a form's label says which field); a refusal's or confirmation's problems, each once.
+std::string PlainError(const Error& e);
 // An error page (HTML) or JSON error, by what the path is.
 http::Response Refuse(const Site& site, const http::Request& req, const Caller& caller, int status,
                       const std::string& message);

@@ -444,8 +444,9 @@ std::vector<BadInputCase> BadInputs() {
        "events[0].value"},
       {"UnknownWeightUnit", R"(crcl --age 72 --sex female --weight "58 stone" --creatinine "1.3 mg/dL" --json)", "", 2,
        "--weight"},
-      {"UnitsAreCaseSensitive", R"(crcl --age 72 --sex female --weight "58 KG" --creatinine "1.3 mg/dL" --json)", "", 2,
-       "--weight"},
+      // Another case is read only where unambiguous: "G/L" is giga per litre (a count), not g/L.
+      {"ACaseThatSpellsAnotherKindsUnit",
+       R"(crcl --age 72 --sex female --weight "58 kg" --creatinine "1.3 G/L" --json)", "", 2, "--creatinine"},
       {"PlateletsInACreatinineUnit", kEvaluate,
        CourseWithEvent(R"({"date": "2026-01-12", "type": "lab", "test": "platelets", "value": "25 mg/dL"})"), 2,
        "events[0].value"},

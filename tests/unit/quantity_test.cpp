@@ -190,6 +190,35 @@ TEST(UnitConversion, GramsPerLitreAreHemoglobinNotGigaPerLitre) {
   EXPECT_FALSE(grams.ok());
 }
 
+TEST(UnitConversion, CommonSpellingsInAnyCaseAreReadWhereUnambiguous) {
+  // As people type them into forms: the conversion is the exact spelling's (standards.md §0.3).
+  const UnitTable& units = testing::K().units;
+  struct Case {
+    QuantityKind kind;
+    const char* typed;
+    const char* exact;
+  };
+  for (const Case& c :
+       {Case{QuantityKind::kCreatinine, "1.3 mg/dl", "1.3 mg/dL"},
+        Case{QuantityKind::kCreatinine, "100 UMOL/L", "100 umol/L"}, Case{QuantityKind::kBodyWeight, "58 KG", "58 kg"},
+        Case{QuantityKind::kBodyWeight, "150 LB", "150 lb"}, Case{QuantityKind::kCellCount, "150 k/uL", "150 K/uL"},
+        Case{QuantityKind::kCellCount, "1.5 10^9/l", "1.5 10^9/L"},
+        Case{QuantityKind::kCellCount, "1500 cells/mm3", "1500 /mm3"},
+        Case{QuantityKind::kCellCount, "1500 CELLS/MM3", "1500 /mm3"},
+        Case{QuantityKind::kHemoglobin, "10.5 G/DL", "10.5 g/dL"}}) {
+    auto typed = units.Parse(c.kind, c.typed);
+    auto exact = units.Parse(c.kind, c.exact);
+    ASSERT_TRUE(exact.ok()) << c.exact;
+    ASSERT_TRUE(typed.ok()) << c.typed << ": " << typed.error().message;
+    EXPECT_DOUBLE_EQ(*typed, *exact) << c.typed;
+  }
+  // Not where another kind spells it so: G/L is a cell count's unit, so a hemoglobin in "G/L" is
+  // refused rather than read as grams per litre.
+  auto giga = units.Parse(QuantityKind::kHemoglobin, "105 G/L");
+  ASSERT_FALSE(giga.ok());
+  EXPECT_NE(giga.error().message.find("cell count"), std::string::npos) << giga.error().message;
+}
+
 TEST(UnitConversion, ACreatinineInCellCountUnitsIsRejected) {
   auto v = testing::K().units.Parse(QuantityKind::kCreatinine, "1.2 10*9/L");
   ASSERT_FALSE(v.ok());

@@ -43,6 +43,7 @@ http::Response TestSite::Send(const std::string& method, const std::string& targ
   if (q != std::string::npos) req.query = http::ParseQuery(target.substr(q + 1));
   req.body = body;
   req.remote = "127.0.0.1";
+  req.headers["host"] = "lenacare.test";  // every HTTP/1.1 request names its host
   if (!content_type.empty()) req.headers["content-type"] = content_type;
   if (who != nullptr && !who->session.empty()) req.headers["cookie"] = "lenacare_session=" + who->session;
   if (who != nullptr && !who->token.empty()) req.headers["authorization"] = "Bearer " + who->token;
@@ -86,23 +87,26 @@ std::string TestSite::Password(const std::string& role) const {
 
 Credentials TestSite::SignIn(const std::string& role) {
   for (const auto& a : accounts_) {
-    if (a.role != role) continue;
-    http::Response form = Get("/sign-in");
-    const std::string pre = SetCookie(form, "lenacare_login");
-    const std::string body = "username=" + UrlEncode(a.username) + "&password=" + UrlEncode(a.password) +
-                             "&csrf=" + UrlEncode(CsrfOf(form.body));
-    http::Response r = Send("POST", "/sign-in", body, "application/x-www-form-urlencoded", nullptr,
-                            {{"cookie", "lenacare_login=" + pre}});
-    EXPECT_EQ(r.status, 303) << r.body;
-    Credentials c;
-    c.session = SetCookie(r, "lenacare_session");
-    http::Response page = Get("/", &c);
-    c.csrf = CsrfOf(page.body);
-    EXPECT_FALSE(c.csrf.empty());
-    return c;
+    if (a.role == role) return SignInAs(a.username, a.password);
   }
   ADD_FAILURE() << "no demo account for role " << role;
   return {};
+}
+
+Credentials TestSite::SignInAs(const std::string& username, const std::string& password) {
+  http::Response form = Get("/sign-in");
+  const std::string pre = SetCookie(form, "lenacare_login");
+  const std::string body =
+      "username=" + UrlEncode(username) + "&password=" + UrlEncode(password) + "&csrf=" + UrlEncode(CsrfOf(form.body));
+  http::Response r = Send("POST", "/sign-in", body, "application/x-www-form-urlencoded", nullptr,
+                          {{"cookie", "lenacare_login=" + pre}});
+  EXPECT_EQ(r.status, 303) << r.body;
+  Credentials c;
+  c.session = SetCookie(r, "lenacare_session");
+  http::Response page = Get("/", &c);
+  c.csrf = CsrfOf(page.body);
+  EXPECT_FALSE(c.csrf.empty());
+  return c;
 }
 
 Credentials TestSite::TokenFor(const std::string& role) {

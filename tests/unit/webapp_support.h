@@ -50,6 +50,8 @@ class TestSite {
 
   // Signs in the demo account of a role ("admin", "prescriber", "pharmacist", "nurse", "patient").
   Credentials SignIn(const std::string& role);
+  // Signs in any account through the sign-in form.
+  Credentials SignInAs(const std::string& username, const std::string& password);
   Credentials TokenFor(const std::string& role);
   std::string Username(const std::string& role) const;
   std::string Password(const std::string& role) const;  // the demo account's
