@@ -20,6 +20,12 @@ class SystemClock final : public Clock {
     return Date::FromCivil(tm.tm_year + 1900, static_cast<unsigned>(tm.tm_mon + 1), static_cast<unsigned>(tm.tm_mday));
   }
   std::chrono::system_clock::time_point Now() const override { return std::chrono::system_clock::now(); }
+  int MinuteOfDay() const override {
+    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    return tm.tm_hour * 60 + tm.tm_min;
+  }
 };
 
 // Applies $LENACARE_TIME_ZONE (before any thread starts); bad input naming it if the zone is

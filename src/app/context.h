@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/result.h"
@@ -21,6 +22,13 @@ struct Authority {
   Kind kind = Kind::kNobody;
   store::Role role = store::Role::kPatient;  // kUser
   std::string own_patient;                   // kUser with the patient role: their own record
+  // kUser with the caregiver role: the patients whose pages they may see, and whether each lets
+  // them write (mark doses, the symptom diary); the adapter fills it from the live links.
+  struct Care {
+    std::string patient;
+    bool may_write = false;
+  };
+  std::vector<Care> care = {};
 
   static Authority Operator() { return Authority{Kind::kOperator, store::Role::kAdmin, ""}; }
   static Authority Of(const store::User& u) { return Authority{Kind::kUser, u.role, u.patient_ref}; }

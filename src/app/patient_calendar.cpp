@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/permissions.h"
 #include "core/text.h"
 #include "course/evaluate.h"
 
@@ -89,6 +90,7 @@ Result<PatientCalendar> CalendarFor(const Knowledge& k, const std::string& ref, 
 
 Result<PatientCalendar> ReadPatientCalendar(const Context& ctx, const std::string& ref) {
   if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  if (Status s = AuthorizeView(ctx, ref); !s.ok()) return s.error();
   const Date today = ctx.clock.Today();
   Result<PatientCalendar> out = Error::Failed("", "");
   Status s = ctx.store->Read([&]() -> Status {
@@ -102,6 +104,7 @@ Result<PatientCalendar> ReadPatientCalendar(const Context& ctx, const std::strin
 
 Result<PatientHome> ReadPatientHome(const Context& ctx, const std::string& ref) {
   if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  if (Status s = AuthorizeView(ctx, ref); !s.ok()) return s.error();
   store::Store& st = *ctx.store;
   PatientHome home;
   home.today = ctx.clock.Today();
@@ -142,6 +145,7 @@ Result<PatientHome> ReadPatientHome(const Context& ctx, const std::string& ref) 
 Result<PatientMissedDoseAnswer> PatientMissedDose(const Context& ctx, const std::string& ref,
                                                   const PatientMissedDoseRequest& r) {
   if (Status s = NeedStore(ctx); !s.ok()) return s.error();
+  if (Status s = AuthorizeView(ctx, ref); !s.ok()) return s.error();
   const Date today = ctx.clock.Today();
   MissedDoseRequest times{r.scheduled, r.now};
   auto is_clock = [](const std::string& t) { return t.size() == 5 && t[2] == ':'; };

@@ -14,34 +14,35 @@ using store::Role;
 struct Rule {
   Act act;
   std::string_view text;
-  std::array<bool, 5> roles;  // admin, prescriber, pharmacist, nurse, patient
+  std::array<bool, 6> roles;  // admin, prescriber, pharmacist, nurse, patient, caregiver
 };
 
 // clang-format off
-constexpr std::array<Rule, 22> kRules = {{
-    //                                                      admin  prescr pharm  nurse  patient
-    {Act::kAddPatient,           "add patients",              {false, true,  false, false, false}},
-    {Act::kPatientFacts,         "change a patient's details", {false, true,  false, false, false}},
-    {Act::kStartCourse,          "start therapy courses",     {false, true,  false, false, false}},
-    {Act::kLab,                  "record lab results",        {false, true,  false, true,  false}},
-    {Act::kDoseDiary,            "record doses taken or missed", {false, true, false, true, true}},
-    {Act::kTherapy,              "hold, resume, change or stop therapy", {false, true, false, false, false}},
-    {Act::kToxicity,             "record toxicities",         {false, true,  false, true,  false}},
-    {Act::kVitals,               "record temperatures and transfusions", {false, true, false, true, false}},
-    {Act::kPregnancyTest,        "record pregnancy tests",    {false, true,  false, true,  false}},
-    {Act::kReproductiveHistory,  "record contraception and missed periods", {false, true, false, true, false}},
-    {Act::kPrescription,         "record prescriptions",      {false, true,  false, false, false}},
-    {Act::kAuthorization,        "record REMS authorization numbers", {false, true, false, false, false}},
-    {Act::kCounselingPrescriber, "record the prescriber's counselling", {false, true, false, false, false}},
-    {Act::kCounselingPharmacist, "record the pharmacist's counselling", {false, false, true, false, false}},
-    {Act::kConfirmation,         "record REMS confirmation numbers", {false, false, true, false, false}},
-    {Act::kDispense,             "record dispenses",          {false, false, true,  false, false}},
-    {Act::kMarker,               "record response markers",   {false, true,  false, true,  false}},
-    {Act::kSymptom,              "write in a patient's symptom diary", {false, false, false, false, true}},
-    {Act::kResolveFinding,       "resolve dose findings",     {false, true,  false, false, false}},
-    {Act::kImport,               "import records",            {false, true,  true,  true,  false}},
-    {Act::kCalendarLink,         "make calendar reminders",   {false, false, false, false, true}},
-    {Act::kRevokeAccess,         "revoke a patient's calendar link", {false, true, true, true, true}},
+constexpr std::array<Rule, 23> kRules = {{
+    //                                                      admin  prescr pharm  nurse  patient caregiver
+    {Act::kAddPatient,           "add patients",              {false, true,  false, false, false, false}},
+    {Act::kPatientFacts,         "change a patient's details", {false, true,  false, false, false, false}},
+    {Act::kStartCourse,          "start therapy courses",     {false, true,  false, false, false, false}},
+    {Act::kLab,                  "record lab results",        {false, true,  false, true,  false, false}},
+    {Act::kDoseDiary,            "record doses taken or missed", {false, true, false, true, true, true}},
+    {Act::kTherapy,              "hold, resume, change or stop therapy", {false, true, false, false, false, false}},
+    {Act::kToxicity,             "record toxicities",         {false, true,  false, true,  false, false}},
+    {Act::kVitals,               "record temperatures and transfusions", {false, true, false, true, false, false}},
+    {Act::kPregnancyTest,        "record pregnancy tests",    {false, true,  false, true,  false, false}},
+    {Act::kReproductiveHistory,  "record contraception and missed periods", {false, true, false, true, false, false}},
+    {Act::kPrescription,         "record prescriptions",      {false, true,  false, false, false, false}},
+    {Act::kAuthorization,        "record REMS authorization numbers", {false, true, false, false, false, false}},
+    {Act::kCounselingPrescriber, "record the prescriber's counselling", {false, true, false, false, false, false}},
+    {Act::kCounselingPharmacist, "record the pharmacist's counselling", {false, false, true, false, false, false}},
+    {Act::kConfirmation,         "record REMS confirmation numbers", {false, false, true, false, false, false}},
+    {Act::kDispense,             "record dispenses",          {false, false, true,  false, false, false}},
+    {Act::kMarker,               "record response markers",   {false, true,  false, true,  false, false}},
+    {Act::kSymptom,              "write in a patient's symptom diary", {false, false, false, false, true, true}},
+    {Act::kResolveFinding,       "resolve dose findings",     {false, true,  false, false, false, false}},
+    {Act::kImport,               "import records",            {false, true,  true,  true,  false, false}},
+    {Act::kCalendarLink,         "make calendar reminders",   {false, false, false, false, true, false}},
+    {Act::kRevokeAccess,         "revoke a patient's calendar link or caregivers", {false, true, true, true, true, false}},
+    {Act::kInviteCaregiver,      "invite caregivers",         {false, false, false, false, true, false}},
 }};
 // clang-format on
 
@@ -64,6 +65,8 @@ size_t Column(Role r) {
       return 3;
     case Role::kPatient:
       return 4;
+    case Role::kCaregiver:
+      return 5;
   }
   return 4;
 }
@@ -91,9 +94,40 @@ Status Authorize(const Context& ctx, Act a, const std::string& field) {
 Status AuthorizeFor(const Context& ctx, Act a, const std::string& ref, const std::string& field) {
   if (Status s = Authorize(ctx, a, field); !s.ok()) return s;
   const Authority& who = ctx.authority;
+  const std::string f = field.empty() ? "patient" : field;
   if (who.kind == Authority::Kind::kUser && who.role == Role::kPatient && who.own_patient != ref) {
-    return Error::Forbidden(field.empty() ? "patient" : field,
-                            "a patient may " + std::string(ActText(a)) + " only for their own record");
+    return Error::Forbidden(f, "a patient may " + std::string(ActText(a)) + " only for their own record");
+  }
+  if (who.kind == Authority::Kind::kUser && who.role == Role::kCaregiver) {
+    for (const Authority::Care& c : who.care) {
+      if (c.patient != ref) continue;
+      if (c.may_write) return Status::Ok();
+      return Error::Forbidden(f, "the patient lets you read their pages, not write in them");
+    }
+    return Error::Forbidden(f, "a caregiver may act only for the patients who invited them");
+  }
+  return Status::Ok();
+}
+
+Status AuthorizeView(const Context& ctx, const std::string& ref) {
+  const Authority& who = ctx.authority;
+  switch (who.kind) {
+    case Authority::Kind::kOperator:
+      return Status::Ok();
+    case Authority::Kind::kNobody:
+      return Error::Forbidden("patient", "sign in to see a patient's pages");
+    case Authority::Kind::kUser:
+      break;
+  }
+  if (who.role == Role::kPatient) {
+    if (who.own_patient == ref) return Status::Ok();
+    return Error::Forbidden("patient", "a patient sees only their own record");
+  }
+  if (who.role == Role::kCaregiver) {
+    for (const Authority::Care& c : who.care) {
+      if (c.patient == ref) return Status::Ok();
+    }
+    return Error::Forbidden("patient", "a caregiver sees only the patients who invited them");
   }
   return Status::Ok();
 }

@@ -33,7 +33,8 @@ enum class Act {
   kResolveFinding,        // a "check dose" finding resolved with a reason
   kImport,                // upload a FHIR file (each resource is then checked by its own act)
   kCalendarLink,          // make or change a patient's calendar subscription (reminders)
-  kRevokeAccess,          // see and revoke a patient's calendar subscription
+  kRevokeAccess,          // see and revoke a patient's calendar subscription and caregivers
+  kInviteCaregiver,       // invite a caregiver to a patient's pages
 };
 
 // "record dispenses", for messages.
@@ -41,9 +42,13 @@ std::string_view ActText(Act a);
 bool RoleMay(store::Role role, Act a);
 // Forbidden (naming `field`) unless the context's authority may do `a`.
 Status Authorize(const Context& ctx, Act a, const std::string& field = "");
-// Authorize, and for a patient account only on their own record `ref` (forbidden otherwise): every
-// act that names a patient goes through this, so a patient can never act on another's record.
+// Authorize, and for a patient account only on their own record `ref`, for a caregiver only on a
+// patient who invited them and, for a write, allowed writing (forbidden otherwise): every act that
+// names a patient goes through this, so neither can ever act on another's record.
 Status AuthorizeFor(const Context& ctx, Act a, const std::string& ref, const std::string& field = "");
+// Whether the context may read patient `ref`'s own pages: the operator and the care team, the
+// patient, and the patient's caregivers; forbidden otherwise (anonymous callers included).
+Status AuthorizeView(const Context& ctx, const std::string& ref);
 // The act of recording a course-file event or marker of this type ("dispense", "marker"); for
 // counselling, `by` ("prescriber" or "pharmacist") decides. Bad input for an unknown type.
 Result<Act> ActOfEvent(std::string_view type, std::string_view by);

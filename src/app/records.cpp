@@ -581,6 +581,16 @@ Result<PatientCourseView> ReadPatientCourse(const Context& ctx, const std::strin
     auto symptoms = st.SymptomsOf(v.record.patient.id);
     if (!symptoms.ok()) return symptoms.error();
     v.symptoms = std::move(symptoms).value();
+    store::Accounts accounts(st, ctx.actor);
+    auto caregivers = accounts.CaregiversOf(ref);
+    if (!caregivers.ok()) return caregivers.error();
+    v.caregivers = std::move(caregivers).value();
+    auto invites = accounts.InvitesOf(ref);
+    if (!invites.ok()) return invites.error();
+    v.invites = std::move(invites).value();
+    auto feed = accounts.CalendarFeedOf(ref);
+    if (!feed.ok()) return feed.error();
+    v.calendar_link = *feed;
     if (!v.markers.empty()) {
       auto start = Date::Parse(v.record.course->start_date);
       auto series = MarkerSeries(ctx.k, v.markers, start.ok() ? *start : *day, "IMWG-2016");

@@ -131,6 +131,11 @@ struct PatientCourseView {
   std::vector<std::string> resolved;               // findings resolved with a reason
   std::vector<store::SymptomEntry> symptoms;       // the patient's symptom diary
   std::optional<DoseAdherence> adherence;          // the last 28 days' pill days and doses marked
+  // Who has access to the patient's own pages: caregivers (revoked ones too), invitations pending,
+  // the calendar link.
+  std::vector<store::CaregiverLink> caregivers;
+  std::vector<store::CaregiverInvite> invites;
+  std::optional<store::CalendarFeed> calendar_link;
 };
 Result<PatientCourseView> ReadPatientCourse(const Context& ctx, const std::string& ref, const std::string& as_of);
 

@@ -17,6 +17,8 @@ class Clock {
   virtual Date Today() const = 0;
   // The instant now, for timestamps of records (audit entries, sessions), kept in UTC.
   virtual std::chrono::system_clock::time_point Now() const = 0;
+  // Minutes since midnight on the clinic's clock (0 to 1439): the time of day of Today().
+  virtual int MinuteOfDay() const = 0;
 };
 
 // Always the same day, at noon UTC: for tests, benchmarks and replays.
@@ -27,6 +29,7 @@ class FixedClock final : public Clock {
   std::chrono::system_clock::time_point Now() const override {
     return std::chrono::system_clock::time_point(std::chrono::hours(24 * today_.days() + 12));
   }
+  int MinuteOfDay() const override { return 12 * 60; }
 
  private:
   Date today_;

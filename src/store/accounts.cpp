@@ -101,18 +101,20 @@ const char* RoleName(Role r) {
       return "nurse";
     case Role::kPatient:
       return "patient";
+    case Role::kCaregiver:
+      return "caregiver";
   }
   return "patient";
 }
 
 std::optional<Role> ParseRole(std::string_view name) {
-  for (Role r : {Role::kAdmin, Role::kPrescriber, Role::kPharmacist, Role::kNurse, Role::kPatient}) {
+  for (Role r : {Role::kAdmin, Role::kPrescriber, Role::kPharmacist, Role::kNurse, Role::kPatient, Role::kCaregiver}) {
     if (name == RoleName(r)) return r;
   }
   return std::nullopt;
 }
 
-std::string RoleNames() { return "admin, prescriber, pharmacist, nurse or patient"; }
+std::string RoleNames() { return "admin, prescriber, pharmacist, nurse, patient or caregiver"; }
 
 std::string RandomSecret() {
   SodiumReady();
@@ -598,6 +600,203 @@ Result<bool> Accounts::RevokeCalendarFeed(const std::string& ref) {
     if (*n == 0) return false;
     Status s = store_.AppendAudit(actor_, "calendar-link.revoke", ref, "");
     if (!s.ok()) return s.error();
+    return true;
+  });
+}
+
+// --- caregivers ----------------------------------------------------------------------------------
+
+namespace {
+// Letters and digits that cannot be mistaken for each other when read aloud or copied by hand.
+constexpr std::string_view kCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+constexpr size_t kCodeLength = 16;
+
+constexpr const char* kLinkColumns =
+    "SELECT caregiver_links.id, caregiver_links.user_id, users.username, caregiver_links.name, patients.ref, "
+    "caregiver_links.may_write, caregiver_links.remind_after, caregiver_links.created_at, "
+    "COALESCE(caregiver_links.revoked_at, ''), COALESCE(caregiver_links.revoked_by, '') FROM caregiver_links JOIN "
+    "users ON users.id = caregiver_links.user_id JOIN patients ON patients.id = caregiver_links.patient_id ";
+
+CaregiverLink LinkFrom(const Row& r) {
+  return {r.Int(0),
+          r.Int(1),
+          std::string(r.Text(2)),
+          std::string(r.Text(3)),
+          std::string(r.Text(4)),
+          r.Int(5) != 0,
+          std::string(r.Text(6)),
+          std::string(r.Text(7)),
+          std::string(r.Text(8)),
+          std::string(r.Text(9))};
+}
+}  // namespace
+
+std::optional<std::string> NormalInviteCode(std::string_view typed) {
+  std::string out;
+  for (char c : typed) {
+    if (c == ' ' || c == '-' || c == '\t') continue;
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (kCodeAlphabet.find(c) == std::string_view::npos || out.size() == kCodeLength) return std::nullopt;
+    out += c;
+  }
+  if (out.size() != kCodeLength) return std::nullopt;
+  return out;
+}
+
+Result<std::string> Accounts::AddCaregiverInvite(const std::string& ref, bool may_write,
+                                                 const std::string& remind_after) {
+  SodiumReady();
+  std::string code;
+  for (size_t i = 0; i < kCodeLength; ++i) {
+    code += kCodeAlphabet[randombytes_uniform(static_cast<uint32_t>(kCodeAlphabet.size()))];
+  }
+  const std::string now = store_.Now(), expires = UtcAfter(store_.clock(), CaregiverPolicy::kInviteLifetime);
+  Status s = store_.Transaction([&]() -> Status {
+    auto p = store_.FindPatient(ref);
+    if (!p.ok()) return p.error();
+    auto n = store_.db().Run(
+        "INSERT INTO caregiver_invites (patient_id, code_hash, may_write, remind_after, created_at, created_by, "
+        "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {p->id, std::string_view(SecretHash(code)), int64_t{may_write ? 1 : 0}, std::string_view(remind_after),
+         std::string_view(now), std::string_view(actor_), std::string_view(expires)});
+    if (!n.ok()) return n.error();
+    return store_.AppendAudit(actor_, "caregiver.invite", ref,
+                              std::string(may_write ? "read and write" : "read only") +
+                                  (remind_after.empty() ? "" : ", dose check at " + remind_after));
+  });
+  if (!s.ok()) return s.error();
+  std::string shown;
+  for (size_t i = 0; i < code.size(); ++i) shown += (i > 0 && i % 4 == 0 ? "-" : "") + std::string(1, code[i]);
+  return shown;
+}
+
+Result<std::vector<CaregiverInvite>> Accounts::InvitesOf(const std::string& ref) {
+  std::vector<CaregiverInvite> out;
+  const std::string now = store_.Now();
+  Status s = store_.db().Query(
+      "SELECT caregiver_invites.id, patients.ref, caregiver_invites.may_write, caregiver_invites.remind_after, "
+      "caregiver_invites.created_at, caregiver_invites.expires_at FROM caregiver_invites JOIN patients ON patients.id "
+      "= caregiver_invites.patient_id WHERE patients.ref = ? AND used_at IS NULL AND revoked_at IS NULL AND "
+      "expires_at > ? ORDER BY caregiver_invites.id",
+      {std::string_view(ref), std::string_view(now)}, [&](const Row& r) {
+        out.push_back({r.Int(0), std::string(r.Text(1)), r.Int(2) != 0, std::string(r.Text(3)), std::string(r.Text(4)),
+                       std::string(r.Text(5))});
+      });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+Result<bool> Accounts::RevokeInvite(const std::string& ref, int64_t id) {
+  const std::string now = store_.Now();
+  return InTransaction<bool>(store_, [&]() -> Result<bool> {
+    auto n = store_.db().Run(
+        "UPDATE caregiver_invites SET revoked_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL AND "
+        "patient_id = (SELECT id FROM patients WHERE ref = ?)",
+        {std::string_view(now), id, std::string_view(ref)});
+    if (!n.ok()) return n.error();
+    if (*n == 0) return false;
+    Status a = store_.AppendAudit(actor_, "caregiver.invite-revoke", ref, "invitation " + std::to_string(id));
+    if (!a.ok()) return a.error();
+    return true;
+  });
+}
+
+Result<CaregiverLink> Accounts::AcceptInvite(const std::string& code, const std::string& name, int64_t user_id,
+                                             const std::string& username, const std::string& password) {
+  const Error unknown = Error::BadInput(
+      "code",
+      "this code does not work: it may be mistyped, used already, stopped or more than 7 days old. Ask for a "
+      "new one");
+  const std::optional<std::string> normal = NormalInviteCode(code);
+  if (!normal) return unknown;
+  if (user_id == 0) {  // the new account is checked before the code is used
+    if (!ValidUsername(username)) {
+      return Error::BadInput("username", "use 1 to " + std::to_string(AccountPolicy::kMaxUsernameLength) +
+                                             " of a-z, 0-9, '.', '_' and '-'");
+    }
+    if (Status p = CheckNewPassword(password); !p.ok()) return p.error();
+  }
+  const std::string hash = SecretHash(*normal), now = store_.Now();
+  return InTransaction<CaregiverLink>(store_, [&]() -> Result<CaregiverLink> {
+    struct Invite {
+      int64_t id = 0, patient_id = 0, may_write = 0;
+      std::string remind_after, ref;
+    };
+    std::optional<Invite> invite;
+    Status q = store_.db().Query(
+        "SELECT caregiver_invites.id, caregiver_invites.patient_id, caregiver_invites.may_write, "
+        "caregiver_invites.remind_after, patients.ref FROM caregiver_invites JOIN patients ON patients.id = "
+        "caregiver_invites.patient_id WHERE code_hash = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > "
+        "?",
+        {std::string_view(hash), std::string_view(now)}, [&](const Row& r) {
+          invite = Invite{r.Int(0), r.Int(1), r.Int(2), std::string(r.Text(3)), std::string(r.Text(4))};
+        });
+    if (!q.ok()) return q.error();
+    if (!invite) return unknown;
+    int64_t uid = user_id;
+    if (uid == 0) {
+      auto added = AddUser(username, Role::kCaregiver, password, "");
+      if (!added.ok()) return added.error();
+      uid = added->id;
+    } else {
+      // The same caregiver twice for one patient: the earlier live link is replaced.
+      auto old = store_.db().Run(
+          "UPDATE caregiver_links SET revoked_at = ?, revoked_by = ? WHERE user_id = ? AND patient_id = ? AND "
+          "revoked_at IS NULL",
+          {std::string_view(now), std::string_view("a new invitation"), uid, invite->patient_id});
+      if (!old.ok()) return old.error();
+    }
+    auto used = store_.db().Run("UPDATE caregiver_invites SET used_at = ? WHERE id = ? AND used_at IS NULL",
+                                {std::string_view(now), invite->id});
+    if (!used.ok()) return used.error();
+    if (*used != 1) return unknown;
+    auto n = store_.db().Run(
+        "INSERT INTO caregiver_links (user_id, patient_id, name, may_write, remind_after, invite_id, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {uid, invite->patient_id, std::string_view(name), invite->may_write, std::string_view(invite->remind_after),
+         invite->id, std::string_view(now)});
+    if (!n.ok()) return n.error();
+    Status a = store_.AppendAudit(actor_, "caregiver.link", invite->ref,
+                                  "caregiver account " + std::to_string(uid) + " (" + Shortened(name, 40) + ")");
+    if (!a.ok()) return a.error();
+    std::optional<CaregiverLink> link;
+    Status r = store_.db().Query(std::string(kLinkColumns) + "WHERE caregiver_links.invite_id = ?", {invite->id},
+                                 [&](const Row& row) { link = LinkFrom(row); });
+    if (!r.ok()) return r.error();
+    if (!link) return Error::Failed("code", "the new caregiver link could not be read back");
+    return *link;
+  });
+}
+
+Result<std::vector<CaregiverLink>> Accounts::LinksOfCaregiver(int64_t user_id) {
+  std::vector<CaregiverLink> out;
+  Status s = store_.db().Query(std::string(kLinkColumns) +
+                                   "WHERE caregiver_links.user_id = ? AND caregiver_links.revoked_at IS NULL ORDER BY "
+                                   "patients.ref",
+                               {user_id}, [&](const Row& r) { out.push_back(LinkFrom(r)); });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+Result<std::vector<CaregiverLink>> Accounts::CaregiversOf(const std::string& ref) {
+  std::vector<CaregiverLink> out;
+  Status s = store_.db().Query(std::string(kLinkColumns) + "WHERE patients.ref = ? ORDER BY caregiver_links.id",
+                               {std::string_view(ref)}, [&](const Row& r) { out.push_back(LinkFrom(r)); });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+Result<bool> Accounts::RevokeCaregiver(const std::string& ref, int64_t id) {
+  const std::string now = store_.Now();
+  return InTransaction<bool>(store_, [&]() -> Result<bool> {
+    auto n = store_.db().Run(
+        "UPDATE caregiver_links SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL AND "
+        "patient_id = (SELECT id FROM patients WHERE ref = ?)",
+        {std::string_view(now), std::string_view(actor_), id, std::string_view(ref)});
+    if (!n.ok()) return n.error();
+    if (*n == 0) return false;
+    Status a = store_.AppendAudit(actor_, "caregiver.revoke", ref, "link " + std::to_string(id));
+    if (!a.ok()) return a.error();
     return true;
   });
 }

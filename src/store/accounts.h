@@ -19,11 +19,13 @@
 
 namespace lenacare::store {
 
-enum class Role { kAdmin, kPrescriber, kPharmacist, kNurse, kPatient };
+// A caregiver sees (and, if the patient allows, writes in) the pages of the patients who invited
+// them, and nothing else (caregiver links below).
+enum class Role { kAdmin, kPrescriber, kPharmacist, kNurse, kPatient, kCaregiver };
 
 const char* RoleName(Role r);
 std::optional<Role> ParseRole(std::string_view name);
-// "admin, prescriber, pharmacist, nurse or patient"
+// "admin, prescriber, pharmacist, nurse, patient or caregiver"
 std::string RoleNames();
 
 struct User {
@@ -121,6 +123,37 @@ struct CalendarFeed {
   std::string created_at, created_by;
 };
 
+// A patient's invitation to a caregiver (its one-time code is never kept, only its hash).
+struct CaregiverInvite {
+  int64_t id = 0;
+  std::string patient_ref;
+  bool may_write = false;    // the caregiver may mark doses and write in the symptom diary
+  std::string remind_after;  // "HH:MM": the caregiver is shown a dose not marked taken by then; ""
+  std::string created_at, expires_at;
+};
+
+// A caregiver's access to one patient.
+struct CaregiverLink {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string username;  // the caregiver's account
+  std::string name;      // the name the caregiver gave ("Anna, my daughter")
+  std::string patient_ref;
+  bool may_write = false;
+  std::string remind_after;
+  std::string created_at, revoked_at, revoked_by;  // revoked_at "" while the link is live
+};
+
+// Invitations: how long a code works, and its form. Policy, not clinical facts.
+struct CaregiverPolicy {
+  static constexpr std::chrono::hours kInviteLifetime{7 * 24};
+  static constexpr size_t kMaxNameLength = 100;
+};
+
+// A one-time invitation code as typed: 16 letters and digits in groups of four ("K7MQ-3PZX-...");
+// spaces, dashes and case are ignored when it is read back. Nothing when it cannot be a code.
+std::optional<std::string> NormalInviteCode(std::string_view typed);
+
 class Accounts {
  public:
   // `actor` is who the audit log names for this caller's account actions.
@@ -188,6 +221,25 @@ class Accounts {
   Result<bool> SetCalendarFeedTime(const std::string& ref, const std::string& dose_time);
   // Revokes the patient's live link (false: there was none).
   Result<bool> RevokeCalendarFeed(const std::string& ref);
+
+  // Caregivers. A new invitation of patient `ref` (the code, returned once, as typed).
+  Result<std::string> AddCaregiverInvite(const std::string& ref, bool may_write, const std::string& remind_after);
+  // The patient's invitations not yet used, revoked or expired.
+  Result<std::vector<CaregiverInvite>> InvitesOf(const std::string& ref);
+  // Revokes invitation `id` of the patient (false: no such pending invitation).
+  Result<bool> RevokeInvite(const std::string& ref, int64_t id);
+  // Uses an invitation: links the caregiver account `user_id` (or, when 0, a new caregiver account
+  // `username` with `password`) to the invitation's patient under `name`, in one transaction; the
+  // code then no longer works. Bad input naming "code" for an unknown, used, revoked or expired
+  // code (one message for all, so a guesser learns nothing).
+  Result<CaregiverLink> AcceptInvite(const std::string& code, const std::string& name, int64_t user_id,
+                                     const std::string& username, const std::string& password);
+  // The live links of a caregiver account.
+  Result<std::vector<CaregiverLink>> LinksOfCaregiver(int64_t user_id);
+  // Every link of a patient, revoked ones too (their names still say who entered what).
+  Result<std::vector<CaregiverLink>> CaregiversOf(const std::string& ref);
+  // Revokes link `id` of the patient (false: no such live link).
+  Result<bool> RevokeCaregiver(const std::string& ref, int64_t id);
 
  private:
   Result<std::optional<User>> FindUserBy(std::string_view column, const Params& params);

@@ -377,6 +377,40 @@ CREATE TABLE calendar_feeds (
 CREATE INDEX calendar_feeds_by_patient ON calendar_feeds (patient_id);
 )sql",
        nullptr},
+      // 13: caregivers (store/accounts.h): a patient's one-time invitations (the code's hash), the
+      // links of caregiver accounts to patients, and who entered each symptom-diary entry.
+      {13,
+       R"sql(
+CREATE TABLE caregiver_invites (
+  id @ID@,
+  patient_id BIGINT NOT NULL REFERENCES patients(id),
+  code_hash TEXT NOT NULL UNIQUE,
+  may_write INTEGER NOT NULL,
+  remind_after TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  used_at TEXT,
+  revoked_at TEXT
+);
+CREATE INDEX caregiver_invites_by_patient ON caregiver_invites (patient_id);
+CREATE TABLE caregiver_links (
+  id @ID@,
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  patient_id BIGINT NOT NULL REFERENCES patients(id),
+  name TEXT NOT NULL,
+  may_write INTEGER NOT NULL,
+  remind_after TEXT NOT NULL DEFAULT '',
+  invite_id BIGINT REFERENCES caregiver_invites(id),
+  created_at TEXT NOT NULL,
+  revoked_at TEXT,
+  revoked_by TEXT
+);
+CREATE INDEX caregiver_links_by_user ON caregiver_links (user_id);
+CREATE INDEX caregiver_links_by_patient ON caregiver_links (patient_id);
+ALTER TABLE symptoms ADD COLUMN entered_by TEXT NOT NULL DEFAULT '';
+)sql",
+       nullptr},
   };
   return all;
 }

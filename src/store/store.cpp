@@ -1157,13 +1157,14 @@ Result<SymptomEntry> Store::AddSymptom(const std::string& actor, const std::stri
     auto p = FindPatient(ref);  // in the write: locked, as every write to a patient is
     if (!p.ok()) return p.error();
     auto id = InsertReturningId(
-        "INSERT INTO symptoms (patient_id, date, symptom, severity, note, recorded_at) VALUES (?, ?, ?, ?, ?, ?) "
-        "RETURNING id",
+        "INSERT INTO symptoms (patient_id, date, symptom, severity, note, recorded_at, entered_by) VALUES (?, ?, ?, ?, "
+        "?, ?, ?) RETURNING id",
         {p->id, std::string_view(e.date), std::string_view(e.symptom), std::string_view(e.severity),
-         std::string_view(e.note), std::string_view(now)},
+         std::string_view(e.note), std::string_view(now), std::string_view(actor)},
         "symptom");
     if (!id.ok()) return id.error();
     e.id = *id;
+    e.entered_by = actor;
     Touch(p->id);
     return AppendAudit(actor, "symptom.add", ref, e.date);
   });
@@ -1173,11 +1174,12 @@ Result<SymptomEntry> Store::AddSymptom(const std::string& actor, const std::stri
 
 Result<std::vector<SymptomEntry>> Store::SymptomsOf(int64_t patient_id) {
   std::vector<SymptomEntry> out;
-  Status s = db_->Query("SELECT id, date, symptom, severity, note FROM symptoms WHERE patient_id = ? ORDER BY date, id",
-                        {patient_id}, [&](const Row& r) {
-                          out.push_back({r.Int(0), std::string(r.Text(1)), std::string(r.Text(2)),
-                                         std::string(r.Text(3)), std::string(r.Text(4))});
-                        });
+  Status s = db_->Query(
+      "SELECT id, date, symptom, severity, note, entered_by FROM symptoms WHERE patient_id = ? ORDER BY date, id",
+      {patient_id}, [&](const Row& r) {
+        out.push_back({r.Int(0), std::string(r.Text(1)), std::string(r.Text(2)), std::string(r.Text(3)),
+                       std::string(r.Text(4)), std::string(r.Text(5))});
+      });
   if (!s.ok()) return s.error();
   return out;
 }

@@ -84,10 +84,11 @@ struct StoredCourse {
 // One entry of a patient's symptom diary (patient-reported; not part of the course).
 struct SymptomEntry {
   int64_t id = 0;
-  std::string date;      // YYYY-MM-DD
-  std::string symptom;   // the patient's words, 1-200 characters
-  std::string severity;  // "mild", "moderate" or "severe" as the patient rates it
-  std::string note;      // up to 1000 characters
+  std::string date;             // YYYY-MM-DD
+  std::string symptom;          // the patient's words, 1-200 characters
+  std::string severity;         // "mild", "moderate" or "severe" as the patient rates it
+  std::string note;             // up to 1000 characters
+  std::string entered_by = {};  // the account that wrote it (schema 13; "" for older entries)
 };
 
 // An event row as a course is rebuilt from it (the columns the store reads for that).

@@ -132,6 +132,7 @@ WebApp::WebApp(std::unique_ptr<Site> site) : site_(std::move(site)) {
   AddAuth(s, router_);
   AddAccountPages(s, router_);
   AddClinicianViews(s, router_);
+  AddCaregiverPages(s, router_);  // before /care/{ref}: /care/join is matched first
   AddPatientViews(s, router_);
   AddApi(s, router_);
   AddFhirApi(s, router_);

@@ -66,6 +66,7 @@ void AddAuth(Site& site, Router& router);
 void AddAccountPages(Site& site, Router& router);
 void AddClinicianViews(Site& site, Router& router);
 void AddPatientViews(Site& site, Router& router);
+void AddCaregiverPages(Site& site, Router& router);
 void AddApi(Site& site, Router& router);
 void AddFhirApi(Site& site, Router& router);
 

@@ -13,19 +13,21 @@ std::string CookieAttributes(const Site& site) {
 
 std::string HomeOf(const Caller& c) {
   if (c.Is(store::Role::kPatient)) return "/me";
+  if (c.Is(store::Role::kCaregiver)) return "/care";
   if (c.Is(store::Role::kAdmin)) return "/admin/users";
   return "/worklist";
 }
 
 http::Response SignInPage(Site& site, const Caller& caller, int status, const std::string& error,
-                          const std::string& username) {
+                          const std::string& username, const std::string& flash = "") {
   // The login form's CSRF token: a random value in a cookie and in the form (double submit),
   // since there is no session yet.
   const std::string token = store::RandomSecret();
   PageSpec page;
   page.title = "Sign in";
+  page.flash = flash;
   page.sources = {"lenacare accounts and roles (README: Accounts and access)"};
-  page.main = "<p>For clinicians, pharmacists, patients and administrators with a lenacare account.</p>";
+  page.main = "<p>For clinicians, pharmacists, patients, caregivers and administrators with a lenacare account.</p>";
   if (!error.empty()) page.main += "<p class=\"error\" role=\"alert\" id=\"sign-in-error\">" + Escape(error) + "</p>";
   page.main +=
       "<form class=\"stack\" method=\"post\" action=\"/sign-in\">"
@@ -77,9 +79,10 @@ Result<PasswordCheck> CheckPasswordOffConnection(Site& site, const Caller& calle
 }
 
 void AddAuth(Site& site, Router& router) {
-  router.Add("GET", "/sign-in", [&site](const http::Request&, const RouteParams&, const Caller& caller) {
+  router.Add("GET", "/sign-in", [&site](const http::Request& req, const RouteParams&, const Caller& caller) {
     if (caller.signed_in()) return Redirect(HomeOf(caller));
-    return SignInPage(site, caller, 200, "", "");
+    return SignInPage(site, caller, 200, "", "",
+                      req.Query("joined") == "1" ? "Your caregiver account is ready: sign in with it." : "");
   });
 
   // Runs on the server's pool for heavy requests (WebApp::IsHeavy): the password check takes a

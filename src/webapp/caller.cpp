@@ -12,7 +12,7 @@ bool Caller::May(Capability c) const {
   const Role r = user->role;
   switch (c) {
     case Capability::kViewPatients:
-      return r != Role::kPatient;
+      return r != Role::kPatient && r != Role::kCaregiver;
     case Capability::kManageUsers:
       return r == Role::kAdmin;
   }
@@ -22,6 +22,8 @@ bool Caller::May(Capability c) const {
 bool Caller::MaySeePatient(const std::string& ref) const {
   if (!user) return false;
   if (May(Capability::kViewPatients)) return true;
+  // A caregiver's patients are reached only through /care/{ref}, which asks the use cases
+  // (app::AuthorizeView with the caregiver's live links), never through the staff routes.
   return user->role == Role::kPatient && !user->patient_ref.empty() && user->patient_ref == ref;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/records.h"
 #include "core/result.h"
 #include "http/message.h"
 #include "webapp/site.h"
@@ -41,5 +42,8 @@ http::Response CoursePage(Site& site, const http::Request& req, const Caller& ca
 
 // A path segment percent-encoded for a link ("MRN 7" -> "MRN%207").
 std::string PathSegment(const std::string& text);
+// Who has access to a patient's own pages (caregivers, the calendar link), with revocation, for the
+// course page (caregivers.cpp); "" for a role that may not revoke it.
+std::string AccessSection(const Caller& caller, const std::string& ref, const app::PatientCourseView& view);
 
 }  // namespace lenacare::webapp

@@ -8,16 +8,21 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <optional>
 #include <regex>
+#include <variant>
 
 #include "app/calculators.h"
+#include "app/caregivers.h"
+#include "app/doses.h"
 #include "app/patient_calendar.h"
 #include "app/reminders.h"
 #include "core/quantity.h"
 #include "core/text.h"
 #include "webapp/app.h"
+#include "webapp/clinician_course.h"
 #include "webapp/patient_calendar.h"
 #include "webapp/records.h"
 
@@ -39,6 +44,24 @@ std::optional<http::Response> RequirePatientAccount(Site& site, const http::Requ
     return Refuse(site, req, c, 403, "Your account is not linked to a patient record: ask your clinic to link it.");
   }
   return std::nullopt;
+}
+
+// Whose pages these are and who reads them: the patient (/me) or one of their caregivers
+// (/care/{ref}), with where the forms post and what the reader may write.
+struct Subject {
+  std::string ref;
+  std::string base;  // "/me" or "/care/<ref>"
+  bool caregiver = false;
+  bool may_write = true;     // marks doses, writes in the diary
+  std::string remind_after;  // a caregiver's dose check ("HH:MM", or "")
+  std::string patient_name;  // for a caregiver's headings
+};
+
+Subject PatientSubject(const Caller& c) { return Subject{c.user->patient_ref, "/me", false, true, "", ""}; }
+
+// "09:30" -> 570 (times are stored checked, as "HH:MM").
+int MinuteOf(const std::string& hhmm) {
+  return hhmm.size() == 5 ? std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2)) : 0;
 }
 
 std::string TimeTag(Date d) { return "<time datetime=\"" + d.ToString() + "\">" + LongDate(d) + "</time>"; }
@@ -70,35 +93,44 @@ std::string StatusHeadline(const Assessment& a) {
 }
 
 // Today's dose as the patient marked it, or the buttons to mark it (on a pill day).
-std::string DoseToday(const Caller& caller, const app::PatientHome& home) {
+std::string DoseToday(const Caller& caller, const Subject& who, const app::PatientHome& home, int minute_now) {
   const std::vector<const store::EventRecord*> rows = app::DoseRowsOn(home.events, home.today);
   std::string out = "<div id=\"dose-today\" class=\"dose-today\">";
   if (!rows.empty()) {
     const store::EventRecord& r = *rows.back();
     const bool taken = r.type == "dose-taken";
-    out += std::string("<p class=\"marked ") + (taken ? "taken" : "missed") + "\">" +
-           (taken ? "You marked today's dose as taken." : "You marked today's dose as missed.") + "</p>";
+    const std::string by = r.recorded_by == caller.name() ? (who.caregiver ? "You marked" : "You marked")
+                           : who.caregiver                ? "Marked"
+                                                          : "Your care team marked";
+    out += std::string("<p class=\"marked ") + (taken ? "taken" : "missed") + "\">" + by +
+           (taken ? " today's dose as taken." : " today's dose as missed.") + "</p>";
     if (!home.pill_day) return out + "</div>";
   } else if (!home.pill_day) {
     return "";
   } else {
-    out += "<p>Have you taken today's dose?</p>";
+    if (who.caregiver && !who.remind_after.empty() && minute_now >= MinuteOf(who.remind_after)) {
+      out += "<p class=\"error\" role=\"alert\" id=\"dose-alert\">Today's dose was not marked taken by " +
+             Escape(who.remind_after) + ".</p>";
+    }
+    out += who.caregiver ? "<p>Today's dose is not marked yet.</p>" : "<p>Have you taken today's dose?</p>";
   }
+  if (!who.may_write) return out + "</div>";
   const std::string today = home.today.ToString();
   auto button = [&](const char* what, const char* label) {
-    return "<form class=\"inline\" method=\"post\" action=\"/me/dose\">" + CsrfField(caller) +
+    return "<form class=\"inline\" method=\"post\" action=\"" + who.base + "/dose\">" + CsrfField(caller) +
            "<input type=\"hidden\" name=\"date\" value=\"" + today +
            "\"><input type=\"hidden\" name=\"what\" value=\"" + what + "\"><button type=\"submit\" id=\"dose-" + what +
            "\">" + label + "</button></form>";
   };
   if (rows.empty()) {
-    out += button("taken", "I took it") +
-           " <a class=\"button-link\" href=\"/me/missed-dose\">I missed it: what should I do?</a>";
+    out += button("taken", who.caregiver ? "It was taken" : "I took it") + " <a class=\"button-link\" href=\"" +
+           who.base + "/missed-dose\">" + (who.caregiver ? "It was missed" : "I missed it") +
+           ": what should be done?</a>";
   }
   return out + "</div>";
 }
 
-std::string StatusSection(const Caller& caller, const app::PatientHome& home) {
+std::string StatusSection(const Caller& caller, const Subject& who, const app::PatientHome& home, int minute_now) {
   const Result<app::StatusAnswer>& status = home.status;
   const Result<app::PatientCalendar>& cal = home.calendar;
   const Date today = home.today;
@@ -114,7 +146,8 @@ std::string StatusSection(const Caller& caller, const app::PatientHome& home) {
     return out + "</div></section>";
   }
   const Assessment& a = *status->check.assessment;
-  out += "<div class=\"answer\"><p class=\"headline\">" + StatusHeadline(a) + "</p>" + DoseToday(caller, home);
+  out += "<div class=\"answer\"><p class=\"headline\">" + StatusHeadline(a) + "</p>" +
+         DoseToday(caller, who, home, minute_now);
   if (a.cycle > 0 && a.status != CourseStatus::kStopped && a.status != CourseStatus::kCannotAssess) {
     out += "<p>Cycle " + std::to_string(a.cycle) + ", day " + std::to_string(a.cycle_day);
     if (a.dose) {
@@ -203,7 +236,7 @@ std::string CalendarNotes(const app::PatientCalendar& c) {
 // On /me: the next week, a link to the whole calendar and the download.
 constexpr size_t kDaysOnHome = 7;
 
-std::string CalendarSection(const Result<app::PatientCalendar>& cal) {
+std::string CalendarSection(const Subject& who, const Result<app::PatientCalendar>& cal) {
   std::string out = "<section aria-labelledby=\"calendar-heading\"><h2 id=\"calendar-heading\">The next " +
                     std::to_string(kDaysOnHome) + " days</h2>";
   if (!cal.ok()) {
@@ -214,23 +247,24 @@ std::string CalendarSection(const Result<app::PatientCalendar>& cal) {
          ". On a pill day you take your capsule; on a rest day you take no lenalidomide.</p>";
   out += DayList(c, c.today, kDaysOnHome, "The next " + std::to_string(kDaysOnHome) + " days");
   out += CalendarNotes(c);
-  out +=
-      "<p><a id=\"calendar-link\" href=\"/me/calendar\">See your whole calendar</a> · <a id=\"ics-link\" "
-      "href=\"/me/calendar.ics\">Download it (ICS file)</a></p>";
+  out += "<p><a id=\"calendar-link\" href=\"" + who.base +
+         "/calendar\">See the whole calendar</a> · <a id=\"ics-link\" "
+         "href=\"" +
+         who.base + "/calendar.ics\">Download it (ICS file)</a></p>";
   return out + "</section>";
 }
 
 // /me/calendar: every day of this cycle and the next.
-std::string WholeCalendar(const Result<app::PatientCalendar>& cal) {
+std::string WholeCalendar(const Subject& who, const Result<app::PatientCalendar>& cal) {
   if (!cal.ok()) return "<p>There is no calendar to show: " + Escape(cal.error().message) + ".</p>";
   const app::PatientCalendar& c = *cal;
   std::string out = "<p>Your dose: " + Escape(c.regimen.Describe()) +
                     ". On a pill day you take your capsule; on a rest day you take no lenalidomide.</p>";
   out += DayList(c, Date::FromCivil(1, 1, 1), 0, "Your pill days, rest days and test days");
   out += CalendarNotes(c);
-  return out +
-         "<p><a id=\"ics-link\" href=\"/me/calendar.ics\">Download your calendar (ICS file)</a> · <a "
-         "href=\"/me#reminders\">Reminders on your phone</a> · <a href=\"/me\">Back to My therapy</a></p>";
+  return out + "<p><a id=\"ics-link\" href=\"" + who.base + "/calendar.ics\">Download the calendar (ICS file)</a>" +
+         (who.caregiver ? "" : " · <a href=\"/me#reminders\">Reminders on your phone</a>") + " · <a href=\"" +
+         who.base + "\">Back</a></p>";
 }
 
 // --- reminders (the calendar subscription) -------------------------------------------------------
@@ -314,11 +348,12 @@ struct MissedDoseInput {
   bool yesterday = false;
 };
 
-std::string MissedDoseForm(const MissedDoseInput& in, const std::string& error_field) {
+std::string MissedDoseForm(const Subject& who, const MissedDoseInput& in, const std::string& error_field) {
   auto invalid = [&](const std::string& field) {
     return error_field == field ? " aria-invalid=\"true\" aria-describedby=\"missed-dose-error\"" : "";
   };
-  return "<form class=\"stack\" method=\"get\" action=\"/me/missed-dose\">"
+  return "<form class=\"stack\" method=\"get\" action=\"" + who.base +
+         "/missed-dose\">"
          "<div><label for=\"md-scheduled\">Your usual time to take it</label><input id=\"md-scheduled\" "
          "name=\"scheduled\" type=\"time\" required value=\"" +
          Escape(in.scheduled) + "\"" + invalid("scheduled") +
@@ -334,10 +369,10 @@ std::string MissedDoseForm(const MissedDoseInput& in, const std::string& error_f
 }
 
 // After the helper's answer: record what the patient did with that dose, the answer kept with it.
-std::string RecordMissedForms(const Caller& caller, Date due_on, const MissedDoseAdvice& advice) {
-  if (advice.action == MissedDoseAction::kNotYetDue) return "";
+std::string RecordMissedForms(const Caller& caller, const Subject& who, Date due_on, const MissedDoseAdvice& advice) {
+  if (advice.action == MissedDoseAction::kNotYetDue || !who.may_write) return "";
   auto form = [&](const char* what, const char* label) {
-    return "<form class=\"inline\" method=\"post\" action=\"/me/dose\">" + CsrfField(caller) +
+    return "<form class=\"inline\" method=\"post\" action=\"" + who.base + "/dose\">" + CsrfField(caller) +
            "<input type=\"hidden\" name=\"date\" value=\"" + due_on.ToString() +
            "\"><input type=\"hidden\" name=\"what\" value=\"" + what +
            "\"><input type=\"hidden\" name=\"note\" value=\"" + Escape(advice.advice) +
@@ -350,11 +385,11 @@ std::string RecordMissedForms(const Caller& caller, Date due_on, const MissedDos
   return "<p>Tell your diary:</p>" + form("missed", "Record this dose as missed");
 }
 
-std::string MissedDoseSection() {
+std::string MissedDoseSection(const Subject& who) {
   return "<section id=\"missed-dose\" aria-labelledby=\"missed-dose-heading\"><h2 id=\"missed-dose-heading\">Missed "
          "a dose?</h2><p>Give the time you usually take your capsule and the time now: lenacare answers whether to "
          "take it now or skip it, by the prescribing information.</p>" +
-         MissedDoseForm({}, "") + "</section>";
+         MissedDoseForm(who, {}, "") + "</section>";
 }
 
 // --- what to watch for ---------------------------------------------------------------------------
@@ -495,8 +530,8 @@ struct SymptomForm {
   bool failed = false;
 };
 
-std::string DiarySection(const Caller& caller, const Result<std::vector<store::SymptomEntry>>& list,
-                         const SymptomForm& form, Date today) {
+std::string DiarySection(const Caller& caller, const Subject& who, const std::vector<store::CaregiverLink>& carers,
+                         const Result<std::vector<store::SymptomEntry>>& list, const SymptomForm& form, Date today) {
   std::string out =
       "<section aria-labelledby=\"diary-heading\"><h2 id=\"diary-heading\">Symptom diary</h2><p>Write down how you "
       "feel, in your own words. Your care team can read your diary, but an entry does not alert them: if you have "
@@ -506,25 +541,36 @@ std::string DiarySection(const Caller& caller, const Result<std::vector<store::S
   } else {
     out += "<ul id=\"diary\">";
     for (auto it = list->rbegin(); it != list->rend(); ++it) {
+      const std::string by = app::CaregiverLabel(carers, it->entered_by);
       out += "<li>" + TimeTag(it->date) + ": <strong>" + Escape(it->symptom) + "</strong> (" + Escape(it->severity) +
-             ")" + (it->note.empty() ? "" : "<br>" + Lines(it->note)) + "</li>";
+             ")" + (by.empty() ? "" : " <span class=\"hint entered-by\">entered by " + Escape(by) + "</span>") +
+             (it->note.empty() ? "" : "<br>" + Lines(it->note)) + "</li>";
     }
     out += "</ul>";
     if (list->empty()) out += "<p>No entries yet.</p>";
   }
+  if (!who.may_write) return out + "</section>";
   // The patient's words are echoed back after an error, unless far too long to be typed.
   auto echo = [](const std::string& v) { return v.size() <= 2000 ? Escape(v) : std::string(); };
-  const std::string bad = form.failed ? form.error.field : "";
+  auto is_bad = [&](const std::string& field) {
+    if (!form.failed) return false;
+    if (form.error.field == field) return true;
+    for (const Problem& p : form.error.problems) {
+      if (p.code == field) return true;
+    }
+    return false;
+  };
   auto invalid = [&](const std::string& field) {
-    return bad == field ? " aria-invalid=\"true\" aria-describedby=\"symptom-error\"" : "";
+    return is_bad(field) ? " aria-invalid=\"true\" aria-describedby=\"symptom-error\"" : "";
   };
   out += "<h3 id=\"diary-add\">Add an entry</h3>";
-  out +=
-      "<form id=\"form-symptom\" class=\"stack\" method=\"post\" action=\"/me/symptoms\" "
-      "aria-labelledby=\"diary-add\">" +
-      CsrfField(caller);
+  out += "<form id=\"form-symptom\" class=\"stack\" method=\"post\" action=\"" + who.base +
+         "/symptoms\" aria-labelledby=\"diary-add\">" + CsrfField(caller);
   if (form.failed) {
-    out += "<p class=\"error\" role=\"alert\" id=\"symptom-error\">" + Escape(form.error.Describe()) + "</p>";
+    out += "<div class=\"error\" role=\"alert\" id=\"symptom-error\"><p>Please correct:</p><ul>";
+    for (const Problem& p : form.error.problems) out += "<li>" + Escape(p.message) + "</li>";
+    if (form.error.problems.empty()) out += "<li>" + Escape(form.error.message) + "</li>";
+    out += "</ul></div>";
   }
   const std::string date = form.failed ? echo(form.entry.date) : today.ToString();
   out +=
@@ -535,13 +581,13 @@ std::string DiarySection(const Caller& caller, const Result<std::vector<store::S
       "<div><label for=\"symptom-text\">Symptom <span class=\"hint\">(in your own words, up to 200 "
       "characters)</span></label><input id=\"symptom-text\" name=\"symptom\" required maxlength=\"200\" value=\"" +
       echo(form.entry.symptom) + "\"" + invalid("symptom") + "></div>";
-  out += "<fieldset" + std::string(bad == "severity" ? " aria-describedby=\"symptom-error\"" : "") +
+  out += "<fieldset" + std::string(is_bad("severity") ? " aria-describedby=\"symptom-error\"" : "") +
          "><legend>How bad is it?</legend>";
   for (const char* level : {"mild", "moderate", "severe"}) {
     const std::string id = std::string("severity-") + level;
     out += "<div><label for=\"" + id + "\"><input type=\"radio\" id=\"" + id + "\" name=\"severity\" value=\"" + level +
            "\" required" + (form.entry.severity == level ? " checked" : "") +
-           (bad == "severity" ? " aria-invalid=\"true\"" : "") + "> " + level + "</label></div>";
+           (is_bad("severity") ? " aria-invalid=\"true\"" : "") + "> " + level + "</label></div>";
   }
   out += "</fieldset>";
   out +=
@@ -554,15 +600,30 @@ std::string DiarySection(const Caller& caller, const Result<std::vector<store::S
 
 // --- the page ------------------------------------------------------------------------------------
 
-http::Response MePage(Site& site, const Caller& caller, int http_status, const SymptomForm& form,
+std::string CaregiversTeaser() {
+  return "<section id=\"caregivers\" aria-labelledby=\"caregivers-heading\"><h2 id=\"caregivers-heading\">People "
+         "who help you</h2><p>Someone who helps you with your medicine (a partner, a son or daughter) can see your "
+         "calendar and your diary on their own account, and, if you allow it, mark your doses and write in your "
+         "diary. <a href=\"/me/caregivers\">Invite or remove a caregiver</a></p></section>";
+}
+
+http::Response MePage(Site& site, const Caller& caller, const Subject& who, int http_status, const SymptomForm& form,
                       const std::string& flash) {
-  const std::string ref = caller.user->patient_ref;
   Result<app::PatientHome> read = Error::Failed("", "");
   Result<std::optional<store::CalendarFeed>> link = std::optional<store::CalendarFeed>();
+  std::vector<store::CaregiverLink> carers;
   {
     Site::Db db = site.Connect(caller);
-    read = app::ReadPatientHome(db.ctx, ref);
-    link = app::CalendarLinkOf(db.ctx, ref);
+    read = app::ReadPatientHome(db.ctx, who.ref);
+    if (!who.caregiver) link = app::CalendarLinkOf(db.ctx, who.ref);
+    auto links = db.accounts.CaregiversOf(who.ref);
+    if (links.ok()) carers = std::move(links).value();
+  }
+  if (!read.ok() && read.error().kind == ErrorKind::kForbidden) {
+    PageSpec refused;
+    refused.title = "Not allowed";
+    refused.main = "<p class=\"error\" role=\"alert\">" + Escape(PlainError(read.error())) + ".</p>";
+    return Html(403, site.Page(caller, refused));
   }
   app::PatientHome home;
   home.today = site.clock.Today();
@@ -573,17 +634,23 @@ http::Response MePage(Site& site, const Caller& caller, int http_status, const S
     home.calendar = read.error();
     home.diary = read.error();
   }
-  const Date today = home.today;
-  const Result<app::StatusAnswer>& status = home.status;
   const Result<app::PatientCalendar>& cal = home.calendar;
-  const Result<std::vector<store::SymptomEntry>>& diary = home.diary;
   PageSpec page;
-  page.title = "My therapy";
-  page.description = "Your lenalidomide therapy: today, your calendar, missed doses, what to watch for.";
+  if (who.caregiver) {
+    const std::string name =
+        home.status.ok() && !home.status->patient.name.empty() ? home.status->patient.name : who.ref;
+    page.title = "Therapy of " + name;
+    page.description = "The lenalidomide therapy of a person you help: today, the calendar, the diary.";
+  } else {
+    page.title = "My therapy";
+    page.description = "Your lenalidomide therapy: today, your calendar, missed doses, what to watch for.";
+  }
   page.flash = flash;
-  page.main = StatusSection(caller, home) + CalendarSection(cal) + RemindersSection(caller, link) +
-              MissedDoseSection() + WatchSection(site, page) + RemsSection(status) +
-              DiarySection(caller, diary, form, today);
+  page.main = StatusSection(caller, who, home, site.clock.MinuteOfDay()) + CalendarSection(who, cal);
+  if (!who.caregiver) page.main += RemindersSection(caller, link);
+  page.main += MissedDoseSection(who) + WatchSection(site, page) + RemsSection(home.status);
+  if (!who.caregiver) page.main += CaregiversTeaser();
+  page.main += DiarySection(caller, who, carers, home.diary, form, home.today);
   if (cal.ok()) {
     page.sources.insert(page.sources.begin(), cal->sources.begin(), cal->sources.end());
     page.unverified = page.unverified || !cal->verified;
@@ -591,35 +658,75 @@ http::Response MePage(Site& site, const Caller& caller, int http_status, const S
   return Html(http_status, site.Page(caller, page));
 }
 
-}  // namespace
+// A missed-dose helper's error in plain words (the form's labels name the fields).
+std::string MissedDoseMessage(const Error& e) {
+  if (e.field == "scheduled") return "The usual time: " + e.message;
+  if (e.field == "now") return e.message.rfind("The time now", 0) == 0 ? e.message : "The time now: " + e.message;
+  return PlainError(e);
+}
 
-void AddPatientViews(Site& site, Router& router) {
-  router.Add("GET", "/me", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
-    if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
+// The routes of a patient's own pages under `base` ("/me" or "/care/{ref}"), for whoever `resolve`
+// accepts: the patient, or a caregiver the patient invited.
+using Resolve =
+    std::function<std::variant<Subject, http::Response>(const http::Request&, const RouteParams&, const Caller&)>;
+
+std::optional<http::Response> CheckForm(Site& site, const http::Request& req, const Caller& c,
+                                        const std::multimap<std::string, std::string>& fields) {
+  if (CsrfOk(c, fields)) return std::nullopt;
+  return Refuse(site, req, c, 403, "The form was not sent from this site: reload the page and try again.");
+}
+
+// Every problem of a symptom entry at once (the use case checks them again).
+Error SymptomProblems(const store::SymptomEntry& e, Date today) {
+  std::vector<Problem> problems;
+  auto date = Date::Parse(e.date);
+  if (!date.ok()) {
+    problems.push_back(
+        {"date", e.date.empty() ? "Date: give the day of the symptom" : "Date: give a date as YYYY-MM-DD", ""});
+  } else if (*date > today) {
+    problems.push_back({"date", "Date: it is after today", ""});
+  }
+  if (e.symptom.empty()) problems.push_back({"symptom", "Symptom: write what you feel", ""});
+  if (e.symptom.size() > 200) problems.push_back({"symptom", "Symptom: write at most 200 characters", ""});
+  if (e.severity != "mild" && e.severity != "moderate" && e.severity != "severe") {
+    problems.push_back({"severity", "How bad is it: choose mild, moderate or severe", ""});
+  }
+  if (e.note.size() > 1000) problems.push_back({"note", "Note: write at most 1000 characters", ""});
+  if (problems.empty()) return Error::BadInput("", "");
+  Error out = Error::BadInput(problems.front().code, "");
+  for (const Problem& p : problems) out.message += (out.message.empty() ? "" : "; ") + p.message;
+  out.problems = std::move(problems);
+  return out;
+}
+
+void AddSubjectRoutes(Site& site, Router& router, const std::string& base, const Resolve& resolve) {
+  router.Add("GET", base, [&site, resolve](const http::Request& req, const RouteParams& p, const Caller& c) {
+    auto who = resolve(req, p, c);
+    if (auto* refused = std::get_if<http::Response>(&who)) return *refused;
     static const std::map<std::string, std::string> kSaved = {
-        {"symptom", "Saved your diary entry."},
-        {"taken", "Recorded: you took your dose."},
-        {"missed", "Recorded: you missed your dose."},
+        {"symptom", "Saved the diary entry."},
+        {"taken", "Recorded: the dose was taken."},
+        {"missed", "Recorded: the dose was missed."},
         {"reminders", "Your reminder time is changed."},
         {"reminders-off", "Your reminders are stopped: the calendar link no longer works."}};
     const auto saved = kSaved.find(req.Query("saved"));
-    return MePage(site, c, 200, SymptomForm{}, saved == kSaved.end() ? "" : saved->second);
+    return MePage(site, c, std::get<Subject>(who), 200, SymptomForm{}, saved == kSaved.end() ? "" : saved->second);
   });
 
-  // A dose marked taken or missed by the patient: the dose diary the engine reads, checked like
-  // every write (a dose on a rest day or during a hold is refused with the reason).
-  router.Add("POST", "/me/dose", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
-    if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
+  // A dose marked taken or missed: the dose diary the engine reads, checked like every write (a
+  // dose on a rest day or during a hold is refused with the reason).
+  router.Add("POST", base + "/dose", [&site, resolve](const http::Request& req, const RouteParams& p, const Caller& c) {
+    auto resolved = resolve(req, p, c);
+    if (auto* refused = std::get_if<http::Response>(&resolved)) return *refused;
+    const Subject& who = std::get<Subject>(resolved);
     const auto fields = FormFields(req);
-    if (!CsrfOk(c, fields)) {
-      return Refuse(site, req, c, 403, "The form was not sent from this site: reload the page and try again.");
-    }
+    if (auto refuse = CheckForm(site, req, c, fields)) return *refuse;
     const std::string what = Field(fields, "what");
     if (what != "taken" && what != "missed") {
-      return Refuse(site, req, c, 400, "Choose whether you took the dose or missed it.");
+      return Refuse(site, req, c, 400, "Choose whether the dose was taken or missed.");
     }
     app::RecordRequest r;
-    r.patient = c.user->patient_ref;
+    r.patient = who.ref;
     r.kind = what == "taken" ? "dose" : "missed";
     r.date = Field(fields, "date");
     r.reason = Field(fields, "note");
@@ -629,10 +736,157 @@ void AddPatientViews(Site& site, Router& router) {
       Site::Db db = site.Connect(c);
       stored = app::RecordEvent(db.ctx, r);
     }
-    if (stored.ok()) return Redirect("/me?saved=" + what);
+    if (stored.ok()) return Redirect(who.base + "?saved=" + what);
     return Refuse(site, req, c, ErrorStatus(stored.error()),
-                  "Your dose could not be recorded: " + PlainError(stored.error()) + ". Ask your care team.");
+                  "The dose could not be recorded: " + PlainError(stored.error()) + ". Ask the care team.");
   });
+
+  router.Add("POST", base + "/symptoms",
+             [&site, resolve](const http::Request& req, const RouteParams& p, const Caller& c) {
+               auto resolved = resolve(req, p, c);
+               if (auto* refused = std::get_if<http::Response>(&resolved)) return *refused;
+               const Subject& who = std::get<Subject>(resolved);
+               const auto fields = FormFields(req);
+               if (auto refuse = CheckForm(site, req, c, fields)) return *refuse;
+               SymptomForm form;
+               form.entry.date = Field(fields, "date");
+               form.entry.symptom = Field(fields, "symptom");
+               form.entry.severity = Field(fields, "severity");
+               form.entry.note = Field(fields, "note");
+               form.error = SymptomProblems(form.entry, site.clock.Today());
+               form.failed = !form.error.problems.empty();
+               if (!form.failed) {
+                 Result<store::SymptomEntry> added = Error::Failed("", "");
+                 {
+                   Site::Db db = site.Connect(c);
+                   added = app::AddSymptom(db.ctx, who.ref, form.entry);
+                 }
+                 if (added.ok()) return Redirect(who.base + "?saved=symptom");
+                 form.error = added.error();
+                 form.failed = true;
+               }
+               return MePage(site, c, who, ErrorStatus(form.error), form, "");
+             });
+
+  router.Add("GET", base + "/calendar",
+             [&site, resolve](const http::Request& req, const RouteParams& p, const Caller& c) {
+               auto resolved = resolve(req, p, c);
+               if (auto* refused = std::get_if<http::Response>(&resolved)) return *refused;
+               const Subject& who = std::get<Subject>(resolved);
+               Result<app::PatientCalendar> cal = Error::Failed("", "");
+               {
+                 Site::Db db = site.Connect(c);
+                 cal = app::ReadPatientCalendar(db.ctx, who.ref);
+               }
+               PageSpec page;
+               page.title = who.caregiver ? "Calendar" : "Your calendar";
+               page.main = WholeCalendar(who, cal);
+               if (cal.ok()) {
+                 page.sources = cal->sources;
+                 page.unverified = !cal->verified;
+               }
+               return Html(200, site.Page(c, page));
+             });
+
+  router.Add("GET", base + "/calendar.ics",
+             [&site, resolve](const http::Request& req, const RouteParams& p, const Caller& c) {
+               auto resolved = resolve(req, p, c);
+               if (auto* refused = std::get_if<http::Response>(&resolved)) return *refused;
+               const Subject& who = std::get<Subject>(resolved);
+               Result<app::PatientCalendar> cal = Error::Failed("", "");
+               {
+                 Site::Db db = site.Connect(c);
+                 cal = app::ReadPatientCalendar(db.ctx, who.ref);
+               }
+               if (cal.ok()) return IcsResponse(*cal, site.clock);
+               PageSpec page;
+               page.title = "No calendar to download";
+               page.main = "<p class=\"error\" role=\"alert\">" + Escape(PlainError(cal.error())) +
+                           ".</p><p><a href=\"" + who.base + "\">Back</a></p>";
+               return Html(ErrorStatus(cal.error()), site.Page(c, page));
+             });
+
+  router.Add(
+      "GET", base + "/missed-dose", [&site, resolve](const http::Request& req, const RouteParams& p, const Caller& c) {
+        auto resolved = resolve(req, p, c);
+        if (auto* refused = std::get_if<http::Response>(&resolved)) return *refused;
+        const Subject& who = std::get<Subject>(resolved);
+        MissedDoseInput in{req.Query("scheduled"), req.Query("now"), req.Query("yesterday") == "on"};
+        PageSpec page;
+        page.title = "Missed a dose?";
+        int status = 200;
+        std::string answer, error_field;
+        if (!in.scheduled.empty() || !in.now.empty()) {
+          std::optional<Error> error;
+          Result<app::PatientMissedDoseAnswer> r = Error::Failed("", "");
+          {
+            Site::Db db = site.Connect(c);
+            r = app::PatientMissedDose(db.ctx, who.ref, {in.scheduled, in.now, in.yesterday});
+          }
+          if (!r.ok()) {
+            error = r.error();
+            if (error->field == "now" && error->message.find("due yesterday") != std::string::npos) {
+              error->message =
+                  "The time now is earlier than the usual time: if the dose was due yesterday, tick \"The "
+                  "missed dose was due yesterday\"";
+            }
+          } else if (!r->no_dose.empty()) {
+            answer = "<div class=\"answer\" role=\"status\"><p class=\"headline\">" + Escape(r->no_dose) + "</p></div>";
+          } else {
+            answer = "<div class=\"answer\" role=\"status\"><p class=\"headline\">" + Escape(r->rule->advice) +
+                     "</p><p>Hours since the usual time: " +
+                     Escape(FormatNumber(std::round(r->rule->hours_late * 100) / 100)) + "</p>" +
+                     RecordMissedForms(c, who, r->due_on, *r->rule) + "</div>";
+            page.sources = r->sources;
+            page.unverified = !r->verified;
+          }
+          if (error) {
+            status = ErrorStatus(*error);
+            error_field = error->field;
+            answer = "<p class=\"error\" role=\"alert\" id=\"missed-dose-error\">" + Escape(MissedDoseMessage(*error)) +
+                     "</p>";
+          }
+        }
+        page.main = "<section id=\"missed-dose\" aria-labelledby=\"missed-dose-heading\">" + answer +
+                    "<h2 id=\"missed-dose-heading\">When was it due?</h2>" + MissedDoseForm(who, in, error_field) +
+                    "</section><p><a href=\"" + who.base + "\">Back</a></p>";
+        return Html(status, site.Page(c, page));
+      });
+}
+
+}  // namespace
+
+void AddPatientViews(Site& site, Router& router) {
+  AddSubjectRoutes(
+      site, router, "/me",
+      [&site](const http::Request& req, const RouteParams&, const Caller& c) -> std::variant<Subject, http::Response> {
+        if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
+        return PatientSubject(c);
+      });
+  // A caregiver's view of a patient who invited them: 403 for anyone else, whether or not the
+  // patient exists.
+  AddSubjectRoutes(site, router, "/care/{ref}",
+                   [&site](const http::Request& req, const RouteParams& p,
+                           const Caller& c) -> std::variant<Subject, http::Response> {
+                     if (!c.signed_in())
+                       return Refuse(site, req, c, 401, "Sign in to see the pages of the person you help.");
+                     if (!c.Is(store::Role::kCaregiver)) {
+                       return Refuse(site, req, c, 403, "These pages are for caregivers.");
+                     }
+                     const std::string ref = p.at("ref");
+                     Result<std::vector<store::CaregiverLink>> links = Error::Failed("", "");
+                     {
+                       Site::Db db = site.Connect(c);
+                       links = db.accounts.LinksOfCaregiver(c.user->id);
+                     }
+                     if (links.ok()) {
+                       for (const store::CaregiverLink& l : *links) {
+                         if (l.patient_ref == ref)
+                           return Subject{ref, "/care/" + PathSegment(ref), true, l.may_write, l.remind_after, ""};
+                       }
+                     }
+                     return Refuse(site, req, c, 403, "You do not have access to this person's pages.");
+                   });
 
   router.Add("POST", "/me/reminders", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
     if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
@@ -702,114 +956,6 @@ void AddPatientViews(Site& site, Router& router) {
     r.content_type = "text/calendar; charset=utf-8";
     r.body = FeedText(**feed, site.clock);
     return r;
-  });
-
-  router.Add("POST", "/me/symptoms", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
-    if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
-    const auto fields = FormFields(req);
-    if (!CsrfOk(c, fields)) {
-      return Refuse(site, req, c, 403, "The form was not sent from this site: reload the page and try again.");
-    }
-    SymptomForm form;
-    form.entry.date = Field(fields, "date");
-    form.entry.symptom = Field(fields, "symptom");
-    form.entry.severity = Field(fields, "severity");
-    form.entry.note = Field(fields, "note");
-    auto date = Date::Parse(form.entry.date);
-    if (!date.ok()) {
-      form.error = Error::BadInput(
-          "date", form.entry.date.empty() ? "missing: give the day you had the symptom" : "give a date as YYYY-MM-DD");
-      form.failed = true;
-    } else if (*date > site.clock.Today()) {
-      form.error = Error::BadInput("date", "is after today");
-      form.failed = true;
-    }
-    if (!form.failed) {
-      Result<store::SymptomEntry> added = Error::Failed("", "");
-      {
-        Site::Db db = site.Connect(c);
-        added = app::AddSymptom(db.ctx, c.user->patient_ref, form.entry);
-      }
-      if (added.ok()) return Redirect("/me?saved=symptom");
-      form.error = added.error();
-      form.failed = true;
-    }
-    return MePage(site, c, ErrorStatus(form.error), form, "");
-  });
-
-  router.Add("GET", "/me/calendar", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
-    if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
-    Result<app::PatientCalendar> cal = Error::Failed("", "");
-    {
-      Site::Db db = site.Connect(c);
-      cal = app::ReadPatientCalendar(db.ctx, c.user->patient_ref);
-    }
-    PageSpec page;
-    page.title = "Your calendar";
-    page.main = WholeCalendar(cal);
-    if (cal.ok()) {
-      page.sources = cal->sources;
-      page.unverified = !cal->verified;
-    }
-    return Html(200, site.Page(c, page));
-  });
-
-  router.Add("GET", "/me/calendar.ics", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
-    if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
-    Result<app::PatientCalendar> cal = Error::Failed("", "");
-    {
-      Site::Db db = site.Connect(c);
-      cal = app::ReadPatientCalendar(db.ctx, c.user->patient_ref);
-    }
-    if (cal.ok()) return IcsResponse(*cal, site.clock);
-    PageSpec page;
-    page.title = "No calendar to download";
-    page.main = "<p class=\"error\" role=\"alert\">" + Escape(cal.error().message) +
-                ".</p><p><a href=\"/me\">Back to My therapy</a></p>";
-    return Html(ErrorStatus(cal.error()), site.Page(c, page));
-  });
-
-  router.Add("GET", "/me/missed-dose", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
-    if (auto refuse = RequirePatientAccount(site, req, c)) return *refuse;
-    MissedDoseInput in{req.Query("scheduled"), req.Query("now"), req.Query("yesterday") == "on"};
-    PageSpec page;
-    page.title = "Missed a dose?";
-    int status = 200;
-    std::string answer, error_field;
-    if (!in.scheduled.empty() || !in.now.empty()) {
-      std::optional<Error> error;
-      Result<app::PatientMissedDoseAnswer> r = Error::Failed("", "");
-      {
-        Site::Db db = site.Connect(c);
-        r = app::PatientMissedDose(db.ctx, c.user->patient_ref, {in.scheduled, in.now, in.yesterday});
-      }
-      if (!r.ok()) {
-        error = r.error();
-        if (error->field == "now" && error->message.find("due yesterday") != std::string::npos) {
-          error->message =
-              "is earlier than your usual time: if the dose was due yesterday, tick \"The missed dose was due "
-              "yesterday\"";
-        }
-      } else if (!r->no_dose.empty()) {
-        answer = "<div class=\"answer\" role=\"status\"><p class=\"headline\">" + Escape(r->no_dose) + "</p></div>";
-      } else {
-        answer =
-            "<div class=\"answer\" role=\"status\"><p class=\"headline\">" + Escape(r->rule->advice) +
-            "</p><p>Hours since your usual time: " + Escape(FormatNumber(std::round(r->rule->hours_late * 100) / 100)) +
-            "</p>" + RecordMissedForms(c, r->due_on, *r->rule) + "</div>";
-        page.sources = r->sources;
-        page.unverified = !r->verified;
-      }
-      if (error) {
-        status = 400;
-        error_field = error->field;
-        answer = "<p class=\"error\" role=\"alert\" id=\"missed-dose-error\">" + Escape(error->Describe()) + "</p>";
-      }
-    }
-    page.main = "<section id=\"missed-dose\" aria-labelledby=\"missed-dose-heading\">" + answer +
-                "<h2 id=\"missed-dose-heading\">When was it due?</h2>" + MissedDoseForm(in, error_field) +
-                "</section><p><a href=\"/me\">Back to My therapy</a></p>";
-    return Html(status, site.Page(c, page));
   });
 }
 

@@ -33,8 +33,18 @@ Site::Db Site::Connect(const Caller& caller) {
   store::Store& st = lease.store();
   const std::string actor = Actor(caller);
   app::Context ctx{k, clock, &st, actor};
-  if (caller.user) ctx.authority = app::Authority::Of(*caller.user);
-  return Db{std::move(lease), std::move(ctx), store::Accounts(st, actor)};
+  store::Accounts accounts(st, actor);
+  if (caller.user) {
+    ctx.authority = app::Authority::Of(*caller.user);
+    if (caller.user->role == store::Role::kCaregiver) {
+      // The caregiver's live links, read for each request: a link revoked a moment ago is gone.
+      auto links = accounts.LinksOfCaregiver(caller.user->id);
+      if (links.ok()) {
+        for (const store::CaregiverLink& l : *links) ctx.authority.care.push_back({l.patient_ref, l.may_write});
+      }
+    }
+  }
+  return Db{std::move(lease), std::move(ctx), std::move(accounts)};
 }
 
 const std::string* Site::StaticFile(const std::string& name) const {
@@ -62,6 +72,7 @@ std::string Site::Page(const Caller& caller, const PageSpec& page) const {
   if (caller.MayDo(app::Act::kImport)) nav += NavItem("/import", "Import");
   if (caller.May(Capability::kManageUsers)) nav += NavItem("/admin/users", "Users");
   if (caller.Is(store::Role::kPatient)) nav += NavItem("/me", "My therapy");
+  if (caller.Is(store::Role::kCaregiver)) nav += NavItem("/care", "People I help");
   std::string account;
   if (caller.signed_in()) {
     account = "<span>Signed in as <a href=\"/account\"><strong>" + Escape(caller.user->username) + "</strong></a> (" +

@@ -25,6 +25,7 @@ class MovingClock final : public Clock {
   std::chrono::system_clock::time_point Now() const override {
     return std::chrono::system_clock::time_point(std::chrono::hours(24 * Today().days() + 12)) + seconds(offset_);
   }
+  int MinuteOfDay() const override { return 12 * 60; }
   void Advance(seconds by) { offset_ += by.count(); }
   int64_t NowMs() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Now().time_since_epoch()).count();

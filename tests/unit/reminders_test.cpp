@@ -211,7 +211,7 @@ TEST_F(Reminders, LinksAreMadeOnlyByThePatientWithTheFormsTokenAndABadTimeIsRefu
   EXPECT_EQ(site_.Count("calendar_feeds"), before);
   // Another patient's link, by the use case: forbidden.
   auto ctx = testing::TestContext(&site_.store(), kUser);
-  ctx.authority = app::Authority{app::Authority::Kind::kUser, store::Role::kPatient, "DEMO-1001"};
+  ctx.authority = app::Authority{app::Authority::Kind::kUser, store::Role::kPatient, "DEMO-1001", {}};
   auto other = app::MakeCalendarLink(ctx, kRef, "08:00");
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().kind, ErrorKind::kForbidden);
@@ -238,7 +238,7 @@ TEST_F(Reminders, ThePatientMarksTodaysDoseTakenAndTheClinicianSeesIt) {
 TEST_F(Reminders, APatientCannotMarkADoseForAnotherPatientNorOnADayThatIsNoPillDay) {
   const int64_t before = site_.Count("events");
   auto ctx = testing::TestContext(&site_.store(), kUser);
-  ctx.authority = app::Authority{app::Authority::Kind::kUser, store::Role::kPatient, kRef};
+  ctx.authority = app::Authority{app::Authority::Kind::kUser, store::Role::kPatient, kRef, {}};
   app::RecordRequest r;
   r.patient = "DEMO-1001";
   r.kind = "dose";
