@@ -23,7 +23,9 @@ DoseAdherence Adherence(const Knowledge& k, const Course& course, const std::vec
   out.from = to.AddDays(1 - days);
   if (out.from < course.start_date) out.from = course.start_date;
   for (Date d = out.from; d <= to; d = d.AddDays(1)) {
-    if (Evaluate(k, course, d).status != CourseStatus::kTaking) continue;
+    // A day counts when a dose was due (the engine's "taking") or one was marked (a dose taken on
+    // the morning of a hold recorded later that day still counts).
+    if (Evaluate(k, course, d).status != CourseStatus::kTaking && DoseRowsOn(rows, d).empty()) continue;
     DoseDay day{d, DoseMark::kUnmarked, "", ""};
     for (const store::EventRecord* r : DoseRowsOn(rows, d)) {
       day.mark = r->type == "dose-taken" ? DoseMark::kTaken : DoseMark::kMissed;

@@ -31,7 +31,8 @@ struct DoseAdherence {
 
 // The dose rows in force (not corrected or retracted) of one date, the latest last.
 std::vector<const store::EventRecord*> DoseRowsOn(const std::vector<store::EventRecord>& rows, Date date);
-// The pill days of the `days` days up to `to` (on or after the course's start) and how each was
+// The pill days of the `days` days up to `to` (on or after the course's start), and the days a dose
+// was marked on although none was due (e.g. taken before a hold that day), and how each was
 // marked; a day marked both ways counts by its latest mark.
 DoseAdherence Adherence(const Knowledge& k, const Course& course, const std::vector<store::EventRecord>& rows, Date to,
                         int days);

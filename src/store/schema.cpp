@@ -411,6 +411,19 @@ CREATE INDEX caregiver_links_by_patient ON caregiver_links (patient_id);
 ALTER TABLE symptoms ADD COLUMN entered_by TEXT NOT NULL DEFAULT '';
 )sql",
        nullptr},
+      // 14: the questions a patient (or a caregiver who may write) notes down for the next visit.
+      {14,
+       R"sql(
+CREATE TABLE visit_questions (
+  id @ID@,
+  patient_id BIGINT NOT NULL REFERENCES patients(id),
+  text TEXT NOT NULL,
+  entered_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX visit_questions_by_patient ON visit_questions (patient_id, id);
+)sql",
+       nullptr},
   };
   return all;
 }

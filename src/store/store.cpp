@@ -1184,6 +1184,33 @@ Result<std::vector<SymptomEntry>> Store::SymptomsOf(int64_t patient_id) {
   return out;
 }
 
+Result<VisitQuestion> Store::AddQuestion(const std::string& actor, const std::string& ref, const std::string& text) {
+  VisitQuestion q{0, text, actor, Now()};
+  Status s = Transaction([&]() -> Status {
+    auto p = FindPatient(ref);
+    if (!p.ok()) return p.error();
+    auto id = InsertReturningId(
+        "INSERT INTO visit_questions (patient_id, text, entered_by, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+        {p->id, std::string_view(q.text), std::string_view(q.entered_by), std::string_view(q.created_at)}, "question");
+    if (!id.ok()) return id.error();
+    q.id = *id;
+    return AppendAudit(actor, "question.add", ref, "");
+  });
+  if (!s.ok()) return s.error();
+  return q;
+}
+
+Result<std::vector<VisitQuestion>> Store::QuestionsOf(int64_t patient_id) {
+  std::vector<VisitQuestion> out;
+  Status s =
+      db_->Query("SELECT id, text, entered_by, created_at FROM visit_questions WHERE patient_id = ? ORDER BY id",
+                 {patient_id}, [&](const Row& r) {
+                   out.push_back({r.Int(0), std::string(r.Text(1)), std::string(r.Text(2)), std::string(r.Text(3))});
+                 });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
 Result<std::map<int64_t, std::vector<SymptomEntry>>> Store::SevereSymptoms(Date as_of, int64_t first, int64_t last) {
   std::map<int64_t, std::vector<SymptomEntry>> out;
   Status s = db_->Query(

@@ -91,6 +91,12 @@ struct SymptomEntry {
   std::string entered_by = {};  // the account that wrote it (schema 13; "" for older entries)
 };
 
+// A question noted down for the next visit.
+struct VisitQuestion {
+  int64_t id = 0;
+  std::string text, entered_by, created_at;
+};
+
 // An event row as a course is rebuilt from it (the columns the store reads for that).
 struct CourseEventRow {
   int64_t id = 0;
@@ -250,6 +256,9 @@ class Store {
   Result<SymptomEntry> AddSymptom(const std::string& actor, const std::string& ref, SymptomEntry e);
   Result<std::vector<SymptomEntry>> Symptoms(const std::string& actor, const std::string& ref);
   Result<std::vector<SymptomEntry>> SymptomsOf(int64_t patient_id);  // not audited: the caller audits
+  // Questions for the next visit (the caller checks the text).
+  Result<VisitQuestion> AddQuestion(const std::string& actor, const std::string& ref, const std::string& text);
+  Result<std::vector<VisitQuestion>> QuestionsOf(int64_t patient_id);  // not audited: the caller audits
   // Every patient's entries rated severe up to a date, by patient row id (for the worklist).
   // (Of the patients with row ids from first to last.)
   Result<std::map<int64_t, std::vector<SymptomEntry>>> SevereSymptoms(

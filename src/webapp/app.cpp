@@ -133,6 +133,7 @@ WebApp::WebApp(std::unique_ptr<Site> site) : site_(std::move(site)) {
   AddAccountPages(s, router_);
   AddClinicianViews(s, router_);
   AddCaregiverPages(s, router_);  // before /care/{ref}: /care/join is matched first
+  AddReportPages(s, router_);
   AddPatientViews(s, router_);
   AddApi(s, router_);
   AddFhirApi(s, router_);

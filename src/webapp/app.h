@@ -67,6 +67,7 @@ void AddAccountPages(Site& site, Router& router);
 void AddClinicianViews(Site& site, Router& router);
 void AddPatientViews(Site& site, Router& router);
 void AddCaregiverPages(Site& site, Router& router);
+void AddReportPages(Site& site, Router& router);  // the care team's visit reports
 void AddApi(Site& site, Router& router);
 void AddFhirApi(Site& site, Router& router);
 

@@ -386,6 +386,21 @@ void GradeLines(const Knowledge& k, LabTest test, ChartSpec& chart, Sources& src
   }
 }
 
+}  // namespace
+
+void AddThresholdLines(const Knowledge& k, const std::string& indication, LabTest test, ChartSpec& chart,
+                       std::vector<std::string>& also, SourceList& src) {
+  if (test == LabTest::kHemoglobin) {
+    GradeLines(k, test, chart, src);
+    chart.lines_note = "No hold rule uses hemoglobin.";
+  } else {
+    HoldLines(k, indication, test, chart, also, src);
+    chart.lines_note = "No hold rule of this indication uses this count.";
+  }
+}
+
+namespace {
+
 std::string CountChart(const Knowledge& k, const std::vector<DatedEvent>& events, const std::string& indication,
                        LabTest test, const std::string& id, const std::string& title, Sources& src) {
   ChartSpec chart;
@@ -402,13 +417,7 @@ std::string CountChart(const Knowledge& k, const std::vector<DatedEvent>& events
   }
   chart.series.push_back(std::move(series));
   std::vector<std::string> also;
-  if (test == LabTest::kHemoglobin) {
-    GradeLines(k, test, chart, src);
-    chart.lines_note = "No hold rule uses hemoglobin.";
-  } else {
-    HoldLines(k, indication, test, chart, also, src);
-    chart.lines_note = "No hold rule of this indication uses this count.";
-  }
+  AddThresholdLines(k, indication, test, chart, also, src);
   if (indication.empty()) chart.lines_note = "No course: no hold thresholds to draw.";
   std::string out = "<h3>" + Escape(title) + "</h3>" + RenderChart(chart);
   for (const std::string& a : also) out += "<p class=\"hint\">" + Escape(a) + "</p>";

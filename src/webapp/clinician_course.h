@@ -11,6 +11,8 @@
 #include "app/records.h"
 #include "core/result.h"
 #include "http/message.h"
+#include "knowledge/lab_test.h"
+#include "webapp/charts.h"
 #include "webapp/site.h"
 
 namespace lenacare::webapp {
@@ -39,6 +41,12 @@ struct FailedForm {
 // `flash` confirms a recording; `failed` re-renders a form with its error (with `status` 400).
 http::Response CoursePage(Site& site, const http::Request& req, const Caller& caller, const std::string& ref,
                           const std::string& as_of, int status, const std::string& flash, const FailedForm* failed);
+
+// The thresholds a chart of `test` draws for `indication`, from the knowledge with their sources:
+// the hold rules' (and the counts the sources do not settle), or for hemoglobin the CTCAE grade
+// the label's other-toxicity rule acts on; `also` gets the rules that cannot be drawn.
+void AddThresholdLines(const Knowledge& k, const std::string& indication, LabTest test, ChartSpec& chart,
+                       std::vector<std::string>& also, SourceList& src);
 
 // A path segment percent-encoded for a link ("MRN 7" -> "MRN%207").
 std::string PathSegment(const std::string& text);

@@ -19,12 +19,14 @@
 #include "app/doses.h"
 #include "app/patient_calendar.h"
 #include "app/reminders.h"
+#include "app/visit_report.h"
 #include "core/quantity.h"
 #include "core/text.h"
 #include "webapp/app.h"
 #include "webapp/clinician_course.h"
 #include "webapp/patient_calendar.h"
 #include "webapp/records.h"
+#include "webapp/visit_report.h"
 
 namespace lenacare::webapp {
 namespace {
@@ -607,6 +609,25 @@ std::string CaregiversTeaser() {
          "diary. <a href=\"/me/caregivers\">Invite or remove a caregiver</a></p></section>";
 }
 
+// The next visit: a question to note down, and the report to take along.
+std::string QuestionsSection(const Caller& caller, const Subject& who) {
+  std::string out =
+      "<section id=\"questions\" aria-labelledby=\"questions-heading\"><h2 id=\"questions-heading\">For the next "
+      "visit</h2><p><a id=\"report-link\" href=\"" +
+      who.base +
+      "/report\">The visit report</a>: the doses, blood counts, symptoms and questions of the last 4 weeks, to "
+      "print or download as a PDF.</p>";
+  if (who.may_write) {
+    out += "<form id=\"form-question\" class=\"stack\" method=\"post\" action=\"" + who.base + "/questions\">" +
+           CsrfField(caller) +
+           "<div><label for=\"question-text\">A question for the care team <span class=\"hint\">(up to 500 "
+           "characters; it appears in the report)</span></label><textarea id=\"question-text\" name=\"question\" "
+           "rows=\"2\" maxlength=\"500\" required></textarea></div><div><button type=\"submit\">Save the "
+           "question</button></div></form>";
+  }
+  return out + "</section>";
+}
+
 http::Response MePage(Site& site, const Caller& caller, const Subject& who, int http_status, const SymptomForm& form,
                       const std::string& flash) {
   Result<app::PatientHome> read = Error::Failed("", "");
@@ -651,6 +672,7 @@ http::Response MePage(Site& site, const Caller& caller, const Subject& who, int 
   page.main += MissedDoseSection(who) + WatchSection(site, page) + RemsSection(home.status);
   if (!who.caregiver) page.main += CaregiversTeaser();
   page.main += DiarySection(caller, who, carers, home.diary, form, home.today);
+  page.main += QuestionsSection(caller, who);
   if (cal.ok()) {
     page.sources.insert(page.sources.begin(), cal->sources.begin(), cal->sources.end());
     page.unverified = page.unverified || !cal->verified;
@@ -705,6 +727,7 @@ void AddSubjectRoutes(Site& site, Router& router, const std::string& base, const
     if (auto* refused = std::get_if<http::Response>(&who)) return *refused;
     static const std::map<std::string, std::string> kSaved = {
         {"symptom", "Saved the diary entry."},
+        {"question", "Saved the question for the next visit."},
         {"taken", "Recorded: the dose was taken."},
         {"missed", "Recorded: the dose was missed."},
         {"reminders", "Your reminder time is changed."},
@@ -805,6 +828,34 @@ void AddSubjectRoutes(Site& site, Router& router, const std::string& base, const
                            ".</p><p><a href=\"" + who.base + "\">Back</a></p>";
                return Html(ErrorStatus(cal.error()), site.Page(c, page));
              });
+
+  for (const bool pdf : {false, true}) {
+    router.Add("GET", base + (pdf ? "/report.pdf" : "/report"),
+               [&site, resolve, pdf](const http::Request& req, const RouteParams& p, const Caller& c) {
+                 auto resolved = resolve(req, p, c);
+                 if (auto* refused = std::get_if<http::Response>(&resolved)) return *refused;
+                 const Subject& who = std::get<Subject>(resolved);
+                 return VisitReportResponse(site, req, c, who.ref, who.base, pdf);
+               });
+  }
+
+  router.Add(
+      "POST", base + "/questions", [&site, resolve](const http::Request& req, const RouteParams& p, const Caller& c) {
+        auto resolved = resolve(req, p, c);
+        if (auto* refused = std::get_if<http::Response>(&resolved)) return *refused;
+        const Subject& who = std::get<Subject>(resolved);
+        const auto fields = FormFields(req);
+        if (auto refuse = CheckForm(site, req, c, fields)) return *refuse;
+        Result<store::VisitQuestion> added = Error::Failed("", "");
+        {
+          Site::Db db = site.Connect(c);
+          added = app::AddQuestion(db.ctx, who.ref, Field(fields, "question"));
+        }
+        if (!added.ok()) {
+          return Refuse(site, req, c, ErrorStatus(added.error()), "Your question: " + PlainError(added.error()) + ".");
+        }
+        return Redirect(who.base + "?saved=question#questions");
+      });
 
   router.Add(
       "GET", base + "/missed-dose", [&site, resolve](const http::Request& req, const RouteParams& p, const Caller& c) {

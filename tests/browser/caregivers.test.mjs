@@ -87,6 +87,15 @@ describe('caregivers', () => {
     assert.match(await text(carer.page, 'h1'), /Cora Given/);
     assert.ok((await carer.page.locator('#calendar li').count()) > 0, 'no calendar for the caregiver');
     assert.deepEqual(await seriousViolations(carer.page), []);
+    // At a phone's width (phone.after.mjs sees only the demo roles' pages): no horizontal scrolling.
+    await carer.page.setViewportSize({ width: 360, height: 740 });
+    for (const path of [`/care/${REF}`, `/care/${REF}/calendar`, `/care/${REF}/report`, '/care']) {
+      await carer.page.goto(url(path));
+      const width = await carer.page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 360, `${path} is ${width} px wide at 360`);
+      assert.deepEqual(await seriousViolations(carer.page), [], path);
+    }
+    await carer.page.setViewportSize({ width: 1280, height: 800 });
     await carer.page.goto(url(`/care/${REF}/calendar`));
     assert.ok((await carer.page.locator('#calendar li[data-pill]').count()) > 0);
 

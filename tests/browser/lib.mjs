@@ -4,7 +4,7 @@
 // the environment; see it for how to run these tests.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,7 +100,24 @@ export async function newContext(browser, { axe = false, viewport = { width: 128
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(20_000);
   if (axe) await context.addInitScript({ path: AXE_PATH });
+  recordVisits(context);
   return context;
+}
+
+// Every page a test visits (the path and query of each main-frame navigation, with the demo role
+// of the context when it signed in as one, else "anonymous"), appended to ARTIFACTS/visited.jsonl:
+// phone.test.mjs visits them again at a phone's width.
+export const VISITED = join(ARTIFACTS, 'visited.jsonl');
+function recordVisits(context) {
+  context.on('page', (page) => {
+    page.on('framenavigated', (frame) => {
+      if (frame !== page.mainFrame()) return;
+      const u = new URL(frame.url());
+      if (!frame.url().startsWith(BASE)) return;
+      mkdirSync(ARTIFACTS, { recursive: true });
+      appendFileSync(VISITED, JSON.stringify({ role: context.lenacareRole ?? 'anonymous', path: u.pathname + u.search }) + '\n');
+    });
+  });
 }
 
 // Console errors and page errors of a page, collected from now on.
@@ -154,6 +171,7 @@ export async function signIn(page, role) {
 // A signed-in context and page for a role.
 export async function signedIn(browser, role, opts = {}) {
   const context = await newContext(browser, opts);
+  context.lenacareRole = role;
   const page = await context.newPage();
   const errors = watchErrors(page);
   const a = await signIn(page, role);

@@ -3,11 +3,15 @@
 // with ical.js (Mozilla's RFC 5545 parser), has an alarm at the chosen time on every pill day the
 // patient's calendar shows and on no other day; the patient marks today's dose taken and the nurse
 // sees it on the course page; the nurse records a low count (a hold) and the feed, fetched again,
-// has no upcoming dose events; the patient stops the link and it answers 404.
+// has no upcoming dose events; the visit report's PDF holds the dose and the count as text (its first
+// page, drawn by pdftoppm, is kept among the artifacts); the patient stops the link and it answers 404.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import ICAL from 'ical.js';
-import { launch, newContext, seriousViolations, signedIn, text, today, url, watchErrors } from './lib.mjs';
+import { ARTIFACTS, launch, newContext, seriousViolations, signedIn, text, today, url, watchErrors } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -127,6 +131,20 @@ describe('reminders', () => {
     const doses = feed.events.filter((e) => e.alarms.length > 0 || /Take lenalidomide/.test(e.summary));
     assert.deepEqual(doses.map((e) => e.summary), [], 'dose events remain after the hold');
     assert.ok(feed.events.some((e) => /No lenalidomide reminders/.test(e.summary)));
+
+    // The visit report's PDF (real text), its first page kept as a screenshot among the artifacts.
+    const pdf = await me.request.get(url('/me/report.pdf'));
+    assert.equal(pdf.status(), 200);
+    assert.equal(pdf.headers()['content-type'], 'application/pdf');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const pdfPath = join(ARTIFACTS, 'visit-report.pdf');
+    writeFileSync(pdfPath, await pdf.body());
+    const pdfText = execFileSync('pdftotext', [pdfPath, '-'], { encoding: 'utf8' });
+    assert.match(pdfText, /Visit report: Rita Minder/);
+    assert.match(pdfText, /1 of \d+ pill days? marked taken/, pdfText);
+    assert.match(pdfText, /Platelets: .*20 10\*9\/L/s);
+    execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', pdfPath, join(ARTIFACTS, 'visit-report')]);
+    assert.ok(existsSync(join(ARTIFACTS, 'visit-report-1.png')), 'no screenshot of the report');
 
     // The patient stops the link: 404.
     await me.goto(url('/me'));
