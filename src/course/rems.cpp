@@ -1,6 +1,7 @@
 #include "course/rems.h"
 
 #include <algorithm>
+#include <set>
 
 #include "core/quantity.h"
 #include "core/text.h"
@@ -119,6 +120,11 @@ void Builder::Item(const std::string& id, const std::string& text, ItemStatus st
   i.blocks_dispensing = blocks || status == ItemStatus::kBlocking || status == ItemStatus::kOverdue;
   i.source = cite.source;
   i.verified = cite.verified;
+  static const std::set<std::string> kCareTeam = {"risk-category",  "risk-category-age",      "reproductive-potential",
+                                                  "authorization",  "confirmation",           "prescription",
+                                                  "next-fill",      "telephone-prescription"};
+  i.care_team = kCareTeam.count(id) > 0;
+  for (const CounselingItem& ci : rems_.counseling) i.care_team = i.care_team || ci.id == id;
   if (!cite.verified)
     i.detail += (i.detail.empty() ? "" : " ") + std::string("(") + std::string(kUnverifiedSuffix) + ")";
   out_.items.push_back(std::move(i));
@@ -160,7 +166,7 @@ bool Builder::Category() {
   const Citation& cats = rems_.categories.front().cite;
   if (!p.sex) {
     Item("risk-category", "The patient's REMS risk category", ItemStatus::kUnknown,
-         "record patient.rems_category, or at least patient.sex", std::nullopt, true, cats);
+         "record the patient's REMS category, or at least the patient's sex", std::nullopt, true, cats);
     return false;
   }
   sex_ = *p.sex == Sex::kFemale ? "female" : "male";
@@ -177,7 +183,7 @@ bool Builder::Category() {
          std::nullopt, false, rems_.reproductive_potential.cite);
   } else if (!can_) {
     Item("reproductive-potential", "Whether the patient can become pregnant", ItemStatus::kUnknown,
-         "record patient.can_become_pregnant or patient.rems_category", std::nullopt, true, cats);
+         "record whether the patient can become pregnant, or the patient's REMS category", std::nullopt, true, cats);
     return false;
   }
   out_.category =

@@ -37,6 +37,10 @@ struct ChecklistItem {
   bool blocks_dispensing = false;
   std::string source;
   bool verified = true;
+  // Whose task it is: the patient's (tests, contraception, what not to do) or the care team's
+  // (the prescriber's and the pharmacy's: category, prescription, authorization, confirmation,
+  // counselling, fills), so that the patient's own page lists only the patient's.
+  bool care_team = false;
 };
 
 enum class DispenseAnswer { kYes, kNo, kCannotAssess };

@@ -483,6 +483,7 @@ std::string RemsSection(const Result<app::StatusAnswer>& status) {
   std::vector<std::pair<std::string, std::string>> upcoming;  // due date, line
   std::string rows;
   for (const ChecklistItem& item : status->check.rems.items) {
+    if (item.care_team) continue;  // the prescriber's and the pharmacy's tasks are on their pages
     const std::string st(ItemStatusId(item.status));
     const std::string due = item.due ? item.due->ToString() : "";
     std::string when;

@@ -256,3 +256,27 @@ TEST_F(Reminders, APatientCannotMarkADoseForAnotherPatientNorOnADayThatIsNoPillD
 
 }  // namespace
 }  // namespace lenacare
+
+namespace lenacare {
+namespace {
+
+// The patient's REMS list holds the patient's own tasks; the prescriber's and the pharmacy's
+// (authorization, confirmation, counselling, the category to record) are on the course page.
+TEST(PatientRems, ThePatientsListShowsOnlyThePatientsOwnTasks) {
+  TestSite site;
+  const Credentials patient = site.SignIn("patient"), nurse = site.SignIn("nurse");
+  const std::string me = site.Get("/me", &patient).body;
+  const size_t rems = me.find("id=\"rems\"");
+  ASSERT_NE(rems, std::string::npos);
+  const std::string section = me.substr(rems, me.find("</section>", rems) - rems);
+  for (const char* team : {"authorization number", "confirmation number", "counsel", "can become pregnant"}) {
+    EXPECT_EQ(section.find(team), std::string::npos) << team << " on the patient's REMS list:\n" << section;
+  }
+  const std::string course = site.Get("/patients/DEMO-1001", &nurse).body;
+  EXPECT_NE(course.find("Whether the patient can become pregnant"), std::string::npos) << "the care team's task";
+  EXPECT_NE(course.find("record whether the patient can become pregnant"), std::string::npos);
+  EXPECT_EQ(course.find("patient.can_become_pregnant"), std::string::npos) << "an internal field name";
+}
+
+}  // namespace
+}  // namespace lenacare
