@@ -120,9 +120,9 @@ void Builder::Item(const std::string& id, const std::string& text, ItemStatus st
   i.blocks_dispensing = blocks || status == ItemStatus::kBlocking || status == ItemStatus::kOverdue;
   i.source = cite.source;
   i.verified = cite.verified;
-  static const std::set<std::string> kCareTeam = {"risk-category",  "risk-category-age",      "reproductive-potential",
-                                                  "authorization",  "confirmation",           "prescription",
-                                                  "next-fill",      "telephone-prescription"};
+  static const std::set<std::string> kCareTeam = {"risk-category", "risk-category-age",     "reproductive-potential",
+                                                  "authorization", "confirmation",          "prescription",
+                                                  "next-fill",     "telephone-prescription"};
   i.care_team = kCareTeam.count(id) > 0;
   for (const CounselingItem& ci : rems_.counseling) i.care_team = i.care_team || ci.id == id;
   if (!cite.verified)
