@@ -172,37 +172,33 @@ void AddCaregiverPages(Site& site, Router& router) {
     return Html(200, site.Page(c, page));
   });
 
-  router.Add("POST", "/me/caregivers/{id}/revoke",
-             [&site](const http::Request& req, const RouteParams& p, const Caller& c) {
-               if (auto refuse = RequirePatient(site, req, c)) return *refuse;
-               const auto fields = FormFields(req);
-               if (auto refuse = CheckCsrf(site, req, c, fields)) return *refuse;
-               const auto id = IdOf(p.at("id"));
-               Result<bool> done = false;
-               if (id) {
-                 Site::Db db = site.Connect(c);
-                 done = app::RevokeCaregiver(db.ctx, c.user->patient_ref, *id);
-               }
-               if (!done.ok()) return Refuse(site, req, c, ErrorStatus(done.error()), PlainError(done.error()) + ".");
-               if (!*done) return Refuse(site, req, c, 404, "There is no such caregiver to remove.");
-               return Redirect("/me/caregivers?saved=removed");
-             });
-
-  router.Add("POST", "/me/caregivers/invites/{id}/revoke",
-             [&site](const http::Request& req, const RouteParams& p, const Caller& c) {
-               if (auto refuse = RequirePatient(site, req, c)) return *refuse;
-               const auto fields = FormFields(req);
-               if (auto refuse = CheckCsrf(site, req, c, fields)) return *refuse;
-               const auto id = IdOf(p.at("id"));
-               Result<bool> done = false;
-               if (id) {
-                 Site::Db db = site.Connect(c);
-                 done = app::RevokeInvite(db.ctx, c.user->patient_ref, *id);
-               }
-               if (!done.ok()) return Refuse(site, req, c, ErrorStatus(done.error()), PlainError(done.error()) + ".");
-               if (!*done) return Refuse(site, req, c, 404, "There is no such invitation to cancel.");
-               return Redirect("/me/caregivers?saved=cancelled");
-             });
+  // The patient removes a caregiver or cancels an invitation: one route each, the same steps.
+  using Revoke = Result<bool> (*)(const app::Context&, const std::string&, int64_t);
+  struct RevokeRoute {
+    const char* path;
+    Revoke revoke;
+    const char* missing;
+    const char* saved;
+  };
+  for (const RevokeRoute& r : {RevokeRoute{"/me/caregivers/{id}/revoke", &app::RevokeCaregiver,
+                                           "There is no such caregiver to remove.", "removed"},
+                               RevokeRoute{"/me/caregivers/invites/{id}/revoke", &app::RevokeInvite,
+                                           "There is no such invitation to cancel.", "cancelled"}}) {
+    router.Add("POST", r.path, [&site, r](const http::Request& req, const RouteParams& p, const Caller& c) {
+      if (auto refuse = RequirePatient(site, req, c)) return *refuse;
+      const auto fields = FormFields(req);
+      if (auto refuse = CheckCsrf(site, req, c, fields)) return *refuse;
+      const auto id = IdOf(p.at("id"));
+      Result<bool> done = false;
+      if (id) {
+        Site::Db db = site.Connect(c);
+        done = r.revoke(db.ctx, c.user->patient_ref, *id);
+      }
+      if (!done.ok()) return Refuse(site, req, c, ErrorStatus(done.error()), PlainError(done.error()) + ".");
+      if (!*done) return Refuse(site, req, c, 404, r.missing);
+      return Redirect(std::string("/me/caregivers?saved=") + r.saved);
+    });
+  }
 
   router.Add("GET", "/care/join", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
     return JoinPage(site, c, 200, req.Query("code"), "", "", "");

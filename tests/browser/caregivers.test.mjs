@@ -5,7 +5,7 @@
 // removes them. axe-core on the caregiver's pages.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { launch, newContext, seriousViolations, signedIn, text, today, url, watchErrors } from './lib.mjs';
+import { day, fill, launch, newContext, seriousViolations, signedIn, submit, text, today, url, watchErrors } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -19,21 +19,6 @@ const STAMP = Date.now().toString(36);
 const REF = `CG-${STAMP}`;
 const PATIENT = { username: `cg-p-${STAMP}`, password: 'a-long-caregiver-test-password' };
 const CARER = { username: `cg-c-${STAMP}`, password: 'another-long-caregiver-password', name: 'Anna Helper' };
-const day = (offset) => new Date(Date.parse(today()) + offset * 86_400_000).toISOString().slice(0, 10);
-
-async function fill(form, fields) {
-  for (const [name, value] of Object.entries(fields)) {
-    const input = form.locator(`[name="${name}"]`);
-    const tag = await input.evaluate((e) => e.tagName.toLowerCase());
-    if (tag === 'select') await input.selectOption(value);
-    else await input.fill(value);
-  }
-}
-
-async function submit(page, form) {
-  const [r] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), form.locator('button[type="submit"]').click()]);
-  return r.status();
-}
 
 async function signInAs(browser, who) {
   const context = await newContext(browser, { axe: true });

@@ -198,3 +198,23 @@ export async function screenshots(page, name) {
 export async function text(page, selector) {
   return ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
+
+// Fills a form's fields by name (a select by its option value); each name must be one input.
+export async function fill(form, fields) {
+  for (const [name, value] of Object.entries(fields)) {
+    const input = form.locator(`[name="${name}"]`);
+    assert.equal(await input.count(), 1, `no single input named ${name}`);
+    const tag = await input.evaluate((e) => e.tagName.toLowerCase());
+    if (tag === 'select') await input.selectOption(value);
+    else await input.fill(value);
+  }
+}
+
+// Submits a form and waits for the page it leads to; returns the HTTP status.
+export async function submit(page, form) {
+  const [r] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), form.locator('button[type="submit"]').click()]);
+  return r.status();
+}
+
+// A day relative to today, as YYYY-MM-DD.
+export const day = (offset) => new Date(Date.parse(today()) + offset * 86_400_000).toISOString().slice(0, 10);

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ICAL from 'ical.js';
-import { ARTIFACTS, launch, newContext, seriousViolations, signedIn, text, today, url, watchErrors } from './lib.mjs';
+import { ARTIFACTS, day, fill, launch, newContext, seriousViolations, signedIn, submit, text, today, url, watchErrors } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -24,21 +24,6 @@ after(async () => {
 const REF = `RM-${Date.now().toString(36)}`;
 const USER = `rm-${Date.now().toString(36)}`;
 const PASSWORD = 'a-long-reminders-password-1';
-const day = (offset) => new Date(Date.parse(today()) + offset * 86_400_000).toISOString().slice(0, 10);
-
-async function fill(form, fields) {
-  for (const [name, value] of Object.entries(fields)) {
-    const input = form.locator(`[name="${name}"]`);
-    const tag = await input.evaluate((e) => e.tagName.toLowerCase());
-    if (tag === 'select') await input.selectOption(value);
-    else await input.fill(value);
-  }
-}
-
-async function submit(page, form) {
-  const [r] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), form.locator('button[type="submit"]').click()]);
-  return r.status();
-}
 
 // The feed as a phone's calendar reads it: no cookie, parsed by ical.js.
 async function fetchFeed(feedUrl) {

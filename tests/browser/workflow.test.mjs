@@ -11,7 +11,7 @@
 // phone and desktop sizes.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { VIEWPORTS, account, launch, newContext, screenshots, seriousViolations, signedIn, text, today, url, watchErrors } from './lib.mjs';
+import { account, day, fill, launch, newContext, screenshots, seriousViolations, signedIn, submit, text, today, url, VIEWPORTS, watchErrors } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -24,23 +24,6 @@ after(async () => {
 const REF = `WF-${Date.now().toString(36)}`;
 const PATIENT_USER = `wf-${Date.now().toString(36)}`;
 const PATIENT_PASSWORD = 'a-long-workflow-password-1';
-const day = (offset) => new Date(Date.parse(today()) + offset * 86_400_000).toISOString().slice(0, 10);
-
-async function fill(form, fields) {
-  for (const [name, value] of Object.entries(fields)) {
-    const input = form.locator(`[name="${name}"]`);
-    assert.equal(await input.count(), 1, `no single input named ${name}`);
-    const tag = await input.evaluate((e) => e.tagName.toLowerCase());
-    if (tag === 'select') await input.selectOption(value);
-    else await input.fill(value);
-  }
-}
-
-// Submits a form and waits for the page it leads to; returns the HTTP status.
-async function submit(page, form) {
-  const [r] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), form.locator('button[type="submit"]').click()]);
-  return r.status();
-}
 
 // No serious or critical axe violation on the page as it is, at phone and desktop sizes.
 async function accessible(page, what) {
