@@ -40,6 +40,12 @@ Result<std::string> ParseTimeOfDay(const std::string& text, const std::string& f
   return std::string(h < 10 ? "0" : "") + std::to_string(h) + ":" + std::string(mm);
 }
 
+int MinuteOfDay(const std::string& hhmm) {
+  const std::string_view v = hhmm;
+  if (v.size() != 5 || v[2] != ':' || !AllDigits(v.substr(0, 2)) || !AllDigits(v.substr(3))) return 0;
+  return Digits(v.substr(0, 2)) * 60 + Digits(v.substr(3));
+}
+
 Result<std::string> MakeCalendarLink(const Context& ctx, const std::string& ref, const std::string& dose_time) {
   if (Status s = NeedStore(ctx); !s.ok()) return s.error();
   if (Status s = AuthorizeFor(ctx, Act::kCalendarLink, ref); !s.ok()) return s.error();

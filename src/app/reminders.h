@@ -20,6 +20,8 @@ namespace lenacare::app {
 // "HH:MM" (00:00 to 23:59) as typed in a time field ("7:05" and "07:05:00" are accepted), written
 // back as "HH:MM"; bad input naming `field` otherwise.
 Result<std::string> ParseTimeOfDay(const std::string& text, const std::string& field);
+// Minutes after midnight of a time ParseTimeOfDay wrote ("09:30" -> 570); 0 for anything else.
+int MinuteOfDay(const std::string& hhmm);
 
 // The patient's own link (patients only, for their own record): a new one revokes the old.
 // Returns the secret, to be shown once.

@@ -204,7 +204,7 @@ std::string FeedText(const app::CalendarFeedAnswer& feed, const Clock& clock) {
   AddX(ics.get(), "X-PUBLISHED-TTL", "PT1H");
   const icaltimetype stamp = UtcNow(clock);
   const std::string key = "feed" + std::to_string(feed.feed.id);
-  const int minute = std::stoi(feed.feed.dose_time.substr(0, 2)) * 60 + std::stoi(feed.feed.dose_time.substr(3, 2));
+  const int minute = app::MinuteOfDay(feed.feed.dose_time);
   if (feed.calendar.ok()) {
     const DoseReminder dose{minute, feed.how_to_take + " " + feed.missed_dose + Unverified(feed.verified)};
     for (const DayEvent& e : Events(*feed.calendar, feed.today, dose)) AddEvent(ics.get(), key, e, stamp);

@@ -56,15 +56,9 @@ struct Subject {
   bool caregiver = false;
   bool may_write = true;     // marks doses, writes in the diary
   std::string remind_after;  // a caregiver's dose check ("HH:MM", or "")
-  std::string patient_name;  // for a caregiver's headings
 };
 
-Subject PatientSubject(const Caller& c) { return Subject{c.user->patient_ref, "/me", false, true, "", ""}; }
-
-// "09:30" -> 570 (times are stored checked, as "HH:MM").
-int MinuteOf(const std::string& hhmm) {
-  return hhmm.size() == 5 ? std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2)) : 0;
-}
+Subject PatientSubject(const Caller& c) { return Subject{c.user->patient_ref, "/me", false, true, ""}; }
 
 std::string TimeTag(Date d) { return "<time datetime=\"" + d.ToString() + "\">" + LongDate(d) + "</time>"; }
 
@@ -101,7 +95,7 @@ std::string DoseToday(const Caller& caller, const Subject& who, const app::Patie
   if (!rows.empty()) {
     const store::EventRecord& r = *rows.back();
     const bool taken = r.type == "dose-taken";
-    const std::string by = r.recorded_by == caller.name() ? (who.caregiver ? "You marked" : "You marked")
+    const std::string by = r.recorded_by == caller.name() ? "You marked"
                            : who.caregiver                ? "Marked"
                                                           : "Your care team marked";
     out += std::string("<p class=\"marked ") + (taken ? "taken" : "missed") + "\">" + by +
@@ -110,7 +104,7 @@ std::string DoseToday(const Caller& caller, const Subject& who, const app::Patie
   } else if (!home.pill_day) {
     return "";
   } else {
-    if (who.caregiver && !who.remind_after.empty() && minute_now >= MinuteOf(who.remind_after)) {
+    if (who.caregiver && !who.remind_after.empty() && minute_now >= app::MinuteOfDay(who.remind_after)) {
       out += "<p class=\"error\" role=\"alert\" id=\"dose-alert\">Today's dose was not marked taken by " +
              Escape(who.remind_after) + ".</p>";
     }
@@ -934,7 +928,7 @@ void AddPatientViews(Site& site, Router& router) {
                      if (links.ok()) {
                        for (const store::CaregiverLink& l : *links) {
                          if (l.patient_ref == ref)
-                           return Subject{ref, "/care/" + PathSegment(ref), true, l.may_write, l.remind_after, ""};
+                           return Subject{ref, "/care/" + PathSegment(ref), true, l.may_write, l.remind_after};
                        }
                      }
                      return Refuse(site, req, c, 403, "You do not have access to this person's pages.");
