@@ -26,7 +26,7 @@ struct CockcroftGaultResult {
 };
 
 Result<CockcroftGaultResult> FromCockcroftGault(const Knowledge& k, const CrClRequest& r) {
-  if (!r.age) return Error::BadInput("age", "missing (needed with --sex, --weight and --creatinine)");
+  if (!r.age) return Error::BadInput("age", "missing (needed with the sex, weight and creatinine)");
   if (r.sex.empty()) return Error::BadInput("sex", "missing (male or female)");
   if (r.weight.empty()) return Error::BadInput("weight", "missing (e.g. \"70 kg\")");
   if (r.creatinine.empty()) return Error::BadInput("creatinine", "missing (e.g. \"1.1 mg/dL\")");
@@ -47,7 +47,9 @@ Result<CockcroftGaultResult> FromCockcroftGault(const Knowledge& k, const CrClRe
 Result<std::optional<double>> ClearanceOf(const Knowledge& k, const StartDoseRequest& r, bool required) {
   const bool any_cg = AnyCockcroftGault(r);
   if (!r.crcl.empty()) {
-    if (any_cg) return Error::BadInput("crcl", "give either --crcl or --age/--sex/--weight/--creatinine, not both");
+    if (any_cg)
+      return Error::BadInput("crcl",
+                             "give either the creatinine clearance or the age, sex, weight and creatinine, not both");
     std::string text = r.crcl;
     if (text.find_first_not_of("0123456789.-+ ") == std::string::npos) text += " mL/min";
     auto v = ParseMeasurement(k, "crcl", QuantityKind::kCreatinineClearance, text, "crcl");
@@ -55,7 +57,8 @@ Result<std::optional<double>> ClearanceOf(const Knowledge& k, const StartDoseReq
     return std::optional<double>(*v);
   }
   if (!any_cg) {
-    if (required) return Error::BadInput("crcl", "missing: give --crcl or --age, --sex, --weight and --creatinine");
+    if (required)
+      return Error::BadInput("crcl", "missing: give the creatinine clearance, or the age, sex, weight and creatinine");
     return std::optional<double>();
   }
   auto cg = FromCockcroftGault(k, r);
@@ -110,7 +113,7 @@ Result<VteFacts> VteFactsOf(const Knowledge& k, const VteRequest& r) {
   for (const std::string& name : r.unknown) {
     VteFactKind kind;
     if (!FindVteFact(name, kind)) return Error::BadInput("unknown", "unknown fact " + Quoted(name));
-    if (f.yes_no.count(name) > 0) return Error::BadInput("unknown", Quoted(name) + " is also listed in --present");
+    if (f.yes_no.count(name) > 0) return Error::BadInput("unknown", Quoted(name) + " is also listed as present");
   }
   // The form is complete: every yes/no finding not listed as present or unknown is absent.
   for (auto name : VteYesNoFacts()) {
@@ -142,7 +145,7 @@ Result<VteFacts> VteFactsOf(const Knowledge& k, const VteRequest& r) {
 }  // namespace
 
 Result<CrClAnswer> CrCl(const Context& ctx, const CrClRequest& r) {
-  if (!AnyCockcroftGault(r)) return Error::BadInput("age", "missing: give --age, --sex, --weight and --creatinine");
+  if (!AnyCockcroftGault(r)) return Error::BadInput("age", "missing: give the age, sex, weight and creatinine");
   auto cg = FromCockcroftGault(ctx.k, r);
   if (!cg.ok()) return cg.error();
   return CrClAnswer{cg->ml_min, *r.age, r.sex, cg->weight_kg, cg->creatinine_mg_dl, ctx.k.cockcroft_gault.cite};
@@ -196,7 +199,7 @@ Result<CycleCalendarAnswer> CycleCalendar(const Context& ctx, const CycleCalenda
   } else if (!in.setting.empty()) {
     return Error::BadInput("setting", Quoted(in.setting) + " is not newly-diagnosed or previously-treated");
   }
-  if (in.age && !in.birth_date.empty()) return Error::BadInput("age", "give --age or --birth-date, not both");
+  if (in.age && !in.birth_date.empty()) return Error::BadInput("age", "give the age or the birth date, not both");
   if (in.age) {
     Status s = CheckPlausible(k, "age", *in.age, "age");
     if (!s.ok()) return s.error();
@@ -204,7 +207,7 @@ Result<CycleCalendarAnswer> CycleCalendar(const Context& ctx, const CycleCalenda
   } else if (!in.birth_date.empty()) {
     auto b = DateField(in.birth_date, "birth_date");
     if (!b.ok()) return b.error();
-    if (*b > r.start) return Error::BadInput("birth_date", "is after --start");
+    if (*b > r.start) return Error::BadInput("birth_date", "is after the start date");
     r.age_years = r.start.YearsSince(*b);
     Status s = CheckPlausible(k, "age", *r.age_years, "birth_date");
     if (!s.ok()) return s.error();
@@ -229,7 +232,7 @@ Result<MissedDoseAdvice> MissedDose(const Context& ctx, const MissedDoseRequest&
   }
   if (!scheduled_dated && *now < *scheduled) {
     return Error::BadInput("now",
-                           "is earlier than --scheduled: if the dose was due on an earlier day, give both as "
+                           "is earlier than the scheduled time: if the dose was due on an earlier day, give both as "
                            "YYYY-MM-DDTHH:MM");
   }
   return AdviseMissedDose(ctx.k, *scheduled, *now);
@@ -331,7 +334,7 @@ Result<GradeAnswer> Grade(const Context& ctx, const GradeRequest& r) {
   in.lln = *lln;
   in.uln = *uln;
   in.baseline = *base;
-  if (in.lln && in.uln && *in.lln >= *in.uln) return Error::BadInput("lln", "must be below --uln");
+  if (in.lln && in.uln && *in.lln >= *in.uln) return Error::BadInput("lln", "must be below the upper limit of normal");
   auto g = GradeLab(k, r.ctcae, in);
   if (!g.ok()) return RequestField(g.error());
   return GradeAnswer{r.test, r.value, std::move(g).value()};

@@ -241,7 +241,7 @@ bool Classifier::CheckUnits() {
                               std::string(g.name) + " is in " + unit + " here but in " + first_unit + " at " +
                                   Where(first) +
                                   ": give one marker in one unit across the series (the same method at every "
-                                  "assessment, standards.md §1.6)");
+                                  "assessment, IMWG 2016)");
         }
       }
     }
@@ -318,11 +318,11 @@ bool Classifier::ChooseMarker() {
   if (!a_.marker) {
     return CannotAssess("baseline",
                         "no measurable disease at baseline (serum M-protein, 24-hour urine M-protein, free light "
-                        "chains, then marrow plasma cells, standards.md §1.2): response cannot be measured");
+                        "chains, then marrow plasma cells: IMWG 2016): response cannot be measured");
   }
   a_.steps.push_back("Marker followed: " + std::string(ResponseMarkerName(*a_.marker)) +
                      (serum_ && urine_ ? " with the 24-hour urine M-protein" : "") +
-                     " (the first measurable in the order of standards.md §1.2).");
+                     " (the first measurable in the order of the IMWG 2016 criteria).");
   if (b.plasmacytoma_spd && b.plasmacytoma_spd->value > 0) {
     plasmacytoma_ = true;
     a_.steps.push_back("Plasmacytoma at baseline, SPD " + Amount(Subject::kSpd, b.plasmacytoma_spd->value) +
@@ -342,9 +342,9 @@ bool Classifier::CheckNeeded() {
       {urine_, &MarkerResults::urine_m, "urine_m_protein",
        "the 24-hour urine M-protein is followed (measurable at baseline)"},
       {a_.marker == ResponseMarker::kFlc, &MarkerResults::kappa, "kappa_flc",
-       "the free light chains are followed (standards.md §1.7: measured at every assessment)"},
+       "the free light chains are followed (IMWG 2016: measured at every assessment)"},
       {a_.marker == ResponseMarker::kFlc, &MarkerResults::lambda, "lambda_flc",
-       "the free light chains are followed (standards.md §1.7: measured at every assessment)"},
+       "the free light chains are followed (IMWG 2016: measured at every assessment)"},
       {a_.marker == ResponseMarker::kBmpc, &MarkerResults::bmpc, "bmpc", "the marrow plasma cells are followed"},
   };
   for (int k = 1; k <= Count(); ++k) {
@@ -353,7 +353,7 @@ bool Classifier::CheckNeeded() {
         return CannotAssess(Where(k) + "." + std::string(n.field),
                             "missing: " + std::string(n.why) +
                                 " and is needed at every assessment; a missing value is not inferred "
-                                "(standards.md §1.9)");
+                                "(IMWG 2016)");
       }
     }
     if (At(k).plasmacytoma_spd && !s_.baseline->plasmacytoma_spd) {
@@ -497,7 +497,7 @@ std::vector<Level> Classifier::Levels(int k) const {
   }
   out.push_back(vgpr);
   out.push_back(pr);
-  if (!flc) out.push_back(mr);  // standards.md §1.7: MR is not defined for FLC-only disease
+  if (!flc) out.push_back(mr);  // IMWG 2016: MR is not defined for FLC-only disease
   return out;
 }
 
@@ -586,7 +586,7 @@ bool Classifier::ClassifyAll() {
       return CannotAssess(Where(k) + ".plasmacytoma_spd",
                           *spd_growth +
                               ": PD if more than one lesion grew (SPD) or, for one lesion, if its longest diameter "
-                              "grew by the same (standards.md §1.4); lesion count and diameters are not inputs, the "
+                              "grew by the same (IMWG 2016); lesion count and diameters are not inputs, the "
                               "treating team must judge");
     }
     if (!pd.empty()) {
@@ -778,7 +778,7 @@ ResponseAnswer Classifier::Run() {
     return a_;
   }
   if (!s_.baseline) {
-    CannotAssess("baseline", "missing: responses are measured from the baseline before therapy (standards.md §1.3)");
+    CannotAssess("baseline", "missing: responses are measured from the baseline before therapy (IMWG 2016)");
     return a_;
   }
   for (int k = 1; k <= Count(); ++k) {

@@ -33,7 +33,7 @@ std::string_view ActionId(Action a);  // "take", "rest", "interrupt", ...
 struct Recommendation {
   Action action = Action::kNote;
   std::string reason;    // a sentence a clinician would accept
-  std::string source;    // "USPI 2.1 Table 1 (label-facts.md §3.2 ...)"
+  std::string source;    // "REVLIMID US label 8/2023, §2.1 Table 1"
   std::string rule;      // the knowledge entry id
   bool verified = true;  // false: the reason ends with "unverified: confirm against the current label"
   // A reminder (a test due by the monitoring schedule) that does not decide the status or dose:

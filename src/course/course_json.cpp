@@ -690,7 +690,7 @@ Status CheckEventsUpTo(const Course& course, Date as_of, bool allow_before_start
   for (const Event& e : course.events) {
     if (e.index >= 0 && e.date > as_of) {
       return Error::BadInput("events[" + std::to_string(e.index) + "].date",
-                             e.date.ToString() + " is after --as-of " + as_of.ToString());
+                             e.date.ToString() + " is after the as-of date " + as_of.ToString());
     }
   }
   return Status::Ok();

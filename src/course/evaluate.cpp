@@ -146,7 +146,7 @@ void Replay::Add(Action a, std::string reason, const Citation* cite, std::string
     r.source = cite->source;
     r.rule = cite->id;
   }
-  if (!extra_source.empty()) r.source = r.source.empty() ? extra_source : r.source + "; " + extra_source;
+  if (!extra_source.empty()) r.source = JoinSources(r.source, extra_source);
   recs_.push_back(std::move(r));
 }
 

@@ -75,7 +75,7 @@ Readiness AssessReadiness(const Knowledge& k, const Course& c, const RemsCheckli
         status = f == c.patient.findings.end() ? ItemStatus::kUnknown
                  : f->second                   ? ItemStatus::kBlocking
                                                : ItemStatus::kMet;
-        detail = f == c.patient.findings.end() ? "not recorded (patient.findings." + flag.finding + ")"
+        detail = f == c.patient.findings.end() ? "not recorded yet: record whether it applies"
                  : f->second                   ? flag.action
                                                : "recorded as absent";
       }
@@ -88,8 +88,7 @@ Readiness AssessReadiness(const Knowledge& k, const Course& c, const RemsCheckli
     }
     auto f = c.patient.findings.find(flag.finding);
     if (f == c.patient.findings.end()) {
-      Add(r, flag.id, flag.text, ItemStatus::kInfo,
-          "ask: not recorded (patient.findings." + flag.finding + "); if present: " + flag.action, flag.cite);
+      Add(r, flag.id, flag.text, ItemStatus::kInfo, "ask: not recorded yet; if present: " + flag.action, flag.cite);
     } else if (f->second) {
       Add(r, flag.id, flag.text, ItemStatus::kInfo, flag.action, flag.cite);
     }
@@ -123,7 +122,8 @@ Readiness AssessReadiness(const Knowledge& k, const Course& c, const RemsCheckli
   switch (renal.result) {
     case RenalStartResult::kUnknown:
       Add(r, "renal-starting-dose", "Starting dose fits the renal function", ItemStatus::kUnknown,
-          "record patient.crcl, dialysis, or sex, birth date, weight and a baseline creatinine", i.cite);
+          "record the creatinine clearance or dialysis, or the sex, birth date, weight and a baseline creatinine",
+          i.cite);
       break;
     case RenalStartResult::kCannotAssess:
       Add(r, "renal-starting-dose", "Starting dose fits the renal function", ItemStatus::kUnknown, renal.problem,

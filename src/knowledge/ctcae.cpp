@@ -92,19 +92,19 @@ std::optional<CtcaeBound> ReadBound(EntryReader& r, const toml::table& t, std::s
   return b;
 }
 
-void ReadBands(EntryReader& r, const toml::array& arr, const CtcaeTerm& t, const UnitTable& units,
+void ReadBands(EntryReader& r, const toml::array& arr, const CtcaeTerm& t, const Vocabulary& vocab,
                std::vector<CtcaeBand>& out) {
   for (const auto& item : arr) {
     if (!item.is_table()) return r.Fail("bands must be a list of tables");
     const toml::table& bt = *item.as_table();
-    EntryReader br(bt, r.file(), "term '" + t.id + "' band", units, {"grade", "at_least", "below", "above", "at_most"});
+    EntryReader br(bt, r.file(), "term '" + t.id + "' band", vocab, {"grade", "at_least", "below", "above", "at_most"});
     CtcaeBand b;
     b.grade = br.Int("grade");
     const QuantityKind kind = LabTestKind(t.test);
-    b.at_least = ReadBound(br, bt, "at_least", kind, units);
-    b.below = ReadBound(br, bt, "below", kind, units);
-    b.above = ReadBound(br, bt, "above", kind, units);
-    b.at_most = ReadBound(br, bt, "at_most", kind, units);
+    b.at_least = ReadBound(br, bt, "at_least", kind, vocab.units);
+    b.below = ReadBound(br, bt, "below", kind, vocab.units);
+    b.above = ReadBound(br, bt, "above", kind, vocab.units);
+    b.at_most = ReadBound(br, bt, "at_most", kind, vocab.units);
     if (b.grade < 1 || b.grade > 5) br.Fail("grade must be 1 to 5");
     if (t.increased ? (b.at_least || b.below || !b.above) : (b.above || b.at_most || !b.below)) {
       br.Fail(t.increased ? "an increased term's band is 'above' [and 'at_most']"
@@ -115,8 +115,8 @@ void ReadBands(EntryReader& r, const toml::array& arr, const CtcaeTerm& t, const
   }
 }
 
-Status LoadVersion(const std::string& root, const std::string& rel, const UnitTable& units, CtcaeVersion& v) {
-  auto f = KnowledgeFile::Open(root, rel, units);
+Status LoadVersion(const std::string& root, const std::string& rel, const Vocabulary& vocab, CtcaeVersion& v) {
+  auto f = KnowledgeFile::Open(root, rel, vocab);
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "version", "term", "febrile_neutropenia"}));
   LENACARE_TRY(f->ReadHeader());
@@ -139,7 +139,7 @@ Status LoadVersion(const std::string& root, const std::string& rel, const UnitTa
         t.increased = dir == "increased";
         t.clinical_grades = r.OptStr("clinical_grades").value_or("");
         r.OptStr("worse_of");
-        if (const toml::array* arr = r.Array("bands")) ReadBands(r, *arr, t, units, t.bands);
+        if (const toml::array* arr = r.Array("bands")) ReadBands(r, *arr, t, vocab, t.bands);
         if (const toml::array* alt = r.Array("bands_by_unit", false)) {
           for (const auto& item : *alt) {
             const toml::table* at = item.as_table();
@@ -147,7 +147,7 @@ Status LoadVersion(const std::string& root, const std::string& rel, const UnitTa
             const toml::array* ab = at != nullptr ? (*at)["bands"].as_array() : nullptr;
             if (!unit || ab == nullptr) return r.Fail("bands_by_unit must be a list of { unit, bands }");
             t.bands_by_unit.emplace_back(*unit, std::vector<CtcaeBand>{});
-            ReadBands(r, *ab, t, units, t.bands_by_unit.back().second);
+            ReadBands(r, *ab, t, vocab, t.bands_by_unit.back().second);
           }
         }
         t.cite = r.Cite();
@@ -172,7 +172,7 @@ Status LoadVersion(const std::string& root, const std::string& rel, const UnitTa
 
 }  // namespace
 
-Status LoadCtcae(const std::string& root, const UnitTable& units, std::vector<CtcaeVersion>& out) {
+Status LoadCtcae(const std::string& root, const Vocabulary& vocab, std::vector<CtcaeVersion>& out) {
   std::vector<std::string> files;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(root) / "common", ec)) {
@@ -183,7 +183,7 @@ Status LoadCtcae(const std::string& root, const UnitTable& units, std::vector<Ct
   if (files.empty()) return Error::BadInput("common/", "no CTCAE grading file (common/ctcae-<version>.toml)");
   for (const std::string& rel : files) {
     CtcaeVersion v;
-    LENACARE_TRY(LoadVersion(root, rel, units, v));
+    LENACARE_TRY(LoadVersion(root, rel, vocab, v));
     if ("common/ctcae-" + v.version + ".toml" != rel) {
       return Error::BadInput(rel, "version " + Quoted(v.version) + " does not match the file name");
     }

@@ -54,6 +54,6 @@ struct CtcaeVersion {
 };
 
 // Loads every common/ctcae-*.toml of the knowledge root.
-Status LoadCtcae(const std::string& root, const UnitTable& units, std::vector<CtcaeVersion>& out);
+Status LoadCtcae(const std::string& root, const Vocabulary& vocab, std::vector<CtcaeVersion>& out);
 
 }  // namespace lenacare

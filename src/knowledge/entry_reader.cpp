@@ -7,9 +7,9 @@
 
 namespace lenacare {
 
-EntryReader::EntryReader(const toml::table& table, std::string file, std::string what, const UnitTable& units,
+EntryReader::EntryReader(const toml::table& table, std::string file, std::string what, const Vocabulary& vocab,
                          std::initializer_list<std::string_view> allowed)
-    : table_(table), file_(std::move(file)), what_(std::move(what)), units_(units) {
+    : table_(table), file_(std::move(file)), what_(std::move(what)), units_(vocab.units), sources_(vocab.sources) {
   if (auto id = table_["id"].value<std::string>()) {
     id_ = *id;
     what_ += " '" + id_ + "'";
@@ -175,24 +175,67 @@ CycleRange EntryReader::Cycles(std::string_view key) {
   return *c;
 }
 
-Citation EntryReader::Cite() {
-  Citation c;
-  c.file = file_;
-  c.id = id_;
-  if (id_.empty()) Fail("missing field 'id'");
-  if (table_.get("source") == nullptr) {
-    Fail("no source: every entry must cite where its fact comes from");
-    return c;
+std::vector<CiteRef> EntryReader::CiteRefs() {
+  std::vector<CiteRef> refs;
+  const toml::node* node = table_.get("cite");
+  if (node == nullptr) {
+    Fail("no cite: every entry cites the sources register, e.g. cite = [\"USPI §2.1\"]");
+    return refs;
   }
-  c.source = Str("source");
-  c.tag = Str("tag");
-  c.verified = Bool("verified");
+  std::vector<std::string> texts;
+  if (node->is_string()) {
+    texts.push_back(*node->value<std::string>());
+  } else if (const toml::array* arr = node->as_array()) {
+    for (const auto& item : *arr) {
+      if (!item.is_string()) {
+        Fail("field 'cite' must be text or a list of texts");
+        return refs;
+      }
+      texts.push_back(*item.value<std::string>());
+    }
+  } else {
+    Fail("field 'cite' must be text or a list of texts");
+    return refs;
+  }
+  if (texts.empty()) Fail("field 'cite' is empty");
+  for (const std::string& t : texts) {
+    auto ref = sources_.Parse(t);
+    if (!ref.ok()) {
+      Fail(ref.error().message);
+      return refs;
+    }
+    refs.push_back(std::move(ref).value());
+  }
+  return refs;
+}
+
+Citation EntryReader::Cite() {
+  if (id_.empty()) Fail("missing field 'id'");
+  Citation c = CiteOr({});
   c.note = OptStr("note").value_or("");
-  if (!c.tag.empty() && !IsKnownTag(c.tag)) {
-    Fail("unknown tag '" + c.tag + "'");
-  } else if (!c.tag.empty() && c.verified != IsVerifiedTag(c.tag)) {
-    Fail("tag '" + c.tag + "' " + (IsVerifiedTag(c.tag) ? "is" : "is not") +
-         " a verified tag, but verified = " + (c.verified ? "true" : "false"));
+  return c;
+}
+
+Citation EntryReader::CiteOr(const Citation& inherit) {
+  const bool own = table_.get("cite") || table_.get("confidence") || table_.get("verified");
+  if (!own && !inherit.refs.empty()) return inherit;
+  Citation c = inherit;
+  c.file = file_;
+  if (!id_.empty()) c.id = id_;
+  c.refs = CiteRefs();
+  c.source.clear();
+  for (const CiteRef& r : c.refs) c.source += (c.source.empty() ? "" : "; ") + r.text;
+  c.confidence = OptStr("confidence").value_or("");
+  c.verified = Bool("verified");
+  if (c.confidence.empty()) return c;
+  const Confidence* conf = FindConfidence(c.confidence);
+  if (conf == nullptr) {
+    std::string known;
+    for (const Confidence& k : Confidences()) known += (known.empty() ? "" : ", ") + std::string(k.key);
+    Fail("unknown confidence '" + c.confidence + "' (known: " + known + ")");
+  } else if (c.verified != conf->verified) {
+    Fail("confidence '" + c.confidence + "' " + (conf->verified ? "is" : "is not") +
+         " a verified confidence, but verified = " + (c.verified ? "true" : "false"));
   }
   return c;
 }

@@ -14,13 +14,14 @@
 #include "core/result.h"
 #include "knowledge/knowledge.h"
 #include "knowledge/schedule.h"
+#include "knowledge/sources.h"
 
 namespace lenacare {
 
 class EntryReader {
  public:
   // `what` names the entry in messages: "ladder 'mm'". `allowed` lists every key it may have.
-  EntryReader(const toml::table& table, std::string file, std::string what, const UnitTable& units,
+  EntryReader(const toml::table& table, std::string file, std::string what, const Vocabulary& vocab,
               std::initializer_list<std::string_view> allowed);
 
   std::string Str(std::string_view key);  // required
@@ -38,8 +39,13 @@ class EntryReader {
   std::optional<DaySet> OptDays(std::string_view key);
   CycleRange Cycles(std::string_view key);
   const toml::array* Array(std::string_view key, bool required = true);
-  // source, tag, verified (+ optional note), checked against each other.
+  // cite, confidence, verified (+ optional note) of an entry with an id, checked against the
+  // register and each other.
   Citation Cite();
+  // The same fields of a table without an id (a ladder level); `inherit` is used where it has none.
+  Citation CiteOr(const Citation& inherit);
+  // cite = "ID section" or a list of them, each checked against the register.
+  std::vector<CiteRef> CiteRefs();
   // Records a problem found by the caller.
   void Fail(const std::string& problem);
 
@@ -55,6 +61,7 @@ class EntryReader {
   const toml::table& table_;
   std::string file_, what_, id_;
   const UnitTable& units_;
+  const SourceRegister& sources_;
   std::optional<Error> error_;
 };
 

@@ -1,6 +1,6 @@
 // The clinical knowledge base, typed. Built only by LoadKnowledge() (loader.h), which validates
 // every file; once built it is immutable and safe to share between threads. Every entry carries a
-// Citation: where the fact comes from and whether it counts as verified (label-facts.md legend).
+// Citation: the public documents it rests on (the sources register) and how sure lenacare is.
 // All quantities are in the canonical unit of their kind (10*9/L, mg, mL/min, days, Cel).
 #pragma once
 
@@ -231,6 +231,7 @@ struct Knowledge {
   std::string fingerprint;
   PackInfo pack;
   UnitTable units;
+  SourceRegister sources;  // knowledge/sources/: every document the entries cite
   CockcroftGault cockcroft_gault;
   std::vector<PlausibleRange> limits;
 
@@ -280,6 +281,8 @@ struct Knowledge {
   const Floor* FindFloor(std::string_view indication, double starting_dose_mg) const;
   // The myeloma response criteria of that version ("IMWG-2016"), or nullptr; and the versions there are.
   const ResponseCriteria* FindResponseCriteria(std::string_view version) const;
+  // What the knowledge files are read against.
+  Vocabulary vocab() const { return {units, sources}; }
   std::string ResponseCriteriaVersions() const;
   const CbcSchedule* FindCbcSchedule(std::string_view indication) const;
   // "anc, platelets, ..." or the indication ids joined, for messages.

@@ -8,11 +8,11 @@
 
 namespace lenacare {
 
-Result<KnowledgeFile> KnowledgeFile::Open(const std::string& root, const std::string& rel, const UnitTable& units) {
+Result<KnowledgeFile> KnowledgeFile::Open(const std::string& root, const std::string& rel, const Vocabulary& vocab) {
   const std::filesystem::path path = std::filesystem::path(root) / rel;
   if (!std::filesystem::exists(path)) return Error::BadInput(rel, "file not found in " + root);
   try {
-    return KnowledgeFile(rel, toml::parse_file(path.string()), units);
+    return KnowledgeFile(rel, toml::parse_file(path.string()), vocab);
   } catch (const toml::parse_error& e) {
     return Error::BadInput(rel + ":" + std::to_string(e.source().begin.line), std::string(e.description()));
   }
@@ -28,9 +28,9 @@ Status KnowledgeFile::CheckKeys(Keys allowed) const {
 }
 
 Status KnowledgeFile::ReadHeader() const {
-  return One("file", {"title", "source"}, [](EntryReader& r) {
+  return One("file", {"title", "cite"}, [](EntryReader& r) {
     r.Str("title");
-    r.Str("source");
+    r.CiteRefs();
   });
 }
 
@@ -47,7 +47,7 @@ Status KnowledgeFile::Each(std::string_view key, Keys allowed, bool required,
   }
   std::set<std::string> ids;
   for (const auto& item : *arr) {
-    EntryReader r(*item.as_table(), rel_, std::string(key), *units_, allowed);
+    EntryReader r(*item.as_table(), rel_, std::string(key), vocab_, allowed);
     if (r.ok()) read(r);
     if (!r.ok()) return r.error();
     if (!ids.insert(r.id()).second) {
@@ -60,7 +60,7 @@ Status KnowledgeFile::Each(std::string_view key, Keys allowed, bool required,
 Status KnowledgeFile::One(std::string_view key, Keys allowed, const std::function<void(EntryReader&)>& read) const {
   const toml::table* t = doc_[key].as_table();
   if (t == nullptr) return Error::BadInput(rel_, "missing section [" + std::string(key) + "]");
-  EntryReader r(*t, rel_, std::string(key), *units_, allowed);
+  EntryReader r(*t, rel_, std::string(key), vocab_, allowed);
   if (r.ok()) read(r);
   if (!r.ok()) return r.error();
   return Status::Ok();

@@ -16,7 +16,7 @@
 namespace lenacare {
 
 // The fields every cited entry may carry.
-#define LENACARE_CITE_KEYS "id", "source", "tag", "verified", "note"
+#define LENACARE_CITE_KEYS "id", "cite", "confidence", "verified", "note"
 
 // Returns the error of a Status-returning expression from the enclosing function.
 #define LENACARE_TRY(expr)           \
@@ -30,7 +30,7 @@ class KnowledgeFile {
   using Keys = std::initializer_list<std::string_view>;
 
   // Reads <root>/<rel>; a missing file or a TOML syntax error names the file (and line).
-  static Result<KnowledgeFile> Open(const std::string& root, const std::string& rel, const UnitTable& units);
+  static Result<KnowledgeFile> Open(const std::string& root, const std::string& rel, const Vocabulary& vocab);
 
   // Rejects top-level sections that the file's schema does not know, and checks [file].
   Status CheckKeys(Keys allowed) const;
@@ -43,11 +43,11 @@ class KnowledgeFile {
   const std::string& rel() const { return rel_; }
 
  private:
-  KnowledgeFile(std::string rel, toml::table doc, const UnitTable& units)
-      : rel_(std::move(rel)), doc_(std::move(doc)), units_(&units) {}
+  KnowledgeFile(std::string rel, toml::table doc, const Vocabulary& vocab)
+      : rel_(std::move(rel)), doc_(std::move(doc)), vocab_(vocab) {}
   std::string rel_;
   toml::table doc_;
-  const UnitTable* units_;
+  Vocabulary vocab_;
 };
 
 }  // namespace lenacare

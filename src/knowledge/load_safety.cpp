@@ -26,8 +26,8 @@ void RequireOneOf(EntryReader& r, const std::string& field, const std::string& v
   r.Fail(field + " must be one of " + list + " (got " + Quoted(value) + ")");
 }
 
-Status LoadRems(const std::string& root, const std::string& pack, const UnitTable& units, RemsKnowledge& rems) {
-  auto f = KnowledgeFile::Open(root, pack + "/rems.toml", units);
+Status LoadRems(const std::string& root, const std::string& pack, const Vocabulary& vocab, RemsKnowledge& rems) {
+  auto f = KnowledgeFile::Open(root, pack + "/rems.toml", vocab);
   if (!f.ok()) return f.error();
   LENACARE_TRY(
       f->CheckKeys({"file", "category", "reproductive_potential", "pretreatment_test", "test_sensitivity",
@@ -54,7 +54,7 @@ Status LoadRems(const std::string& root, const std::string& pack, const UnitTabl
         auto& p = rems.reproductive_potential;
         p.hysterectomy_excludes = r.Bool("hysterectomy_excludes");
         p.natural_postmenopause_months_at_least = r.Int("natural_postmenopause_months_at_least");
-        if (r.Bool("infertility_excludes")) r.Fail("infertility never exempts (label-facts.md §7.1)");
+        if (r.Bool("infertility_excludes")) r.Fail("infertility never exempts (USPI-earlier §5.1)");
         p.cite = r.Cite();
       }));
   LENACARE_TRY(f->One("adult_age", {LENACARE_CITE_KEYS, "adult_from_years"}, [&](EntryReader& r) {
@@ -233,8 +233,8 @@ VteCriterion ReadCriterion(EntryReader& r) {
   return c;
 }
 
-Status LoadVte(const std::string& root, const UnitTable& units, VteKnowledge& vte) {
-  auto f = KnowledgeFile::Open(root, "common/vte.toml", units);
+Status LoadVte(const std::string& root, const Vocabulary& vocab, VteKnowledge& vte) {
+  auto f = KnowledgeFile::Open(root, "common/vte.toml", vocab);
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "imwg_2008", "imwg_factor", "imwg_recommendation", "impede", "impede_item",
                              "impede_band", "impede_prophylaxis"}));
@@ -315,8 +315,8 @@ Status LoadVte(const std::string& root, const UnitTable& units, VteKnowledge& vt
   });
 }
 
-Status LoadInteractions(const std::string& root, const std::string& pack, const UnitTable& units, SafetyKnowledge& s) {
-  auto f = KnowledgeFile::Open(root, pack + "/interactions.toml", units);
+Status LoadInteractions(const std::string& root, const std::string& pack, const Vocabulary& vocab, SafetyKnowledge& s) {
+  auto f = KnowledgeFile::Open(root, pack + "/interactions.toml", vocab);
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "interaction", "no_interaction"}));
   LENACARE_TRY(f->ReadHeader());
@@ -384,8 +384,8 @@ Status LoadInteractions(const std::string& root, const std::string& pack, const 
   return Status::Ok();
 }
 
-Status LoadFlags(const std::string& root, const std::string& pack, const UnitTable& units, SafetyKnowledge& s) {
-  auto f = KnowledgeFile::Open(root, pack + "/safety.toml", units);
+Status LoadFlags(const std::string& root, const std::string& pack, const Vocabulary& vocab, SafetyKnowledge& s) {
+  auto f = KnowledgeFile::Open(root, pack + "/safety.toml", vocab);
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "thromboprophylaxis", "flag"}));
   LENACARE_TRY(f->ReadHeader());
@@ -451,11 +451,11 @@ const ContraceptiveMethod* RemsKnowledge::FindMethod(std::string_view id) const 
   return nullptr;
 }
 
-Status LoadSafety(const std::string& root, const std::string& pack, const UnitTable& units, SafetyKnowledge& out) {
-  LENACARE_TRY(LoadRems(root, pack, units, out.rems));
-  LENACARE_TRY(LoadVte(root, units, out.vte));
-  LENACARE_TRY(LoadInteractions(root, pack, units, out));
-  return LoadFlags(root, pack, units, out);
+Status LoadSafety(const std::string& root, const std::string& pack, const Vocabulary& vocab, SafetyKnowledge& out) {
+  LENACARE_TRY(LoadRems(root, pack, vocab, out.rems));
+  LENACARE_TRY(LoadVte(root, vocab, out.vte));
+  LENACARE_TRY(LoadInteractions(root, pack, vocab, out));
+  return LoadFlags(root, pack, vocab, out);
 }
 
 }  // namespace lenacare

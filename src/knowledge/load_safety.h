@@ -6,9 +6,10 @@
 #include "core/quantity.h"
 #include "core/result.h"
 #include "knowledge/safety.h"
+#include "knowledge/sources.h"
 
 namespace lenacare {
 
-Status LoadSafety(const std::string& root, const std::string& pack, const UnitTable& units, SafetyKnowledge& out);
+Status LoadSafety(const std::string& root, const std::string& pack, const Vocabulary& vocab, SafetyKnowledge& out);
 
 }  // namespace lenacare

@@ -18,13 +18,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kVerifiedTags[] = {"V2", "V1", "V1-primary", "C2", "C1", "policy"};
-constexpr std::string_view kUnverifiedTags[] = {
-    "V-old", "V2-old", "SEC", "UNV", "R", "CONFLICT", "DISCREPANCY", "!", "local-convention"};
-
 Status LoadUnits(const std::string& root, Knowledge& k) {
   UnitTable none;
-  auto f = KnowledgeFile::Open(root, "common/units.toml", none);
+  auto f = KnowledgeFile::Open(root, "common/units.toml", Vocabulary{none, k.sources});
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "kind"}));
   LENACARE_TRY(f->ReadHeader());
@@ -38,7 +34,8 @@ Status LoadUnits(const std::string& root, Knowledge& k) {
       for (const auto& item : *arr) {
         const toml::table* t = item.as_table();
         if (t == nullptr) return r.Fail("'units' must be a list of { unit = ... } tables");
-        EntryReader u(*t, r.file(), "kind '" + e.id + "' unit", none, {"unit", "factor", "divide_by", "offset"});
+        EntryReader u(*t, r.file(), "kind '" + e.id + "' unit", Vocabulary{none, k.sources},
+                      {"unit", "factor", "divide_by", "offset"});
         UnitAlias a;
         a.unit = u.Str("unit");
         const double factor = (*t)["factor"].value<double>().value_or(1.0);
@@ -70,7 +67,7 @@ Status LoadCommon(const std::string& root, Knowledge& k) {
     }
   }
 
-  auto inputs = KnowledgeFile::Open(root, "common/inputs.toml", k.units);
+  auto inputs = KnowledgeFile::Open(root, "common/inputs.toml", k.vocab());
   if (!inputs.ok()) return inputs.error();
   LENACARE_TRY(inputs->CheckKeys({"file", "limit"}));
   LENACARE_TRY(inputs->ReadHeader());
@@ -106,7 +103,7 @@ Status LoadCommon(const std::string& root, Knowledge& k) {
         k.limits.push_back(p);
       }));
 
-  auto renal = KnowledgeFile::Open(root, "common/renal-function.toml", k.units);
+  auto renal = KnowledgeFile::Open(root, "common/renal-function.toml", k.vocab());
   if (!renal.ok()) return renal.error();
   LENACARE_TRY(renal->CheckKeys({"file", "cockcroft_gault"}));
   LENACARE_TRY(renal->ReadHeader());
@@ -124,10 +121,10 @@ Status LoadCommon(const std::string& root, Knowledge& k) {
 }
 
 Status LoadPackInfo(const std::string& dir, const std::string& pack, Knowledge& k) {
-  auto f = KnowledgeFile::Open(dir, pack + "/pack.toml", k.units);
+  auto f = KnowledgeFile::Open(dir, pack + "/pack.toml", k.vocab());
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"pack"}));
-  return f->One("pack", {"id", "drug", "jurisdiction", "document", "label_date", "label_date_note", "facts"},
+  return f->One("pack", {"id", "drug", "jurisdiction", "document", "label_date", "label_date_note"},
                 [&](EntryReader& r) {
                   PackInfo& p = k.pack;
                   p.id = r.Str("id");
@@ -136,7 +133,6 @@ Status LoadPackInfo(const std::string& dir, const std::string& pack, Knowledge& 
                   p.document = r.Str("document");
                   p.label_date = r.Str("label_date");
                   p.label_date_note = r.OptStr("label_date_note").value_or("");
-                  p.facts = r.Str("facts");
                   if (p.id != pack) r.Fail("id '" + p.id + "' does not match the folder '" + pack + "'");
                 });
 }
@@ -176,7 +172,7 @@ LabTest ReadTest(EntryReader& r, std::string_view key) {
 }
 
 Status LoadProduct(const std::string& root, const std::string& pack, Knowledge& k) {
-  auto f = KnowledgeFile::Open(root, pack + "/product.toml", k.units);
+  auto f = KnowledgeFile::Open(root, pack + "/product.toml", k.vocab());
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "capsules", "missed_dose", "administration", "supply"}));
   LENACARE_TRY(f->ReadHeader());
@@ -209,7 +205,7 @@ Status LoadProduct(const std::string& root, const std::string& pack, Knowledge& 
 }
 
 Status LoadIndications(const std::string& root, const std::string& pack, Knowledge& k) {
-  auto f = KnowledgeFile::Open(root, pack + "/indications.toml", k.units);
+  auto f = KnowledgeFile::Open(root, pack + "/indications.toml", k.vocab());
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "indication", "companion", "start_criterion", "start_note", "escalation"}));
   LENACARE_TRY(f->ReadHeader());
@@ -268,7 +264,7 @@ Status LoadIndications(const std::string& root, const std::string& pack, Knowled
         if (const toml::array* arr = r.Array("tests")) {
           for (const auto& item : *arr) {
             if (!item.is_table()) return r.Fail("tests must be a list of { test, at_least } tables");
-            EntryReader t(*item.as_table(), r.file(), "start_criterion '" + r.id() + "' test", k.units,
+            EntryReader t(*item.as_table(), r.file(), "start_criterion '" + r.id() + "' test", k.vocab(),
                           {"test", "at_least"});
             CountThreshold c;
             c.test = ReadTest(t, "test");
@@ -306,7 +302,7 @@ Status LoadIndications(const std::string& root, const std::string& pack, Knowled
 }
 
 Status LoadRenal(const std::string& root, const std::string& pack, Knowledge& k) {
-  auto f = KnowledgeFile::Open(root, pack + "/renal.toml", k.units);
+  auto f = KnowledgeFile::Open(root, pack + "/renal.toml", k.vocab());
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "band", "table", "row"}));
   LENACARE_TRY(f->ReadHeader());
@@ -354,7 +350,7 @@ Status LoadRenal(const std::string& root, const std::string& pack, Knowledge& k)
 }
 
 Status LoadDoseLevels(const std::string& root, const std::string& pack, Knowledge& k) {
-  auto f = KnowledgeFile::Open(root, pack + "/dose-levels.toml", k.units);
+  auto f = KnowledgeFile::Open(root, pack + "/dose-levels.toml", k.vocab());
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "ladder", "floor"}));
   LENACARE_TRY(f->ReadHeader());
@@ -368,20 +364,12 @@ Status LoadDoseLevels(const std::string& root, const std::string& pack, Knowledg
           for (const auto& item : *arr) {
             if (!item.is_table()) return r.Fail("levels must be a list of { dose = ... } tables");
             const toml::table& t = *item.as_table();
-            EntryReader lv(t, r.file(), "ladder '" + r.id() + "' level", k.units,
-                           {"dose", "days", "source", "tag", "verified"});
+            EntryReader lv(t, r.file(), "ladder '" + r.id() + "' level", k.vocab(),
+                           {"dose", "days", "cite", "confidence", "verified"});
             DoseLevel level;
             level.dose_mg = lv.Qty("dose", QuantityKind::kDose);
             level.days = lv.OptDays("days");
-            level.cite = l.cite;
-            if (t.get("source") || t.get("tag") || t.get("verified")) {
-              level.cite.source = lv.Str("source");
-              level.cite.tag = lv.Str("tag");
-              level.cite.verified = lv.Bool("verified");
-              if (!IsKnownTag(level.cite.tag) || level.cite.verified != IsVerifiedTag(level.cite.tag)) {
-                lv.Fail("tag '" + level.cite.tag + "' and verified disagree");
-              }
-            }
+            level.cite = lv.CiteOr(l.cite);
             if (!lv.ok()) return r.Fail(lv.error().message);
             l.levels.push_back(level);
           }
@@ -402,7 +390,7 @@ Status LoadDoseLevels(const std::string& root, const std::string& pack, Knowledg
 }
 
 Status LoadHematologic(const std::string& root, const std::string& pack, Knowledge& k) {
-  auto f = KnowledgeFile::Open(root, pack + "/hematologic.toml", k.units);
+  auto f = KnowledgeFile::Open(root, pack + "/hematologic.toml", k.vocab());
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "hold_rule", "uncovered"}));
   LENACARE_TRY(f->ReadHeader());
@@ -435,7 +423,7 @@ Status LoadHematologic(const std::string& root, const std::string& pack, Knowled
                 if (const toml::array* arr = r.Array("triggers")) {
                   for (const auto& item : *arr) {
                     if (!item.is_table()) return r.Fail("triggers must be a list of tables");
-                    EntryReader t(*item.as_table(), r.file(), "hold_rule '" + r.id() + "' trigger", k.units,
+                    EntryReader t(*item.as_table(), r.file(), "hold_rule '" + r.id() + "' trigger", k.vocab(),
                                   {"below", "at_most_fraction_of_baseline", "for_at_least", "with_fever_at_least",
                                    "with_platelet_transfusion"});
                     HoldTrigger trig;
@@ -481,7 +469,7 @@ Status LoadHematologic(const std::string& root, const std::string& pack, Knowled
 }
 
 Status LoadToxicity(const std::string& root, const std::string& pack, Knowledge& k) {
-  auto f = KnowledgeFile::Open(root, pack + "/toxicity.toml", k.units);
+  auto f = KnowledgeFile::Open(root, pack + "/toxicity.toml", k.vocab());
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "other_toxicity", "discontinue", "lab_terms"}));
   LENACARE_TRY(f->ReadHeader());
@@ -510,7 +498,7 @@ Status LoadToxicity(const std::string& root, const std::string& pack, Knowledge&
 }
 
 Status LoadMonitoring(const std::string& root, const std::string& pack, Knowledge& k) {
-  auto f = KnowledgeFile::Open(root, pack + "/monitoring.toml", k.units);
+  auto f = KnowledgeFile::Open(root, pack + "/monitoring.toml", k.vocab());
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "cbc_schedule", "cbc_while_held", "lab_schedule"}));
   LENACARE_TRY(
@@ -531,7 +519,7 @@ Status LoadMonitoring(const std::string& root, const std::string& pack, Knowledg
     if (const toml::array* arr = r.Array("phases")) {
       for (const auto& item : *arr) {
         if (!item.is_table()) return r.Fail("phases must be a list of { cycles, days } tables");
-        EntryReader p(*item.as_table(), r.file(), "cbc_schedule '" + r.id() + "' phase", k.units, {"cycles", "days"});
+        EntryReader p(*item.as_table(), r.file(), "cbc_schedule '" + r.id() + "' phase", k.vocab(), {"cycles", "days"});
         CbcPhase phase{p.Cycles("cycles"), p.Days("days")};
         if (!p.ok()) return r.Fail(p.error().message);
         s.phases.push_back(phase);
@@ -662,17 +650,8 @@ Status CrossCheck(const Knowledge& k, const std::string& pack) {
 
 }  // namespace
 
-bool IsVerifiedTag(std::string_view tag) {
-  return std::find(std::begin(kVerifiedTags), std::end(kVerifiedTags), tag) != std::end(kVerifiedTags);
-}
-
-bool IsKnownTag(std::string_view tag) {
-  return IsVerifiedTag(tag) ||
-         std::find(std::begin(kUnverifiedTags), std::end(kUnverifiedTags), tag) != std::end(kUnverifiedTags);
-}
-
 Status LoadCodes(const std::string& root, Knowledge& k) {
-  auto f = KnowledgeFile::Open(root, "common/codes.toml", k.units);
+  auto f = KnowledgeFile::Open(root, "common/codes.toml", k.vocab());
   if (!f.ok()) return f.error();
   LENACARE_TRY(f->CheckKeys({"file", "loinc", "lenalidomide", "condition"}));
   LENACARE_TRY(f->ReadHeader());
@@ -739,6 +718,9 @@ Result<Knowledge> LoadKnowledge(const std::string& root, const std::string& pack
   if (!fs::is_directory(root)) return Error::BadInput(root, "knowledge directory not found");
   Knowledge k;
   k.root = root;
+  auto sources = SourceRegister::Load(root);
+  if (!sources.ok()) return sources.error();
+  k.sources = std::move(sources).value();
   LENACARE_TRY(LoadCommon(root, k));
   LENACARE_TRY(LoadPackInfo(root, pack, k));
   LENACARE_TRY(LoadProduct(root, pack, k));
@@ -748,11 +730,11 @@ Result<Knowledge> LoadKnowledge(const std::string& root, const std::string& pack
   LENACARE_TRY(LoadHematologic(root, pack, k));
   LENACARE_TRY(LoadToxicity(root, pack, k));
   LENACARE_TRY(LoadMonitoring(root, pack, k));
-  LENACARE_TRY(LoadSafety(root, pack, k.units, k.safety));
-  LENACARE_TRY(LoadCtcae(root, k.units, k.ctcae));
+  LENACARE_TRY(LoadSafety(root, pack, k.vocab(), k.safety));
+  LENACARE_TRY(LoadCtcae(root, k.vocab(), k.ctcae));
   LENACARE_TRY(LoadCodes(root, k));
   // The myeloma response criteria, every version, once (IMWG-2016 is the one the records use).
-  auto criteria = LoadAllResponseCriteria(root, k.units);
+  auto criteria = LoadAllResponseCriteria(root, k.vocab());
   if (!criteria.ok()) return criteria.error();
   k.response_criteria = std::move(criteria).value();
   if (k.FindResponseCriteria("IMWG-2016") == nullptr) {

@@ -17,9 +17,4 @@ namespace lenacare {
 // a ladder, a CBC schedule or a start entry, renal tables missing a band.
 Result<Knowledge> LoadKnowledge(const std::string& root, const std::string& pack = "us");
 
-// Tags that count as verified (label-facts.md and standards.md legends), and lenacare's own
-// "policy" (input limits, not clinical facts).
-bool IsVerifiedTag(std::string_view tag);
-bool IsKnownTag(std::string_view tag);
-
 }  // namespace lenacare

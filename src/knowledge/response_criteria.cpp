@@ -253,7 +253,7 @@ bool ResponseCriteria::SingleObservation(std::string_view marker) const {
 }
 
 Result<ResponseCriteria> LoadResponseCriteria(const std::string& knowledge_root, const std::string& version,
-                                              const UnitTable& units) {
+                                              const Vocabulary& vocab) {
   // A version names a knowledge file, so it is a short plain name before it comes near the file
   // system (a 255-byte name made std::filesystem::exists throw "File name too long").
   constexpr size_t kMaxVersion = 32;
@@ -268,8 +268,8 @@ Result<ResponseCriteria> LoadResponseCriteria(const std::string& knowledge_root,
         "criteria", "unknown criteria version " + Quoted(version) + " (known: " + KnownVersions(knowledge_root) + ")");
   }
   ResponseCriteria c;
-  c.units = units;
-  auto f = KnowledgeFile::Open(knowledge_root, rel, c.units);
+  c.units = vocab.units;
+  auto f = KnowledgeFile::Open(knowledge_root, rel, Vocabulary{c.units, vocab.sources});
   if (!f.ok()) return f.error();
   LENACARE_TRY(
       f->CheckKeys({"file", "criteria", "measurable", "both_m_proteins", "flc_ratio", "stringent_complete_response",
@@ -335,10 +335,10 @@ Result<ResponseCriteria> LoadResponseCriteria(const std::string& knowledge_root,
 }
 
 Result<std::vector<ResponseCriteria>> LoadAllResponseCriteria(const std::string& knowledge_root,
-                                                              const UnitTable& units) {
+                                                              const Vocabulary& vocab) {
   std::vector<ResponseCriteria> all;
   for (const std::string& version : VersionsIn(knowledge_root)) {
-    auto c = LoadResponseCriteria(knowledge_root, version, units);
+    auto c = LoadResponseCriteria(knowledge_root, version, vocab);
     if (!c.ok()) return c.error();
     all.push_back(std::move(c).value());
   }

@@ -91,11 +91,11 @@ struct ResponseCriteria {
 // and checks that the file names that version. An unknown version is bad input on the field
 // "criteria" and lists the versions there are.
 Result<ResponseCriteria> LoadResponseCriteria(const std::string& knowledge_root, const std::string& version,
-                                              const UnitTable& units);
+                                              const Vocabulary& vocab);
 // Every version there is (common/imwg-*.toml), loaded once with the knowledge base, so that a
 // request names a version and never a file.
 Result<std::vector<ResponseCriteria>> LoadAllResponseCriteria(const std::string& knowledge_root,
-                                                              const UnitTable& units);
+                                                              const Vocabulary& vocab);
 
 // `units` with the units of the response markers added where `units` has none for their kind.
 // A local table until knowledge/common/units.toml carries them (conversions from standards.md

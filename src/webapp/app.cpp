@@ -79,7 +79,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const Knowledge& k, store::Store&
 
 Result<std::unique_ptr<WebApp>> WebApp::Create(const Knowledge& k, store::StorePool& pool, const Clock& clock,
                                                SiteOptions options) {
-  auto content = LoadContent(options.pages_dir);
+  auto content = LoadContent(options.pages_dir, k.sources);
   if (!content.ok()) return content.error().Under("pages");
   namespace fs = std::filesystem;
   auto layout = ReadFile(fs::path(options.web_dir) / "layout.html");

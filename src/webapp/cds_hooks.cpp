@@ -238,8 +238,24 @@ json Card(const Site& site, const CdsConfig& config, const app::ChartAnswer& a, 
   if (!used.empty()) detail += "\n\n**Data used:**" + used;
   detail += "\n\n" + Disclaimer();
   card["detail"] = detail;
+  // The card's source links to the first document cited; every cited public document is a link.
+  std::string source_url = config.base_url + "/sources";
+  json links = json::array();
+  size_t from = 0;
+  while (from < f.source.size()) {
+    size_t semi = f.source.find("; ", from);
+    if (semi == std::string::npos) semi = f.source.size();
+    const std::string part = f.source.substr(from, semi - from);
+    if (const SourceDoc* doc = site.k.sources.DocOfRendered(part); doc != nullptr && !doc->Url().empty()) {
+      if (links.empty()) source_url = doc->Url();
+      if (links.size() < 5)
+        links.push_back({{"label", Shortened(part, 100)}, {"url", doc->Url()}, {"type", "absolute"}});
+    }
+    from = semi + 2;
+  }
   card["source"] = {{"label", f.source.empty() ? "lenacare" : "lenacare: " + Shortened(f.source, 100)},
-                    {"url", config.base_url + "/info/dosing"}};
+                    {"url", source_url}};
+  if (!links.empty()) card["links"] = std::move(links);
   if (order && !f.changes.empty()) {
     json suggestions = json::array();
     for (const app::OrderChange& c : f.changes) {

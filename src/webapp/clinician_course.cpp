@@ -379,7 +379,7 @@ void GradeLines(const Knowledge& k, LabTest test, ChartSpec& chart, Sources& src
                            "CTCAE grade " + std::to_string(b.grade) + " below " + FormatNumber(b.below->value),
                            "CTCAE v" + v.version + " " + term->name + " grade " + std::to_string(b.grade) +
                                "; if judged related to lenalidomide, the label's other grade 3/4 toxicity rule applies",
-                           term->cite.source + "; " + k.other_toxicity.cite.source,
+                           JoinSources(term->cite.source, k.other_toxicity.cite.source),
                            term->cite.verified && k.other_toxicity.cite.verified});
     src.Add(term->cite.source, term->cite.verified);
     src.Add(k.other_toxicity.cite.source, k.other_toxicity.cite.verified);

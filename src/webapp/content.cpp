@@ -63,7 +63,7 @@ std::vector<const ContentPage*> Content::Section(const std::string& section) con
   return out;
 }
 
-Result<Content> LoadContent(const std::string& dir) {
+Result<Content> LoadContent(const std::string& dir, const SourceRegister& register_) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return Error::Failed("pages", "no pages directory '" + dir + "'");
@@ -101,7 +101,11 @@ Result<Content> LoadContent(const std::string& dir) {
     p.unverified = meta["unverified"].value_or(false);
     if (const toml::array* sources = meta["sources"].as_array()) {
       for (const auto& s : *sources) {
-        if (auto v = s.value<std::string>()) p.sources.push_back(*v);
+        auto v = s.value<std::string>();
+        if (!v) return Error::Failed(name, "sources: every source is text");
+        auto ref = register_.Parse(*v);
+        if (!ref.ok()) return Error::Failed(name, "sources: " + ref.error().message);
+        p.sources.push_back(ref->text);
       }
     }
     if (p.slug.empty() || p.slug + ".md" != name) return Error::Failed(name, "slug must match the file name");

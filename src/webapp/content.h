@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "knowledge/sources.h"
 
 namespace lenacare::webapp {
 
@@ -28,7 +29,8 @@ struct Content {
 };
 
 // Loads every *.md file of `dir`.
-Result<Content> LoadContent(const std::string& dir);
+// Every front-matter source is a citation of the register ("USPI §2.1"), kept as people read it.
+Result<Content> LoadContent(const std::string& dir, const SourceRegister& sources);
 // Markdown to HTML (GitHub tables; raw HTML is not passed through).
 std::string MarkdownToHtml(const std::string& markdown);
 // The URL prefix of a section: drug -> /info, guide -> /guides, checklist -> /checklists.

@@ -95,7 +95,40 @@ void AddPublicPages(Site& site, Router& router) {
         "against the current label\". Where the sources do not settle a question lenacare answers \"cannot "
         "assess\" and says why, rather than guess.</p><p>" +
         Escape(Disclaimer()) + "</p>";
-    page.sources = {"knowledge/ in the lenacare repository"};
+    page.main +=
+        "<p>The documents every citation names are listed, with their public addresses, on <a "
+        "href=\"/sources\">Sources</a>.</p>";
+    return Html(200, site.Page(c, page));
+  });
+
+  router.Add("GET", "/sources", [&site](const http::Request&, const RouteParams&, const Caller& c) {
+    PageSpec page;
+    page.title = "Sources";
+    page.description = "The public documents lenacare's knowledge cites, and what its confidence words mean.";
+    page.main =
+        "<p>Every fact lenacare uses cites one or more of these documents and the section it comes from. The "
+        "links go to the public documents. Pack: " +
+        Escape(site.k.pack.document) + ", label of " + Escape(site.k.pack.label_date) +
+        ".</p><h2 id=\"confidence\">How sure each fact is</h2><dl>";
+    for (const Confidence& conf : Confidences()) {
+      page.main += "<dt>" + Escape(conf.words) + "</dt><dd>" +
+                   (conf.verified ? "Used as it stands." : "Every answer that rests on it says so.") + "</dd>";
+    }
+    page.main += "</dl><h2>Documents</h2>";
+    for (const SourceDoc& d : site.k.sources.docs()) {
+      page.main += "<section class=\"source\" id=\"" + Escape(d.id) + "\"><h3>" + Escape(d.Label()) + "</h3><p>" +
+                   Escape(d.title) + ". " + Escape(d.publisher) + ".</p>";
+      if (!d.note.empty()) page.main += "<p>" + Escape(d.note) + "</p>";
+      page.main += "<p class=\"hint\">Cited as " + Escape(d.id) + "; last checked " + Escape(d.accessed) + ".</p>";
+      if (!d.urls.empty()) {
+        page.main += "<ul>";
+        for (const std::string& u : d.urls) {
+          page.main += "<li><a href=\"" + Escape(u) + "\" rel=\"external\">" + Escape(u) + "</a></li>";
+        }
+        page.main += "</ul>";
+      }
+      page.main += "</section>";
+    }
     return Html(200, site.Page(c, page));
   });
 

@@ -65,6 +65,27 @@ std::string NavItem(const std::string& href, const std::string& label) {
 
 }  // namespace
 
+std::string Site::Cited(std::string_view sources) const {
+  std::string out;
+  size_t from = 0;
+  while (from <= sources.size()) {
+    size_t semi = sources.find("; ", from);
+    if (semi == std::string_view::npos) semi = sources.size();
+    const std::string_view part = sources.substr(from, semi - from);
+    if (!out.empty()) out += "; ";
+    const SourceDoc* doc = k.sources.DocOfRendered(part);
+    if (doc == nullptr) {
+      out += Escape(part);
+    } else {
+      out += doc->Url().empty() ? Escape(part)
+                                : "<a href=\"" + Escape(doc->Url()) + "\" rel=\"external\">" + Escape(part) + "</a>";
+      out += " <a class=\"register\" href=\"/sources#" + Escape(doc->id) + "\" title=\"About this source\">(about)</a>";
+    }
+    from = semi + 2;
+  }
+  return out;
+}
+
 std::string Site::Page(const Caller& caller, const PageSpec& page) const {
   std::string nav = NavItem("/info", "Drug information") + NavItem("/guides", "Guides") +
                     NavItem("/calculators", "Calculators") + NavItem("/checklists", "Checklists");
@@ -84,7 +105,7 @@ std::string Site::Page(const Caller& caller, const PageSpec& page) const {
   std::string sources;
   if (!page.sources.empty()) {
     sources = "<section class=\"sources\" aria-label=\"Sources\"><h2>Sources</h2><ul>";
-    for (const std::string& s : page.sources) sources += "<li>" + Escape(s) + "</li>";
+    for (const std::string& s : page.sources) sources += "<li>" + Cited(s) + "</li>";
     sources += "</ul>";
     if (page.unverified) {
       sources +=

@@ -94,6 +94,9 @@ class Site {
   Db Connect(const Caller& caller);
 
   std::string Page(const Caller& caller, const PageSpec& page) const;
+  // Sources as written in answers ("REVLIMID US label 8/2023, §2.6; ..."), as HTML: each
+  // citation of the register linked to its public document and to its entry on /sources.
+  std::string Cited(std::string_view sources) const;
   const std::string* StaticFile(const std::string& name) const;
 
  private:

@@ -68,7 +68,20 @@ json CitationJson(const Citation& c) {
   j["id"] = c.id;
   j["file"] = c.file;
   j["source"] = c.source;
-  j["tag"] = c.tag;
+  json cites = json::array();
+  for (const CiteRef& r : c.refs) {
+    json ref = json::object();
+    ref["source"] = r.doc;
+    ref["section"] = r.section;
+    ref["text"] = r.text;
+    if (!r.url.empty()) ref["url"] = r.url;
+    cites.push_back(std::move(ref));
+  }
+  j["cites"] = std::move(cites);
+  if (!c.confidence.empty()) {
+    j["confidence"] = c.confidence;
+    j["confidence_text"] = c.ConfidenceWords();
+  }
   j["verified"] = c.verified;
   if (!c.note.empty()) j["note"] = c.note;
   return j;

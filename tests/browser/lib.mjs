@@ -218,3 +218,16 @@ export async function submit(page, form) {
 
 // A day relative to today, as YYYY-MM-DD.
 export const day = (offset) => new Date(Date.parse(today()) + offset * 86_400_000).toISOString().slice(0, 10);
+
+// What no page may say (issues 16 and 17): references to the research notes the knowledge was
+// compiled from, command-line option names and internal field paths. The same patterns as the
+// unit tests' scan (tests/unit/test_support.cpp).
+const RESEARCH = /label-facts|content-facts|standards\.md|standards §|shared\/clinical|\[(UNV|SEC|V-old|V2-old|V1|V2|V1-primary|C1|C2|R|!|CONFLICT|DISCREPANCY)[\]/ ;,]|\bS[0-9]{1,2}\b/g;
+const INTERFACE = /(^|[\s("'`])--[a-z][a-z0-9-]+|\bpatient\.[a-z_]+/g;
+export function plainLanguageProblems(text) {
+  const out = [];
+  for (const re of [RESEARCH, INTERFACE]) {
+    for (const m of text.matchAll(re)) out.push(`${m[0].trim()} in "…${text.slice(Math.max(0, m.index - 40), m.index + 60).replace(/\s+/g, ' ')}…"`);
+  }
+  return out;
+}

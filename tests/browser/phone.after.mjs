@@ -2,11 +2,13 @@
 // (ARTIFACTS/visited.jsonl, recorded by lib.mjs), visited again at 360 x 740 as the same demo role
 // (anonymously where the test signed in with an account of its own), has no horizontal scrolling
 // (document.documentElement.scrollWidth <= the viewport's width) and no serious or critical
-// axe-core violation. Pages that are not HTML (ICS, PDF, JSON) are skipped.
+// axe-core violation; its text names no research note, option or internal field (issues 16, 17);
+// and every citation in its Sources section links to the public document (issue 17). Pages that
+// are not HTML (ICS, PDF, JSON) are skipped.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { VISITED, launch, newContext, seriousViolations, signIn, url } from './lib.mjs';
+import { VISITED, launch, newContext, plainLanguageProblems, seriousViolations, signIn, url } from './lib.mjs';
 
 const PHONE = { width: 360, height: 740 };
 let browser;
@@ -39,6 +41,7 @@ describe('phone width', () => {
     for (const p of pages) byRole.set(p.role, [...(byRole.get(p.role) ?? []), p.path]);
     const problems = [];
     let checked = 0;
+    let citations = 0;
     for (const [role, paths] of byRole) {
       const context = await newContext(browser, { axe: true, viewport: PHONE });
       const page = await context.newPage();
@@ -59,12 +62,25 @@ describe('phone width', () => {
           }, PHONE.width);
           problems.push(`${role} ${path}: scrollWidth ${width} > ${PHONE.width}: ${wide.join(', ')}`);
         }
+        const said = await page.evaluate(() => document.body.innerText);
+        for (const p of plainLanguageProblems(said)) problems.push(`${role} ${path}: says ${p}`);
+        const unlinked = await page.evaluate(() =>
+          [...document.querySelectorAll('section.sources li')]
+            .filter((li) => li.querySelector('a.register'))
+            .flatMap((li) => [...li.querySelectorAll('a.register')].filter((a) => a.getAttribute('href') !== '/sources#lenacare').filter((a) => {
+              const ext = a.previousElementSibling;
+              return !ext || ext.getAttribute('rel') !== 'external' || !/^https?:\/\//.test(ext.getAttribute('href'));
+            }).map(() => li.textContent.slice(0, 80))),
+        );
+        for (const u of unlinked) problems.push(`${role} ${path}: a citation without a public link: ${u}`);
+        citations += await page.evaluate(() => document.querySelectorAll('section.sources a[rel=external]').length);
         const serious = await seriousViolations(page);
         if (serious.length) problems.push(`${role} ${path}:\n  ${serious.join('\n  ')}`);
       }
       await context.close();
     }
-    t.diagnostic(`${checked} pages checked at ${PHONE.width} x ${PHONE.height}`);
+    t.diagnostic(`${checked} pages checked at ${PHONE.width} x ${PHONE.height}, ${citations} linked citations`);
+    assert.ok(citations > 50, `only ${citations} citations linked to public documents`);
     assert.deepEqual(problems, []);
   });
 });

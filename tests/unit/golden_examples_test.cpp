@@ -313,6 +313,10 @@ std::string FirstDifference(const std::string& golden, const std::string& actual
 
 // Compares `actual` with tests/golden/<file>, or writes it there when updating.
 void CheckGolden(const std::string& file, const std::string& actual, const std::vector<std::string>& machine_paths) {
+  // The documented examples' answers cite public documents only (issue 17).
+  for (const std::string& ref : testing::ResearchReferences(actual)) {
+    ADD_FAILURE() << file << ": the answer refers to the research notes: " << ref;
+  }
   for (const std::string& p : machine_paths) {
     if (actual.find(p) != std::string::npos) {
       ADD_FAILURE() << file << ": the answer names " << p << " (a path of this machine), which a golden file must not";

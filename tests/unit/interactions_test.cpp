@@ -94,7 +94,7 @@ TEST(Interactions, OtherMyelosuppressantsSayCytopeniasFromASecondarySource) {
     ASSERT_NE(a->interaction, nullptr);
     const Interaction& x = *a->interaction;
     EXPECT_TRUE(Mentions(x.effect, "cytopeni")) << x.effect;
-    EXPECT_EQ(x.cite.tag, "SEC");
+    EXPECT_EQ(x.cite.confidence, "secondary");
   }
 }
 

@@ -131,9 +131,56 @@ TEST_F(KnowledgeLoader, AnUnknownFieldInAnEntryIsNamed) {
   ExpectRejected({"us/renal.toml", "row 'mm-mcl-moderate'", "unknown field 'colour'"});
 }
 
-TEST_F(KnowledgeLoader, AnEntryWithoutASourceIsRejected) {
-  ASSERT_NO_FATAL_FAILURE(RemoveLineAfter("us/dose-levels.toml", "id = \"mcl-floor\"", "source = "));
-  ExpectRejected({"us/dose-levels.toml", "floor 'mcl-floor'", "no source"});
+TEST_F(KnowledgeLoader, AnEntryWithoutACitationIsRejected) {
+  ASSERT_NO_FATAL_FAILURE(RemoveLineAfter("us/dose-levels.toml", "id = \"mcl-floor\"", "cite = "));
+  ExpectRejected({"us/dose-levels.toml", "floor 'mcl-floor'", "no cite"});
+}
+
+TEST_F(KnowledgeLoader, ACitationOfADocumentNotInTheRegisterIsRejected) {
+  ASSERT_NO_FATAL_FAILURE(
+      ReplaceAfter("us/dose-levels.toml", "id = \"mcl-floor\"", "\"USPI §2.3\"", "\"label-facts §3.5\""));
+  ExpectRejected({"us/dose-levels.toml", "floor 'mcl-floor'", "'label-facts' is not in the sources register"});
+}
+
+TEST_F(KnowledgeLoader, ACitationWithoutASectionIsRejected) {
+  ASSERT_NO_FATAL_FAILURE(ReplaceAfter("us/dose-levels.toml", "id = \"mcl-floor\"", "\"USPI §2.3\"", "\"USPI\""));
+  ExpectRejected({"us/dose-levels.toml", "floor 'mcl-floor'", "no section"});
+}
+
+TEST_F(KnowledgeLoader, TheOldFreeTextSourceFieldIsRejected) {
+  ASSERT_NO_FATAL_FAILURE(
+      InsertLineAfter("us/dose-levels.toml", "id = \"mcl-floor\"", "source = \"USPI 2.3 (research notes)\""));
+  ExpectRejected({"us/dose-levels.toml", "floor 'mcl-floor'", "unknown field 'source'"});
+}
+
+TEST_F(KnowledgeLoader, ARegisterEntryWithoutAPublicAddressIsRejected) {
+  ASSERT_NO_FATAL_FAILURE(ReplaceAfter("sources/labels.toml", "id = \"MedGuide\"",
+                                       "urls = [\"http://www.rxlist.com/revlimid-drug/medication-guide.htm\"]",
+                                       "urls = []"));
+  ExpectRejected({"sources/labels.toml", "source 'MedGuide'", "at least one public address"});
+}
+
+TEST_F(KnowledgeLoader, ARegisterIdGivenTwiceIsRejected) {
+  ASSERT_NO_FATAL_FAILURE(
+      ReplaceAfter("sources/labels.toml", "id = \"MedGuide\"", "id = \"MedGuide\"", "id = \"USPI\""));
+  ExpectRejected({"sources/labels.toml", "source 'USPI'", "duplicate id"});
+}
+
+TEST_F(KnowledgeLoader, EveryEntryRendersItsCitationsFromTheRegister) {
+  auto k = Load();
+  ASSERT_TRUE(k.ok()) << k.error().Describe();
+  const Ladder* mcl = nullptr;
+  for (const Ladder& l : k->ladders) {
+    if (l.cite.id == "mcl") mcl = &l;
+  }
+  ASSERT_NE(mcl, nullptr);
+  ASSERT_FALSE(mcl->cite.refs.empty());
+  const SourceDoc* uspi = k->sources.Find("USPI");
+  ASSERT_NE(uspi, nullptr);
+  EXPECT_EQ(mcl->cite.refs.front().doc, "USPI");
+  EXPECT_EQ(mcl->cite.refs.front().url, uspi->Url());
+  EXPECT_EQ(mcl->cite.source.rfind(uspi->Label() + ", §2.3", 0), 0u) << mcl->cite.source;
+  EXPECT_EQ(k->sources.DocOfRendered(mcl->cite.refs.front().text), uspi);
 }
 
 TEST_F(KnowledgeLoader, ALadderThatIsNotStrictlyDescendingIsRejected) {
@@ -183,19 +230,22 @@ TEST_F(KnowledgeLoader, ARenalTableMissingABandRowIsRejected) {
   ExpectRejected({"us/renal.toml", "table 'fl-mzl'", "no row for band 'severe'"});
 }
 
-TEST_F(KnowledgeLoader, AnUnverifiedTagMarkedVerifiedIsRejected) {
-  ASSERT_NO_FATAL_FAILURE(ReplaceAfter("us/renal.toml", "id = \"mm-mcl-moderate\"", "tag = \"V2\"", "tag = \"UNV\""));
-  ExpectRejected({"us/renal.toml", "row 'mm-mcl-moderate'", "tag 'UNV'", "verified = true"});
+TEST_F(KnowledgeLoader, AnUnverifiedConfidenceMarkedVerifiedIsRejected) {
+  ASSERT_NO_FATAL_FAILURE(ReplaceAfter("us/renal.toml", "id = \"mm-mcl-moderate\"", "confidence = \"label\"",
+                                       "confidence = \"unconfirmed\""));
+  ExpectRejected({"us/renal.toml", "row 'mm-mcl-moderate'", "confidence 'unconfirmed'", "verified = true"});
 }
 
-TEST_F(KnowledgeLoader, AVerifiedTagMarkedUnverifiedIsRejected) {
-  ASSERT_NO_FATAL_FAILURE(ReplaceAfter("us/renal.toml", "id = \"fl-mzl-severe\"", "tag = \"UNV\"", "tag = \"V2\""));
-  ExpectRejected({"us/renal.toml", "row 'fl-mzl-severe'", "tag 'V2'", "verified = false"});
+TEST_F(KnowledgeLoader, AVerifiedConfidenceMarkedUnverifiedIsRejected) {
+  ASSERT_NO_FATAL_FAILURE(ReplaceAfter("us/renal.toml", "id = \"fl-mzl-severe\"", "confidence = \"unconfirmed\"",
+                                       "confidence = \"label\""));
+  ExpectRejected({"us/renal.toml", "row 'fl-mzl-severe'", "confidence 'label'", "verified = false"});
 }
 
-TEST_F(KnowledgeLoader, AnUnknownTagIsRejected) {
-  ASSERT_NO_FATAL_FAILURE(ReplaceAfter("us/renal.toml", "id = \"mm-mcl-moderate\"", "tag = \"V2\"", "tag = \"V3\""));
-  ExpectRejected({"us/renal.toml", "row 'mm-mcl-moderate'", "unknown tag 'V3'"});
+TEST_F(KnowledgeLoader, AnUnknownConfidenceIsRejected) {
+  ASSERT_NO_FATAL_FAILURE(
+      ReplaceAfter("us/renal.toml", "id = \"mm-mcl-moderate\"", "confidence = \"label\"", "confidence = \"V2\""));
+  ExpectRejected({"us/renal.toml", "row 'mm-mcl-moderate'", "unknown confidence 'V2'"});
 }
 
 TEST_F(KnowledgeLoader, AReferenceToAnUnknownIndicationIsRejected) {

@@ -28,7 +28,7 @@ namespace fs = std::filesystem;
 
 const ResponseCriteria& C() {
   static const ResponseCriteria* c = [] {
-    auto loaded = LoadResponseCriteria(testing::KnowledgeDir(), "IMWG-2016", testing::K().units);
+    auto loaded = LoadResponseCriteria(testing::KnowledgeDir(), "IMWG-2016", testing::K().vocab());
     if (!loaded.ok()) {
       ADD_FAILURE() << loaded.error().Describe();
       std::abort();
@@ -129,7 +129,7 @@ TEST(ResponseCriteria, LoadsTheImwg2016FileWithItsNumbers) {
 
 TEST(ResponseCriteria, UnknownVersionIsBadInputOnTheCriteriaField) {
   for (const char* v : {"IMWG-2011", "../units", ""}) {
-    auto c = LoadResponseCriteria(testing::KnowledgeDir(), v, testing::K().units);
+    auto c = LoadResponseCriteria(testing::KnowledgeDir(), v, testing::K().vocab());
     ASSERT_FALSE(c.ok()) << v;
     EXPECT_EQ(c.error().field, "criteria");
     EXPECT_NE(c.error().message.find("IMWG-2016"), std::string::npos) << c.error().message;
@@ -148,7 +148,7 @@ Result<ResponseCriteria> LoadEdited(const std::string& from, const std::string& 
   EXPECT_NE(at, std::string::npos) << from;
   if (at != std::string::npos) text.replace(at, from.size(), to);
   std::ofstream(dir / "common" / "imwg-2016.toml") << text;
-  auto c = LoadResponseCriteria(dir.string(), "IMWG-2016", testing::K().units);
+  auto c = LoadResponseCriteria(dir.string(), "IMWG-2016", testing::K().vocab());
   fs::remove_all(dir);
   return c;
 }
@@ -163,16 +163,14 @@ TEST(ResponseCriteria, RefusesABrokenFileNamingFileEntryAndProblem) {
       {"fall_at_least = \"90 %\"", "fall_at_least = \"90 %\"\nthreshold = 3",
        "common/imwg-2016.toml: category 'vgpr-serum-m'", "unknown field 'threshold'"},
       {"id = \"pd-urine-m\"\nmarker = \"urine-m\"\nrise_at_least = \"25 %\"\nabsolute_rise_at_least = \"200 mg/24h\"\n"
-       "source = \"IMWG 2016 (Kumar, Lancet Oncol 2016) via standards.md §1.4\"",
+       "cite = [\"IMWG-2016 response criteria: progressive disease\"]",
        "id = \"pd-urine-m\"\nmarker = \"urine-m\"\nrise_at_least = \"25 %\"\nabsolute_rise_at_least = \"200 mg/24h\"",
-       "common/imwg-2016.toml: progression 'pd-urine-m'", "no source"},
+       "common/imwg-2016.toml: progression 'pd-urine-m'", "no cite"},
       {"id = \"pr-flc\"\ncategory = \"PR\"\nmarker = \"flc\"\nfall_at_least = \"50 %\"\n"
-       "source = \"IMWG 2016 (Kumar, Lancet Oncol 2016) via standards.md §1.3 and §1.7 (dFLC decrease >= 50 %)\"\n"
-       "tag = \"C2\"\nverified = true",
+       "cite = [\"IMWG-2016 response criteria: partial response\"]\nconfidence = \"standard\"",
        "id = \"pr-flc\"\ncategory = \"PR\"\nmarker = \"flc\"\nfall_at_least = \"50 %\"\n"
-       "source = \"IMWG 2016 (Kumar, Lancet Oncol 2016) via standards.md §1.3 and §1.7 (dFLC decrease >= 50 %)\"\n"
-       "tag = \"R\"\nverified = true",
-       "common/imwg-2016.toml: category 'pr-flc'", "tag 'R' is not a verified tag"},
+       "cite = [\"IMWG-2016 response criteria: partial response\"]\nconfidence = \"unconfirmed\"",
+       "common/imwg-2016.toml: category 'pr-flc'", "confidence 'unconfirmed' is not a verified confidence"},
       {"version = \"IMWG-2016\"", "version = \"IMWG-2011\"", "common/imwg-2016.toml: criteria 'imwg-2016'",
        "names version"},
       {"category = \"MR\"\nmarker = \"serum-m\"", "category = \"MR\"\nmarker = \"flc\"",

@@ -610,7 +610,7 @@ TEST_P(StoreTest, ResponseMarkersMakeAResponseItemUntilTheChangeIsConfirmed) {
     return out;
   };
   // The category is the classifier's for the same series, written as a series file.
-  auto criteria = LoadResponseCriteria(K().root, "IMWG-2016", K().units);
+  auto criteria = LoadResponseCriteria(K().root, "IMWG-2016", K().vocab());
   ASSERT_TRUE(criteria.ok());
   auto series = ParseResponseSeries(K().units, R"({"criteria":"IMWG-2016",
       "baseline":{"date":"2026-01-05","serum_m_protein":"3 g/dL"},

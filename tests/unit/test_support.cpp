@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "knowledge/loader.h"
@@ -146,6 +147,53 @@ bool ReadScenarioFile(const std::string& path, const std::string& file, const st
   }
   for (const std::string& p : problems) ADD_FAILURE() << p;
   return problems.empty();
+}
+
+namespace {
+
+std::vector<std::string> Matches(std::string_view text, const std::regex& re) {
+  std::vector<std::string> out;
+  const std::string s(text);
+  for (auto it = std::sregex_iterator(s.begin(), s.end(), re); it != std::sregex_iterator(); ++it) {
+    const size_t at = static_cast<size_t>(it->position());
+    const size_t from = at < 40 ? 0 : at - 40;
+    out.push_back(it->str() + "  in  ..." + s.substr(from, 100) + "...");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> ResearchReferences(std::string_view text) {
+  static const std::regex re(
+      R"(label-facts|content-facts|standards\.md|standards §|shared/clinical|)"
+      R"(\[(UNV|SEC|V-old|V2-old|V1|V2|V1-primary|C1|C2|R|!|CONFLICT|DISCREPANCY)[\]/ ;,]|\bS[0-9]{1,2}\b)");
+  return Matches(text, re);
+}
+
+std::vector<std::string> PlainLanguageProblems(std::string_view text, bool interface) {
+  std::vector<std::string> out = ResearchReferences(text);
+  if (interface) {
+    static const std::regex re(R"((^|[\s("'`])--[a-z][a-z0-9-]+|\bpatient\.[a-z_]+)");
+    for (std::string& m : Matches(text, re)) out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::string VisibleText(std::string_view html) {
+  std::string s(html);
+  static const std::regex hidden(R"(<script[\s\S]*?</script>|<style[\s\S]*?</style>|<!--[\s\S]*?-->)",
+                                 std::regex::icase);
+  s = std::regex_replace(s, hidden, " ");
+  static const std::regex tag(R"(<[^>]*>)");
+  s = std::regex_replace(s, tag, " ");
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}}) {
+    for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
+      s.replace(at, from.size(), to);
+    }
+  }
+  return s;
 }
 
 }  // namespace lenacare::testing

@@ -36,6 +36,16 @@ nlohmann::json ParseOut(const CommandResult& r);
 // Whether `text` contains `what`, ignoring case.
 bool Mentions(const std::string& text, const std::string& what);
 
+// What the people reading lenacare's answers must never meet (issues 16 and 17): references to
+// the research notes the knowledge was compiled from ("label-facts", "standards.md §4", "[UNV]",
+// "S18") and, with `interface` set, the command line's option names ("--crcl") and internal field
+// paths ("patient.rems_category"). Returns each offending piece found, with some context.
+std::vector<std::string> ResearchReferences(std::string_view text);
+std::vector<std::string> PlainLanguageProblems(std::string_view text, bool interface = true);
+// An HTML page's visible text: no tags, scripts, styles or comments; entities &amp; &lt; &gt;
+// &quot; &#39; decoded.
+std::string VisibleText(std::string_view html);
+
 // --- Scenario files (tests/scenarios, tests/rems-scenarios) --------------------------------------
 
 // Every *.json under `dir`, as paths relative to it, sorted.

@@ -88,7 +88,7 @@ TEST(VteImpede, EveryItemOtherThanTherapeuticAnticoagulationIsVerifiedInTheKnowl
     const bool therapeutic = std::find(i.when.equals.begin(), i.when.equals.end(), "warfarin") != i.when.equals.end();
     EXPECT_EQ(i.cite.verified, !therapeutic);
     if (therapeutic) {
-      EXPECT_EQ(i.cite.tag, "!");
+      EXPECT_EQ(i.cite.confidence, "unconfirmed");
     }
   }
 }

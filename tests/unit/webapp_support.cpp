@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <set>
+
 #include "store/accounts.h"
 #include "store/audit.h"
 #include "test_support.h"
@@ -54,7 +57,47 @@ http::Response TestSite::Send(const std::string& method, const std::string& targ
       req.headers[k] = v;
     }
   }
-  return app_->Handle(req);
+  http::Response resp = app_->Handle(req);
+  CheckPlainLanguage(req, resp);
+  return resp;
+}
+
+void TestSite::CheckPlainLanguage(const http::Request& req, const http::Response& resp) {
+  // Every page and every answer the tests produce speaks the user's language (issues 16 and 17).
+  // What the request itself sent is not the site's own words: a value echoed back into a form
+  // may say anything.
+  const std::string& type = resp.content_type;
+  const bool html = type.starts_with("text/html");
+  if (!html && !type.starts_with("application/json") && !type.starts_with("text/plain") &&
+      !type.starts_with("text/calendar")) {
+    return;
+  }
+  std::string text = html ? VisibleText(resp.body) : resp.body;
+  if (type.starts_with("application/json")) {
+    // An API answer's words are its string values; identifiers (an error's field path, an audit
+    // action such as "patient.read", a rule id) are the contract scripts read, not prose.
+    json doc = json::parse(resp.body, nullptr, false);
+    if (!doc.is_discarded()) {
+      text.clear();
+      std::function<void(const json&, const std::string&)> walk = [&](const json& j, const std::string& key) {
+        static const std::set<std::string> ids = {"field", "action", "code", "rule", "id", "kind", "ref", "$ref"};
+        if (j.is_string()) {
+          if (ids.count(key) == 0) text += j.get<std::string>() + "\n";
+        } else if (j.is_object()) {
+          for (const auto& [k, v] : j.items()) walk(v, k);
+        } else if (j.is_array()) {
+          for (const json& v : j) walk(v, key);
+        }
+      };
+      walk(doc, "");
+    }
+  }
+  for (const std::string& problem : PlainLanguageProblems(text)) {
+    const std::string found = problem.substr(0, problem.find("  in  "));
+    const std::string token = found.substr(found.find_first_not_of(" \t\n(\"'`"));
+    if (req.body.find(token) != std::string::npos || req.target.find(token) != std::string::npos) continue;
+    ADD_FAILURE() << req.method << " " << req.target << " -> " << resp.status << ": " << problem;
+  }
 }
 
 http::Response TestSite::PostForm(const std::string& target, const std::map<std::string, std::string>& fields,

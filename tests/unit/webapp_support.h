@@ -62,6 +62,7 @@ class TestSite {
   int64_t Count(const std::string& table);
 
  private:
+  void CheckPlainLanguage(const http::Request& req, const http::Response& resp);
   TestDatabase db_{"sqlite"};
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<webapp::WebApp> app_;

@@ -774,9 +774,25 @@ TEST(WebContent, APageWithoutSourcesIsRefused) {
   testing::TestDatabase dir("sqlite");
   std::ofstream(dir.dir() + "/x.md") << "+++\nslug = \"x\"\nsection = \"drug\"\ntitle = \"X\"\nsummary = \"s\"\n"
                                         "sources = []\n+++\nText\n";
-  auto content = webapp::LoadContent(dir.dir());
+  auto content = webapp::LoadContent(dir.dir(), testing::K().sources);
   ASSERT_FALSE(content.ok());
   EXPECT_NE(content.error().message.find("sources"), std::string::npos);
+}
+
+// A page's sources are citations of the register: an unknown document or a citation without a
+// section stops the site, naming the page and what is wrong.
+TEST(WebContent, APageCitingOutsideTheRegisterIsRefused) {
+  for (const auto& [source, problem] : std::vector<std::pair<std::string, std::string>>{
+           {"label-facts §7.1", "not in the sources register"}, {"USPI", "no section"}}) {
+    testing::TestDatabase dir("sqlite");
+    std::ofstream(dir.dir() + "/x.md") << "+++\nslug = \"x\"\nsection = \"drug\"\ntitle = \"X\"\nsummary = \"s\"\n"
+                                          "sources = [\"" +
+                                              source + "\"]\n+++\nText\n";
+    auto content = webapp::LoadContent(dir.dir(), testing::K().sources);
+    ASSERT_FALSE(content.ok()) << source;
+    EXPECT_NE(content.error().message.find(problem), std::string::npos) << content.error().message;
+    EXPECT_NE(content.error().Describe().find("x.md"), std::string::npos) << content.error().Describe();
+  }
 }
 
 }  // namespace
