@@ -124,6 +124,17 @@ int Main(int argc, char** argv, const Program& program) {
   check->add_option("dir", o.check_dir, "Knowledge directory (default: the one in use)");
   check->add_option("--pack", o.pack, "Knowledge pack (default us)");
   Bind(check, o, code, [&] { return RunKnowledgeCheck(o); });
+  CLI::App* diff = Sub(*knowledge, "diff",
+                       "Entries added, removed and changed between two knowledge directories (a label update "
+                       "reviewed before it is installed): value, citation and verification",
+                       o);
+  diff->add_option("old", o.diff_old, "The knowledge directory in use")->required();
+  diff->add_option("new", o.diff_new, "The knowledge directory to compare with it")->required();
+  diff->add_option("--pack", o.pack, "Knowledge pack (default us)");
+  Bind(diff, o, code, [&] { return RunKnowledgeDiff(o); });
+  CLI::App* sources = Sub(*knowledge, "sources",
+                          "The sources register: every document the knowledge cites, with its public addresses", o);
+  Bind(sources, o, code, [&] { return RunKnowledgeSources(o); });
 
   CLI::App* rems = Sub(
       app, "rems", "Pregnancy-prevention (REMS) checklist: met, due, overdue, blocking; may it be dispensed today", o);

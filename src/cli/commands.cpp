@@ -1,6 +1,8 @@
 // The calculator and course-check subcommands: options -> app request -> wire JSON or text.
 #include "cli/commands.h"
 
+#include <filesystem>
+
 #include "app/calculators.h"
 #include "app/course_checks.h"
 #include "cli/common.h"
@@ -108,6 +110,23 @@ int RunKnowledgeCheck(const Options& o) {
       [](const app::Context& c) { return Result<app::KnowledgeSummary>(app::SummarizeKnowledge(c.k)); },
       [](const Knowledge&, const app::KnowledgeSummary& s) { return wire::KnowledgeJson(s); },
       [](const Knowledge&, const app::KnowledgeSummary& s) { return wire::KnowledgeText(s); });
+}
+
+int RunKnowledgeDiff(const Options& o) {
+  for (const std::string& dir : {o.diff_old, o.diff_new}) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) return Fail(Error::BadInput(dir, "not a knowledge directory"), o);
+  }
+  const KnowledgeDiff d = DiffKnowledge(o.diff_old, o.diff_new, o.pack);
+  return Emit(o, wire::KnowledgeDiffJson(d), o.json ? std::string() : wire::KnowledgeDiffText(d), kAnswered);
+}
+
+int RunKnowledgeSources(const Options& o) {
+  return Show<app::KnowledgeSummary>(
+      o, /*with_store=*/false,
+      [](const app::Context& c) { return Result<app::KnowledgeSummary>(app::SummarizeKnowledge(c.k)); },
+      [](const Knowledge& k, const app::KnowledgeSummary&) { return wire::SourcesJson(k.sources); },
+      [](const Knowledge& k, const app::KnowledgeSummary&) { return wire::SourcesText(k.sources); });
 }
 
 int RunDemo(const Options& o) {

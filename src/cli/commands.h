@@ -44,6 +44,7 @@ struct Options {
 
   // knowledge check
   std::string check_dir, pack = "us";
+  std::string diff_old, diff_new;  // knowledge diff
 
   // vte
   std::string bmi, dexamethasone, prophylaxis;
@@ -96,6 +97,8 @@ int RunEvaluate(const Options& o);
 int RunMissedDose(const Options& o);
 int RunCapsules(const Options& o);
 int RunKnowledgeCheck(const Options& o);
+int RunKnowledgeDiff(const Options& o);
+int RunKnowledgeSources(const Options& o);
 int RunDemo(const Options& o);
 int RunRems(const Options& o);
 int RunVte(const Options& o);

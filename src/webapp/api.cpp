@@ -144,6 +144,9 @@ void AddApi(Site& site, Router& router) {
     return Json(200, wire::KnowledgeJson(app::SummarizeKnowledge(site.k)));
   });
 
+  router.Add("GET", "/api/v1/sources", [&site](const http::Request&, const RouteParams&, const Caller&) {
+    return Json(200, wire::SourcesJson(site.k.sources));
+  });
   router.Add("GET", "/api/v1/me", [](const http::Request&, const RouteParams&, const Caller& c) {
     if (!c.signed_in()) return JsonError(401, "authorization", "sign in or send an API token (Authorization: Bearer)");
     return Json(200, {{"username", c.user->username},

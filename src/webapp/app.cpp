@@ -82,6 +82,8 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const Knowledge& k, store::StoreP
   auto content = LoadContent(options.pages_dir, k.sources);
   if (!content.ok()) return content.error().Under("pages");
   namespace fs = std::filesystem;
+  auto messages = Messages::Load((fs::path(options.web_dir) / "messages" / "en.toml").string());
+  if (!messages.ok()) return messages.error();
   auto layout = ReadFile(fs::path(options.web_dir) / "layout.html");
   if (!layout.ok()) return layout.error();
   std::map<std::string, std::string> files;
@@ -104,7 +106,7 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const Knowledge& k, store::StoreP
     cds = std::make_shared<const CdsConfig>(std::move(loaded).value());
   }
   auto site = std::make_unique<Site>(k, pool, clock, std::move(options), std::move(content).value(),
-                                     std::move(layout).value(), std::move(files));
+                                     std::move(messages).value(), std::move(layout).value(), std::move(files));
   std::unique_ptr<WebApp> app(new WebApp(std::move(site)));
   AddCdsHooks(*app->site_, app->router_, std::move(cds));
   return app;
@@ -209,6 +211,8 @@ http::Response WebApp::Handle(const http::Request& req) {
   }
   if ((r.status == 401 || r.status == 403) && OnPatientData(r.route)) AuditRefusal(req, params, caller, r);
   SecurityHeaders(req, r);
+  // Every answer names the knowledge it was given from: the pack and its label date.
+  r.Header("Lenacare-Knowledge", site_->k.pack.id + "; label=" + site_->k.pack.label_date);
   return r;
 }
 

@@ -14,9 +14,9 @@ namespace lenacare::webapp {
 namespace {
 
 std::optional<http::Response> RequirePatient(Site& site, const http::Request& req, const Caller& c) {
-  if (!c.signed_in()) return Refuse(site, req, c, 401, "Sign in to manage who helps you.");
+  if (!c.signed_in()) return Refuse(site, req, c, 401, site.msg("caregivers.sign_in"));
   if (!c.Is(store::Role::kPatient) || c.user->patient_ref.empty()) {
-    return Refuse(site, req, c, 403, "This page is for patient accounts.");
+    return Refuse(site, req, c, 403, site.msg("errors.patient_accounts_only"));
   }
   return std::nullopt;
 }
@@ -24,7 +24,7 @@ std::optional<http::Response> RequirePatient(Site& site, const http::Request& re
 std::optional<http::Response> CheckCsrf(Site& site, const http::Request& req, const Caller& c,
                                         const std::multimap<std::string, std::string>& fields) {
   if (CsrfOk(c, fields)) return std::nullopt;
-  return Refuse(site, req, c, 403, "The form was not sent from this site: reload the page and try again.");
+  return Refuse(site, req, c, 403, site.msg("errors.not_from_this_site"));
 }
 
 std::optional<int64_t> IdOf(const std::string& text) {
@@ -37,34 +37,43 @@ std::optional<int64_t> IdOf(const std::string& text) {
   return v;
 }
 
-std::string Access(const store::CaregiverLink& l) {
-  return l.may_write ? "sees your pages, marks doses and writes in your diary" : "sees your pages";
-}
+// Whom a list of caregivers speaks to: the patient ("sees your pages") or the care team ("reads").
+enum class Reader { kPatient, kCareTeam };
 
-// The caregivers and invitations, each with a revoke form posting to `base` + "/{id}/revoke" or
-// `base` + "/invites/{id}/revoke".
-std::string AccessList(const Caller& caller, const app::CareAccess& a, const std::string& base, bool staff) {
+// A patient's caregivers and invitations, each with a revoke form posting to `base` + "/{id}/revoke"
+// or `base` + "/invites/{id}/revoke".
+std::string AccessList(const Messages& msg, const Caller& caller, const app::CareAccess& a, const std::string& base,
+                       Reader reader) {
+  const bool patient = reader == Reader::kPatient;
   std::string out = "<ul id=\"caregiver-list\" class=\"caregivers\">";
   bool any = false;
   for (const store::CaregiverLink& l : a.caregivers) {
     if (!l.revoked_at.empty()) continue;
     any = true;
-    out += "<li><strong>" + Escape(l.name) + "</strong> <span class=\"hint\">(" + Escape(l.username) + ", since " +
-           Escape(l.created_at.substr(0, 10)) +
-           ")</span>: " + (staff ? (l.may_write ? "reads and writes" : "reads") : Access(l)) +
-           (l.remind_after.empty() ? "" : "; told when a dose is not marked taken by " + Escape(l.remind_after)) +
-           "<form class=\"inline\" method=\"post\" action=\"" + base + "/" + std::to_string(l.id) + "/revoke\">" +
-           CsrfField(caller) + "<button type=\"submit\" id=\"revoke-caregiver-" + std::to_string(l.id) + "\">Remove " +
-           Escape(l.name) + "</button></form></li>";
+    const std::string name = Escape(l.name);
+    const std::string access = l.may_write
+                                   ? (patient ? msg.Html("caregivers.access_write") : msg.Html("access.reads_writes"))
+                                   : (patient ? msg.Html("caregivers.access_read") : msg.Html("access.reads"));
+    out +=
+        "<li><strong>" + name + "</strong> <span class=\"hint\">" +
+        msg.Html("caregivers.since", {{"username", Escape(l.username)}, {"date", Escape(l.created_at.substr(0, 10))}}) +
+        "</span>: " + access +
+        (l.remind_after.empty() ? "" : "; " + msg.Html("caregivers.told_after", {{"time", Escape(l.remind_after)}})) +
+        "<form class=\"inline\" method=\"post\" action=\"" + base + "/" + std::to_string(l.id) + "/revoke\">" +
+        CsrfField(caller) + "<button type=\"submit\" id=\"revoke-caregiver-" + std::to_string(l.id) + "\">" +
+        msg.Html("caregivers.remove", {{"name", name}}) + "</button></form></li>";
   }
   for (const store::CaregiverInvite& i : a.invites) {
     any = true;
-    out += "<li>An invitation (" + std::string(i.may_write ? "read and write" : "read only") +
-           ") not used yet, until " + Escape(i.expires_at.substr(0, 10)) +
+    const std::string until = Escape(i.expires_at.substr(0, 10));
+    out += "<li>" +
+           (i.may_write ? msg.Html("caregivers.invitation_write", {{"date", until}})
+                        : msg.Html("caregivers.invitation_read", {{"date", until}})) +
            "<form class=\"inline\" method=\"post\" action=\"" + base + "/invites/" + std::to_string(i.id) +
-           "/revoke\">" + CsrfField(caller) + "<button type=\"submit\">Cancel the invitation</button></form></li>";
+           "/revoke\">" + CsrfField(caller) + "<button type=\"submit\">" + msg.Html("caregivers.cancel_invitation") +
+           "</button></form></li>";
   }
-  if (!any) return staff ? "<p>No caregiver has access.</p>" : "<p>No one helps you on lenacare yet.</p>";
+  if (!any) return "<p>" + (patient ? msg.Html("caregivers.none") : msg.Html("access.no_caregiver")) + "</p>";
   return out + "</ul>";
 }
 
@@ -76,60 +85,65 @@ http::Response CaregiversPage(Site& site, const Caller& c, int status, const std
     access = app::ReadCareAccess(db.ctx, c.user->patient_ref);
   }
   PageSpec page;
-  page.title = "People who help you";
+  page.title = site.msg("caregivers.title");
   page.flash = flash;
+  const Messages& msg = site.msg;
   if (!error.empty()) page.main += "<p class=\"error\" role=\"alert\" id=\"invite-error\">" + Escape(error) + "</p>";
-  page.main += access.ok() ? AccessList(c, *access, "/me/caregivers", false)
-                           : "<p>The list cannot be shown now: " + Escape(PlainError(access.error())) + ".</p>";
   page.main +=
-      "<h2 id=\"invite-heading\">Invite someone</h2><p>You get a code to give them (it works once, for 7 days). "
-      "They make their own account with it and then see your calendar, your diary and today's dose. You can "
-      "remove them at any time, and so can your care team.</p>"
-      "<form id=\"form-invite\" class=\"stack\" method=\"post\" action=\"/me/caregivers/invite\" "
-      "aria-labelledby=\"invite-heading\">" +
-      CsrfField(c) +
-      "<div><label for=\"invite-write\"><input id=\"invite-write\" name=\"may_write\" type=\"checkbox\" value=\"on\"> "
-      "They may also mark my doses and write in my diary</label></div>"
-      "<div><label for=\"invite-remind\">Tell them if my dose is not marked taken by <span class=\"hint\">(optional)"
-      "</span></label><input id=\"invite-remind\" name=\"remind_after\" type=\"time\"></div>"
-      "<div><button type=\"submit\">Make an invitation code</button></div></form>"
-      "<p><a href=\"/me\">Back to My therapy</a></p>";
+      access.ok()
+          ? AccessList(msg, c, *access, "/me/caregivers", Reader::kPatient)
+          : "<p>" + msg.Html("caregivers.list_failed", {{"error", Escape(PlainError(access.error()))}}) + "</p>";
+  page.main += "<h2 id=\"invite-heading\">" + msg.Html("caregivers.invite_heading") + "</h2><p>" +
+               msg.Html("caregivers.invite_intro") +
+               "</p>"
+               "<form id=\"form-invite\" class=\"stack\" method=\"post\" action=\"/me/caregivers/invite\" "
+               "aria-labelledby=\"invite-heading\">" +
+               CsrfField(c) +
+               "<div><label for=\"invite-write\"><input id=\"invite-write\" name=\"may_write\" type=\"checkbox\" "
+               "value=\"on\"> " +
+               msg.Html("caregivers.invite_may_write") +
+               "</label></div>"
+               "<div><label for=\"invite-remind\">" +
+               msg.Html("caregivers.invite_remind") + " <span class=\"hint\">" + msg.Html("caregivers.optional") +
+               "</span></label><input id=\"invite-remind\" name=\"remind_after\" type=\"time\"></div>"
+               "<div><button type=\"submit\">" +
+               msg.Html("caregivers.invite_button") + "</button></div></form><p><a href=\"/me\">" +
+               msg.Html("me.back_to_me") + "</a></p>";
   return Html(status, site.Page(c, page));
 }
 
 http::Response JoinPage(Site& site, const Caller& c, int status, const std::string& code, const std::string& name,
                         const std::string& username, const std::string& error) {
   PageSpec page;
-  page.title = "Join as a caregiver";
-  page.description = "Use an invitation code to see the pages of the person you help.";
+  const Messages& msg = site.msg;
+  page.title = msg("join.title");
+  page.description = msg("join.description");
   if (!error.empty()) page.main += "<p class=\"error\" role=\"alert\" id=\"join-error\">" + Escape(error) + "</p>";
   const bool signed_in_caregiver = c.Is(store::Role::kCaregiver);
   if (c.signed_in() && !signed_in_caregiver) {
-    page.main +=
-        "<p>You are signed in with an account that is not a caregiver's. Sign out first, then use the code.</p>";
+    page.main += "<p>" + msg.Html("join.wrong_account") + "</p>";
     return Html(status == 200 ? 403 : status, site.Page(c, page));
   }
-  page.main += "<p>The person you help gave you a code. With it you " +
-               std::string(signed_in_caregiver ? "add them to your account." : "make your own caregiver account.") +
+  page.main += "<p>" + (signed_in_caregiver ? msg.Html("join.intro_add") : msg.Html("join.intro_new")) +
                "</p><form id=\"form-join\" class=\"stack\" method=\"post\" action=\"/care/join\">" +
-               (c.signed_in() ? CsrfField(c) : "") +
-               "<div><label for=\"join-code\">Invitation code</label><input id=\"join-code\" name=\"code\" required "
-               "autocomplete=\"off\" value=\"" +
-               Escape(code) +
-               "\"></div><div><label for=\"join-name\">Your name <span class=\"hint\">(as they know you)</span></label>"
+               (c.signed_in() ? CsrfField(c) : "") + "<div><label for=\"join-code\">" + msg.Html("join.code") +
+               "</label><input id=\"join-code\" name=\"code\" required autocomplete=\"off\" value=\"" + Escape(code) +
+               "\"></div><div><label for=\"join-name\">" + msg.Html("join.name") + " <span class=\"hint\">" +
+               msg.Html("join.name_hint") +
+               "</span></label>"
                "<input id=\"join-name\" name=\"name\" required maxlength=\"100\" value=\"" +
                Escape(name) + "\"></div>";
   if (!signed_in_caregiver) {
-    page.main +=
-        "<div><label for=\"join-username\">Choose a username <span class=\"hint\">(a-z, 0-9, '.', '_', "
-        "'-')</span></label><input id=\"join-username\" name=\"username\" required autocomplete=\"username\" "
-        "value=\"" +
-        Escape(username) +
-        "\"></div><div><label for=\"join-password\">Choose a password <span class=\"hint\">(at least 12 "
-        "characters)</span></label><input id=\"join-password\" name=\"password\" type=\"password\" required "
-        "autocomplete=\"new-password\"></div>";
+    page.main += "<div><label for=\"join-username\">" + msg.Html("join.choose_username") + " <span class=\"hint\">" +
+                 msg.Html("join.username_hint") +
+                 "</span></label><input id=\"join-username\" name=\"username\" required autocomplete=\"username\" "
+                 "value=\"" +
+                 Escape(username) + "\"></div><div><label for=\"join-password\">" + msg.Html("join.choose_password") +
+                 " <span class=\"hint\">" + msg.Html("join.password_hint") +
+                 "</span></label><input id=\"join-password\" name=\"password\" type=\"password\" required "
+                 "autocomplete=\"new-password\"></div>";
   }
-  page.main += "<div><button type=\"submit\">Join</button></div></form>";
+  page.main += "<div><button type=\"submit\">" + msg.Html("join.button") + "</button></div></form>";
   return Html(status, site.Page(c, page));
 }
 
@@ -140,8 +154,8 @@ void AddCaregiverPages(Site& site, Router& router) {
     if (auto refuse = RequirePatient(site, req, c)) return *refuse;
     const std::string saved = req.Query("saved");
     return CaregiversPage(site, c, 200,
-                          saved == "removed"     ? "Removed: they can no longer see your pages."
-                          : saved == "cancelled" ? "The invitation is cancelled: its code no longer works."
+                          saved == "removed"     ? site.msg("caregivers.removed")
+                          : saved == "cancelled" ? site.msg("caregivers.cancelled")
                                                  : "",
                           "");
   });
@@ -157,18 +171,20 @@ void AddCaregiverPages(Site& site, Router& router) {
       code = app::InviteCaregiver(db.ctx, r);
     }
     if (!code.ok()) {
-      return CaregiversPage(
-          site, c, ErrorStatus(code.error()), "",
-          (code.error().field == "remind_after" ? "The time: " : "") + PlainError(code.error()) + ".");
+      return CaregiversPage(site, c, ErrorStatus(code.error()), "",
+                            (code.error().field == "remind_after" ? site.msg("caregivers.time_label") + ": " : "") +
+                                PlainError(code.error()) + ".");
     }
     PageSpec page;
-    page.title = "Your invitation code";
+    page.title = site.msg("caregivers.code_title");
     page.main =
-        "<p>Give this code to the person who helps you. It works once, for 7 days; this page shows it only "
-        "once.</p><p class=\"answer\"><strong id=\"invite-code\">" +
-        Escape(*code) + "</strong></p><p>They go to <a id=\"invite-link\" href=\"/care/join?code=" + Escape(*code) +
-        "\">/care/join</a> on this site, enter the code and make their account. You can cancel the invitation "
-        "on <a href=\"/me/caregivers\">People who help you</a>.</p>";
+        "<p>" + site.msg.Html("caregivers.code_intro") + "</p><p class=\"answer\"><strong id=\"invite-code\">" +
+        Escape(*code) + "</strong></p><p>" +
+        site.msg.Html(
+            "caregivers.code_where",
+            {{"join_link", "<a id=\"invite-link\" href=\"/care/join?code=" + Escape(*code) + "\">/care/join</a>"},
+             {"list_link", "<a href=\"/me/caregivers\">" + site.msg.Html("caregivers.title") + "</a>"}}) +
+        "</p>";
     return Html(200, site.Page(c, page));
   });
 
@@ -177,13 +193,13 @@ void AddCaregiverPages(Site& site, Router& router) {
   struct RevokeRoute {
     const char* path;
     Revoke revoke;
-    const char* missing;
+    std::string missing;
     const char* saved;
   };
   for (const RevokeRoute& r : {RevokeRoute{"/me/caregivers/{id}/revoke", &app::RevokeCaregiver,
-                                           "There is no such caregiver to remove.", "removed"},
+                                           site.msg("caregivers.no_such_caregiver"), "removed"},
                                RevokeRoute{"/me/caregivers/invites/{id}/revoke", &app::RevokeInvite,
-                                           "There is no such invitation to cancel.", "cancelled"}}) {
+                                           site.msg("caregivers.no_such_invitation"), "cancelled"}}) {
     router.Add("POST", r.path, [&site, r](const http::Request& req, const RouteParams& p, const Caller& c) {
       if (auto refuse = RequirePatient(site, req, c)) return *refuse;
       const auto fields = FormFields(req);
@@ -220,48 +236,53 @@ void AddCaregiverPages(Site& site, Router& router) {
       link = app::JoinAsCaregiver(db.ctx, r);
     }
     if (!link.ok()) {
-      static const std::map<std::string, std::string> kLabels = {
-          {"code", "Invitation code"}, {"name", "Your name"}, {"username", "Username"}, {"password", "Password"}};
-      const auto label = kLabels.find(link.error().field);
+      const std::map<std::string, std::string> labels = {{"code", site.msg("join.code")},
+                                                         {"name", site.msg("join.name")},
+                                                         {"username", site.msg("join.username")},
+                                                         {"password", site.msg("join.password")}};
+      const auto label = labels.find(link.error().field);
       return JoinPage(site, c, ErrorStatus(link.error()), r.code, r.name, r.username,
-                      (label == kLabels.end() ? "" : label->second + ": ") + PlainError(link.error()) + ".");
+                      (label == labels.end() ? "" : label->second + ": ") + PlainError(link.error()) + ".");
     }
     if (c.signed_in()) return Redirect("/care");
     return Redirect("/sign-in?joined=1");
   });
 
   router.Add("GET", "/care", [&site](const http::Request& req, const RouteParams&, const Caller& c) {
-    if (!c.signed_in()) return Refuse(site, req, c, 401, "Sign in to see the people you help.");
-    if (!c.Is(store::Role::kCaregiver)) return Refuse(site, req, c, 403, "This page is for caregivers.");
+    if (!c.signed_in()) return Refuse(site, req, c, 401, site.msg("care.sign_in"));
+    if (!c.Is(store::Role::kCaregiver)) return Refuse(site, req, c, 403, site.msg("care.caregivers_only"));
     Result<std::vector<store::CaregiverLink>> links = Error::Failed("", "");
     {
       Site::Db db = site.Connect(c);
       links = db.accounts.LinksOfCaregiver(c.user->id);
     }
     PageSpec page;
-    page.title = "People you help";
+    const Messages& msg = site.msg;
+    page.title = msg("care.title");
     if (!links.ok()) {
-      page.main = "<p>The list cannot be shown now. Try again later.</p>";
+      page.main = "<p>" + msg.Html("care.list_failed") + "</p>";
     } else if (links->empty()) {
-      page.main = "<p>No one has given you access yet, or the access was removed.</p>";
+      page.main = "<p>" + msg.Html("care.none") + "</p>";
     } else {
       page.main = "<ul id=\"people\">";
       for (const store::CaregiverLink& l : *links) {
         page.main += "<li><a href=\"/care/" + Escape(PathSegment(l.patient_ref)) + "\">" + Escape(l.patient_ref) +
-                     "</a> <span class=\"hint\">(" +
-                     (l.may_write ? "you may mark doses and write in the diary" : "read only") + ")</span></li>";
+                     "</a> <span class=\"hint\">" +
+                     (l.may_write ? msg.Html("care.may_write") : msg.Html("care.read_only")) + "</span></li>";
       }
       page.main += "</ul>";
     }
-    page.main += "<p><a href=\"/care/join\">Use another invitation code</a></p>";
+    page.main += "<p><a href=\"/care/join\">" + msg.Html("care.another_code") + "</a></p>";
     return Html(200, site.Page(c, page));
   });
 
   // The care team: who has access to a patient, and revocation.
   router.Add("POST", "/patients/{ref}/caregivers/{id}/revoke",
              [&site](const http::Request& req, const RouteParams& p, const Caller& c) {
-               if (!c.signed_in()) return Refuse(site, req, c, 401, "Sign in first.");
-               if (!c.May(Capability::kViewPatients)) return Refuse(site, req, c, 403, "This is for the care team.");
+               if (!c.signed_in()) return Refuse(site, req, c, 401, site.msg("errors.sign_in_first"));
+               if (!c.May(Capability::kViewPatients)) {
+                 return Refuse(site, req, c, 403, site.msg("errors.care_team_only"));
+               }
                const auto fields = FormFields(req);
                if (auto refuse = CheckCsrf(site, req, c, fields)) return *refuse;
                const std::string ref = p.at("ref");
@@ -272,14 +293,16 @@ void AddCaregiverPages(Site& site, Router& router) {
                  done = app::RevokeCaregiver(db.ctx, ref, *id);
                }
                if (!done.ok()) return Refuse(site, req, c, ErrorStatus(done.error()), PlainError(done.error()) + ".");
-               if (!*done) return Refuse(site, req, c, 404, "There is no such caregiver link.");
+               if (!*done) return Refuse(site, req, c, 404, site.msg("caregivers.no_such_link"));
                return Redirect("/patients/" + PathSegment(ref) + "#access");
              });
 
   router.Add("POST", "/patients/{ref}/calendar-link/revoke",
              [&site](const http::Request& req, const RouteParams& p, const Caller& c) {
-               if (!c.signed_in()) return Refuse(site, req, c, 401, "Sign in first.");
-               if (!c.May(Capability::kViewPatients)) return Refuse(site, req, c, 403, "This is for the care team.");
+               if (!c.signed_in()) return Refuse(site, req, c, 401, site.msg("errors.sign_in_first"));
+               if (!c.May(Capability::kViewPatients)) {
+                 return Refuse(site, req, c, 403, site.msg("errors.care_team_only"));
+               }
                const auto fields = FormFields(req);
                if (auto refuse = CheckCsrf(site, req, c, fields)) return *refuse;
                const std::string ref = p.at("ref");
@@ -294,20 +317,24 @@ void AddCaregiverPages(Site& site, Router& router) {
 }
 
 // The course page's "Access" section (clinician_course.cpp), from the page's one read.
-std::string AccessSection(const Caller& caller, const std::string& ref, const app::PatientCourseView& view) {
+std::string AccessSection(const Messages& msg, const Caller& caller, const std::string& ref,
+                          const app::PatientCourseView& view) {
   if (!caller.MayDo(app::Act::kRevokeAccess)) return "";
   app::CareAccess access{view.caregivers, view.invites, view.calendar_link};
-  std::string out = "<section id=\"access\" aria-labelledby=\"access-h\"><h2 id=\"access-h\">Patient's own access</h2>";
+  std::string out =
+      "<section id=\"access\" aria-labelledby=\"access-h\"><h2 id=\"access-h\">" + msg.Html("access.heading") + "</h2>";
   const std::string base = "/patients/" + PathSegment(ref);
-  out += "<h3>Caregivers</h3>" + AccessList(caller, access, base + "/caregivers", true);
-  out += "<h3>Calendar link</h3>";
+  out += "<h3>" + msg.Html("access.caregivers") + "</h3>" +
+         AccessList(msg, caller, access, base + "/caregivers", Reader::kCareTeam);
+  out += "<h3>" + msg.Html("access.calendar") + "</h3>";
   if (access.calendar) {
-    out += "<p>A calendar subscription with reminders at " + Escape(access.calendar->dose_time) + " since " +
-           Escape(access.calendar->created_at.substr(0, 10)) + ".</p><form method=\"post\" action=\"" + base +
-           "/calendar-link/revoke\">" + CsrfField(caller) +
-           "<button type=\"submit\">Stop the calendar link</button></form>";
+    out += "<p>" +
+           msg.Html("access.calendar_since", {{"time", Escape(access.calendar->dose_time)},
+                                              {"date", Escape(access.calendar->created_at.substr(0, 10))}}) +
+           "</p><form method=\"post\" action=\"" + base + "/calendar-link/revoke\">" + CsrfField(caller) +
+           "<button type=\"submit\">" + msg.Html("access.stop_calendar") + "</button></form>";
   } else {
-    out += "<p>No calendar link.</p>";
+    out += "<p>" + msg.Html("access.no_calendar") + "</p>";
   }
   return out + "</section>";
 }

@@ -1174,7 +1174,7 @@ http::Response CoursePage(Site& site, const http::Request& req, const Caller& ca
   main += ResponseSection(events, show.course, view.response, src);
   main += TimelineSection(k, caller, ref, timeline, course);
   main += SymptomsSection(caller, ref, view.symptoms, view.resolved);
-  main += AccessSection(caller, ref, view);
+  main += AccessSection(site.msg, caller, ref, view);
   main += forms;
   page.main = std::move(main);
   page.sources = std::move(src.list);

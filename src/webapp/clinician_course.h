@@ -52,6 +52,7 @@ void AddThresholdLines(const Knowledge& k, const std::string& indication, LabTes
 std::string PathSegment(const std::string& text);
 // Who has access to a patient's own pages (caregivers, the calendar link), with revocation, for the
 // course page (caregivers.cpp); "" for a role that may not revoke it.
-std::string AccessSection(const Caller& caller, const std::string& ref, const app::PatientCourseView& view);
+std::string AccessSection(const Messages& msg, const Caller& caller, const std::string& ref,
+                          const app::PatientCourseView& view);
 
 }  // namespace lenacare::webapp

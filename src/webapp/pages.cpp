@@ -98,6 +98,7 @@ void AddPublicPages(Site& site, Router& router) {
     page.main +=
         "<p>The documents every citation names are listed, with their public addresses, on <a "
         "href=\"/sources\">Sources</a>.</p>";
+    page.sources = {"lenacare's sources register: every document cited, with its public addresses (/sources)"};
     return Html(200, site.Page(c, page));
   });
 

@@ -10,11 +10,12 @@ namespace lenacare::webapp {
 using nlohmann::json;
 
 Site::Site(const Knowledge& knowledge, store::StorePool& pool, const Clock& c_clock, SiteOptions o, Content c,
-           std::string layout, std::map<std::string, std::string> static_files)
+           Messages messages, std::string layout, std::map<std::string, std::string> static_files)
     : k(knowledge),
       clock(c_clock),
       options(std::move(o)),
       content(std::move(c)),
+      msg(std::move(messages)),
       pool_(pool),
       layout_(std::move(layout)),
       static_files_(std::move(static_files)) {}
@@ -122,6 +123,9 @@ std::string Site::Page(const Caller& caller, const PageSpec& page) const {
   ReplaceAll(out, "{{nav}}", nav);
   ReplaceAll(out, "{{account}}", account);
   ReplaceAll(out, "{{disclaimer}}", Escape(Disclaimer()));
+  ReplaceAll(out, "{{knowledge}}",
+             "Knowledge: " + Escape(k.pack.document) + ", label of " + Escape(k.pack.label_date) +
+                 " (<a href=\"/sources\">sources</a>).");
   ReplaceAll(out, "{{flash}}", flash);
   ReplaceAll(out, "{{sources}}", sources);
   const size_t at = out.find("{{main}}");

@@ -24,6 +24,7 @@
 #include "store/store.h"
 #include "webapp/caller.h"
 #include "webapp/content.h"
+#include "webapp/messages.h"
 #include "webapp/router.h"
 
 namespace lenacare::webapp {
@@ -73,12 +74,13 @@ struct PageSpec {
 class Site {
  public:
   Site(const Knowledge& k, store::StorePool& pool, const Clock& clock, SiteOptions options, Content content,
-       std::string layout, std::map<std::string, std::string> static_files);
+       Messages messages, std::string layout, std::map<std::string, std::string> static_files);
 
   const Knowledge& k;
   const Clock& clock;
   const SiteOptions options;
   const Content content;
+  const Messages msg;  // the words of the pages (web/messages/en.toml)
 
   // The context of a use case that needs no records (the calculators), acting as `caller`.
   app::Context Calculate(const Caller& caller) const;

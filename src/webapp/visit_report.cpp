@@ -22,67 +22,81 @@ std::string Str(const json& j, const char* key) {
 }
 
 // One stored event as a line of the report, in plain words.
-std::string EventLine(const store::EventRecord& e) {
+std::string EventLine(const Messages& msg, const store::EventRecord& e) {
   const json b = json::parse(e.body, nullptr, false);
   const std::string why = Str(b, "reason").empty() ? Str(b, "note") : Str(b, "reason");
   const std::string because = why.empty() ? "" : " (" + why + ")";
-  if (e.type == "hold") return e.date + ": therapy put on hold" + because;
-  if (e.type == "stop") return e.date + ": therapy stopped" + because;
+  const std::string& date = e.date;
+  if (e.type == "hold") return msg("report.hold", {{"date", date}}) + because;
+  if (e.type == "stop") return msg("report.stop", {{"date", date}}) + because;
   if (e.type == "resume") {
-    return e.date + ": therapy resumed" + (Str(b, "dose_mg").empty() ? "" : " at " + Str(b, "dose_mg") + " mg") +
+    return (Str(b, "dose_mg").empty() ? msg("report.resume", {{"date", date}})
+                                      : msg("report.resume_at", {{"date", date}, {"dose", Str(b, "dose_mg")}})) +
            because;
   }
-  if (e.type == "dose-change") return e.date + ": dose changed to " + Str(b, "dose_mg") + " mg" + because;
-  if (e.type == "cycle-start") return e.date + ": a new cycle started" + because;
-  if (e.type == "toxicity") return e.date + ": " + Str(b, "term") + ", CTCAE grade " + Str(b, "grade");
-  if (e.type == "pregnancy-test") return e.date + ": pregnancy test " + Str(b, "result");
+  if (e.type == "dose-change") {
+    return msg("report.dose_change", {{"date", date}, {"dose", Str(b, "dose_mg")}}) + because;
+  }
+  if (e.type == "cycle-start") return msg("report.cycle_start", {{"date", date}}) + because;
+  if (e.type == "toxicity") {
+    return msg("report.toxicity", {{"date", date}, {"term", Str(b, "term")}, {"grade", Str(b, "grade")}});
+  }
+  if (e.type == "pregnancy-test") return msg("report.pregnancy_test", {{"date", date}, {"result", Str(b, "result")}});
   return "";
 }
 
-PdfDocument BuildDocument(const Knowledge& k, const app::VisitReport& r, SourceList& src) {
+PdfDocument BuildDocument(const Messages& msg, const Knowledge& k, const app::VisitReport& r, SourceList& src) {
   PdfDocument d;
   const std::string who = r.patient.name.empty() ? r.patient.ref : r.patient.name + " (" + r.patient.ref + ")";
-  d.title = "Visit report: " + who;
-  d.intro = {"Period: " + LongDate(r.from) + " to " + LongDate(r.to),
-             "Made on " + LongDate(r.made_on) + " by lenacare."};
-  d.footer = Disclaimer() + " Made on " + r.made_on.ToString() + ".";
+  d.title = msg("report.title", {{"who", who}});
+  d.intro = {msg("report.period", {{"from", LongDate(r.from)}, {"to", LongDate(r.to)}}),
+             msg("report.made_on", {{"date", LongDate(r.made_on)}})};
+  d.footer = Disclaimer() + " " + msg("report.footer_made_on", {{"date", r.made_on.ToString()}});
   auto heading = [&](const std::string& t) { d.blocks.push_back({PdfBlock::Kind::kHeading, t, {}}); };
   auto text = [&](const std::string& t) { d.blocks.push_back({PdfBlock::Kind::kText, t, {}}); };
+  auto entered_by = [&](const std::string& by) {
+    return by.empty() ? std::string() : ", " + msg("diary.entered_by", {{"name", by}});
+  };
 
-  heading("Doses");
+  heading(msg("report.doses"));
   if (!r.doses) {
-    text("No therapy course is recorded.");
+    text(msg("report.no_course"));
   } else if (r.doses->pill_days == 0) {
-    text("No pill days in this period.");
+    text(msg("report.no_pill_days"));
   } else {
     const app::DoseAdherence& a = *r.doses;
-    text(std::to_string(a.taken) + " of " + std::to_string(a.pill_days) + " pill days marked taken, " +
-         std::to_string(a.missed) + " missed, " + std::to_string(a.unmarked) + " not marked.");
+    text(msg("report.adherence", {{"taken", std::to_string(a.taken)},
+                                  {"pill_days", std::to_string(a.pill_days)},
+                                  {"missed", std::to_string(a.missed)},
+                                  {"unmarked", std::to_string(a.unmarked)}}));
     for (const app::DoseDay& day : a.days) {
       if (day.mark == app::DoseMark::kTaken) continue;
       const std::string by = app::CaregiverLabel(r.caregivers, day.recorded_by);
-      text(day.date.ToString() + ": " + (day.mark == app::DoseMark::kMissed ? "missed" : "not marked") +
-           (day.note.empty() ? "" : " (" + day.note + ")") + (by.empty() ? "" : ", entered by " + by));
+      const std::string date = day.date.ToString();
+      text((day.mark == app::DoseMark::kMissed ? msg("report.day_missed", {{"date", date}})
+                                               : msg("report.day_not_marked", {{"date", date}})) +
+           (day.note.empty() ? "" : " (" + day.note + ")") + entered_by(by));
     }
   }
 
-  heading("Holds and dose changes");
+  heading(msg("report.holds"));
   bool any = false;
   for (const store::EventRecord& e : r.events) {
     if (e.type != "hold" && e.type != "resume" && e.type != "dose-change" && e.type != "stop" &&
         e.type != "cycle-start") {
       continue;
     }
-    text(EventLine(e));
+    text(EventLine(msg, e));
     any = true;
   }
-  if (!any) text("None in this period.");
+  if (!any) text(msg("report.none"));
 
-  heading("Blood counts");
+  heading(msg("report.counts"));
   const std::string indication = r.course ? r.course->indication : "";
-  const std::pair<LabTest, const char*> kCounts[] = {
-      {LabTest::kAnc, "Neutrophils (ANC)"}, {LabTest::kPlatelets, "Platelets"}, {LabTest::kHemoglobin, "Hemoglobin"}};
-  for (const auto& [t, title] : kCounts) {
+  const std::pair<LabTest, std::string> counts[] = {{LabTest::kAnc, msg("report.anc")},
+                                                    {LabTest::kPlatelets, msg("report.platelets")},
+                                                    {LabTest::kHemoglobin, msg("report.hemoglobin")}};
+  for (const auto& [t, title] : counts) {
     ChartSpec chart;
     chart.id = std::string("report-") + std::string(LabTestId(t));
     chart.title = title;
@@ -104,55 +118,56 @@ PdfDocument BuildDocument(const Knowledge& k, const app::VisitReport& r, SourceL
     d.blocks.push_back({PdfBlock::Kind::kChart, "", chart});
     std::string lines;
     for (const ChartLine& l : chart.lines) lines += (lines.empty() ? "" : "; ") + l.label;
-    text(std::string(title) + ": " + (values.empty() ? "no results in this period" : values) + "." +
-         (lines.empty() ? "" : " Thresholds: " + lines + "."));
+    text(title + ": " + (values.empty() ? msg("report.no_results") : values) + "." +
+         (lines.empty() ? "" : " " + msg("report.thresholds", {{"lines", lines}})));
   }
 
-  heading("Symptoms");
+  heading(msg("report.symptoms"));
   any = false;
   for (const store::SymptomEntry& s : r.symptoms) {
     const std::string by = app::CaregiverLabel(r.caregivers, s.entered_by);
-    text(s.date + ": " + s.symptom + " (" + s.severity + ")" + (s.note.empty() ? "" : ": " + s.note) +
-         (by.empty() ? "" : ", entered by " + by));
+    text(s.date + ": " + s.symptom + " (" + s.severity + ")" + (s.note.empty() ? "" : ": " + s.note) + entered_by(by));
     any = true;
   }
   for (const store::EventRecord& e : r.events) {
     if (e.type != "toxicity") continue;
-    text(EventLine(e));
+    text(EventLine(msg, e));
     any = true;
   }
-  if (!any) text("None written down in this period.");
+  if (!any) text(msg("report.none_written"));
 
-  heading("Pregnancy tests (REMS)");
+  heading(msg("report.pregnancy_tests"));
   any = false;
   for (const store::EventRecord& e : r.events) {
     if (e.type != "pregnancy-test") continue;
-    text(EventLine(e));
+    text(EventLine(msg, e));
     any = true;
   }
-  if (!any) text("None in this period.");
+  if (!any) text(msg("report.none"));
 
-  heading("Questions for the visit");
+  heading(msg("report.questions"));
   for (const store::VisitQuestion& q : r.questions) {
     const std::string by = app::CaregiverLabel(r.caregivers, q.entered_by);
     text("- " + q.text + (by.empty() ? "" : " (" + by + ")"));
   }
-  if (r.questions.empty()) text("No questions written down.");
+  if (r.questions.empty()) text(msg("report.no_questions"));
   return d;
 }
 
-std::string ReportHtml(const PdfDocument& d, const std::string& base, const std::string& from, const std::string& to) {
+std::string ReportHtml(const Messages& msg, const PdfDocument& d, const std::string& base, const std::string& from,
+                       const std::string& to) {
   std::string out;
   for (const std::string& line : d.intro) out += "<p>" + Escape(line) + "</p>";
   out += "<form class=\"stack no-print\" method=\"get\" action=\"" + base +
-         "/report\"><div><label for=\"report-from\">From</label><input id=\"report-from\" name=\"from\" "
+         "/report\"><div><label for=\"report-from\">" + msg.Html("report.from") +
+         "</label><input id=\"report-from\" name=\"from\" "
          "type=\"date\" value=\"" +
-         Escape(from) +
-         "\"></div><div><label for=\"report-to\">To</label><input id=\"report-to\" name=\"to\" "
+         Escape(from) + "\"></div><div><label for=\"report-to\">" + msg.Html("report.to") +
+         "</label><input id=\"report-to\" name=\"to\" "
          "type=\"date\" value=\"" +
-         Escape(to) + "\"></div><div><button type=\"submit\">Show this period</button></div></form>";
+         Escape(to) + "\"></div><div><button type=\"submit\">" + msg.Html("report.show") + "</button></div></form>";
   out += "<p class=\"no-print\"><a id=\"report-pdf\" href=\"" + base + "/report.pdf?from=" + Escape(from) +
-         "&amp;to=" + Escape(to) + "\">Download as PDF</a> · print this page to take it with you</p>";
+         "&amp;to=" + Escape(to) + "\">" + msg.Html("report.download") + "</a> · " + msg.Html("report.print") + "</p>";
   int n = 0;
   bool open = false;
   for (const PdfBlock& b : d.blocks) {
@@ -187,13 +202,14 @@ http::Response VisitReportResponse(Site& site, const http::Request& req, const C
   }
   if (!report.ok()) {
     const Error& e = report.error();
-    static const std::map<std::string, std::string> kLabels = {{"from", "From"}, {"to", "To"}};
-    const auto label = kLabels.find(e.field);
+    const std::map<std::string, std::string> labels = {{"from", site.msg("report.from")},
+                                                       {"to", site.msg("report.to")}};
+    const auto label = labels.find(e.field);
     return Refuse(site, req, caller, ErrorStatus(e),
-                  (label == kLabels.end() ? "" : label->second + ": ") + PlainError(e) + ".");
+                  (label == labels.end() ? "" : label->second + ": ") + PlainError(e) + ".");
   }
   SourceList src;
-  const PdfDocument doc = BuildDocument(site.k, *report, src);
+  const PdfDocument doc = BuildDocument(site.msg, site.k, *report, src);
   if (pdf) {
     http::Response r;
     r.content_type = "application/pdf";
@@ -203,8 +219,8 @@ http::Response VisitReportResponse(Site& site, const http::Request& req, const C
   }
   PageSpec page;
   page.title = doc.title;
-  page.description = "A report of the doses, blood counts, symptoms and questions of a period, to take to the clinic.";
-  page.main = ReportHtml(doc, base, report->from.ToString(), report->to.ToString());
+  page.description = site.msg("report.description");
+  page.main = ReportHtml(site.msg, doc, base, report->from.ToString(), report->to.ToString());
   page.sources = src.list;
   page.unverified = src.unverified;
   return Html(200, site.Page(caller, page));
@@ -214,8 +230,10 @@ void AddReportPages(Site& site, Router& router) {
   for (const bool pdf : {false, true}) {
     router.Add("GET", std::string("/patients/{ref}/report") + (pdf ? ".pdf" : ""),
                [&site, pdf](const http::Request& req, const RouteParams& p, const Caller& c) {
-                 if (!c.signed_in()) return Refuse(site, req, c, 401, "Sign in first.");
-                 if (!c.May(Capability::kViewPatients)) return Refuse(site, req, c, 403, "This is for the care team.");
+                 if (!c.signed_in()) return Refuse(site, req, c, 401, site.msg("errors.sign_in_first"));
+                 if (!c.May(Capability::kViewPatients)) {
+                   return Refuse(site, req, c, 403, site.msg("errors.care_team_only"));
+                 }
                  const std::string ref = p.at("ref");
                  return VisitReportResponse(site, req, c, ref, "/patients/" + PathSegment(ref), pdf);
                });

@@ -1,6 +1,7 @@
 #include "wire/json.h"
 
 #include <cmath>
+#include <map>
 
 #include "core/quantity.h"
 
@@ -85,6 +86,53 @@ json CitationJson(const Citation& c) {
   j["verified"] = c.verified;
   if (!c.note.empty()) j["note"] = c.note;
   return j;
+}
+
+json KnowledgeDiffJson(const KnowledgeDiff& d) {
+  json entries = json::array();
+  std::map<std::string, int> counts;
+  for (const EntryChange& e : d.entries) {
+    ++counts[e.change];
+    json fields = json::array();
+    for (const FieldChange& f : e.fields) {
+      fields.push_back({{"field", f.field}, {"about", f.about}, {"before", f.before}, {"after", f.after}});
+    }
+    json entry = {{"file", e.file}, {"section", e.section}, {"id", e.id}, {"change", e.change}};
+    if (e.change == "changed") entry["fields"] = std::move(fields);
+    entries.push_back(std::move(entry));
+  }
+  auto side = [](const std::string& dir, const std::string& label, const std::string& problem) {
+    json j = {{"dir", dir}, {"label", label}, {"loads", problem.empty()}};
+    if (!problem.empty()) j["problem"] = problem;
+    return j;
+  };
+  return {{"old", side(d.old_dir, d.old_label, d.old_problem)},
+          {"new", side(d.new_dir, d.new_label, d.new_problem)},
+          {"added", counts["added"]},
+          {"removed", counts["removed"]},
+          {"changed", counts["changed"]},
+          {"entries", std::move(entries)}};
+}
+
+json SourcesJson(const SourceRegister& r) {
+  json docs = json::array();
+  for (const SourceDoc& d : r.docs()) {
+    docs.push_back({{"id", d.id},
+                    {"short", d.short_name},
+                    {"version", d.version},
+                    {"label", d.Label()},
+                    {"title", d.title},
+                    {"publisher", d.publisher},
+                    {"kind", d.kind},
+                    {"urls", d.urls},
+                    {"accessed", d.accessed},
+                    {"note", d.note}});
+  }
+  json confidence = json::array();
+  for (const Confidence& c : Confidences()) {
+    confidence.push_back({{"confidence", c.key}, {"verified", c.verified}, {"text", c.words}});
+  }
+  return {{"sources", std::move(docs)}, {"confidence", std::move(confidence)}};
 }
 
 json NotesJson(const std::vector<Note>& notes) {

@@ -14,6 +14,7 @@
 #include "app/records.h"
 #include "app/worklist.h"
 #include "core/result.h"
+#include "knowledge/diff.h"
 #include "knowledge/knowledge.h"
 
 namespace lenacare::wire {
@@ -42,6 +43,9 @@ nlohmann::json VteJson(const Knowledge& k, const app::VteAnswer& a);
 nlohmann::json InteractionsJson(const app::InteractionsAnswer& a);
 nlohmann::json InteractionJson(const InteractionAnswer& a);
 nlohmann::json KnowledgeJson(const app::KnowledgeSummary& s);
+nlohmann::json KnowledgeDiffJson(const KnowledgeDiff& d);
+// The sources register: every document, with its public addresses, and the confidence words.
+nlohmann::json SourcesJson(const SourceRegister& r);
 nlohmann::json DemoJson(const app::DemoAnswer& a);
 
 nlohmann::json AssessmentJson(const Knowledge& k, const Assessment& a, const Indication& ind);

@@ -199,6 +199,37 @@ std::string KnowledgeText(const app::KnowledgeSummary& s) {
   return text.str();
 }
 
+std::string KnowledgeDiffText(const KnowledgeDiff& d) {
+  std::ostringstream out;
+  out << "knowledge diff\n  old: " << d.old_dir << " (" << d.old_label << ")"
+      << (d.old_problem.empty() ? "" : "\n    does not load: " + d.old_problem) << "\n  new: " << d.new_dir << " ("
+      << d.new_label << ")" << (d.new_problem.empty() ? "" : "\n    does not load: " + d.new_problem) << "\n";
+  int added = 0, removed = 0, changed = 0;
+  for (const EntryChange& e : d.entries) {
+    (e.change == "added" ? added : e.change == "removed" ? removed : changed) += 1;
+    out << "  " << e.change << " " << e.file << " " << e.section << (e.id.empty() ? "" : " '" + e.id + "'") << "\n";
+    for (const FieldChange& f : e.fields) {
+      out << "    " << f.about << " " << f.field << ": " << (f.before.empty() ? "(none)" : f.before) << " -> "
+          << (f.after.empty() ? "(none)" : f.after) << "\n";
+    }
+  }
+  out << added << " added, " << removed << " removed, " << changed << " changed\n";
+  return out.str();
+}
+
+std::string SourcesText(const SourceRegister& r) {
+  std::ostringstream out;
+  out << "Sources register (" << r.docs().size() << " documents)\n";
+  for (const SourceDoc& d : r.docs()) {
+    out << "  " << d.id << ": " << d.Label() << " (" << d.kind << ", checked " << d.accessed << ")\n    " << d.title
+        << "\n";
+    for (const std::string& u : d.urls) out << "    " << u << "\n";
+  }
+  out << "How sure a fact is:\n";
+  for (const Confidence& c : Confidences()) out << "  " << c.key << ": " << c.words << "\n";
+  return out.str();
+}
+
 std::string DemoText(const app::DemoAnswer& a) {
   std::ostringstream text;
   text << "lenacare demo — an example patient: 72-year-old woman, 58 kg, serum creatinine 1.3 mg/dL,\n"

@@ -10,6 +10,7 @@
 #include "app/course_checks.h"
 #include "app/records.h"
 #include "app/worklist.h"
+#include "knowledge/diff.h"
 
 namespace lenacare::wire {
 
@@ -27,6 +28,8 @@ std::string GradeText(const app::GradeAnswer& a);
 std::string VteText(const Knowledge& k, const app::VteAnswer& a);
 std::string InteractionsText(const app::InteractionsAnswer& a);
 std::string KnowledgeText(const app::KnowledgeSummary& s);
+std::string KnowledgeDiffText(const KnowledgeDiff& d);
+std::string SourcesText(const SourceRegister& r);
 std::string DemoText(const app::DemoAnswer& a);
 
 std::string AssessmentText(const Assessment& a, const Indication& ind);

@@ -224,7 +224,7 @@ TEST_F(Reminders, ThePatientMarksTodaysDoseTakenAndTheClinicianSeesIt) {
   http::Response r = site_.PostForm("/me/dose", {{"date", Today()}, {"what", "taken"}}, &patient_);
   ASSERT_EQ(r.status, 303) << r.body;
   me = site_.Get("/me?saved=taken", &patient_);
-  EXPECT_NE(me.body.find("You marked today's dose as taken"), std::string::npos);
+  EXPECT_NE(testing::VisibleText(me.body).find("You marked today's dose as taken"), std::string::npos);
   EXPECT_EQ(me.body.find("id=\"dose-taken\""), std::string::npos);
 
   Credentials nurse = site_.SignIn("nurse");
