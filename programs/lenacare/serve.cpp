@@ -141,8 +141,10 @@ Status PrintDemoAccounts(const std::string& target, const std::vector<webapp::De
 class Housekeeping {
  public:
   // `refresh_every` 0: the worklist recomputes them itself when asked for (and at start).
-  Housekeeping(store::StorePool& pool, const Knowledge& k, const Clock& clock, std::chrono::seconds refresh_every)
-      : thread_([this, &pool, &k, &clock, refresh_every] {
+  // `k`: the knowledge in use (the web site's, which a sign-off replaces).
+  Housekeeping(store::StorePool& pool, std::function<const Knowledge&()> k, const Clock& clock,
+               std::chrono::seconds refresh_every)
+      : thread_([this, &pool, k, &clock, refresh_every] {
           // Background work: it yields the CPU to the requests (nice 10, this thread only).
           (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 10);
           std::unique_lock<std::mutex> lock(mutex_);
@@ -154,7 +156,7 @@ class Housekeeping {
             const auto now = std::chrono::steady_clock::now();
             if (last_refresh == std::chrono::steady_clock::time_point{} ||
                 (refresh_every.count() > 0 && now - last_refresh >= refresh_every)) {
-              RefreshWorklist(pool, k, clock);
+              RefreshWorklist(pool, k(), clock);
               last_refresh = std::chrono::steady_clock::now();
             }
             if (std::chrono::steady_clock::now() - last_checkpoint >= checkpoint_every) {
@@ -205,7 +207,7 @@ class Housekeeping {
 }  // namespace
 
 int RunServe(const cli::ServeOptions& o, const Clock& clock) {
-  auto loaded = LoadKnowledge(o.knowledge_dir, "us");
+  auto loaded = LoadKnowledge(o.knowledge_dir, "us", o.site_knowledge);
   if (!loaded.ok()) {
     Error e = loaded.error();
     e.message = "knowledge base refused: " + e.message;
@@ -264,7 +266,9 @@ int RunServe(const cli::ServeOptions& o, const Clock& clock) {
             << wire::kDisclaimer << "\n"
             << std::flush;
   {
-    Housekeeping housekeeping(pool, k, clock, std::chrono::seconds(o.worklist_refresh_seconds));
+    Housekeeping housekeeping(
+        pool, [&web]() -> const Knowledge& { return web.site().k(); }, clock,
+        std::chrono::seconds(o.worklist_refresh_seconds));
     srv.Run();
   }
   if (Status cp = pool.ForEach([](store::Store& st) { return st.Checkpoint(); }); !cp.ok()) {

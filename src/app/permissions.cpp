@@ -18,7 +18,7 @@ struct Rule {
 };
 
 // clang-format off
-constexpr std::array<Rule, 23> kRules = {{
+constexpr std::array<Rule, 24> kRules = {{
     //                                                      admin  prescr pharm  nurse  patient caregiver
     {Act::kAddPatient,           "add patients",              {false, true,  false, false, false, false}},
     {Act::kPatientFacts,         "change a patient's details", {false, true,  false, false, false, false}},
@@ -43,6 +43,7 @@ constexpr std::array<Rule, 23> kRules = {{
     {Act::kCalendarLink,         "make calendar reminders",   {false, false, false, false, true, false}},
     {Act::kRevokeAccess,         "revoke a patient's calendar link or caregivers", {false, true, true, true, true, false}},
     {Act::kInviteCaregiver,      "invite caregivers",         {false, false, false, false, true, false}},
+    {Act::kReviewKnowledge,      "sign off the knowledge",    {false, false, true,  false, false, false}},
 }};
 // clang-format on
 

@@ -35,6 +35,7 @@ enum class Act {
   kCalendarLink,          // make or change a patient's calendar subscription (reminders)
   kRevokeAccess,          // see and revoke a patient's calendar subscription and caregivers
   kInviteCaregiver,       // invite a caregiver to a patient's pages
+  kReviewKnowledge,       // confirm or correct a knowledge entry against the label (the site pack)
 };
 
 // "record dispenses", for messages.

@@ -486,10 +486,14 @@ Status StoredWorklist(const Context& ctx, const std::optional<Key>& after, int l
 }  // namespace
 
 void KeepWorklist(store::Store& store, const Knowledge& k) {
-  store.set_status_keeper([&k](store::Store& st, const std::vector<int64_t>& patients) -> Status {
+  KeepWorklist(store, [&k]() -> const Knowledge& { return k; });
+}
+
+void KeepWorklist(store::Store& store, std::function<const Knowledge&()> current) {
+  store.set_status_keeper([current](store::Store& st, const std::vector<int64_t>& patients) -> Status {
     std::vector<store::StatusVersion> rows;  // no versions: the write holds the rows (KeepStatus)
     for (int64_t id : patients) rows.push_back({id, 0});
-    auto n = RecomputeStatuses(k, st, st.clock().Today(), rows, true);
+    auto n = RecomputeStatuses(current(), st, st.clock().Today(), rows, true);
     return n.ok() ? Status::Ok() : Status(n.error());
   });
 }

@@ -96,6 +96,8 @@ Result<Worklist> BuildWorklist(const Context& ctx, const WorklistRequest& r);
 // Makes every write transaction of `store` recompute the answers of the courses it changed (for
 // the store clock's today). `k` must outlive the store.
 void KeepWorklist(store::Store& store, const Knowledge& k);
+// The same with the knowledge in use at each write (the web site's, which a sign-off replaces).
+void KeepWorklist(store::Store& store, std::function<const Knowledge&()> current);
 // Recomputes, in transactions of up to `batch` courses, every answer that does not hold for `day`
 // and `k`; the number recomputed. `go_on`, if given, is asked before each batch (false stops).
 Result<int64_t> RefreshWorklist(const Knowledge& k, store::Store& store, Date day, int64_t batch = 500,

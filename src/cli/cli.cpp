@@ -72,6 +72,9 @@ int Main(int argc, char** argv, const Program& program) {
   app.require_subcommand(1);
   app.add_option("--knowledge", o.knowledge_dir,
                  "Knowledge directory (default: $LENACARE_KNOWLEDGE or the built-in one)");
+  app.add_option("--site-knowledge", o.site_knowledge,
+                 "The clinic's sign-offs of the knowledge, applied over it (default: $LENACARE_SITE_KNOWLEDGE, "
+                 "else <db>.site-knowledge beside a SQLite database)");
   app.set_version_flag("--version", LENACARE_VERSION);
 
   CLI::App* crcl = Sub(app, "crcl", "Creatinine clearance by Cockcroft-Gault", o);
@@ -135,6 +138,13 @@ int Main(int argc, char** argv, const Program& program) {
   CLI::App* sources = Sub(*knowledge, "sources",
                           "The sources register: every document the knowledge cites, with its public addresses", o);
   Bind(sources, o, code, [&] { return RunKnowledgeSources(o); });
+  CLI::App* review = Sub(*knowledge, "review",
+                         "The review packet: every entry not verified against the label (--all: every entry), "
+                         "grouped by topic, with its value, its sources, what to check and its local sign-off",
+                         o);
+  review->add_flag("--all", o.review_all, "Every cited entry, verified or not");
+  review->add_option("--db", o.db, "The database whose site knowledge (sign-offs) to apply");
+  Bind(review, o, code, [&] { return RunKnowledgeReview(o); });
 
   CLI::App* rems = Sub(
       app, "rems", "Pregnancy-prevention (REMS) checklist: met, due, overdue, blocking; may it be dispensed today", o);
@@ -388,6 +398,7 @@ int Main(int argc, char** argv, const Program& program) {
   Bind(serve, o, code, [&] {
     ServeOptions so;
     so.knowledge_dir = KnowledgeDir(o);
+    so.site_knowledge = SiteKnowledgeDir(o.site_knowledge, o.db);
     so.db = o.db;
     so.audit_key = o.audit_key;
     so.audit_checkpoints = o.audit_checkpoints;

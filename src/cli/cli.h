@@ -15,6 +15,7 @@ namespace lenacare::cli {
 // `lenacare serve`'s options, as given.
 struct ServeOptions {
   std::string knowledge_dir;                 // the knowledge directory in use
+  std::string site_knowledge;                // the clinic's sign-offs ("" for none)
   std::string db;                            // the database target ("" for the default)
   std::string audit_key, audit_checkpoints;  // "" for the defaults (store/audit_key.h)
   std::string listen = "127.0.0.1:8080";

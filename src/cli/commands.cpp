@@ -129,6 +129,13 @@ int RunKnowledgeSources(const Options& o) {
       [](const Knowledge& k, const app::KnowledgeSummary&) { return wire::SourcesText(k.sources); });
 }
 
+int RunKnowledgeReview(const Options& o) {
+  return Show<Review>(
+      o, /*with_store=*/false, [&o](const app::Context& c) { return ReviewKnowledge(c.k, o.review_all); },
+      [](const Knowledge&, const Review& r) { return wire::ReviewJson(r); },
+      [](const Knowledge&, const Review& r) { return wire::ReviewText(r); });
+}
+
 int RunDemo(const Options& o) {
   return Show<app::DemoAnswer>(
       o, /*with_store=*/false, [](const app::Context& c) { return app::Demo(c); },

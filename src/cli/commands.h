@@ -45,6 +45,10 @@ struct Options {
   // knowledge check
   std::string check_dir, pack = "us";
   std::string diff_old, diff_new;  // knowledge diff
+  bool review_all = false;         // knowledge review --all
+  // --site-knowledge: the clinic's sign-offs over the knowledge (else $LENACARE_SITE_KNOWLEDGE,
+  // else <db>.site-knowledge beside a SQLite database).
+  std::string site_knowledge;
 
   // vte
   std::string bmi, dexamethasone, prophylaxis;
@@ -99,6 +103,7 @@ int RunCapsules(const Options& o);
 int RunKnowledgeCheck(const Options& o);
 int RunKnowledgeDiff(const Options& o);
 int RunKnowledgeSources(const Options& o);
+int RunKnowledgeReview(const Options& o);
 int RunDemo(const Options& o);
 int RunRems(const Options& o);
 int RunVte(const Options& o);

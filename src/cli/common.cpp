@@ -10,6 +10,7 @@
 #include "app/worklist.h"
 #include "core/text.h"
 #include "knowledge/loader.h"
+#include "store/db.h"
 #include "store/store.h"
 #include "wire/json.h"
 #include "wire/text.h"
@@ -94,13 +95,22 @@ std::string KnowledgeDir(const Options& o) {
   return DataDir("LENACARE_KNOWLEDGE", "knowledge", LENACARE_DEFAULT_KNOWLEDGE);
 }
 
+std::string SiteKnowledgeDir(const std::string& option, const std::string& db) {
+  if (!option.empty()) return option;
+  if (const char* env = std::getenv("LENACARE_SITE_KNOWLEDGE"); env != nullptr && *env != '\0') return env;
+  const std::string target = db.empty() ? store::DefaultTarget() : db;
+  if (store::IsPostgresUrl(target)) return "";
+  return target + ".site-knowledge";
+}
+
 Result<const Knowledge*> Load(const Options& o) {
   // The command line runs one command per process; `knowledge check` may load a second directory.
   static std::map<std::string, std::unique_ptr<Knowledge>> loaded;
   const std::string dir = KnowledgeDir(o);
-  auto& slot = loaded[dir + "\n" + o.pack];
+  const std::string site = SiteKnowledgeDir(o.site_knowledge, o.db);
+  auto& slot = loaded[dir + "\n" + o.pack + "\n" + site];
   if (slot) return static_cast<const Knowledge*>(slot.get());
-  auto k = LoadKnowledge(dir, o.pack);
+  auto k = LoadKnowledge(dir, o.pack, site);
   if (!k.ok()) {
     Error e = k.error();
     e.message = "knowledge base refused: " + e.message;

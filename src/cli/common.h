@@ -37,6 +37,9 @@ int Emit(const Options& o, const nlohmann::json& j, const std::string& text, int
 std::string DataDir(const char* env_var, const char* name, const std::string& built_in);
 // The knowledge directory: --knowledge, else DataDir("LENACARE_KNOWLEDGE", "knowledge", ...).
 std::string KnowledgeDir(const Options& o);
+// The clinic's site pack of sign-offs (knowledge/site_pack.h): --site-knowledge, else
+// $LENACARE_SITE_KNOWLEDGE, else <database>.site-knowledge beside a SQLite file; "" for none.
+std::string SiteKnowledgeDir(const std::string& option, const std::string& db);
 
 // The knowledge in use, loaded from disk once per directory and process.
 Result<const Knowledge*> Load(const Options& o);

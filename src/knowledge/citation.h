@@ -18,6 +18,9 @@ struct Citation {
   std::string confidence;     // a key of Confidences(): "label", "unconfirmed", ...; "" if none given
   bool verified = false;
   std::string note;
+  // When a sign-off of the clinic's site pack confirmed or corrected the entry (confidence
+  // "local"): "confirmed locally by NAME on DATE against LABEL", also the last part of `source`.
+  std::string local;
 
   // The confidence in words ("checked against the label"), or "" when the entry gives none.
   std::string_view ConfidenceWords() const;

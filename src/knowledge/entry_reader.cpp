@@ -227,6 +227,13 @@ Citation EntryReader::CiteOr(const Citation& inherit) {
   for (const CiteRef& r : c.refs) c.source += (c.source.empty() ? "" : "; ") + r.text;
   c.confidence = OptStr("confidence").value_or("");
   c.verified = Bool("verified");
+  if (const toml::table* local = table_["signed_off"].as_table()) {
+    // Set by a sign-off of the site pack (site_pack.h), which also set confidence = "local".
+    c.local = (*local)["words"].value_or(std::string());
+    c.source += (c.source.empty() ? "" : "; ") + c.local;
+  } else if (c.confidence == "local") {
+    Fail("confidence 'local' is given only by a sign-off of the clinic's site pack");
+  }
   if (c.confidence.empty()) return c;
   const Confidence* conf = FindConfidence(c.confidence);
   if (conf == nullptr) {

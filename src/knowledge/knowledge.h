@@ -16,6 +16,7 @@
 #include "knowledge/response_criteria.h"
 #include "knowledge/safety.h"
 #include "knowledge/schedule.h"
+#include "knowledge/site_pack.h"
 
 namespace lenacare {
 
@@ -232,6 +233,7 @@ struct Knowledge {
   PackInfo pack;
   UnitTable units;
   SourceRegister sources;  // knowledge/sources/: every document the entries cite
+  SitePack site;           // the clinic's sign-offs, applied over the files of `root`
   CockcroftGault cockcroft_gault;
   std::vector<PlausibleRange> limits;
 
@@ -282,7 +284,7 @@ struct Knowledge {
   // The myeloma response criteria of that version ("IMWG-2016"), or nullptr; and the versions there are.
   const ResponseCriteria* FindResponseCriteria(std::string_view version) const;
   // What the knowledge files are read against.
-  Vocabulary vocab() const { return {units, sources}; }
+  Vocabulary vocab() const { return {units, sources, &site}; }
   std::string ResponseCriteriaVersions() const;
   const CbcSchedule* FindCbcSchedule(std::string_view indication) const;
   // "anc, platelets, ..." or the indication ids joined, for messages.

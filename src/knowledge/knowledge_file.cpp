@@ -5,17 +5,23 @@
 #include <set>
 
 #include "core/text.h"
+#include "knowledge/site_pack.h"
 
 namespace lenacare {
 
 Result<KnowledgeFile> KnowledgeFile::Open(const std::string& root, const std::string& rel, const Vocabulary& vocab) {
   const std::filesystem::path path = std::filesystem::path(root) / rel;
   if (!std::filesystem::exists(path)) return Error::BadInput(rel, "file not found in " + root);
+  toml::table doc;
   try {
-    return KnowledgeFile(rel, toml::parse_file(path.string()), vocab);
+    doc = toml::parse_file(path.string());
   } catch (const toml::parse_error& e) {
     return Error::BadInput(rel + ":" + std::to_string(e.source().begin.line), std::string(e.description()));
   }
+  // The clinic's sign-offs, over the base pack: every check below runs on the values they set.
+  static const SitePack kNoSite;
+  LENACARE_TRY(ApplySignoffs(vocab.site != nullptr ? *vocab.site : kNoSite, rel, doc));
+  return KnowledgeFile(rel, std::move(doc), vocab);
 }
 
 Status KnowledgeFile::CheckKeys(Keys allowed) const {

@@ -16,7 +16,8 @@
 namespace lenacare {
 
 // The fields every cited entry may carry.
-#define LENACARE_CITE_KEYS "id", "cite", "confidence", "verified", "note"
+// (`signed_off` is written by a sign-off of the site pack only: site_pack.h.)
+#define LENACARE_CITE_KEYS "id", "cite", "confidence", "verified", "note", "signed_off"
 
 // Returns the error of a Status-returning expression from the enclosing function.
 #define LENACARE_TRY(expr)           \
@@ -24,6 +25,19 @@ namespace lenacare {
     Status _s = (expr);              \
     if (!_s.ok()) return _s.error(); \
   } while (0)
+
+struct EntryKey;
+struct SitePack;
+
+// A digest of an entry's TOML (FNV-1a, 64 bits, hex): the same for the same keys and values.
+std::string EntryDigest(const toml::table& entry);
+// The entry `e` of a parsed file, or nullptr.
+toml::table* FindEntry(toml::table& doc, const EntryKey& e);
+// Applies the site pack's sign-offs of file `rel` to its parsed text `doc` (site_pack.h): each
+// whose base entry is unchanged sets its values (a correction), confidence = "local", verified =
+// true and a `signed_off` table that the entry's citation reads. The others are left out (back in
+// review). A base file that signs off itself (a `signed_off` table, confidence "local") is refused.
+Status ApplySignoffs(const SitePack& site, const std::string& rel, toml::table& doc);
 
 class KnowledgeFile {
  public:

@@ -684,7 +684,7 @@ Status LoadCodes(const std::string& root, Knowledge& k) {
 
 namespace {
 
-std::string Fingerprint(const std::string& root, const std::string& pack) {
+std::string Fingerprint(const std::string& root, const std::string& pack, const SitePack& site) {
   std::vector<fs::path> files;
   std::error_code ec;
   for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
@@ -707,6 +707,7 @@ std::string Fingerprint(const std::string& root, const std::string& pack) {
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     mix(content);
   }
+  if (!site.signoffs.empty()) mix(SitePackText(site));  // the stored answers then hold for these sign-offs
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
   return pack + ":" + hex;
@@ -714,10 +715,13 @@ std::string Fingerprint(const std::string& root, const std::string& pack) {
 
 }  // namespace
 
-Result<Knowledge> LoadKnowledge(const std::string& root, const std::string& pack) {
+Result<Knowledge> LoadKnowledge(const std::string& root, const std::string& pack, const std::string& site_dir) {
   if (!fs::is_directory(root)) return Error::BadInput(root, "knowledge directory not found");
   Knowledge k;
   k.root = root;
+  auto site = LoadSitePack(site_dir);
+  if (!site.ok()) return site.error();
+  k.site = std::move(site).value();
   auto sources = SourceRegister::Load(root);
   if (!sources.ok()) return sources.error();
   k.sources = std::move(sources).value();
@@ -741,7 +745,7 @@ Result<Knowledge> LoadKnowledge(const std::string& root, const std::string& pack
     return Error::BadInput("common/imwg-2016.toml", "the IMWG-2016 response criteria are missing");
   }
   LENACARE_TRY(CrossCheck(k, pack));
-  k.fingerprint = Fingerprint(root, pack);
+  k.fingerprint = Fingerprint(root, pack, k.site);
   return k;
 }
 

@@ -15,6 +15,8 @@ namespace lenacare {
 // without units, ladders that are not strictly descending, floors that are not the last level of
 // their ladder, references to unknown indications or tables, an indication without a renal table,
 // a ladder, a CBC schedule or a start entry, renal tables missing a band.
-Result<Knowledge> LoadKnowledge(const std::string& root, const std::string& pack = "us");
+// `site_dir`: the clinic's site pack (site_pack.h), applied over the base pack; "" for none.
+Result<Knowledge> LoadKnowledge(const std::string& root, const std::string& pack = "us",
+                                const std::string& site_dir = "");
 
 }  // namespace lenacare

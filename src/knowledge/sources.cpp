@@ -181,6 +181,7 @@ const std::vector<Confidence>& Confidences() {
       {"label", true, "checked against the label"},
       {"standard", true, "checked against the published source"},
       {"lenacare", true, "lenacare's own rule, not clinical guidance"},
+      {"local", true, "confirmed locally: your clinic's reviewer checked it against the label they hold"},
       {"earlier-label", false, "from an earlier label, not yet checked against the current one"},
       {"secondary", false, "from drug references, not yet checked against the label"},
       {"unconfirmed", false, "not confirmed in the sources lenacare holds: to be checked against the current label"},

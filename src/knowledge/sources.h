@@ -59,10 +59,14 @@ class SourceRegister {
   std::map<std::string, size_t, std::less<>> by_id_;
 };
 
-// What every knowledge file is read against: the unit table and the sources register.
+struct SitePack;
+
+// What every knowledge file is read against: the unit table, the sources register and the
+// clinic's sign-offs applied over the base pack (site_pack.h), if any.
 struct Vocabulary {
   const UnitTable& units;
   const SourceRegister& sources;
+  const SitePack* site = nullptr;
 };
 
 // How sure lenacare is of a fact, in words for the people who read the answer. The knowledge

@@ -141,11 +141,11 @@ void AddApi(Site& site, Router& router) {
   }
 
   router.Add("GET", "/api/v1/knowledge", [&site](const http::Request&, const RouteParams&, const Caller&) {
-    return Json(200, wire::KnowledgeJson(app::SummarizeKnowledge(site.k)));
+    return Json(200, wire::KnowledgeJson(app::SummarizeKnowledge(site.k())));
   });
 
   router.Add("GET", "/api/v1/sources", [&site](const http::Request&, const RouteParams&, const Caller&) {
-    return Json(200, wire::SourcesJson(site.k.sources));
+    return Json(200, wire::SourcesJson(site.k().sources));
   });
   router.Add("GET", "/api/v1/me", [](const http::Request&, const RouteParams&, const Caller& c) {
     if (!c.signed_in()) return JsonError(401, "authorization", "sign in or send an API token (Authorization: Bearer)");
@@ -308,7 +308,7 @@ void AddApi(Site& site, Router& router) {
                r.patient = p.at("ref");
                Site::Db db = site.Connect(c);
                return Answer(app::PatientStatus(db.ctx, r),
-                             [&](const app::StatusAnswer& a) { return wire::StatusJson(site.k, a); });
+                             [&](const app::StatusAnswer& a) { return wire::StatusJson(site.k(), a); });
              });
 
   router.Add("GET", "/api/v1/patients/{ref}/export",

@@ -92,13 +92,6 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const Knowledge& k, store::StoreP
     if (!f.ok()) return f.error();
     files[name] = std::move(f).value();
   }
-  if (options.keep_worklist_in_writes) {  // every write recomputes the answers of the courses it changed
-    Status kept = pool.ForEach([&k](store::Store& st) {
-      app::KeepWorklist(st, k);
-      return Status::Ok();
-    });
-    if (!kept.ok()) return kept.error();
-  }
   std::shared_ptr<const CdsConfig> cds;
   if (!options.cds_config.empty()) {
     auto loaded = LoadCdsConfig(options.cds_config);
@@ -107,6 +100,14 @@ Result<std::unique_ptr<WebApp>> WebApp::Create(const Knowledge& k, store::StoreP
   }
   auto site = std::make_unique<Site>(k, pool, clock, std::move(options), std::move(content).value(),
                                      std::move(messages).value(), std::move(layout).value(), std::move(files));
+  if (site->options.keep_worklist_in_writes) {  // every write recomputes the answers of the courses it changed
+    Site* s = site.get();
+    Status kept = pool.ForEach([s](store::Store& st) {
+      app::KeepWorklist(st, [s]() -> const Knowledge& { return s->k(); });
+      return Status::Ok();
+    });
+    if (!kept.ok()) return kept.error();
+  }
   std::unique_ptr<WebApp> app(new WebApp(std::move(site)));
   AddCdsHooks(*app->site_, app->router_, std::move(cds));
   return app;
@@ -136,6 +137,7 @@ WebApp::WebApp(std::unique_ptr<Site> site) : site_(std::move(site)) {
   AddClinicianViews(s, router_);
   AddCaregiverPages(s, router_);  // before /care/{ref}: /care/join is matched first
   AddReportPages(s, router_);
+  AddKnowledgeReview(s, router_);
   AddPatientViews(s, router_);
   AddApi(s, router_);
   AddFhirApi(s, router_);
@@ -212,7 +214,7 @@ http::Response WebApp::Handle(const http::Request& req) {
   if ((r.status == 401 || r.status == 403) && OnPatientData(r.route)) AuditRefusal(req, params, caller, r);
   SecurityHeaders(req, r);
   // Every answer names the knowledge it was given from: the pack and its label date.
-  r.Header("Lenacare-Knowledge", site_->k.pack.id + "; label=" + site_->k.pack.label_date);
+  r.Header("Lenacare-Knowledge", site_->k().pack.id + "; label=" + site_->k().pack.label_date);
   return r;
 }
 

@@ -67,7 +67,8 @@ void AddAccountPages(Site& site, Router& router);
 void AddClinicianViews(Site& site, Router& router);
 void AddPatientViews(Site& site, Router& router);
 void AddCaregiverPages(Site& site, Router& router);
-void AddReportPages(Site& site, Router& router);  // the care team's visit reports
+void AddReportPages(Site& site, Router& router);      // the care team's visit reports
+void AddKnowledgeReview(Site& site, Router& router);  // the clinic's review and sign-off of the knowledge
 void AddApi(Site& site, Router& router);
 void AddFhirApi(Site& site, Router& router);
 

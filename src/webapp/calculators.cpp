@@ -255,7 +255,7 @@ http::Response CrClPage(Site& site, const http::Request& req, const Caller& call
       "<p>Cockcroft-Gault creatinine clearance with actual body weight, as <code>lenacare crcl</code> computes "
       "it. Use it for the <a href=\"/calculators/start-dose\">starting dose</a>.</p>" +
       out.html + Form("/calculators/crcl", Inputs(CockcroftGaultInputs(true), q, out.invalid));
-  const Citation& cite = site.k.cockcroft_gault.cite;
+  const Citation& cite = site.k().cockcroft_gault.cite;
   return Render(site, caller, "Creatinine clearance", "Cockcroft-Gault creatinine clearance calculator.", main, out,
                 {cite.source}, !cite.verified);
 }
@@ -264,7 +264,7 @@ http::Response CrClPage(Site& site, const http::Request& req, const Caller& call
 
 http::Response StartDosePage(Site& site, const http::Request& req, const Caller& caller) {
   const Query& q = req.query;
-  const Knowledge& k = site.k;
+  const Knowledge& k = site.k();
   Outcome out;
   if (!q.empty()) {
     auto r = Calculate(site, caller, StartDoseFields(), q, app::StartDose);
@@ -348,7 +348,7 @@ http::Response MissedDosePage(Site& site, const http::Request& req, const Caller
       "<p>A dose not taken at the usual time: whether to take it now or skip it, as <code>lenacare missed-dose</code> "
       "answers it.</p>" +
       out.html + Form("/calculators/missed-dose", Inputs(inputs, q, out.invalid));
-  const Citation& cite = site.k.missed_dose_cite;
+  const Citation& cite = site.k().missed_dose_cite;
   return Render(site, caller, "Missed dose", "What to do after a missed or late lenalidomide dose.", main, out,
                 {cite.source}, !cite.verified);
 }
@@ -419,7 +419,7 @@ Result<Query> VteQuery(const Query& q) {
 
 http::Response VtePage(Site& site, const http::Request& req, const Caller& caller) {
   const Query& q = req.query;
-  const VteKnowledge& vte = site.k.safety.vte;
+  const VteKnowledge& vte = site.k().safety.vte;
   Outcome out;
   if (!q.empty()) {
     auto command_query = VteQuery(q);
@@ -466,11 +466,11 @@ http::Response VtePage(Site& site, const http::Request& req, const Caller& calle
       src.Add(vte.impede.source, impede.verified());
       if (impede.complete && impede.anticoagulant_suggested)
         src.Add(vte.impede_prophylaxis_cite.source, vte.impede_prophylaxis_cite.verified);
-      src.Add(site.k.safety.thromboprophylaxis_cite.source, site.k.safety.thromboprophylaxis_cite.verified);
+      src.Add(site.k().safety.thromboprophylaxis_cite.source, site.k().safety.thromboprophylaxis_cite.verified);
       for (const ImwgFactor* f : imwg.present) src.Add("", f->cite.verified);
       for (const ImpedeItem* i : impede.items) src.Add("", i->cite.verified);
       AddNotes(src, r->notes);
-      out = AnswerOutcome(src, wire::VteText(site.k, *r), headline, score, more);
+      out = AnswerOutcome(src, wire::VteText(site.k(), *r), headline, score, more);
     }
   }
   std::vector<std::pair<std::string, std::string>> prophylaxis = {{"", "Not known"}};
@@ -544,7 +544,7 @@ Result<app::LowCountRequest> LowCountOf(const Query& q) {
 
 http::Response LowCountPage(Site& site, const http::Request& req, const Caller& caller) {
   const Query& q = req.query;
-  const Knowledge& k = site.k;
+  const Knowledge& k = site.k();
   Outcome out;
   if (!q.empty()) {
     auto request = LowCountOf(q);

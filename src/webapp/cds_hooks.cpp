@@ -246,7 +246,7 @@ json Card(const Site& site, const CdsConfig& config, const app::ChartAnswer& a, 
     size_t semi = f.source.find("; ", from);
     if (semi == std::string::npos) semi = f.source.size();
     const std::string part = f.source.substr(from, semi - from);
-    if (const SourceDoc* doc = site.k.sources.DocOfRendered(part); doc != nullptr && !doc->Url().empty()) {
+    if (const SourceDoc* doc = site.k().sources.DocOfRendered(part); doc != nullptr && !doc->Url().empty()) {
       if (links.empty()) source_url = doc->Url();
       if (links.size() < 5)
         links.push_back({{"label", Shortened(part, 100)}, {"url", doc->Url()}, {"type", "absolute"}});
@@ -264,7 +264,7 @@ json Card(const Site& site, const CdsConfig& config, const app::ChartAnswer& a, 
                              {"isRecommended", true},
                              {"actions", json::array({{{"type", "update"},
                                                        {"description", c.label + " (" + order->key + ")"},
-                                                       {"resource", Changed(site.k, *order, c)}}})}});
+                                                       {"resource", Changed(site.k(), *order, c)}}})}});
     }
     card["suggestions"] = suggestions;
     card["selectionBehavior"] = "at-most-one";
@@ -393,7 +393,7 @@ http::Response Call(Site& site, const CdsConfig& config, const Templates& templa
   Caller nobody;
   Site::Db db = site.Connect(nobody);
   db.ctx.actor = "cds:" + claims.iss;
-  fhir::ChartReader reader(site.k, site.clock.Today());
+  fhir::ChartReader reader(site.k(), site.clock.Today());
   app::ChartRequest request;
   request.chart.patient_id = patient_id;
   for (const json& v : values) reader.Add(v, request.chart);
@@ -403,7 +403,7 @@ http::Response Call(Site& site, const CdsConfig& config, const Templates& templa
   }
   std::vector<fhir::DraftOrder> orders;
   if (order_hook) {
-    orders = fhir::LenalidomideOrders(site.k, context["draftOrders"]);
+    orders = fhir::LenalidomideOrders(site.k(), context["draftOrders"]);
     if (service.hook == "order-select") {
       std::vector<fhir::DraftOrder> selected;
       for (fhir::DraftOrder& o : orders) {
@@ -614,7 +614,7 @@ void AddCdsHooks(Site& site, Router& router, std::shared_ptr<const CdsConfig> co
     });
   }
   // The prefetch templates and the discovery document, made once: both follow from the knowledge.
-  auto templates = std::make_shared<const Templates>(Prefetch(site.k));
+  auto templates = std::make_shared<const Templates>(Prefetch(site.k()));
   json services = json::array();
   for (const Service& s : Services()) {
     json p = json::object();

@@ -107,7 +107,7 @@ http::Response WorklistPage(Site& site, const http::Request& req, const Caller& 
   SourceList src;
   for (const app::WorkEntry& e : w.entries) {
     const std::string& ref = e.patient.ref;
-    const Indication* ind = site.k.FindIndication(e.indication);
+    const Indication* ind = site.k().FindIndication(e.indication);
     main += "<li><h2>" + PatientLink(ref, e.patient.name) + " <span class=\"hint\">" + Escape(ref) +
             (ind != nullptr ? " · " + Escape(ind->name) : "") + "</span></h2><ul>";
     for (const app::WorkItem& i : e.items) {

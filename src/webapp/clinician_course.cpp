@@ -1105,7 +1105,7 @@ std::string PathSegment(const std::string& text) {
 
 http::Response CoursePage(Site& site, const http::Request& req, const Caller& caller, const std::string& ref,
                           const std::string& as_of, int status, const std::string& flash, const FailedForm* failed) {
-  const Knowledge& k = site.k;
+  const Knowledge& k = site.k();
   std::optional<Date> day;
   if (!as_of.empty()) {
     auto d = Date::Parse(as_of);

@@ -228,7 +228,7 @@ void AddFhirApi(Site& site, Router& router) {
                  auto exported = Export(site, caller, patient, refused);
                  if (!exported.ok()) return refused;
                  json bundle = std::move(exported).value();
-                 if (type == "Condition") AddCourseConditions(site.k, bundle);
+                 if (type == "Condition") AddCourseConditions(site.k(), bundle);
                  std::vector<json> found;
                  for (const json& e : bundle["entry"]) {
                    const json& r = e["resource"];

@@ -109,14 +109,14 @@ void AddPublicPages(Site& site, Router& router) {
     page.main =
         "<p>Every fact lenacare uses cites one or more of these documents and the section it comes from. The "
         "links go to the public documents. Pack: " +
-        Escape(site.k.pack.document) + ", label of " + Escape(site.k.pack.label_date) +
+        Escape(site.k().pack.document) + ", label of " + Escape(site.k().pack.label_date) +
         ".</p><h2 id=\"confidence\">How sure each fact is</h2><dl>";
     for (const Confidence& conf : Confidences()) {
       page.main += "<dt>" + Escape(conf.words) + "</dt><dd>" +
                    (conf.verified ? "Used as it stands." : "Every answer that rests on it says so.") + "</dd>";
     }
     page.main += "</dl><h2>Documents</h2>";
-    for (const SourceDoc& d : site.k.sources.docs()) {
+    for (const SourceDoc& d : site.k().sources.docs()) {
       page.main += "<section class=\"source\" id=\"" + Escape(d.id) + "\"><h3>" + Escape(d.Label()) + "</h3><p>" +
                    Escape(d.title) + ". " + Escape(d.publisher) + ".</p>";
       if (!d.note.empty()) page.main += "<p>" + Escape(d.note) + "</p>";

@@ -1,5 +1,6 @@
 #include "webapp/site.h"
 
+#include "knowledge/loader.h"
 #include "webapp/json_writer.h"
 #include "webapp/reflow.h"
 #include "wire/json.h"
@@ -11,11 +12,11 @@ using nlohmann::json;
 
 Site::Site(const Knowledge& knowledge, store::StorePool& pool, const Clock& c_clock, SiteOptions o, Content c,
            Messages messages, std::string layout, std::map<std::string, std::string> static_files)
-    : k(knowledge),
-      clock(c_clock),
+    : clock(c_clock),
       options(std::move(o)),
       content(std::move(c)),
       msg(std::move(messages)),
+      current_(&knowledge),
       pool_(pool),
       layout_(std::move(layout)),
       static_files_(std::move(static_files)) {}
@@ -27,13 +28,23 @@ std::string Actor(const Caller& caller) { return caller.user ? caller.user->user
 
 }  // namespace
 
-app::Context Site::Calculate(const Caller& caller) const { return app::Context{k, clock, nullptr, Actor(caller)}; }
+app::Context Site::Calculate(const Caller& caller) const { return app::Context{k(), clock, nullptr, Actor(caller)}; }
+
+Status Site::ReloadKnowledge() {
+  std::lock_guard<std::mutex> lock(reload_mutex_);
+  const Knowledge& now = k();
+  auto next = LoadKnowledge(now.root, now.pack.id, now.site.dir);
+  if (!next.ok()) return next.error();
+  reloaded_.push_back(std::make_unique<const Knowledge>(std::move(next).value()));
+  current_.store(reloaded_.back().get());
+  return Status::Ok();
+}
 
 Site::Db Site::Connect(const Caller& caller) {
   store::StorePool::Lease lease = pool_.Acquire();
   store::Store& st = lease.store();
   const std::string actor = Actor(caller);
-  app::Context ctx{k, clock, &st, actor};
+  app::Context ctx{k(), clock, &st, actor};
   store::Accounts accounts(st, actor);
   if (caller.user) {
     ctx.authority = app::Authority::Of(*caller.user);
@@ -74,7 +85,7 @@ std::string Site::Cited(std::string_view sources) const {
     if (semi == std::string_view::npos) semi = sources.size();
     const std::string_view part = sources.substr(from, semi - from);
     if (!out.empty()) out += "; ";
-    const SourceDoc* doc = k.sources.DocOfRendered(part);
+    const SourceDoc* doc = k().sources.DocOfRendered(part);
     if (doc == nullptr) {
       out += Escape(part);
     } else {
@@ -93,6 +104,9 @@ std::string Site::Page(const Caller& caller, const PageSpec& page) const {
   if (caller.May(Capability::kViewPatients)) nav += NavItem("/worklist", "Worklist") + NavItem("/patients", "Patients");
   if (caller.MayDo(app::Act::kImport)) nav += NavItem("/import", "Import");
   if (caller.May(Capability::kManageUsers)) nav += NavItem("/admin/users", "Users");
+  if (caller.MayDo(app::Act::kReviewKnowledge) || caller.Is(store::Role::kAdmin)) {
+    nav += NavItem("/knowledge/review", "Knowledge review");
+  }
   if (caller.Is(store::Role::kPatient)) nav += NavItem("/me", "My therapy");
   if (caller.Is(store::Role::kCaregiver)) nav += NavItem("/care", "People I help");
   std::string account;
@@ -124,7 +138,7 @@ std::string Site::Page(const Caller& caller, const PageSpec& page) const {
   ReplaceAll(out, "{{account}}", account);
   ReplaceAll(out, "{{disclaimer}}", Escape(Disclaimer()));
   ReplaceAll(out, "{{knowledge}}",
-             "Knowledge: " + Escape(k.pack.document) + ", label of " + Escape(k.pack.label_date) +
+             "Knowledge: " + Escape(k().pack.document) + ", label of " + Escape(k().pack.label_date) +
                  " (<a href=\"/sources\">sources</a>).");
   ReplaceAll(out, "{{flash}}", flash);
   ReplaceAll(out, "{{sources}}", sources);

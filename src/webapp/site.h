@@ -9,9 +9,11 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -76,7 +78,11 @@ class Site {
   Site(const Knowledge& k, store::StorePool& pool, const Clock& clock, SiteOptions options, Content content,
        Messages messages, std::string layout, std::map<std::string, std::string> static_files);
 
-  const Knowledge& k;
+  // The knowledge in use: the base pack with the clinic's sign-offs (knowledge/site_pack.h).
+  // ReloadKnowledge replaces it after a sign-off; a reference taken before stays valid, for every
+  // knowledge loaded is kept until the site ends (a sign-off is a rare event).
+  const Knowledge& k() const { return *current_.load(); }
+  Status ReloadKnowledge();
   const Clock& clock;
   const SiteOptions options;
   const Content content;
@@ -102,6 +108,9 @@ class Site {
   const std::string* StaticFile(const std::string& name) const;
 
  private:
+  std::atomic<const Knowledge*> current_;
+  std::mutex reload_mutex_;
+  std::vector<std::unique_ptr<const Knowledge>> reloaded_;
   store::StorePool& pool_;
   std::string layout_;
   std::map<std::string, std::string> static_files_;

@@ -209,7 +209,7 @@ http::Response VisitReportResponse(Site& site, const http::Request& req, const C
                   (label == labels.end() ? "" : label->second + ": ") + PlainError(e) + ".");
   }
   SourceList src;
-  const PdfDocument doc = BuildDocument(site.msg, site.k, *report, src);
+  const PdfDocument doc = BuildDocument(site.msg, site.k(), *report, src);
   if (pdf) {
     http::Response r;
     r.content_type = "application/pdf";

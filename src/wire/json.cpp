@@ -114,6 +114,31 @@ json KnowledgeDiffJson(const KnowledgeDiff& d) {
           {"entries", std::move(entries)}};
 }
 
+json ReviewJson(const Review& r) {
+  json items = json::array();
+  for (const ReviewItem& i : r.items) {
+    items.push_back({{"file", i.entry.file},
+                     {"section", i.entry.section},
+                     {"id", i.entry.id},
+                     {"topic", i.topic},
+                     {"value", i.value},
+                     {"corrected", i.corrected},
+                     {"sources", i.cites},
+                     {"confidence", i.confidence},
+                     {"confidence_text", i.confidence_words},
+                     {"verified", i.verified},
+                     {"check", i.check},
+                     {"note", i.note},
+                     {"status", i.status},
+                     {"status_text", i.status_text},
+                     {"base", i.base}});
+  }
+  return {{"unverified", r.unverified},
+          {"signed_off", r.signed_off},
+          {"back_in_review", r.back_in_review},
+          {"entries", std::move(items)}};
+}
+
 json SourcesJson(const SourceRegister& r) {
   json docs = json::array();
   for (const SourceDoc& d : r.docs()) {

@@ -16,6 +16,7 @@
 #include "core/result.h"
 #include "knowledge/diff.h"
 #include "knowledge/knowledge.h"
+#include "knowledge/review.h"
 
 namespace lenacare::wire {
 
@@ -46,6 +47,8 @@ nlohmann::json KnowledgeJson(const app::KnowledgeSummary& s);
 nlohmann::json KnowledgeDiffJson(const KnowledgeDiff& d);
 // The sources register: every document, with its public addresses, and the confidence words.
 nlohmann::json SourcesJson(const SourceRegister& r);
+// The knowledge review (knowledge/review.h): counts and each entry with its value and status.
+nlohmann::json ReviewJson(const Review& r);
 nlohmann::json DemoJson(const app::DemoAnswer& a);
 
 nlohmann::json AssessmentJson(const Knowledge& k, const Assessment& a, const Indication& ind);

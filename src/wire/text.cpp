@@ -217,6 +217,37 @@ std::string KnowledgeDiffText(const KnowledgeDiff& d) {
   return out.str();
 }
 
+std::string ReviewText(const Review& r) {
+  std::ostringstream out;
+  out << "Knowledge review: " << r.unverified << " not verified, " << r.signed_off << " signed off locally, "
+      << r.back_in_review << " back in review\n";
+  std::string topic;
+  for (const ReviewItem& i : r.items) {
+    if (i.topic != topic) {
+      topic = i.topic;
+      out << "\n" << topic << "\n";
+    }
+    out << "\n  " << i.entry.Describe() << ": " << i.status_text << "\n";
+    if (!i.value.empty()) {
+      std::istringstream lines(i.value);
+      for (std::string line; std::getline(lines, line);) out << "    " << line << "\n";
+    }
+    if (!i.corrected.empty()) {
+      out << "    corrected to:\n";
+      std::istringstream lines(i.corrected);
+      for (std::string line; std::getline(lines, line);) out << "      " << line << "\n";
+    }
+    if (!i.cites.empty()) {
+      out << "    sources:";
+      for (const std::string& c : i.cites) out << " " << c << ";";
+      out << "\n";
+    }
+    if (!i.note.empty()) out << "    note: " << i.note << "\n";
+    if (!i.check.empty()) out << "    to check: " << i.check << "\n";
+  }
+  return out.str();
+}
+
 std::string SourcesText(const SourceRegister& r) {
   std::ostringstream out;
   out << "Sources register (" << r.docs().size() << " documents)\n";

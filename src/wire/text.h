@@ -11,6 +11,7 @@
 #include "app/records.h"
 #include "app/worklist.h"
 #include "knowledge/diff.h"
+#include "knowledge/review.h"
 
 namespace lenacare::wire {
 
@@ -30,6 +31,8 @@ std::string InteractionsText(const app::InteractionsAnswer& a);
 std::string KnowledgeText(const app::KnowledgeSummary& s);
 std::string KnowledgeDiffText(const KnowledgeDiff& d);
 std::string SourcesText(const SourceRegister& r);
+// The knowledge review as a packet to print: grouped by topic, each entry with what to check.
+std::string ReviewText(const Review& r);
 std::string DemoText(const app::DemoAnswer& a);
 
 std::string AssessmentText(const Assessment& a, const Indication& ind);

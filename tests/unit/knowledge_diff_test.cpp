@@ -31,15 +31,7 @@ class KnowledgeDiffCli : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
   void Replace(const std::string& rel, const std::string& from, const std::string& to) {
-    const fs::path p = dir_ / "new" / rel;
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string text = ss.str();
-    const size_t at = text.find(from);
-    ASSERT_NE(at, std::string::npos) << from;
-    text.replace(at, from.size(), to);
-    std::ofstream(p, std::ios::trunc) << text;
+    testing::ReplaceInFile((dir_ / "new" / rel).string(), from, to);
   }
   json Diff() {
     auto r = RunLenacare("knowledge diff " + testing::KnowledgeDir() + " " + (dir_ / "new").string() + " --json");

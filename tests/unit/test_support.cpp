@@ -180,6 +180,21 @@ std::vector<std::string> PlainLanguageProblems(std::string_view text, bool inter
   return out;
 }
 
+bool ReplaceInFile(const std::string& file, const std::string& from, const std::string& to) {
+  std::ifstream in(file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  const size_t at = text.find(from);
+  if (at == std::string::npos) {
+    ADD_FAILURE() << file << " does not hold: " << from;
+    return false;
+  }
+  text.replace(at, from.size(), to);
+  std::ofstream(file, std::ios::trunc) << text;
+  return true;
+}
+
 std::string VisibleText(std::string_view html) {
   std::string s(html);
   static const std::regex hidden(R"(<script[\s\S]*?</script>|<style[\s\S]*?</style>|<!--[\s\S]*?-->)",

@@ -45,6 +45,9 @@ std::vector<std::string> PlainLanguageProblems(std::string_view text, bool inter
 // An HTML page's visible text: no tags, scripts, styles or comments; entities &amp; &lt; &gt;
 // &quot; &#39; decoded.
 std::string VisibleText(std::string_view html);
+// Replaces the first `from` in the file with `to` (a copy of the knowledge changed as a label
+// update would); false, with a test failure, when the file does not hold `from`.
+bool ReplaceInFile(const std::string& file, const std::string& from, const std::string& to);
 
 // --- Scenario files (tests/scenarios, tests/rems-scenarios) --------------------------------------
 

@@ -13,10 +13,11 @@ namespace lenacare::testing {
 
 using nlohmann::json;
 
-TestSite::TestSite(Seed seed, const std::string& cds_config) {
+TestSite::TestSite(Seed seed, const std::string& cds_config, const Knowledge* k) {
+  const Knowledge& knowledge = k != nullptr ? *k : K();
   store_ = db_.Open();
   if (seed == Seed::kDemo) {
-    auto seeded = webapp::SeedDemo(K(), *store_, TestClock(), std::string(LENACARE_TEST_WEB_DIR) + "/demo");
+    auto seeded = webapp::SeedDemo(knowledge, *store_, TestClock(), std::string(LENACARE_TEST_WEB_DIR) + "/demo");
     if (!seeded.ok()) {
       ADD_FAILURE() << seeded.error().Describe();
       return;
@@ -27,7 +28,7 @@ TestSite::TestSite(Seed seed, const std::string& cds_config) {
   o.web_dir = LENACARE_TEST_WEB_DIR;
   o.pages_dir = std::string(LENACARE_TEST_KNOWLEDGE_DIR) + "/pages";
   o.cds_config = cds_config;
-  auto app = webapp::WebApp::Create(K(), *store_, TestClock(), o);
+  auto app = webapp::WebApp::Create(knowledge, *store_, TestClock(), o);
   if (!app.ok()) {
     ADD_FAILURE() << app.error().Describe();
     return;

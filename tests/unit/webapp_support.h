@@ -30,7 +30,8 @@ class TestSite {
   // an empty store, enough for the calculator routes, which need no sign-in.
   enum class Seed { kDemo, kEmpty };
   // `cds_config`: the CDS Hooks service's configuration file (SiteOptions::cds_config).
-  explicit TestSite(Seed seed = Seed::kDemo, const std::string& cds_config = "");
+  // `k`: the knowledge to serve (default K()); it must outlive the site.
+  explicit TestSite(Seed seed = Seed::kDemo, const std::string& cds_config = "", const Knowledge* k = nullptr);
   webapp::WebApp& app() { return *app_; }
   store::Store& store() { return *store_; }
 
