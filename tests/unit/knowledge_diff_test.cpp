@@ -85,6 +85,21 @@ TEST_F(KnowledgeDiffCli, ALabelUpdateListsTheValueCitationAndVerificationChanged
   EXPECT_NE(text.out.find("verification verified: false -> true"), std::string::npos) << text.out;
 }
 
+TEST_F(KnowledgeDiffCli, TwoChangedEntriesAreReportedAndNothingElse) {
+  Replace("us/monitoring.toml", "{ cycles = \"1\", days = \"1,8,15\" }, { cycles = \"2-4\", days = \"1,15\" }",
+          "{ cycles = \"1\", days = \"1,8,15,22\" }, { cycles = \"2-4\", days = \"1,15\" }");
+  Replace("us/monitoring.toml",
+          "id = \"mcl-cbc\"\nindications = [\"mcl\"]\nphases = [ { cycles = \"1\", days = \"1,8,15,22\" }",
+          "id = \"mcl-cbc\"\nindications = [\"mcl\"]\nphases = [ { cycles = \"1\", days = \"1,8,15\" }");
+  const json d = Diff();
+  EXPECT_EQ(d["added"], 0) << d.dump(2);
+  EXPECT_EQ(d["removed"], 0) << d.dump(2);
+  EXPECT_EQ(d["changed"], 2) << d.dump(2);
+  std::set<std::string> changed;
+  for (const json& e : d["entries"]) changed.insert(e["file"].get<std::string>() + " " + e["id"].get<std::string>());
+  EXPECT_EQ(changed, (std::set<std::string>{"us/monitoring.toml fl-mzl-cbc", "us/monitoring.toml mcl-cbc"}));
+}
+
 TEST_F(KnowledgeDiffCli, ANewPackThatDoesNotLoadSaysWhy) {
   Replace("us/monitoring.toml", "cite = [\"USPI §5.3\"]", "cite = [\"USPI\"]");
   const json d = Diff();
