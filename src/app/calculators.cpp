@@ -391,6 +391,7 @@ KnowledgeSummary SummarizeKnowledge(const Knowledge& k) {
   for (const auto& x : k.uncovered) count(x.cite);
   for (const auto& x : k.discontinue) count(x.cite);
   for (const auto& x : k.cbc_schedules) count(x.cite);
+  for (const auto& x : k.lab_schedules) count(x.cite);
   const SafetyKnowledge& sk = k.safety;
   for (const auto& x : sk.rems.categories) count(x.cite);
   for (const auto& x : sk.rems.pretreatment_tests) count(x.cite);
