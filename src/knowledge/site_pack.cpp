@@ -204,8 +204,9 @@ bool SignsItselfOff(const toml::table& t) {
 
 Status ApplySignoffs(const SitePack& site, const std::string& rel, toml::table& doc) {
   for (auto& [key, node] : doc) {
-    auto refuse = [&](const toml::table& t) {
-      return Error::BadInput(rel + ": " + std::string(key.str()) + " " + Quoted(t["id"].value_or(std::string())),
+    const std::string section(key.str());  // a structured binding cannot be captured before C++20's P1091 (clang 14)
+    auto refuse = [&rel, &section](const toml::table& t) {
+      return Error::BadInput(rel + ": " + section + " " + Quoted(t["id"].value_or(std::string())),
                              "only a sign-off of the site pack may make an entry locally confirmed");
     };
     if (const toml::table* t = node.as_table(); t != nullptr && SignsItselfOff(*t)) return refuse(*t);
