@@ -79,29 +79,44 @@ Result<AuditKey> ReadAuditKey(const std::string& path) {
 
 Result<AuditKey> CreateAuditKey(const std::string& path) {
   if (sodium_init() < 0) return Error::Failed("", "libsodium could not be initialised");
-  // O_EXCL with mode 0600: the file is never readable by others, not even for an instant, and a
-  // file that appeared meanwhile (another process) is read rather than overwritten.
-  Fd f{open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)};
-  if (f.fd < 0 && errno == EEXIST) return ReadAuditKey(path);
+  // The key is written whole to a temporary file of its own (O_EXCL, mode 0600: never readable by
+  // others, not even for an instant), made durable, and then linked to its name, which fails if a
+  // file appeared meanwhile (another process's key: that one is read). A process killed at any
+  // point leaves either no key file or a whole one, never an empty one that would lock the
+  // database out for good.
+  std::array<unsigned char, 8> tag{};
+  randombytes_buf(tag.data(), tag.size());
+  std::string tmp = path + ".tmp-";
+  for (unsigned char c : tag) tmp += "0123456789abcdef"[c & 0x0f];
+  Fd f{open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)};
   if (f.fd < 0) return KeyError(path, std::string("cannot be created: ") + std::strerror(errno));
+  auto fail = [&](const std::string& what) {
+    const std::string why = std::strerror(errno);
+    unlink(tmp.c_str());
+    return KeyError(path, what + why);
+  };
   std::array<unsigned char, AuditKey::kBytes> key{};
   randombytes_buf(key.data(), key.size());
   size_t put = 0;
   while (put < key.size()) {
     const ssize_t n = write(f.fd, key.data() + put, key.size() - put);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const std::string why = std::strerror(errno);
-      unlink(path.c_str());
-      return KeyError(path, "cannot be written: " + why);
-    }
+    if (n < 0) return fail("cannot be written: ");
     put += static_cast<size_t>(n);
   }
-  if (fsync(f.fd) != 0) {
-    const std::string why = std::strerror(errno);
-    unlink(path.c_str());
-    return KeyError(path, "cannot be written: " + why);
+  if (fsync(f.fd) != 0) return fail("cannot be written: ");
+  if (link(tmp.c_str(), path.c_str()) != 0) {
+    if (errno == EEXIST) {
+      unlink(tmp.c_str());
+      return ReadAuditKey(path);
+    }
+    return fail("cannot be created: ");
   }
+  unlink(tmp.c_str());
+  // The new name made durable too: the directory's entry.
+  const std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/') + 1);
+  Fd d{open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+  if (d.fd >= 0) (void)fsync(d.fd);
   return AuditKey(key);
 }
 
