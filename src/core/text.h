@@ -2,6 +2,8 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -51,5 +53,24 @@ inline std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
 }
+
+// FNV-1a, 64 bits: a digest of bytes that tells whether they changed (not for security).
+class Fnv1a64 {
+ public:
+  void Mix(std::string_view bytes) {
+    for (unsigned char c : bytes) {
+      h_ ^= c;
+      h_ *= 1099511628211ull;
+    }
+  }
+  std::string Hex() const {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h_));
+    return hex;
+  }
+
+ private:
+  uint64_t h_ = 14695981039346656037ull;
+};
 
 }  // namespace lenacare

@@ -691,14 +691,10 @@ std::string Fingerprint(const std::string& root, const std::string& pack, const 
     if (it->is_regular_file(ec)) files.push_back(it->path());
   }
   std::sort(files.begin(), files.end());
-  uint64_t h = 14695981039346656037ull;
+  Fnv1a64 h;
   auto mix = [&h](std::string_view bytes) {
-    for (unsigned char c : bytes) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    h ^= 0xff;  // a separator, so that moving bytes between two parts changes the digest
-    h *= 1099511628211ull;
+    h.Mix(bytes);
+    h.Mix("\xff");  // a separator, so that moving bytes between two parts changes the digest
   };
   mix(pack);
   for (const fs::path& f : files) {
@@ -708,9 +704,7 @@ std::string Fingerprint(const std::string& root, const std::string& pack, const 
     mix(content);
   }
   if (!site.signoffs.empty()) mix(SitePackText(site));  // the stored answers then hold for these sign-offs
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return pack + ":" + hex;
+  return pack + ":" + h.Hex();
 }
 
 }  // namespace

@@ -40,14 +40,9 @@ bool CorrectableKey(std::string_view key) {
 std::string EntryDigest(const toml::table& entry) {
   std::ostringstream text;
   text << toml::toml_formatter(entry);
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : text.str()) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return hex;
+  Fnv1a64 h;
+  h.Mix(text.str());
+  return h.Hex();
 }
 
 toml::table* FindEntry(toml::table& doc, const EntryKey& e) {

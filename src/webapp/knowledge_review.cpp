@@ -121,8 +121,9 @@ http::Response ReviewPage(Site& site, const http::Request& req, const Caller& c,
 
 std::mutex signoff_mutex;  // one sign-off at a time: each rewrites the site pack whole
 
-// The problems of a sign-off, all at once; none when it may be kept.
-std::vector<std::string> Check(const Site& site, const Signoff& s, const std::string& shown_base, ReviewItem* item) {
+// The problems of a sign-off, all at once; none when it may be kept. A correction's values are
+// rewritten as the loader reads them back.
+std::vector<std::string> Check(const Site& site, Signoff& s, const std::string& shown_base, ReviewItem* item) {
   std::vector<std::string> problems;
   if (s.action != "confirm" && s.action != "correct") problems.push_back("Choose to confirm or to correct the entry.");
   if (s.label.empty()) problems.push_back("Give the label you checked against: its version or date.");
@@ -147,9 +148,10 @@ std::vector<std::string> Check(const Site& site, const Signoff& s, const std::st
             problems.push_back("A correction may not change '" + std::string(key.str()) + "'.");
           }
         }
-        std::ostringstream same;
-        same << toml::toml_formatter(set);
-        if (same.str() == item->value)
+        std::ostringstream normal;
+        normal << toml::toml_formatter(set);
+        s.set = normal.str();
+        if (s.set == item->value)
           problems.push_back("The corrected values are the same as the entry's: confirm it instead.");
       } catch (const toml::parse_error& e) {
         problems.push_back("The corrected values could not be read: " + std::string(e.description()) + " (line " +
@@ -185,11 +187,6 @@ http::Response SignOff(Site& site, const http::Request& req, const Caller& c) {
   std::vector<std::string> problems = Check(site, s, Field(form, "base"), &item);
   if (!problems.empty()) return ReviewPage(site, req, c, 400, problems);
   s.base = item.base;
-  if (s.action == "correct") {  // kept as the loader reads it back
-    std::ostringstream text;
-    text << toml::toml_formatter(toml::parse(s.set));
-    s.set = text.str();
-  }
 
   // The new site pack, loaded over the base pack in a scratch directory first: a correction the
   // loader refuses is refused here, with the loader's reason, and nothing is kept.
