@@ -4,33 +4,12 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 
 #include "cli/cli.h"
+#include "cli/config.h"
 #include "programs/lenacare/serve.h"
 #include "programs/lenacare/system_clock.h"
-
-namespace lenacare::programs {
-
-Status UseClinicTimeZone() {
-  const char* zone = std::getenv("LENACARE_TIME_ZONE");
-  if (zone == nullptr || *zone == '\0') return Status::Ok();
-  const std::string name = zone;
-  const bool shape =
-      name.find("..") == std::string::npos && name.front() != '/' &&
-      name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") == std::string::npos;
-  std::error_code ec;
-  if (!shape || !std::filesystem::is_regular_file(std::filesystem::path("/usr/share/zoneinfo") / name, ec)) {
-    return Error::BadInput("LENACARE_TIME_ZONE",
-                           "'" + name + "' is not a time zone this system knows (e.g. Europe/Berlin, America/Chicago)");
-  }
-  setenv("TZ", name.c_str(), 1);
-  tzset();
-  return Status::Ok();
-}
-
-}  // namespace lenacare::programs
 
 int main(int argc, char** argv) {
   using namespace lenacare;
@@ -38,7 +17,8 @@ int main(int argc, char** argv) {
   // checkpoints, the demo accounts' passwords, exports) holds patient data or secrets: readable
   // by its owner only. The files that matter are also created 0600 explicitly.
   umask(077);
-  Status zone = programs::UseClinicTimeZone();
+  const char* zone_name = std::getenv("LENACARE_TIME_ZONE");
+  Status zone = cli::UseTimeZone(zone_name == nullptr ? "" : zone_name, "LENACARE_TIME_ZONE");
   if (!zone.ok()) {
     std::cerr << "lenacare: error: " << zone.error().Describe() << "\n";
     return 2;

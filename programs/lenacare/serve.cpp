@@ -18,6 +18,7 @@
 
 #include "app/worklist.h"
 #include "cli/common.h"
+#include "core/text.h"
 #include "http/server.h"
 #include "knowledge/loader.h"
 #include "store/accounts.h"
@@ -44,7 +45,8 @@ int Fail(const Error& e) {
                     "--token-days",
                     "--token-max-days",
                     "--audit-key",
-                    "--audit-checkpoints"};
+                    "--audit-checkpoints",
+                    "--log-file"};
   return cli::Fail(e, o);
 }
 
@@ -214,8 +216,23 @@ int RunServe(const cli::ServeOptions& o, const Clock& clock) {
     return Fail(e);
   }
   const Knowledge& k = *loaded;
-  auto listen = ListenOptions(o);
-  if (!listen.ok()) return Fail(listen.error());
+  auto listened = ListenOptions(o);
+  if (!listened.ok()) return Fail(listened.error());
+  http::ServerOptions server_options = *listened;
+  http::ServerOptions* listen = &server_options;
+  // The access log: standard error (the journal, under systemd), or a file reopened on SIGHUP.
+  std::ofstream log_file;
+  if (!o.log_file.empty()) {
+    log_file.open(o.log_file, std::ios::app);
+    if (!log_file) return Fail(Error::Failed("log-file", "cannot write " + Quoted(o.log_file)));
+    listen->access_log = &log_file;
+    listen->reopen_log = [&log_file, path = o.log_file] {
+      log_file.close();
+      log_file.clear();
+      log_file.open(path, std::ios::app);
+      if (!log_file) std::cerr << "lenacare: warning: cannot reopen the log file " << Quoted(path) << "\n";
+    };
+  }
   const std::string target = o.db.empty() ? store::DefaultTarget() : o.db;
   const int connections = o.db_connections > 0 ? o.db_connections : listen->threads + listen->heavy_threads;
   auto opened = store::StorePool::Open(target, clock, store::AuditFiles{o.audit_key, o.audit_checkpoints}, connections);

@@ -4,9 +4,11 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <set>
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/config.h"
 #include "core/text.h"
 #include "wire/text.h"
 
@@ -50,12 +52,45 @@ std::string UsageMessage(const CLI::ParseError& e) {
   return what;
 }
 
+// Applies the configuration file (if one is in use) under the options given on the command line;
+// returns kAnswered, or the exit code of a file that is not valid.
+int UseConfig(Options& o, const std::set<std::string>& given) {
+  const std::string path = ConfigPath(o.config_file);
+  if (path.empty()) return kAnswered;
+  const ConfigFile config = ReadConfig(path);
+  if (!config.problems.empty()) {
+    std::cerr << "lenacare: error: " << path << " is not a valid configuration (lenacare config check " << path
+              << "):\n";
+    for (const ConfigProblem& p : config.problems) {
+      std::cerr << "  " << (p.key.empty() ? path : p.key) << ": " << p.message << "\n";
+    }
+    return kBadInput;
+  }
+  config.ApplyTo(o, given);
+  if (Status zone = UseTimeZone(o.time_zone, "time_zone"); !zone.ok()) return Fail(zone.error(), o);
+  if (Status password = UseDatabasePassword(o); !password.ok()) return Fail(password.error(), o);
+  return kAnswered;
+}
+
 // Runs `run` as the subcommand's action, with the subcommand's long option names known to the
-// error messages.
-void Bind(CLI::App* sub, Options& o, int& code, std::function<int()> run) {
-  sub->callback([sub, &o, &code, run = std::move(run)] {
-    for (const CLI::Option* opt : sub->get_options()) {
-      for (const std::string& name : opt->get_lnames()) o.option_names.push_back("--" + name);
+// error messages, after the configuration file (unless `configured` is false: `config check`).
+void Bind(CLI::App* sub, Options& o, int& code, std::function<int()> run, bool configured = true) {
+  sub->callback([sub, &o, &code, run = std::move(run), configured] {
+    for (const CLI::App* child : sub->get_subcommands()) {
+      if (child->parsed()) return;  // the subcommand ran (`backup verify`, `worklist refresh`)
+    }
+    std::set<std::string> given;
+    for (const CLI::App* app = sub; app != nullptr; app = app->get_parent()) {
+      for (const CLI::Option* opt : app->get_options()) {
+        for (const std::string& name : opt->get_lnames()) {
+          if (app == sub) o.option_names.push_back("--" + name);
+          if (opt->count() > 0) given.insert("--" + name);
+        }
+      }
+    }
+    if (configured) {
+      code = UseConfig(o, given);
+      if (code != kAnswered) return;
     }
     code = run();
   });
@@ -75,7 +110,19 @@ int Main(int argc, char** argv, const Program& program) {
   app.add_option("--site-knowledge", o.site_knowledge,
                  "The clinic's sign-offs of the knowledge, applied over it (default: $LENACARE_SITE_KNOWLEDGE, "
                  "else <db>.site-knowledge beside a SQLite database)");
+  app.add_option("--config", o.config_file,
+                 "Configuration file (TOML, docs/configuration.md; default: $LENACARE_CONFIG): the options given "
+                 "here win over it");
   app.set_version_flag("--version", LENACARE_VERSION);
+
+  CLI::App* config = app.add_subcommand("config", "The configuration file");
+  config->footer(Footer());
+  config->require_subcommand(1);
+  CLI::App* config_check =
+      Sub(*config, "check", "Validate a configuration file: every unknown key, wrong type and bad value, by key", o);
+  config_check->add_option("file", o.config_check_file, "The file (default: --config or $LENACARE_CONFIG)");
+  Bind(
+      config_check, o, code, [&] { return RunConfigCheck(o); }, false);
 
   CLI::App* crcl = Sub(app, "crcl", "Creatinine clearance by Cockcroft-Gault", o);
   CrClOptions(crcl, o);
@@ -352,7 +399,7 @@ int Main(int argc, char** argv, const Program& program) {
                              "midnight, or after upgrading the knowledge)",
                              o));
   Bind(refresh, o, code, [&] { return RunWorklistRefresh(o); });
-  Bind(work, o, code, [&, refresh] { return refresh->parsed() ? code : RunWorklist(o); });
+  Bind(work, o, code, [&] { return RunWorklist(o); });
 
   CLI::App* audit = app.add_subcommand("audit", "The audit log of every read and change of patient data");
   audit->footer(Footer());
@@ -367,6 +414,25 @@ int Main(int argc, char** argv, const Program& program) {
   log->add_option("--limit", o.limit, "How many, 1-1000 (default 20)");
   log->add_option("--before", o.before, "Entries before this one (the lowest seq of the page before)");
   Bind(log, o, code, [&] { return RunAuditLog(o); });
+
+  // Backups that restore (store/backup.h).
+  CLI::App* backup = db(Sub(app, "backup",
+                            "Back up the database while it is in use (SQLite's online backup; PostgreSQL: pg_dump), "
+                            "with the audit head, the rows per table and a checksum in the file",
+                            o));
+  backup->add_option("--to", o.backup_to,
+                     "The new backup file, or a directory to write lenacare-<UTC time>.lcbak into (never overwritten)");
+  CLI::App* backup_verify =
+      Sub(*backup, "verify", "Check a backup without restoring it: checksum, database integrity, rows, audit head", o);
+  backup_verify->add_option("file", o.backup_file, "The backup file")->required();
+  Bind(backup_verify, o, code, [&] { return RunBackupVerify(o); });
+  Bind(backup, o, code, [&] { return RunBackup(o); });
+  CLI::App* restore = db(Sub(app, "restore",
+                             "Restore a backup into a new, empty database and verify it: integrity, rows, audit "
+                             "head and the audit chain (needs the audit key the database was written with)",
+                             o));
+  restore->add_option("file", o.backup_file, "The backup file")->required();
+  Bind(restore, o, code, [&] { return RunRestore(o); });
 
   // The web application and its accounts.
   CLI::App* serve = db(app.add_subcommand(
@@ -395,6 +461,9 @@ int Main(int argc, char** argv, const Program& program) {
   serve->add_option("--token-max-days", o.token_max_days, "Longest lifetime of an API token in days (default 365)");
   serve->add_option("--cds-config", o.cds_config,
                     "The CDS Hooks service's configuration: its URL and the EHRs it trusts (docs/cds-hooks.md)");
+  serve->add_option("--log-file", o.log_file,
+                    "Write the access log (JSON, an object per line) to this file instead of standard error; "
+                    "SIGHUP reopens it (logrotate)");
   Bind(serve, o, code, [&] {
     ServeOptions so;
     so.knowledge_dir = KnowledgeDir(o);
@@ -416,6 +485,7 @@ int Main(int argc, char** argv, const Program& program) {
     so.token_days = o.token_days;
     so.token_max_days = o.token_max_days;
     so.cds_config = o.cds_config;
+    so.log_file = o.log_file;
     return program.serve(so);
   });
 

@@ -30,6 +30,7 @@ struct ServeOptions {
   int session_idle_minutes = 30;
   int token_days = 0, token_max_days = 0;  // 0: the policy's defaults
   std::string cds_config;                  // the CDS Hooks service's configuration file
+  std::string log_file;                    // the access log's file ("" for standard error), reopened on SIGHUP
 };
 
 struct Program {

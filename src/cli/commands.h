@@ -92,6 +92,17 @@ struct Options {
   int token_days = 0, token_max_days = 0;  // 0: the policy's default (store::TokenPolicy)
   std::string cds_config;                  // serve --cds-config
   int64_t token_id = 0;
+  std::string log_file;             // serve --log-file: the access log's file (else standard error)
+  std::string log_format = "json";  // the access log's format (the configuration file's log.format)
+
+  // The configuration file (cli/config.h) and what it alone can set.
+  std::string config_file;                        // --config FILE (else $LENACARE_CONFIG)
+  std::string config_check_file;                  // config check FILE
+  std::string time_zone;                          // the clinic's time zone (else $LENACARE_TIME_ZONE)
+  std::string db_password_file, db_password_env;  // PostgreSQL's password: its file, or its variable
+
+  // backup, restore
+  std::string backup_to, backup_file;
 };
 
 int RunCrCl(const Options& o);
@@ -134,5 +145,8 @@ int RunTokenList(const Options& o);
 int RunTokenRevoke(const Options& o);
 int RunUserDisable(const Options& o, bool disabled);
 int RunUserPassword(const Options& o);
+int RunBackup(const Options& o);
+int RunBackupVerify(const Options& o);
+int RunRestore(const Options& o);
 
 }  // namespace lenacare::cli

@@ -532,6 +532,7 @@ class Server::Impl {
         strand_(asio::make_strand(*contexts_.front())),
         acceptor_(strand_),
         signals_(strand_),
+        hangup_(strand_),
         accept_retry_(strand_) {
     shared_->options = options;
     shared_->heavy_pool = std::make_unique<asio::thread_pool>(static_cast<size_t>(std::max(1, options.heavy_threads)));
@@ -566,8 +567,27 @@ class Server::Impl {
       signals_.async_wait([this](beast::error_code e, int) {
         if (!e) Stop();
       });
+      if (o.reopen_log) {
+        hangup_.add(SIGHUP, ec);
+        if (ec) return Error::Failed("--log-file", "cannot handle SIGHUP: " + ec.message());
+        WaitForHangup();
+      }
     }
     return Status::Ok();
+  }
+
+  // SIGHUP: the lines gathered so far go to the old file, then the log file is opened again
+  // (logrotate has moved it away), for as long as the server runs.
+  void WaitForHangup() {
+    hangup_.async_wait([this](beast::error_code e, int) {
+      if (e) return;
+      {
+        const std::lock_guard lock(shared_->log_mu);
+        shared_->WriteLog();
+        shared_->options.reopen_log();
+      }
+      WaitForHangup();
+    });
   }
 
   uint16_t port() const { return port_; }
@@ -677,6 +697,7 @@ class Server::Impl {
     accept_retry_.cancel();
     signals_.clear(ec);  // a second Ctrl-C now ends the process the default way
     signals_.cancel(ec);
+    hangup_.cancel(ec);  // SIGHUP stays handled (ignored) until the server is gone
     for (const auto& s : shared_->LiveSessions()) s->OnShutdown();
     {
       const std::lock_guard lock(shared_->mu);
@@ -698,6 +719,7 @@ class Server::Impl {
   asio::strand<asio::io_context::executor_type> strand_;
   tcp::acceptor acceptor_;
   asio::signal_set signals_;
+  asio::signal_set hangup_;  // SIGHUP, when options.reopen_log is set
   asio::steady_timer accept_retry_;
   uint16_t port_ = 0;
 };

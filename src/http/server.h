@@ -56,6 +56,9 @@ struct ServerOptions {
   size_t max_connections = 1000;
   std::ostream* access_log = nullptr;  // one JSON object per line; nullptr: no log
   bool handle_signals = true;          // stop on SIGINT/SIGTERM
+  // With handle_signals: called on SIGHUP, with the access log's buffered lines written, to reopen
+  // the file `access_log` writes to (after logrotate moved it); nullptr: SIGHUP is not handled.
+  std::function<void()> reopen_log;
 };
 
 class Server {

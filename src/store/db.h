@@ -80,6 +80,9 @@ Result<std::unique_ptr<Connection>> Open(const std::string& target);
 Result<std::unique_ptr<Connection>> OpenSqlite(const std::string& path);
 Result<std::unique_ptr<Connection>> OpenPostgres(const std::string& url);
 bool IsPostgresUrl(std::string_view target);
+// Checks a target without opening it: a file path, or a well-formed postgresql:// URL that holds
+// no password (a configuration file names the password's file instead). `field` names it in errors.
+Status CheckTarget(const std::string& target, const std::string& field);
 
 // A query's first column of its first row as an integer (e.g. a count); `fallback` when no row.
 Result<int64_t> QueryInt(Connection& db, std::string_view sql, const Params& params, int64_t fallback = 0);

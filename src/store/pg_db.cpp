@@ -409,6 +409,36 @@ void IgnoreNotice(void* /*arg*/, const char* /*message*/) {}
 
 }  // namespace
 
+Status CheckTarget(const std::string& target, const std::string& field) {
+  if (target.empty()) return Error::BadInput(field, "empty: give a SQLite file path or a postgresql:// URL");
+  if (!IsPostgresUrl(target)) {
+    if (target.find("://") != std::string::npos) {
+      return Error::BadInput(field, "'" + Redacted(target, target) +
+                                        "' is not a postgresql:// URL (the databases are SQLite, by file path, and "
+                                        "PostgreSQL, by postgresql://USER@HOST/DATABASE)");
+    }
+    return Status::Ok();
+  }
+  char* parse_error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(target.c_str(), &parse_error);
+  if (options == nullptr) {
+    std::string message = parse_error == nullptr ? "out of memory" : Redacted(FirstLine(parse_error), target);
+    PQfreemem(parse_error);
+    return Error::BadInput(field, "malformed PostgreSQL URL: " + message);
+  }
+  bool has_password = false;
+  for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (std::strcmp(o->keyword, "password") == 0 && o->val != nullptr && *o->val != '\0') has_password = true;
+  }
+  PQconninfoFree(options);
+  if (has_password) {
+    return Error::BadInput(field,
+                           "the URL holds a password: give it in a file (database.password_file) or the "
+                           "environment (database.password_env), never in the configuration");
+  }
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<Connection>> OpenPostgres(const std::string& url) {
   char* parse_error = nullptr;
   PQconninfoOption* options = PQconninfoParse(url.c_str(), &parse_error);
