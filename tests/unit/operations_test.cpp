@@ -2,6 +2,7 @@
 // and backups that restore (`backup`, `backup verify`, `restore`), on SQLite and on the test
 // PostgreSQL server, with the `lenacare` binary as an operator would run it.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -190,6 +191,69 @@ TEST(ConfigFile, ThePasswordComesFromAFileOthersCannotRead) {
   Write(dir / "d.toml", "[database]\nurl = \"postgresql://lenacare@db/x\"\npassword_file = \"" + (dir / "pw") +
                             "\"\npassword_env = \"PGPW\"\n");
   EXPECT_EQ(ProblemKeys(dir / "d.toml", code), std::set<std::string>{"database.password_env"});
+}
+
+// --- The access log ----------------------------------------------------------------------------
+
+// Lines of a file that parse as JSON objects with the path.
+int LogLines(const std::string& path, const std::string& request_path) {
+  std::istringstream in(Slurp(path));
+  int n = 0;
+  for (std::string line; std::getline(in, line);) {
+    const json j = json::parse(line, nullptr, false);
+    if (j.is_object() && j.value("path", "") == request_path) ++n;
+  }
+  return n;
+}
+
+template <typename Ready>
+bool WaitFor(Ready ready) {
+  for (int i = 0; i < 300; ++i) {
+    if (ready()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return ready();
+}
+
+TEST(AccessLog, GoesToTheConfiguredFileAndIsReopenedOnSighup) {
+  Scratch dir;
+  // The file's listen address is taken (port 1 is not ours to bind as a user): the command line's wins.
+  Write(dir / "c.toml", "listen = \"127.0.0.1:1\"\n[database]\nurl = \"" + (dir / "s.db") +
+                            "\"\n[log]\nformat = \"json\"\nfile = \"" + (dir / "access.log") + "\"\n");
+  const std::string cmd = "cd " + Q(dir / "") + " && (env LENACARE_KNOWLEDGE=" + Q(LENACARE_TEST_KNOWLEDGE_DIR) +
+                          " LENACARE_WEB=" + Q(LENACARE_TEST_WEB_DIR) + " " + Q(LENACARE_BINARY) + " --config " +
+                          Q(dir / "c.toml") + " serve --listen 127.0.0.1:0 >out 2>err </dev/null & echo $! > pid)";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::string port;
+  ASSERT_TRUE(WaitFor([&] {
+    const std::string out = Slurp(dir / "out");
+    const size_t at = out.find("http://127.0.0.1:");
+    if (at == std::string::npos) return false;
+    port = out.substr(at + 17, out.find('/', at + 17) - at - 17);
+    return true;
+  })) << Slurp(dir / "err");
+  const pid_t pid = static_cast<pid_t>(std::stol("0" + Slurp(dir / "pid")));
+  ASSERT_GT(pid, 0);
+  auto get = [&](const std::string& path) {
+    const std::string curl = "curl -s -o /dev/null -w '%{http_code}' --max-time 10 http://127.0.0.1:" + port + path +
+                             " > " + Q(dir / "code");
+    return std::system(curl.c_str()) == 0 ? Slurp(dir / "code") : std::string("curl failed");
+  };
+  EXPECT_EQ(get("/healthz"), "200");
+  EXPECT_TRUE(WaitFor([&] { return LogLines(dir / "access.log", "/healthz") == 1; })) << Slurp(dir / "access.log");
+  // logrotate moves the file away, then signals the server.
+  fs::rename(dir / "access.log", dir / "access.log.1");
+  ASSERT_EQ(kill(pid, SIGHUP), 0);
+  EXPECT_TRUE(WaitFor([&] { return fs::exists(dir / "access.log"); }));
+  EXPECT_EQ(get("/about"), "200");
+  EXPECT_TRUE(WaitFor([&] { return LogLines(dir / "access.log", "/about") == 1; })) << Slurp(dir / "access.log");
+  EXPECT_EQ(LogLines(dir / "access.log.1", "/about"), 0);
+  EXPECT_EQ(LogLines(dir / "access.log.1", "/healthz"), 1);
+  // Still serving; SIGTERM stops it gracefully.
+  EXPECT_EQ(kill(pid, 0), 0);
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  EXPECT_TRUE(WaitFor([&] { return Slurp(dir / "out").find("lenacare stopped.") != std::string::npos; }))
+      << Slurp(dir / "err");
 }
 
 // --- Backups that restore -----------------------------------------------------------------------
