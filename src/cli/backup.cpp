@@ -24,19 +24,12 @@ namespace fs = std::filesystem;
 
 std::string Target(const Options& o) { return o.db.empty() ? store::DefaultTarget() : o.db; }
 
+// The header as JSON, with the sign-offs and checkpoints it carries said, not printed.
 nlohmann::json HeaderJson(const store::BackupHeader& h) {
-  return {{"format", h.format},
-          {"dialect", h.dialect},
-          {"created_at", h.created_at},
-          {"lenacare", h.lenacare},
-          {"knowledge", h.knowledge},
-          {"schema", h.schema},
-          {"audit_head", {{"seq", h.audit_seq}, {"hash", h.audit_hash}}},
-          {"rows", h.rows},
-          {"site_knowledge", !h.site_knowledge.empty()},
-          {"checkpoints", std::count(h.checkpoints.begin(), h.checkpoints.end(), '\n')},
-          {"bytes", h.bytes},
-          {"sha256", h.sha256}};
+  nlohmann::json j = store::BackupHeaderJson(h);
+  j["site_knowledge"] = !h.site_knowledge.empty();
+  j["checkpoints"] = std::count(h.checkpoints.begin(), h.checkpoints.end(), '\n');
+  return j;
 }
 
 std::string Rows(const store::BackupHeader& h, const char* table) {

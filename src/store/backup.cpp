@@ -149,21 +149,6 @@ Result<std::string> Sha256Of(const std::string& path, int64_t offset, int64_t si
   return out;
 }
 
-nlohmann::json HeaderJson(const BackupHeader& h) {
-  return {{"format", h.format},
-          {"dialect", h.dialect},
-          {"created_at", h.created_at},
-          {"lenacare", h.lenacare},
-          {"knowledge", h.knowledge},
-          {"schema", h.schema},
-          {"audit_head", {{"seq", h.audit_seq}, {"hash", h.audit_hash}}},
-          {"rows", h.rows},
-          {"site_knowledge", h.site_knowledge},
-          {"checkpoints", h.checkpoints},
-          {"bytes", h.bytes},
-          {"sha256", h.sha256}};
-}
-
 // Reads the header of a backup file; `payload_at` is where the payload starts.
 Result<BackupHeader> ReadHeader(const std::string& path, int64_t& payload_at) {
   std::ifstream in(path, std::ios::binary);
@@ -345,7 +330,7 @@ Status WriteBackup(const std::string& payload, BackupHeader& h, const std::strin
   const std::string temporary = Temporary(file, "writing");
   File out(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (out.fd < 0) return Failed("to", "cannot create " + Quoted(temporary) + ": " + Errno());
-  const std::string head = std::string(kMagic) + HeaderJson(h).dump() + "\n";
+  const std::string head = std::string(kMagic) + BackupHeaderJson(h).dump() + "\n";
   Status s = WriteAll(out.fd, head.data(), head.size(), temporary);
   File in(::open(payload.c_str(), O_RDONLY | O_CLOEXEC));
   if (s.ok() && in.fd < 0) s = Failed("to", "cannot read " + Quoted(payload) + ": " + Errno());
@@ -418,6 +403,21 @@ std::string CheckpointsUpTo(const std::string& path, int64_t seq) {
 }
 
 }  // namespace
+
+nlohmann::json BackupHeaderJson(const BackupHeader& h) {
+  return {{"format", h.format},
+          {"dialect", h.dialect},
+          {"created_at", h.created_at},
+          {"lenacare", h.lenacare},
+          {"knowledge", h.knowledge},
+          {"schema", h.schema},
+          {"audit_head", {{"seq", h.audit_seq}, {"hash", h.audit_hash}}},
+          {"rows", h.rows},
+          {"site_knowledge", h.site_knowledge},
+          {"checkpoints", h.checkpoints},
+          {"bytes", h.bytes},
+          {"sha256", h.sha256}};
+}
 
 Result<BackupHeader> TakeBackup(const std::string& target, const std::string& file, BackupHeader about,
                                 const AuditFiles& audit) {

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/clock.h"
@@ -38,6 +39,9 @@ struct BackupHeader {
   int64_t bytes = 0;   // the payload's size
   std::string sha256;  // the payload's SHA-256 (hex)
 };
+
+// The header as it is written in the file (JSON).
+nlohmann::json BackupHeaderJson(const BackupHeader& h);
 
 // Takes a backup of the database `target` into the new file `file` (refused if it exists; written
 // to a temporary file, flushed to disk and then linked to its name). `about` gives the fields the
