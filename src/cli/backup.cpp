@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <vector>
 
 #include "cli/common.h"
 #include "core/text.h"
@@ -56,10 +57,31 @@ std::string BackupFile(const std::string& to) {
   return (fs::path(to) / name).string();
 }
 
+// The backups `backup --to DIR` wrote in DIR, oldest first (their names sort by time).
+std::vector<fs::path> BackupsIn(const std::string& dir) {
+  std::vector<fs::path> found;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file(ec) && name.rfind("lenacare-", 0) == 0 && name.size() > 15 &&
+        name.compare(name.size() - 6, 6, ".lcbak") == 0) {
+      found.push_back(entry.path());
+    }
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
 }  // namespace
 
 int RunBackup(const Options& o) {
   if (o.backup_to.empty()) return Fail(Error::BadInput("to", "missing: the file (or directory) to write to"), o);
+  std::error_code ec;
+  const bool into_directory = fs::is_directory(o.backup_to, ec);
+  if (o.backup_keep < 0) return Fail(Error::BadInput("keep", "must be 1 or more (0: keep every backup)"), o);
+  if (o.backup_keep > 0 && !into_directory) {
+    return Fail(Error::BadInput("keep", "only with --to DIR, a directory of backups"), o);
+  }
   store::BackupHeader about;
   about.lenacare = LENACARE_VERSION;
   if (auto k = Load(o); k.ok()) {
@@ -78,9 +100,27 @@ int RunBackup(const Options& o) {
   const std::string file = BackupFile(o.backup_to);
   auto h = store::TakeBackup(Target(o), file, about, store::AuditFiles{o.audit_key, o.audit_checkpoints});
   if (!h.ok()) return Fail(h.error(), o);
+  // Older backups go only once the new one has been read back whole.
+  std::vector<std::string> removed;
+  if (o.backup_keep > 0) {
+    auto verified = store::VerifyBackup(file);
+    if (!verified.ok()) {
+      Error e = verified.error();
+      e.message = "the new backup " + file + " does not verify, so no older one was removed: " + e.message;
+      return Fail(e, o);
+    }
+    std::vector<fs::path> all = BackupsIn(o.backup_to);
+    for (size_t i = 0; i + static_cast<size_t>(o.backup_keep) < all.size(); ++i) {
+      if (all[i] == fs::path(file)) continue;
+      if (fs::remove(all[i], ec)) removed.push_back(all[i].string());
+    }
+  }
   nlohmann::json j = HeaderJson(*h);
   j["file"] = file;
-  return Emit(o, j, "Backup written: " + file + "\n" + Summary(*h));
+  j["removed"] = removed;
+  std::string text = "Backup written: " + file + "\n" + Summary(*h);
+  if (!removed.empty()) text += "\nRemoved " + std::to_string(removed.size()) + " older backups (--keep)";
+  return Emit(o, j, text);
 }
 
 int RunBackupVerify(const Options& o) {

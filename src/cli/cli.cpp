@@ -422,6 +422,9 @@ int Main(int argc, char** argv, const Program& program) {
                             o));
   backup->add_option("--to", o.backup_to,
                      "The new backup file, or a directory to write lenacare-<UTC time>.lcbak into (never overwritten)");
+  backup->add_option("--keep", o.backup_keep,
+                     "With --to DIR: after a backup that verified, remove the oldest lenacare-*.lcbak files of DIR "
+                     "so that this many remain (default: keep every one)");
   CLI::App* backup_verify =
       Sub(*backup, "verify", "Check a backup without restoring it: checksum, database integrity, rows, audit head", o);
   backup_verify->add_option("file", o.backup_file, "The backup file")->required();

@@ -103,6 +103,7 @@ struct Options {
 
   // backup, restore
   std::string backup_to, backup_file;
+  int backup_keep = 0;  // backup --keep N: the N newest backups of the directory are kept (0: all)
 };
 
 int RunCrCl(const Options& o);

@@ -509,6 +509,30 @@ TEST_P(Backup, ARestoreNeedsTheAuditKeyAndAFreshCheckpointFile) {
   }
 }
 
+TEST_P(Backup, KeepLeavesTheNewestBackupsOfTheDirectory) {
+  Seed(1);
+  const std::string dir = dir_ / "backups";
+  fs::create_directory(dir);
+  ASSERT_EQ(RunLenacare("backup --to " + Q(dir) + " " + live_->Options()).exit_code, 0);
+  const std::string first = fs::directory_iterator(dir)->path().string();
+  // Two older backups (copies, named as backup names them) and a file that is not one.
+  fs::copy_file(first, dir + "/lenacare-20200101T000000Z.lcbak");
+  fs::copy_file(first, dir + "/lenacare-20210101T000000Z.lcbak");
+  Write(dir + "/notes.txt", "kept\n");
+  // --keep only with a directory, and not 0 or less.
+  EXPECT_EQ(RunLenacare("backup --keep 2 --to " + Q(dir_ / "x.lcbak") + " " + live_->Options()).exit_code, 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // a new name (it has the second)
+  const testing::CommandResult r = RunLenacare("backup --json --keep 2 --to " + Q(dir) + " " + live_->Options());
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_EQ(testing::ParseOut(r)["removed"].size(), 2u);
+  std::set<std::string> left;
+  for (const auto& e : fs::directory_iterator(dir)) left.insert(e.path().filename().string());
+  EXPECT_EQ(left.size(), 3u);
+  EXPECT_EQ(left.count("notes.txt"), 1u);
+  EXPECT_EQ(left.count(fs::path(first).filename().string()), 1u);
+  EXPECT_EQ(left.count(fs::path(testing::ParseOut(r)["file"].get<std::string>()).filename().string()), 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, Backup, ::testing::Values("sqlite", "postgres"));
 
 }  // namespace
