@@ -45,6 +45,15 @@ struct File {
   File& operator=(const File&) = delete;
 };
 
+// A file of the work in progress, removed when it goes out of scope with the files SQLite may
+// have made beside it (a file published under another name has gone already).
+struct Scratch {
+  std::string path;
+  ~Scratch() {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((path + suffix).c_str());
+  }
+};
+
 Status WriteAll(int fd, const char* data, size_t size, const std::string& path) {
   while (size > 0) {
     const ssize_t n = ::write(fd, data, size);
@@ -428,10 +437,7 @@ Result<BackupHeader> TakeBackup(const std::string& target, const std::string& fi
   h.format = 1;
   h.created_at = Now();
   const std::string payload = Temporary(file, "data");
-  struct Remove {
-    std::string path;
-    ~Remove() { ::unlink(path.c_str()); }
-  } remove_payload{payload};
+  const Scratch remove_payload{payload};
   if (!IsPostgresUrl(target)) {
     h.dialect = "sqlite";
     if (!fs::is_regular_file(target, ec)) return Failed("db", Quoted(target) + " is not a database file");
@@ -478,10 +484,7 @@ Result<BackupHeader> VerifyBackup(const std::string& file) {
   Status s = CheckPayload(file, *header, payload_at);
   if (!s.ok()) return s.error();
   const std::string scratch = (fs::temp_directory_path() / ("lenacare-verify-" + std::to_string(::getpid()))).string();
-  struct Remove {
-    std::string path;
-    ~Remove() { ::unlink(path.c_str()); }
-  } remove_scratch{scratch};
+  const Scratch remove_scratch{scratch};
   s = Extract(file, payload_at, header->bytes, scratch);
   if (!s.ok()) return s.error();
   if (header->dialect == "sqlite") {
@@ -539,14 +542,7 @@ Result<RestoreReport> RestoreBackup(const std::string& file, const std::string& 
   const std::string scratch =
       postgres ? (fs::temp_directory_path() / ("lenacare-restore-" + std::to_string(::getpid()))).string()
                : Temporary(target, "restoring");
-  struct Remove {
-    std::string path;
-    ~Remove() {
-      ::unlink(path.c_str());
-      ::unlink((path + "-wal").c_str());
-      ::unlink((path + "-shm").c_str());
-    }
-  } remove_scratch{scratch};
+  const Scratch remove_scratch{scratch};
   s = Extract(file, payload_at, header->bytes, scratch);
   if (!s.ok()) return s.error();
   if (!postgres) {
