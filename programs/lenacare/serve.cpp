@@ -7,7 +7,6 @@
 
 #include <cctype>
 #include <cerrno>
-#include <charconv>
 #include <condition_variable>
 #include <cstring>
 #include <filesystem>
@@ -18,6 +17,7 @@
 
 #include "app/worklist.h"
 #include "cli/common.h"
+#include "cli/config.h"
 #include "core/text.h"
 #include "http/server.h"
 #include "knowledge/loader.h"
@@ -52,16 +52,10 @@ int Fail(const Error& e) {
 
 Result<http::ServerOptions> ListenOptions(const cli::ServeOptions& o) {
   http::ServerOptions s;
-  const size_t colon = o.listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) return Error::BadInput("listen", "give HOST:PORT, e.g. 127.0.0.1:8080");
-  s.host = o.listen.substr(0, colon);
-  const std::string port = o.listen.substr(colon + 1);
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (ec != std::errc() || end != port.data() + port.size() || value > 65535) {
-    return Error::BadInput("listen", "'" + port + "' is not a port (0 to 65535)");
-  }
-  s.port = static_cast<uint16_t>(value);
+  auto listen = cli::ParseListen(o.listen, "listen");
+  if (!listen.ok()) return listen.error();
+  s.host = listen->host;
+  s.port = listen->port;
   if (o.threads < 1 || o.threads > 64) return Error::BadInput("threads", "must be 1 to 64");
   if (o.worklist_refresh_seconds < 0 || o.worklist_refresh_seconds > 86400) {
     return Error::BadInput("worklist-refresh", "must be 0 to 86400 seconds");

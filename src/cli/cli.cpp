@@ -61,9 +61,7 @@ int UseConfig(Options& o, const std::set<std::string>& given) {
   if (!config.problems.empty()) {
     std::cerr << "lenacare: error: " << path << " is not a valid configuration (lenacare config check " << path
               << "):\n";
-    for (const ConfigProblem& p : config.problems) {
-      std::cerr << "  " << (p.key.empty() ? path : p.key) << ": " << p.message << "\n";
-    }
+    std::cerr << config.ProblemsText();
     return kBadInput;
   }
   config.ApplyTo(o, given);

@@ -37,16 +37,8 @@ struct Setting {
 };
 
 std::string CheckListen(const std::string& value) {
-  const size_t colon = value.rfind(':');
-  if (colon == std::string::npos || colon == 0) return "give HOST:PORT, e.g. 127.0.0.1:8080";
-  unsigned port = 0;
-  const char* first = value.data() + colon + 1;
-  const char* last = value.data() + value.size();
-  auto [end, ec] = std::from_chars(first, last, port);
-  if (first == last || ec != std::errc() || end != last || port > 65535) {
-    return "'" + value.substr(colon + 1) + "' is not a port (0 to 65535)";
-  }
-  return "";
+  auto listen = ParseListen(value, "listen");
+  return listen.ok() ? "" : listen.error().message;
 }
 
 std::string CheckDatabase(const std::string& value) {
@@ -256,6 +248,25 @@ void Walk(const toml::table& table, const std::string& prefix, ConfigFile& out) 
 
 }  // namespace
 
+Result<Listen> ParseListen(const std::string& value, const std::string& field) {
+  const size_t colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0) return Error::BadInput(field, "give HOST:PORT, e.g. 127.0.0.1:8080");
+  unsigned port = 0;
+  const char* first = value.data() + colon + 1;
+  const char* last = value.data() + value.size();
+  auto [end, ec] = std::from_chars(first, last, port);
+  if (first == last || ec != std::errc() || end != last || port > 65535) {
+    return Error::BadInput(field, "'" + value.substr(colon + 1) + "' is not a port (0 to 65535)");
+  }
+  return Listen{value.substr(0, colon), static_cast<uint16_t>(port)};
+}
+
+std::string ConfigFile::ProblemsText() const {
+  std::string text;
+  for (const ConfigProblem& p : problems) text += "  " + (p.key.empty() ? path : p.key) + ": " + p.message + "\n";
+  return text;
+}
+
 ConfigFile ReadConfig(const std::string& path) {
   ConfigFile out;
   out.path = path;
@@ -366,17 +377,13 @@ int RunConfigCheck(const Options& o) {
   }
   const ConfigFile config = ReadConfig(path);
   nlohmann::json problems = nlohmann::json::array();
-  std::string text;
-  for (const ConfigProblem& p : config.problems) {
-    problems.push_back({{"key", p.key}, {"message", p.message}});
-    text += "  " + (p.key.empty() ? path : p.key) + ": " + p.message + "\n";
-  }
+  for (const ConfigProblem& p : config.problems) problems.push_back({{"key", p.key}, {"message", p.message}});
   const bool valid = config.problems.empty();
   const nlohmann::json j = {{"file", path}, {"valid", valid}, {"settings", config.settings}, {"problems", problems}};
   if (valid) {
     return Emit(o, j, path + ": valid (" + std::to_string(config.settings) + " settings)", kAnswered);
   }
-  if (!o.json) std::cerr << "lenacare: error: " << path << " is not a valid configuration:\n" << text;
+  if (!o.json) std::cerr << "lenacare: error: " << path << " is not a valid configuration:\n" << config.ProblemsText();
   return Emit(
       o, j,
       path + ": " + std::to_string(config.problems.size()) + (config.problems.size() == 1 ? " problem" : " problems"),

@@ -5,6 +5,7 @@
 // defaults. Unknown keys are errors, so a misspelt setting is never silently ignored.
 #pragma once
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -28,6 +29,8 @@ struct ConfigFile {
   // Sets every setting of the file on `o` whose command-line option is not among `given`
   // ("--listen", ...). Only for a file without problems.
   void ApplyTo(Options& o, const std::set<std::string>& given) const;
+  // The problems, a line each ("  key: message"), as both `config check` and a command print them.
+  std::string ProblemsText() const;
 
   struct Value;
   std::vector<Value> values;
@@ -40,6 +43,13 @@ struct ConfigFile::Value {
   bool flag = false;
   std::vector<std::string> list;
 };
+
+// A listen address, HOST:PORT (the port 0 to 65535; 0: any free port); `field` names it in errors.
+struct Listen {
+  std::string host;
+  uint16_t port = 0;
+};
+Result<Listen> ParseListen(const std::string& value, const std::string& field);
 
 // Reads and checks a configuration file: every problem at once, each naming its key.
 ConfigFile ReadConfig(const std::string& path);

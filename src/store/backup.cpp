@@ -19,6 +19,7 @@
 #include "core/text.h"
 #include "store/audit.h"
 #include "store/db.h"
+#include "store/hex.h"
 #include "store/store.h"
 
 extern char** environ;
@@ -149,13 +150,7 @@ Result<std::string> Sha256Of(const std::string& path, int64_t offset, int64_t si
   if (left > 0) return Error::BadInput("file", "the backup is cut short: " + std::to_string(left) + " bytes missing");
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&state, digest);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : digest) {
-    out += hex[b >> 4];
-    out += hex[b & 15];
-  }
-  return out;
+  return Hex(digest, sizeof digest);
 }
 
 // Reads the header of a backup file; `payload_at` is where the payload starts.
